@@ -1,0 +1,83 @@
+"""Finding a local authority by its DfE number, ONS code or name.
+
+>>> from evaltools.areas import resolve_la
+>>> resolve_la("Herefordshire").area_code
+'884'
+
+An unknown code or name raises :class:`~evaltools.errors.UnknownAreaError` whose one
+line names the closest matches, so a typo is fixed in one go.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import published
+from .errors import UnknownAreaError
+
+
+@dataclass(frozen=True)
+class Area:
+    area_code: str          # DfE 3-digit LA number
+    area_name: str          # as DfE publishes it
+    ons_code: str
+    region_code: str
+    region_name: str
+    first_period: int
+    last_period: int
+
+    def __str__(self) -> str:
+        return f"{self.area_name} ({self.area_code})"
+
+    @property
+    def display_name(self) -> str:
+        """The name as a report would write it: 'Herefordshire', not 'Herefordshire, County of'."""
+        return re.sub(r",\s*(County|City) of$", "", self.area_name)
+
+
+def _norm(name: str) -> str:
+    s = str(name).lower().replace("&", "and")
+    s = re.sub(r",\s*(county|city) of$", "", s)
+    s = re.sub(r"^(county|city) of\s+", "", s)
+    s = re.sub(r"\bst\b\.?", "st", s)
+    s = re.sub(r"[^a-z0-9]+", " ", s)
+    return " ".join(s.split())
+
+
+def local_authorities(data_root: Path | None = None) -> pd.DataFrame:
+    """Every LA with published CLA figures: code, name, ONS code, region, years."""
+    a = published.areas(data_root)
+    return a[a["geographic_level"] == "Local authority"].reset_index(drop=True)
+
+
+def resolve_la(query, data_root: Path | None = None) -> Area:
+    """The LA a user meant by a DfE number (884), ONS code (E06000019) or name."""
+    las = local_authorities(data_root)
+    q = str(query).strip()
+    if re.fullmatch(r"\d+(\.0)?", q):
+        q = str(int(float(q)))
+        hit = las[las["area_code"] == q]
+    elif re.fullmatch(r"[A-Za-z]\d{8}", q):
+        hit = las[las["ons_code"].str.upper() == q.upper()]
+    else:
+        hit = las[las["area_name"].map(_norm) == _norm(q)]
+    if len(hit) == 1:
+        r = hit.iloc[0]
+        return Area(r.area_code, r.area_name, r.ons_code, r.region_code, r.region_name,
+                    int(r.first_period), int(r.last_period))
+    names = {_norm(r.area_name): f"{r.area_name} ({r.area_code})" for r in las.itertuples()}
+    if q.isdigit():
+        near = las.assign(d=(las["area_code"].astype(int) - int(q)).abs()).nsmallest(3, "d")
+        close = [f"{r.area_name} ({r.area_code})" for r in near.itertuples()]
+    else:
+        close = [names[c] for c in difflib.get_close_matches(_norm(q), list(names), n=3,
+                                                             cutoff=0.5)]
+    hint = ("Closest matches: " + "; ".join(close)) if close else \
+        "Run `evaltools areas` to list every local authority"
+    raise UnknownAreaError(f"no English local authority matches {str(query)!r}",
+                           fix=hint)

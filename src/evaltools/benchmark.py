@@ -1,0 +1,228 @@
+"""Where an LA stands: its trend against statistical neighbours, region and England.
+
+>>> from evaltools import benchmark
+>>> bm = benchmark.benchmark("884", measures=["cla_3plus_placements"])
+>>> print(bm.statement("cla_3plus_placements"))          # doctest: +SKIP
+>>> bm.to_frame()                                         # one row per measure and year
+
+The statement is careful about noise. For a percentage it uses the Wilson 95%
+interval of the LA's own figure (statsmodels' ``proportion_confint``): when the
+neighbours' average lies inside that interval, the LA is said to be *in line with*
+its neighbours, because a cohort that size could differ by that much by chance.
+Rates per 10,000 use the exact Poisson interval of the count. Scores and other units
+are compared without an interval, and the statement says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import confint_poisson
+
+from . import indicators as ind
+from . import published, registry
+from .areas import Area, resolve_la
+from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model,
+                          quartile_bands)
+
+
+@dataclass
+class BenchmarkResult:
+    """A council's published figures set against its comparators.
+
+    Attributes
+    ----------
+    la : the :class:`~evaltools.areas.Area`
+    comparator : what it was compared with
+    table : one row per measure and year: the LA's numerator, denominator, value,
+        status and 95% interval; the comparators' mean, min, max and how many had data;
+        region and England values; the LA's quartile band and rank among all LAs.
+    indicators : the indicator frame the table was built from (every area).
+    """
+
+    la: Area
+    comparator: object
+    table: pd.DataFrame
+    indicators: pd.DataFrame = field(repr=False)
+
+    @property
+    def measures(self) -> list[registry.Measure]:
+        return [registry.get(m) for m in self.table["measure"].unique()]
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def series(self, measure_id: str) -> pd.DataFrame:
+        """The rows of one measure, by year."""
+        t = self.table[self.table["measure"] == measure_id]
+        return t.sort_values("period").reset_index(drop=True)
+
+    def latest(self, measure_id: str) -> pd.Series | None:
+        """The latest year in which the LA has a figure (or the latest year at all)."""
+        s = self.series(measure_id)
+        if s.empty:
+            return None
+        ok = s[s["la_status"] == ind.OK]
+        return (ok if not ok.empty else s).iloc[-1]
+
+    def statement(self, measure_id: str) -> str:
+        """A plain-English paragraph on where the LA stands on one measure."""
+        return _statement(self, registry.get(measure_id))
+
+    def summary(self) -> str:
+        """One statement per measure, as text."""
+        return "\n\n".join(f"{m.title}\n{self.statement(m.id)}" for m in self.measures)
+
+    def __repr__(self) -> str:
+        return (f"BenchmarkResult({self.la}, {len(self.measures)} measures, "
+                f"{self.table['period'].min()}-{self.table['period'].max()})")
+
+
+def _interval(m: registry.Measure, num: float, den: float) -> tuple[float, float]:
+    if not (np.isfinite(num) and np.isfinite(den)) or den <= 0:
+        return (np.nan, np.nan)
+    if m.unit == "percent":
+        lo, hi = proportion_confint(num, den, alpha=0.05, method="wilson")
+        return 100 * lo, 100 * hi
+    if m.unit == "rate_per_10k":
+        lo, hi = confint_poisson(num, den, method="exact-c", alpha=0.05)
+        return 10000 * lo, 10000 * hi
+    return (np.nan, np.nan)
+
+
+def benchmark(la, measures=None, *, comparator="statistical_neighbours",
+              periods: tuple[int, int] | None = None, data_root=None,
+              indicators: pd.DataFrame | None = None) -> BenchmarkResult:
+    """Benchmark one LA on published figures.
+
+    Parameters
+    ----------
+    la : DfE number, ONS code or name of the LA.
+    measures : measure ids (default: every measure in the registry).
+    comparator : ``"statistical_neighbours"`` (DfE's, by year), ``"region"``, or a list
+        of LA codes or names.
+    periods : (first, last) years ending 31 March, inclusive.
+    indicators : an indicator frame to use instead of DfE's published data.
+    """
+    area = la if isinstance(la, Area) else resolve_la(la, data_root)
+    ms = registry.resolve(measures)
+    ids = [m.id for m in ms]
+    if indicators is None:
+        indicators = published.load_indicators(ids, data_root=data_root, periods=periods)
+    else:
+        indicators = ind.validate(indicators)
+        indicators = indicators[indicators["measure"].isin(ids)]
+        if periods is not None:
+            indicators = indicators[indicators["period"].between(*periods)]
+    bands = quartile_bands(indicators)
+    rows = []
+    for m in ms:
+        mi = indicators[indicators["measure"] == m.id]
+        for period in sorted(mi["period"].unique()):
+            at = mi[mi["period"] == period].set_index("area_code")
+            comp = comparator_codes(area, int(period), comparator, data_root)
+            cv = at.reindex(comp)
+            cv_ok = cv[cv["status"] == ind.OK]["value"]
+            mine = at.loc[area.area_code] if area.area_code in at.index else None
+            la_status = mine["status"] if mine is not None else "x"
+            num = mine["numerator"] if mine is not None else np.nan
+            den = mine["denominator"] if mine is not None else np.nan
+            lo, hi = _interval(m, num, den)
+            reg = at["value"].get(area.region_code, np.nan)
+            eng = at["value"].get(ind.ENGLAND_CODE, np.nan)
+            rows.append({
+                "measure": m.id, "period": int(period),
+                "la_value": mine["value"] if mine is not None else np.nan,
+                "la_numerator": num, "la_denominator": den, "la_status": la_status,
+                "la_ci_low": lo, "la_ci_high": hi,
+                "la_source": mine["source"] if mine is not None else "",
+                "comparator_mean": cv_ok.mean() if len(cv_ok) else np.nan,
+                "comparator_min": cv_ok.min() if len(cv_ok) else np.nan,
+                "comparator_max": cv_ok.max() if len(cv_ok) else np.nan,
+                "comparator_n": int(len(cv_ok)), "comparator_size": len(comp),
+                "comparator_model": neighbour_model(int(period))
+                if comparator == "statistical_neighbours" else comparator_label(comparator),
+                "region_value": reg, "england_value": eng,
+            })
+    table = pd.DataFrame(rows)
+    if table.empty:
+        table = pd.DataFrame(columns=["measure", "period", "la_value", "band", "rank", "n_las"])
+    mine_bands = bands[bands["area_code"] == area.area_code].drop(columns="area_code")
+    table = table.merge(mine_bands, on=["measure", "period"], how="left")
+    return BenchmarkResult(area, comparator, table, indicators)
+
+
+def _fmt(m: registry.Measure, v) -> str:
+    return m.format_value(v)
+
+
+def _statement(bm: BenchmarkResult, m: registry.Measure) -> str:
+    s = bm.series(m.id)
+    if s.empty:
+        return f"No published figures for {bm.la.display_name} on this measure."
+    last = bm.latest(m.id)
+    name = bm.la.display_name
+    period = int(last["period"])
+    if last["la_status"] != ind.OK:
+        why = ind.SYMBOLS.get(last["la_status"], "not available")
+        return (f"{name}'s {period} figure is {why} (DfE symbol '{last['la_status']}'), "
+                "so it cannot be compared.")
+    parts = []
+    fig = _fmt(m, last["la_value"])
+    if m.unit in ("percent", "per_child") and np.isfinite(last["la_numerator"]) \
+            and np.isfinite(last["la_denominator"]):
+        fig += f" ({last['la_numerator']:,.0f} of {last['la_denominator']:,.0f})"
+    parts.append(f"In {period} (year ending 31 March), {name}: {fig}.")
+    prev = s[(s["period"] < period) & (s["la_status"] == ind.OK)]
+    if not prev.empty:
+        p = prev.iloc[-1]
+        parts.append(f"The year before ({int(p['period'])}): {_fmt(m, p['la_value'])}.")
+    label = comparator_label(bm.comparator)
+    cmean = last["comparator_mean"]
+    if np.isfinite(cmean):
+        rng = ""
+        if last["comparator_n"] > 1:
+            rng = f", range {_fmt(m, last['comparator_min'])} to {_fmt(m, last['comparator_max'])}"
+        parts.append(
+            f"Its {label} averaged {_fmt(m, cmean)} ({int(last['comparator_n'])} of "
+            f"{int(last['comparator_size'])} with a figure{rng}).")
+        parts.append(_judgement(m, last, label))
+    others = []
+    if np.isfinite(last["region_value"]):
+        others.append(f"{bm.la.region_name} {_fmt(m, last['region_value'])}")
+    if np.isfinite(last["england_value"]):
+        others.append(f"England {_fmt(m, last['england_value'])}")
+    if others:
+        parts.append("For reference: " + "; ".join(others) + ".")
+    if isinstance(last.get("band"), str):
+        parts.append(f"Among {int(last['n_las'])} LAs with a figure it is in "
+                     f"{BAND_TEXT[last['band']]}.")
+    return " ".join(parts)
+
+
+def _judgement(m: registry.Measure, last: pd.Series, label: str) -> str:
+    v, c = last["la_value"], last["comparator_mean"]
+    lo, hi = last["la_ci_low"], last["la_ci_high"]
+    direction = "higher" if v > c else "lower" if v < c else "the same as"
+    if np.isfinite(lo) and np.isfinite(hi):
+        if lo <= c <= hi:
+            return (f"That is in line with its {label}: the difference is within the 95% "
+                    f"range chance alone gives a cohort of {last['la_denominator']:,.0f} "
+                    f"({_fmt(m, lo)} to {_fmt(m, hi)}).")
+        verdict = direction
+        if m.higher_is_better is not None and v != c:
+            good = (v > c) == m.higher_is_better
+            verdict = f"{direction} ({'better' if good else 'worse'})"
+        return (f"That is {verdict} than its {label}, beyond the 95% range chance alone "
+                f"gives ({_fmt(m, lo)} to {_fmt(m, hi)}).")
+    if direction == "the same as":
+        return f"That is the same as its {label}."
+    verdict = direction
+    if m.higher_is_better is not None:
+        good = (v > c) == m.higher_is_better
+        verdict = f"{direction} ({'better' if good else 'worse'})"
+    return (f"That is {verdict} than its {label}; no interval is available for this kind "
+            "of figure, so treat small differences with care.")

@@ -1,0 +1,91 @@
+"""The ``evaltools`` command.
+
+    evaltools run evaluations/herefordshire.yaml   execute an evaluation's notebooks
+    evaltools areas [QUERY]                        list LAs, or find one
+    evaltools measures                             list the measure registry
+
+A user mistake prints one line, ``evaltools: error: ...``, and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .errors import EvaltoolsError
+
+
+def _cmd_run(args) -> int:
+    from .runner import run_evaluation
+
+    res = run_evaluation(args.evaluation, la_override=args.la, run_id=args.run_id,
+                         out_root=args.reports_dir)
+    print(f"evaltools: wrote {res.out_dir}")
+    for o in res.outcomes:
+        for p in o.outputs:
+            print(f"  {p}")
+    print(f"  {res.manifest_path}")
+    if not res.ok:
+        failed = [f"{o.notebook} ({o.error})" for o in res.outcomes if not o.ok]
+        print(f"evaltools: {len(failed)} notebook(s) failed: {'; '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_areas(args) -> int:
+    from .areas import local_authorities, resolve_la
+
+    if args.query:
+        a = resolve_la(args.query)
+        print(f"{a.area_code}\t{a.area_name}\t{a.ons_code}\t{a.region_name}\t"
+              f"{a.first_period}-{a.last_period}")
+        return 0
+    for r in local_authorities().itertuples():
+        print(f"{r.area_code}\t{r.area_name}\t{r.ons_code}\t{r.region_name}\t"
+              f"{r.first_period}-{r.last_period}")
+    return 0
+
+
+def _cmd_measures(args) -> int:
+    from .registry import measures
+
+    for m in measures(args.topic):
+        print(f"{m.id}\t{m.topic}\t{m.unit}\t{m.polarity}\t{m.title}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="evaltools",
+                                description="Is our Corporate Parenting Strategy working?")
+    p.add_argument("--version", action="version", version=f"evaltools {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="execute the notebooks of an evaluation YAML")
+    r.add_argument("evaluation", help="path of the evaluation YAML, e.g. evaluations/herefordshire.yaml")
+    r.add_argument("--la", help="run for this LA instead of the one in the YAML")
+    r.add_argument("--run-id", help="name of the run folder (default: UTC timestamp)")
+    r.add_argument("--reports-dir", help="where to write reports (default: reports/)")
+    r.set_defaults(func=_cmd_run)
+    a = sub.add_parser("areas", help="list local authorities, or look one up")
+    a.add_argument("query", nargs="?", help="DfE number, ONS code or name")
+    a.set_defaults(func=_cmd_areas)
+    m = sub.add_parser("measures", help="list the measure registry")
+    m.add_argument("--topic", help="only this topic")
+    m.set_defaults(func=_cmd_measures)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except EvaltoolsError as exc:
+        print(f"evaltools: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("evaltools: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

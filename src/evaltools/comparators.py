@@ -1,0 +1,140 @@
+"""Who a council compares itself with: statistical neighbours, region, England.
+
+* **Statistical neighbours** are DfE's children's services benchmarking groups: the 10
+  councils most similar to each LA. The April 2021 groupings apply to years up to 2024
+  (year ending 31 March) and the 2025 model from 2025, as LAIT does.
+* **Region** is the LA's DfE region (London boroughs sit in Inner or Outer London).
+* **Quartile bands** place each LA among all LAs with a figure that year. The cut
+  points are the quartiles of the LA values (R's default type 7, as LAIT computes them
+  with ``quantile()``), and a value on a cut point falls in the better band. Band A is
+  always the best quarter, respecting the measure's polarity: for a "lower is better"
+  measure A holds the lowest values, for "higher is better" the highest. Measures with
+  no polarity get Q1 (lowest values) to Q4 (highest) and no judgement.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import indicators as ind
+from . import registry
+from .areas import Area, local_authorities, resolve_la
+from .errors import ConfigError, SchemaError
+from .paths import data_dir, public_file
+
+SN_2021 = "statistical_neighbours/New_Statistical_Neighbour_Groupings_April_2021.csv"
+SN_2025 = "statistical_neighbours/sn_model_2025_wide.csv"
+#: First collection year (year ending 31 March) that uses the 2025 model.
+SN_2025_FROM = 2025
+
+
+@lru_cache(maxsize=4)
+def _sn_table(which: str, root: str) -> dict[str, list[str]]:
+    rel = SN_2021 if which == "2021" else SN_2025
+    path = public_file(rel, Path(root))
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    if which == "2021":
+        code_col, sn_cols = "LA num", [f"SN{i}" for i in range(1, 11)]
+    else:
+        code_col, sn_cols = "old_la_code", [f"SN_{i}" for i in range(1, 11)]
+    missing = [c for c in [code_col, *sn_cols] if c not in raw.columns]
+    if missing:
+        raise SchemaError(f"data/public/{rel} lacks columns {missing}; found {list(raw.columns)}",
+                          fix="Replace it with DfE's statistical neighbour file")
+    out = {}
+    for _, r in raw.iterrows():
+        code = str(r[code_col]).strip()
+        if code.isdigit():
+            out[code] = [str(r[c]).strip() for c in sn_cols if str(r[c]).strip().isdigit()]
+    return out
+
+
+def neighbour_model(period: int) -> str:
+    """Which DfE statistical neighbour model applies to a collection year."""
+    return "2025" if period >= SN_2025_FROM else "2021"
+
+
+def statistical_neighbours(la, period: int, data_root: Path | None = None) -> list[str]:
+    """The DfE 3-digit codes of an LA's 10 statistical neighbours for a year."""
+    area = la if isinstance(la, Area) else resolve_la(la, data_root)
+    table = _sn_table(neighbour_model(period), str(data_root or data_dir()))
+    if area.area_code not in table:
+        raise ConfigError(
+            f"{area} has no statistical neighbours in DfE's {neighbour_model(period)} model",
+            fix="Pass comparator: a list of LA codes instead")
+    return table[area.area_code]
+
+
+def comparator_codes(la, period: int, comparator="statistical_neighbours",
+                     data_root: Path | None = None) -> list[str]:
+    """Codes of the comparator LAs for one year.
+
+    ``comparator`` is ``"statistical_neighbours"`` (DfE's 10), ``"region"`` (every other
+    LA in the LA's region), or a list of LA codes or names.
+    """
+    area = la if isinstance(la, Area) else resolve_la(la, data_root)
+    if isinstance(comparator, (list, tuple)):
+        return [resolve_la(c, data_root).area_code for c in comparator]
+    if comparator == "statistical_neighbours":
+        return statistical_neighbours(area, period, data_root)
+    if comparator == "region":
+        las = local_authorities(data_root)
+        same = las[(las["region_code"] == area.region_code) & (las["area_code"] != area.area_code)]
+        return same["area_code"].tolist()
+    raise ConfigError(f"unknown comparator {comparator!r}",
+                      fix="Use statistical_neighbours, region, or a list of LA codes")
+
+
+def comparator_label(comparator) -> str:
+    if isinstance(comparator, (list, tuple)):
+        return "chosen comparators"
+    return {"statistical_neighbours": "statistical neighbours", "region": "other LAs in region"}.get(
+        comparator, str(comparator))
+
+
+def quartile_bands(frame: pd.DataFrame) -> pd.DataFrame:
+    """Quartile band and rank of every LA for each measure and year.
+
+    Takes an indicator frame and returns area_code, period, measure, band, rank
+    (1 = best, or lowest value for no-polarity measures), n_las and the cut points
+    q1, q2, q3. LAs without a figure (suppressed, not available) get no band.
+    """
+    df = frame[(frame["geographic_level"] == "Local authority") & (frame["status"] == ind.OK)]
+    out = []
+    for (measure, period), g in df.groupby(["measure", "period"], sort=False):
+        m = registry.get(measure)
+        v = g["value"].to_numpy(dtype=float)
+        q1, q2, q3 = np.quantile(v, [0.25, 0.5, 0.75])
+        if m.polarity == "high":
+            band = np.select([v >= q3, v >= q2, v >= q1], ["A", "B", "C"], "D")
+            rank = (-g["value"]).rank(method="min")
+        else:
+            band = np.select([v <= q1, v <= q2, v <= q3], ["A", "B", "C"], "D")
+            rank = g["value"].rank(method="min")
+            if m.polarity == "none":
+                band = np.array([{"A": "Q1", "B": "Q2", "C": "Q3", "D": "Q4"}[b] for b in band])
+        out.append(pd.DataFrame({
+            "area_code": g["area_code"].to_numpy(), "period": period, "measure": measure,
+            "band": band, "rank": rank.to_numpy().astype(int), "n_las": len(g),
+            "q1": q1, "q2": q2, "q3": q3,
+        }))
+    if not out:
+        return pd.DataFrame(columns=["area_code", "period", "measure", "band", "rank",
+                                     "n_las", "q1", "q2", "q3"])
+    return pd.concat(out, ignore_index=True)
+
+
+BAND_TEXT = {
+    "A": "band A, the best-performing quarter of LAs",
+    "B": "band B, the second-best quarter of LAs",
+    "C": "band C, the second-worst quarter of LAs",
+    "D": "band D, the worst-performing quarter of LAs",
+    "Q1": "the lowest quarter of LAs",
+    "Q2": "the second-lowest quarter of LAs",
+    "Q3": "the second-highest quarter of LAs",
+    "Q4": "the highest quarter of LAs",
+}

@@ -1,0 +1,62 @@
+"""Where evaltools finds its data and writes its reports.
+
+The data folder is, in order of precedence: the ``EVALTOOLS_DATA_DIR`` environment
+variable; the ``data/`` folder of the repository evaltools was installed from (an
+editable install, as ``make`` does); ``./data`` in the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import MissingDataError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESOURCES_DIR = PACKAGE_DIR / "resources"
+# src/evaltools -> src -> repository root
+REPO_ROOT = PACKAGE_DIR.parent.parent
+
+
+def data_dir(override: str | os.PathLike | None = None) -> Path:
+    """Return the data folder (holding ``public/``), checking it exists."""
+    candidates: list[Path] = []
+    if override:
+        candidates.append(Path(override))
+    elif os.environ.get("EVALTOOLS_DATA_DIR"):
+        candidates.append(Path(os.environ["EVALTOOLS_DATA_DIR"]))
+    else:
+        candidates += [REPO_ROOT / "data", Path.cwd() / "data"]
+    for c in candidates:
+        if (c / "public").is_dir():
+            return c.resolve()
+    raise MissingDataError(
+        "no evaltools data folder found",
+        where=", ".join(str(c) for c in candidates),
+        fix="Run from a clone of the evaltools repository, or set EVALTOOLS_DATA_DIR "
+        "to a folder holding public/ (see data/public/README.md)",
+    )
+
+
+def public_file(relpath: str, data_root: Path | None = None) -> Path:
+    """Path of a bundled public data file, with an actionable error when it is missing."""
+    root = data_root or data_dir()
+    p = root / "public" / relpath
+    if not p.is_file():
+        raise MissingDataError(
+            f"data file data/public/{relpath} is missing",
+            where=str(root),
+            fix="Restore it with `git checkout -- data/public` or download it from "
+            "explore-education-statistics as data/public/README.md explains",
+        )
+    return p
+
+
+def reports_dir() -> Path:
+    """The reports folder: ``EVALTOOLS_REPORTS_DIR`` or ``<repo>/reports``."""
+    env = os.environ.get("EVALTOOLS_REPORTS_DIR")
+    if env:
+        return Path(env)
+    if (REPO_ROOT / "pyproject.toml").is_file():
+        return REPO_ROOT / "reports"
+    return Path.cwd() / "reports"

@@ -1,0 +1,108 @@
+"""Charts for board papers: clear titles, labelled units, source notes, colour-blind safe.
+
+Colours are the Okabe-Ito palette, distinguishable with the common forms of colour
+blindness; lines also differ by style and marker so a greyscale print still reads.
+Each chart function returns a matplotlib Figure and sets ``fig.alt_text`` for HTML
+reports.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from . import indicators as ind
+from . import registry
+
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "grey": "#999999",
+}
+UNIT_AXIS = {
+    "percent": "% of children",
+    "rate_per_10k": "per 10,000 children aged 0-17",
+    "count": "children",
+    "score": "average score",
+    "per_child": "per child",
+}
+
+
+def _style(ax):
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def source_note(bm, measure_id: str) -> str:
+    s = bm.series(measure_id)
+    srcs = sorted(set(s["la_source"]) - {""})
+    ees = [x for x in srcs if x.startswith("EES")]
+    parts = []
+    if ees:
+        latest = max(ees)
+        parts.append(f"DfE, Children looked after in England ({latest.replace('EES ', 'EES, ')})")
+    if "LAIT" in srcs:
+        yrs = s.loc[s["la_source"] == "LAIT", "period"]
+        parts.append(f"DfE LAIT ({yrs.min()}" + (f"-{yrs.max()}" if yrs.max() != yrs.min() else "") + ")")
+    return "Source: " + "; ".join(parts) if parts else "Source: DfE"
+
+
+def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
+    """The LA's trend against its comparators' mean and range, region and England.
+
+    Years where the LA's figure is suppressed or unavailable show as a gap, with the
+    DfE symbol written on the axis, never as zero.
+    """
+    m = registry.get(measure_id)
+    s = bm.series(measure_id)
+    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
+    x = s["period"].to_numpy()
+    has_comp = s["comparator_n"] > 0
+    if has_comp.any():
+        ax.fill_between(x, s["comparator_min"], s["comparator_max"], where=has_comp,
+                        color=OKABE_ITO["sky"], alpha=0.25, linewidth=0,
+                        label="Statistical neighbours' range" if bm.comparator == "statistical_neighbours"
+                        else "Comparators' range")
+        ax.plot(x, s["comparator_mean"], color=OKABE_ITO["blue"], linestyle="--", marker="s",
+                markersize=4, label="Statistical neighbours' average"
+                if bm.comparator == "statistical_neighbours" else "Comparators' average")
+    if s["england_value"].notna().any():
+        ax.plot(x, s["england_value"], color=OKABE_ITO["black"], linestyle=":", marker="^",
+                markersize=4, label="England")
+    if s["region_value"].notna().any():
+        ax.plot(x, s["region_value"], color=OKABE_ITO["green"], linestyle="-.", marker="D",
+                markersize=3.5, label=bm.la.region_name)
+    la_vals = s["la_value"].where(s["la_status"] == ind.OK)
+    ax.plot(x, la_vals, color=OKABE_ITO["vermillion"], linewidth=2.6, marker="o",
+            markersize=6, label=bm.la.display_name, zorder=5)
+    for _, r in s[s["la_status"] != ind.OK].iterrows():
+        ax.annotate(f"{bm.la.display_name}: {r['la_status']}", (r["period"], 0),
+                    xycoords=("data", "axes fraction"), xytext=(0, 4),
+                    textcoords="offset points", ha="center", fontsize=8,
+                    color=OKABE_ITO["vermillion"])
+    _style(ax)
+    if m.unit == "percent":
+        top = np.nanmax([s[c].max() for c in ("la_value", "comparator_max", "england_value",
+                                               "region_value")] + [0])
+        ax.set_ylim(0, min(100, max(5, top * 1.15)))
+    else:
+        ax.set_ylim(bottom=0)
+    ax.set_ylabel(UNIT_AXIS[m.unit])
+    ax.set_xlabel("Year ending 31 March")
+    ax.set_title(title or m.title, loc="left", fontsize=11.5, wrap=True)
+    polarity = {"high": "Higher is better.", "low": "Lower is better.",
+                "none": "No polarity: higher is not in itself better or worse."}[m.polarity]
+    fig.text(0.01, 0.01, f"{source_note(bm, measure_id)}. {polarity}", fontsize=7.5,
+             color="#444444", ha="left", va="bottom", wrap=True)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    last = bm.latest(measure_id)
+    fig.alt_text = (
+        f"Line chart of {m.short} for {bm.la.display_name} from {int(x.min())} to {int(x.max())}"
+        + (f"; latest {m.format_value(last['la_value'])} in {int(last['period'])}"
+           if last is not None and last["la_status"] == ind.OK else "")
+        + ", with statistical neighbours' average and range, region and England.")
+    return fig

@@ -1,0 +1,470 @@
+"""DfE's published LA-level statistics as tidy indicator frames.
+
+Reads the explore-education-statistics (EES) releases bundled in ``data/public`` and
+DfE's LAIT benchmarking data set, harmonises them, and returns the indicator frame of
+:mod:`evaltools.indicators`:
+
+* **Releases are harmonised.** Column names and labels that changed between releases
+  (``number``/``children_count``, ``age``/``care_leaver_age``, "Total"/"Suitability
+  total"...) are mapped to one spelling by ``resources/published_tables.yaml``.
+* **The latest release wins.** Where releases overlap, each year is taken from the
+  latest release that has it, because each release revises earlier years.
+* **Symbols are kept.** ``c``, ``x``, ``z``, ``k``, ``low`` become the row's
+  ``status``; the value is then NaN, never 0.
+* **Values are recomputed from counts.** LA counts are unrounded, so a percentage is
+  ``100 * numerator / denominator`` (DfE's own percentages are rounded to whole
+  numbers). National and regional counts are rounded to the nearest 10 by DfE.
+* **LAIT fills earlier years.** For years no EES release covers (2016-2017; 2016-2018
+  for the CLA rate), the measure's LAIT series is used, with LAIT's published value.
+
+Use :func:`load_indicators` for the frame, :func:`source_files` for what it reads.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from . import indicators as ind
+from . import registry
+from .errors import SchemaError
+from .paths import RESOURCES_DIR, data_dir, public_file
+
+LAIT_FILE = "lait/bds_long_0.parquet"
+BASE_COLUMNS = ["time_period", "geographic_level", "old_la_code", "la_name", "new_la_code"]
+OPTIONAL_BASE = ["region_code", "region_name", "country_code", "country_name"]
+# Which symbol wins when parts of a numerator carry different symbols.
+_SYMBOL_PRIORITY = ["c", "low", "u", "k", "x", "z"]
+_NUMERIC = re.compile(r"^-?\d+(\.\d+)?([eE]-?\d+)?$")
+
+
+@lru_cache(maxsize=1)
+def table_specs() -> dict:
+    """The table specifications from ``resources/published_tables.yaml``."""
+    with open(RESOURCES_DIR / "published_tables.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["tables"]
+
+
+def source_files() -> list[str]:
+    """Every file (relative to ``data/public``) the published layer can read."""
+    files = {f for spec in table_specs().values() for f in spec["files"].values()}
+    files.add(LAIT_FILE)
+    return sorted(files)
+
+
+def _norm_label(s: pd.Series) -> pd.Series:
+    return (
+        s.astype("string")
+        .str.replace("\u2019", "'", regex=False)
+        .str.replace(r"\s+", " ", regex=True)
+        .str.strip()
+    )
+
+
+def parse_values(raw: pd.Series, *, where: str) -> tuple[pd.Series, pd.Series]:
+    """Split a DfE value column into numbers and statuses.
+
+    Numbers get status ``ok``. DfE symbols keep their symbol and a NaN value. A blank
+    cell is "not available" (``x``). Anything else is a :class:`SchemaError` naming the
+    file and the offending value, because a misread symbol would corrupt a figure.
+    """
+    s = raw.astype("string").fillna("").str.strip().str.replace(",", "", regex=False)
+    is_num = s.str.match(_NUMERIC).fillna(False).astype(bool)
+    low = s.str.lower()
+    status = pd.Series(ind.OK, index=s.index, dtype="string")
+    status[~is_num] = low[~is_num]
+    status[status == ""] = "x"
+    bad = ~status.isin(list(ind.STATUSES))
+    if bad.any():
+        examples = sorted(s[bad].unique())[:5]
+        raise SchemaError(
+            f"unrecognised values {examples} (not numbers or DfE symbols c, x, z, k, low, u)",
+            where=where,
+            fix="Check the file is an unedited DfE download",
+        )
+    values = pd.to_numeric(s.where(is_num), errors="coerce").astype("float64")
+    return values, status
+
+
+def _pick(columns: list[str], candidates: list[str]) -> str | None:
+    for c in candidates:
+        if c in columns:
+            return c
+    return None
+
+
+def read_release_file(table_id: str, release: int, data_root: Path) -> pd.DataFrame:
+    """One release's file of a table, in canonical columns (values still as text)."""
+    spec = table_specs()[table_id]
+    rel = spec["files"][release]
+    path = public_file(rel, data_root)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise SchemaError(f"cannot read data/public/{rel} as a CSV ({exc.__class__.__name__})",
+                          fix="Replace it with the CSV downloaded from DfE") from None
+    cols = list(raw.columns)
+    missing_base = [c for c in BASE_COLUMNS if c not in cols]
+    out = pd.DataFrame(index=raw.index)
+    used: set[str] = set()
+    wanted = {k: v for k, v in spec["columns"].items()}
+    problems = []
+    for canon, candidates in wanted.items():
+        free = [c for c in candidates if c not in used]
+        col = _pick(cols, free)
+        if col is None:
+            problems.append(f"{canon} (one of {candidates})")
+            continue
+        used.add(col)
+        out[canon] = raw[col]
+    if missing_base or problems:
+        expected = missing_base + problems
+        raise SchemaError(
+            f"data/public/{rel} does not have the expected columns: missing {expected}; "
+            f"found {cols}",
+            fix="If DfE renamed a column, add the new name to "
+            "src/evaltools/resources/published_tables.yaml",
+        )
+    for c in BASE_COLUMNS + OPTIONAL_BASE:
+        out[c] = raw[c] if c in cols else ""
+    out["release"] = int(release)
+    out["file"] = rel
+    return out
+
+
+@lru_cache(maxsize=32)
+def _load_table_cached(table_id: str, root: str) -> pd.DataFrame:
+    spec = table_specs()[table_id]
+    parts = [read_release_file(table_id, r, Path(root)) for r in sorted(spec["files"])]
+    df = pd.concat(parts, ignore_index=True)
+    bad_period = ~df["time_period"].str.fullmatch(r"\d{4}")
+    if bad_period.any():
+        f = df.loc[bad_period, "file"].iloc[0]
+        raise SchemaError(f"time_period values {sorted(df.loc[bad_period, 'time_period'].unique())[:3]} "
+                          "are not years", where=f"data/public/{f}")
+    df["period"] = df["time_period"].astype(int)
+    # Latest release wins for each year it covers.
+    latest = df.groupby("period")["release"].transform("max")
+    df = df[df["release"] == latest].copy()
+    labels = {k: v for k, v in (spec.get("labels") or {}).items()}
+    for c in ("group", "subgroup", "category"):
+        if c in df.columns:
+            df[c] = _norm_label(df[c]).replace(labels)
+    for c in ("old_la_code", "new_la_code", "region_code", "country_code"):
+        df[c] = df[c].astype("string").str.strip()
+    df["source"] = "EES " + df["release"].astype(str) + " release"
+    return df.reset_index(drop=True)
+
+
+def load_table(table_id: str, data_root: Path | None = None) -> pd.DataFrame:
+    """A harmonised published table: canonical columns, latest release per year.
+
+    Values (``count``, ``percent``...) are still text; :func:`load_indicators` parses them.
+    """
+    if table_id not in table_specs():
+        raise SchemaError(f"unknown published table {table_id!r}",
+                          fix=f"Known tables: {sorted(table_specs())}")
+    root = str(data_root or data_dir())
+    return _load_table_cached(table_id, root).copy()
+
+
+def _area_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """area_code, area_name, ons_code from EES geography columns."""
+    lvl = df["geographic_level"]
+    code = df["old_la_code"].where(lvl == "Local authority")
+    code = code.where(lvl != "Regional", df["region_code"])
+    code = code.where(lvl != "National", df["country_code"].replace("", ind.ENGLAND_CODE))
+    name = df["la_name"].where(lvl == "Local authority")
+    name = name.where(lvl != "Regional", df["region_name"])
+    name = name.where(lvl != "National", df["country_name"].replace("", "England"))
+    ons = df["new_la_code"].where(lvl == "Local authority")
+    ons = ons.where(lvl != "Regional", df["region_code"])
+    ons = ons.where(lvl != "National", code)
+    return pd.DataFrame({"area_code": code, "area_name": name, "ons_code": ons.fillna("")},
+                        index=df.index)
+
+
+def _combine_status(statuses: list[pd.Series]) -> pd.Series:
+    """Row-wise: 'ok' when every part is ok, otherwise the highest-priority symbol."""
+    frame = pd.concat(statuses, axis=1)
+    out = pd.Series(ind.OK, index=frame.index, dtype="string")
+    for sym in reversed(_SYMBOL_PRIORITY):
+        out[(frame == sym).any(axis=1)] = sym
+    return out
+
+
+def _select(df: pd.DataFrame, group: str | None, category: str | None,
+            subgroup: str | None, *, where: str) -> pd.DataFrame:
+    """Rows of one cohort and breakdown; a label that matches nothing is an error.
+
+    A label that silently matched nothing would drop a measure without a word, so the
+    error lists the labels the table does have.
+    """
+    mask = pd.Series(True, index=df.index)
+    for col, label in (("group", group), ("subgroup", subgroup), ("category", category)):
+        if label is None:
+            continue
+        hit = df[col] == label
+        if not (mask & hit).any():
+            have = sorted(df.loc[mask, col].dropna().unique())
+            raise SchemaError(f"{col} {label!r} matches no rows", where=where,
+                              fix=f"The table has {have[:12]}; fix measures.yaml or the "
+                              "labels map in published_tables.yaml")
+        mask &= hit
+    return df[mask]
+
+
+def _keyed(df: pd.DataFrame, col: str, where: str) -> tuple[pd.Series, pd.Series]:
+    """Values and statuses of a column, indexed by (area_code, period)."""
+    vals, stat = parse_values(df[col], where=where)
+    idx = pd.MultiIndex.from_arrays([df["area_code"], df["period"]])
+    vals.index = idx
+    stat.index = idx
+    if idx.has_duplicates:
+        raise SchemaError("the same area and year appear twice for one figure", where=where,
+                          fix="Check published_tables.yaml filters select one row per area")
+    return vals, stat
+
+
+def _parts(spec: dict) -> tuple[list[dict], dict | None]:
+    group = spec.get("group")
+    sub = spec.get("subgroup")
+
+    def norm(p):
+        if isinstance(p, dict):
+            return {"group": p.get("group", group), "category": p.get("category"),
+                    "subgroup": p.get("subgroup", sub)}
+        return {"group": group, "category": p, "subgroup": sub}
+
+    num = [norm(p) for p in spec.get("numerator") or []]
+    den = spec.get("denominator")
+    return num, (norm(den) if den is not None else None)
+
+
+def _measure_from_table(m: registry.Measure, table: pd.DataFrame) -> pd.DataFrame:
+    spec = m.published
+    where = f"published table {spec['table']} for measure {m.id}"
+    t = table.join(_area_columns(table))
+    t = t[t["area_code"].notna() & (t["area_code"] != "")]
+    keys = t.drop_duplicates(["area_code", "period"]).set_index(["area_code", "period"])
+    base = keys[["area_name", "ons_code", "geographic_level", "source"]].copy()
+    if m.unit in ("rate_per_10k", "count"):
+        rows = _select(t, spec.get("group"), None, None, where=where)
+        num, num_st = _keyed(rows, "count", where)
+        if m.unit == "count":
+            den = pd.Series(np.nan, index=num.index)
+            den_st = pd.Series(ind.OK, index=num.index, dtype="string")
+        else:
+            den, den_st = _keyed(rows, "population", where)
+        pub, pub_st = _keyed(rows, "rate", where) if "rate" in rows else (None, None)
+    elif spec.get("value_category"):
+        rows = _select(t, spec.get("group"), spec["value_category"], spec.get("subgroup"), where=where)
+        val, val_st = _keyed(rows, "count", where)
+        _, den_part = _parts(spec)
+        drows = _select(t, den_part["group"], den_part["category"], den_part["subgroup"], where=where)
+        den, _ = _keyed(drows, "count", where)
+        out = base.loc[val.index].copy()
+        out["numerator"] = np.nan
+        out["denominator"] = den.reindex(val.index)
+        out["value"] = val.where(val_st == ind.OK)
+        out["status"] = val_st
+        return out.reset_index()
+    else:
+        num_parts, den_part = _parts(spec)
+        vals, stats = [], []
+        for p in num_parts:
+            rows = _select(t, p["group"], p["category"], p["subgroup"], where=where)
+            v, s = _keyed(rows, "count", where)
+            vals.append(v)
+            stats.append(s)
+        idx = vals[0].index
+        for v in vals[1:]:
+            idx = idx.intersection(v.index)
+        num = sum(v.reindex(idx) for v in vals)
+        num_st = _combine_status([s.reindex(idx) for s in stats])
+        drows = _select(t, den_part["group"], den_part["category"], den_part["subgroup"], where=where)
+        den, den_st = _keyed(drows, "count", where)
+        pub = pub_st = None
+        if len(num_parts) == 1 and "percent" in t.columns:
+            prow = _select(t, num_parts[0]["group"], num_parts[0]["category"],
+                           num_parts[0]["subgroup"], where=where)
+            pub, pub_st = _keyed(prow, "percent", where)
+    idx = num.index.intersection(den.index) if m.unit != "count" else num.index
+    num, num_st = num.reindex(idx), num_st.reindex(idx)
+    den, den_st = den.reindex(idx), den_st.reindex(idx)
+    scale = {"percent": 100.0, "rate_per_10k": 10000.0, "per_child": 1.0, "count": None}[m.unit]
+    out = base.loc[idx].copy()
+    out["numerator"] = num.where(num_st == ind.OK)
+    out["denominator"] = den.where(den_st == ind.OK)
+    if scale is None:
+        value = out["numerator"]
+        status = num_st
+    else:
+        status = _combine_status([num_st, den_st])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = scale * out["numerator"] / out["denominator"]
+        zero_den = (den_st == ind.OK) & (out["denominator"] == 0)
+        status = status.mask(zero_den & (status == ind.OK), "z")
+        value = value.where(~zero_den)
+        if pub is not None:
+            # Counts withheld but DfE published the figure itself: use it.
+            pub, pub_st = pub.reindex(idx), pub_st.reindex(idx)
+            use_pub = (status != ind.OK) & (pub_st == ind.OK)
+            value = value.mask(use_pub, pub)
+            status = status.mask(use_pub, ind.OK)
+    out["value"] = value.where(status == ind.OK)
+    out["status"] = status
+    return out.reset_index()
+
+
+# ---------------------------------------------------------------------------- LAIT
+_LAIT_YEAR = re.compile(r"^(\d{4})(?: \((Rev|rev)\))?$")
+
+
+@lru_cache(maxsize=2)
+def _lait_raw(root: str) -> pd.DataFrame:
+    path = public_file(LAIT_FILE, Path(root))
+    try:
+        df = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise SchemaError(f"cannot read data/public/{LAIT_FILE} as parquet ({exc.__class__.__name__})",
+                          fix="Restore it with `git checkout -- data/public/lait`") from None
+    need = ["Short Desc", "Years", "LA and Regions", "Values", "LA Number"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise SchemaError(f"data/public/{LAIT_FILE} lacks columns {missing}; found {list(df.columns)}",
+                          fix="Replace it with LAIT's bds_long parquet")
+    return df
+
+
+def _region_key(name: str) -> str:
+    """'London (Inner)' and 'Inner London', 'the Humber' and 'The Humber' match."""
+    n = str(name).lower().strip()
+    m = re.fullmatch(r"london \((inner|outer)\)", n)
+    if m:
+        n = f"{m.group(1)} london"
+    return n
+
+
+def _lait_series(code: str, root: str, areas: pd.DataFrame) -> pd.DataFrame:
+    raw = _lait_raw(root)
+    d = raw[raw["Short Desc"] == code]
+    yr = d["Years"].astype("string").str.extract(_LAIT_YEAR)
+    d = d.assign(period=pd.to_numeric(yr[0], errors="coerce"), rev=yr[1].notna())
+    d = d[d["period"].notna()]
+    # A revised figure ("2019 (Rev)") replaces the first one.
+    d = d.sort_values("rev").drop_duplicates(["LA and Regions", "period"], keep="last")
+    # LAIT numbers England 970 and the regions 980-990; LAs have their DfE number.
+    la_num = pd.to_numeric(d["LA Number"], errors="coerce")
+    name = d["LA and Regions"].astype("string").str.strip()
+    is_la = la_num.notna() & (la_num < 970)
+    code_col = la_num.where(is_la).map(lambda v: str(int(v)) if pd.notna(v) else pd.NA)
+    code_col = code_col.astype("string")
+    reg = areas[areas.geographic_level == "Regional"]
+    region_codes = {_region_key(n): c for n, c in zip(reg["area_name"], reg["area_code"])}
+    region_codes[_region_key("England")] = ind.ENGLAND_CODE
+    other = name.map(lambda n: region_codes.get(_region_key(n), pd.NA)).astype("string")
+    code_col = code_col.where(is_la, other)
+    s = d["Values"].astype("string").str.strip()
+    s = s.mask(s.isin(["-", "", ".."]), "x")
+    is_num = pd.to_numeric(s, errors="coerce").notna()
+    status = s.where(~is_num, ind.OK).str.lower()
+    status = status.where(status.isin(list(ind.STATUSES)), "x")
+    return pd.DataFrame({
+        "area_code": code_col, "period": d["period"].astype(int),
+        "raw": pd.to_numeric(s, errors="coerce"), "status": status,
+    }).dropna(subset=["area_code"])
+
+
+def _measure_from_lait(m: registry.Measure, root: str, areas: pd.DataFrame,
+                       periods: set[int] | None) -> pd.DataFrame:
+    spec = m.lait
+    val = _lait_series(spec["value"], root, areas).set_index(["area_code", "period"])
+    if periods is not None:
+        val = val[val.index.get_level_values("period").isin(periods)]
+    out = pd.DataFrame(index=val.index)
+    out["value"] = val["raw"].where(val["status"] == ind.OK)
+    out["status"] = val["status"]
+    for part in ("numerator", "denominator"):
+        if spec.get(part):
+            s = _lait_series(spec[part], root, areas).set_index(["area_code", "period"])
+            out[part] = s["raw"].where(s["status"] == ind.OK).reindex(out.index)
+        else:
+            out[part] = np.nan
+    if m.unit == "count":
+        out["numerator"] = out["value"]
+    out = out.reset_index()
+    meta = areas.set_index("area_code")[["area_name", "ons_code", "geographic_level"]]
+    out = out.join(meta, on="area_code", how="inner")
+    out["source"] = "LAIT"
+    return out
+
+
+# ---------------------------------------------------------------------------- areas
+@lru_cache(maxsize=2)
+def _areas_cached(root: str) -> pd.DataFrame:
+    frames = []
+    for tid in ("cla_numbers", "placement_stability"):
+        t = load_table(tid, Path(root))
+        a = t.join(_area_columns(t))
+        frames.append(a[["area_code", "area_name", "ons_code", "geographic_level",
+                         "region_code", "region_name", "period"]])
+    a = pd.concat(frames, ignore_index=True)
+    a = a[a["area_code"].notna() & (a["area_code"] != "")]
+    span = a.groupby("area_code")["period"].agg(first_period="min", last_period="max")
+    latest = a.sort_values("period").drop_duplicates("area_code", keep="last").set_index("area_code")
+    out = latest.drop(columns="period").join(span).reset_index()
+    return out.sort_values(["geographic_level", "area_name"]).reset_index(drop=True)
+
+
+def areas(data_root: Path | None = None) -> pd.DataFrame:
+    """Every area in DfE's published CLA tables, with its latest name and codes.
+
+    Columns: area_code, area_name, ons_code, geographic_level, region_code, region_name,
+    first_period, last_period (years the area has published figures).
+    """
+    return _areas_cached(str(data_root or data_dir())).copy()
+
+
+# ---------------------------------------------------------------------------- main
+def load_indicators(measures=None, *, data_root: Path | None = None,
+                    periods: tuple[int, int] | None = None,
+                    use_lait: bool = True) -> pd.DataFrame:
+    """Published figures for every area as one tidy indicator frame.
+
+    Parameters
+    ----------
+    measures : list of measure ids, or None for every measure in the registry.
+    periods : (first, last) years ending 31 March to keep, inclusive.
+    use_lait : fill years that no EES release covers from LAIT (default True).
+    """
+    root = str(data_root or data_dir())
+    ms = registry.resolve(measures)
+    area_tab = areas(Path(root))
+    frames = []
+    for m in ms:
+        parts = []
+        covered: set[int] = set()
+        if m.published:
+            table = load_table(m.published["table"], Path(root))
+            got = _measure_from_table(m, table)
+            covered = set(got["period"].unique())
+            parts.append(got)
+        if m.lait and use_lait:
+            lait = _measure_from_lait(m, root, area_tab, None)
+            lait = lait[~lait["period"].isin(covered)]
+            parts.append(lait)
+        df = pd.concat(parts, ignore_index=True) if parts else ind.empty()
+        df["measure"] = m.id
+        frames.append(df)
+    out = pd.concat(frames, ignore_index=True) if frames else ind.empty()
+    if periods is not None:
+        lo, hi = periods
+        out = out[(out["period"] >= lo) & (out["period"] <= hi)]
+    out = ind.conform(out)
+    return out.sort_values(["measure", "geographic_level", "area_code", "period"]).reset_index(drop=True)

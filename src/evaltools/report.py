@@ -1,0 +1,126 @@
+"""Building blocks that notebooks display: headings, statements, charts, tables.
+
+Notebooks stay thin: they call these functions and never define their own. Everything
+shown is aggregate (LA-level) data; nothing here displays a child-level row.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from . import indicators as ind
+from . import registry
+from .benchmark import BenchmarkResult
+from .comparators import comparator_label
+from .plots import benchmark_chart
+
+BAND_SHORT = {"A": "A (best quarter)", "B": "B", "C": "C", "D": "D (worst quarter)",
+              "Q1": "Q1 (lowest)", "Q2": "Q2", "Q3": "Q3", "Q4": "Q4 (highest)"}
+
+
+def benchmark_intro(bm: BenchmarkResult) -> Markdown:
+    """The opening paragraph of a benchmarking report."""
+    years = f"{bm.table['period'].min()} to {bm.table['period'].max()}"
+    comp = comparator_label(bm.comparator)
+    model = ""
+    if bm.comparator == "statistical_neighbours":
+        model = (" Statistical neighbours are DfE's April 2021 groupings for years up to 2024 "
+                 "and DfE's 2025 model from 2025, so the comparator group changes in 2025.")
+    return Markdown(
+        f"This report sets **{bm.la.display_name}** (DfE LA number {bm.la.area_code}) against "
+        f"its {comp}, the {bm.la.region_name} region and England on "
+        f"{len(bm.measures)} published measures, for the years ending 31 March {years}.{model}\n\n"
+        "Figures are DfE's published statistics. Percentages are recomputed from DfE's "
+        "unrounded LA counts; where DfE suppressed a figure (symbol *c*) or it is not "
+        "available (*x*) the report says so and never treats it as zero. Each statement "
+        "says whether a difference from the neighbours is larger than chance alone would "
+        "give for a cohort of that size (95% interval).")
+
+
+def latest_table(bm: BenchmarkResult) -> pd.DataFrame:
+    """One row per measure: latest year, LA figure, neighbours, region, England, band."""
+    rows = []
+    for m in bm.measures:
+        last = bm.latest(m.id)
+        if last is None:
+            continue
+        ok = last["la_status"] == ind.OK
+        rows.append({
+            "Measure": m.short,
+            "Year": int(last["period"]),
+            bm.la.display_name: m.format_value(last["la_value"]) if ok
+            else f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
+            "Neighbours' average": m.format_value(last["comparator_mean"]),
+            "England": m.format_value(last["england_value"]),
+            "Quartile band": BAND_SHORT.get(last.get("band"), "no band")
+            if isinstance(last.get("band"), str) else "no band",
+            "Polarity": {"high": "higher is better", "low": "lower is better",
+                         "none": "no polarity"}[m.polarity],
+        })
+    return pd.DataFrame(rows)
+
+
+def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6) -> pd.DataFrame:
+    m = registry.get(measure_id)
+    s = bm.series(measure_id).tail(years)
+    out = pd.DataFrame({"Year": s["period"].astype(int)})
+    la = []
+    for _, r in s.iterrows():
+        if r["la_status"] != ind.OK:
+            la.append(f"{r['la_status']} ({ind.SYMBOLS.get(r['la_status'], '')})")
+        elif m.unit in ("percent", "per_child") and pd.notna(r["la_numerator"]) \
+                and pd.notna(r["la_denominator"]):
+            la.append(f"{m.format_value(r['la_value'])} ({r['la_numerator']:,.0f}/"
+                      f"{r['la_denominator']:,.0f})")
+        else:
+            la.append(m.format_value(r["la_value"]))
+    out[bm.la.display_name] = la
+    out["Neighbours' average"] = [m.format_value(v) for v in s["comparator_mean"]]
+    out["Neighbours' range"] = [
+        f"{m.format_value(a)} to {m.format_value(b)}" if pd.notna(a) else "not available"
+        for a, b in zip(s["comparator_min"], s["comparator_max"])]
+    out[bm.la.region_name] = [m.format_value(v) for v in s["region_value"]]
+    out["England"] = [m.format_value(v) for v in s["england_value"]]
+    out["Band"] = [BAND_SHORT.get(b, "no band") if isinstance(b, str) else "no band"
+                   for b in s.get("band", [None] * len(s))]
+    out["Source"] = s["la_source"].to_numpy()
+    return out
+
+
+def show_table(df: pd.DataFrame, caption: str | None = None) -> None:
+    """Display a table as clean HTML, without the index."""
+    body = df.to_html(index=False, escape=True, border=0, classes="evaltools-table")
+    if caption:
+        head, rest = body.split(">", 1)
+        body = f"{head}><caption>{html.escape(caption)}</caption>{rest}"
+    display(HTML(body))
+
+
+def show_figure(fig) -> None:
+    """Display a chart as an embedded PNG with its alt text, then close it."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    alt = html.escape(getattr(fig, "alt_text", "Chart"), quote=True)
+    display(HTML(f'<img src="data:image/png;base64,{data}" alt="{alt}" '
+                 'style="max-width:100%;height:auto">'))
+
+
+def show_measure(bm: BenchmarkResult, measure_id: str) -> None:
+    """Heading, plain-English statement, chart and trend table for one measure."""
+    m = registry.get(measure_id)
+    display(Markdown(f"## {m.title}"))
+    display(Markdown(bm.statement(measure_id)))
+    show_figure(benchmark_chart(bm, measure_id))
+    show_table(trend_table(bm, measure_id))
+    last = bm.latest(measure_id)
+    period = int(last["period"]) if last is not None else None
+    definition = m.definition_for(period) if period else m.definition
+    display(Markdown(f"*Definition:* {definition} *Source:* {m.source}."))

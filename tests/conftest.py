@@ -1,0 +1,41 @@
+"""Shared fixtures. Published data are loaded once per session: the loader is pure."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from evaltools import published
+from evaltools.paths import REPO_ROOT
+
+DATA = REPO_ROOT / "data"
+TEST_DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def indicators():
+    """Every registry measure for every area, from the bundled DfE data."""
+    return published.load_indicators()
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A private copy of data/ that a test may damage."""
+    dst = tmp_path / "data"
+    shutil.copytree(DATA, dst)
+    published._load_table_cached.cache_clear()
+    published._areas_cached.cache_clear()
+    published._lait_raw.cache_clear()
+    yield dst
+    published._load_table_cached.cache_clear()
+    published._areas_cached.cache_clear()
+    published._lait_raw.cache_clear()
+
+
+def row(frame, area, period, measure):
+    """The single indicator row for an area, year and measure."""
+    r = frame[(frame.area_code == area) & (frame.period == period) & (frame.measure == measure)]
+    assert len(r) == 1, f"expected one row for {area} {period} {measure}, got {len(r)}"
+    return r.iloc[0]
