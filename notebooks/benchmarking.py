@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -28,6 +30,7 @@ from evaltools import benchmark, report
 
 bm = benchmark.benchmark(la, measures, comparator=comparator,
                          periods=tuple(years) if years else None)
+display(report.style())
 display(Markdown(f"# Benchmarking {bm.la.display_name}: children looked after and care leavers"))
 display(report.benchmark_intro(bm))
 

@@ -72,6 +72,39 @@ class BenchmarkResult:
         """A plain-English paragraph on where the LA stands on one measure."""
         return _statement(self, registry.get(measure_id))
 
+    def verdict(self, measure_id: str) -> str | None:
+        """Latest year against comparators: 'better', 'worse', 'higher', 'lower',
+        'in line' (within the LA's 95% interval) or None when there is nothing to compare."""
+        m = registry.get(measure_id)
+        last = self.latest(measure_id)
+        if last is None or last["la_status"] != ind.OK or not np.isfinite(last["comparator_mean"]):
+            return None
+        v, c = last["la_value"], last["comparator_mean"]
+        lo, hi = last["la_ci_low"], last["la_ci_high"]
+        if (np.isfinite(lo) and lo <= c <= hi) or v == c:
+            return "in line"
+        if m.higher_is_better is None:
+            return "higher" if v > c else "lower"
+        return "better" if (v > c) == m.higher_is_better else "worse"
+
+    def headline(self, measure_id: str) -> str:
+        """A chart title that states the finding, e.g. 'Herefordshire: 10.2% in 2025,
+        in line with statistical neighbours'."""
+        m = registry.get(measure_id)
+        last = self.latest(measure_id)
+        name = self.la.display_name
+        if last is None:
+            return f"{name}: no published figures"
+        if last["la_status"] != ind.OK:
+            return f"{name}: {int(last['period'])} figure {ind.SYMBOLS.get(last['la_status'], 'not available')}"
+        label = comparator_label(self.comparator)
+        v = self.verdict(measure_id)
+        text = {"in line": f"in line with {label}", "better": f"better than {label}",
+                "worse": f"worse than {label}", "higher": f"higher than {label}",
+                "lower": f"lower than {label}"}.get(v, "")
+        tail = f", {text}" if text else ""
+        return f"{name}: {m.format_value(last['la_value'])} in {int(last['period'])}{tail}"
+
     def summary(self) -> str:
         """One statement per measure, as text."""
         return "\n\n".join(f"{m.title}\n{self.statement(m.id)}" for m in self.measures)

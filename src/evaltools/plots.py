@@ -92,7 +92,9 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
         ax.set_ylim(bottom=0)
     ax.set_ylabel(UNIT_AXIS[m.unit])
     ax.set_xlabel("Year ending 31 March")
-    ax.set_title(title or m.title, loc="left", fontsize=11.5, wrap=True)
+    ax.set_title(title or bm.headline(measure_id), loc="left", fontsize=12, fontweight="bold", pad=20)
+    ax.text(0, 1.02, m.short + f" ({UNIT_AXIS[m.unit]})", transform=ax.transAxes, fontsize=9,
+            color="#444444", va="bottom")
     polarity = {"high": "Higher is better.", "low": "Lower is better.",
                 "none": "No polarity: higher is not in itself better or worse."}[m.polarity]
     fig.text(0.01, 0.01, f"{source_note(bm, measure_id)}. {polarity}", fontsize=7.5,

@@ -24,6 +24,20 @@ BAND_SHORT = {"A": "A (best quarter)", "B": "B", "C": "C", "D": "D (worst quarte
               "Q1": "Q1 (lowest)", "Q2": "Q2", "Q3": "Q3", "Q4": "Q4 (highest)"}
 
 
+REPORT_CSS = """<style>
+table.evaltools-table { border-collapse: collapse; margin: 0.5em 0 1em 0; font-size: 13px; }
+table.evaltools-table th, table.evaltools-table td { padding: 3px 10px; text-align: right; }
+table.evaltools-table th:first-child, table.evaltools-table td:first-child { text-align: left; }
+table.evaltools-table caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
+table.evaltools-table tr:nth-child(even) { background: #f5f5f5; }
+</style>"""
+
+
+def style() -> HTML:
+    """Table styling for the report (left-aligned labels, zebra rows)."""
+    return HTML(REPORT_CSS)
+
+
 def benchmark_intro(bm: BenchmarkResult) -> Markdown:
     """The opening paragraph of a benchmarking report."""
     years = f"{bm.table['period'].min()} to {bm.table['period'].max()}"

@@ -1,0 +1,133 @@
+"""User mistakes give one actionable line on stderr and exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from evaltools import cli
+
+GOOD = textwrap.dedent("""\
+    name: test
+    la: 884
+    parameters:
+      years: [2020, 2025]
+    notebooks:
+      - benchmarking
+""")
+
+
+def run_cli(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(code, err, *fragments):
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("evaltools: error: ")
+    assert "Traceback" not in err
+    for f in fragments:
+        assert f in lines[0], (f, lines[0])
+
+
+def write(tmp_path, text, name="eval.yaml"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return str(p)
+
+
+@pytest.mark.parametrize("text,fragments", [
+    (GOOD.replace("la: 884", "la: Herefordshir"),
+     ["no English local authority matches 'Herefordshir'", "Closest matches: Herefordshire, County of (884)"]),
+    (GOOD.replace("la: 884", "la: 999"), ["matches '999'", "Closest matches"]),
+    (GOOD.replace("name: test", "name: test\nnotebok: x"),
+     ["unknown key 'notebok'", "Allowed keys: name, title, la, parameters, notebooks"]),
+    (GOOD.replace("la: 884\n", ""), ["missing key 'la'", "the LA's DfE number, ONS code or name"]),
+    (GOOD.replace("notebooks:\n  - benchmarking", "notebooks: benchmarking"),
+     ["'notebooks' is a str", "It should be a list of notebook names"]),
+    (GOOD.replace("- benchmarking", "- benchmarks"),
+     ["notebook 'benchmarks' is not in notebooks/", "Available: benchmarking"]),
+    (GOOD.replace("years: [2020, 2025]", "year: 2020"),
+     ["'year' is not a parameter of notebook benchmarking", "Its parameters are: la, measures, comparator, years"]),
+    (GOOD.replace("years: [2020, 2025]", "years: 2020"),
+     ["'years' is 2020", "[first, last] years ending 31 March"]),
+    (GOOD.replace("years: [2020, 2025]", "measures: [cla_3plus_placement]"),
+     ["unknown measure 'cla_3plus_placement'", "Did you mean cla_3plus_placements"]),
+    (GOOD.replace("name: test", "name: my report"), ["'name' is 'my report'", "letters, digits"]),
+    ("name: test\nla: 884\n  notebooks: [x\n", ["not valid YAML at line", "Check indentation"]),
+    ("- just\n- a list\n", ["the file is not a YAML mapping", "name, la, notebooks"]),
+])
+def test_malformed_evaluation_yaml(tmp_path, capsys, text, fragments):
+    code, _, err = run_cli(capsys, "run", write(tmp_path, text),
+                           "--reports-dir", str(tmp_path / "reports"))
+    one_line_error(code, err, *fragments)
+    assert not (tmp_path / "reports").exists()     # nothing half-written
+
+
+def test_missing_evaluation_file(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "run", str(tmp_path / "nope.yaml"))
+    one_line_error(code, err, "nope.yaml does not exist")
+
+
+def test_unknown_la_override(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "run", write(tmp_path, GOOD), "--la", "Narnia")
+    one_line_error(code, err, "no English local authority matches 'Narnia'")
+
+
+def test_missing_data_file(data_copy, monkeypatch, capsys):
+    (data_copy / "public/dfe_cla_2025_release/cla_number_and_rate_per_10k_children.csv").unlink()
+    monkeypatch.setenv("EVALTOOLS_DATA_DIR", str(data_copy))
+    code, _, err = run_cli(capsys, "areas", "884")
+    one_line_error(code, err,
+                   "data/public/dfe_cla_2025_release/cla_number_and_rate_per_10k_children.csv is missing",
+                   "git checkout -- data/public")
+
+
+def test_no_data_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("EVALTOOLS_DATA_DIR", str(tmp_path))
+    code, _, err = run_cli(capsys, "areas")
+    one_line_error(code, err, "no evaltools data folder found", "EVALTOOLS_DATA_DIR")
+
+
+def test_published_file_with_changed_columns(data_copy, monkeypatch, capsys):
+    f = data_copy / "public/dfe_cla_2025_release/cla_number_and_rate_per_10k_children.csv"
+    f.write_text(f.read_text(encoding="utf-8-sig").replace("population_type", "pop_type"),
+                 encoding="utf-8")
+    monkeypatch.setenv("EVALTOOLS_DATA_DIR", str(data_copy))
+    code, _, err = run_cli(capsys, "areas", "884")
+    one_line_error(code, err, "does not have the expected columns",
+                   "group (one of ['population_type', 'population_count'])", "'pop_type'",
+                   "published_tables.yaml")
+
+
+def test_file_that_is_not_a_csv(data_copy, monkeypatch, capsys):
+    f = data_copy / "public/dfe_cla_2025_release/cla_number_and_rate_per_10k_children.csv"
+    f.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xff\xfe\x00\x81binary")
+    monkeypatch.setenv("EVALTOOLS_DATA_DIR", str(data_copy))
+    code, _, err = run_cli(capsys, "areas", "884")
+    assert code == 2 and "Traceback" not in err and "cla_number_and_rate_per_10k_children.csv" in err
+
+
+def test_areas_and_measures_commands(capsys):
+    code, out, _ = run_cli(capsys, "areas", "hereford")
+    assert code == 2
+    code, out, _ = run_cli(capsys, "areas", "Herefordshire")
+    assert code == 0 and out.startswith("884\tHerefordshire, County of\tE06000019\tWest Midlands")
+    code, out, _ = run_cli(capsys, "measures", "--topic", "care_leavers")
+    assert code == 0 and "care_leavers_eet_19_21\tcare_leavers\tpercent\thigh" in out
+
+
+def test_real_process_exit_code_and_no_traceback(tmp_path):
+    """The installed entry point, as a user runs it."""
+    p = write(tmp_path, GOOD.replace("la: 884", "la: Herefordshir"))
+    r = subprocess.run([sys.executable, "-m", "evaltools", "run", p], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert "Closest matches" in r.stderr

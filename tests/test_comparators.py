@@ -1,0 +1,106 @@
+"""Statistical neighbours, quartile bands and the benchmark result."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaltools import benchmark, comparators
+
+from .conftest import row
+
+
+def test_herefordshire_neighbours_switch_model_in_2025():
+    # New_Statistical_Neighbour_Groupings_April_2021.csv, row 884
+    assert comparators.statistical_neighbours("884", 2024) == [
+        "893", "878", "908", "933", "838", "865", "935", "926", "916", "909"]
+    # sn_model_2025_wide.csv, row 884
+    assert comparators.statistical_neighbours("884", 2025) == [
+        "943", "860", "925", "893", "933", "888", "935", "811", "815", "830"]
+    assert comparators.neighbour_model(2024) == "2021"
+    assert comparators.neighbour_model(2025) == "2025"
+
+
+def test_region_comparator_is_the_rest_of_the_region():
+    codes = comparators.comparator_codes("884", 2025, "region")
+    assert "884" not in codes and "330" in codes          # Birmingham, West Midlands
+    assert len(codes) == 13
+
+
+def _frame(values, measure):
+    return pd.DataFrame({
+        "area_code": [str(100 + i) for i in range(len(values))],
+        "geographic_level": "Local authority", "period": 2025, "measure": measure,
+        "value": values, "status": ["ok" if np.isfinite(v) else "c" for v in values],
+    })
+
+
+def test_quartile_bands_respect_polarity():
+    vals = [1.0, 2, 3, 4, 5, 6, 7, 8, np.nan]
+    low = comparators.quartile_bands(_frame(vals, "cla_3plus_placements"))     # lower better
+    high = comparators.quartile_bands(_frame(vals, "care_leavers_eet_19_21"))  # higher better
+    none = comparators.quartile_bands(_frame(vals, "cla_rate_per_10k"))        # no polarity
+    # cut points (type 7) of 1..8: 2.75, 4.5, 6.25
+    assert list(low.band) == ["A", "A", "B", "B", "C", "C", "D", "D"]
+    assert list(high.band) == ["D", "D", "C", "C", "B", "B", "A", "A"]
+    assert list(none.band) == ["Q1", "Q1", "Q2", "Q2", "Q3", "Q3", "Q4", "Q4"]
+    assert list(low["rank"]) == list(range(1, 9)) and list(high["rank"]) == list(range(8, 0, -1))
+    assert (low.n_las == 8).all()                   # the suppressed LA is not banded
+
+
+def test_value_on_a_cut_point_takes_the_better_band():
+    b = comparators.quartile_bands(_frame([1.0, 2, 3, 4, 5], "cla_3plus_placements"))
+    # quartiles of 1..5 are exactly 2, 3, 4
+    assert list(b.band) == ["A", "A", "B", "C", "D"]
+
+
+@pytest.fixture(scope="module")
+def bm():
+    return benchmark.benchmark("884", ["cla_3plus_placements", "care_leavers_eet_19_21",
+                                       "cla_rate_per_10k", "oc2_convictions"])
+
+
+def test_neighbour_average_is_the_mean_of_neighbours_with_a_figure(bm, indicators):
+    r = bm.series("care_leavers_eet_19_21").set_index("period").loc[2024]
+    sn = comparators.statistical_neighbours("884", 2024)
+    vals = [row(indicators, c, 2024, "care_leavers_eet_19_21") for c in sn
+            if ((indicators.area_code == c) & (indicators.period == 2024)).any()]
+    ok = [v.value for v in vals if v.status == "ok"]
+    assert r.comparator_mean == pytest.approx(np.mean(ok))
+    assert r.comparator_n == len(ok) and r.comparator_size == 10
+    assert r.comparator_min == min(ok) and r.comparator_max == max(ok)
+
+
+def test_cumbria_is_gone_after_2023_and_the_average_says_so(bm):
+    # Cumbria (909) is a 2021 neighbour of Herefordshire but was abolished in April 2023
+    r = bm.series("cla_3plus_placements").set_index("period").loc[2024]
+    assert r.comparator_n == 9
+
+
+def test_la_row_carries_counts_interval_band_region_england(bm):
+    r = bm.series("cla_3plus_placements").set_index("period").loc[2024]
+    assert (r.la_numerator, r.la_denominator) == (42, 387)
+    assert r.la_ci_low < r.la_value < r.la_ci_high
+    assert r.band in {"A", "B", "C", "D"} and 1 <= r["rank"] <= r.n_las
+    assert np.isfinite(r.region_value) and np.isfinite(r.england_value)
+
+
+def test_statement_says_when_a_gap_is_noise(bm):
+    s = bm.statement("care_leavers_eet_19_21")
+    assert "54.7% (64 of 117)" in s and "in line with its statistical neighbours" in s
+    assert bm.verdict("care_leavers_eet_19_21") == "in line"
+    assert bm.headline("care_leavers_eet_19_21").startswith("Herefordshire: 54.7% in 2025")
+
+
+def test_statement_on_a_clear_gap_without_polarity(bm):
+    # Herefordshire's CLA rate (99.9) is far above its neighbours (66.7): a real gap,
+    # reported as higher, not better or worse (DfE gives the rate no polarity)
+    assert bm.verdict("cla_rate_per_10k") == "higher"
+    assert "higher than its statistical neighbours, beyond the 95% range" in bm.statement("cla_rate_per_10k")
+
+
+def test_to_frame_and_summary(bm):
+    f = bm.to_frame()
+    assert {"measure", "period", "la_value", "comparator_mean", "band"} <= set(f.columns)
+    assert "Care leavers aged 19 to 21" in bm.summary()

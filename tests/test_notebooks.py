@@ -1,0 +1,88 @@
+"""Notebooks: stored clean and paired, thin, and executable end to end by the runner."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+from evaltools import runner
+from evaltools.paths import REPO_ROOT
+
+NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert [p.stem for p in NOTEBOOKS] == ["benchmarking"] or len(NOTEBOOKS) >= 1
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_without_outputs_and_thin(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert not any(re.search(r"^\s*(def|class)\s", c.source, re.M) for c in code)
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and code[0] is tagged[0]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_paired_percent_script_is_in_sync(path):
+    py = path.with_suffix(".py")
+    assert py.exists(), f"{path.name} has no jupytext pair; run make notebooks"
+    a = jupytext.read(py)
+    b = nbformat.read(path, as_version=4)
+    strip = lambda nb: [(c.cell_type, c.source.strip()) for c in nb.cells]  # noqa: E731
+    assert strip(a) == strip(b), f"{py.name} and {path.name} differ: run make notebooks"
+
+
+@pytest.mark.notebook
+def test_benchmarking_notebook_runs_end_to_end(tmp_path):
+    cfg = tmp_path / "mini.yaml"
+    cfg.write_text(
+        "name: mini\nla: Herefordshire\nparameters:\n  years: [2019, 2025]\n"
+        "  measures: [cla_3plus_placements, care_leavers_eet_19_21, oc2_convictions]\n"
+        "notebooks:\n  - benchmarking\n", encoding="utf-8")
+    res = runner.run_evaluation(cfg, run_id="t1", out_root=tmp_path / "reports", log=lambda *_: None)
+    assert res.ok, [o.error for o in res.outcomes]
+    out = tmp_path / "reports" / "mini" / "t1"
+    assert res.out_dir == out
+    assert sorted(p.name for p in out.iterdir()) == ["benchmarking.html", "benchmarking.ipynb",
+                                                      "manifest.json"]
+    assert not list((tmp_path / "reports" / "mini").glob(".*partial"))
+
+    html = (out / "benchmarking.html").read_text(encoding="utf-8")
+    assert "Benchmarking Herefordshire" in html
+    assert "54.7% (64 of 117)" in html                     # statement with counts
+    assert html.count("<img alt=\"Line chart of") == 3       # one embedded chart per measure
+    assert html.count("src=\"data:image/png;base64,") >= 3
+    assert "from evaltools import" not in html             # no code cells
+    assert "bm = benchmark.benchmark" not in html
+
+    executed = nbformat.read(out / "benchmarking.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "la = \"884\"" in injected[0].source
+
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["status"] == "ok" and m["la"] == "884" and m["run_id"] == "t1"
+    assert m["notebooks"][0]["parameters"]["years"] == [2019, 2025]
+    assert {"commit", "dirty"} <= set(m["git"])
+    assert m["packages"]["pandas"] and m["packages"]["python"].startswith("3.11")
+    paths = {i["path"]: i["sha256"] for i in m["inputs"]}
+    f = "data/public/dfe_cla_2025_release/la_care_leavers_activity.csv"
+    assert paths[f] == runner.sha256(REPO_ROOT / f)
+    assert "notebooks/benchmarking.ipynb" in paths
+    assert any(p.endswith("mini.yaml") for p in paths)
+    outs = {o["path"]: o["sha256"] for o in m["notebooks"][0]["outputs"]}
+    assert outs["benchmarking.html"] == runner.sha256(out / "benchmarking.html")
+
+
+def test_same_inputs_give_the_same_numbers():
+    from evaltools import benchmark
+    a = benchmark.benchmark("342", ["cla_3plus_placements"]).to_frame()
+    b = benchmark.benchmark("342", ["cla_3plus_placements"]).to_frame()
+    assert a.equals(b)
