@@ -28,10 +28,12 @@ def data_copy(tmp_path):
     published._load_table_cached.cache_clear()
     published._areas_cached.cache_clear()
     published._lait_raw.cache_clear()
+    published._lait_by_code.cache_clear()
     yield dst
     published._load_table_cached.cache_clear()
     published._areas_cached.cache_clear()
     published._lait_raw.cache_clear()
+    published._lait_by_code.cache_clear()
 
 
 def row(frame, area, period, measure):

@@ -158,6 +158,7 @@ def _load_table_cached(table_id: str, root: str) -> pd.DataFrame:
     for c in ("old_la_code", "new_la_code", "region_code", "country_code"):
         df[c] = df[c].astype("string").str.strip()
     df["source"] = "EES " + df["release"].astype(str) + " release"
+    df = df.join(_area_columns(df))
     return df.reset_index(drop=True)
 
 
@@ -165,12 +166,13 @@ def load_table(table_id: str, data_root: Path | None = None) -> pd.DataFrame:
     """A harmonised published table: canonical columns, latest release per year.
 
     Values (``count``, ``percent``...) are still text; :func:`load_indicators` parses them.
+    The frame is cached and shared: copy it before modifying it.
     """
     if table_id not in table_specs():
         raise SchemaError(f"unknown published table {table_id!r}",
                           fix=f"Known tables: {sorted(table_specs())}")
     root = str(data_root or data_dir())
-    return _load_table_cached(table_id, root).copy()
+    return _load_table_cached(table_id, root)
 
 
 def _area_columns(df: pd.DataFrame) -> pd.DataFrame:
@@ -249,8 +251,7 @@ def _parts(spec: dict) -> tuple[list[dict], dict | None]:
 def _measure_from_table(m: registry.Measure, table: pd.DataFrame) -> pd.DataFrame:
     spec = m.published
     where = f"published table {spec['table']} for measure {m.id}"
-    t = table.join(_area_columns(table))
-    t = t[t["area_code"].notna() & (t["area_code"] != "")]
+    t = table[table["area_code"].notna() & (table["area_code"] != "")]
     keys = t.drop_duplicates(["area_code", "period"]).set_index(["area_code", "period"])
     base = keys[["area_name", "ons_code", "geographic_level", "source"]].copy()
     if m.unit in ("rate_per_10k", "count"):
@@ -327,6 +328,12 @@ _LAIT_YEAR = re.compile(r"^(\d{4})(?: \((Rev|rev)\))?$")
 
 
 @lru_cache(maxsize=2)
+def _lait_by_code(root: str) -> dict[str, pd.DataFrame]:
+    raw = _lait_raw(root)
+    return {code: g for code, g in raw.groupby("Short Desc", sort=False)}
+
+
+@lru_cache(maxsize=2)
 def _lait_raw(root: str) -> pd.DataFrame:
     path = public_file(LAIT_FILE, Path(root))
     try:
@@ -352,8 +359,10 @@ def _region_key(name: str) -> str:
 
 
 def _lait_series(code: str, root: str, areas: pd.DataFrame) -> pd.DataFrame:
-    raw = _lait_raw(root)
-    d = raw[raw["Short Desc"] == code]
+    d = _lait_by_code(root).get(code)
+    if d is None:
+        raise SchemaError(f"LAIT has no measure {code!r}", where=f"data/public/{LAIT_FILE}",
+                          fix="Check the lait codes in measures.yaml against lait_data_dictionary.csv")
     yr = d["Years"].astype("string").str.extract(_LAIT_YEAR)
     d = d.assign(period=pd.to_numeric(yr[0], errors="coerce"), rev=yr[1].notna())
     d = d[d["period"].notna()]
@@ -410,8 +419,7 @@ def _measure_from_lait(m: registry.Measure, root: str, areas: pd.DataFrame,
 def _areas_cached(root: str) -> pd.DataFrame:
     frames = []
     for tid in ("cla_numbers", "placement_stability"):
-        t = load_table(tid, Path(root))
-        a = t.join(_area_columns(t))
+        a = load_table(tid, Path(root))
         frames.append(a[["area_code", "area_name", "ons_code", "geographic_level",
                          "region_code", "region_name", "period"]])
     a = pd.concat(frames, ignore_index=True)
