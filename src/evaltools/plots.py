@@ -78,11 +78,16 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     la_vals = s["la_value"].where(s["la_status"] == ind.OK)
     ax.plot(x, la_vals, color=OKABE_ITO["vermillion"], linewidth=2.6, marker="o",
             markersize=6, label=bm.la.display_name, zorder=5)
-    for _, r in s[s["la_status"] != ind.OK].iterrows():
-        ax.annotate(f"{bm.la.display_name}: {r['la_status']}", (r["period"], 0),
-                    xycoords=("data", "axes fraction"), xytext=(0, 4),
-                    textcoords="offset points", ha="center", fontsize=8,
-                    color=OKABE_ITO["vermillion"])
+    gaps = s[s["la_status"] != ind.OK]
+    for _, r in gaps.iterrows():
+        ax.annotate(r["la_status"], (r["period"], 0), xycoords=("data", "axes fraction"),
+                    xytext=(0, 5), textcoords="offset points", ha="center", fontsize=9,
+                    fontweight="bold", color=OKABE_ITO["vermillion"])
+    gap_note = ""
+    if not gaps.empty:
+        syms = sorted(set(gaps["la_status"]))
+        gap_note = (f" Gaps in the {bm.la.display_name} line: "
+                    + ", ".join(f"{x} = {ind.SYMBOLS.get(x, 'not available')}" for x in syms) + ".")
     _style(ax)
     if m.unit == "percent":
         top = np.nanmax([s[c].max() for c in ("la_value", "comparator_max", "england_value",
@@ -97,7 +102,7 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
             color="#444444", va="bottom")
     polarity = {"high": "Higher is better.", "low": "Lower is better.",
                 "none": "No polarity: higher is not in itself better or worse."}[m.polarity]
-    fig.text(0.01, 0.01, f"{source_note(bm, measure_id)}. {polarity}", fontsize=7.5,
+    fig.text(0.01, 0.01, f"{source_note(bm, measure_id)}. {polarity}{gap_note}", fontsize=7.5,
              color="#444444", ha="left", va="bottom", wrap=True)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     fig.tight_layout(rect=(0, 0.04, 1, 1))

@@ -26,7 +26,7 @@ BAND_SHORT = {"A": "A (best quarter)", "B": "B", "C": "C", "D": "D (worst quarte
 
 REPORT_CSS = """<style>
 table.evaltools-table { border-collapse: collapse; margin: 0.5em 0 1em 0; font-size: 13px; }
-table.evaltools-table th, table.evaltools-table td { padding: 3px 10px; text-align: right; }
+table.evaltools-table th, table.evaltools-table td { padding: 3px 10px; text-align: right; white-space: nowrap; }
 table.evaltools-table th:first-child, table.evaltools-table td:first-child { text-align: left; }
 table.evaltools-table caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
 table.evaltools-table tr:nth-child(even) { background: #f5f5f5; }
@@ -58,12 +58,14 @@ def benchmark_intro(bm: BenchmarkResult) -> Markdown:
 
 
 def latest_table(bm: BenchmarkResult) -> pd.DataFrame:
-    """One row per measure: latest year, LA figure, neighbours, region, England, band."""
+    """One row per measure for the latest published year: LA figure (or DfE's symbol
+    when it is suppressed that year), neighbours, England, band."""
     rows = []
     for m in bm.measures:
-        last = bm.latest(m.id)
-        if last is None:
+        s = bm.series(m.id)
+        if s.empty:
             continue
+        last = s.iloc[-1]
         ok = last["la_status"] == ind.OK
         rows.append({
             "Measure": m.short,

@@ -244,7 +244,21 @@ def _export_html(ipynb: Path, html_path: Path, title: str) -> None:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    html_path.write_text(body, encoding="utf-8")
+    html_path.write_text(strip_remote_scripts(body), encoding="utf-8")
+
+
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
+
+
+def strip_remote_scripts(html: str) -> str:
+    """Drop the script blocks that fetch code from the internet (require.js, MathJax,
+    mermaid) or configure them. Reports use neither maths nor diagrams, and a board
+    paper must open offline without reaching out to a CDN."""
+    def keep(m):
+        block = m.group(0)
+        remote = "https://" in block or "http://" in block
+        return "" if remote or "text/x-mathjax-config" in block else block
+    return _SCRIPT.sub(keep, html)
 
 
 def _error_line(exc) -> str:
