@@ -1,6 +1,7 @@
 """The ``evaltools`` command.
 
     evaltools run evaluations/herefordshire.yaml   execute an evaluation's notebooks
+    evaltools validate FOLDER                      read and check SSDA903 extracts
     evaltools areas [QUERY]                        list LAs, or find one
     evaltools measures                             list the measure registry
 
@@ -55,6 +56,32 @@ def _cmd_measures(args) -> int:
     return 0
 
 
+def _cmd_validate(args) -> int:
+    from .ssda903 import read_extract
+
+    ex = read_extract(args.folder, year=args.year)
+    years = ", ".join(str(y) for y in ex.years)
+    print(f"evaltools: read {len(ex.files)} file(s) from {args.folder} for collection year(s) {years}")
+    for f in ex.files:
+        fixes = f" (fixed: {'; '.join(f.fixes)})" if f.fixes else ""
+        print(f"  {f.year}  {f.table:<15} {f.rows:>9,} rows  {f.path.name}{fixes}")
+    errors = int((ex.issues["severity"] == "error").sum())
+    warnings = int((ex.issues["severity"] == "warning").sum())
+    print(f"Issues: {errors:,} error(s), {warnings:,} warning(s)")
+    for r in ex.issue_summary().itertuples():
+        print(f"  {r.severity:<8} {r.check:<24} {r.table:<15} {r.issues:>7,} rows, {r.children:,} children")
+    print("Rows left out of measures because of errors:")
+    for t in ex.tables:
+        e = ex.excluded(t)
+        for r in e.itertuples():
+            if r.excluded:
+                print(f"  {t:<15} {r.year}: {r.excluded:,} of {r.rows:,}")
+    if args.issues:
+        ex.issues.to_csv(args.issues, index=False)
+        print(f"evaltools: wrote the issues table to {args.issues} (child ids are pseudonymised)")
+    return 1 if (args.strict and errors) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="evaltools",
                                 description="Is our Corporate Parenting Strategy working?")
@@ -69,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("areas", help="list local authorities, or look one up")
     a.add_argument("query", nargs="?", help="DfE number, ONS code or name")
     a.set_defaults(func=_cmd_areas)
+    v = sub.add_parser("validate", help="read and check a folder of SSDA903 extracts")
+    v.add_argument("folder", help="folder of 903 CSV files (one sub-folder per year for several years)")
+    v.add_argument("--year", type=int, help="collection year (year ending 31 March) if the folder names do not say")
+    v.add_argument("--issues", help="write the issues table to this CSV")
+    v.add_argument("--strict", action="store_true", help="exit 1 when there are error-severity issues")
+    v.set_defaults(func=_cmd_validate)
     m = sub.add_parser("measures", help="list the measure registry")
     m.add_argument("--topic", help="only this topic")
     m.set_defaults(func=_cmd_measures)

@@ -1,0 +1,87 @@
+"""Data-quality checks, one rule per module, in the style of DfE's 903 validator.
+
+Each module defines ``CODE``, ``SEVERITY`` (``error`` or ``warning``), ``TITLE``,
+``MEANING`` (what it does to the measures), ``DFE_RULES`` (the DfE validation rules it
+mirrors, if any) and ``run(ctx)``, which returns the flagged rows as a frame with
+columns table, row, child, column, message. An ``error`` row is left out of the measures
+that use the flagged column (``column`` empty means the whole row); a ``warning`` is
+reported and counted but the row is used. Tests live in
+``tests/ssda903/checks/test_<module>.py``, one per rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..schema import Schema
+
+FLAG_COLUMNS = ["table", "row", "child", "column", "message"]
+
+
+@dataclass
+class CheckContext:
+    """One collection year's typed tables (child ids already pseudonymised, dates of
+    birth still exact) and its schema."""
+    year: int
+    tables: dict[str, pd.DataFrame]
+    schema: Schema
+
+    @property
+    def year_start(self) -> pd.Timestamp:
+        return pd.Timestamp(self.year - 1, 4, 1)
+
+    @property
+    def year_end(self) -> pd.Timestamp:
+        return pd.Timestamp(self.year, 3, 31)
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        return self.tables.get(name)
+
+
+def flags(table: str, df: pd.DataFrame, column: str, message) -> pd.DataFrame:
+    """Flag rows of ``df`` (which has _ROW and CHILD) with one message or a message per row."""
+    if df is None or df.empty:
+        return pd.DataFrame(columns=FLAG_COLUMNS)
+    return pd.DataFrame({
+        "table": table, "row": df["_ROW"].to_numpy(),
+        "child": df["CHILD"].to_numpy() if "CHILD" in df else None,
+        "column": column,
+        "message": message if isinstance(message, str) else list(message),
+    })
+
+
+def all_checks() -> list:
+    """Every check module, in code order."""
+    mods = []
+    for info in pkgutil.iter_modules(__path__):
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(mod, "run") and hasattr(mod, "CODE"):
+            mods.append(mod)
+    return sorted(mods, key=lambda m: m.CODE)
+
+
+def run_checks(ctx: CheckContext) -> pd.DataFrame:
+    """Run every check on one year; return the issues table rows for it."""
+    out = []
+    for mod in all_checks():
+        f = mod.run(ctx)
+        if f is None or f.empty:
+            continue
+        f = f.copy()
+        f["check"] = mod.CODE
+        f["severity"] = mod.SEVERITY
+        out.append(f)
+    if not out:
+        return pd.DataFrame(columns=FLAG_COLUMNS + ["check", "severity"])
+    return pd.concat(out, ignore_index=True)
+
+
+def catalogue() -> pd.DataFrame:
+    """Code, severity, title, meaning and DfE rules of every check (for docs and notebooks)."""
+    return pd.DataFrame([{"check": m.CODE, "severity": m.SEVERITY, "title": m.TITLE,
+                          "meaning": m.MEANING, "dfe_rules": ", ".join(m.DFE_RULES)}
+                         for m in all_checks()])

@@ -1,0 +1,271 @@
+"""Reading one SSDA903 CSV file: strict about meaning, forgiving about formatting.
+
+Fixed in memory (never in the file), each recorded as a ``fix`` on the file:
+UTF-8 with or without a byte-order mark; Windows-1252 exports; trailing blank lines;
+stray whitespace; lower-case codes; whole numbers written "10.0"; quoted fields; a
+header-only (empty) file; column names in lower case or with spaces.
+
+Refused with one clear line naming the file: a file that is not CSV (an Excel
+workbook renamed .csv, binary data); a table whose required columns are missing; a
+date column in which no value parses; rows with more fields than the header.
+
+A single bad value (a date that does not parse, an unknown code, a blank required
+value) does not refuse the file: it becomes an error-severity issue naming file, row
+and column, and the value is set empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SchemaError
+from .schema import Column, Schema, all_tables, schema_for
+
+ISSUE_COLUMNS = ["table", "year", "file", "row", "child", "column", "check", "severity",
+                 "message"]
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+00:00(?::00)?)?$")
+_NUMERIC_CODE = re.compile(r"^(-?\d+)\.0+$")
+#: Columns whose raw values must never appear in an issue message or any output.
+PERSONAL_COLUMNS = {"CHILD", "DOB", "MC_DOB", "UPN", "HOME_POST", "PL_POST", "SW_ID"}
+_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
+
+
+@dataclass
+class RawFile:
+    """One file read into text columns, before typing."""
+    path: Path
+    table: str
+    frame: pd.DataFrame          # upper-case column names, all str, NA for blank
+    encoding: str
+    fixes: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+
+
+def _is_binary(head: bytes) -> str | None:
+    if head.startswith(b"PK\x03\x04"):
+        return "an Excel workbook or other zip file"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old-style Excel (.xls) workbook"
+    if b"\x00" in head[:4096]:
+        return "binary data"
+    return None
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str, list[str]]:
+    """Text of a file, its encoding and what was fixed. UTF-8 (with or without BOM)
+    first, then Windows-1252 (Excel on Windows)."""
+    fixes = []
+    kind = _is_binary(data[:8192])
+    if kind:
+        raise SchemaError(f"{path.name} is not a CSV file (it looks like {kind})", where=str(path.parent),
+                          fix="Open it in Excel and save it as 'CSV (comma delimited)'")
+    if data.startswith(b"\xef\xbb\xbf"):
+        fixes.append("removed UTF-8 byte-order mark")
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8", fixes
+    except UnicodeDecodeError:
+        fixes.append("read as Windows-1252 (not UTF-8)")
+        return data.decode("cp1252"), "cp1252", fixes
+
+
+def identify(columns: list[str], path: Path, tables: list[str] | None = None) -> str:
+    """Which 903 table a header belongs to, by its columns (not the file name)."""
+    cols = set(columns)
+    best, best_score = None, 0.0
+    for t in tables or all_tables():
+        spec = _any_year_columns(t)
+        score = len(cols & spec) / len(cols | spec)
+        if score > best_score:
+            best, best_score = t, score
+    if best is None or best_score < 0.5:
+        raise SchemaError(
+            f"{path.name} is not a recognised SSDA903 table: its columns are {columns[:12]}",
+            where=str(path.parent),
+            fix="Check it is one of the 903 CSVs (Header, Episodes, UASC, OC2, OC3, AD1, "
+                "PlacedAdoption, PrevPerm, Missing, Reviews, SWEpisodes) with its header row")
+    return best
+
+
+def _any_year_columns(table: str) -> set[str]:
+    s = schema_for(2026)
+    return set(s.tables[table]) if table in s.tables else set()
+
+
+def read_raw(path: Path) -> RawFile:
+    """Read one file into text columns and identify its table. Never modifies the file."""
+    path = Path(path)
+    data = path.read_bytes()
+    text, encoding, fixes = decode(path, data)
+    if not text.strip():
+        raise SchemaError(f"{path.name} is empty (no header row)", where=str(path.parent),
+                          fix="Export the table again with its header row")
+    lines = text.splitlines()
+    stripped = len(lines) - len([ln for ln in lines if ln.strip(" ,\t\r")])
+    if stripped:
+        fixes.append(f"ignored {stripped} blank line(s)")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise SchemaError(f"{path.name} cannot be read as CSV ({exc})", where=str(path.parent),
+                          fix="Save it again as 'CSV (comma delimited)'") from None
+    clean_header = [h.strip().strip('"').strip().upper().replace(" ", "_") for h in header]
+    if clean_header != header:
+        fixes.append("normalised column names (case, spaces)")
+    # drop trailing empty header cells (a trailing comma on every line)
+    while clean_header and clean_header[-1] == "":
+        clean_header.pop()
+    table = identify(clean_header, path)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                            skip_blank_lines=True, header=0, names=None, engine="c")
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        at = f" at line {m.group(1)}" if m else ""
+        raise SchemaError(f"{path.name} has a row with more fields than its header{at}",
+                          where=str(path.parent),
+                          fix="Check for an unquoted comma in a value on that line") from None
+    frame = frame.iloc[:, : len(clean_header)]
+    frame.columns = clean_header
+    # File line of each parsed row (header is line 1). pandas skips empty lines, so the
+    # rows are the non-empty lines after the header; ",,,," lines are kept by pandas
+    # and dropped below as formatting.
+    data_lines = [i + 1 for i, ln in enumerate(lines) if ln.strip() != ""][1:]
+    frame.insert(0, "_ROW", np.asarray(data_lines[: len(frame)], dtype=np.int64)
+                 if len(data_lines) >= len(frame) else np.arange(2, len(frame) + 2))
+    values = frame.drop(columns="_ROW")
+    blank = (values.apply(lambda c: c.str.strip()) == "").all(axis=1) if len(frame) else None
+    if blank is not None and blank.any():
+        frame = frame[~blank]
+        if not stripped:
+            fixes.append(f"ignored {int(blank.sum())} blank row(s)")
+    known = _any_year_columns(table)
+    extra = [c for c in clean_header if c not in known and c]
+    if extra:
+        frame = frame.drop(columns=extra)
+    return RawFile(path, table, frame.reset_index(drop=True), encoding, fixes, extra)
+
+
+# ------------------------------------------------------------------------ typing
+def _issues(table, year, path, rows, child, column, check, message) -> pd.DataFrame:
+    n = len(rows)
+    return pd.DataFrame({
+        "table": table, "year": year, "file": str(path), "row": np.asarray(rows, dtype=np.int64),
+        "child": np.asarray(child, dtype=object) if n else [], "column": column, "check": check,
+        "severity": "error", "message": message if isinstance(message, str) else list(message),
+    }) if n else pd.DataFrame(columns=ISSUE_COLUMNS)
+
+
+def parse_dates(s: pd.Series) -> pd.Series:
+    """dd/mm/yyyy (also d/m/yyyy, with an Excel ' 00:00:00') to datetime; NaT if not."""
+    txt = s.str.replace(r"\s+00:00(:00)?$", "", regex=True)
+    out = pd.to_datetime(txt, format="%d/%m/%Y", errors="coerce")
+    return out
+
+
+def type_columns(raw: RawFile, schema: Schema, year: int) -> tuple[pd.DataFrame, list[pd.DataFrame], list[str]]:
+    """Typed frame, value issues, and fixes for one file under a year's schema.
+
+    Each column is converted once per distinct value, then expanded: 903 columns hold
+    few distinct codes and dates, so this is fast at national scale.
+    """
+    table, path = raw.table, raw.path
+    spec = schema.columns(table)
+    df = raw.frame
+    missing = [c for c in spec if c not in df.columns]
+    if missing:
+        raise SchemaError(
+            f"{path.name} looks like the {table} table but lacks required column(s) {missing}",
+            where=str(path.parent),
+            fix=f"The {year} {table} table has columns {list(spec)}")
+    rows_all = df["_ROW"].to_numpy()
+    out = pd.DataFrame({"_ROW": rows_all}, index=df.index)
+    issues: list[pd.DataFrame] = []
+    fixes: list[str] = []
+    child = df["CHILD"].to_numpy() if "CHILD" in df else np.array([None] * len(df))
+    ws_fixed = False
+    for name, col in spec.items():
+        codes, uniq = pd.factorize(df[name].astype(str), sort=False)
+        u = pd.Series(uniq, dtype=object).astype(str)
+        st = u.str.strip()
+        ws_fixed |= bool((st != u).any())
+        st = st.str.strip('"').str.strip()
+        blank_u = (st == "").to_numpy()
+        value_u, bad_u, msg = _convert(st, col)
+        bad_u = bad_u.to_numpy()
+        if col.type == "date" and (~blank_u).any() and bad_u[~blank_u].all():
+            first = st[~blank_u].iloc[0] if name not in PERSONAL_COLUMNS else "(value withheld)"
+            raise SchemaError(
+                f"no value in date column {name} of {path.name} is a dd/mm/yyyy date "
+                f"(first: {first!r})", where=str(path.parent),
+                fix="Export dates as dd/mm/yyyy")
+        if col.type == "code":
+            lowered = ((st != st.str.upper()) & ~blank_u).to_numpy()
+            if lowered.any():
+                fixes.append(f"{name}: upper-cased {int(np.isin(codes, np.flatnonzero(lowered)).sum())} code(s)")
+            floaty = (st.str.match(_NUMERIC_CODE) & ~blank_u).to_numpy()
+            if floaty.any():
+                fixes.append(f"{name}: read {int(np.isin(codes, np.flatnonzero(floaty)).sum())} "
+                             "value(s) like '1.0' as whole numbers")
+        value_u = value_u.where(~bad_u) if bad_u.any() else value_u
+        out[name] = value_u.take(codes).to_numpy() if len(df) else value_u.iloc[:0].to_numpy()
+        if col.type == "int":
+            out[name] = out[name].astype("Int64")
+        if bad_u.any():
+            bad = np.isin(codes, np.flatnonzero(bad_u))
+            shown = st.take(codes[bad]) if name not in PERSONAL_COLUMNS else \
+                ["(value withheld)"] * int(bad.sum())
+            issues.append(_issues(table, year, path, rows_all[bad], child[bad], name,
+                                  msg[0], [msg[1].format(v=v) for v in shown]))
+        if not col.blank and blank_u.any():
+            missing_val = np.isin(codes, np.flatnonzero(blank_u))
+            issues.append(_issues(table, year, path, rows_all[missing_val], child[missing_val],
+                                  name, "REQUIRED_BLANK", f"{name} is blank but is required"))
+    if ws_fixed:
+        fixes.append("trimmed stray whitespace")
+    return out, issues, fixes
+
+
+def _convert(st: pd.Series, col: Column):
+    """(typed values, mask of unconvertible non-blank values, (check code, message))."""
+    blank = st == ""
+    if col.type in ("id", "text"):
+        return st.where(~blank), pd.Series(False, index=st.index), ("", "")
+    if col.type == "code":
+        v = st.str.upper().str.replace(_NUMERIC_CODE, r"\1", regex=True)
+        bad = ~blank & ~v.isin(list(col.codes))
+        return v.where(~blank), bad, ("CODE_INVALID",
+                                      f"{col.name} {{v!r}} is not a valid code for this collection year")
+    if col.type == "date":
+        d = parse_dates(st)
+        bad = ~blank & d.isna()
+        return d, bad, ("DATE_INVALID", f"{col.name} {{v!r}} is not a dd/mm/yyyy date")
+    if col.type == "int":
+        num = pd.to_numeric(st.str.replace(_NUMERIC_CODE, r"\1", regex=True), errors="coerce")
+        whole = num.notna() & (num == num.round())
+        rng = pd.Series(True, index=st.index)
+        if col.min is not None:
+            rng &= num >= col.min
+        if col.max is not None:
+            rng &= num <= col.max
+        ok = whole & rng
+        bad = ~blank & ~ok
+        return num.where(ok).astype("Int64"), bad, (
+            "VALUE_INVALID", f"{col.name} {{v!r}} is not a whole number"
+            + (f" from {col.min} to {col.max}" if col.min is not None else ""))
+    if col.type == "postcode":
+        up = st.str.upper().str.replace(r"\s+", " ", regex=True)
+        m = up.str.extract(_POSTCODE)
+        ok = m[0].notna()
+        v = (m[0] + " " + m[1]).where(ok)
+        bad = ~blank & ~ok
+        return v, bad, ("POSTCODE_INVALID", f"{col.name} is not a valid UK postcode")
+    raise AssertionError(col.type)

@@ -1,0 +1,292 @@
+"""Read a council's SSDA903 extracts: one year or many, checked and pseudonymised.
+
+>>> from evaltools import ssda903
+>>> ex = ssda903.read_extract("path/to/903", salt="a long secret string")   # doctest: +SKIP
+>>> ex.tables["Episodes"]          # every year, with YEAR; CHILD is a keyed hash
+>>> ex.issues                      # table, year, file, row, child, column, check, severity, message
+>>> ex.usable("Episodes", ["DECOM", "DEC"])   # rows no error touches in those columns
+>>> ex.history()                   # one continuous episode history per child
+
+**Which collection year a file belongs to** is taken, in order, from the ``year``
+argument; a year in the file's folder or file name (``2024``, ``2023-24``,
+``903_2023_24``: each means the year ending 31 March 2024); or the data (the year
+ending 31 March that contains the latest episode date in the same folder).
+
+**What leaves the reader.** Child and social worker identifiers are keyed hashes;
+dates of birth are months; postcodes are districts, after ``PL_DISTANCE`` (miles) has
+been computed from the full postcodes; UPNs are dropped. The checks run inside the
+reader, on exact dates of birth, before those are coarsened. Input files are only read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConfigError, MissingDataError, SchemaError
+from . import pseudonymise as ps
+from .checks import CheckContext, run_checks
+from .clean import ISSUE_COLUMNS, RawFile, parse_dates, read_raw, type_columns
+from .distance import placement_distance
+from .schema import TABLES, schema_for
+
+_YEAR_SPAN = re.compile(r"(?<!\d)(20\d\d)[-_ ]?(\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+FIRST_YEAR, LAST_YEAR = 2014, 2030
+
+
+@dataclass
+class FileRecord:
+    path: Path
+    table: str
+    year: int
+    rows: int
+    encoding: str
+    fixes: list[str] = field(default_factory=list)
+    year_from: str = ""
+
+
+@dataclass
+class Extract:
+    """A council's 903 data after ingest: typed, pseudonymised, with its issues."""
+
+    tables: dict[str, pd.DataFrame]
+    issues: pd.DataFrame
+    files: list[FileRecord]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({f.year for f in self.files})
+
+    def file_summary(self) -> pd.DataFrame:
+        """One row per file: table, year, rows, encoding, fixes applied in memory."""
+        return pd.DataFrame([{"file": f.path.name, "table": f.table, "year": f.year,
+                              "rows": f.rows, "encoding": f.encoding,
+                              "year taken from": f.year_from,
+                              "fixes": "; ".join(f.fixes)} for f in self.files])
+
+    def counts(self) -> pd.DataFrame:
+        """Rows by table and year."""
+        rows = [{"table": t, "year": y, "rows": int(n)}
+                for t, df in self.tables.items() for y, n in df.groupby("YEAR").size().items()]
+        return pd.DataFrame(rows, columns=["table", "year", "rows"])
+
+    def issue_summary(self) -> pd.DataFrame:
+        """Issues by check and severity, with how many rows and children they touch."""
+        if self.issues.empty:
+            return pd.DataFrame(columns=["check", "severity", "table", "issues", "children"])
+        return (self.issues.groupby(["check", "severity", "table"])
+                .agg(issues=("row", "size"), children=("child", "nunique")).reset_index()
+                .sort_values(["severity", "issues"], ascending=[True, False]))
+
+    def _excluded_keys(self, table: str, columns) -> pd.MultiIndex:
+        err = self.issues[(self.issues["severity"] == "error") & (self.issues["table"] == table)]
+        if columns is not None:
+            err = err[err["column"].isin(list(columns) + [""])]
+        return pd.MultiIndex.from_arrays([err["year"].astype(int), err["row"].astype(int)])
+
+    def usable(self, table: str, columns=None) -> pd.DataFrame:
+        """Rows of a table that no error-severity issue touches in ``columns`` (all
+        columns when None). Measures use this, so no figure rests on a bad value."""
+        df = self.tables.get(table)
+        if df is None:
+            return pd.DataFrame()
+        bad = self._excluded_keys(table, columns)
+        key = pd.MultiIndex.from_arrays([df["YEAR"].astype(int), df["_ROW"].astype(int)])
+        return df[~key.isin(bad)]
+
+    def excluded(self, table: str, columns=None) -> pd.DataFrame:
+        """How many rows of a table each year are left out, and why (by check)."""
+        df = self.tables.get(table)
+        if df is None:
+            return pd.DataFrame(columns=["year", "rows", "excluded"])
+        bad = self._excluded_keys(table, columns)
+        key = pd.MultiIndex.from_arrays([df["YEAR"].astype(int), df["_ROW"].astype(int)])
+        out = df.assign(_bad=key.isin(bad)).groupby("YEAR").agg(rows=("_bad", "size"),
+                                                                excluded=("_bad", "sum"))
+        return out.reset_index().rename(columns={"YEAR": "year"})
+
+    def history(self) -> pd.DataFrame:
+        """One continuous episode history per child across the years read.
+
+        Each annual return repeats the episodes open during its year, and a later
+        return corrects an earlier one. So an episode from year Y is kept only if it
+        ended before the next available return's year began (1 April); anything open
+        at that point is taken from the later return, which wins. Rows with errors in
+        their dates are left out.
+        """
+        return combine_history(self.usable("Episodes", ["DECOM", "DEC"]))
+
+
+def combine_history(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Combine annual Episodes (with YEAR) into one history; see :meth:`Extract.history`."""
+    if episodes.empty:
+        return episodes.copy()
+    years = sorted(episodes["YEAR"].unique())
+    nxt = {y: (years[i + 1] if i + 1 < len(years) else None) for i, y in enumerate(years)}
+    next_start = episodes["YEAR"].map(
+        lambda y: pd.Timestamp(nxt[y] - 1, 4, 1) if nxt[y] is not None else pd.NaT)
+    superseded = next_start.notna() & (episodes["DEC"].isna() | (episodes["DEC"] >= next_start))
+    h = episodes[~superseded.to_numpy()]
+    h = h.sort_values(["CHILD", "DECOM", "YEAR"]).drop_duplicates(["CHILD", "DECOM"], keep="last")
+    return h.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------ discovery
+def _year_from_path(path: Path, root: Path) -> int | None:
+    rel = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
+    parts = [p for p in rel.parts[::-1]]
+    for part in parts:
+        m = _YEAR_SPAN.search(part)
+        if m and int(m.group(2)) == (int(m.group(1)) + 1) % 100:
+            return int(m.group(1)) + 1
+        m = _YEAR.search(part)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _year_from_episodes(raw: RawFile) -> int | None:
+    dates = []
+    for c in ("DECOM", "DEC"):
+        if c in raw.frame:
+            d = parse_dates(raw.frame[c].astype(str).str.strip())
+            dates.append(d)
+    if not dates:
+        return None
+    latest = pd.concat(dates).max()
+    if pd.isna(latest):
+        return None
+    return int(latest.year + (1 if latest.month >= 4 else 0))
+
+
+def discover(source) -> tuple[Path, list[Path]]:
+    """The CSV files of an extract: a folder (searched recursively) or a list of files."""
+    if isinstance(source, (list, tuple)):
+        files = [Path(p) for p in source]
+        root = Path(*Path(files[0]).parts[:1]) if files else Path(".")
+        missing = [p for p in files if not p.is_file()]
+        if missing:
+            raise MissingDataError(f"file {missing[0]} does not exist", fix="Check the path")
+        return Path(files[0]).parent, files
+    root = Path(source)
+    if not root.exists():
+        raise MissingDataError(f"folder {root} does not exist",
+                               fix="Give the folder holding the 903 CSV files")
+    if root.is_file():
+        return root.parent, [root]
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".csv"
+                   and not p.name.startswith("."))
+    if not files:
+        others = sorted(p.name for p in root.rglob("*") if p.is_file())[:5]
+        raise MissingDataError(f"no .csv files in {root}",
+                               fix="Export each 903 table as CSV" + (f" (found {others})" if others else ""))
+    return root, files
+
+
+# ------------------------------------------------------------------------- ingest
+def read_extract(source, *, year: int | None = None, salt=None,
+                 compute_distance: bool = True) -> Extract:
+    """Read, check and pseudonymise a folder (or list) of SSDA903 CSV files.
+
+    Parameters
+    ----------
+    source : folder (searched recursively; one sub-folder per year is typical) or list
+        of files.
+    year : collection year (year ending 31 March) for every file, when the folder holds
+        one year whose name does not say which.
+    salt : pseudonymisation key; default the ``EVALTOOLS_SALT`` environment variable.
+    compute_distance : add ``PL_DISTANCE`` (miles) from the full postcodes.
+    """
+    key = ps.get_salt(salt)
+    root, files = discover(source)
+    raws = [read_raw(p) for p in files]
+    # years: argument, then path, then the episodes in the same folder
+    folder_year: dict[Path, int] = {}
+    for r in raws:
+        if r.table == "Episodes" and r.path.parent not in folder_year:
+            y = _year_from_episodes(r)
+            if y:
+                folder_year[r.path.parent] = y
+    records, by_year = [], {}
+    for r in raws:
+        how = "argument"
+        y = year
+        if y is None:
+            y, how = _year_from_path(r.path, root), "folder or file name"
+        if y is None:
+            y, how = folder_year.get(r.path.parent), "latest episode date"
+        if y is None:
+            raise ConfigError(f"cannot tell which collection year {r.path.name} belongs to",
+                              where=str(r.path.parent),
+                              fix="Put each year's files in a folder named for it (e.g. 2024 "
+                                  "for 2023-24) or pass --year")
+        if not FIRST_YEAR <= y <= LAST_YEAR:
+            raise ConfigError(f"collection year {y} for {r.path.name} is outside {FIRST_YEAR}-{LAST_YEAR}",
+                              fix="Check the folder name or --year")
+        clash = by_year.get((y, r.table))
+        if clash is not None:
+            raise SchemaError(f"two files in {y} look like the {r.table} table: {clash.path.name} "
+                              f"and {r.path.name}", where=str(r.path.parent),
+                              fix="Keep one file per table per year")
+        by_year[(y, r.table)] = r
+        records.append(FileRecord(r.path, r.table, y, len(r.frame), r.encoding, list(r.fixes), how))
+    # pseudonymise identifiers first: nothing below sees a raw CHILD or SW_ID
+    for r in raws:
+        r.frame["CHILD"] = ps.hash_ids(r.frame["CHILD"], key, "child")
+        if "SW_ID" in r.frame:
+            r.frame["SW_ID"] = ps.hash_ids(r.frame["SW_ID"], key, "sw")
+    typed: dict[tuple[int, str], pd.DataFrame] = {}
+    issues: list[pd.DataFrame] = []
+    rec_by = {(rec.year, rec.table): rec for rec in records}
+    for (y, t), r in by_year.items():
+        schema = schema_for(y)
+        if t not in schema.tables:
+            first = next(yy for yy in range(y, LAST_YEAR + 1) if t in schema_for(yy).tables)
+            schema = schema_for(first)
+            issues.append(pd.DataFrame([{
+                "table": t, "year": y, "file": str(r.path), "row": 0, "child": None, "column": "",
+                "check": "TABLE_NOT_IN_YEAR", "severity": "warning",
+                "message": f"DfE did not collect {t} in {y}; read with the {first} layout"}]))
+        df, iss, fixes = type_columns(r, schema, y)
+        if "UPN" in r.frame:
+            df["UPN_STATUS"] = ps.upn_status(r.frame["UPN"]).to_numpy()
+            df = df.drop(columns="UPN")
+        df["_FILE"] = r.path.name
+        typed[(y, t)] = df
+        issues += iss
+        rec_by[(y, t)].fixes += fixes
+        if r.extra_columns:
+            rec_by[(y, t)].fixes.append(f"ignored unknown columns {r.extra_columns}")
+    for y in sorted({y for y, _ in typed}):
+        ctx = CheckContext(y, {t: df for (yy, t), df in typed.items() if yy == y}, schema_for(y))
+        found = run_checks(ctx)
+        if not found.empty:
+            found["year"] = y
+            found["file"] = found["table"].map(lambda t: str(by_year[(y, t)].path))
+            issues.append(found)
+    # coarsen what is left: distance from full postcodes, then districts; month of birth
+    tables: dict[str, list[pd.DataFrame]] = {}
+    for (y, t), df in typed.items():
+        if t == "Episodes":
+            if compute_distance and df["HOME_POST"].notna().any() and df["PL_POST"].notna().any():
+                df["PL_DISTANCE"] = placement_distance(df["HOME_POST"], df["PL_POST"]).to_numpy()
+            else:
+                df["PL_DISTANCE"] = np.nan
+            df["HOME_POST"] = ps.postcode_district(df["HOME_POST"])
+            df["PL_POST"] = ps.postcode_district(df["PL_POST"])
+        for c in ("DOB", "MC_DOB"):
+            if c in df:
+                df[c] = ps.month_of_birth(df[c])
+        df.insert(0, "YEAR", y)
+        tables.setdefault(t, []).append(df)
+    out_tables = {t: pd.concat(v, ignore_index=True) for t, v in tables.items()}
+    out_tables = {t: out_tables[t] for t in TABLES if t in out_tables}
+    iss = pd.concat([i for i in issues if not i.empty], ignore_index=True) if any(
+        not i.empty for i in issues) else pd.DataFrame(columns=ISSUE_COLUMNS)
+    iss = iss[ISSUE_COLUMNS].sort_values(["year", "table", "row", "check"], kind="stable")
+    return Extract(out_tables, iss.reset_index(drop=True), records)

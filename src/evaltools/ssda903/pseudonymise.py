@@ -1,0 +1,71 @@
+"""Pseudonymisation on ingest: nothing after the reader sees a raw identifier.
+
+* ``CHILD`` and ``SW_ID`` become keyed hashes: HMAC-SHA-256 with a secret salt, so the
+  same child links across years and tables, but the hash cannot be reversed or
+  recomputed without the salt. The salt comes from the ``EVALTOOLS_SALT`` environment
+  variable (or is passed in); it is never written to any output, manifest or log.
+* Dates of birth (``DOB``, ``MC_DOB``) become the first day of the month of birth.
+* ``UPN`` is dropped; only whether one was recorded (or which "UN" reason code) is kept.
+* Home and placement postcodes become postcode districts ("HR1 2HX" -> "HR1"), after
+  the placement distance has been computed from the full postcodes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+import pandas as pd
+
+from ..errors import ConfigError
+
+SALT_ENV = "EVALTOOLS_SALT"
+HASH_CHARS = 20   # 80 bits: collisions negligible at national scale (~10^6 children)
+
+
+def get_salt(salt: str | bytes | None = None) -> bytes:
+    """The pseudonymisation key: the argument, else ``EVALTOOLS_SALT``."""
+    if salt is None:
+        salt = os.environ.get(SALT_ENV)
+    if not salt:
+        raise ConfigError(
+            "no pseudonymisation salt is set",
+            fix=f"Set the environment variable {SALT_ENV} to a long secret string kept "
+                "outside the repository (the same one every year, so children link across years)")
+    if isinstance(salt, str):
+        salt = salt.encode("utf-8")
+    if len(salt) < 16:
+        raise ConfigError(f"the pseudonymisation salt is only {len(salt)} characters",
+                          fix=f"Set {SALT_ENV} to at least 16 random characters")
+    return salt
+
+
+def hash_ids(ids: pd.Series, salt: bytes, kind: str = "child") -> pd.Series:
+    """Keyed hashes of identifiers (blank stays blank). Computed once per distinct id."""
+    s = ids.astype("string").str.strip()
+    uniq = s.dropna().unique()
+    prefix = kind.encode("utf-8") + b":"
+    table = {u: hmac.new(salt, prefix + u.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_CHARS]
+             for u in uniq}
+    return s.map(table).astype("string")
+
+
+def month_of_birth(dates: pd.Series) -> pd.Series:
+    """The first day of the month of each date."""
+    return dates.dt.to_period("M").dt.to_timestamp()
+
+
+def postcode_district(postcodes: pd.Series) -> pd.Series:
+    """The outward code (district) of a normalised postcode: 'HR1 2HX' -> 'HR1'."""
+    return postcodes.astype("string").str.split(" ").str[0]
+
+
+def upn_status(upn: pd.Series) -> pd.Series:
+    """What a UPN field says without the UPN: 'UN1'...'UN10' reason codes, 'recorded', or NA."""
+    s = upn.astype("string").str.strip().str.upper()
+    is_un = s.str.fullmatch(r"UN\d{1,2}").fillna(False)
+    out = pd.Series(pd.NA, index=s.index, dtype="string")
+    out[is_un] = s[is_un]
+    out[~is_un & s.notna() & (s != "")] = "recorded"
+    return out
