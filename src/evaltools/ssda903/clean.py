@@ -72,8 +72,16 @@ def decode(path: Path, data: bytes) -> tuple[str, str, list[str]]:
     try:
         return data.decode("utf-8"), "utf-8", fixes
     except UnicodeDecodeError:
-        fixes.append("read as Windows-1252 (not UTF-8)")
-        return data.decode("cp1252"), "cp1252", fixes
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"{path.name} is neither UTF-8 nor Windows-1252 text "
+                          f"(byte 0x{data[exc.start]:02x} at position {exc.start})",
+                          where=str(path.parent),
+                          fix="Save it from Excel as 'CSV UTF-8 (comma delimited)'") from None
+    fixes.append("read as Windows-1252 (not UTF-8)")
+    return text, "cp1252", fixes
 
 
 def identify(columns: list[str], path: Path, tables: list[str] | None = None) -> str:
@@ -92,6 +100,17 @@ def identify(columns: list[str], path: Path, tables: list[str] | None = None) ->
             fix="Check it is one of the 903 CSVs (Header, Episodes, UASC, OC2, OC3, AD1, "
                 "PlacedAdoption, PrevPerm, Missing, Reviews, SWEpisodes) with its header row")
     return best
+
+
+def _all_years_columns(table: str) -> list[str]:
+    """Columns a table has in every collection year that has the table."""
+    from .schema import schema_for as _sf
+    cols = None
+    for y in range(2014, 2031):
+        t = _sf(y).tables.get(table)
+        if t is not None:
+            cols = [c for c in t if cols is None or c in cols]
+    return cols or []
 
 
 def _any_year_columns(table: str) -> set[str]:
@@ -117,13 +136,20 @@ def read_raw(path: Path) -> RawFile:
     except csv.Error as exc:
         raise SchemaError(f"{path.name} cannot be read as CSV ({exc})", where=str(path.parent),
                           fix="Save it again as 'CSV (comma delimited)'") from None
-    clean_header = [h.strip().strip('"').strip().upper().replace(" ", "_") for h in header]
+    clean_header = [re.sub(r"[^\x21-\x7e ]", "", h).strip().strip('"').strip().upper().replace(" ", "_")
+                    for h in header]
     if clean_header != header:
         fixes.append("normalised column names (case, spaces)")
     # drop trailing empty header cells (a trailing comma on every line)
     while clean_header and clean_header[-1] == "":
         clean_header.pop()
     table = identify(clean_header, path)
+    always = _all_years_columns(table)
+    missing = [c for c in always if c not in clean_header]
+    if missing:
+        raise SchemaError(
+            f"{path.name} looks like the {table} table but lacks required column(s) {missing}",
+            where=str(path.parent), fix=f"The {table} table has columns {sorted(always)}")
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                             skip_blank_lines=True, header=0, names=None, engine="c")

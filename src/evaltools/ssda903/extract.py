@@ -139,7 +139,7 @@ def combine_history(episodes: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------------ discovery
 def _year_from_path(path: Path, root: Path) -> int | None:
     rel = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
-    parts = [p for p in rel.parts[::-1]]
+    parts = [p for p in rel.parts[::-1]] + [root.name]
     for part in parts:
         m = _YEAR_SPAN.search(part)
         if m and int(m.group(2)) == (int(m.group(1)) + 1) % 100:

@@ -68,6 +68,9 @@ def _columns(spec: dict, where: str) -> dict[str, Column]:
         if c.get("type") not in TYPES:
             raise SchemaError(f"column {name} has type {c.get('type')!r}", where=where,
                               fix=f"Use one of {sorted(TYPES)}")
+        if any(isinstance(x, bool) for x in c.get("codes", ())):
+            raise SchemaError(f"column {name} has a code YAML read as true/false", where=where,
+                              fix='Quote codes such as "YES", "NO", "Y", "N", "ON", "OFF"')
         out[name] = Column(name, c["type"], bool(c.get("blank", False)),
                            tuple(str(x) for x in c.get("codes", ())), c.get("min"), c.get("max"))
     return out

@@ -1,0 +1,13 @@
+from evaltools.ssda903.checks import duplicate_rows as rule
+
+from .helpers import ctx, ep, rows_flagged
+
+
+def test_exact_repeats_and_same_start_date():
+    """Row 3 repeats row 2 exactly; row 5 is a second episode for B on the same day with
+    different values. The first occurrence is kept."""
+    c = ctx(Episodes=[ep("A", "01/04/2023", None, "S"), ep("A", "01/04/2023", None, "S"),
+                      ep("B", "01/04/2023", None, "S"), ep("B", "01/04/2023", "01/05/2023", "S")])
+    r = rule.run(c)
+    assert rows_flagged(r) == [3, 5]
+    assert "Exact repeat" in r["message"].iloc[0] and "same start date" in r["message"].iloc[1]

@@ -1,0 +1,65 @@
+"""Combining annual returns into one continuous episode history per child."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaltools.ssda903 import combine_history, read_extract
+
+from .builders import EPISODES, SALT, base_tables, write_extract, write_table
+
+
+def _ep(rows):
+    df = pd.DataFrame(rows, columns=["YEAR", "CHILD", "DECOM", "DEC", "PLACE"])
+    for c in ("DECOM", "DEC"):
+        df[c] = pd.to_datetime(df[c], format="%d/%m/%Y")
+    return df
+
+
+def test_later_return_wins_for_episodes_it_covers():
+    """2023 return: A's episode 01/06/2022 open at 31/03/2023 (PLACE U4).
+    2024 return repeats it, now ended 10/10/2023, corrected to PLACE U1, then a new one.
+    An episode that ended in 2022-23 (B) appears only in the 2023 return and is kept."""
+    eps = _ep([
+        [2023, "A", "01/06/2022", None, "U4"],
+        [2023, "B", "01/05/2022", "01/09/2022", "U6"],
+        [2024, "A", "01/06/2022", "10/10/2023", "U1"],
+        [2024, "A", "10/10/2023", None, "U4"],
+    ])
+    h = combine_history(eps)
+    assert list(zip(h["CHILD"], h["DECOM"].dt.strftime("%d/%m/%Y"), h["PLACE"], h["YEAR"])) == [
+        ("A", "01/06/2022", "U1", 2024), ("A", "10/10/2023", "U4", 2024), ("B", "01/05/2022", "U6", 2023)]
+
+
+def test_a_later_return_that_drops_an_episode_corrects_it():
+    """2023 says A had an open episode from 01/03/2023; the 2024 return does not have it
+    (it was entered in error). The later return is authoritative: it is dropped."""
+    eps = _ep([[2023, "A", "01/03/2023", None, "U4"], [2024, "C", "01/05/2023", None, "U4"]])
+    h = combine_history(eps)
+    assert list(h["CHILD"]) == ["C"]
+
+
+def test_episode_ending_on_1_april_belongs_to_the_later_return():
+    eps = _ep([[2023, "A", "01/06/2022", "01/04/2023", "U4"],
+               [2024, "A", "01/06/2022", "01/04/2023", "U1"]])
+    h = combine_history(eps)
+    assert list(h["PLACE"]) == ["U1"]
+
+
+def test_two_years_read_from_folders_link_the_same_child(tmp_path):
+    y23 = tmp_path / "2023"
+    y24 = write_extract(tmp_path / "2024")
+    tables = base_tables()
+    cols, rows = tables["episodes.csv"]
+    tables["episodes.csv"] = (cols, [
+        ["C1001", "01/06/2022", "S", "C2", "N1", "U4", "PR1", "", "", "", "HR1 2HX", "AL10 9AB", ""]])
+    tables.pop("oc3.csv")
+    tables.pop("missing.csv")
+    tables.pop("oc2.csv")
+    write_extract(y23, tables)
+    ex = read_extract(tmp_path, salt=SALT)
+    assert ex.years == [2023, 2024]
+    h = ex.history()
+    a = h[h["CHILD"] == ex.tables["Episodes"]["CHILD"].iloc[0]]
+    assert len(a) == 2 and set(a["YEAR"]) == {2024}      # 2024 wins for the open episode
+    assert ex.tables["Episodes"].groupby("YEAR").size().to_dict() == {2023: 1, 2024: 3}
