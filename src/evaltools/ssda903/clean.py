@@ -20,6 +20,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,19 @@ def identify(columns: list[str], path: Path, tables: list[str] | None = None) ->
     return best
 
 
+@lru_cache(maxsize=None)
+def all_codes(table: str, column: str) -> list[str]:
+    """Every code a column has had in any collection year: the categories of a code
+    column, so tables from different years concatenate without changing type."""
+    from .schema import schema_for as _sf
+    seen: list[str] = []
+    for y in range(2014, 2031):
+        t = _sf(y).tables.get(table)
+        if t is not None and column in t:
+            seen += [c for c in t[column].codes if c not in seen]
+    return seen
+
+
 def _all_years_columns(table: str) -> list[str]:
     """Columns a table has in every collection year that has the table."""
     from .schema import schema_for as _sf
@@ -127,9 +141,11 @@ def read_raw(path: Path) -> RawFile:
         raise SchemaError(f"{path.name} is empty (no header row)", where=str(path.parent),
                           fix="Export the table again with its header row")
     lines = text.splitlines()
-    stripped = len(lines) - len([ln for ln in lines if ln.strip(" ,\t\r")])
-    if stripped:
-        fixes.append(f"ignored {stripped} blank line(s)")
+    maybe_blank = re.search(r"\n[ ,\t\r]*\n", text) or re.search(r"\n[ ,\t]+\r?$", text)
+    blank_lines = [i for i, ln in enumerate(lines) if not ln.strip(" ,\t\r")] if maybe_blank else []
+    n_empty = sum(1 for i in blank_lines if not lines[i].strip())
+    if n_empty:
+        fixes.append(f"ignored {n_empty} blank line(s)")
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -151,7 +167,7 @@ def read_raw(path: Path) -> RawFile:
             f"{path.name} looks like the {table} table but lacks required column(s) {missing}",
             where=str(path.parent), fix=f"The {table} table has columns {sorted(always)}")
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+        frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False,
                             skip_blank_lines=True, header=0, names=None, engine="c")
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
@@ -164,15 +180,17 @@ def read_raw(path: Path) -> RawFile:
     # File line of each parsed row (header is line 1). pandas skips empty lines, so the
     # rows are the non-empty lines after the header; ",,,," lines are kept by pandas
     # and dropped below as formatting.
-    data_lines = [i + 1 for i, ln in enumerate(lines) if ln.strip() != ""][1:]
-    frame.insert(0, "_ROW", np.asarray(data_lines[: len(frame)], dtype=np.int64)
-                 if len(data_lines) >= len(frame) else np.arange(2, len(frame) + 2))
-    values = frame.drop(columns="_ROW")
-    blank = (values.apply(lambda c: c.str.strip()) == "").all(axis=1) if len(frame) else None
-    if blank is not None and blank.any():
-        frame = frame[~blank]
-        if not stripped:
-            fixes.append(f"ignored {int(blank.sum())} blank row(s)")
+    if not blank_lines:
+        frame.insert(0, "_ROW", np.arange(2, len(frame) + 2, dtype=np.int64))
+    else:
+        data_lines = [i + 1 for i, ln in enumerate(lines) if ln.strip() != ""][1:]
+        frame.insert(0, "_ROW", np.asarray(data_lines[: len(frame)], dtype=np.int64)
+                     if len(data_lines) >= len(frame) else np.arange(2, len(frame) + 2))
+        values = frame.drop(columns="_ROW")
+        blank = (values.apply(lambda c: c.str.strip()) == "").all(axis=1) if len(frame) else None
+        if blank is not None and blank.any():
+            frame = frame[~blank]
+            fixes.append(f"ignored {int(blank.sum())} row(s) of empty fields")
     known = _any_year_columns(table)
     extra = [c for c in clean_header if c not in known and c]
     if extra:
@@ -183,11 +201,16 @@ def read_raw(path: Path) -> RawFile:
 # ------------------------------------------------------------------------ typing
 def _issues(table, year, path, rows, child, column, check, message) -> pd.DataFrame:
     n = len(rows)
+    if not n:
+        return pd.DataFrame(columns=ISSUE_COLUMNS)
+    const = lambda v: pd.Series([v] * n, dtype=object)  # noqa: E731  (object: cheap, see type_columns)
     return pd.DataFrame({
-        "table": table, "year": year, "file": str(path), "row": np.asarray(rows, dtype=np.int64),
-        "child": np.asarray(child, dtype=object) if n else [], "column": column, "check": check,
-        "severity": "error", "message": message if isinstance(message, str) else list(message),
-    }) if n else pd.DataFrame(columns=ISSUE_COLUMNS)
+        "table": const(table), "year": year, "file": const(str(path)),
+        "row": np.asarray(rows, dtype=np.int64),
+        "child": pd.Series(np.asarray(child, dtype=object), dtype=object), "column": const(column),
+        "check": const(check), "severity": const("error"),
+        "message": const(message) if isinstance(message, str) else pd.Series(list(message), dtype=object),
+    })
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -219,8 +242,8 @@ def type_columns(raw: RawFile, schema: Schema, year: int) -> tuple[pd.DataFrame,
     child = df["CHILD"].to_numpy() if "CHILD" in df else np.array([None] * len(df))
     ws_fixed = False
     for name, col in spec.items():
-        codes, uniq = pd.factorize(df[name].astype(str), sort=False)
-        u = pd.Series(uniq, dtype=object).astype(str)
+        codes, uniq = pd.factorize(df[name], sort=False)
+        u = pd.Series(np.asarray(uniq, dtype=object), dtype=object).map(str)
         st = u.str.strip()
         ws_fixed |= bool((st != u).any())
         st = st.str.strip('"').str.strip()
@@ -245,6 +268,11 @@ def type_columns(raw: RawFile, schema: Schema, year: int) -> tuple[pd.DataFrame,
         out[name] = value_u.take(codes).to_numpy() if len(df) else value_u.iloc[:0].to_numpy()
         if col.type == "int":
             out[name] = out[name].astype("Int64")
+        elif col.type == "code":
+            out[name] = pd.Categorical(out[name], categories=all_codes(table, name))
+        elif col.type in ("id", "text", "postcode"):
+            # plain Python strings: pandas' pyarrow strings are ~10x slower for isin/map
+            out[name] = pd.Series(out[name].to_numpy(dtype=object), index=out.index, dtype=object)
         if bad_u.any():
             bad = np.isin(codes, np.flatnonzero(bad_u))
             shown = st.take(codes[bad]) if name not in PERSONAL_COLUMNS else \

@@ -154,8 +154,8 @@ def _year_from_episodes(raw: RawFile) -> int | None:
     dates = []
     for c in ("DECOM", "DEC"):
         if c in raw.frame:
-            d = parse_dates(raw.frame[c].astype(str).str.strip())
-            dates.append(d)
+            uniq = pd.Series(pd.unique(raw.frame[c]), dtype=object).map(str).str.strip()
+            dates.append(parse_dates(uniq))
     if not dates:
         return None
     latest = pd.concat(dates).max()
@@ -236,23 +236,31 @@ def read_extract(source, *, year: int | None = None, salt=None,
         by_year[(y, r.table)] = r
         records.append(FileRecord(r.path, r.table, y, len(r.frame), r.encoding, list(r.fixes), how))
     # pseudonymise identifiers first: nothing below sees a raw CHILD or SW_ID
+    cache: dict = {}
     for r in raws:
-        r.frame["CHILD"] = ps.hash_ids(r.frame["CHILD"], key, "child")
+        r.frame["CHILD"] = ps.hash_ids(r.frame["CHILD"], key, "child", cache)
         if "SW_ID" in r.frame:
-            r.frame["SW_ID"] = ps.hash_ids(r.frame["SW_ID"], key, "sw")
+            r.frame["SW_ID"] = ps.hash_ids(r.frame["SW_ID"], key, "sw", cache)
     typed: dict[tuple[int, str], pd.DataFrame] = {}
     issues: list[pd.DataFrame] = []
     rec_by = {(rec.year, rec.table): rec for rec in records}
-    for (y, t), r in by_year.items():
+    def typed_file(item):
+        (y, t), r = item
         schema = schema_for(y)
+        note = None
         if t not in schema.tables:
             first = next(yy for yy in range(y, LAST_YEAR + 1) if t in schema_for(yy).tables)
             schema = schema_for(first)
+            note = first
+        return (y, t), r, note, type_columns(r, schema, y)
+
+    done = [typed_file(item) for item in by_year.items()]
+    for (y, t), r, first, (df, iss, fixes) in done:
+        if first is not None:
             issues.append(pd.DataFrame([{
                 "table": t, "year": y, "file": str(r.path), "row": 0, "child": None, "column": "",
                 "check": "TABLE_NOT_IN_YEAR", "severity": "warning",
                 "message": f"DfE did not collect {t} in {y}; read with the {first} layout"}]))
-        df, iss, fixes = type_columns(r, schema, y)
         if "UPN" in r.frame:
             df["UPN_STATUS"] = ps.upn_status(r.frame["UPN"]).to_numpy()
             df = df.drop(columns="UPN")

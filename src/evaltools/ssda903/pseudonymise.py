@@ -12,10 +12,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
@@ -41,14 +41,29 @@ def get_salt(salt: str | bytes | None = None) -> bytes:
     return salt
 
 
-def hash_ids(ids: pd.Series, salt: bytes, kind: str = "child") -> pd.Series:
-    """Keyed hashes of identifiers (blank stays blank). Computed once per distinct id."""
-    s = ids.astype("string").str.strip()
-    uniq = s.dropna().unique()
+def hash_ids(ids: pd.Series, salt: bytes, kind: str = "child", cache: dict | None = None) -> pd.Series:
+    """Keyed hashes of identifiers (blank stays blank), as Python strings.
+
+    Each distinct id is hashed once; pass the same ``cache`` dict for every table of an
+    extract so an id seen in several tables is hashed only once.
+    """
+    codes, uniq = pd.factorize(ids, sort=False)
+    uniq = np.asarray(uniq, dtype=object)
     prefix = kind.encode("utf-8") + b":"
-    table = {u: hmac.new(salt, prefix + u.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_CHARS]
-             for u in uniq}
-    return s.map(table).astype("string")
+    cache = {} if cache is None else cache
+    out = np.empty(len(uniq) + 1, dtype=object)
+    out[-1] = None                      # factorize gives -1 for missing values
+    for i, u in enumerate(uniq):
+        key = str(u).strip()
+        if not key:
+            out[i] = None
+            continue
+        h = cache.get((kind, key))
+        if h is None:
+            h = hmac.digest(salt, prefix + key.encode("utf-8"), "sha256").hex()[:HASH_CHARS]
+            cache[(kind, key)] = h
+        out[i] = h
+    return pd.Series(out[codes], index=ids.index, dtype=object)
 
 
 def month_of_birth(dates: pd.Series) -> pd.Series:
@@ -58,7 +73,9 @@ def month_of_birth(dates: pd.Series) -> pd.Series:
 
 def postcode_district(postcodes: pd.Series) -> pd.Series:
     """The outward code (district) of a normalised postcode: 'HR1 2HX' -> 'HR1'."""
-    return postcodes.astype("string").str.split(" ").str[0]
+    codes, uniq = pd.factorize(postcodes, sort=False)
+    out = np.array([str(u).split(" ")[0] for u in uniq] + [None], dtype=object)
+    return pd.Series(out[codes], index=postcodes.index, dtype=object)
 
 
 def upn_status(upn: pd.Series) -> pd.Series:

@@ -41,16 +41,26 @@ class CheckContext:
     def table(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
 
+    def episodes_with_previous(self) -> pd.DataFrame | None:
+        """Episodes sorted within child with the previous episode's dates (computed once)."""
+        if "_with_previous" not in self.__dict__:
+            from ._episodes import with_previous
+            ep = self.table("Episodes")
+            self.__dict__["_with_previous"] = None if ep is None or ep.empty else with_previous(ep)
+        return self.__dict__["_with_previous"]
+
 
 def flags(table: str, df: pd.DataFrame, column: str, message) -> pd.DataFrame:
     """Flag rows of ``df`` (which has _ROW and CHILD) with one message or a message per row."""
     if df is None or df.empty:
         return pd.DataFrame(columns=FLAG_COLUMNS)
+    n = len(df)
+    const = lambda v: pd.Series([v] * n, dtype=object)  # noqa: E731
     return pd.DataFrame({
-        "table": table, "row": df["_ROW"].to_numpy(),
-        "child": df["CHILD"].to_numpy() if "CHILD" in df else None,
-        "column": column,
-        "message": message if isinstance(message, str) else list(message),
+        "table": const(table), "row": df["_ROW"].to_numpy(),
+        "child": pd.Series(df["CHILD"].to_numpy(dtype=object), dtype=object) if "CHILD" in df else const(None),
+        "column": const(column),
+        "message": const(message) if isinstance(message, str) else pd.Series(list(message), dtype=object),
     })
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from . import flags
-from ._episodes import with_previous
 
 CODE = "EPI_PREVIOUS_OPEN"
 SEVERITY = "error"
@@ -17,6 +16,6 @@ def run(ctx):
     ep = ctx.table("Episodes")
     if ep is None or ep.empty:
         return None
-    e = with_previous(ep)
+    e = ctx.episodes_with_previous()
     hit = e[e["HAS_PREV"] & e["PREV_DEC"].isna()]
     return flags("Episodes", hit, "DECOM", "A new episode starts but the previous episode has no end date (DEC)")

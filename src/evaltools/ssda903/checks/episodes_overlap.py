@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from . import flags
-from ._episodes import with_previous
 
 CODE = "EPI_OVERLAP"
 SEVERITY = "error"
@@ -17,7 +16,7 @@ def run(ctx):
     ep = ctx.table("Episodes")
     if ep is None or ep.empty:
         return None
-    e = with_previous(ep)
+    e = ctx.episodes_with_previous()
     bad = e["HAS_PREV"] & e["PREV_DEC"].notna() & e["DECOM"].notna() & (e["DECOM"] < e["PREV_DEC"])
     hit = e[bad]
     return flags("Episodes", hit, "DECOM",
