@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -87,3 +88,29 @@ def test_same_inputs_give_the_same_numbers():
     a = benchmark.benchmark("342", ["cla_3plus_placements"]).to_frame()
     b = benchmark.benchmark("342", ["cla_3plus_placements"]).to_frame()
     assert a.equals(b)
+
+
+@pytest.mark.notebook
+def test_data_quality_notebook_runs_and_shows_no_child_level_data(tmp_path, monkeypatch):
+    monkeypatch.delenv("EVALTOOLS_SALT", raising=False)
+    cfg = tmp_path / "dq.yaml"
+    cfg.write_text("name: dq\nnotebooks:\n  - notebook: data_quality\n    parameters:\n"
+                   "      extract: data/ssda903_fake\n", encoding="utf-8")
+    res = runner.run_evaluation(cfg, run_id="t1", out_root=tmp_path / "reports", log=lambda *_: None)
+    assert res.ok, [o.error for o in res.outcomes]
+    out = res.out_dir
+    html = (out / "data_quality.html").read_text(encoding="utf-8")
+    nb = (out / "data_quality.ipynb").read_text(encoding="utf-8")
+    assert "Issues found, and what each means for the measures" in html
+    assert "EPI_OVERLAP" in html and "28.9%" in html
+    # no raw child id, date of birth or postcode from the input appears in any output
+    import pandas as pd
+    hdr = pd.read_csv(REPO_ROOT / "data/ssda903_fake/header.csv", dtype=str)
+    eps = pd.read_csv(REPO_ROOT / "data/ssda903_fake/episodes.csv", dtype=str)
+    raw = set(hdr["CHILD"]) | set(hdr["DOB"]) | set(eps["HOME_POST"].dropna()) | set(eps["PL_POST"].dropna())
+    leaks = [v for v in raw if len(v) >= 6 and (v in html or v in nb)]
+    assert not leaks, leaks[:5]
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["pseudonymisation_key"].startswith("one-off random")
+    assert any(i["path"] == "data/ssda903_fake/episodes.csv" for i in m["inputs"])
+    assert "EVALTOOLS_SALT" not in os.environ

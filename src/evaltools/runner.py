@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -41,6 +42,7 @@ from .areas import resolve_la
 from .comparators import SN_2021, SN_2025
 from .errors import ConfigError
 from .paths import REPO_ROOT, data_dir, reports_dir
+from .ssda903.pseudonymise import SALT_ENV
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 ALLOWED_KEYS = {
@@ -150,14 +152,16 @@ def load_evaluation(path, *, la_override=None) -> Evaluation:
             raise ConfigError(f"unknown key '{key}'", where=where,
                               fix=f"Allowed keys: {', '.join(ALLOWED_KEYS)}")
     for key in REQUIRED_KEYS:
+        if key == "la":
+            continue            # checked below: only notebooks with an `la` parameter need it
         if key not in doc or doc[key] in (None, "", []):
             raise ConfigError(f"missing key '{key}'", where=where,
                               fix=f"'{key}' should be {ALLOWED_KEYS[key]}")
     name = doc["name"]
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise ConfigError(f"'name' is {name!r}", where=where, fix=f"It should be {ALLOWED_KEYS['name']}")
-    la = la_override if la_override is not None else doc["la"]
-    area = resolve_la(la)
+    la = la_override if la_override is not None else doc.get("la")
+    area = resolve_la(la) if la not in (None, "") else None
     shared = doc.get("parameters") or {}
     if not isinstance(shared, dict):
         raise ConfigError("'parameters' is not a mapping", where=where,
@@ -181,11 +185,14 @@ def load_evaluation(path, *, la_override=None) -> Evaluation:
                               fix=f"Available: {', '.join(available_notebooks())}")
         merged = {**_check_parameters(shared, where, nb), **_check_parameters(params, item_where, nb)}
         if "la" in notebook_parameters(nb):
+            if area is None:
+                raise ConfigError("missing key 'la'", where=where,
+                                  fix=f"notebook {nb} needs it: 'la' should be {ALLOWED_KEYS['la']}")
             merged["la"] = area.area_code
         jobs.append(NotebookJob(nb, merged))
-    title = doc.get("title") or f"{area.display_name}: evaluation"
-    return Evaluation(name=name, title=str(title), la=area.area_code, jobs=jobs,
-                      config_path=path)
+    title = doc.get("title") or (f"{area.display_name}: evaluation" if area else name)
+    return Evaluation(name=name, title=str(title), la=area.area_code if area else None,
+                      jobs=jobs, config_path=path)
 
 
 # ------------------------------------------------------------------------ manifest
@@ -285,10 +292,19 @@ def run_evaluation(config, *, la_override=None, run_id: str | None = None,
         shutil.rmtree(work)
     work.mkdir(parents=True)
     started = dt.datetime.now(dt.timezone.utc)
-    log(f"evaltools: running '{ev.name}' for LA {ev.la}: {len(ev.jobs)} notebook(s)")
+    for_la = f" for LA {ev.la}" if ev.la else ""
+    log(f"evaltools: running '{ev.name}'{for_la}: {len(ev.jobs)} notebook(s)")
     outcomes = []
-    env_before = os.environ.get("EVALTOOLS_DATA_DIR")
+    env_before = {k: os.environ.get(k) for k in ("EVALTOOLS_DATA_DIR", SALT_ENV)}
     os.environ["EVALTOOLS_DATA_DIR"] = str(data_dir())
+    if os.environ.get(SALT_ENV):
+        salt_source = f"from {SALT_ENV}"
+    else:
+        # Outputs are aggregates, so figures do not depend on the key; a random one-off
+        # key means child ids in this run link within it and nowhere else.
+        os.environ[SALT_ENV] = secrets.token_hex(32)
+        salt_source = "one-off random key for this run (EVALTOOLS_SALT not set)"
+        log(f"  pseudonymisation: {salt_source}")
     try:
         for i, job in enumerate(ev.jobs, 1):
             stem = job.notebook if sum(j.notebook == job.notebook for j in ev.jobs) == 1 \
@@ -314,12 +330,18 @@ def run_evaluation(config, *, la_override=None, run_id: str | None = None,
             log(f"  [{i}/{len(ev.jobs)}] {job.notebook}: {'done' if ok else 'FAILED'} "
                 f"in {secs:.1f} s" + (f" ({err})" if err else ""))
     finally:
-        if env_before is None:
-            os.environ.pop("EVALTOOLS_DATA_DIR", None)
-        else:
-            os.environ["EVALTOOLS_DATA_DIR"] = env_before
+        for k, v in env_before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     inputs = [ev.config_path] if ev.config_path else []
     inputs += [NOTEBOOKS_DIR / f"{j.notebook}.ipynb" for j in ev.jobs] + input_files()
+    for j in ev.jobs:       # child-level extracts a notebook read
+        src = j.parameters.get("extract")
+        if src:
+            p = Path(src) if Path(src).is_absolute() else REPO_ROOT / src
+            inputs += sorted(p.rglob("*.csv")) if p.is_dir() else [p]
     seen, input_rows = set(), []
     for p in inputs:
         if p in seen or not p.exists():
@@ -335,6 +357,7 @@ def run_evaluation(config, *, la_override=None, run_id: str | None = None,
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "status": "ok" if all(o.ok for o in outcomes) else "failed",
         "git": git_state(),
+        "pseudonymisation_key": salt_source,
         "packages": package_versions(),
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
         "notebooks": [

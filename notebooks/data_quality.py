@@ -1,0 +1,59 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# Parameters (papermill replaces this cell).
+# extract: folder of SSDA903 CSVs (one sub-folder per year), relative to the repository.
+# year: collection year (year ending 31 March) when the folder names do not say.
+extract = "data/ssda903_fake"
+year = None
+
+# %%
+from IPython.display import Markdown, display
+
+from evaltools import quality, report
+
+ex = quality.load(extract, year)
+display(report.style())
+display(Markdown("# Data quality of the SSDA903 extract"))
+display(Markdown(quality.headline(ex)))
+
+# %% [markdown]
+# Child identifiers were replaced by keyed hashes as the files were read, dates of birth
+# by months and postcodes by districts. This report shows counts only: no child's
+# record appears in it. Rows with an *error* are left out of the measures that use the
+# affected column, and counted below, so no figure silently rests on them; *warnings*
+# are reported but the rows are used.
+#
+# ## Files read
+
+# %%
+report.show_table(quality.files_table(ex), caption="Files, the collection year each belongs to, and what was fixed in memory")
+
+# %% [markdown]
+# ## Rows by table and year
+
+# %%
+report.show_table(quality.counts_table(ex), caption="Rows read")
+
+# %% [markdown]
+# ## Issues by check
+
+# %%
+report.show_table(quality.issues_table(ex), caption="Issues found, and what each means for the measures")
+
+# %% [markdown]
+# ## What this means for the measures
+
+# %%
+report.show_table(quality.exclusions_table(ex), caption="Rows left out of measures because of errors")

@@ -1,0 +1,103 @@
+"""Data-quality report of an SSDA903 extract: aggregate tables only, never rows.
+
+Used by ``notebooks/data_quality``, the first notebook of every child-level
+evaluation. Every table here counts rows or children; none lists a child.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import REPO_ROOT
+from .ssda903 import Extract, read_extract
+from .ssda903.checks import catalogue
+
+#: Which measures each table feeds, for "what this means for the measures".
+FEEDS = {
+    "Episodes": "placement stability, moves, distance and location, flows, ceased reasons",
+    "Header": "every age-based cohort (under 16, OC2, care leavers) and sex",
+    "OC2": "health assessments, dental checks, immunisations, SDQ, convictions",
+    "OC3": "care leavers in touch, EET, suitable accommodation",
+    "Missing": "missing and away incidents",
+    "AD1": "adoption timeliness (A1, A2, A10)",
+    "PlacedAdoption": "adoption timeliness and disruptions",
+    "Reviews": "review participation and timeliness",
+    "UASC": "UASC splits of every measure",
+    "PrevPerm": "previous permanence",
+    "SWEpisodes": "social worker changes",
+}
+
+
+def load(extract: str, year: int | None = None) -> Extract:
+    """Read an extract folder (relative paths are from the repository root)."""
+    p = Path(extract)
+    if not p.is_absolute():
+        p = REPO_ROOT / p
+    return read_extract(p, year=year)
+
+
+def files_table(ex: Extract) -> pd.DataFrame:
+    f = ex.file_summary()
+    f["fixes"] = f["fixes"].replace("", "none")
+    return f.rename(columns={"file": "File", "table": "Table", "year": "Year", "rows": "Rows",
+                             "encoding": "Encoding", "year taken from": "Year taken from",
+                             "fixes": "Fixed in memory"})
+
+
+def counts_table(ex: Extract) -> pd.DataFrame:
+    """Rows by table (rows) and collection year (columns)."""
+    c = ex.counts().pivot(index="table", columns="year", values="rows").fillna(0).astype(int)
+    c.columns = [str(y) for y in c.columns]
+    return c.reset_index().rename(columns={"table": "Table"})
+
+
+def issues_table(ex: Extract) -> pd.DataFrame:
+    """Issues by check: severity, rows and children affected, what it means."""
+    s = ex.issue_summary()
+    cat = catalogue().set_index("check")
+    value_checks = {
+        "CODE_INVALID": ("Invalid code for the collection year", "The value is treated as missing; "
+                         "measures that use the column leave the row out."),
+        "DATE_INVALID": ("Date that does not parse", "Treated as missing; rows are left out of "
+                         "measures that use the date."),
+        "REQUIRED_BLANK": ("Required value is blank", "Rows are left out of measures that use it."),
+        "VALUE_INVALID": ("Number out of range", "Treated as missing."),
+        "POSTCODE_INVALID": ("Postcode not valid", "No distance can be computed for the placement."),
+        "TABLE_NOT_IN_YEAR": ("Table not collected that year", "Read with the first layout that has it."),
+    }
+    rows = []
+    for r in s.itertuples():
+        title, meaning = (cat.loc[r.check, "title"], cat.loc[r.check, "meaning"]) \
+            if r.check in cat.index else value_checks.get(r.check, (r.check, ""))
+        rows.append({"Check": r.check, "What": title, "Severity": r.severity, "Table": r.table,
+                     "Rows": r.issues, "Children": r.children, "What it means": meaning})
+    return pd.DataFrame(rows, columns=["Check", "What", "Severity", "Table", "Rows", "Children",
+                                       "What it means"])
+
+
+def exclusions_table(ex: Extract) -> pd.DataFrame:
+    """Rows left out of measures by table and year, and the measures they feed."""
+    out = []
+    for t in ex.tables:
+        e = ex.excluded(t)
+        for r in e.itertuples():
+            out.append({"Table": t, "Year": r.year, "Rows": r.rows, "Left out": int(r.excluded),
+                        "Share left out": f"{100 * r.excluded / r.rows:.1f}%" if r.rows else "n/a",
+                        "Feeds": FEEDS.get(t, "")})
+    return pd.DataFrame(out)
+
+
+def headline(ex: Extract) -> str:
+    """Two sentences on the state of the extract."""
+    errs = ex.issues[ex.issues["severity"] == "error"]
+    years = ", ".join(map(str, ex.years))
+    ep = ex.excluded("Episodes") if "Episodes" in ex.tables else None
+    share = ""
+    if ep is not None and ep["rows"].sum():
+        share = (f" {100 * ep['excluded'].sum() / ep['rows'].sum():.1f}% of episode rows are "
+                 "left out of episode-based measures because of errors.")
+    return (f"{len(ex.files)} files read for collection year(s) {years}: "
+            f"{len(errs):,} error-severity issues affecting {errs['child'].nunique():,} children, "
+            f"and {int((ex.issues['severity'] == 'warning').sum()):,} warnings.{share}")
