@@ -116,6 +116,12 @@ def all_codes(table: str, column: str) -> list[str]:
     return seen
 
 
+def _recode(values: pd.Series, categories: list[str]) -> np.ndarray:
+    """Category code of each distinct value (-1 for missing or unknown)."""
+    pos = {c: i for i, c in enumerate(categories)}
+    return np.array([pos.get(v, -1) if isinstance(v, str) else -1 for v in values], dtype=np.int64)
+
+
 def _all_years_columns(table: str) -> list[str]:
     """Columns a table has in every collection year that has the table."""
     from .schema import schema_for as _sf
@@ -242,7 +248,10 @@ def type_columns(raw: RawFile, schema: Schema, year: int) -> tuple[pd.DataFrame,
     child = df["CHILD"].to_numpy() if "CHILD" in df else np.array([None] * len(df))
     ws_fixed = False
     for name, col in spec.items():
-        codes, uniq = pd.factorize(df[name], sort=False)
+        raw_col = df[name]
+        if raw_col.isna().any():           # factorize marks missing as -1; make it a blank
+            raw_col = raw_col.fillna("")
+        codes, uniq = pd.factorize(raw_col, sort=False)
         u = pd.Series(np.asarray(uniq, dtype=object), dtype=object).map(str)
         st = u.str.strip()
         ws_fixed |= bool((st != u).any())
@@ -265,14 +274,18 @@ def type_columns(raw: RawFile, schema: Schema, year: int) -> tuple[pd.DataFrame,
                 fixes.append(f"{name}: read {int(np.isin(codes, np.flatnonzero(floaty)).sum())} "
                              "value(s) like '1.0' as whole numbers")
         value_u = value_u.where(~bad_u) if bad_u.any() else value_u
-        out[name] = value_u.take(codes).to_numpy() if len(df) else value_u.iloc[:0].to_numpy()
+        # Build each column in its final type before it enters the frame: pandas 3 would
+        # turn a bare object array into pyarrow strings, which are ~10x slower for
+        # isin/map and cost a conversion back.
         if col.type == "int":
-            out[name] = out[name].astype("Int64")
+            out[name] = value_u.astype("Int64").take(codes).to_numpy() if len(df) else pd.array([], dtype="Int64")
+        elif col.type == "date":
+            out[name] = value_u.to_numpy()[codes]
         elif col.type == "code":
-            out[name] = pd.Categorical(out[name], categories=all_codes(table, name))
-        elif col.type in ("id", "text", "postcode"):
-            # plain Python strings: pandas' pyarrow strings are ~10x slower for isin/map
-            out[name] = pd.Series(out[name].to_numpy(dtype=object), index=out.index, dtype=object)
+            out[name] = pd.Categorical.from_codes(
+                _recode(value_u, all_codes(table, name))[codes], categories=all_codes(table, name))
+        else:
+            out[name] = pd.Series(value_u.to_numpy(dtype=object)[codes], index=out.index, dtype=object)
         if bad_u.any():
             bad = np.isin(codes, np.flatnonzero(bad_u))
             shown = st.take(codes[bad]) if name not in PERSONAL_COLUMNS else \
