@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EVALUATION ?= evaluations/herefordshire.yaml
 
-.PHONY: run test venv lock notebooks clean
+.PHONY: run test venv lock notebooks sample clean
 
 venv: $(STAMP)
 
@@ -37,6 +37,10 @@ lock:
 # Rebuild the stored .ipynb from the reviewed jupytext .py files (no outputs).
 notebooks: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/*.py
+
+# Regenerate the bundled synthetic child-level sample (deterministic: same files).
+sample: $(STAMP)
+	$(BIN)/evaltools synth --config data/sample/synth.yaml --out data/sample
 
 clean:
 	rm -rf $(VENV) .pytest_cache

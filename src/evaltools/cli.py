@@ -2,6 +2,7 @@
 
     evaltools run evaluations/herefordshire.yaml   execute an evaluation's notebooks
     evaltools validate FOLDER                      read and check SSDA903 extracts
+    evaltools synth --out DIR [--config FILE]      generate a synthetic 903 extract
     evaltools areas [QUERY]                        list LAs, or find one
     evaltools measures                             list the measure registry
 
@@ -82,6 +83,32 @@ def _cmd_validate(args) -> int:
     return 1 if (args.strict and errors) else 0
 
 
+def _cmd_synth(args) -> int:
+    import time
+
+    from . import synth
+
+    cfg = synth.SynthConfig.from_yaml(args.config) if args.config else synth.SynthConfig()
+    if args.seed is not None:
+        cfg.seed = args.seed
+    if args.las:
+        cfg.las = [x.strip() for x in args.las.split(",")]
+        if cfg.las == ["national"]:
+            cfg.stock = None
+    if args.no_counterfactual:
+        cfg.counterfactual = False
+    cfg.check()
+    t = time.perf_counter()
+    print(f"evaltools: simulating {', '.join(map(str, cfg.las))}, {cfg.first_year}-{cfg.last_year}, "
+          f"seed {cfg.seed}{' (with counterfactual)' if cfg.interventions and cfg.counterfactual else ''}")
+    res = synth.generate(cfg)
+    files = synth.write(res, args.out, messy=args.messy or cfg.messy)
+    n_ep = sum(len(t["Episodes"]) for t in res.returns.values())
+    print(f"evaltools: wrote {len(files)} files ({n_ep:,} episode rows) to {args.out} "
+          f"in {time.perf_counter() - t:.1f} s; true effects in {args.out}/truth.json")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="evaltools",
                                 description="Is our Corporate Parenting Strategy working?")
@@ -102,6 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--issues", help="write the issues table to this CSV")
     v.add_argument("--strict", action="store_true", help="exit 1 when there are error-severity issues")
     v.set_defaults(func=_cmd_validate)
+    y = sub.add_parser("synth", help="generate a synthetic SSDA903 extract with known effects")
+    y.add_argument("--config", help="synth YAML (e.g. data/sample/synth.yaml)")
+    y.add_argument("--out", required=True, help="folder to write <year>/<table>.csv into")
+    y.add_argument("--seed", type=int, help="random seed (overrides the config)")
+    y.add_argument("--las", help="comma-separated DfE LA numbers, or 'national'")
+    y.add_argument("--messy", action="store_true", help="add realistic data-quality faults")
+    y.add_argument("--no-counterfactual", action="store_true",
+                   help="skip the run without interventions (faster; truth.json then has no effects)")
+    y.set_defaults(func=_cmd_synth)
     m = sub.add_parser("measures", help="list the measure registry")
     m.add_argument("--topic", help="only this topic")
     m.set_defaults(func=_cmd_measures)

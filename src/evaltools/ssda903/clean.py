@@ -265,6 +265,11 @@ def type_columns(raw: RawFile, schema: Schema, year: int) -> tuple[pd.DataFrame,
                 f"no value in date column {name} of {path.name} is a dd/mm/yyyy date "
                 f"(first: {first!r})", where=str(path.parent),
                 fix="Export dates as dd/mm/yyyy")
+        if col.type == "int":
+            floaty = (st.str.match(_NUMERIC_CODE) & ~blank_u).to_numpy()
+            if floaty.any():
+                fixes.append(f"{name}: read {int(np.isin(codes, np.flatnonzero(floaty)).sum())} "
+                             "value(s) like '1.0' as whole numbers")
         if col.type == "code":
             lowered = ((st != st.str.upper()) & ~blank_u).to_numpy()
             if lowered.any():

@@ -15,6 +15,8 @@ configuration, so the data can be regenerated).
 from __future__ import annotations
 
 import json
+import warnings
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +57,7 @@ class SynthConfig:
     postcodes_per_la: int = 600
     interventions: list = field(default_factory=list)
     counterfactual: bool = True
+    messy: bool = False          # write with realistic data-quality faults (see .messy)
 
     @classmethod
     def from_yaml(cls, path) -> "SynthConfig":
@@ -278,11 +281,16 @@ def _oc3(lv: pd.DataFrame, ids, dob_s, params, rng) -> pd.DataFrame:
                          "ACCOM": accom})
 
 
+@contextmanager
 def _plain_strings():
     """pandas 3 stores strings as pyarrow by default; converting millions of generated
     values to and fro costs more than the simulation. Inside the generator they stay
-    plain Python objects (the option is scoped to this block)."""
-    return pd.option_context("future.infer_string", False)
+    plain Python objects (the option is scoped to this block). pandas 4 will remove the
+    option; requirements.lock pins pandas 3."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*future.infer_string.*")
+        with pd.option_context("future.infer_string", False):
+            yield
 
 
 def generate(cfg: SynthConfig) -> SynthResult:
@@ -326,7 +334,7 @@ def _write(result: SynthResult, out_dir, *, messy: bool = False) -> list[Path]:
             written.append(p)
     (out_dir / "truth.json").write_text(json.dumps(result.truth, indent=2, default=float) + "\n")
     cfg = result.config.to_dict()
-    cfg["messy"] = messy
+    cfg["messy"] = bool(messy)
     (out_dir / "synth.yaml").write_text(
         "# Regenerate with: evaltools synth --config <this file> --out <this folder>\n"
         + yaml.safe_dump(cfg, sort_keys=False))

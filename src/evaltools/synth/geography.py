@@ -43,7 +43,9 @@ def all_postcodes() -> pd.DataFrame:
                         "e": df["oseast1m"].astype(float).to_numpy(),
                         "n": df["osnrth1m"].astype(float).to_numpy(),
                         "utla": up[codes]})
-    return out.reset_index(drop=True)
+    # the package loads letters in set order, which varies between processes: sort so
+    # that sampling by position is the same every run (generation is deterministic)
+    return out.sort_values("pcd", kind="stable").reset_index(drop=True)
 
 
 @lru_cache(maxsize=1)

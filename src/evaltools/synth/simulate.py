@@ -226,6 +226,16 @@ GROUPS = ["foster_stranger", "kinship", "parents", "mother_baby", "residential",
           "adoption", "other"]
 
 
+def _group_type_u(table_by_band: dict, bands: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Like _group_type, from pre-drawn uniforms (common random numbers across runs)."""
+    out = np.empty(len(bands), dtype=object)
+    for b, table in table_by_band.items():
+        idx = np.flatnonzero(bands == b)
+        if len(idx):
+            out[idx] = _pick_by_u(table, u[idx])
+    return out
+
+
 def _group_type(rng, table_by_band: dict, bands: np.ndarray) -> np.ndarray:
     out = np.empty(len(bands), dtype=object)
     for b, table in table_by_band.items():
@@ -247,6 +257,7 @@ def _placements(ch: pd.DataFrame, params, cfg, ints, geo, rng) -> pd.DataFrame:
     u_far = rng.random((max_rounds, n))
     u_out = rng.random((max_rounds, n))
     u_reason = rng.random((max_rounds, n))
+    u_next = rng.random((max_rounds, n))      # type of the next placement
 
     t_int = np.full(n, np.inf)
     int_mult = np.ones(n)
@@ -310,7 +321,8 @@ def _placements(ch: pd.DataFrame, params, cfg, ints, geo, rng) -> pd.DataFrame:
         nxt = idx[cont]
         cur_start[nxt] = stop[cont]
         age_n = (stop[cont] - dob[nxt]) / YEAR
-        new_group = pd.Series(_group_type(rng, pl["next"], _age_band(age_n))).map(code_of).to_numpy()
+        new_group = pd.Series(_group_type_u(pl["next"], _age_band(age_n), u_next[k, nxt])
+                              ).map(code_of).to_numpy()
         new_group = np.where(to_adopt[cont], ADOPTION, new_group)
         new_group = np.where(group[nxt] == ADOPTION, ADOPTION, new_group)
         group[nxt] = new_group
