@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -38,7 +40,9 @@ display(Markdown(quality.headline(ex)))
 # ## Files read
 
 # %%
-report.show_table(quality.files_table(ex), caption="Files, the collection year each belongs to, and what was fixed in memory")
+display(Markdown(quality.files_sentence(ex)))
+if len(quality.files_table(ex)):
+    report.show_table(quality.files_table(ex), caption="Files fixed in memory (the files themselves are unchanged)")
 
 # %% [markdown]
 # ## Rows by table and year

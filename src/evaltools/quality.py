@@ -38,9 +38,20 @@ def load(extract: str, year: int | None = None) -> Extract:
     return read_extract(p, year=year)
 
 
-def files_table(ex: Extract) -> pd.DataFrame:
+def files_sentence(ex: Extract) -> str:
+    """How many files were read, and how many needed fixing in memory."""
     f = ex.file_summary()
-    f["fixes"] = f["fixes"].replace("", "none")
+    fixed = int((f["fixes"] != "").sum())
+    how = ", ".join(f"{n} by {w}" for w, n in f["year taken from"].value_counts().items())
+    return (f"{len(f)} files read ({f['table'].nunique()} tables, {f['year'].nunique()} collection "
+            f"years; year taken from: {how}). {fixed} needed a formatting fix in memory"
+            + (", listed below." if fixed else "."))
+
+
+def files_table(ex: Extract) -> pd.DataFrame:
+    """The files that needed a formatting fix in memory (the input files are unchanged)."""
+    f = ex.file_summary()
+    f = f[f["fixes"] != ""]
     return f.rename(columns={"file": "File", "table": "Table", "year": "Year", "rows": "Rows",
                              "encoding": "Encoding", "year taken from": "Year taken from",
                              "fixes": "Fixed in memory"})

@@ -49,7 +49,7 @@ ALLOWED_KEYS = {
     "name": "a short folder name (letters, digits, - or _)",
     "title": "a title for the reports",
     "la": "the LA's DfE number, ONS code or name, e.g. 884",
-    "parameters": "a mapping of notebook parameters shared by every notebook",
+    "parameters": "a mapping of notebook parameters, passed to every notebook that takes them",
     "notebooks": "a list of notebook names from notebooks/, or mappings "
                  "{notebook: NAME, parameters: {...}}",
 }
@@ -183,13 +183,20 @@ def load_evaluation(path, *, la_override=None) -> Evaluation:
         if nb not in available_notebooks():
             raise ConfigError(f"notebook '{nb}' is not in notebooks/", where=item_where,
                               fix=f"Available: {', '.join(available_notebooks())}")
-        merged = {**_check_parameters(shared, where, nb), **_check_parameters(params, item_where, nb)}
+        declared = notebook_parameters(nb)
+        own_shared = {k: v for k, v in shared.items() if k in declared}
+        merged = {**_check_parameters(own_shared, where, nb), **_check_parameters(params, item_where, nb)}
         if "la" in notebook_parameters(nb):
             if area is None:
                 raise ConfigError("missing key 'la'", where=where,
                                   fix=f"notebook {nb} needs it: 'la' should be {ALLOWED_KEYS['la']}")
             merged["la"] = area.area_code
         jobs.append(NotebookJob(nb, merged))
+    takers = {k for j in jobs for k in notebook_parameters(j.notebook)}
+    for key in shared:
+        if key not in takers:
+            raise ConfigError(f"shared parameter '{key}' is not a parameter of any notebook", where=where,
+                              fix=f"The notebooks take: {', '.join(sorted(takers))}")
     title = doc.get("title") or (f"{area.display_name}: evaluation" if area else name)
     return Evaluation(name=name, title=str(title), la=area.area_code if area else None,
                       jobs=jobs, config_path=path)

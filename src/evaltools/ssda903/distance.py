@@ -45,8 +45,15 @@ def grid_references(postcodes: pd.Series) -> pd.DataFrame:
 
 
 def placement_distance(home: pd.Series, placement: pd.Series) -> pd.Series:
-    """Straight-line miles between home and placement postcodes, to one decimal place."""
-    a = grid_references(home)
-    b = grid_references(placement)
-    miles = np.hypot(a["e"] - b["e"], a["n"] - b["n"]) / METRES_PER_MILE
-    return miles.round(1)
+    """Straight-line miles between home and placement postcodes, to one decimal place.
+
+    Grid references are looked up once per distinct postcode (episodes repeat the same
+    few postcodes many times), so this is quick at national scale."""
+    both = pd.concat([home, placement], ignore_index=True)
+    codes, uniq = pd.factorize(both, use_na_sentinel=True)
+    ref = grid_references(pd.Series(uniq, dtype=object))
+    e = np.append(ref["e"].to_numpy(), np.nan)[codes]     # code -1 (missing) -> NaN
+    n = np.append(ref["n"].to_numpy(), np.nan)[codes]
+    k = len(home)
+    miles = np.hypot(e[:k] - e[k:], n[:k] - n[k:]) / METRES_PER_MILE
+    return pd.Series(np.round(miles, 1), index=home.index)

@@ -236,11 +236,18 @@ def read_extract(source, *, year: int | None = None, salt=None,
         by_year[(y, r.table)] = r
         records.append(FileRecord(r.path, r.table, y, len(r.frame), r.encoding, list(r.fixes), how))
     # pseudonymise identifiers first: nothing below sees a raw CHILD or SW_ID
-    cache: dict = {}
-    for r in raws:
-        r.frame["CHILD"] = ps.hash_ids(r.frame["CHILD"], key, "child", cache)
-        if "SW_ID" in r.frame:
-            r.frame["SW_ID"] = ps.hash_ids(r.frame["SW_ID"], key, "sw", cache)
+    # one pass over every distinct id in every file: each is hashed once
+    for col, kind in (("CHILD", "child"), ("SW_ID", "sw")):
+        holders = [r for r in raws if col in r.frame]
+        if not holders:
+            continue
+        allv = pd.concat([r.frame[col] for r in holders], ignore_index=True)
+        hashed = ps.hash_ids(allv, key, kind).to_numpy()
+        at = 0
+        for r in holders:
+            n = len(r.frame)
+            r.frame[col] = pd.Series(hashed[at: at + n], index=r.frame.index, dtype=object)
+            at += n
     typed: dict[tuple[int, str], pd.DataFrame] = {}
     issues: list[pd.DataFrame] = []
     rec_by = {(rec.year, rec.table): rec for rec in records}
@@ -277,13 +284,22 @@ def read_extract(source, *, year: int | None = None, salt=None,
             found["year"] = y
             found["file"] = found["table"].map(lambda t: str(by_year[(y, t)].path))
             issues.append(found)
-    # coarsen what is left: distance from full postcodes, then districts; month of birth
+    # coarsen what is left: distance from full postcodes (all years at once: the same
+    # postcodes recur), then districts; month of birth
+    eps = [(k, df) for k, df in typed.items() if k[1] == "Episodes"]
+    if compute_distance and eps:
+        home = pd.concat([df["HOME_POST"] for _, df in eps], ignore_index=True)
+        place = pd.concat([df["PL_POST"] for _, df in eps], ignore_index=True)
+        dist = placement_distance(home, place).to_numpy() if home.notna().any() and place.notna().any() \
+            else np.full(len(home), np.nan)
+        at = 0
+        for _, df in eps:
+            df["PL_DISTANCE"] = dist[at: at + len(df)]
+            at += len(df)
     tables: dict[str, list[pd.DataFrame]] = {}
     for (y, t), df in typed.items():
         if t == "Episodes":
-            if compute_distance and df["HOME_POST"].notna().any() and df["PL_POST"].notna().any():
-                df["PL_DISTANCE"] = placement_distance(df["HOME_POST"], df["PL_POST"]).to_numpy()
-            else:
+            if "PL_DISTANCE" not in df:
                 df["PL_DISTANCE"] = np.nan
             df["HOME_POST"] = ps.postcode_district(df["HOME_POST"])
             df["PL_POST"] = ps.postcode_district(df["PL_POST"])

@@ -33,8 +33,10 @@ def all_postcodes() -> pd.DataFrame:
     pc = Postcodes()
     pc.load_postcodes(set(LETTERS))
     df = pc.dataframe
-    # English and Welsh postcodes: children are placed across the border too
-    df = df[df["laua"].astype(str).str[0].isin(["E", "W"]) & df["oseast1m"].notna()]
+    # English and Welsh postcodes: children are placed across the border too. Only the
+    # current format: the directory keeps terminated forms such as "NPT 3ED".
+    df = df[df["laua"].astype(str).str[0].isin(["E", "W"]) & df["oseast1m"].notna()
+            & df["pcd"].astype(str).str.match(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")]
     utla = _utla_of()
     la = df["laua"].astype(str)
     codes, uniq = pd.factorize(la)

@@ -15,6 +15,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..schema import Schema
@@ -40,6 +41,21 @@ class CheckContext:
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
+
+    def header_dob(self, children: pd.Series) -> pd.Series:
+        """Each child's Header date of birth (NaT if none), via one cached index."""
+        if "_dob" not in self.__dict__:
+            hd = self.table("Header")
+            if hd is None or hd.empty:
+                self.__dict__["_dob"] = (pd.Index([]), np.array([], dtype="datetime64[ns]"))
+            else:
+                first = hd.drop_duplicates("CHILD")
+                self.__dict__["_dob"] = (pd.Index(first["CHILD"]), first["DOB"].to_numpy())
+        idx, dob = self.__dict__["_dob"]
+        pos = idx.get_indexer(children)
+        out = np.where(pos >= 0, dob[np.clip(pos, 0, None)] if len(dob) else np.datetime64("NaT"),
+                       np.datetime64("NaT"))
+        return pd.Series(out, index=children.index, dtype="datetime64[us]")
 
     def episodes_with_previous(self) -> pd.DataFrame | None:
         """Episodes sorted within child with the previous episode's dates (computed once)."""

@@ -16,7 +16,6 @@ def run(ctx):
     ep, hd = ctx.table("Episodes"), ctx.table("Header")
     if ep is None or ep.empty or hd is None or hd.empty:
         return None
-    dob = hd.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
-    e = ep.assign(_DOB=ep["CHILD"].map(dob))
+    e = ep.assign(_DOB=ctx.header_dob(ep["CHILD"]))
     hit = e[e["_DOB"].notna() & e["DECOM"].notna() & (e["DECOM"] < e["_DOB"])]
     return flags("Episodes", hit, "DECOM", "Episode starts before the child's date of birth")

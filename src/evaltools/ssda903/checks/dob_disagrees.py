@@ -18,12 +18,11 @@ def run(ctx):
     hd = ctx.table("Header")
     if hd is None or hd.empty:
         return None
-    dob = hd.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
     out = []
     for name, df in ctx.tables.items():
         if name == "Header" or df is None or df.empty or "DOB" not in df:
             continue
-        h = df["CHILD"].map(dob)
+        h = ctx.header_dob(df["CHILD"])
         hit = df[h.notna() & df["DOB"].notna() & (h != df["DOB"])]
         out.append(flags(name, hit, "DOB", f"DOB in {name} differs from the Header date of birth"))
     return pd.concat(out, ignore_index=True) if out else None

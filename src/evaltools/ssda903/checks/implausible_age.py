@@ -28,8 +28,8 @@ def run(ctx):
         out.append(flags("Header", late, "DOB", f"Date of birth is after the end of the {ctx.year} collection year"))
     ep = ctx.table("Episodes")
     if ep is not None and not ep.empty and hd is not None and not hd.empty:
-        dob = hd.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
-        e = ep[ep["RNE"] == "S"].assign(_DOB=lambda d: d["CHILD"].map(dob))
+        e = ep[ep["RNE"] == "S"]
+        e = e.assign(_DOB=ctx.header_dob(e["CHILD"]))
         e = e[e["_DOB"].notna() & e["DECOM"].notna()]
         hit = e[_age(e["_DOB"], e["DECOM"]) >= 18]
         out.append(flags("Episodes", hit, "", "Child started to be looked after aged 18 or over"))

@@ -1,0 +1,75 @@
+"""Speed and memory of the synthetic generator at national scale, and of reading it back.
+
+Targets: national scale (every current LA at its published size, 10 years; about 1.9
+million episode rows across the annual returns) generated and written in under 60 s
+(issue 4); the same extract read and checked by the SSDA903 reader in under 20 s with
+peak memory under 3 GB (issue 3), with zero issues because the data are clean.
+
+Run: .venv/bin/python benchmarks/bench_synth.py   -> benchmarks/results/synth.json
+Each step runs in a fresh process so peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GEN = """
+import json, resource, sys, time
+t = time.perf_counter()
+from evaltools import synth
+cfg = synth.SynthConfig(las=["national"], stock=None, seed=1, counterfactual=sys.argv[2] == "1",
+    interventions=[synth.Intervention("moves", "unplanned_moves", "2022-04-01", 0.7)])
+res = synth.generate(cfg)
+t1 = time.perf_counter()
+synth.write(res, sys.argv[1])
+t2 = time.perf_counter()
+print(json.dumps({"generate_s": round(t1 - t, 1), "write_s": round(t2 - t1, 1), "total_s": round(t2 - t, 1),
+                  "children": len(res.world.children),
+                  "episode_rows": sum(len(x["Episodes"]) for x in res.returns.values()),
+                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+"""
+
+READ = """
+import json, resource, sys, time
+t = time.perf_counter()
+from evaltools.ssda903 import read_extract
+ex = read_extract(sys.argv[1], salt="benchmark-salt-0123456789")
+print(json.dumps({"seconds": round(time.perf_counter() - t, 1),
+                  "episode_rows": int(len(ex.tables["Episodes"])),
+                  "rows_all_tables": int(sum(len(d) for d in ex.tables.values())),
+                  "issues": int(len(ex.issues)),
+                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+"""
+
+
+def run(code, *args):
+    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for cf in ("0", "1"):
+            out = Path(tmp) / f"nat{cf}"
+            label = "generate national + write" + (", with counterfactual" if cf == "1" else "")
+            results[label] = r = run(GEN, str(out), cf)
+            print(f"{label:<48} {r['total_s']:>6.1f} s (generate {r['generate_s']} s, write {r['write_s']} s), "
+                  f"peak {r['peak_rss_mb']:,} MB, {r['children']:,} children, {r['episode_rows']:,} episode rows")
+        results["read_extract national synthetic"] = r = run(READ, str(Path(tmp) / "nat0"))
+        print(f"{'read_extract national synthetic':<48} {r['seconds']:>6.1f} s, peak {r['peak_rss_mb']:,} MB, "
+              f"{r['episode_rows']:,} episode rows, {r['rows_all_tables']:,} rows in all, {r['issues']} issues")
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "synth.json").write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
