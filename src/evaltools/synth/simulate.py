@@ -145,6 +145,8 @@ def simulate(cfg, params: dict, counterfactual: bool = False) -> World:
     age_entry = lo + rng.random(n) * (hi - lo)
     ua_lo, ua_hi = params["uasc"]["age_range"]
     age_entry = np.where(uasc, ua_lo + rng.random(n) * (ua_hi - ua_lo), age_entry)
+    # nobody starts care on or after their 18th birthday (DfE rule 352)
+    age_entry = np.minimum(age_entry, 17.9)
     dob = entry - np.floor(age_entry * YEAR).astype(np.int64)
     male = np.where(uasc, rng.random(n) < params["uasc"]["male"], rng.random(n) < params["sex_male"])
     ethnic = np.where(uasc, _choice(rng, params["uasc_ethnicity"], n), _choice(rng, params["ethnicity"], n))
