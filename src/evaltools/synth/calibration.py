@@ -44,6 +44,12 @@ TARGETS = {
     "% care leavers 17-18 in EET": (64.0, 4.0, "EES 2024-25"),
     "% care leavers 19-21 in EET": (53.9, 4.0, "EES 2024-25"),
     "% care leavers 19-21 suitable accommodation": (88.0, 4.0, "EES 2024-25"),
+    "months from entry to placed for adoption": (19.0, 3.0, "EES 2025 adoption stages: 1 year 7 months"),
+    "months from placed for adoption to adopted": (9.0, 2.0, "EES 2025 adoption stages"),
+    "months from entry to adoption": (27.0, 4.0, "EES 2025 adoption stages: 2 years 3 months"),
+    "% OC2 with annual health assessment": (89.5, 3.0, "EES 2024-25"),
+    "% OC2 aged 5-16 with an SDQ score": (77.5, 4.0, "EES 2024-25"),
+    "average SDQ score": (14.8, 1.0, "EES 2024-25"),
 }
 
 
@@ -115,6 +121,18 @@ def compare(w: World, cfg) -> pd.DataFrame:
         vals["% care leavers 17-18 in EET"].append(100 * (a["eet"] & a["in_touch"]).mean())
         vals["% care leavers 19-21 in EET"].append(100 * (b["eet"] & b["in_touch"]).mean())
         vals["% care leavers 19-21 suitable accommodation"].append(100 * (b["suitable"] & b["in_touch"]).mean())
+    m = 12 / YEAR
+    for y in years:
+        ys, ye = day(f"{y - 1}-04-01"), day(f"{y}-03-31")
+        a = ch[ch["adopt_ok"] & (ch["care_end"] >= ys) & (ch["care_end"] <= ye)]
+        vals["months from entry to placed for adoption"].append(((a["placed"] - a["entry"]) * m).mean())
+        vals["months from placed for adoption to adopted"].append(((a["adopted"] - a["placed"]) * m).mean())
+        vals["months from entry to adoption"].append(((a["adopted"] - a["entry"]) * m).mean())
+        o = w.oc2[w.oc2["year"] == y]
+        vals["% OC2 with annual health assessment"].append(100 * o["health_assessment"].mean())
+        sdq_age = o[(o["age"] >= 5) & (o["age"] < 17)]
+        vals["% OC2 aged 5-16 with an SDQ score"].append(100 * sdq_age["sdq"].notna().mean())
+        vals["average SDQ score"].append(o["sdq"].mean())
     rows = []
     for k, (target, tol, src) in TARGETS.items():
         v = float(np.nanmean(vals[k]))
