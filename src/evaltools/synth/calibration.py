@@ -91,12 +91,10 @@ def compare(w: World, cfg) -> pd.DataFrame:
         vals["% CLA with 3+ placements over 2 years"].append(100 * (c2["cid"].map(n2).fillna(0) >= 3).mean())
         # long-term stability: under 16, in care 2.5+ years, same placement 2+ years
         lt = c[(age < 16) & (c["entry"] <= ye - int(2.5 * YEAR))]
-        last_start = p[p["start"] <= ye].groupby("cid")["start"].max()
         # a placement for adoption with the current carer continues the placement
         cont_start = p[(p["start"] <= ye) & ~p["same_carer"]].groupby("cid")["start"].max()
         stable = (ye - lt["cid"].map(cont_start).fillna(ye)) >= 2 * YEAR
         vals["% long-term stability"].append(100 * stable.mean() if len(lt) else np.nan)
-        del last_start
         ceased = ch[(ch["care_end"] >= ys) & (ch["care_end"] <= ye)]["exit_rec"]
         vals["% ceased: adopted"].append(100 * ceased.isin(["E11", "E12"]).mean())
         vals["% ceased: returned home (care plan)"].append(100 * (ceased == "E4A").mean())

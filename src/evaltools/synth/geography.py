@@ -63,9 +63,6 @@ class Geography:
     nearby: dict[str, pd.DataFrame]    # ONS code -> pcd, e, n (other LAs, near the boundary)
     national: pd.DataFrame             # pcd, e, n, utla
 
-    def has(self, ons: str) -> bool:
-        return ons in self.pools and len(self.pools[ons]) > 0
-
 
 def build(ons_codes, rng: np.random.Generator, per_la: int = 600, national: int = 300000) -> Geography:
     """Sample postcode pools for the given LAs (ONS codes of children's services LAs)."""

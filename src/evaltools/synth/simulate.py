@@ -152,7 +152,6 @@ def simulate(cfg, params: dict, counterfactual: bool = False) -> World:
     ethnic = np.where(uasc, _choice(rng, params["uasc_ethnicity"], n), _choice(rng, params["ethnicity"], n))
     cin = _choice(rng, params["category_of_need"], n)
     cin = np.where(uasc, "N8", cin)
-    b18 = dob + np.round(18 * YEAR).astype(np.int64)
     # exact 18th birthday
     dob_ts = pd.to_datetime(dob, unit="D")
     b18 = ((dob_ts + pd.DateOffset(years=18)) - DAY0).days.to_numpy()

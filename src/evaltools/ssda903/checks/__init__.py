@@ -80,6 +80,15 @@ def flags(table: str, df: pd.DataFrame, column: str, message) -> pd.DataFrame:
     })
 
 
+def ends_before_start(ctx: CheckContext, table: str, start: str, end: str, message: str):
+    """Rows of a table whose end date is before their start date (both present)."""
+    df = ctx.table(table)
+    if df is None or df.empty:
+        return None
+    hit = df[df[end].notna() & df[start].notna() & (df[end] < df[start])]
+    return flags(table, hit, end, message)
+
+
 def all_checks() -> list:
     """Every check module, in code order."""
     mods = []

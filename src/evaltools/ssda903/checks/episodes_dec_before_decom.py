@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import flags
+from . import ends_before_start
 
 CODE = "EPI_DEC_BEFORE_DECOM"
 SEVERITY = "error"
@@ -12,8 +12,4 @@ DFE_RULES = ["356"]
 
 
 def run(ctx):
-    ep = ctx.table("Episodes")
-    if ep is None or ep.empty:
-        return None
-    hit = ep[ep["DEC"].notna() & ep["DECOM"].notna() & (ep["DEC"] < ep["DECOM"])]
-    return flags("Episodes", hit, "DEC", "DEC (date episode ceased) is before DECOM (date episode started)")
+    return ends_before_start(ctx, "Episodes", "DECOM", "DEC", "DEC (date episode ceased) is before DECOM (date episode started)")

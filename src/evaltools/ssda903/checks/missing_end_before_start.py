@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import flags
+from . import ends_before_start
 
 CODE = "MISSING_END_BEFORE_START"
 SEVERITY = "error"
@@ -12,8 +12,4 @@ DFE_RULES = ["567"]
 
 
 def run(ctx):
-    m = ctx.table("Missing")
-    if m is None or m.empty:
-        return None
-    hit = m[m["MIS_END"].notna() & m["MIS_START"].notna() & (m["MIS_END"] < m["MIS_START"])]
-    return flags("Missing", hit, "MIS_END", "MIS_END is before MIS_START")
+    return ends_before_start(ctx, "Missing", "MIS_START", "MIS_END", "MIS_END is before MIS_START")
