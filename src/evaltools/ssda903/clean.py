@@ -138,31 +138,25 @@ def _any_year_columns(table: str) -> set[str]:
     return set(s.tables[table]) if table in s.tables else set()
 
 
-def read_raw(path: Path) -> RawFile:
-    """Read one file into text columns and identify its table. Never modifies the file."""
-    path = Path(path)
-    data = path.read_bytes()
-    text, encoding, fixes = decode(path, data)
+def header_of(path: Path, text: str) -> tuple[str, list[str], list[str]]:
+    """Table, cleaned header and fixes for a decoded file (no data parsed).
+
+    Refuses an empty file, an unreadable header, an unrecognised table and a table
+    missing columns it has in every year."""
+    fixes: list[str] = []
     if not text.strip():
         raise SchemaError(f"{path.name} is empty (no header row)", where=str(path.parent),
                           fix="Export the table again with its header row")
-    lines = text.splitlines()
-    maybe_blank = re.search(r"\n[ ,\t\r]*\n", text) or re.search(r"\n[ ,\t]+\r?$", text)
-    blank_lines = [i for i, ln in enumerate(lines) if not ln.strip(" ,\t\r")] if maybe_blank else []
-    n_empty = sum(1 for i in blank_lines if not lines[i].strip())
-    if n_empty:
-        fixes.append(f"ignored {n_empty} blank line(s)")
-    reader = csv.reader(io.StringIO(text))
+    first = text.split("\n", 1)[0].rstrip("\r")
     try:
-        header = next(reader)
-    except csv.Error as exc:
+        header = next(csv.reader([first]))
+    except (csv.Error, StopIteration) as exc:
         raise SchemaError(f"{path.name} cannot be read as CSV ({exc})", where=str(path.parent),
                           fix="Save it again as 'CSV (comma delimited)'") from None
     clean_header = [re.sub(r"[^\x21-\x7e ]", "", h).strip().strip('"').strip().upper().replace(" ", "_")
                     for h in header]
     if clean_header != header:
         fixes.append("normalised column names (case, spaces)")
-    # drop trailing empty header cells (a trailing comma on every line)
     while clean_header and clean_header[-1] == "":
         clean_header.pop()
     table = identify(clean_header, path)
@@ -172,6 +166,23 @@ def read_raw(path: Path) -> RawFile:
         raise SchemaError(
             f"{path.name} looks like the {table} table but lacks required column(s) {missing}",
             where=str(path.parent), fix=f"The {table} table has columns {sorted(always)}")
+    return table, clean_header, fixes
+
+
+def read_raw(path: Path) -> RawFile:
+    """Read one file into text columns and identify its table. Never modifies the file."""
+    path = Path(path)
+    data = path.read_bytes()
+    text, encoding, fixes = decode(path, data)
+    del data
+    table, clean_header, hfixes = header_of(path, text)
+    fixes += hfixes
+    lines = text.splitlines()
+    maybe_blank = re.search(r"\n[ ,\t\r]*\n", text) or re.search(r"\n[ ,\t]+\r?$", text)
+    blank_lines = [i for i, ln in enumerate(lines) if not ln.strip(" ,\t\r")] if maybe_blank else []
+    n_empty = sum(1 for i in blank_lines if not lines[i].strip())
+    if n_empty:
+        fixes.append(f"ignored {n_empty} blank line(s)")
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False,
                             skip_blank_lines=True, header=0, names=None, engine="c")

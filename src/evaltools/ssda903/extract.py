@@ -20,6 +20,7 @@ reader, on exact dates of birth, before those are coarsened. Input files are onl
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ import pandas as pd
 from ..errors import ConfigError, MissingDataError, SchemaError
 from . import pseudonymise as ps
 from .checks import CheckContext, run_checks
-from .clean import ISSUE_COLUMNS, RawFile, parse_dates, read_raw, type_columns
+from .clean import ISSUE_COLUMNS, parse_dates, read_raw, type_columns
 from .distance import placement_distance
 from .schema import TABLES, schema_for
 
@@ -150,18 +151,26 @@ def _year_from_path(path: Path, root: Path) -> int | None:
     return None
 
 
-def _year_from_episodes(raw: RawFile) -> int | None:
-    dates = []
-    for c in ("DECOM", "DEC"):
-        if c in raw.frame:
-            uniq = pd.Series(pd.unique(raw.frame[c]), dtype=object).map(str).str.strip()
-            dates.append(parse_dates(uniq))
-    if not dates:
-        return None
-    latest = pd.concat(dates).max()
+def peek(path: Path) -> tuple[str, int | None]:
+    """The table a file holds and, for Episodes, the collection year of its latest date.
+    Reads only the header and (Episodes) the two date columns; refuses what read_raw
+    would refuse about the file itself."""
+    from .clean import decode, header_of
+    text, _, _ = decode(path, path.read_bytes())
+    table, header, _ = header_of(path, text)
+    if table != "Episodes":
+        return table, None
+    cols = [i for i, c in enumerate(header) if c in ("DECOM", "DEC")]
+    try:
+        d = pd.read_csv(io.StringIO(text), usecols=cols, dtype=object, keep_default_na=False,
+                        header=0, engine="c")
+    except (pd.errors.ParserError, ValueError):
+        return table, None      # read_raw reports the problem precisely
+    dates = [parse_dates(pd.Series(pd.unique(d[c]), dtype=object).map(str).str.strip()) for c in d.columns]
+    latest = pd.concat(dates).max() if dates else pd.NaT
     if pd.isna(latest):
-        return None
-    return int(latest.year + (1 if latest.month >= 4 else 0))
+        return table, None
+    return table, int(latest.year + (1 if latest.month >= 4 else 0))
 
 
 def discover(source) -> tuple[Path, list[Path]]:
@@ -204,85 +213,77 @@ def read_extract(source, *, year: int | None = None, salt=None,
     """
     key = ps.get_salt(salt)
     root, files = discover(source)
-    raws = [read_raw(p) for p in files]
-    # years: argument, then path, then the episodes in the same folder
+    # Pass 1, cheap: which table each file holds, and (for Episodes) the latest date, to
+    # place every file in a collection year. Nothing is kept but the answers.
+    peeked = [peek(p) for p in files]
     folder_year: dict[Path, int] = {}
-    for r in raws:
-        if r.table == "Episodes" and r.path.parent not in folder_year:
-            y = _year_from_episodes(r)
-            if y:
-                folder_year[r.path.parent] = y
-    records, by_year = [], {}
-    for r in raws:
+    for p, (table, ep_year) in zip(files, peeked):
+        if table == "Episodes" and ep_year and p.parent not in folder_year:
+            folder_year[p.parent] = ep_year
+    plan: dict[tuple[int, str], Path] = {}
+    how_of: dict[Path, str] = {}
+    for p, (table, _) in zip(files, peeked):
         how = "argument"
         y = year
         if y is None:
-            y, how = _year_from_path(r.path, root), "folder or file name"
+            y, how = _year_from_path(p, root), "folder or file name"
         if y is None:
-            y, how = folder_year.get(r.path.parent), "latest episode date"
+            y, how = folder_year.get(p.parent), "latest episode date"
         if y is None:
-            raise ConfigError(f"cannot tell which collection year {r.path.name} belongs to",
-                              where=str(r.path.parent),
+            raise ConfigError(f"cannot tell which collection year {p.name} belongs to",
+                              where=str(p.parent),
                               fix="Put each year's files in a folder named for it (e.g. 2024 "
                                   "for 2023-24) or pass --year")
         if not FIRST_YEAR <= y <= LAST_YEAR:
-            raise ConfigError(f"collection year {y} for {r.path.name} is outside {FIRST_YEAR}-{LAST_YEAR}",
+            raise ConfigError(f"collection year {y} for {p.name} is outside {FIRST_YEAR}-{LAST_YEAR}",
                               fix="Check the folder name or --year")
-        clash = by_year.get((y, r.table))
+        clash = plan.get((y, table))
         if clash is not None:
-            raise SchemaError(f"two files in {y} look like the {r.table} table: {clash.path.name} "
-                              f"and {r.path.name}", where=str(r.path.parent),
+            raise SchemaError(f"two files in {y} look like the {table} table: {clash.name} "
+                              f"and {p.name}", where=str(p.parent),
                               fix="Keep one file per table per year")
-        by_year[(y, r.table)] = r
-        records.append(FileRecord(r.path, r.table, y, len(r.frame), r.encoding, list(r.fixes), how))
-    # pseudonymise identifiers first: nothing below sees a raw CHILD or SW_ID
-    # one pass over every distinct id in every file: each is hashed once
-    for col, kind in (("CHILD", "child"), ("SW_ID", "sw")):
-        holders = [r for r in raws if col in r.frame]
-        if not holders:
-            continue
-        allv = pd.concat([r.frame[col] for r in holders], ignore_index=True)
-        hashed = ps.hash_ids(allv, key, kind).to_numpy()
-        at = 0
-        for r in holders:
-            n = len(r.frame)
-            r.frame[col] = pd.Series(hashed[at: at + n], index=r.frame.index, dtype=object)
-            at += n
+        plan[(y, table)] = p
+        how_of[p] = how
+    # Pass 2: one file at a time - read, pseudonymise identifiers (nothing below sees a
+    # raw CHILD or SW_ID), type, then let the raw text go, so memory holds typed tables
+    # plus a single raw file.
     typed: dict[tuple[int, str], pd.DataFrame] = {}
     issues: list[pd.DataFrame] = []
-    rec_by = {(rec.year, rec.table): rec for rec in records}
-    def typed_file(item):
-        (y, t), r = item
+    records: list[FileRecord] = []
+    cache: dict = {}
+    for (y, t), p in sorted(plan.items()):
+        r = read_raw(p)
+        r.frame["CHILD"] = ps.hash_ids(r.frame["CHILD"], key, "child", cache)
+        if "SW_ID" in r.frame:
+            r.frame["SW_ID"] = ps.hash_ids(r.frame["SW_ID"], key, "sw", cache)
         schema = schema_for(y)
-        note = None
+        rec = FileRecord(p, t, y, len(r.frame), r.encoding, list(r.fixes), how_of[p])
         if t not in schema.tables:
             first = next(yy for yy in range(y, LAST_YEAR + 1) if t in schema_for(yy).tables)
             schema = schema_for(first)
-            note = first
-        return (y, t), r, note, type_columns(r, schema, y)
-
-    done = [typed_file(item) for item in by_year.items()]
-    for (y, t), r, first, (df, iss, fixes) in done:
-        if first is not None:
             issues.append(pd.DataFrame([{
-                "table": t, "year": y, "file": str(r.path), "row": 0, "child": None, "column": "",
+                "table": t, "year": y, "file": str(p), "row": 0, "child": None, "column": "",
                 "check": "TABLE_NOT_IN_YEAR", "severity": "warning",
                 "message": f"DfE did not collect {t} in {y}; read with the {first} layout"}]))
+        df, iss, fixes = type_columns(r, schema, y)
         if "UPN" in r.frame:
             df["UPN_STATUS"] = ps.upn_status(r.frame["UPN"]).to_numpy()
             df = df.drop(columns="UPN")
-        df["_FILE"] = r.path.name
+        df["_FILE"] = p.name
         typed[(y, t)] = df
         issues += iss
-        rec_by[(y, t)].fixes += fixes
+        rec.fixes += fixes
         if r.extra_columns:
-            rec_by[(y, t)].fixes.append(f"ignored unknown columns {r.extra_columns}")
+            rec.fixes.append(f"ignored unknown columns {r.extra_columns}")
+        records.append(rec)
+        del r
+    records.sort(key=lambda rec: files.index(rec.path))
     for y in sorted({y for y, _ in typed}):
         ctx = CheckContext(y, {t: df for (yy, t), df in typed.items() if yy == y}, schema_for(y))
         found = run_checks(ctx)
         if not found.empty:
             found["year"] = y
-            found["file"] = found["table"].map(lambda t: str(by_year[(y, t)].path))
+            found["file"] = found["table"].map(lambda t: str(plan[(y, t)]))
             issues.append(found)
     # coarsen what is left: distance from full postcodes (all years at once: the same
     # postcodes recur), then districts; month of birth
