@@ -3,7 +3,8 @@
 Targets: national scale (every current LA at its published size, 10 years; about 1.9
 million episode rows across the annual returns) generated and written in under 60 s
 (issue 4); the same extract read and checked by the SSDA903 reader in under 20 s with
-peak memory under 3 GB (issue 3), with zero issues because the data are clean.
+peak memory under 3 GB (issue 3), with zero issues because the data are clean. The
+reader runs with one process (lowest memory) and with two worker processes.
 
 Run: .venv/bin/python benchmarks/bench_synth.py   -> benchmarks/results/synth.json
 Each step runs in a fresh process so peak RSS is its own.
@@ -39,12 +40,13 @@ READ = """
 import json, resource, sys, time
 t = time.perf_counter()
 from evaltools.ssda903 import read_extract
-ex = read_extract(sys.argv[1], salt="benchmark-salt-0123456789")
+ex = read_extract(sys.argv[1], salt="benchmark-salt-0123456789", workers=int(sys.argv[2]))
 print(json.dumps({"seconds": round(time.perf_counter() - t, 1),
                   "episode_rows": int(len(ex.tables["Episodes"])),
                   "rows_all_tables": int(sum(len(d) for d in ex.tables.values())),
                   "issues": int(len(ex.issues)),
-                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                  "peak_rss_mb_worker_processes": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}))
 """
 
 
@@ -62,9 +64,13 @@ def main() -> int:
             results[label] = r = run(GEN, str(out), cf)
             print(f"{label:<48} {r['total_s']:>6.1f} s (generate {r['generate_s']} s, write {r['write_s']} s), "
                   f"peak {r['peak_rss_mb']:,} MB, {r['children']:,} children, {r['episode_rows']:,} episode rows")
-        results["read_extract national synthetic"] = r = run(READ, str(Path(tmp) / "nat0"))
-        print(f"{'read_extract national synthetic':<48} {r['seconds']:>6.1f} s, peak {r['peak_rss_mb']:,} MB, "
-              f"{r['episode_rows']:,} episode rows, {r['rows_all_tables']:,} rows in all, {r['issues']} issues")
+        for w in ("1", "2"):
+            label = f"read_extract national synthetic, workers={w}"
+            results[label] = r = run(READ, str(Path(tmp) / "nat0"), w)
+            print(f"{label:<48} {r['seconds']:>6.1f} s, peak {r['peak_rss_mb']:,} MB"
+                  + (f" (+ up to {r['peak_rss_mb_worker_processes']:,} MB per worker)" if w != "1" else "")
+                  + f", {r['episode_rows']:,} episode rows, {r['rows_all_tables']:,} rows in all, "
+                  f"{r['issues']} issues")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "synth.json").write_text(json.dumps(results, indent=2) + "\n")

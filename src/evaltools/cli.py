@@ -60,7 +60,7 @@ def _cmd_measures(args) -> int:
 def _cmd_validate(args) -> int:
     from .ssda903 import read_extract
 
-    ex = read_extract(args.folder, year=args.year)
+    ex = read_extract(args.folder, year=args.year, workers=args.workers)
     years = ", ".join(str(y) for y in ex.years)
     print(f"evaltools: read {len(ex.files)} file(s) from {args.folder} for collection year(s) {years}")
     for f in ex.files:
@@ -128,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--year", type=int, help="collection year (year ending 31 March) if the folder names do not say")
     v.add_argument("--issues", help="write the issues table to this CSV")
     v.add_argument("--strict", action="store_true", help="exit 1 when there are error-severity issues")
+    v.add_argument("--workers", type=int, default=1,
+                   help="read years in parallel processes (faster, more memory)")
     v.set_defaults(func=_cmd_validate)
     y = sub.add_parser("synth", help="generate a synthetic SSDA903 extract with known effects")
     y.add_argument("--config", help="synth YAML (e.g. data/sample/synth.yaml)")

@@ -63,3 +63,15 @@ def test_two_years_read_from_folders_link_the_same_child(tmp_path):
     a = h[h["CHILD"] == ex.tables["Episodes"]["CHILD"].iloc[0]]
     assert len(a) == 2 and set(a["YEAR"]) == {2024}      # 2024 wins for the open episode
     assert ex.tables["Episodes"].groupby("YEAR").size().to_dict() == {2023: 1, 2024: 3}
+
+
+def test_parallel_reading_gives_identical_results(tmp_path):
+    """Years read in worker processes give exactly what one process gives."""
+    for y in (2023, 2024):
+        write_extract(tmp_path / str(y))
+    one = read_extract(tmp_path, salt=SALT, workers=1)
+    two = read_extract(tmp_path, salt=SALT, workers=2)
+    for t in one.tables:
+        pd.testing.assert_frame_equal(one.tables[t], two.tables[t])
+    pd.testing.assert_frame_equal(one.issues, two.issues)
+    assert [f.path for f in one.files] == [f.path for f in two.files]
