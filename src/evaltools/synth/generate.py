@@ -28,7 +28,7 @@ import yaml
 from ..errors import ConfigError
 from ..paths import RESOURCES_DIR
 from . import truth as truth_mod
-from .simulate import DAY0, Intervention, World, day, simulate
+from .simulate import DAY0, Intervention, World, _choice, day, simulate
 
 TABLE_FILES = {
     "Header": "header.csv", "Episodes": "episodes.csv", "UASC": "uasc.csv", "OC2": "oc2.csv",
@@ -148,11 +148,6 @@ def _child_ids(w: World) -> np.ndarray:
     return np.char.add(ch["la"].to_numpy().astype(str), num).astype(object)
 
 
-def _codes_from(rng, table, n):
-    keys = list(table)
-    p = np.array(list(table.values()), dtype=float)
-    return np.array(keys, dtype=object)[rng.choice(len(keys), n, p=p / p.sum())]
-
 
 def build_returns(w: World, cfg: SynthConfig, params: dict) -> dict:
     """Each collection year's return, as DfE-layout tables of strings."""
@@ -164,14 +159,14 @@ def build_returns(w: World, cfg: SynthConfig, params: dict) -> dict:
     n = len(ch)
     # fixed per child: UPN, previous permanence, mother, adopters
     upn = np.array([f"A{x:012d}" for x in rng.integers(10**11, 10**12, n)], dtype=object)
-    prev = _codes_from(rng, {"Z1": 0.93, "P1": 0.02, "P2": 0.03, "P3": 0.02}, n)
+    prev = _choice(rng, {"Z1": 0.93, "P1": 0.02, "P2": 0.03, "P3": 0.02}, n)
     prev_date = np.where(prev != "Z1", _fmt_dates(ch["entry"].to_numpy() - rng.integers(400, 3000, n)), "")
     mother_flag = (~ch["male"].to_numpy()) & (rng.random(n) < params["mother"]["share_girls_12_plus"] * 4)
     nb = np.where(rng.random(n) < 0.82, 2, 1)
-    sex_ad = np.where(nb == 2, _codes_from(rng, {"MF": 0.86, "MM": 0.07, "FF": 0.07}, n),
-                      _codes_from(rng, {"F1": 0.85, "M1": 0.15}, n))
-    ls_ad = np.where(nb == 1, "L0", np.where(sex_ad == "MF", _codes_from(rng, {"L11": 0.8, "L3": 0.2}, n),
-                                             _codes_from(rng, {"L12": 0.7, "L4": 0.3}, n)))
+    sex_ad = np.where(nb == 2, _choice(rng, {"MF": 0.86, "MM": 0.07, "FF": 0.07}, n),
+                      _choice(rng, {"F1": 0.85, "M1": 0.15}, n))
+    ls_ad = np.where(nb == 1, "L0", np.where(sex_ad == "MF", _choice(rng, {"L11": 0.8, "L3": 0.2}, n),
+                                             _choice(rng, {"L12": 0.7, "L4": 0.3}, n)))
     ep = w.episodes
     out = {}
     for y in range(cfg.first_year, cfg.last_year + 1):
@@ -272,9 +267,9 @@ def _oc3(lv: pd.DataFrame, ids, dob_s, params, rng) -> pd.DataFrame:
     ft = rng.random(k) < 0.8
     kind = np.select([he, u < 0.55, u < 0.68], ["1", "2", "4"], "5")
     activ = np.where(eet, np.where(ft, "F", "P") + kind,
-                     np.where(touch, _codes_from(rng, {"G4": 0.3, "G5": 0.55, "G6": 0.15}, k), "0"))
+                     np.where(touch, _choice(rng, {"G4": 0.3, "G5": 0.55, "G6": 0.15}, k), "0"))
     suitable = lv["suitable"].to_numpy() & touch
-    place = _codes_from(rng, {"B": 0.15, "D": 0.35, "E": 0.1, "U": 0.3, "Z": 0.1}, k)
+    place = _choice(rng, {"B": 0.15, "D": 0.35, "E": 0.1, "U": 0.3, "Z": 0.1}, k)
     place = np.where((age == 17) & (place == "Z"), "D", place)
     accom = np.where(touch, place + np.where(suitable, "1", "2"), "0")
     return pd.DataFrame({"CHILD": ids[c], "DOB": dob_s[c], "IN_TOUCH": in_touch, "ACTIV": activ,
