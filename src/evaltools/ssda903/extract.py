@@ -163,16 +163,15 @@ def _cores() -> int:
 
 def _read_year(task) -> tuple[dict, list, list]:
     """Read, pseudonymise, type and check one collection year's files (runs in a worker)."""
-    y, paths, key, how_of = task
+    y, paths, hashers, how_of = task
     typed: dict[tuple[int, str], pd.DataFrame] = {}
     issues: list[pd.DataFrame] = []
     records: list[FileRecord] = []
-    cache: dict = {}
     for t, p in sorted(paths.items()):
         r = read_raw(p)
-        r.frame["CHILD"] = ps.hash_ids(r.frame["CHILD"], key, "child", cache)
+        r.frame["CHILD"] = hashers["child"](r.frame["CHILD"])
         if "SW_ID" in r.frame:
-            r.frame["SW_ID"] = ps.hash_ids(r.frame["SW_ID"], key, "sw", cache)
+            r.frame["SW_ID"] = hashers["sw"](r.frame["SW_ID"])
         schema = schema_for(y)
         rec = FileRecord(p, t, y, len(r.frame), r.encoding, list(r.fixes), how_of[p])
         if t not in schema.tables:
@@ -182,7 +181,7 @@ def _read_year(task) -> tuple[dict, list, list]:
                 "table": t, "year": y, "file": str(p), "row": 0, "child": None, "column": "",
                 "check": "TABLE_NOT_IN_YEAR", "severity": "warning",
                 "message": f"DfE did not collect {t} in {y}; read with the {first} layout"}]))
-        df, iss, fixes = type_columns(r, schema, y)
+        df, iss, fixes = type_columns(r, schema, y, ready=frozenset({"CHILD", "SW_ID"}))
         if "UPN" in r.frame:
             df["UPN_STATUS"] = ps.upn_status(r.frame["UPN"]).to_numpy()
             df = df.drop(columns="UPN")
@@ -203,14 +202,19 @@ def _read_year(task) -> tuple[dict, list, list]:
     return typed, issues, records
 
 
-def peek(path: Path) -> tuple[str, int | None]:
-    """The table a file holds and, for Episodes, the collection year of its latest date.
-    Reads only the header and (Episodes) the two date columns; refuses what read_raw
-    would refuse about the file itself."""
-    from .clean import decode, header_of
-    text, _, _ = decode(path, path.read_bytes())
+def peek(path: Path, want_year: bool = True) -> tuple[str, int | None]:
+    """The table a file holds and, for Episodes when ``want_year``, the collection year
+    of its latest date. Reads only the header and (Episodes) the two date columns;
+    refuses what read_raw would refuse about the file itself."""
+    from .clean import _is_binary, decode, header_of
+    data = path.read_bytes()
+    if not want_year and not _is_binary(data[:8192]):   # the header line alone;
+        cut = data.find(b"\n", 0, 1 << 16)              # read_raw checks the rest
+        data = data[: cut + 1] if cut >= 0 else data[: 1 << 16]
+    text, _, _ = decode(path, data)
+    del data
     table, header, _ = header_of(path, text)
-    if table != "Episodes":
+    if table != "Episodes" or not want_year:
         return table, None
     cols = [i for i, c in enumerate(header) if c in ("DECOM", "DEC")]
     try:
@@ -270,7 +274,7 @@ def read_extract(source, *, year: int | None = None, salt=None,
     root, files = discover(source)
     # Pass 1, cheap: which table each file holds, and (for Episodes) the latest date, to
     # place every file in a collection year. Nothing is kept but the answers.
-    peeked = [peek(p) for p in files]
+    peeked = [peek(p, want_year=year is None and _year_from_path(p, root) is None) for p in files]
     folder_year: dict[Path, int] = {}
     for p, (table, ep_year) in zip(files, peeked):
         if table == "Episodes" and ep_year and p.parent not in folder_year:
@@ -303,7 +307,8 @@ def read_extract(source, *, year: int | None = None, salt=None,
     # pseudonymise identifiers (nothing below sees a raw CHILD or SW_ID), type it and
     # free its raw text, then run the year's checks on exact dates of birth.
     years = sorted({y for y, _ in plan})
-    tasks = [(y, {t: p for (yy, t), p in plan.items() if yy == y}, key,
+    hashers = {"child": ps.IdHasher(key, "child"), "sw": ps.IdHasher(key, "sw")}
+    tasks = [(y, {t: p for (yy, t), p in plan.items() if yy == y}, hashers,
               {p: how_of[p] for (yy, _), p in plan.items() if yy == y}) for y in years]
     workers = max(1, min(len(tasks), _cores(), int(workers)))
     if workers > 1:
