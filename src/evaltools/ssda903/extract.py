@@ -131,13 +131,21 @@ def combine_history(episodes: pd.DataFrame) -> pd.DataFrame:
     if episodes.empty:
         return episodes.copy()
     years = sorted(episodes["YEAR"].unique())
-    nxt = {y: (years[i + 1] if i + 1 < len(years) else None) for i, y in enumerate(years)}
-    next_start = episodes["YEAR"].map(
-        lambda y: pd.Timestamp(nxt[y] - 1, 4, 1) if nxt[y] is not None else pd.NaT)
+    nxt = {y: (pd.Timestamp(years[i + 1] - 1, 4, 1) if i + 1 < len(years) else pd.NaT)
+           for i, y in enumerate(years)}
+    next_start = episodes["YEAR"].map(nxt).astype("datetime64[us]")
     superseded = next_start.notna() & (episodes["DEC"].isna() | (episodes["DEC"] >= next_start))
     h = episodes[~superseded.to_numpy()]
-    h = h.sort_values(["CHILD", "DECOM", "YEAR"]).drop_duplicates(["CHILD", "DECOM"], keep="last")
-    return h.reset_index(drop=True)
+    # sort on integer keys (child codes in id order; NaT start dates last), then keep
+    # the latest return's row for each child and start date
+    child, _ = pd.factorize(h["CHILD"], sort=True)
+    start = h["DECOM"].to_numpy().astype("datetime64[us]").view("int64")
+    start = np.where(h["DECOM"].isna().to_numpy(), np.iinfo(np.int64).max, start)
+    order = np.lexsort((h["YEAR"].to_numpy(), start, child))
+    h = h.iloc[order]
+    child, start = child[order], start[order]
+    last = np.r_[(child[1:] != child[:-1]) | (start[1:] != start[:-1]), True]
+    return h[last].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------ discovery

@@ -1,0 +1,149 @@
+"""DfE-definition measures from a council's own SSDA903 data, by year and by month.
+
+>>> from evaltools import ssda903, measures
+>>> ex = ssda903.read_extract("path/to/903")                     # doctest: +SKIP
+>>> measures.compute(ex, la="884")                               # annual, every measure
+>>> measures.compute(ex, la="884", frequency="monthly",
+...                  measures=["cla_3plus_placements"])          # rolling 12 months
+>>> measures.compute(ex, la="884", by="age_band")                # split by age band
+
+The result is the tidy indicator frame (:mod:`evaltools.indicators`) with three more
+columns: ``period_end`` (the last day of the 12-month window: 31 March for annual
+figures, each month end for rolling ones), ``breakdown`` and ``group`` (``"all"`` /
+``"All children"`` when not split). Annual figures follow DfE's definitions, so the
+figure for a year ending 31 March is comparable with the one DfE publishes for the
+council; a rolling figure at 30 November is the same definition over the 12 months to
+30 November. Where the extract does not reach back far enough for a window (the
+first return year, for 2-year measures), the row has status ``x`` and no value.
+
+Each measure's definition, its DfE source and the edge-case rulings are in the
+registry (``evaltools measures``) and docs/measures.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import indicators
+from ..errors import ConfigError
+from .data import CareData
+from .engine import BREAKDOWNS, Spec, aggregate, annual_refs, characteristics, monthly_refs, period_of
+from .specs import SPECS
+
+__all__ = ["CareData", "SPECS", "compute", "available"]
+
+
+def available() -> list[str]:
+    """Ids of the measures computed from child-level data."""
+    return list(SPECS)
+
+
+def _care_data(source, la) -> CareData:
+    if isinstance(source, CareData):
+        return source
+    area = {}
+    if la is not None:
+        from ..areas import resolve_la
+        a = resolve_la(la)
+        area = {"area_code": a.area_code, "area_name": a.area_name, "ons_code": a.ons_code}
+    return CareData.from_extract(source, area=area)
+
+
+def compute(source, measures=None, *, la=None, frequency: str = "annual", by: str | None = None,
+            years=None) -> pd.DataFrame:
+    """Measures from an ingested extract (or a prepared :class:`CareData`).
+
+    Parameters
+    ----------
+    source : :class:`evaltools.ssda903.Extract` or :class:`CareData`
+    measures : ids (default: every measure in :data:`SPECS`)
+    la : the council the extract belongs to (name, DfE number or ONS code); needed for
+        placements outside the council's area and the rate per 10,000
+    frequency : ``"annual"`` (years ending 31 March) or ``"monthly"`` (rolling 12
+        months at each month end)
+    by : split by a characteristic at the reference date: ``age_band``, ``sex``,
+        ``uasc`` or ``placement_type``
+    """
+    if frequency not in ("annual", "monthly"):
+        raise ConfigError(f"frequency {frequency!r} is not 'annual' or 'monthly'")
+    if by is not None and by not in BREAKDOWNS:
+        raise ConfigError(f"cannot split by {by!r}", fix=f"Use one of {', '.join(BREAKDOWNS)}")
+    ids = list(SPECS) if measures is None else ([measures] if isinstance(measures, str) else list(measures))
+    unknown = [m for m in ids if m not in SPECS]
+    if unknown:
+        raise ConfigError(f"measure {unknown[0]!r} is not computed from 903 data",
+                          fix=f"Use one of {', '.join(SPECS)}")
+    cd = _care_data(source, la)
+    frames = [_one(cd, SPECS[m], frequency, by, years) for m in ids]
+    frames = [f for f in frames if not f.empty]
+    cols = indicators.COLUMNS + ["period_end", "breakdown", "group"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)
+    return out[cols]
+
+
+def _one(cd: CareData, spec: Spec, frequency: str, by, years) -> pd.DataFrame:
+    if frequency == "monthly" and not spec.monthly:
+        return pd.DataFrame()
+    refs = annual_refs(cd, years) if frequency == "annual" else monthly_refs(cd)
+    from .data import add_months
+    covered = add_months(refs, -spec.lookback_months) + 1 >= cd.coverage_start
+    if spec.needs_area and not cd.area.get("ons_code"):
+        covered[:] = False             # no council named: not available, not zero
+    rows = spec.func(cd, refs[covered]) if covered.any() else pd.DataFrame(columns=["ref", "cid", "num", "den"])
+    breakdown = spec.breakdown or by
+    if spec.breakdown is None:
+        if by is None:
+            rows = rows.assign(group="All children")
+        else:
+            rows = rows.assign(group=characteristics(cd, rows["cid"].to_numpy(dtype=np.int64),
+                                                     rows["ref"].to_numpy(dtype=np.int64), by))
+    agg = aggregate(rows, spec.unit) if len(rows) else pd.DataFrame(
+        columns=["ref", "group", "numerator", "denominator", "value"])
+    if spec.breakdown is None and by is None:
+        # every covered date gets a row: no children in the cohort is a 0 count, or no
+        # percentage (status z, not applicable), never a missing row
+        have = set(agg["ref"].astype(np.int64))
+        none = [r for r in refs[covered] if int(r) not in have]
+        if none:
+            zero = pd.DataFrame({"ref": none, "group": "All children", "numerator": 0.0,
+                                 "denominator": np.nan if spec.unit == "count" else 0.0,
+                                 "value": 0.0 if spec.unit == "count" else np.nan})
+            agg = pd.concat([agg, zero], ignore_index=True)
+    if spec.unit == "rate_per_10k":
+        agg = _rate(cd, agg)
+    # windows the extract does not cover: a row saying so (status x), not a number
+    missing = pd.DataFrame({"ref": refs[~covered], "group": "All children" if breakdown is None else "all",
+                            "numerator": np.nan, "denominator": np.nan, "value": np.nan})
+    agg = pd.concat([agg, missing], ignore_index=True) if (~covered).any() else agg
+    ref = agg["ref"].to_numpy(dtype=np.int64)
+    covered_ref = np.isin(ref, refs[covered])
+    status = np.where(np.isfinite(agg["value"].to_numpy(dtype=float)), "ok",
+                      np.where(covered_ref & (agg["numerator"].fillna(-1).to_numpy() == 0), "z", "x"))
+    return pd.DataFrame({
+        "area_code": cd.area.get("area_code", ""), "area_name": cd.area.get("area_name", ""),
+        "ons_code": cd.area.get("ons_code", ""), "geographic_level": "Local authority",
+        "period": period_of(ref), "measure": spec.id,
+        "numerator": agg["numerator"].to_numpy(dtype=float),
+        "denominator": agg["denominator"].to_numpy(dtype=float),
+        "value": np.where(status == "ok", agg["value"].to_numpy(dtype=float), np.nan),
+        "status": status, "source": "SSDA903 extract (evaltools.measures)",
+        "period_end": pd.to_datetime(ref.astype("datetime64[D]")),
+        "breakdown": breakdown or "all", "group": agg["group"].to_numpy(dtype=object),
+    }).sort_values(["period_end", "group"], kind="stable").reset_index(drop=True)
+
+
+def _rate(cd: CareData, agg: pd.DataFrame) -> pd.DataFrame:
+    """Children per 10,000 aged 0-17 (ONS mid-year estimate DfE uses for the year)."""
+    from ..population import population
+    code = cd.area.get("area_code")
+    if not code:
+        agg["value"] = np.nan
+        return agg
+    pop = population(code)
+    den = pop.reindex(period_of(agg["ref"].to_numpy(dtype=np.int64))).to_numpy(dtype=float)
+    agg["denominator"] = den
+    agg["value"] = 10000 * agg["numerator"].to_numpy(dtype=float) / den
+    return agg

@@ -1,0 +1,102 @@
+"""Adoption timeliness (A1, A2, A10), in days, for children adopted in the window.
+
+* A1: from entering care (the start of the period of care that ended in adoption) to
+  moving in with the adoptive family (the start of the first placement for adoption,
+  PLACE A3-A6, in that period).
+* A10: as A1, but for a child adopted by their foster carers (AD1 FOSTER_CARE = 1, or
+  placed for adoption with their current foster carer, A3/A5), moving in is the day
+  they moved in with those carers (the start of that placement: the adoptive
+  placement with current carers, A3/A5, continues the foster placement).
+* A2: from the council receiving court authority to place (the start of the first
+  episode under a placement order, LS E1, or freeing order, D1, in the period) to the
+  match with the adopters (AD1 DATE_MATCH). A child matched before the authority
+  counts as 0 days; children with no placement or freeing order, or never placed for
+  adoption, are left out (DfE's A2 help text).
+* Only adoptions whose period of care began inside the extract (its first episode has
+  RNE S, on or after the first return's 1 April) count: for a period that began
+  earlier the extract does not see the entry date.
+
+DfE publishes A1 and A2 as 3-year averages (the mean over every child adopted in the
+3 years); evaltools gives the 12-month figure and, as ``adoption_*_days_3yr``, the
+3-year one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .data import CareData, to_days, window_start
+
+ADOPTED = ("E11", "E12")
+ADOPTION_PLACE = ("A3", "A4", "A5", "A6")
+AUTHORITY_LS = ("E1", "D1")
+
+
+def _adoptions(cd: CareData) -> pd.DataFrame:
+    """One row per adoption: cid, period, adopted (day), entered, moved_in, moved_in_a10,
+    authority (day or NaN), DATE_MATCH (day or NaN)."""
+    store = cd.__dict__.setdefault("_cache", {})
+    if "adoptions" in store:
+        return store["adoptions"]
+    e = cd.episodes[~cd.episodes["short_break"]]
+    last = e.drop_duplicates("period", keep="last")
+    ad = last[last["REC"].isin(ADOPTED) & (last["end"] < 10 ** 6)]
+    first = e.drop_duplicates("period", keep="first").set_index("period")
+    seen = (first["RNE"] == "S") & (first["start"] >= cd.coverage_start)
+    ad = ad[seen.reindex(ad["period"]).fillna(False).to_numpy(dtype=bool)]
+    ep = e[e["period"].isin(ad["period"])]
+    # moving in: the start of the last run of adoptive placements (A3-A6) in the period
+    # (after a disruption, the family that adopted)
+    is_ad = ep["PLACE"].isin(ADOPTION_PLACE).to_numpy()
+    run_start = is_ad & ~np.r_[False, is_ad[:-1] & (ep["period"].to_numpy()[1:] == ep["period"].to_numpy()[:-1])]
+    first_adopt = ep[run_start].drop_duplicates("period", keep="last")
+    placement_start = e.groupby("placement")["start"].min()
+    auth = ep[ep["LS"].isin(AUTHORITY_LS)].drop_duplicates("period").set_index("period")["start"]
+    out = pd.DataFrame({"cid": ad["cid"].to_numpy(), "period": ad["period"].to_numpy(),
+                        "adopted": ad["end"].to_numpy(), "entered": ad["period_start"].to_numpy()})
+    fa = first_adopt.set_index("period")
+    out["moved_in"] = fa["start"].reindex(out["period"]).to_numpy()
+    with_carer = fa["PLACE"].isin(("A3", "A5")).reindex(out["period"]).fillna(False).to_numpy(dtype=bool)
+    # the placement (carer spell) the adoptive placement belongs to: for a foster-carer
+    # adoption it started when the child moved in with those carers
+    carer_mi = placement_start.reindex(fa["placement"].reindex(out["period"]).to_numpy()).to_numpy()
+    out["authority"] = auth.reindex(out["period"]).to_numpy()
+    ad1 = cd.tables.get("AD1")
+    match = pd.Series(dtype=float)
+    foster = pd.Series(dtype=bool)
+    if ad1 is not None and len(ad1):
+        a = ad1.drop_duplicates("cid", keep="last")
+        match = pd.Series(to_days(a["DATE_MATCH"]).astype(float), index=a["cid"].to_numpy())
+        match[match < -(10 ** 6)] = np.nan
+        foster = pd.Series((a["FOSTER_CARE"].astype(object) == "1").to_numpy(), index=a["cid"].to_numpy())
+    by_foster = with_carer | foster.reindex(out["cid"]).fillna(False).to_numpy(dtype=bool)
+    out["moved_in_a10"] = np.where(by_foster & np.isfinite(carer_mi), carer_mi, out["moved_in"])
+    out["match"] = match.reindex(out["cid"]).to_numpy()
+    store["adoptions"] = out
+    return out
+
+
+def _days(kind: str, months: int = 12):
+    def f(cd: CareData, refs) -> pd.DataFrame:
+        a = _adoptions(cd)
+        if kind == "A1":
+            d = a["moved_in"] - a["entered"]
+        elif kind == "A10":
+            d = np.clip(a["moved_in_a10"] - a["entered"], 0, None)
+        else:       # children never placed for adoption, or with no order, are left out
+            d = np.clip(a["match"] - a["authority"], 0, None).where(a["moved_in"].notna())
+        rows = []
+        for r, ws in zip(refs, window_start(refs, months)):
+            w = (a["adopted"] >= ws) & (a["adopted"] <= r) & d.notna()
+            rows.append(pd.DataFrame({"ref": r, "cid": a["cid"][w].to_numpy(),
+                                      "num": d[w].to_numpy(dtype=float), "den": 1}))
+        return pd.concat(rows, ignore_index=True)
+    f.__doc__ = {"A1": "Days from entering care to moving in with the adoptive family.",
+                 "A10": "A1, counting a foster-carer adoption from moving in with those carers.",
+                 "A2": "Days from court authority to place to the match with adopters (0 if matched first)."}[kind]
+    return f
+
+
+a1, a2, a10 = _days("A1"), _days("A2"), _days("A10")
+a1_3yr, a2_3yr, a10_3yr = _days("A1", 36), _days("A2", 36), _days("A10", 36)

@@ -1,0 +1,142 @@
+"""Care leavers at 17-18 and 19-21 (OC3), measured around their birthday.
+
+The OC3 table of a return holds the former relevant young people whose 17th to 21st
+birthday falls in its year (looked after 13+ weeks after their 14th birthday,
+including some time after 16). The council decides eligibility when it makes the
+return; evaltools takes each row's cohort membership as returned, and:
+
+* takes the birthday (month) from the month of birth: a birthday in April to December
+  falls in the first calendar year of the collection year, January to March in the
+  second; age = that birthday's year - birth year;
+* leaves out young people who died (IN_TOUCH DIED), returned home to live with
+  parents for 6 months or more (RHOM), or whose care was taken over by another council
+  (their last period of care ended with REC E3), as DfE does;
+* at 17 and 18 counts only young people no longer looked after on the birthday (DfE
+  validation rules 1007/1016): with months of birth, a young person still in care at
+  the end of their birthday month is left out; one who left during it is counted;
+* counts those the council is not in touch with, who refused contact or no longer
+  need services, or whose activity is not known, in the denominator (so they are not
+  EET);
+* for accommodation, leaves out of the suitability total those gone abroad, deported
+  or whose residence is not known (G, H, R), whose suitability cannot be judged.
+
+Rolling figures use the young people whose birthday month falls in the 12 months to
+each month end, from whichever return recorded that birthday.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .data import CareData, NONE, add_months, to_days, window_start
+
+EET = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5")
+IN_TOUCH = ("YES",)
+EXCLUDED = ("DIED", "RHOM")
+#: accommodation whose suitability is not judged (gone abroad, deported, not known)
+UNJUDGED = ("G", "H", "R")
+AGES = {"17_18": (17, 18), "19_21": (19, 21), "18": (18, 18), "19_20": (19, 20)}
+
+
+def birthdays(cd: CareData) -> pd.DataFrame:
+    """OC3 rows with the birthday they were measured at (day number of the 1st of the
+    birthday month) and the age reached."""
+    oc3 = cd.tables.get("OC3")
+    if oc3 is None or oc3.empty:
+        return pd.DataFrame(columns=["cid", "bday", "age", "IN_TOUCH", "ACTIV", "ACCOM", "YEAR"])
+    dob = pd.DatetimeIndex(oc3["DOB"])
+    year = oc3["YEAR"].to_numpy()
+    by = np.where(dob.month >= 4, year - 1, year)
+    bday = pd.to_datetime(pd.DataFrame({"year": by, "month": dob.month, "day": 1}), errors="coerce")
+    out = pd.DataFrame({"cid": oc3["cid"].to_numpy(), "bday": to_days(bday),
+                        "age": by - dob.year, "IN_TOUCH": oc3["IN_TOUCH"].astype(object).to_numpy(),
+                        "ACTIV": oc3["ACTIV"].astype(object).to_numpy(),
+                        "ACCOM": oc3["ACCOM"].astype(object).to_numpy(), "YEAR": year})
+    out = out[(out["bday"] != NONE) & ~out["IN_TOUCH"].isin(EXCLUDED)]
+    # care taken over by another council: the last period of care ended with E3
+    e = cd.episodes
+    last = e.drop_duplicates("cid", keep="last")
+    transferred = last.loc[last["REC"] == "E3", "cid"].to_numpy()
+    out = out[~np.isin(out["cid"].to_numpy(), transferred)]
+    # at 17 and 18: not if still looked after at the end of the birthday month
+    young = out["age"].isin((17, 18)).to_numpy()
+    if young.any():
+        month_end = add_months(out["bday"].to_numpy(), 1) - 1
+        still = _in_care_on(cd, out["cid"].to_numpy(), month_end)
+        out = out[~(young & still)]
+    return out
+
+
+def _in_care_on(cd: CareData, cid: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """Whether each child was looked after (not a short break) at the end of ``when``."""
+    e = cd.episodes[~cd.episodes["short_break"]]
+    key = e["cid"].to_numpy().astype(np.int64) * (1 << 32) + (e["start"].to_numpy() + (1 << 30))
+    q = cid.astype(np.int64) * (1 << 32) + (when.astype(np.int64) + (1 << 30))
+    pos = np.searchsorted(key, q, side="right") - 1
+    ok = pos >= 0
+    pos = np.maximum(pos, 0)
+    return ok & (e["cid"].to_numpy()[pos] == cid) & (e["end"].to_numpy()[pos] > when)
+
+
+def _cohort(cd: CareData, refs, ages) -> pd.DataFrame:
+    b = birthdays(cd)
+    lo, hi = AGES[ages]
+    b = b[(b["age"] >= lo) & (b["age"] <= hi)]
+    out = []
+    for r, ws in zip(refs, window_start(refs, 12)):
+        w = b[(b["bday"] >= ws) & (b["bday"] <= r)].drop_duplicates("cid", keep="last")
+        out.append(w.assign(ref=r))
+    return pd.concat(out, ignore_index=True) if out else b.assign(ref=np.int64(0)).iloc[0:0]
+
+
+def _measure(ages: str, test):
+    def f(cd: CareData, refs) -> pd.DataFrame:
+        c = _cohort(cd, refs, ages)
+        return pd.DataFrame({"ref": c["ref"], "cid": c["cid"], "num": test(c), "den": 1})
+    return f
+
+
+def in_touch(ages):
+    """Care leavers the council was in touch with around their birthday."""
+    return _measure(ages, lambda c: c["IN_TOUCH"].isin(IN_TOUCH).to_numpy())
+
+
+def eet(ages):
+    """Care leavers in education, employment or training around their birthday."""
+    return _measure(ages, lambda c: c["ACTIV"].isin(EET).to_numpy())
+
+
+def suitable_accommodation(ages):
+    """Care leavers in accommodation considered suitable (code suffix 1), of the
+    suitability total (all but gone abroad, deported and residence not known)."""
+    def f(cd: CareData, refs) -> pd.DataFrame:
+        c = _cohort(cd, refs, ages)
+        a = c["ACCOM"].astype(str)
+        judged = ~a.str[0].isin(UNJUDGED).to_numpy()
+        c = c[judged]
+        return pd.DataFrame({"ref": c["ref"], "cid": c["cid"],
+                             "num": a[judged].str.endswith("1").to_numpy(), "den": 1})
+    return f
+
+
+def staying_put(ages):
+    """Young people who ceased care in a foster placement in the month of their 18th
+    birthday and, at this birthday, live with their former foster carers (ACCOM Z)."""
+    def f(cd: CareData, refs) -> pd.DataFrame:
+        c = _cohort(cd, refs, ages)
+        e = cd.episodes
+        last = e[~e["short_break"]].drop_duplicates("cid", keep="last")
+        foster = last["PLACE"].isin(("U1", "U2", "U3", "U4", "U5", "U6")).to_numpy()
+        end = pd.Series(last["end"].to_numpy(), index=last["cid"].to_numpy())
+        fost = pd.Series(foster, index=last["cid"].to_numpy())
+        dob = cd.children["dob"].to_numpy()
+        cid = c["cid"].to_numpy()
+        ended = end.reindex(cid).to_numpy()
+        b18 = pd.DatetimeIndex(dob[cid].astype("datetime64[D]")) + pd.DateOffset(years=18)
+        endm = pd.DatetimeIndex(np.where(ended < 10 ** 6, ended, 0).astype("datetime64[D]"))
+        at18 = (ended < 10 ** 6) & (endm.year == b18.year) & (endm.month == b18.month) & \
+            fost.reindex(cid).fillna(False).to_numpy(dtype=bool)
+        num = c["ACCOM"].astype(str).str.startswith("Z").to_numpy()
+        return pd.DataFrame({"ref": c["ref"].to_numpy()[at18], "cid": cid[at18], "num": num[at18], "den": 1})
+    return f

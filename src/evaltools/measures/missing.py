@@ -1,0 +1,71 @@
+"""Missing and away from placement without authorisation (Missing table).
+
+An incident counts in a window if any part of it falls in it: incidents still open at
+the window's start are carried over, as DfE's figures include them. The denominator is
+every child looked after at any time in the window (not short breaks); incidents per
+child divide by the children who had one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .data import CareData, OPEN, to_days, window_start
+
+
+def _incidents(cd: CareData, kind: str = "M") -> pd.DataFrame:
+    m = cd.tables.get("Missing")
+    if m is None or m.empty:
+        return pd.DataFrame(columns=["cid", "start", "end"])
+    m = m[m["MISSING"].astype(object) == kind].drop_duplicates(["cid", "MIS_START"])
+    return pd.DataFrame({"cid": m["cid"].to_numpy(), "start": to_days(m["MIS_START"]),
+                         "end": to_days(m["MIS_END"], OPEN)})
+
+
+def _looked_after_during(cd: CareData, r, ws) -> np.ndarray:
+    e = cd.episodes
+    hit = (e["start"].to_numpy() <= r) & (e["end"].to_numpy() >= ws) & ~e["short_break"].to_numpy()
+    return np.flatnonzero(np.bincount(e["cid"].to_numpy()[hit], minlength=len(cd.children)))
+
+
+def had_incident(kind: str = "M"):
+    """Children looked after at any time in the 12 months to the reference date who
+    had at least one incident (M missing, A away without authorisation) in it."""
+    def f(cd: CareData, refs) -> pd.DataFrame:
+        inc = _incidents(cd, kind)
+        rows = []
+        for r, ws in zip(refs, window_start(refs, 12)):
+            who = _looked_after_during(cd, r, ws)
+            s = inc["start"].to_numpy()
+            hit = (s <= r) & (inc["end"].to_numpy() >= ws)
+            went = np.bincount(inc["cid"].to_numpy()[hit].astype(np.int64),
+                               minlength=len(cd.children))[who] > 0
+            rows.append(pd.DataFrame({"ref": r, "cid": who, "num": went, "den": 1}))
+        return pd.concat(rows, ignore_index=True)
+    return f
+
+
+def incidents_per_child(kind: str = "M"):
+    """Incidents in the 12 months to the reference date per child who had one."""
+    def f(cd: CareData, refs) -> pd.DataFrame:
+        inc = _incidents(cd, kind)
+        rows = []
+        for r, ws in zip(refs, window_start(refs, 12)):
+            s = inc["start"].to_numpy()
+            w = inc[(s <= r) & (inc["end"].to_numpy() >= ws)]
+            n = w.groupby("cid").size()
+            rows.append(pd.DataFrame({"ref": r, "cid": n.index.to_numpy(), "num": n.to_numpy(), "den": 1}))
+        return pd.concat(rows, ignore_index=True)
+    return f
+
+
+def missing_at(cd: CareData, refs) -> pd.DataFrame:
+    """Children missing (an incident open) at the end of the reference date."""
+    inc = _incidents(cd, "M")
+    rows = []
+    for r in refs:
+        w = inc[(inc["start"] <= r) & (inc["end"] > r)]
+        who = np.unique(w["cid"].to_numpy())
+        rows.append(pd.DataFrame({"ref": r, "cid": who, "num": 1, "den": 1}))
+    return pd.concat(rows, ignore_index=True)
