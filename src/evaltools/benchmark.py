@@ -141,7 +141,7 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     indicators : an indicator frame to use instead of DfE's published data.
     """
     area = la if isinstance(la, Area) else resolve_la(la, data_root)
-    ms = registry.resolve(measures)
+    ms = registry.resolve(measures) if measures is not None else registry.published_measures()
     ids = [m.id for m in ms]
     if indicators is None:
         indicators = published.load_indicators(ids, data_root=data_root, periods=periods)

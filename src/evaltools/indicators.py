@@ -21,6 +21,12 @@ council's SSDA903 extract or a local CSV, is a frame with these columns:
 ``source``         where the row came from, e.g. ``"EES 2025 release"``, ``"LAIT"``
 =================  ==========================================================
 
+Frames computed from a council's own 903 data (:mod:`evaltools.measures`) carry three
+more columns, kept by :func:`conform` when present: ``period_end`` (the last day of the
+12-month window: 31 March, or a month end for rolling figures), ``breakdown`` and
+``group`` (a split by age band, placement type...; ``"all"`` / ``"All children"`` when
+not split). Rows are then unique by area, period_end, measure, breakdown and group.
+
 A suppressed or unavailable figure is never 0: its ``value`` is NaN and its ``status``
 says why. Functions that take indicators check this shape with :func:`validate`.
 """
@@ -45,6 +51,9 @@ COLUMNS = [
     "status",
     "source",
 ]
+
+#: optional columns of child-level frames (see above)
+OPTIONAL = ["period_end", "breakdown", "group"]
 
 OK = "ok"
 #: DfE's symbols, from the EES data guidance (c, x, z, k, low, u) with their meaning.
@@ -88,7 +97,7 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
             f"indicator frame lacks columns {missing}",
             fix=f"An indicator frame needs the columns {COLUMNS}",
         )
-    out = df[COLUMNS].copy()
+    out = df[COLUMNS + [c for c in OPTIONAL if c in df.columns]].copy()
     for c, t in _DTYPES.items():
         out[c] = out[c].astype(t)
     out["ons_code"] = out["ons_code"].fillna("")
@@ -117,7 +126,10 @@ def validate(df: pd.DataFrame, *, where: str = "indicator frame") -> pd.DataFram
     if (~ok & out["value"].notna()).any():
         raise SchemaError("rows with a DfE symbol as status but a value", where=where,
                           fix="A suppressed or unavailable figure has no value")
-    dup = out.duplicated(["area_code", "period", "measure"])
+    key = ["area_code", "period", "measure"]
+    if "period_end" in out:
+        key = ["area_code", "period_end", "measure"] + [c for c in ("breakdown", "group") if c in out]
+    dup = out.duplicated(key)
     if dup.any():
         first = out.loc[dup].iloc[0]
         raise SchemaError(

@@ -452,7 +452,7 @@ def load_indicators(measures=None, *, data_root: Path | None = None,
     use_lait : fill years that no EES release covers from LAIT (default True).
     """
     root = str(data_root or data_dir())
-    ms = registry.resolve(measures)
+    ms = registry.resolve(measures) if measures is not None else registry.published_measures()
     area_tab = areas(Path(root))
     frames = []
     for m in ms:

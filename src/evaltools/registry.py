@@ -21,7 +21,7 @@ import yaml
 from .errors import ConfigError, SchemaError
 from .paths import RESOURCES_DIR
 
-UNITS = {"percent", "rate_per_10k", "count", "score", "per_child"}
+UNITS = {"percent", "rate_per_10k", "count", "score", "per_child", "days"}
 POLARITIES = {"high", "low", "none"}
 TOPICS = {
     "stability", "care_leavers", "population", "placements", "missing", "health",
@@ -33,6 +33,7 @@ UNIT_LABELS = {
     "count": "children",
     "score": "score",
     "per_child": "per child",
+    "days": "days",
 }
 
 
@@ -51,6 +52,7 @@ class Measure:
     published: dict | None = None
     lait: dict | None = None
     definitions: tuple = field(default_factory=tuple)
+    child_level: bool = False      # only from a council's own 903 data
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -78,6 +80,8 @@ class Measure:
             return f"{value:,.0f}"
         if self.unit == "rate_per_10k":
             return f"{value:.1f} per 10,000"
+        if self.unit == "days":
+            return f"{value:,.0f} days"
         return f"{value:.1f}"
 
 
@@ -98,13 +102,14 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
     if pub is not None and pub.get("table") not in tables:
         raise SchemaError(f"published table {pub.get('table')!r} is not in "
                           "published_tables.yaml", where=where)
-    if pub is None and not e.get("lait"):
-        raise SchemaError("a measure needs a published or a lait source", where=where)
+    if pub is None and not e.get("lait") and not e.get("child_level"):
+        raise SchemaError("a measure needs a published, lait or child_level source", where=where)
     return Measure(
         id=e["id"], title=e["title"], short=e["short"], topic=e["topic"], unit=e["unit"],
         polarity=e["polarity"], definition=" ".join(str(e["definition"]).split()),
         source=e["source"], published=pub, lait=e.get("lait"),
         definitions=tuple(e.get("definitions") or ()),
+        child_level=bool(e.get("child_level")),
     )
 
 
@@ -127,6 +132,11 @@ def measures(topic: str | None = None) -> list[Measure]:
     """All measures in registry order, optionally for one topic."""
     ms = list(_load().values())
     return [m for m in ms if topic is None or m.topic == topic]
+
+
+def published_measures() -> list[Measure]:
+    """Measures DfE publishes for every LA (EES or LAIT), in registry order."""
+    return [m for m in measures() if m.published or m.lait]
 
 
 def ids() -> list[str]:

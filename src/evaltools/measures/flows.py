@@ -18,7 +18,7 @@ CEASED_GROUPS = {
     "ceased_adopted": ("E11", "E12"),
     "ceased_sgo": ("E43", "E44", "E45", "E46", "E47", "E48"),   # E43/E44 before 2019
     "ceased_cao": ("E41",),                                    # residence / child arrangements
-    "ceased_returned_home": ("E4A", "E4B"),
+    "ceased_returned_home": ("E4A",),                          # as part of the care plan
 }
 
 
