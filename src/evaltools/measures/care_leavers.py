@@ -131,7 +131,7 @@ def staying_put(ages):
         end = pd.Series(last["end"].to_numpy(), index=last["cid"].to_numpy())
         fost = pd.Series(foster, index=last["cid"].to_numpy())
         dob = cd.children["dob"].to_numpy()
-        cid = c["cid"].to_numpy()
+        cid = c["cid"].to_numpy(dtype=np.int64)
         ended = end.reindex(cid).to_numpy()
         b18 = pd.DatetimeIndex(dob[cid].astype("datetime64[D]")) + pd.DateOffset(years=18)
         endm = pd.DatetimeIndex(np.where(ended < 10 ** 6, ended, 0).astype("datetime64[D]"))

@@ -128,6 +128,28 @@ class Extract:
         return combine_history(self.usable("Episodes", ["DECOM", "DEC"]))
 
 
+def combine(extracts: list[Extract]) -> Extract:
+    """One extract from several read separately (a folder per year, say): tables,
+    issues and file records put together. Each collection year must come from one of
+    them only."""
+    seen: dict[int, int] = {}
+    for i, ex in enumerate(extracts):
+        for y in ex.years:
+            if y in seen and seen[y] != i:
+                raise ConfigError(f"collection year {y} is in two of the extracts combined",
+                                  fix="Combine each year's files once")
+            seen[y] = i
+    tables: dict[str, list[pd.DataFrame]] = {}
+    for ex in extracts:
+        for t, df in ex.tables.items():
+            tables.setdefault(t, []).append(df)
+    out = {t: pd.concat(v, ignore_index=True) for t, v in tables.items()}
+    out = {t: out[t] for t in TABLES if t in out}
+    issues = [ex.issues for ex in extracts if not ex.issues.empty]
+    iss = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(columns=ISSUE_COLUMNS)
+    return Extract(out, iss.reset_index(drop=True), [f for ex in extracts for f in ex.files])
+
+
 def combine_history(episodes: pd.DataFrame) -> pd.DataFrame:
     """Combine annual Episodes (with YEAR) into one history; see :meth:`Extract.history`."""
     if episodes.empty:
