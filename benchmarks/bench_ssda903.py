@@ -23,7 +23,6 @@ RSS is the reader's own.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import ROOT, run_json, save  # noqa: E402  (benchmarks/ is the script's folder)
 FAKE = ROOT / "data" / "ssda903_fake"
 DATE_COLS = {"DOB", "DECOM", "DEC", "MC_DOB", "DUC", "DATE_INT", "DATE_MATCH", "DATE_PLACED",
              "DATE_PLACED_CEASED", "MIS_START", "MIS_END", "REVIEW", "SW_DECOM", "SW_DEC"}
@@ -78,7 +77,7 @@ import json, resource, sys, time
 t = time.perf_counter()
 from evaltools.ssda903 import read_extract
 ex = read_extract(sys.argv[1], salt="benchmark-salt-0123456789", compute_distance=sys.argv[2] == "1",
-                  workers=int(sys.argv[3]))
+                  workers=None if sys.argv[3] == "auto" else int(sys.argv[3]))
 secs = time.perf_counter() - t
 print(json.dumps({"seconds": round(secs, 2), "episodes": int(len(ex.tables["Episodes"])),
                   "rows_all_tables": int(sum(len(d) for d in ex.tables.values())),
@@ -89,9 +88,7 @@ print(json.dumps({"seconds": round(secs, 2), "episodes": int(len(ex.tables["Epis
 
 
 def read(folder, distance: bool, workers: int) -> dict:
-    r = subprocess.run([sys.executable, "-c", READ, str(folder), "1" if distance else "0", str(workers)],
-                       capture_output=True, text=True, check=True)
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    return run_json(READ, folder, "1" if distance else "0", workers)
 
 
 def show(label, res):
@@ -114,8 +111,8 @@ def main() -> int:
         print(f"generated synthetic national extract, {args.stock} in care per LA ({mb:.0f} MB of CSV) "
               f"in {time.perf_counter() - t0:.1f} s")
         results["synthetic input"] = {"stock_per_la": args.stock, "csv_mb": round(mb)}
-        for workers in (1, 2):
-            label = f"synthetic, with PL_DISTANCE, workers={workers}"
+        for workers in ("auto", 1):
+            label = f"synthetic, with PL_DISTANCE, workers={workers}" + (" (default: 2 here)" if workers == "auto" else "")
             results[label] = read(tmp, True, workers)
             show(label, results[label])
     with tempfile.TemporaryDirectory() as tmp:
@@ -128,9 +125,7 @@ def main() -> int:
         label = "replicated fake (many issues), workers=1"
         results[label] = read(tmp, True, 1)
         show(label, results[label])
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "ssda903.json").write_text(json.dumps(results, indent=2) + "\n")
+    save("ssda903", results)
     return 0
 
 

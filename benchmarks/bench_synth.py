@@ -12,13 +12,11 @@ Each step runs in a fresh process so peak RSS is its own.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import run_json, save  # benchmarks/ is the script's folder
 
 GEN = """
 import json, resource, sys, time
@@ -50,30 +48,23 @@ print(json.dumps({"seconds": round(time.perf_counter() - t, 1),
 """
 
 
-def run(code, *args):
-    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    return json.loads(r.stdout.strip().splitlines()[-1])
-
-
 def main() -> int:
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for cf in ("0", "1"):
             out = Path(tmp) / f"nat{cf}"
             label = "generate national + write" + (", with counterfactual" if cf == "1" else "")
-            results[label] = r = run(GEN, str(out), cf)
+            results[label] = r = run_json(GEN, str(out), cf)
             print(f"{label:<48} {r['total_s']:>6.1f} s (generate {r['generate_s']} s, write {r['write_s']} s), "
                   f"peak {r['peak_rss_mb']:,} MB, {r['children']:,} children, {r['episode_rows']:,} episode rows")
         for w in ("1", "2"):
             label = f"read_extract national synthetic, workers={w}"
-            results[label] = r = run(READ, str(Path(tmp) / "nat0"), w)
+            results[label] = r = run_json(READ, str(Path(tmp) / "nat0"), w)
             print(f"{label:<48} {r['seconds']:>6.1f} s, peak {r['peak_rss_mb']:,} MB"
                   + (f" (+ up to {r['peak_rss_mb_worker_processes']:,} MB per worker)" if w != "1" else "")
                   + f", {r['episode_rows']:,} episode rows, {r['rows_all_tables']:,} rows in all, "
                   f"{r['issues']} issues")
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "synth.json").write_text(json.dumps(results, indent=2) + "\n")
+    save("synth", results)
     return 0
 
 

@@ -128,8 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--year", type=int, help="collection year (year ending 31 March) if the folder names do not say")
     v.add_argument("--issues", help="write the issues table to this CSV")
     v.add_argument("--strict", action="store_true", help="exit 1 when there are error-severity issues")
-    v.add_argument("--workers", type=int, default=1,
-                   help="read years in parallel processes (faster, more memory)")
+    v.add_argument("--workers", type=int, default=None,
+                   help="processes reading years in parallel (default: 2 for files over 50 MB, "
+                        "else 1; more is faster and uses more memory)")
     v.set_defaults(func=_cmd_validate)
     y = sub.add_parser("synth", help="generate a synthetic SSDA903 extract with known effects")
     y.add_argument("--config", help="synth YAML (e.g. data/sample/synth.yaml)")

@@ -90,3 +90,19 @@ def test_split_by_age_band_adds_up():
     df = compute(cd, ["cla_count"], by="age_band")
     df = df[df["period"] == 2024].set_index("group")["numerator"]
     assert df.to_dict() == {"1 to 4": 1, "10 to 15": 1}
+
+
+def test_rates_per_10k_and_child_arrangements_orders():
+    """Herefordshire, 2024 (ONS mid-2023: 34,260 children). At 31/03/2024: A and B
+    looked after -> 2 / 34,260 x 10,000 = 0.584. C ceased 01/10/2023 through a child
+    arrangements order (E41): ceased 1 -> 0.292 per 10,000; CAO 1 of 1."""
+    here = {"area_code": "884", "area_name": "Herefordshire", "ons_code": "E06000019"}
+    cd = care([("A", "01/01/2022", "S", "C2", "U4", None, None),
+               ("B", "01/01/2022", "S", "C2", "U4", None, None),
+               ("C", "01/01/2022", "S", "C2", "U4", "01/10/2023", "E41")], area=here)
+    assert value(cd, "cla_rate_per_10k")[:2] == (2, 34260)
+    n, d, v, _ = value(cd, "cla_ceased_rate_per_10k")
+    assert (n, d) == (1, 34260) and abs(v - 10000 / 34260) < 1e-9
+    assert value(cd, "ceased_cao")[:3] == (1, 1, 100.0)
+    bare = care([("A", "01/01/2022", "S", "C2", "U4", None, None)])
+    assert value(bare, "cla_rate_per_10k")[3] == "x"       # no council: no population

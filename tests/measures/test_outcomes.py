@@ -114,3 +114,72 @@ def test_adoption_timeliness_a1_a2_a10():
     assert value(cd, "adoption_a1_days")[2] == 380.5
     assert value(cd, "adoption_a10_days")[2] == 228.5
     assert value(cd, "adoption_a2_days")[2] == 83.5
+
+
+def test_care_leavers_17_18_in_touch_and_accommodation():
+    """17th and 18th birthdays in 2024, none still in care. A: in touch, suitable (D1).
+    B: refuses contact (REFU), accommodation not known (0): in the denominator of both,
+    in touch with neither. C: in touch, deported (H2): out of the suitability total.
+    In touch 2 of 3; suitable 1 of 2."""
+    t = oc3([("A", "01/06/2006", "YES", "F2", "D1", 2024),
+             ("B", "01/07/2006", "REFU", "0", "0", 2024),
+             ("C", "01/08/2005", "YES", "G5", "H2", 2024)])
+    cd = care([], OC3=t)
+    assert value(cd, "care_leavers_in_touch_17_18")[:2] == (2, 3)
+    assert value(cd, "care_leavers_suitable_accommodation_17_18")[:2] == (1, 2)
+
+
+def test_staying_put_at_19_and_20():
+    """A (born 06/2004, 19 in June 2023) left foster care (U4) in June 2022, the month
+    of her 18th birthday, and still lives with her former foster carers (Z1): staying
+    put. B (born 08/2003, 20 in August 2023) left foster care at 18 and now lives
+    independently (U1): not. C (19) left a children's home at 18: not in the cohort.
+    1 of 2."""
+    t = oc3([("A", "01/06/2004", "YES", "F2", "Z1", 2024),
+             ("B", "01/08/2003", "YES", "F4", "U1", 2024),
+             ("C", "01/09/2004", "YES", "F4", "U1", 2024)])
+    cd = care([("A", "01/01/2019", "S", "C2", "U4", "01/06/2022", "E17"),
+               ("B", "01/01/2019", "S", "C2", "U4", "15/08/2021", "E5"),
+               ("C", "01/01/2019", "S", "C2", "K2", "01/09/2022", "E5")],
+              dob={"A": "01/06/2004", "B": "01/08/2003", "C": "01/09/2004"}, OC3=t,
+              years=(2019, 2020, 2021, 2022, 2023, 2024))
+    assert value(cd, "staying_put_19_20")[:3] == (1, 2, 50.0)
+
+
+def test_oc2_checks_and_their_age_bands():
+    """OC2 cohort at 31/03/2024 (all in care since 2020): A aged 13: dentist, jabs up to
+    date, convicted, substance misuse. B aged 3: development assessment done, dentist
+    not. C aged 17: convicted. Dental 1 of 3; immunisations 1 of 3; development (ages
+    0-4) 1 of 1; convictions (ages 10-17) 2 of 2; substance misuse 1 of 3."""
+    cols = ["CHILD", "DOB", "SDQ_SCORE", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
+            "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "YEAR"]
+    o = pd.DataFrame([("A", "01/06/2010", None, "1", "0", "1", "1", "1", "1", 2024),
+                      ("B", "01/06/2020", None, "0", "1", "0", "0", "1", "0", 2024),
+                      ("C", "01/06/2006", None, "1", "0", "0", "0", "1", "0", 2024)], columns=cols)
+    o["SDQ_SCORE"] = o["SDQ_SCORE"].astype(float)
+    cd = care([(c, "01/01/2020", "S", "C2", "U4", None, None) for c in "ABC"],
+              dob={"B": "01/06/2020", "C": "01/06/2006"}, OC2=o)
+    assert value(cd, "oc2_dental_checks")[:2] == (1, 3)
+    assert value(cd, "oc2_immunisations")[:2] == (1, 3)
+    assert value(cd, "oc2_development_assessments")[:2] == (1, 1)
+    assert value(cd, "oc2_convictions")[:2] == (2, 2)
+    assert value(cd, "oc2_substance_misuse")[:2] == (1, 3)
+
+
+def test_adoption_three_year_figures_pool_the_children():
+    """A adopted in 2023 with A1 = 300 days; B and C adopted in 2024 with A1 = 400 and
+    500. The 2024 3-year figure is one mean over the three children, (300 + 400 + 500)
+    / 3 = 400, not the mean of the yearly means ((300 + 450) / 2 = 375). A2 and A10
+    pool the same way (no AD1 match dates here: A2 has no children, status z)."""
+    def adopted(c, entered, moved, adopted_on):
+        return [(c, entered, "S", "C2", "U4", moved, "X1"), (c, moved, "B", "E1", "A6", adopted_on, "E11")]
+    d = lambda s: pd.Timestamp(s).strftime("%d/%m/%Y")   # noqa: E731
+    eps = (adopted("A", d("2021-06-01"), d("2022-03-28"), d("2022-10-01"))
+           + adopted("B", d("2021-06-01"), d("2022-07-06"), d("2023-06-01"))
+           + adopted("C", d("2021-06-01"), d("2022-10-14"), d("2023-09-01")))
+    cd = care(eps, dob={c: "01/01/2020" for c in "ABC"}, years=(2022, 2023, 2024, 2025))
+    assert value(cd, "adoption_a1_days", period=2023)[2] == 300
+    assert value(cd, "adoption_a1_days")[2] == 450
+    assert value(cd, "adoption_a1_days_3yr")[2] == 400
+    assert value(cd, "adoption_a10_days_3yr")[2] == 400
+    assert value(cd, "adoption_a2_days_3yr")[3] == "z"     # no match date, no A2

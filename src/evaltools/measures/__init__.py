@@ -94,12 +94,9 @@ def _one(cd: CareData, spec: Spec, frequency: str, by, years) -> pd.DataFrame:
         covered[:] = False             # no council named: not available, not zero
     rows = spec.func(cd, refs[covered]) if covered.any() else pd.DataFrame(columns=["ref", "cid", "num", "den"])
     breakdown = spec.breakdown or by
-    if spec.breakdown is None:
-        if by is None:
-            rows = rows.assign(group="All children")
-        else:
-            rows = rows.assign(group=characteristics(cd, rows["cid"].to_numpy(dtype=np.int64),
-                                                     rows["ref"].to_numpy(dtype=np.int64), by))
+    if spec.breakdown is None and by is not None:
+        rows = rows.assign(group=characteristics(cd, rows["cid"].to_numpy(dtype=np.int64),
+                                                 rows["ref"].to_numpy(dtype=np.int64), by))
     agg = aggregate(rows, spec.unit) if len(rows) else pd.DataFrame(
         columns=["ref", "group", "numerator", "denominator", "value"])
     if spec.breakdown is None and by is None:

@@ -41,7 +41,14 @@ AGES = {"17_18": (17, 18), "19_21": (19, 21), "18": (18, 18), "19_20": (19, 20)}
 
 def birthdays(cd: CareData) -> pd.DataFrame:
     """OC3 rows with the birthday they were measured at (day number of the 1st of the
-    birthday month) and the age reached."""
+    birthday month) and the age reached (computed once per CareData)."""
+    store = cd.__dict__.setdefault("_cache", {})
+    if "birthdays" not in store:
+        store["birthdays"] = _birthdays(cd)
+    return store["birthdays"]
+
+
+def _birthdays(cd: CareData) -> pd.DataFrame:
     oc3 = cd.tables.get("OC3")
     if oc3 is None or oc3.empty:
         return pd.DataFrame(columns=["cid", "bday", "age", "IN_TOUCH", "ACTIV", "ACCOM", "YEAR"])
@@ -71,6 +78,8 @@ def birthdays(cd: CareData) -> pd.DataFrame:
 def _in_care_on(cd: CareData, cid: np.ndarray, when: np.ndarray) -> np.ndarray:
     """Whether each child was looked after (not a short break) at the end of ``when``."""
     e = cd.episodes[~cd.episodes["short_break"]]
+    if e.empty:
+        return np.zeros(len(cid), dtype=bool)
     key = e["cid"].to_numpy().astype(np.int64) * (1 << 32) + (e["start"].to_numpy() + (1 << 30))
     q = cid.astype(np.int64) * (1 << 32) + (when.astype(np.int64) + (1 << 30))
     pos = np.searchsorted(key, q, side="right") - 1
@@ -83,9 +92,12 @@ def _cohort(cd: CareData, refs, ages) -> pd.DataFrame:
     b = birthdays(cd)
     lo, hi = AGES[ages]
     b = b[(b["age"] >= lo) & (b["age"] <= hi)]
+    bd = b["bday"].to_numpy()
     out = []
     for r, ws in zip(refs, window_start(refs, 12)):
-        w = b[(b["bday"] >= ws) & (b["bday"] <= r)].drop_duplicates("cid", keep="last")
+        w = b[(bd >= ws) & (bd <= r)]
+        if w["cid"].duplicated().any():
+            w = w.drop_duplicates("cid", keep="last")
         out.append(w.assign(ref=r))
     return pd.concat(out, ignore_index=True) if out else b.assign(ref=np.int64(0)).iloc[0:0]
 

@@ -68,9 +68,35 @@ def from_days(d) -> pd.Timestamp:
     return pd.Timestamp(EPOCH + np.timedelta64(int(d), "D"))
 
 
+def via_unique(fn, values: np.ndarray) -> np.ndarray:
+    """``fn`` applied to each distinct value once (dates repeat millions of times)."""
+    values = np.asarray(values)
+    if len(values) < 5000:
+        return fn(values)
+    codes, uniq = pd.factorize(values)
+    return fn(np.asarray(uniq))[codes]
+
+
 def add_months(days: np.ndarray, months: int) -> np.ndarray:
     """The same day of the month ``months`` later (or earlier), clipped to the month's
     last day: 31 August + 6 months = 28 (or 29) February."""
+    return via_unique(lambda d: _add_months(d, months), np.asarray(days, dtype=np.int64))
+
+
+def month_and_day(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Months since January 1970 and day of the month (1-31) of each day number."""
+    both = via_unique(lambda d: _month_and_day(d), np.asarray(days, dtype=np.int64))
+    return both // 32, both % 32
+
+
+def _month_and_day(d: np.ndarray) -> np.ndarray:
+    dd = d.astype("datetime64[D]")
+    m = dd.astype("datetime64[M]")
+    dom = (dd - m.astype("datetime64[D]")).astype(np.int64) + 1
+    return m.astype(np.int64) * 32 + dom
+
+
+def _add_months(days: np.ndarray, months: int) -> np.ndarray:
     d = np.asarray(days, dtype=np.int64).astype("datetime64[D]")
     m = d.astype("datetime64[M]")
     dom = (d - m.astype("datetime64[D]")).astype(np.int64)
@@ -155,7 +181,16 @@ class CareData:
         keys = [codes[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
         header_cid = keys[1]
         # episodes in child then start order (integer sort keys)
-        order = np.lexsort((to_days(episodes["DECOM"], OPEN), keys[0]))
+        # (ties - two episodes starting the same day, which the DUPLICATE check flags -
+        # are broken by end date, then codes, so input order never matters)
+        starts = to_days(episodes["DECOM"], OPEN)
+        order = np.lexsort((starts, keys[0]))
+        same = (np.diff(keys[0][order]) == 0) & (np.diff(starts[order]) == 0)
+        if same.any():
+            tie = [pd.factorize(episodes[c].astype(object).fillna(""), sort=True)[0]
+                   for c in ("PLACE", "RNE", "LS", "REC", "PLACE_PROVIDER", "REASON_PLACE_CHANGE")
+                   if c in episodes]
+            order = np.lexsort((*tie[::-1], to_days(episodes["DEC"], OPEN), starts, keys[0]))
         ep = episodes.iloc[order].reset_index(drop=True)
         cid = keys[0][order]
         table_cid = dict(zip([n for n, t in tables.items() if "CHILD" in t], keys[2:]))

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .data import CareData, add_months, day, from_days
+from .data import CareData, add_months, day, from_days, month_and_day
 
 #: age bands DfE uses for children looked after (age at the reference date)
 AGE_BANDS = [(0, 1, "Under 1"), (1, 5, "1 to 4"), (5, 10, "5 to 9"), (10, 16, "10 to 15"),
@@ -56,22 +56,27 @@ def period_of(ref: np.ndarray) -> np.ndarray:
 def age_at(cd: CareData, cid: np.ndarray, ref: np.ndarray) -> np.ndarray:
     """Whole years of age at ``ref`` from the month of birth (exact at month ends);
     -1 where the date of birth is unknown."""
-    dob = cd.children["dob"].to_numpy()[cid]
-    known = dob > -(10 ** 6)
-    b = pd.DatetimeIndex(np.where(known, dob, 0).astype("datetime64[D]"))
-    r = pd.DatetimeIndex(np.asarray(ref).astype("datetime64[D]"))
-    age = r.year - b.year - ((r.month < b.month) | ((r.month == b.month) & (r.day < b.day)))
-    return np.where(known, np.asarray(age), -1)
+    store = cd.__dict__.setdefault("_cache", {})
+    if "dob_md" not in store:
+        dob = cd.children["dob"].to_numpy()
+        known = dob > -(10 ** 6)
+        bm, bd = month_and_day(np.where(known, dob, 0))
+        store["dob_md"] = (known, bm, bd)
+    known, bm, bd = store["dob_md"]
+    cid = np.asarray(cid, dtype=np.int64)
+    rm, rd = month_and_day(np.asarray(ref, dtype=np.int64))
+    age = (rm - bm[cid] - (rd < bd[cid])) // 12
+    return np.where(known[cid], age, -1)
 
 
 def characteristics(cd: CareData, cid: np.ndarray, ref: np.ndarray, by: str) -> np.ndarray:
     """The group each (child, reference date) belongs to for a breakdown."""
     if by == "age_band":
         age = age_at(cd, cid, ref)
-        out = np.full(len(cid), "Unknown", dtype=object)
-        for lo, hi, lab in AGE_BANDS:
-            out[(age >= lo) & (age < hi)] = lab
-        return out
+        code = np.full(len(cid), len(AGE_BANDS), dtype=np.int64)
+        for i, (lo, hi, _) in enumerate(AGE_BANDS):
+            code[(age >= lo) & (age < hi)] = i
+        return pd.Categorical.from_codes(code, [b[2] for b in AGE_BANDS] + ["Unknown"])
     if by == "sex":
         sex = cd.children["sex"].to_numpy()[cid]
         return np.select([sex == "1", sex == "2"], ["Male", "Female"], "Unknown").astype(object)
@@ -86,13 +91,31 @@ def characteristics(cd: CareData, cid: np.ndarray, ref: np.ndarray, by: str) -> 
 
 
 def aggregate(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """Per-child rows (ref, num, den[, group]) to numerator, denominator, value."""
-    keys = ["ref"] + (["group"] if "group" in rows else [])
-    g = rows.groupby(keys, sort=True)[["num", "den"]].sum()
-    num, den = g["num"].to_numpy(dtype=float), g["den"].to_numpy(dtype=float)
+    """Per-child rows (ref, num, den[, group]) to numerator, denominator, value, one
+    row per reference date (and group) that has rows."""
+    ref = rows["ref"].to_numpy(dtype=np.int64)
+    refs = np.sort(pd.unique(ref))                 # few dates: hash, then sort
+    r_idx = np.searchsorted(refs, ref)
+    if "group" in rows:
+        grp = rows["group"]
+        if isinstance(grp.dtype, pd.CategoricalDtype):     # codes already: no hashing
+            g_idx, groups = grp.cat.codes.to_numpy().astype(np.int64), grp.cat.categories
+        else:
+            g_idx, groups = pd.factorize(grp.to_numpy(dtype=object))
+    else:
+        g_idx, groups = np.zeros(len(ref), dtype=np.int64), pd.Index(["All children"])
+    k = len(groups)
+    key = r_idx * k + g_idx
+    size = len(refs) * k
+    num = np.bincount(key, weights=rows["num"].to_numpy(dtype=float), minlength=size)
+    den = np.bincount(key, weights=rows["den"].to_numpy(dtype=float), minlength=size)
+    present = np.bincount(key, minlength=size) > 0
+    ref_of, grp_of = np.repeat(refs, k), np.tile(np.asarray(groups, dtype=object), len(refs))
+    num, den, ref_of, grp_of = num[present], den[present], ref_of[present], grp_of[present]
     with np.errstate(invalid="ignore", divide="ignore"):
         if unit == "percent_of_total":     # each group's share of all rows at the date
-            den = g.groupby(level="ref")["num"].transform("sum").to_numpy(dtype=float)
+            total = pd.Series(num).groupby(ref_of).transform("sum").to_numpy()
+            den = total
             value = 100 * num / den
         elif unit == "percent":
             value = 100 * num / den
@@ -100,6 +123,5 @@ def aggregate(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
             value, den = num, np.full(len(num), np.nan)
         else:                       # per_child, score, days: a mean per unit of den
             value = num / den
-    out = g.reset_index()
-    out["numerator"], out["denominator"], out["value"] = num, den, value
-    return out.drop(columns=["num", "den"])
+    return pd.DataFrame({"ref": ref_of, "group": grp_of, "numerator": num, "denominator": den,
+                         "value": value})

@@ -41,7 +41,14 @@ def starts(cd: CareData, refs) -> pd.DataFrame:
 
 
 def _period_ends(cd: CareData) -> pd.DataFrame:
-    """The last episode of each ended period of care: cid, end, REC."""
+    """The last episode of each ended period of care: cid, end, REC (computed once)."""
+    store = cd.__dict__.setdefault("_cache", {})
+    if "period_ends" not in store:
+        store["period_ends"] = _build_period_ends(cd)
+    return store["period_ends"]
+
+
+def _build_period_ends(cd: CareData) -> pd.DataFrame:
     e = cd.episodes[~cd.episodes["short_break"]]
     last = e.drop_duplicates("period", keep="last")
     last = last[(last["end"] < 10 ** 6) & last["REC"].notna() & (last["REC"] != "X1")]
@@ -64,11 +71,14 @@ def ceased_reason(codes):
     ended for one of these reasons."""
     def f(cd: CareData, refs) -> pd.DataFrame:
         pe = _period_ends(cd)
+        end, cid = pe["end"].to_numpy(), pe["cid"].to_numpy()
+        hit_reason = pe["REC"].isin(codes).to_numpy()
         rows = []
         for r, ws in zip(refs, window_start(refs, 12)):
-            w = pe[(pe["end"] >= ws) & (pe["end"] <= r)].drop_duplicates("cid", keep="last")
-            rows.append(pd.DataFrame({"ref": r, "cid": w["cid"].to_numpy(),
-                                      "num": w["REC"].isin(codes).to_numpy(), "den": 1}))
+            idx = np.flatnonzero((end >= ws) & (end <= r))
+            # the last ceasing of each child in the window (rows are in child, date order)
+            idx = idx[np.r_[cid[idx][1:] != cid[idx][:-1], True]] if len(idx) else idx
+            rows.append(pd.DataFrame({"ref": r, "cid": cid[idx], "num": hit_reason[idx], "den": 1}))
         return pd.concat(rows, ignore_index=True)
     f.__doc__ = f"Children ceasing in the window whose care ended with REC in {list(codes)}."
     return f

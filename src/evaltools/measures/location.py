@@ -7,7 +7,7 @@ import pandas as pd
 
 from .data import CareData, window_start
 from .engine import age_at
-from .stability import in_care_at, placements
+from .stability import in_care_at
 
 #: DfE's placement categories for children looked after at 31 March, with fostering
 #: split by provider (in-house PR1; independent agency = private or voluntary PR4/PR5)
@@ -39,13 +39,15 @@ def placement_group_at(cd: CareData, cid: np.ndarray, ref: np.ndarray) -> np.nda
     """Placement type group of each child's placement at the reference date (their
     last placement before it if they had left care)."""
     e = cd.episodes[~cd.episodes["short_break"]]
+    if e.empty:
+        return np.full(len(cid), "Unknown", dtype=object)
     key = e["cid"].to_numpy().astype(np.int64) * (1 << 32) + (e["start"].to_numpy() + (1 << 30))
     q = np.asarray(cid, dtype=np.int64) * (1 << 32) + (np.asarray(ref, dtype=np.int64) + (1 << 30))
     pos = np.searchsorted(key, q, side="right") - 1
     ok = (pos >= 0) & (e["cid"].to_numpy()[np.maximum(pos, 0)] == cid)
     codes = episode_groups(cd)[np.flatnonzero(~cd.episodes["short_break"].to_numpy())]
-    labels = np.array(PLACE_GROUPS + ["Unknown"], dtype=object)
-    return labels[np.where(ok, codes[np.maximum(pos, 0)], len(PLACE_GROUPS))]
+    return pd.Categorical.from_codes(np.where(ok, codes[np.maximum(pos, 0)], len(PLACE_GROUPS)),
+                                     PLACE_GROUPS + ["Unknown"])
 
 
 def episode_groups(cd: CareData) -> np.ndarray:
@@ -65,22 +67,24 @@ def episode_groups(cd: CareData) -> np.ndarray:
 def _new_settings(cd: CareData, refs):
     """Placements starting in each window as DfE's "new placements during the year"
     counts them: every change of placement (same carer or not) and every start, not
-    temporary placements or short breaks."""
+    temporary placements or short breaks. Yields (ref, cid, PL_DISTANCE, PL_LA) arrays."""
     e = cd.episodes
-    sel = e[e["new_setting"].to_numpy() & ~e["short_break"].to_numpy()]
-    s = sel["start"].to_numpy()
+    keep = np.flatnonzero(e["new_setting"].to_numpy() & ~e["short_break"].to_numpy())
+    s = e["start"].to_numpy()[keep]
+    cid = e["cid"].to_numpy()[keep]
+    dist = e["PL_DISTANCE"].to_numpy(dtype=float)[keep]
+    pl_la = e["PL_LA"].to_numpy(dtype=object)[keep]
     for r, ws in zip(refs, window_start(refs, 12)):
-        yield r, sel[(s >= ws) & (s <= r)]
+        w = (s >= ws) & (s <= r)
+        yield r, cid[w], dist[w], pl_la[w]
 
 
 def over_20_miles(cd: CareData, refs) -> pd.DataFrame:
     """New placements in the 12 months to the reference date more than 20 miles from
     home, of all new placements (those with no known distance count as not over 20,
     as in DfE's table, where they are a category of the total)."""
-    rows = []
-    for r, w in _new_settings(cd, refs):
-        rows.append(pd.DataFrame({"ref": r, "cid": w["cid"].to_numpy(),
-                                  "num": (w["PL_DISTANCE"] > 20).to_numpy(), "den": 1}))
+    rows = [pd.DataFrame({"ref": r, "cid": c, "num": d > 20, "den": 1})
+            for r, c, d, _ in _new_settings(cd, refs)]
     return pd.concat(rows, ignore_index=True)
 
 
@@ -97,10 +101,8 @@ def outside_la(cd: CareData, refs) -> pd.DataFrame:
     area, of all new placements (needs the council: ``la=``)."""
     if not cd.area.get("ons_code"):
         return pd.DataFrame(columns=["ref", "cid", "num", "den"])
-    rows = []
-    for r, w in _new_settings(cd, refs):
-        rows.append(pd.DataFrame({"ref": r, "cid": w["cid"].to_numpy(),
-                                  "num": _outside(cd, w["PL_LA"].to_numpy()).astype(bool), "den": 1}))
+    rows = [pd.DataFrame({"ref": r, "cid": c, "num": _outside(cd, la).astype(bool), "den": 1})
+            for r, c, _, la in _new_settings(cd, refs)]
     return pd.concat(rows, ignore_index=True)
 
 
@@ -124,6 +126,7 @@ def placement_type(cd: CareData, refs) -> pd.DataFrame:
     g = episode_groups(cd)[row]
     young = age_at(cd, c["cid"].to_numpy(), c["ref"].to_numpy()) < 12
     home = (cd.episodes["PLACE"].to_numpy()[row] == "K2") & young
-    labels = np.array(PLACE_GROUPS + ["Children's home, aged under 12"], dtype=object)
-    g = np.where(home, len(PLACE_GROUPS), g)
-    return pd.DataFrame({"ref": c["ref"], "cid": c["cid"], "group": labels[g], "num": 1, "den": 1})
+    g = pd.Categorical.from_codes(np.where(home, len(PLACE_GROUPS), g),
+                                  PLACE_GROUPS + ["Children's home, aged under 12"])
+    return pd.DataFrame({"ref": c["ref"].to_numpy(), "cid": c["cid"].to_numpy(), "group": g,
+                         "num": 1, "den": 1})

@@ -24,6 +24,15 @@ def _incidents(cd: CareData, kind: str = "M") -> pd.DataFrame:
 
 
 def _looked_after_during(cd: CareData, r, ws) -> np.ndarray:
+    """Children looked after (not short breaks) at any time from ``ws`` to ``r``."""
+    store = cd.__dict__.setdefault("_cache", {})
+    key = ("during", int(r), int(ws))
+    if key not in store:
+        store[key] = _during(cd, r, ws)
+    return store[key]
+
+
+def _during(cd: CareData, r, ws) -> np.ndarray:
     e = cd.episodes
     hit = (e["start"].to_numpy() <= r) & (e["end"].to_numpy() >= ws) & ~e["short_break"].to_numpy()
     return np.flatnonzero(np.bincount(e["cid"].to_numpy()[hit], minlength=len(cd.children)))

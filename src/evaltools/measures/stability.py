@@ -39,6 +39,10 @@ def placements(cd: CareData) -> pd.DataFrame:
                   REASON=("REASON_PLACE_CHANGE", "last"))
         p = p.reset_index().sort_values(["cid", "start"], kind="stable").reset_index(drop=True)
         p["first"] = ~p["period"].duplicated()
+        # the reason for the change that started each placement: recorded on the one
+        # before it (same child and period)
+        prev = np.r_[None, p["REASON"].to_numpy()[:-1]]
+        p["REASON_IN"] = np.where(p["first"].to_numpy(), None, prev)
         p = p[p["end"] > p["start"]].reset_index(drop=True)
         return p
     return _cache(cd, "placements", build)
@@ -78,7 +82,7 @@ def _placement_counts(cd: CareData, refs, months: int) -> pd.DataFrame:
     counts = np.empty(len(cohort), dtype=np.int64)
     for r, ws in zip(refs, window_start(refs, months)):
         hit = (ps <= r) & (pe >= ws)
-        at = ref_of == r
+        at = slice(*np.searchsorted(ref_of, [r, r + 1]))    # cohort rows come in ref order
         counts[at] = np.bincount(pc[hit], minlength=n)[cid_of[at]]
     return cohort.assign(placements=counts)
 
@@ -103,7 +107,7 @@ def three_plus_2yr(cd: CareData, refs) -> pd.DataFrame:
     ref_of, cid_of = c["ref"].to_numpy(), c["cid"].to_numpy()
     for r, ws2, ws1 in zip(refs, window_start(refs, 24), window_start(refs, 12)):
         before = np.bincount(ec[(es < ws1) & (ee >= ws2)], minlength=n) > 0
-        at = ref_of == r
+        at = slice(*np.searchsorted(ref_of, [r, r + 1]))
         keep[at] = before[cid_of[at]]
     c = c[keep]
     return pd.DataFrame({"ref": c["ref"], "cid": c["cid"], "num": c["placements"] >= 3, "den": 1})
@@ -131,7 +135,10 @@ def long_term(cd: CareData, refs) -> pd.DataFrame:
     since_2 = add_months(ref, -24)
     eligible = (age >= 0) & (age < 16) & (e["period_start"].to_numpy()[row] <= since_25)
     cur_pl = e["placement"].to_numpy()[row]
-    pos = pd.Index(p["placement"]).get_indexer(cur_pl)
+    # position of each placement id in p (dense lookup; -1 for dropped placements)
+    where = np.full(int(e["placement"].max()) + 2 if len(e) else 1, -1, dtype=np.int64)
+    where[p["placement"].to_numpy()] = np.arange(len(p))
+    pos = where[cur_pl]
     ok = pos >= 0
     pstart = np.where(ok, p["start"].to_numpy()[np.maximum(pos, 0)], np.iinfo(np.int64).max)
     stable = pstart <= since_2
@@ -170,12 +177,11 @@ def moves_by_reason(cd: CareData, refs) -> pd.DataFrame:
     ``group`` its reason."""
     p = placements(cd)
     ps, first = p["start"].to_numpy(), p["first"].to_numpy()
-    # the reason sits on the placement that ended: shift it onto the move it caused
-    prev_reason = np.r_[None, p["REASON"].to_numpy()[:-1]]
-    reason = pd.Series(prev_reason, dtype=object).where(pd.notna(prev_reason), "Not recorded").to_numpy()
+    reason = pd.Categorical(p["REASON_IN"].astype(object).where(p["REASON_IN"].notna(), "Not recorded"))
+    codes, cats = reason.codes, reason.categories
     rows = []
     for r, ws in zip(refs, window_start(refs, 12)):
         mv = np.flatnonzero((ps >= ws) & (ps <= r) & ~first)
-        rows.append(pd.DataFrame({"ref": r, "cid": p["cid"].to_numpy()[mv], "group": reason[mv],
-                                  "num": 1, "den": 1}))
+        rows.append(pd.DataFrame({"ref": r, "cid": p["cid"].to_numpy()[mv],
+                                  "group": pd.Categorical.from_codes(codes[mv], cats), "num": 1, "den": 1}))
     return pd.concat(rows, ignore_index=True)

@@ -43,6 +43,7 @@ from .schema import TABLES, schema_for
 _YEAR_SPAN = re.compile(r"(?<!\d)(20\d\d)[-_ ]?(\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 FIRST_YEAR, LAST_YEAR = 2014, 2030
+AUTO_WORKERS_BYTES = 50_000_000       # above this, read years in two processes
 
 
 @dataclass
@@ -287,7 +288,7 @@ def discover(source) -> tuple[Path, list[Path]]:
 
 # ------------------------------------------------------------------------- ingest
 def read_extract(source, *, year: int | None = None, salt=None,
-                 compute_distance: bool = True, workers: int = 1) -> Extract:
+                 compute_distance: bool = True, workers: int | None = None) -> Extract:
     """Read, check and pseudonymise a folder (or list) of SSDA903 CSV files.
 
     Parameters
@@ -298,9 +299,12 @@ def read_extract(source, *, year: int | None = None, salt=None,
         one year whose name does not say which.
     salt : pseudonymisation key; default the ``EVALTOOLS_SALT`` environment variable.
     compute_distance : add ``PL_DISTANCE`` (miles) from the full postcodes.
-    workers : read collection years in this many processes. 1 (the default) keeps
-        memory lowest; 2 is about 1.4x faster at national scale but roughly doubles
-        peak memory (measured in benchmarks/bench_synth.py).
+    workers : read collection years in this many processes. The default reads with
+        two processes (where the machine has two cores) when the files come to more than
+        50 MB, and with one otherwise: at national scale (1.2 million episodes) two are
+        about 1.5x faster for about 0.3 GB more memory per process
+        (benchmarks/bench_ssda903.py); a single council's files are read in a second or
+        two, where starting processes would cost more than it saves.
     """
     key = ps.get_salt(salt)
     root, files = discover(source)
@@ -342,6 +346,9 @@ def read_extract(source, *, year: int | None = None, salt=None,
     hashers = {"child": ps.IdHasher(key, "child"), "sw": ps.IdHasher(key, "sw")}
     tasks = [(y, {t: p for (yy, t), p in plan.items() if yy == y}, hashers,
               {p: how_of[p] for (yy, _), p in plan.items() if yy == y}) for y in years]
+    if workers is None:
+        size = sum(p.stat().st_size for p in plan.values())
+        workers = 2 if size > AUTO_WORKERS_BYTES else 1
     workers = max(1, min(len(tasks), _cores(), int(workers)))
     if workers > 1:
         ctx = multiprocessing.get_context("fork")
