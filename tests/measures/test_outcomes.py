@@ -183,3 +183,19 @@ def test_adoption_three_year_figures_pool_the_children():
     assert value(cd, "adoption_a1_days_3yr")[2] == 400
     assert value(cd, "adoption_a10_days_3yr")[2] == 400
     assert value(cd, "adoption_a2_days_3yr")[3] == "z"     # no match date, no A2
+
+
+def test_care_leaver_missing_from_oc3_counts_as_not_known():
+    """A (born 06/2004) was looked after from 15 (01/09/2019) to 18 (01/06/2022): 13+
+    weeks after her 14th birthday, some after her 16th, so a care leaver. Her 19th
+    birthday (June 2023) falls in 2024 but the council returned no OC3 row for her: she
+    is in the cohort, not in touch, not EET. B has an OC3 row, EET. C was looked after
+    only from 01/01/2022 to 01/02/2022, aged 17 (31 days): not a care leaver. EET 1 of
+    2; in touch 1 of 2."""
+    t = oc3([("B", "01/07/2004", "YES", "F2", "U1", 2024)])
+    cd = care([("A", "01/09/2019", "S", "C2", "U4", "01/06/2022", "E17"),
+               ("C", "01/01/2022", "S", "C2", "U4", "01/02/2022", "E4A")],
+              dob={"A": "01/06/2004", "B": "01/07/2004", "C": "01/08/2004"}, OC3=t,
+              years=(2019, 2020, 2021, 2022, 2023, 2024))
+    assert value(cd, "care_leavers_eet_19_21")[:3] == (1, 2, 50.0)
+    assert value(cd, "care_leavers_in_touch_19_21")[:2] == (1, 2)

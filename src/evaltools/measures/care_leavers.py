@@ -2,8 +2,9 @@
 
 The OC3 table of a return holds the former relevant young people whose 17th to 21st
 birthday falls in its year (looked after 13+ weeks after their 14th birthday,
-including some time after 16). The council decides eligibility when it makes the
-return; evaltools takes each row's cohort membership as returned, and:
+including some time after 16). evaltools takes the rows returned and adds the young
+people the episodes show to be eligible who have no OC3 row (as not known: not in
+touch, activity and accommodation unknown, as DfE counts them), and:
 
 * takes the birthday (month) from the month of birth: a birthday in April to December
   falls in the first calendar year of the collection year, January to March in the
@@ -34,6 +35,11 @@ from .data import CareData, NONE, add_months, to_days, window_start
 EET = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5")
 IN_TOUCH = ("YES",)
 EXCLUDED = ("DIED", "RHOM")
+#: how a period of care ended that keeps a young person out of the ones evaltools adds
+#: when the council returned no OC3 row: adopted (not care leavers), died, care taken
+#: over by another council, age assessed as 18 or over; and returned home or moved
+#: abroad, where the extract cannot tell whether DfE's exclusions apply
+NOT_ADDED = ("E11", "E12", "E2", "E3", "E15", "E4A", "E4B", "E16")
 #: accommodation whose suitability is not judged (gone abroad, deported, not known)
 UNJUDGED = ("G", "H", "R")
 AGES = {"17_18": (17, 18), "19_21": (19, 21), "18": (18, 18), "19_20": (19, 20)}
@@ -49,18 +55,23 @@ def birthdays(cd: CareData) -> pd.DataFrame:
 
 
 def _birthdays(cd: CareData) -> pd.DataFrame:
+    cols = ["cid", "bday", "age", "IN_TOUCH", "ACTIV", "ACCOM", "YEAR", "returned"]
     oc3 = cd.tables.get("OC3")
     if oc3 is None or oc3.empty:
-        return pd.DataFrame(columns=["cid", "bday", "age", "IN_TOUCH", "ACTIV", "ACCOM", "YEAR"])
-    dob = pd.DatetimeIndex(oc3["DOB"])
-    year = oc3["YEAR"].to_numpy()
-    by = np.where(dob.month >= 4, year - 1, year)
-    bday = pd.to_datetime(pd.DataFrame({"year": by, "month": dob.month, "day": 1}), errors="coerce")
-    out = pd.DataFrame({"cid": oc3["cid"].to_numpy(), "bday": to_days(bday),
-                        "age": by - dob.year, "IN_TOUCH": oc3["IN_TOUCH"].astype(object).to_numpy(),
-                        "ACTIV": oc3["ACTIV"].astype(object).to_numpy(),
-                        "ACCOM": oc3["ACCOM"].astype(object).to_numpy(), "YEAR": year})
-    out = out[(out["bday"] != NONE) & ~out["IN_TOUCH"].isin(EXCLUDED)]
+        out = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    else:
+        dob = pd.DatetimeIndex(oc3["DOB"])
+        year = oc3["YEAR"].to_numpy()
+        by = np.where(dob.month >= 4, year - 1, year)
+        bday = pd.to_datetime(pd.DataFrame({"year": by, "month": dob.month, "day": 1}), errors="coerce")
+        out = pd.DataFrame({"cid": oc3["cid"].to_numpy(), "bday": to_days(bday),
+                            "age": by - dob.year, "IN_TOUCH": oc3["IN_TOUCH"].astype(object).to_numpy(),
+                            "ACTIV": oc3["ACTIV"].astype(object).to_numpy(),
+                            "ACCOM": oc3["ACCOM"].astype(object).to_numpy(), "YEAR": year,
+                            "returned": True})
+        out = out[out["bday"] != NONE]
+    out = pd.concat([out, _eligible_without_oc3(cd, out)], ignore_index=True)
+    out = out[~out["IN_TOUCH"].isin(EXCLUDED)]
     # care taken over by another council: the last period of care ended with E3
     e = cd.episodes
     last = e.drop_duplicates("cid", keep="last")
@@ -69,10 +80,59 @@ def _birthdays(cd: CareData) -> pd.DataFrame:
     # at 17 and 18: not if still looked after at the end of the birthday month
     young = out["age"].isin((17, 18)).to_numpy()
     if young.any():
-        month_end = add_months(out["bday"].to_numpy(), 1) - 1
-        still = _in_care_on(cd, out["cid"].to_numpy(), month_end)
+        month_end = add_months(out["bday"].to_numpy(dtype=np.int64), 1) - 1
+        still = _in_care_on(cd, out["cid"].to_numpy(dtype=np.int64), month_end)
         out = out[~(young & still)]
-    return out
+    return out.astype({"cid": np.int64, "bday": np.int64, "age": np.int64})
+
+
+def _eligible_without_oc3(cd: CareData, returned: pd.DataFrame) -> pd.DataFrame:
+    """Young people the episodes show to be care leavers (looked after 13 weeks or more
+    after their 14th birthday, some of it after their 16th, not adopted: DfE's rule as
+    the 903 validator's rule 1001 applies it), with a 17th-21st birthday in a year of
+    the extract but no OC3 row for it. They are in DfE's cohort, so they count, as not
+    known (not in touch, activity and accommodation unknown). Only time inside the
+    extract is seen, so a young person whose care was all before it is not added; nor
+    is one whose care ended in a way that may put them outside DfE's cohort
+    (:data:`NOT_ADDED`)."""
+    from .engine import period_of
+    e = cd.episodes[~cd.episodes["short_break"]]
+    dob = cd.children["dob"].to_numpy()
+    cid = e["cid"].to_numpy()
+    known = dob[cid] > -(10 ** 6)
+    cid, start = cid[known], e["start"].to_numpy()[known]
+    end = np.minimum(e["end"].to_numpy()[known], cd.coverage_end + 1)
+    # with months of birth, count only time after the birthday month, so that nobody
+    # is added who might not qualify (the return's own rows decide the rest)
+    d14 = add_months(dob[cid], 14 * 12 + 1)
+    d16 = add_months(dob[cid], 16 * 12 + 1)
+    n = len(cd.children)
+    last = e.drop_duplicates("cid", keep="last")
+    unsure = np.zeros(n, dtype=bool)
+    unsure[last.loc[last["REC"].isin(NOT_ADDED), "cid"].to_numpy()] = True
+    rows = []
+    for age in range(17, 22):
+        # eligible as at this birthday: 13 weeks in care after 14, some of it after 16
+        until = add_months(dob[cid], 12 * age)
+        after14 = np.bincount(cid, weights=np.clip(np.minimum(end, until) - np.maximum(start, d14), 0, None),
+                              minlength=n)
+        after16 = np.bincount(cid, weights=np.clip(np.minimum(end, until) - np.maximum(start, d16), 0, None),
+                              minlength=n)
+        who = np.flatnonzero((after14 >= 91) & (after16 >= 1) & ~unsure)
+        bday = add_months(dob[who], 12 * age)                  # 1st of the birthday month
+        year = period_of(bday)
+        inside = (year >= cd.first_year) & (year <= cd.last_year)
+        rows.append(pd.DataFrame({"cid": who[inside], "bday": bday[inside], "age": age,
+                                  "YEAR": year[inside]}))
+    cand = pd.concat(rows, ignore_index=True)
+    # at 17 and 18, add only those who had left care before their birthday month began
+    # (within the month, the return's own rows decide)
+    young = cand["age"].isin((17, 18)).to_numpy()
+    before = _in_care_on(cd, cand["cid"].to_numpy(dtype=np.int64), cand["bday"].to_numpy(dtype=np.int64) - 1)
+    cand = cand[~(young & before)]
+    have = pd.MultiIndex.from_arrays([returned["cid"].astype(np.int64), returned["YEAR"].astype(np.int64)])
+    cand = cand[~pd.MultiIndex.from_arrays([cand["cid"], cand["YEAR"]]).isin(have)]
+    return cand.assign(IN_TOUCH=None, ACTIV="0", ACCOM="0", returned=False)
 
 
 def _in_care_on(cd: CareData, cid: np.ndarray, when: np.ndarray) -> np.ndarray:
