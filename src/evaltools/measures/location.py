@@ -7,7 +7,7 @@ import pandas as pd
 
 from .data import CareData, window_start
 from .engine import age_at
-from .stability import in_care_at
+from .stability import in_care_at, place_in
 
 #: DfE's placement categories for children looked after at 31 March, with fostering
 #: split by provider (in-house PR1; independent agency = private or voluntary PR4/PR5)
@@ -125,7 +125,7 @@ def placement_type(cd: CareData, refs) -> pd.DataFrame:
     row = c["row"].to_numpy()
     g = episode_groups(cd)[row]
     young = age_at(cd, c["cid"].to_numpy(), c["ref"].to_numpy()) < 12
-    home = (cd.episodes["PLACE"].to_numpy()[row] == "K2") & young
+    home = place_in(cd, ("K2",))[row] & young
     g = pd.Categorical.from_codes(np.where(home, len(PLACE_GROUPS), g),
                                   PLACE_GROUPS + ["Children's home, aged under 12"])
     return pd.DataFrame({"ref": c["ref"].to_numpy(), "cid": c["cid"].to_numpy(), "group": g,

@@ -33,9 +33,14 @@ def _looked_after_during(cd: CareData, r, ws) -> np.ndarray:
 
 
 def _during(cd: CareData, r, ws) -> np.ndarray:
-    e = cd.episodes
-    hit = (e["start"].to_numpy() <= r) & (e["end"].to_numpy() >= ws) & ~e["short_break"].to_numpy()
-    return np.flatnonzero(np.bincount(e["cid"].to_numpy()[hit], minlength=len(cd.children)))
+    store = cd.__dict__["_cache"]
+    if "by_start" not in store:          # non-short-break episodes ordered by start
+        e = cd.episodes[~cd.episodes["short_break"]]
+        order = np.argsort(e["start"].to_numpy(), kind="stable")
+        store["by_start"] = tuple(e[c].to_numpy()[order] for c in ("start", "end", "cid"))
+    es, ee, ec = store["by_start"]
+    k = np.searchsorted(es, r, side="right")
+    return np.flatnonzero(np.bincount(ec[:k][ee[:k] >= ws], minlength=len(cd.children)))
 
 
 def had_incident(kind: str = "M"):

@@ -24,6 +24,13 @@ def _cache(cd: CareData, key: str, build):
     return store[key]
 
 
+def place_in(cd: CareData, codes) -> np.ndarray:
+    """Whether each episode's PLACE is one of ``codes`` (computed once per code set:
+    string tests on millions of child-date rows are slow, on episodes they are not)."""
+    return _cache(cd, ("place_in", tuple(codes)),
+                  lambda: np.isin(cd.episodes["PLACE"].to_numpy(dtype=object), list(codes)))
+
+
 def placements(cd: CareData) -> pd.DataFrame:
     """One row per placement (a spell with one carer, see
     :func:`~evaltools.measures.data.new_placement`): cid, start, end, first (the first
@@ -58,16 +65,20 @@ def in_care_at(cd: CareData, refs: np.ndarray, short_breaks: bool = False) -> pd
         e = cd.episodes
         keep = np.ones(len(e), bool) if short_breaks else ~e["short_break"].to_numpy()
         idx_all = np.flatnonzero(keep)
+        idx_all = idx_all[np.argsort(e["start"].to_numpy()[idx_all], kind="stable")]
         start, end = e["start"].to_numpy()[idx_all], e["end"].to_numpy()[idx_all]
         cid_all = e["cid"].to_numpy()
-        out = []
+        rows, ref_of = [], []
         for r in refs:
-            idx = idx_all[(start <= r) & (end > r)]
+            k = np.searchsorted(start, r, side="right")        # started by the date
+            idx = np.sort(idx_all[:k][end[:k] > r])            # episode order: child, start
             # a child has one open episode; if a faulty history has two, keep the later
-            keep_last = np.r_[cid_all[idx][1:] != cid_all[idx][:-1], True] if len(idx) else idx.astype(bool)
-            idx = idx[keep_last]
-            out.append(pd.DataFrame({"ref": np.full(len(idx), r), "cid": cid_all[idx], "row": idx}))
-        return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["ref", "cid", "row"])
+            if len(idx):
+                idx = idx[np.r_[cid_all[idx][1:] != cid_all[idx][:-1], True]]
+            rows.append(idx)
+            ref_of.append(np.full(len(idx), r, dtype=np.int64))
+        row = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+        return pd.DataFrame({"ref": np.concatenate(ref_of) if ref_of else row, "cid": cid_all[row], "row": row})
     return _cache(cd, ("in_care_at", refs.tobytes(), short_breaks), build)
 
 
@@ -76,14 +87,16 @@ def _placement_counts(cd: CareData, refs, months: int) -> pd.DataFrame:
     the ``months`` to it (a placement counts if any part of it falls in the window)."""
     p = placements(cd)
     cohort = in_care_at(cd, refs)
-    ps, pe, pc = p["start"].to_numpy(), p["end"].to_numpy(), p["cid"].to_numpy()
+    order = np.argsort(p["start"].to_numpy(), kind="stable")   # by start: a prefix per window
+    ps, pe, pc = (p[c].to_numpy()[order] for c in ("start", "end", "cid"))
     n = len(cd.children)
     ref_of, cid_of = cohort["ref"].to_numpy(), cohort["cid"].to_numpy()
     counts = np.empty(len(cohort), dtype=np.int64)
     for r, ws in zip(refs, window_start(refs, months)):
-        hit = (ps <= r) & (pe >= ws)
+        k = np.searchsorted(ps, r, side="right")
+        hit = pc[:k][pe[:k] >= ws]
         at = slice(*np.searchsorted(ref_of, [r, r + 1]))    # cohort rows come in ref order
-        counts[at] = np.bincount(pc[hit], minlength=n)[cid_of[at]]
+        counts[at] = np.bincount(hit, minlength=n)[cid_of[at]]
     return cohort.assign(placements=counts)
 
 
@@ -101,12 +114,14 @@ def three_plus_2yr(cd: CareData, refs) -> pd.DataFrame:
     after for 2 years; continuity is not required.)"""
     c = _placement_counts(cd, refs, 24)
     e = cd.episodes[~cd.episodes["short_break"]]
-    es, ee, ec = e["start"].to_numpy(), e["end"].to_numpy(), e["cid"].to_numpy()
+    order = np.argsort(e["start"].to_numpy(), kind="stable")
+    es, ee, ec = (e[col].to_numpy()[order] for col in ("start", "end", "cid"))
     n = len(cd.children)
     keep = np.zeros(len(c), dtype=bool)
     ref_of, cid_of = c["ref"].to_numpy(), c["cid"].to_numpy()
     for r, ws2, ws1 in zip(refs, window_start(refs, 24), window_start(refs, 12)):
-        before = np.bincount(ec[(es < ws1) & (ee >= ws2)], minlength=n) > 0
+        k = np.searchsorted(es, ws1, side="left")     # started before the last 12 months
+        before = np.bincount(ec[:k][ee[:k] >= ws2], minlength=n) > 0
         at = slice(*np.searchsorted(ref_of, [r, r + 1]))
         keep[at] = before[cid_of[at]]
     c = c[keep]
@@ -143,7 +158,7 @@ def long_term(cd: CareData, refs) -> pd.DataFrame:
     pstart = np.where(ok, p["start"].to_numpy()[np.maximum(pos, 0)], np.iinfo(np.int64).max)
     stable = pstart <= since_2
     # placed for adoption: the adoptive placement and the one before it, if contiguous
-    adopt = np.isin(e["PLACE"].to_numpy()[row], ADOPTION_PLACE)
+    adopt = place_in(cd, ADOPTION_PLACE)[row]
     prv = np.maximum(pos - 1, 0)
     prev_ok = ok & (pos > 0) & (p["cid"].to_numpy()[prv] == cid) & (p["end"].to_numpy()[prv] == pstart)
     prev_start = np.where(prev_ok, p["start"].to_numpy()[prv], pstart)
@@ -160,15 +175,20 @@ def moves_per_child_year(cd: CareData, refs) -> pd.DataFrame:
     es, ee, ec = e["start"].to_numpy(), e["end"].to_numpy(), e["cid"].to_numpy()
     ps, pc, first = p["start"].to_numpy(), p["cid"].to_numpy(), p["first"].to_numpy()
     n = len(cd.children)
-    rows = []
+    order = np.argsort(es, kind="stable")            # episodes by start: a prefix per window
+    es, ee, ec = es[order], ee[order], ec[order]
+    cols = {"ref": [], "cid": [], "num": [], "den": []}
     for r, ws in zip(refs, window_start(refs, 12)):
-        days = np.clip(np.minimum(ee, r + 1) - np.maximum(es, ws), 0, None)
-        expo = np.bincount(ec, weights=days, minlength=n) / 365.25
+        k = np.searchsorted(es, r, side="right")     # started by the window's end
+        live = np.flatnonzero(ee[:k] > ws)
+        days = np.minimum(ee[live], r + 1) - np.maximum(es[live], ws)
+        expo = np.bincount(ec[live], weights=days, minlength=n) / 365.25
         mv = (ps >= ws) & (ps <= r) & ~first
         moves = np.bincount(pc[mv], minlength=n)
         who = np.flatnonzero(expo > 0)
-        rows.append(pd.DataFrame({"ref": r, "cid": who, "num": moves[who], "den": expo[who]}))
-    return pd.concat(rows, ignore_index=True)
+        for c, v in (("ref", np.full(len(who), r)), ("cid", who), ("num", moves[who]), ("den", expo[who])):
+            cols[c].append(v)
+    return pd.DataFrame({c: np.concatenate(v) for c, v in cols.items()})
 
 
 def moves_by_reason(cd: CareData, refs) -> pd.DataFrame:
