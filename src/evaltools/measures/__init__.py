@@ -22,12 +22,13 @@ registry (``evaltools measures``) and docs/measures.md.
 
 from __future__ import annotations
 
+
 import numpy as np
 import pandas as pd
 
 from .. import indicators
 from ..errors import ConfigError
-from .data import CareData
+from .data import CareData, frozen_heap
 from .engine import BREAKDOWNS, Spec, aggregate, annual_refs, characteristics, monthly_refs, period_of
 from .specs import SPECS
 
@@ -74,8 +75,9 @@ def compute(source, measures=None, *, la=None, frequency: str = "annual", by: st
     if unknown:
         raise ConfigError(f"measure {unknown[0]!r} is not computed from 903 data",
                           fix=f"Use one of {', '.join(SPECS)}")
-    cd = _care_data(source, la)
-    frames = [_one(cd, SPECS[m], frequency, by, years) for m in ids]
+    with frozen_heap():
+        cd = _care_data(source, la)
+        frames = [_one(cd, SPECS[m], frequency, by, years) for m in ids]
     frames = [f for f in frames if not f.empty]
     cols = indicators.COLUMNS + ["period_end", "breakdown", "group"]
     if not frames:
