@@ -1,0 +1,14 @@
+"""Statistical helpers for impact evaluation; each returns a :class:`Result`.
+
+Proportions (:mod:`.proportions`) and power (:mod:`.power`) so far; interrupted time
+series, difference-in-differences, synthetic control, SPC, funnel plots and survival
+follow (issue 6).
+"""
+
+from .power import mde_proportion, mde_sentence, n_prop_test, n_t_test, power_prop_test, power_t_test
+from .proportions import difference, difference_ci, proportion, proportion_ci, risk_ratio, verdict
+from .results import Result
+
+__all__ = ["Result", "proportion", "proportion_ci", "difference", "difference_ci", "risk_ratio",
+           "verdict", "power_t_test", "n_t_test", "power_prop_test", "n_prop_test",
+           "mde_proportion", "mde_sentence"]

@@ -1,0 +1,78 @@
+"""Power and the minimum detectable effect for a council's own numbers.
+
+Most councils look after a few hundred children, so most year-on-year changes are
+noise. These helpers say how big a change has to be before it can be told from noise:
+"with 110 care leavers a year, a change smaller than 13 points cannot be told from
+noise" (against a fixed benchmark, at 80% power and 5% two-sided significance).
+
+* ``power_t_test`` / ``n_t_test``: R's ``power.t.test`` (two-sample, two-sided,
+  non-strict: the far tail is ignored), from scipy's noncentral t;
+* ``power_prop_test`` / ``n_prop_test``: R's ``power.prop.test`` formula;
+* ``mde_proportion``: the smallest change in a proportion detectable with given
+  numbers, against a fixed benchmark (the usual board-paper question: "is our 48% now
+  different from the 50% target?") or between two periods each with its own noise.
+
+Hand-written (short formulas) because statsmodels' power classes use the strict
+two-sided power, which differs from R's documented examples in the 7th decimal.
+"""
+
+from __future__ import annotations
+
+import math
+
+from scipy import optimize, stats
+
+
+def power_t_test(n: float, delta: float, sd: float = 1.0, alpha: float = 0.05) -> float:
+    """Power of a two-sided two-sample t-test with ``n`` per group (R power.t.test)."""
+    df = 2 * (n - 1)
+    ncp = math.sqrt(n / 2) * delta / sd
+    return float(stats.nct.sf(stats.t.isf(alpha / 2, df), df, ncp))
+
+
+def n_t_test(delta: float, power: float = 0.8, sd: float = 1.0, alpha: float = 0.05) -> float:
+    """Children per group for a two-sample t-test to reach ``power``."""
+    return float(optimize.brentq(lambda n: power_t_test(n, delta, sd, alpha) - power, 2, 1e7, xtol=1e-10))
+
+
+def power_prop_test(n: float, p1: float, p2: float, alpha: float = 0.05) -> float:
+    """Power of a two-sided comparison of two proportions with ``n`` per group (R's
+    power.prop.test)."""
+    q1, q2 = 1 - p1, 1 - p2
+    z = stats.norm.isf(alpha / 2)
+    num = math.sqrt(n) * abs(p1 - p2) - z * math.sqrt((p1 + p2) * (q1 + q2) / 2)
+    return float(stats.norm.cdf(num / math.sqrt(p1 * q1 + p2 * q2)))
+
+
+def n_prop_test(p1: float, p2: float, power: float = 0.8, alpha: float = 0.05) -> float:
+    """Children per group to tell ``p1`` from ``p2`` with ``power``."""
+    return float(optimize.brentq(lambda n: power_prop_test(n, p1, p2, alpha) - power, 2, 1e9, xtol=1e-10))
+
+
+def mde_multiplier(power: float = 0.8, alpha: float = 0.05) -> float:
+    """z(1 - alpha/2) + z(power): 2.8016 at the usual 5% and 80% (Bloom 1995)."""
+    return float(stats.norm.isf(alpha / 2) + stats.norm.ppf(power))
+
+
+def mde_proportion(n: float, p: float, *, comparison: str = "benchmark", n2: float | None = None,
+                   power: float = 0.8, alpha: float = 0.05) -> float:
+    """Smallest change in a proportion (as a fraction: 0.13 = 13 points) that ``n``
+    children can show at ``power``: against a fixed ``benchmark`` (target, England),
+    or between ``two_periods`` (``n`` before, ``n2`` after; default the same)."""
+    if n <= 0 or not 0 <= p <= 1:
+        raise ValueError("need n > 0 and 0 <= p <= 1")
+    var = p * (1 - p)
+    if comparison == "benchmark":
+        se = math.sqrt(var / n)
+    elif comparison == "two_periods":
+        se = math.sqrt(var / n + var / (n2 or n))
+    else:
+        raise ValueError("comparison is 'benchmark' or 'two_periods'")
+    return mde_multiplier(power, alpha) * se
+
+
+def mde_sentence(n: int, p: float, what: str = "children", **kw) -> str:
+    """The minimum detectable effect in words, for beside an evaluation result."""
+    mde = mde_proportion(n, p, **kw)
+    return (f"With {n:,} {what} a year, a change smaller than {round(100 * mde + 1e-9):.0f} "
+            "percentage points cannot be told from noise.")

@@ -1,0 +1,65 @@
+"""Result objects shared by the statistical helpers (after statsmodels' results).
+
+Every helper returns a :class:`Result`: the estimate, its confidence interval, a
+p-value where one means something, diagnostics, and warnings in plain English, with
+``summary()`` for a person and ``to_frame()`` for a table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class Result:
+    """A statistical result: what was estimated, how sure we can be, and caveats."""
+
+    method: str
+    estimate: float
+    ci: tuple[float, float]
+    p_value: float | None = None
+    level: float = 0.95
+    label: str = ""
+    unit: str = ""
+    diagnostics: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ci_low(self) -> float:
+        return self.ci[0]
+
+    @property
+    def ci_high(self) -> float:
+        return self.ci[1]
+
+    def _fmt(self, v: float) -> str:
+        if self.unit == "percentage points":
+            return f"{100 * v:+.1f}"
+        if self.unit == "%":
+            return f"{100 * v:.1f}%"
+        return f"{v:.4g}"
+
+    def summary(self) -> str:
+        """A few lines a person can read: estimate, interval, p-value, warnings."""
+        lines = [f"{self.label or self.method}: {self._fmt(self.estimate)}"
+                 + (f" {self.unit}" if self.unit == "percentage points" else "")
+                 + f" ({round(self.level * 100)}% CI {self._fmt(self.ci[0])} to {self._fmt(self.ci[1])})"]
+        if self.p_value is not None:
+            lines.append(f"p = {self.p_value:.3g}")
+        lines.append(f"Method: {self.method}")
+        lines += [f"Warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: label, method, estimate, ci_low, ci_high, p_value, warnings, and
+        the diagnostics as further columns."""
+        row = {"label": self.label, "method": self.method, "estimate": self.estimate,
+               "ci_low": self.ci[0], "ci_high": self.ci[1], "level": self.level,
+               "p_value": self.p_value, "warnings": "; ".join(self.warnings)}
+        row.update({k: v for k, v in self.diagnostics.items() if not isinstance(v, (list, dict, pd.DataFrame))})
+        return pd.DataFrame([row])
+
+    def __repr__(self) -> str:
+        return self.summary()
