@@ -2,8 +2,6 @@
 
 import math
 
-import pandas as pd
-
 from conftest import care, value
 from evaltools.measures import compute
 

@@ -8,7 +8,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import care
 from evaltools import measures
-from evaltools.measures import CareData
 
 EPISODE_MEASURES = [m for m, s in measures.SPECS.items() if s.monthly and not s.needs_area]
 PLACES = ["U1", "U4", "U5", "K2", "A5", "A6", "T1", "P1", "H5", "K3"]

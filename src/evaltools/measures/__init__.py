@@ -28,7 +28,7 @@ import pandas as pd
 
 from .. import indicators
 from ..errors import ConfigError
-from .data import CareData, frozen_heap
+from .data import CareData, add_months, frozen_heap
 from .engine import BREAKDOWNS, Spec, aggregate, annual_refs, characteristics, monthly_refs, period_of
 from .specs import SPECS
 
@@ -90,7 +90,6 @@ def _one(cd: CareData, spec: Spec, frequency: str, by, years) -> pd.DataFrame:
     if frequency == "monthly" and not spec.monthly:
         return pd.DataFrame()
     refs = annual_refs(cd, years) if frequency == "annual" else monthly_refs(cd)
-    from .data import add_months
     covered = add_months(refs, -spec.lookback_months) + 1 >= cd.coverage_start
     if spec.needs_area and not cd.area.get("ons_code"):
         covered[:] = False             # no council named: not available, not zero

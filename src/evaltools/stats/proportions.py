@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from scipy import optimize, stats
 from statsmodels.stats import proportion as smp
 
