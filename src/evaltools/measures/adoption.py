@@ -36,9 +36,10 @@ AUTHORITY_LS = ("E1", "D1")
 def _adoptions(cd: CareData) -> pd.DataFrame:
     """One row per adoption: cid, period, adopted (day), entered, moved_in, moved_in_a10,
     authority (day or NaN), DATE_MATCH (day or NaN)."""
-    store = cd.__dict__.setdefault("_cache", {})
-    if "adoptions" in store:
-        return store["adoptions"]
+    return cd.cached("adoptions", lambda: _build_adoptions(cd))
+
+
+def _build_adoptions(cd: CareData) -> pd.DataFrame:
     e = cd.episodes[~cd.episodes["short_break"]]
     last = e.drop_duplicates("period", keep="last")
     ad = last[last["REC"].isin(ADOPTED) & (last["end"] < 10 ** 6)]
@@ -73,7 +74,6 @@ def _adoptions(cd: CareData) -> pd.DataFrame:
     by_foster = with_carer | foster.reindex(out["cid"]).fillna(False).to_numpy(dtype=bool)
     out["moved_in_a10"] = np.where(by_foster & np.isfinite(carer_mi), carer_mi, out["moved_in"])
     out["match"] = match.reindex(out["cid"]).to_numpy()
-    store["adoptions"] = out
     return out
 
 

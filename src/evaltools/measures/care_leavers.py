@@ -48,10 +48,7 @@ AGES = {"17_18": (17, 18), "19_21": (19, 21), "18": (18, 18), "19_20": (19, 20)}
 def birthdays(cd: CareData) -> pd.DataFrame:
     """OC3 rows with the birthday they were measured at (day number of the 1st of the
     birthday month) and the age reached (computed once per CareData)."""
-    store = cd.__dict__.setdefault("_cache", {})
-    if "birthdays" not in store:
-        store["birthdays"] = _birthdays(cd)
-    return store["birthdays"]
+    return cd.cached("birthdays", lambda: _birthdays(cd))
 
 
 def _birthdays(cd: CareData) -> pd.DataFrame:
@@ -137,15 +134,9 @@ def _eligible_without_oc3(cd: CareData, returned: pd.DataFrame) -> pd.DataFrame:
 
 def _in_care_on(cd: CareData, cid: np.ndarray, when: np.ndarray) -> np.ndarray:
     """Whether each child was looked after (not a short break) at the end of ``when``."""
-    e = cd.episodes[~cd.episodes["short_break"]]
-    if e.empty:
-        return np.zeros(len(cid), dtype=bool)
-    key = e["cid"].to_numpy().astype(np.int64) * (1 << 32) + (e["start"].to_numpy() + (1 << 30))
-    q = cid.astype(np.int64) * (1 << 32) + (when.astype(np.int64) + (1 << 30))
-    pos = np.searchsorted(key, q, side="right") - 1
-    ok = pos >= 0
-    pos = np.maximum(pos, 0)
-    return ok & (e["cid"].to_numpy()[pos] == cid) & (e["end"].to_numpy()[pos] > when)
+    row = cd.latest_episode(cid, when)
+    end = np.append(cd.episodes["end"].to_numpy(), -1)      # row -1: no episode
+    return end[row] > when
 
 
 def _cohort(cd: CareData, refs, ages) -> pd.DataFrame:

@@ -171,6 +171,31 @@ class CareData:
     area: dict = field(default_factory=dict)
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    def cached(self, key, build):
+        """``build()`` once per key for this data (cohorts, placements, lookups that
+        several measures share); later calls return the stored result."""
+        store = self.__dict__.setdefault("_cache", {})
+        if key not in store:
+            store[key] = build()
+        return store[key]
+
+    def latest_episode(self, cid: np.ndarray, when: np.ndarray) -> np.ndarray:
+        """Row (in ``episodes``) of each child's latest episode, short breaks aside,
+        that started on or before ``when``; -1 if none."""
+        def build():
+            rows = np.flatnonzero(~self.episodes["short_break"].to_numpy())
+            e = self.episodes
+            key = e["cid"].to_numpy()[rows].astype(np.int64) * (1 << 32) + (e["start"].to_numpy()[rows] + (1 << 30))
+            return rows, key
+        rows, key = self.cached("latest_episode_index", build)
+        cid = np.asarray(cid, dtype=np.int64)
+        if not len(rows):
+            return np.full(len(cid), -1, dtype=np.int64)
+        q = cid * (1 << 32) + (np.asarray(when, dtype=np.int64) + (1 << 30))
+        pos = np.searchsorted(key, q, side="right") - 1
+        row = rows[np.maximum(pos, 0)]
+        return np.where((pos >= 0) & (self.episodes["cid"].to_numpy()[row] == cid), row, -1)
+
     @property
     def coverage_start(self) -> np.int64:
         """First day the extract sees every episode: 1 April of its first return year."""

@@ -56,13 +56,11 @@ def period_of(ref: np.ndarray) -> np.ndarray:
 def age_at(cd: CareData, cid: np.ndarray, ref: np.ndarray) -> np.ndarray:
     """Whole years of age at ``ref`` from the month of birth (exact at month ends);
     -1 where the date of birth is unknown."""
-    store = cd.__dict__.setdefault("_cache", {})
-    if "dob_md" not in store:
+    def build():
         dob = cd.children["dob"].to_numpy()
         known = dob > -(10 ** 6)
-        bm, bd = month_and_day(np.where(known, dob, 0))
-        store["dob_md"] = (known, bm, bd)
-    known, bm, bd = store["dob_md"]
+        return (known, *month_and_day(np.where(known, dob, 0)))
+    known, bm, bd = cd.cached("dob_md", build)
     cid = np.asarray(cid, dtype=np.int64)
     rm, rd = month_and_day(np.asarray(ref, dtype=np.int64))
     age = (rm - bm[cid] - (rd < bd[cid])) // 12

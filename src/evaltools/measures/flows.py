@@ -42,10 +42,7 @@ def starts(cd: CareData, refs) -> pd.DataFrame:
 
 def _period_ends(cd: CareData) -> pd.DataFrame:
     """The last episode of each ended period of care: cid, end, REC (computed once)."""
-    store = cd.__dict__.setdefault("_cache", {})
-    if "period_ends" not in store:
-        store["period_ends"] = _build_period_ends(cd)
-    return store["period_ends"]
+    return cd.cached("period_ends", lambda: _build_period_ends(cd))
 
 
 def _build_period_ends(cd: CareData) -> pd.DataFrame:

@@ -38,30 +38,21 @@ def place_group(place: np.ndarray, provider: np.ndarray) -> np.ndarray:
 def placement_group_at(cd: CareData, cid: np.ndarray, ref: np.ndarray) -> np.ndarray:
     """Placement type group of each child's placement at the reference date (their
     last placement before it if they had left care)."""
-    e = cd.episodes[~cd.episodes["short_break"]]
-    if e.empty:
-        return np.full(len(cid), "Unknown", dtype=object)
-    key = e["cid"].to_numpy().astype(np.int64) * (1 << 32) + (e["start"].to_numpy() + (1 << 30))
-    q = np.asarray(cid, dtype=np.int64) * (1 << 32) + (np.asarray(ref, dtype=np.int64) + (1 << 30))
-    pos = np.searchsorted(key, q, side="right") - 1
-    ok = (pos >= 0) & (e["cid"].to_numpy()[np.maximum(pos, 0)] == cid)
-    codes = episode_groups(cd)[np.flatnonzero(~cd.episodes["short_break"].to_numpy())]
-    return pd.Categorical.from_codes(np.where(ok, codes[np.maximum(pos, 0)], len(PLACE_GROUPS)),
-                                     PLACE_GROUPS + ["Unknown"])
+    row = cd.latest_episode(cid, ref)
+    codes = np.append(episode_groups(cd), len(PLACE_GROUPS))[row]    # row -1: "Unknown"
+    return pd.Categorical.from_codes(codes, PLACE_GROUPS + ["Unknown"])
 
 
 def episode_groups(cd: CareData) -> np.ndarray:
     """Placement type group of every episode, as an index into PLACE_GROUPS (once)."""
-    store = cd.__dict__.setdefault("_cache", {})
-    if "place_group" not in store:
+    def build():
         e = cd.episodes
         pairs = pd.MultiIndex.from_arrays([e["PLACE"].astype(object).fillna(""),
                                            e["PLACE_PROVIDER"].astype(object).fillna("")])
         codes, uniq = pd.factorize(pairs)
         g = place_group(uniq.get_level_values(0).to_numpy(), uniq.get_level_values(1).to_numpy())
-        idx = pd.Index(PLACE_GROUPS).get_indexer(g)
-        store["place_group"] = idx[codes]
-    return store["place_group"]
+        return pd.Index(PLACE_GROUPS).get_indexer(g)[codes]
+    return cd.cached("place_group", build)
 
 
 def _new_settings(cd: CareData, refs):

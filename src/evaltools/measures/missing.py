@@ -25,20 +25,15 @@ def _incidents(cd: CareData, kind: str = "M") -> pd.DataFrame:
 
 def _looked_after_during(cd: CareData, r, ws) -> np.ndarray:
     """Children looked after (not short breaks) at any time from ``ws`` to ``r``."""
-    store = cd.__dict__.setdefault("_cache", {})
-    key = ("during", int(r), int(ws))
-    if key not in store:
-        store[key] = _during(cd, r, ws)
-    return store[key]
+    return cd.cached(("during", int(r), int(ws)), lambda: _during(cd, r, ws))
 
 
 def _during(cd: CareData, r, ws) -> np.ndarray:
-    store = cd.__dict__["_cache"]
-    if "by_start" not in store:          # non-short-break episodes ordered by start
+    def by_start():                      # non-short-break episodes ordered by start
         e = cd.episodes[~cd.episodes["short_break"]]
         order = np.argsort(e["start"].to_numpy(), kind="stable")
-        store["by_start"] = tuple(e[c].to_numpy()[order] for c in ("start", "end", "cid"))
-    es, ee, ec = store["by_start"]
+        return tuple(e[c].to_numpy()[order] for c in ("start", "end", "cid"))
+    es, ee, ec = cd.cached("by_start", by_start)
     k = np.searchsorted(es, r, side="right")
     return np.flatnonzero(np.bincount(ec[:k][ee[:k] >= ws], minlength=len(cd.children)))
 

@@ -17,17 +17,10 @@ from .data import CareData, add_months, window_start
 ADOPTION_PLACE = ("A3", "A4", "A5", "A6")
 
 
-def _cache(cd: CareData, key: str, build):
-    store = cd.__dict__.setdefault("_cache", {})
-    if key not in store:
-        store[key] = build()
-    return store[key]
-
-
 def place_in(cd: CareData, codes) -> np.ndarray:
     """Whether each episode's PLACE is one of ``codes`` (computed once per code set:
     string tests on millions of child-date rows are slow, on episodes they are not)."""
-    return _cache(cd, ("place_in", tuple(codes)),
+    return cd.cached(("place_in", tuple(codes)),
                   lambda: np.isin(cd.episodes["PLACE"].to_numpy(dtype=object), list(codes)))
 
 
@@ -52,7 +45,7 @@ def placements(cd: CareData) -> pd.DataFrame:
         p["REASON_IN"] = np.where(p["first"].to_numpy(), None, prev)
         p = p[p["end"] > p["start"]].reset_index(drop=True)
         return p
-    return _cache(cd, "placements", build)
+    return cd.cached("placements", build)
 
 
 def in_care_at(cd: CareData, refs: np.ndarray, short_breaks: bool = False) -> pd.DataFrame:
@@ -79,7 +72,7 @@ def in_care_at(cd: CareData, refs: np.ndarray, short_breaks: bool = False) -> pd
             ref_of.append(np.full(len(idx), r, dtype=np.int64))
         row = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
         return pd.DataFrame({"ref": np.concatenate(ref_of) if ref_of else row, "cid": cid_all[row], "row": row})
-    return _cache(cd, ("in_care_at", refs.tobytes(), short_breaks), build)
+    return cd.cached(("in_care_at", refs.tobytes(), short_breaks), build)
 
 
 def _placement_counts(cd: CareData, refs, months: int) -> pd.DataFrame:
