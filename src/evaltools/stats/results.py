@@ -25,6 +25,12 @@ class Result:
     unit: str = ""
     diagnostics: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: further estimates, one row each (coefficients, per-unit results, weights), with
+    #: columns such as term, estimate, ci_low, ci_high, p_value
+    table: pd.DataFrame | None = None
+    #: the series behind the chart (observed, fitted, counterfactual, limits, gap), one
+    #: row per time point or unit; the matching ``evaltools.plots`` function reads it
+    series: pd.DataFrame | None = None
 
     @property
     def ci_low(self) -> float:
@@ -49,6 +55,7 @@ class Result:
         if self.p_value is not None:
             lines.append(f"p = {self.p_value:.3g}")
         lines.append(f"Method: {self.method}")
+        lines += [f"Note: {n}" for n in self.diagnostics.get("notes", [])]
         lines += [f"Warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 

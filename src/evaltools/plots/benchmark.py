@@ -1,39 +1,13 @@
-"""Charts for board papers: clear titles, labelled units, source notes, colour-blind safe.
-
-Colours are the Okabe-Ito palette, distinguishable with the common forms of colour
-blindness; lines also differ by style and marker so a greyscale print still reads.
-Each chart function returns a matplotlib Figure and sets ``fig.alt_text`` for HTML
-reports.
-"""
+"""The benchmarking chart: an LA's trend against comparators, region and England."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
-from . import indicators as ind
-from . import registry
-
-OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
-    "grey": "#999999",
-}
-UNIT_AXIS = {
-    "percent": "% of children",
-    "rate_per_10k": "per 10,000 children aged 0-17",
-    "count": "children",
-    "score": "average score",
-    "per_child": "per child",
-}
-
-
-def _style(ax):
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
-    ax.set_axisbelow(True)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+from .. import indicators as ind
+from .. import registry
+from .style import OKABE_ITO, UNIT_AXIS, style_axes
 
 
 def source_note(bm, measure_id: str) -> str:
@@ -88,7 +62,7 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
         syms = sorted(set(gaps["la_status"]))
         gap_note = (f" Gaps in the {bm.la.display_name} line: "
                     + ", ".join(f"{x} = {ind.SYMBOLS.get(x, 'not available')}" for x in syms) + ".")
-    _style(ax)
+    style_axes(ax)
     if m.unit == "percent":
         top = np.nanmax([s[c].max() for c in ("la_value", "comparator_max", "england_value",
                                                "region_value")] + [0])

@@ -1,0 +1,14 @@
+"""Charts for board papers: clear titles, labelled units, source notes, colour-blind safe.
+
+Colours are the Okabe-Ito palette, distinguishable with the common forms of colour
+blindness; lines also differ by style and marker so a greyscale print still reads.
+Each chart function returns a matplotlib Figure and sets ``fig.alt_text`` for HTML
+reports.
+"""
+
+from __future__ import annotations
+
+from .benchmark import benchmark_chart, source_note
+from .style import OKABE_ITO, UNIT_AXIS, style_axes
+
+__all__ = ["OKABE_ITO", "UNIT_AXIS", "style_axes", "benchmark_chart", "source_note"]

@@ -1,0 +1,27 @@
+"""Shared chart style: Okabe-Ito colours, unit axis labels, tidy axes."""
+
+from __future__ import annotations
+
+from matplotlib.ticker import MaxNLocator
+
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "grey": "#999999",
+}
+UNIT_AXIS = {
+    "percent": "% of children",
+    "rate_per_10k": "per 10,000 children aged 0-17",
+    "count": "children",
+    "score": "average score",
+    "per_child": "per child",
+}
+
+
+def style_axes(ax, integer_x: bool = True):
+    """Board-paper axes: no top/right spines, light horizontal grid."""
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.8)
+    ax.set_axisbelow(True)
+    if integer_x:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
