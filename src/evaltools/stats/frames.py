@@ -1,0 +1,119 @@
+"""From the tidy indicator frame to what a statistical method needs.
+
+Every helper in :mod:`evaltools.stats` accepts the one data contract
+(:mod:`evaltools.indicators`); these two functions pick one measure out of it:
+
+* :func:`series`: one area's time series (ITS, SPC, survival summaries);
+* :func:`panel`: several areas' series (difference-in-differences, synthetic control,
+  funnel plots).
+
+Rows whose ``status`` is not ``"ok"`` (suppressed ``c``, not available ``x``...) have no
+value; they are dropped, never read as 0, and the dropped periods are listed in
+``frame.attrs["dropped"]`` so the method can warn about them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import indicators as ind
+from ..errors import SchemaError
+
+KEEP = ["area_code", "area_name", "period", "numerator", "denominator", "value", "status"]
+
+
+def _pick(frame: pd.DataFrame, measure: str | None, group: str | None, where: str) -> pd.DataFrame:
+    missing = [c for c in ("area_code", "period", "measure", "value", "status") if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"{where}: the frame lacks column(s) {', '.join(missing)}; "
+                          "pass a tidy indicator frame (see evaltools.indicators)")
+    df = frame
+    measures = sorted(df["measure"].dropna().unique())
+    if measure is None:
+        if len(measures) != 1:
+            raise SchemaError(f"{where}: the frame holds {len(measures)} measures; "
+                              f"say which with measure= (one of {', '.join(measures[:8])})")
+        measure = measures[0]
+    elif measure not in measures:
+        raise SchemaError(f"{where}: measure {measure!r} is not in the frame; it holds "
+                          f"{', '.join(measures[:8]) or 'no measures'}")
+    df = df[df["measure"] == measure]
+    if "group" in df.columns:
+        groups = df["group"].dropna().unique()
+        if group is None:
+            group = "all" if "all" in set(groups) else (groups[0] if len(groups) == 1 else None)
+            if group is None:
+                raise SchemaError(f"{where}: measure {measure!r} is split into groups; "
+                                  f"say which with group= (one of {', '.join(map(str, groups[:8]))})")
+        df = df[df["group"] == group]
+    time = "period_end" if "period_end" in df.columns and df["period_end"].nunique() > df["period"].nunique() \
+        else "period"
+    cols = [c for c in KEEP if c in df.columns] + (["period_end"] if time == "period_end" else [])
+    out = df[cols].copy()
+    out["time"] = out[time]
+    for c in ("numerator", "denominator", "value"):
+        if c in out.columns:
+            out[c] = pd.to_numeric(out[c], errors="coerce")
+    out.attrs["measure"] = measure
+    return out
+
+
+def _drop_unavailable(out: pd.DataFrame) -> pd.DataFrame:
+    bad = out["status"] != ind.OK
+    dropped = out.loc[bad, ["area_code", "time", "status"]]
+    out = out.loc[~bad].reset_index(drop=True)
+    out.attrs["dropped"] = list(dropped.itertuples(index=False, name=None))
+    return out
+
+
+def series(frame: pd.DataFrame, measure: str | None = None, area: str | None = None, *,
+           group: str | None = None, where: str = "series") -> pd.DataFrame:
+    """One area's series: columns ``time`` (period, or period_end for monthly
+    figures), ``numerator``, ``denominator``, ``value``, sorted by time.
+
+    ``area`` is a DfE LA number or name; it may be left out when the frame holds one
+    area.
+    """
+    df = _pick(frame, measure, group, where)
+    areas = df[["area_code", "area_name"]].drop_duplicates() if "area_name" in df.columns \
+        else df[["area_code"]].drop_duplicates().assign(area_name="")
+    if area is None:
+        if len(areas) != 1:
+            raise SchemaError(f"{where}: the frame holds {len(areas)} areas; say which with area=")
+        area = areas["area_code"].iloc[0]
+    hit = areas[(areas["area_code"].astype(str) == str(area)) | (areas["area_name"] == area)]
+    if hit.empty:
+        raise SchemaError(f"{where}: area {area!r} is not in the frame; give a DfE LA number or name")
+    df = df[df["area_code"] == hit["area_code"].iloc[0]]
+    if df["time"].duplicated().any():
+        raise SchemaError(f"{where}: more than one row per period for {area!r}; filter the frame "
+                          "to one breakdown first")
+    out = _drop_unavailable(df.sort_values("time"))
+    out.attrs["measure"] = df.attrs.get("measure")
+    out.attrs["area"] = str(hit["area_code"].iloc[0])
+    return out
+
+
+def panel(frame: pd.DataFrame, measure: str | None = None, areas=None, *, group: str | None = None,
+          where: str = "panel") -> pd.DataFrame:
+    """Several areas' series, long: ``area_code``, ``area_name``, ``time``,
+    ``numerator``, ``denominator``, ``value``. ``areas`` limits it to a list of LA
+    numbers (default: every local authority in the frame)."""
+    df = _pick(frame, measure, group, where)
+    if "geographic_level" in frame.columns and areas is None:
+        lvl = frame.loc[df.index, "geographic_level"]
+        df = df[lvl.eq("Local authority") | lvl.isna()]
+    if areas is not None:
+        wanted = {str(a) for a in areas}
+        unknown = wanted - set(df["area_code"].astype(str))
+        if unknown:
+            raise SchemaError(f"{where}: area(s) {', '.join(sorted(unknown))} not in the frame for "
+                              f"measure {df.attrs.get('measure')!r}")
+        df = df[df["area_code"].astype(str).isin(wanted)]
+    if df.duplicated(["area_code", "time"]).any():
+        raise SchemaError(f"{where}: more than one row per area and period; filter the frame "
+                          "to one breakdown first")
+    measure = df.attrs.get("measure")
+    out = _drop_unavailable(df.sort_values(["area_code", "time"]))
+    out.attrs["measure"] = measure
+    return out
