@@ -9,6 +9,8 @@ reports.
 from __future__ import annotations
 
 from .benchmark import benchmark_chart, source_note
+from .did import did_chart, event_study_chart
+from .its import its_chart
 from .style import OKABE_ITO, UNIT_AXIS, style_axes
 
-__all__ = ["OKABE_ITO", "UNIT_AXIS", "style_axes", "benchmark_chart", "source_note"]
+__all__ = ["OKABE_ITO", "UNIT_AXIS", "style_axes", "benchmark_chart", "source_note", "its_chart", "did_chart", "event_study_chart"]

@@ -201,3 +201,63 @@ def verdict(result: Result, polarity: str = "high") -> str:
         return "rose beyond noise" if up else "fell beyond noise"
     good = up == (polarity == "high")
     return "improved beyond noise" if good else "worsened beyond noise"
+
+
+def _periods(p):
+    return list(p) if isinstance(p, (list, tuple, range)) else [p]
+
+
+def before_after(frame, before, after, *, measure: str | None = None, area: str | None = None,
+                 method: str = "newcombe", polarity: str | None = None, level: float = 0.95) -> Result:
+    """Compare a proportion measure between two periods of the tidy indicator frame.
+
+    ``before`` and ``after`` are a period (2022) or a list of periods, whose numerators
+    and denominators are pooled. Returns :func:`difference` (after minus before) with
+    the verdict in words and the minimum detectable change in ``diagnostics``.
+    """
+    from .. import registry
+    from . import frames
+    from .power import mde_proportion
+
+    s = frames.series(frame, measure, area, where="before_after")
+    measure = s.attrs["measure"]
+    try:
+        m = registry.get(measure)
+    except Exception:
+        m = None
+    if m is not None and m.unit != "percent":
+        raise ValueError(f"before_after: {measure!r} is a {m.unit}, not a percentage; use its() or did()")
+    if polarity is None:
+        polarity = m.polarity if m is not None else "none"
+    b, a = _periods(before), _periods(after)
+    counts = {}
+    for name, ps in (("before", b), ("after", a)):
+        rows = s[s["time"].isin(ps)]
+        missing = sorted(set(ps) - set(rows["time"]))
+        if missing:
+            gone = [t for _, t, _ in s.attrs.get("dropped", [])]
+            why = "suppressed or not available" if set(missing) <= set(gone) else "not in the frame"
+            raise ValueError(f"before_after: no {name} figure for {measure!r} in {missing} ({why}); "
+                             "choose periods with published counts")
+        if rows[["numerator", "denominator"]].isna().any().any():
+            raise ValueError(f"before_after: {measure!r} has no counts for {name} periods {ps}; "
+                             "a proportion test needs numerator and denominator")
+        counts[name] = (int(rows["numerator"].sum()), int(rows["denominator"].sum()))
+    (xa, na), (xb, nb) = counts["after"], counts["before"]
+    label = f"{m.short if m else measure}: {_span(a)} against {_span(b)}"
+    res = difference(xa, na, xb, nb, method=method, level=level, label=label)
+    mde = mde_proportion(nb, xb / nb if nb else 0.5, comparison="two_periods", n2=na)
+    res.diagnostics.update(measure=measure, before=b, after=a, verdict=verdict(res, polarity),
+                           polarity=polarity, mde=mde,
+                           notes=[f"{verdict(res, polarity).capitalize()}.",
+                                  f"with {nb:,} and {na:,} children, a change smaller than "
+                                  f"{round(100 * mde + 1e-9):.0f} percentage points cannot be told from noise "
+                                  "(80% power, 5% significance)"])
+    if len(b) > 1 or len(a) > 1:
+        res.warnings.append("several years are pooled: a child counted in more than one year makes the "
+                            "interval somewhat too narrow")
+    return res
+
+
+def _span(ps):
+    return str(ps[0]) if len(ps) == 1 else f"{ps[0]}-{ps[-1]}"

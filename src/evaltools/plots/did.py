@@ -1,0 +1,73 @@
+"""Difference-in-differences charts: the treated LA against its comparators, and the
+event study (effect by period relative to the intervention)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .style import OKABE_ITO, style_axes
+
+
+def _note(fig, result, extra=""):
+    fig.text(0.01, 0.01, f"Effect {result.estimate:.3g} ({round(result.level * 100)}% CI {result.ci[0]:.3g} "
+             f"to {result.ci[1]:.3g}). {result.method}.{extra}", fontsize=7.5, color="#444444",
+             ha="left", va="bottom", wrap=True)
+
+
+def did_chart(result, *, title: str | None = None, ylabel: str = "value", treated_label: str = "Treated",
+              comparison_label: str = "Comparators' average"):
+    """Treated mean and comparators' mean by period, with the treated counterfactual
+    (the treated pre-period gap carried forward on the comparators' path)."""
+    s = result.series
+    d = result.diagnostics
+    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
+    x = s["time"].to_numpy()
+    ax.plot(x, s["comparison"], color=OKABE_ITO["blue"], linestyle="--", marker="s", markersize=4,
+            label=comparison_label)
+    ax.plot(x, s["treated"], color=OKABE_ITO["vermillion"], linewidth=2.6, marker="o", markersize=6,
+            label=treated_label)
+    post = ~np.isnan(s["counterfactual"].to_numpy(dtype=float))
+    ax.plot(x[post], s["counterfactual"][post], color=OKABE_ITO["vermillion"], linestyle=":", linewidth=1.8,
+            label=f"{treated_label} if it had followed the comparators")
+    ax.axvline(d["intervention"], color=OKABE_ITO["grey"], linestyle=":", linewidth=1.2)
+    style_axes(ax)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("Period")
+    ax.set_title(title or "Change against comparators", loc="left", fontsize=12, fontweight="bold")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+    _note(fig, result)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.alt_text = (f"Line chart of the treated and comparison averages from {x.min()} to {x.max()}, "
+                    f"intervention at {d['intervention']}; difference-in-differences effect "
+                    f"{result.estimate:.3g} (interval {result.ci[0]:.3g} to {result.ci[1]:.3g}).")
+    return fig
+
+
+def event_study_chart(result, *, title: str | None = None, ylabel: str = "difference from comparators"):
+    """Effect by period relative to the intervention with intervals; period -1 is the
+    reference (0 by construction). Leads (before) near 0 support parallel trends."""
+    t = result.table
+    t = t[t["relative_period"].notna()].sort_values("relative_period")
+    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
+    k = t["relative_period"].to_numpy()
+    before = k < 0
+    for mask, colour, marker, name in ((before, OKABE_ITO["blue"], "s", "Before (should be near 0)"),
+                                       (~before, OKABE_ITO["vermillion"], "o", "After")):
+        ax.errorbar(k[mask], t["estimate"][mask],
+                    yerr=[t["estimate"][mask] - t["ci_low"][mask], t["ci_high"][mask] - t["estimate"][mask]],
+                    fmt=marker, color=colour, capsize=3, label=name)
+    ax.axhline(0, color=OKABE_ITO["black"], linewidth=0.8)
+    ax.axvline(-0.5, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.2)
+    style_axes(ax)
+    ax.set_xlabel("Periods relative to the intervention (0 = first period after)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title or "Effect by period (event study)", loc="left", fontsize=12, fontweight="bold")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+    p = result.diagnostics.get("pretrend_p")
+    _note(fig, result, f" Pre-trend test p = {p:.2f}." if p is not None else "")
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.alt_text = (f"Event-study chart: estimated differences from comparators for {int(before.sum())} periods "
+                    f"before and {int((~before).sum())} after the intervention, with {round(result.level * 100)}% "
+                    "intervals.")
+    return fig

@@ -1,0 +1,56 @@
+"""Interrupted time series chart: observed points, fitted segments, and the
+counterfactual (what the pre-intervention trend predicted) with its band."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .style import OKABE_ITO, style_axes
+
+
+def its_chart(result, *, title: str | None = None, ylabel: str | None = None, source: str = ""):
+    """Chart an :class:`evaltools.stats.its.ITSResult`.
+
+    Observed values are dots; the fitted model is a solid line before and after the
+    intervention; the counterfactual is dashed with a shaded band; a vertical line
+    marks the intervention.
+    """
+    s = result.series
+    d = result.diagnostics
+    x = s["time"].to_numpy()
+    xpos = np.arange(len(s)) if x.dtype == object else x
+    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
+    ax.plot(xpos, s["observed"], linestyle="none", marker="o", markersize=5, color=OKABE_ITO["black"],
+            label="Observed")
+    pre, post = ~s["after"].to_numpy(), s["after"].to_numpy()
+    ax.plot(xpos[pre], s["fitted"][pre], color=OKABE_ITO["blue"], linewidth=2.2, label="Fitted, before")
+    ax.plot(xpos[post], s["fitted"][post], color=OKABE_ITO["vermillion"], linewidth=2.6,
+            label="Fitted, after")
+    ax.plot(xpos[post], s["counterfactual"][post], color=OKABE_ITO["blue"], linewidth=1.8, linestyle="--",
+            label="Counterfactual: earlier trend continued")
+    ax.fill_between(xpos[post], s["counterfactual_low"][post], s["counterfactual_high"][post],
+                    color=OKABE_ITO["sky"], alpha=0.3, linewidth=0,
+                    label=f"{round(result.level * 100)}% band for the counterfactual")
+    first_post = xpos[post][0]
+    ax.axvline(first_post, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.2)
+    ax.annotate(f"Intervention ({d['intervention']})", (first_post, 1.0), xycoords=("data", "axes fraction"),
+                xytext=(3, -12), textcoords="offset points", fontsize=8.5, color="#444444")
+    style_axes(ax, integer_x=not np.issubdtype(np.asarray(xpos).dtype, np.datetime64))
+    ax.set_ylabel(ylabel or ("rate" if result.model == "poisson" else
+                             "% of children" if result.model == "binomial" else "value"))
+    ax.set_xlabel("Period")
+    ax.set_title(title or "Before and after the intervention", loc="left", fontsize=12, fontweight="bold")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+    lvl = result.effect("level")
+    what = "ratio" if result.model != "ols" else "change"
+    note = (f"Level {what} {lvl['estimate']:.3g} ({round(result.level * 100)}% CI {lvl['ci_low']:.3g} to "
+            f"{lvl['ci_high']:.3g}). {result.method}.")
+    if source:
+        note += f" {source}"
+    fig.text(0.01, 0.01, note, fontsize=7.5, color="#444444", ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.alt_text = (f"Interrupted time series chart of {len(s)} points with the intervention at "
+                    f"{d['intervention']}: level {what} {lvl['estimate']:.3g}, interval {lvl['ci_low']:.3g} "
+                    f"to {lvl['ci_high']:.3g}; the dashed line shows the earlier trend continued.")
+    return fig

@@ -1,0 +1,352 @@
+"""Difference-in-differences: did the treated LA change more than its comparators?
+
+Two-way fixed effects on a panel (units × periods)::
+
+    outcome ~ treated_after + unit effects + period effects [+ controls]
+
+fitted by statsmodels OLS. ``fixed_effects="group"`` replaces the unit effects by a
+single treated-group dummy, the pooled 2×2 regression of Card & Krueger's Table 3.
+
+Inference, chosen by ``inference``:
+
+* ``"cluster"``: errors clustered by unit (statsmodels ``cov_type="cluster"``, with its
+  small-sample correction and t on G-1 degrees of freedom). Right when many units
+  are treated.
+* ``"placebo"``: for one or a few treated LAs. Clustered errors are then known to be
+  far too small (Conley & Taber 2011; MacKinnon & Webb 2017): with one treated LA
+  the "cluster" for the treatment effect is a single LA. Instead each comparator in
+  turn is treated as if it had had the intervention, against the other comparators;
+  the spread of these placebo estimates measures how much an LA's change differs
+  from its comparators' by chance. The interval is estimate ± t(J-1) × s × c, where s
+  is the root mean square of the J placebo estimates and c = √((1+1/J)/(1+1/(J-1)))
+  corrects for the placebo comparisons having one comparator fewer. The p-value is
+  the matching t-test; the rank p-value (share of placebos at least as extreme) is
+  in the diagnostics. This assumes comparators' year-to-year noise is like the
+  treated LA's; LAs of very different size break it, and a warning says so.
+* ``"auto"`` (default): placebo when fewer than 5 units are treated, cluster otherwise.
+
+The event study replaces ``treated_after`` with one term per period relative to the
+intervention (leads and lags, reference period -1). The pre-trend test fits a
+different linear trend for the treated units in the pre-intervention periods and
+tests it against 0 by the same inference. The analysis sample (which units and
+periods, and why any were dropped) is in ``result.sample``.
+
+Hand-written: the design, the placebo inference and the pre-trend test; statsmodels
+does the fitting and the clustered covariance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from . import frames
+from .power import mde_multiplier
+from .results import Result
+
+MIN_COMPARATORS = 5
+
+
+@dataclass
+class DiDResult(Result):
+    """A difference-in-differences fit. ``table`` holds the event-study terms (one row
+    per period relative to the intervention) and the pre-trend test; ``series`` the
+    treated and comparator means by period with the treated counterfactual;
+    ``sample`` one row per unit saying whether it was used and why not."""
+
+    sample: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fit: object = None
+
+    def summary(self) -> str:
+        d = self.diagnostics
+        pct = round(self.level * 100)
+        lines = [f"Difference-in-differences: {self.method}",
+                 f"{d['n_treated']} treated and {d['n_comparators']} comparison unit(s); "
+                 f"{d['n_pre']} period(s) before and {d['n_post']} after {d['intervention']}; "
+                 f"sample: {d['sample_rule']}",
+                 f"Effect: {self.estimate:.4g} ({pct}% CI {self.ci[0]:.4g} to {self.ci[1]:.4g}; "
+                 f"p = {self.p_value:.3g})"]
+        if d.get("pretrend_p") is not None:
+            lines.append(f"Pre-trend difference per period: {d['pretrend']:.4g} (p = {d['pretrend_p']:.3g})")
+        lines += [f"Note: {n}" for n in d.get("notes", [])]
+        lines += [f"Warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def _prepare(data, treated, comparators, measure, outcome, unit, time, warns):
+    """Long frame with columns unit, time, y and a 0/1 ``treated`` group flag."""
+    if {"measure", "status", "area_code"} <= set(data.columns):
+        codes = [str(t) for t in (treated if isinstance(treated, (list, tuple)) else [treated])]
+        if isinstance(comparators, str):
+            from .. import comparators as comp
+            period = int(pd.to_numeric(data["period"], errors="coerce").max())
+            comparators = comp.comparator_codes(codes[0], period, comparators)
+        areas = None if comparators is None else codes + [str(c) for c in comparators]
+        df = frames.panel(data, measure, areas, where="did")
+        if df.attrs["dropped"]:
+            shown = ", ".join(f"{a} {t}" for a, t, _ in df.attrs["dropped"][:6])
+            more = len(df.attrs["dropped"]) - 6
+            warns.append(f"{len(df.attrs['dropped'])} LA-period figure(s) are suppressed or not available "
+                         f"({shown}{f' and {more} more' if more > 0 else ''}); they were left out, not read as 0")
+        df = df.rename(columns={"area_code": "unit", "value": "y"})
+        missing = set(codes) - set(df["unit"])
+        if missing:
+            raise ValueError(f"did: treated area(s) {', '.join(sorted(missing))} have no figures for "
+                             f"measure {df.attrs['measure']!r}")
+        df["treated"] = df["unit"].isin(codes).astype(int)
+        return df[["unit", "time", "y", "treated"]], df.attrs["measure"]
+    for col, what in ((unit, "unit"), (time, "time"), (outcome, "outcome")):
+        if col not in data.columns:
+            raise ValueError(f"did: no {what} column {col!r}; name it with {what}=")
+    df = data.rename(columns={unit: "unit", time: "time", outcome: "y"}).copy()
+    if isinstance(treated, str) and treated in data.columns:
+        flag = df[treated]
+        if not flag.isin([0, 1, True, False]).all():
+            raise ValueError(f"did: column {treated!r} must be 0/1 (1 = treated group)")
+        df["treated"] = flag.astype(int)
+    else:
+        codes = treated if isinstance(treated, (list, tuple, set)) else [treated]
+        missing = set(codes) - set(df["unit"])
+        if missing:
+            raise ValueError(f"did: treated unit(s) {', '.join(map(str, sorted(missing)))} not in column {unit!r}")
+        df["treated"] = df["unit"].isin(codes).astype(int)
+        if comparators is not None and not isinstance(comparators, str):
+            df = df[df["treated"].eq(1) | df["unit"].isin(comparators)]
+    if df.groupby("unit")["treated"].nunique().gt(1).any():
+        raise ValueError("did: the treated flag changes within a unit; flag the treated group, "
+                         "the timing comes from intervention=")
+    return df, None
+
+
+def _design(df, fixed_effects, controls, terms):
+    """Design matrix and outcome. Unit effects are removed by demeaning within unit
+    (exact for unbalanced panels too, by Frisch-Waugh-Lovell), so they neither slow
+    the fit nor inflate the clustered errors' degrees-of-freedom correction (as Stata's
+    ``xtreg, fe vce(cluster)``)."""
+    tdum = pd.get_dummies(df["time"], prefix="t", drop_first=True, dtype=float)
+    X = pd.concat([df[terms].astype(float), tdum] + ([df[controls].astype(float)] if controls else []),
+                  axis=1)
+    y = df["y"].astype(float)
+    if fixed_effects == "unit":
+        g = df["unit"].to_numpy()
+        X = X - X.groupby(g).transform("mean")
+        y = y - y.groupby(g).transform("mean")
+        X = X.loc[:, (X.abs() > 1e-12).any()]
+    else:
+        X.insert(len(terms), "const", 1.0)
+        X.insert(len(terms) + 1, "treated_group", df["treated"].astype(float))
+    return X, y.to_numpy()
+
+
+def _fit(df, fixed_effects, controls, terms):
+    X, y = _design(df, fixed_effects, controls, terms)
+    return np.linalg.lstsq(X.to_numpy(), y, rcond=None)[0][:len(terms)]
+
+
+def _placebo(df, fixed_effects, controls, terms):
+    """Estimates of ``terms`` with each comparison unit in turn as if treated."""
+    comp = df[df["treated"] == 0].copy()
+    units = comp["unit"].unique()
+    out = []
+    for u in units:
+        d = comp.copy()
+        d["treated"] = (d["unit"] == u).astype(int)
+        for t in terms:
+            d[t] = d["treated"] * df.loc[d.index, "_" + t]
+        out.append(_fit(d, fixed_effects, controls, terms))
+    return np.array(out), units
+
+
+def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None, comparators=None,
+        outcome: str = "value", unit: str = "area_code", time: str = "time", fixed_effects: str = "unit",
+        sample: str = "balanced", inference: str = "auto", controls: list[str] | None = None,
+        event_study: bool = True, level: float = 0.95, label: str = "") -> DiDResult:
+    """Estimate a difference-in-differences effect; returns a :class:`DiDResult`.
+
+    ``data``: a tidy indicator frame (``treated`` = the LA's DfE number;
+    ``comparators`` = a list of LA numbers, ``"statistical_neighbours"``,
+    ``"region"``, or None for every other LA), or a long DataFrame with ``unit``,
+    ``time`` and ``outcome`` columns, where ``treated`` is a unit id, a list of
+    them, or the name of a 0/1 column flagging the treated group.
+    ``intervention``: the first period after the change. ``sample``: ``"balanced"``
+    keeps units observed in every period, ``"all"`` every row available.
+    """
+    if fixed_effects not in ("unit", "group"):
+        raise ValueError("did: fixed_effects is 'unit' (two-way fixed effects) or 'group' (pooled 2x2)")
+    if sample not in ("balanced", "all"):
+        raise ValueError("did: sample is 'balanced' or 'all'")
+    if inference not in ("auto", "cluster", "placebo"):
+        raise ValueError("did: inference is 'auto', 'cluster' or 'placebo'")
+    warns: list[str] = []
+    df, measure = _prepare(data, treated, comparators, measure, outcome, unit, time, warns)
+    controls = list(controls or [])
+    for c in controls:
+        if c not in df.columns:
+            raise ValueError(f"did: control column {c!r} not in the data")
+    df = df[df["y"].notna() & df[controls].notna().all(axis=1)].copy()
+    times = np.sort(df["time"].unique())
+    if not (times >= intervention).any() or not (times < intervention).any():
+        raise ValueError(f"did: intervention {intervention!r} must fall inside the periods "
+                         f"{times[0]}..{times[-1]}, with at least one period before it")
+
+    # the analysis sample, explicit
+    per_unit = df.groupby("unit").agg(role=("treated", "first"), periods=("time", "nunique"))
+    per_unit["role"] = per_unit["role"].map({1: "treated", 0: "comparison"})
+    pre_ok = df[df["time"] < intervention].groupby("unit").size()
+    post_ok = df[df["time"] >= intervention].groupby("unit").size()
+    per_unit["used"] = True
+    per_unit["reason"] = ""
+    if sample == "balanced":
+        short = per_unit["periods"] < len(times)
+        per_unit.loc[short, ["used", "reason"]] = [False, "not observed in every period"]
+        rule = f"balanced: units observed in all {len(times)} periods"
+    else:
+        no_both = ~per_unit.index.isin(pre_ok.index) | ~per_unit.index.isin(post_ok.index)
+        per_unit.loc[no_both, ["used", "reason"]] = [False, "no period before or none after"] \
+            if fixed_effects == "unit" else [True, ""]
+        rule = "all available unit-periods"
+    dropped = per_unit[~per_unit["used"]]
+    if len(dropped):
+        warns.append(f"{len(dropped)} unit(s) left out of the analysis sample ({sample}): "
+                     + ", ".join(map(str, dropped.index[:8])) + ("..." if len(dropped) > 8 else ""))
+    df = df[df["unit"].isin(per_unit.index[per_unit["used"]])].copy()
+    n_t = int(df.loc[df["treated"] == 1, "unit"].nunique())
+    n_c = int(df.loc[df["treated"] == 0, "unit"].nunique())
+    if n_t == 0 or n_c == 0:
+        raise ValueError(f"did: the analysis sample has {n_t} treated and {n_c} comparison units; "
+                         "both are needed (check sample= and the comparators)")
+    if inference == "auto":
+        inference = "placebo" if n_t < 5 else "cluster"
+    if inference == "placebo" and n_c < 3:
+        raise ValueError(f"did: placebo inference needs at least 3 comparison units; there are {n_c}")
+
+    after = (df["time"] >= intervention).astype(int)
+    df["_post"] = after
+    df["treated_after"] = df["treated"] * after
+    n_pre = int((times < intervention).sum())
+    n_post = int((times >= intervention).sum())
+    z_level = 0.5 + level / 2
+
+    # main estimate
+    X, y = _design(df, fixed_effects, controls, ["treated_after"])
+    if inference == "cluster":
+        groups = pd.factorize(df["unit"])[0]
+        fit = sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": groups},
+                                                           use_t=True)
+        est, se = float(fit.params["treated_after"]), float(fit.bse["treated_after"])
+        G = n_t + n_c
+        tcrit = stats.t.ppf(z_level, G - 1)
+        p = float(2 * stats.t.sf(abs(est / se), G - 1))
+        method = f"two-way fixed effects, errors clustered by unit ({G} clusters)"
+        if fixed_effects == "group":
+            method = f"pooled 2x2 regression, errors clustered by unit ({G} clusters)"
+        if G < 20:
+            warns.append(f"only {G} clusters: clustered errors are unreliable below about 20 to 50; "
+                         "use inference='placebo'")
+        extra = {}
+    else:
+        fit = sm.OLS(y, X).fit()
+        est = float(fit.params["treated_after"])
+        df["_treated_after"] = df["_post"]
+        plac, _ = _placebo(df, fixed_effects, controls, ["treated_after"])
+        plac = plac[:, 0]
+        J = len(plac)
+        se = float(np.sqrt(np.mean(plac ** 2)) * np.sqrt((1 + 1 / J) / (1 + 1 / (J - 1))))
+        tcrit = stats.t.ppf(z_level, J - 1)
+        p = float(2 * stats.t.sf(abs(est / se), J - 1)) if se > 0 else float("nan")
+        rank_p = float((1 + np.sum(np.abs(plac) >= abs(est))) / (J + 1))
+        method = f"two-way fixed effects, placebo inference over {J} comparison units"
+        extra = {"placebo_estimates": plac.tolist(), "rank_p": rank_p}
+        if n_t > 1:
+            warns.append(f"{n_t} treated units with placebo inference: the placebos treat one unit at a "
+                         "time, so the interval is conservative for the average of several treated units")
+        if J < 10:
+            warns.append(f"only {J} comparison units: the interval rests on {J} placebo comparisons and "
+                         f"the rank p-value cannot go below {1 / (J + 1):.2f}")
+    lo, hi = est - tcrit * se, est + tcrit * se
+    if n_c < MIN_COMPARATORS:
+        warns.append(f"only {n_c} comparison unit(s): the comparators' trend is a weak stand-in for what "
+                     "would have happened without the intervention")
+    if n_pre < 2:
+        warns.append("only one period before the intervention: parallel trends cannot be checked at all")
+
+    # event study and pre-trend test
+    rows = []
+    pos = {t: i for i, t in enumerate(times)}
+    first_post = pos[times[times >= intervention][0]]
+    df["_rel"] = df["time"].map(pos) - first_post
+    pretrend = pretrend_p = None
+    if event_study and n_pre >= 2:
+        rels = sorted(r for r in df["_rel"].unique() if r != -1)
+        terms = [f"rel_{r}" for r in rels]
+        for r, t in zip(rels, terms):
+            df["_" + t] = (df["_rel"] == r).astype(int)
+            df[t] = df["treated"] * df["_" + t]
+        Xe, ye = _design(df, fixed_effects, controls, terms)
+        if inference == "cluster":
+            fe = sm.OLS(ye, Xe).fit(cov_type="cluster",
+                                                             cov_kwds={"groups": groups}, use_t=True)
+            b, s = fe.params[terms].to_numpy(), fe.bse[terms].to_numpy()
+            crit, dfree = stats.t.ppf(z_level, n_t + n_c - 1), n_t + n_c - 1
+        else:
+            b = _fit(df, fixed_effects, controls, terms)
+            pl, _ = _placebo(df, fixed_effects, controls, terms)
+            J = len(pl)
+            s = np.sqrt(np.mean(pl ** 2, axis=0)) * np.sqrt((1 + 1 / J) / (1 + 1 / (J - 1)))
+            crit, dfree = stats.t.ppf(z_level, J - 1), J - 1
+        for r, bi, si in zip(rels, b, s):
+            rows.append({"term": f"period {r:+d}" if r else "period 0", "relative_period": r,
+                         "estimate": bi, "se": si, "ci_low": bi - crit * si, "ci_high": bi + crit * si,
+                         "p_value": float(2 * stats.t.sf(abs(bi / si), dfree)) if si > 0 else np.nan})
+        rows.append({"term": "period -1 (reference)", "relative_period": -1, "estimate": 0.0, "se": 0.0,
+                     "ci_low": 0.0, "ci_high": 0.0, "p_value": np.nan})
+    if n_pre >= 3:
+        pre = df[df["_post"] == 0].copy()
+        pre["pretrend"] = pre["treated"] * pre["time"].map(pos).astype(float)
+        pre["_pretrend"] = pre["time"].map(pos).astype(float)
+        if inference == "cluster":
+            Xp, yp = _design(pre, fixed_effects, controls, ["pretrend"])
+            fp = sm.OLS(yp, Xp).fit(
+                cov_type="cluster", cov_kwds={"groups": pd.factorize(pre["unit"])[0]}, use_t=True)
+            pretrend, pse, dfree = float(fp.params["pretrend"]), float(fp.bse["pretrend"]), n_t + n_c - 1
+        else:
+            pretrend = float(_fit(pre, fixed_effects, controls, ["pretrend"])[0])
+            pl, _ = _placebo(pre, fixed_effects, controls, ["pretrend"])
+            J = len(pl)
+            pse = float(np.sqrt(np.mean(pl[:, 0] ** 2)) * np.sqrt((1 + 1 / J) / (1 + 1 / (J - 1))))
+            dfree = J - 1
+        pretrend_p = float(2 * stats.t.sf(abs(pretrend / pse), dfree)) if pse > 0 else float("nan")
+        rows.append({"term": "pre-trend difference per period", "relative_period": np.nan,
+                     "estimate": pretrend, "se": pse,
+                     "ci_low": pretrend - stats.t.ppf(z_level, dfree) * pse,
+                     "ci_high": pretrend + stats.t.ppf(z_level, dfree) * pse, "p_value": pretrend_p})
+        if pretrend_p < 0.10:
+            warns.append(f"pre-trends are not parallel: before the intervention the treated units' trend "
+                         f"differed by {pretrend:+.3g} per period (p = {pretrend_p:.2f}); the comparators "
+                         "may not show what would have happened, so read the effect with caution")
+    elif n_pre == 2:
+        warns.append("only 2 periods before the intervention: too few to test whether pre-trends are parallel")
+    table = pd.DataFrame(rows).sort_values("relative_period", na_position="last").reset_index(drop=True) \
+        if rows else None
+
+    # means by period for the chart, with the treated counterfactual (comparators' change)
+    m = df.groupby(["time", "treated"])["y"].mean().unstack("treated").rename(columns={0: "comparison",
+                                                                                      1: "treated"})
+    base = (m["treated"] - m["comparison"])[m.index < intervention].mean()
+    series = m.reset_index()
+    series["counterfactual"] = np.where(series["time"] >= intervention, series["comparison"] + base, np.nan)
+    series.columns.name = None
+
+    notes = [f"effects smaller than {mde_multiplier() * se:.3g} cannot be told from noise with these data "
+             "(80% power, 5% significance)"]
+    diagnostics = {"inference": inference, "n_treated": n_t, "n_comparators": n_c, "n_pre": n_pre,
+                   "n_post": n_post, "n_obs": len(df), "se": se, "sample_rule": rule,
+                   "intervention": intervention, "pretrend": pretrend, "pretrend_p": pretrend_p,
+                   "mde": mde_multiplier() * se, "measure": measure, "notes": notes, **extra}
+    return DiDResult(method=method, estimate=est, ci=(lo, hi), p_value=p, level=level,
+                     label=label or "difference-in-differences effect", diagnostics=diagnostics,
+                     warnings=warns, table=table, series=series, sample=per_unit.reset_index(), fit=fit)

@@ -1,0 +1,399 @@
+"""Interrupted time series: did the level or the trend change when the intervention began?
+
+Segmented regression (Wagner et al. 2002; Lopez Bernal, Cummins & Gasparrini 2017;
+Linden 2015)::
+
+    outcome ~ time + after + time_after [+ Fourier seasonality]
+
+``time`` counts the points 1, 2, ...; ``after`` is 1 from the first point in the
+intervention period; ``time_after`` counts the post-intervention points, 0 at the
+first of them (Linden's ``itsa`` convention, so ``after`` is the jump at the first
+post-intervention point) or 1 (``slope_origin="last_pre"``, the convention of Lopez
+Bernal's ``I(time-36):smokban``).
+
+Three models, all fitted by statsmodels:
+
+* ``"ols"``: OLS with Newey-West (HAC, Bartlett kernel) standard errors, with the
+  ``n/(n-k)`` small-sample correction and t inference, as Stata's ``newey`` and
+  Linden's ``itsa`` do. For rates, means and scores.
+* ``"poisson"``: a Poisson GLM for counts, with ``log(denominator)`` as offset (rates
+  per population or per child), quasi-Poisson dispersion by default (Pearson X²/df,
+  R's ``quasipoisson``, Stata's ``scale(x2)``, except that a dispersion below 1 is
+  taken as 1); effects are rate ratios.
+* ``"binomial"``: a binomial GLM for proportions (numerator of denominator), with
+  quasi-binomial dispersion; effects are odds ratios.
+
+Hand-written here, because no library packages them for this design: the design
+matrix, the counterfactual (the fitted model with the intervention terms set to 0)
+and its confidence band (delta method on the linear predictor), the "effect at the
+end" (fitted minus counterfactual at the last point, delta method), and the
+warnings. The Ljung-Box test is statsmodels' ``acorr_ljungbox``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.diagnostic import acorr_ljungbox
+
+from .. import registry
+from . import frames
+from .power import mde_multiplier
+from .results import Result
+
+MODELS = ("auto", "ols", "poisson", "binomial")
+MIN_PRE = 8
+
+
+@dataclass
+class ITSResult(Result):
+    """An interrupted time series fit. ``estimate`` is the level change at the
+    intervention (a difference for OLS, a rate ratio for Poisson, an odds ratio for
+    binomial); ``table`` holds every term; ``series`` the observed, fitted and
+    counterfactual lines with the counterfactual's band."""
+
+    model: str = ""
+    fit: object = None
+
+    def summary(self) -> str:
+        """The level change, the change in trend, the trend before and after, and
+        the gap from the counterfactual at the end, with intervals and warnings."""
+        names = {"level": "Change in level at the intervention", "slope": "Change in trend per period",
+                 "trend": "Trend per period before", "trend_after": "Trend per period after",
+                 "effect_at_end": "Observed minus counterfactual at the last point"}
+        ratio = self.model != "ols"
+        pct = round(self.level * 100)
+        lines = [f"Interrupted time series: {self.method}",
+                 f"{self.diagnostics['n_pre']} points before, {self.diagnostics['n_post']} after "
+                 f"{self.diagnostics['intervention']}"]
+        for term, name in names.items():
+            if term not in set(self.table["term"]):
+                continue
+            r = self.effect(term)
+            kind = (" (ratio)" if ratio and term != "effect_at_end" else "")
+            lines.append(f"{name}{kind}: {r['estimate']:.4g} ({pct}% CI {r['ci_low']:.4g} to "
+                         f"{r['ci_high']:.4g}; p = {r['p_value']:.3g})")
+        lines += [f"Note: {n}" for n in self.diagnostics.get("notes", [])]
+        lines += [f"Warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def effect(self, term: str) -> pd.Series:
+        """One row of ``table`` by term name (``level``, ``slope``, ``trend``,
+        ``effect_at_end``...)."""
+        return self.table.set_index("term").loc[term]
+
+
+def _fourier(season: np.ndarray, harmonics: int, period: int) -> pd.DataFrame:
+    cols = {}
+    for k in range(1, harmonics + 1):
+        cols[f"sin{k}"] = np.sin(2 * np.pi * k * season / period)
+        cols[f"cos{k}"] = np.cos(2 * np.pi * k * season / period)
+    return pd.DataFrame(cols)
+
+
+def _design(n_pre: int, n: int, slope_origin: str, slope_change: bool) -> pd.DataFrame:
+    t = np.arange(1, n + 1, dtype=float)
+    after = (t > n_pre).astype(float)
+    X = pd.DataFrame({"const": 1.0, "trend": t, "level": after})
+    if slope_change:
+        start = n_pre + 1 if slope_origin == "first_post" else n_pre
+        X["slope"] = np.where(after == 1, t - start, 0.0)
+    return X
+
+
+def _prepare(data, intervention, measure, area, time, outcome, numerator, denominator):
+    """A plain frame sorted by time with y / numerator / denominator, and warnings."""
+    warns: list[str] = []
+    meta = {"measure": measure, "area": area}
+    if isinstance(data, pd.DataFrame) and {"measure", "status", "area_code"} <= set(data.columns):
+        df = frames.series(data, measure, area, where="its")
+        meta.update(measure=df.attrs["measure"], area=df.attrs["area"])
+        if df.attrs["dropped"]:
+            gone = ", ".join(str(t) for _, t, _ in df.attrs["dropped"])
+            warns.append(f"{len(df.attrs['dropped'])} period(s) have no published figure "
+                         f"(suppressed or not available: {gone}) and were left out, not read as 0")
+        time = "time"
+    elif isinstance(data, pd.DataFrame):
+        if time not in data.columns:
+            raise ValueError(f"its: no time column {time!r}; name it with time=")
+        df = data.sort_values(time).reset_index(drop=True)
+    else:
+        y = np.asarray(data, dtype=float)
+        df = pd.DataFrame({"time": np.arange(1, len(y) + 1), outcome: y})
+        time = "time"
+    if df[time].duplicated().any():
+        raise ValueError(f"its: more than one row per {time}; give one series")
+    return df.rename(columns={time: "time"}), meta, warns
+
+
+def _choose_model(model, df, numerator, denominator, unit):
+    if model not in MODELS:
+        raise ValueError(f"its: model {model!r} is not one of {', '.join(MODELS)}")
+    has_counts = numerator in df.columns and df[numerator].notna().all()
+    has_den = denominator in df.columns and df[denominator].notna().all() and (df[denominator] > 0).all()
+    if model == "auto":
+        if has_counts and has_den and unit == "percent":
+            return "binomial"
+        if has_counts and has_den and unit in ("rate_per_10k", "per_child"):
+            return "poisson"
+        return "ols"
+    if model in ("binomial", "poisson") and not has_counts:
+        raise ValueError(f"its: model {model!r} needs counts in column {numerator!r} for every period; "
+                         "use model='ols' for figures without counts")
+    if model == "binomial" and not has_den:
+        raise ValueError(f"its: model 'binomial' needs a positive denominator in column {denominator!r}")
+    return model
+
+
+def its(data, intervention, *, measure: str | None = None, area: str | None = None,
+        model: str = "auto", time: str = "time", outcome: str = "value",
+        numerator: str = "numerator", denominator: str = "denominator",
+        slope_change: bool = True, slope_origin: str = "first_post",
+        seasonality: int = 0, period: int = 12, season: str | None = None,
+        dispersion: str = "quasi", maxlags: int | None = None, small_sample: bool = True,
+        level: float = 0.95,
+        composition: pd.DataFrame | None = None, label: str = "") -> ITSResult:
+    """Fit a segmented regression and return an :class:`ITSResult`.
+
+    ``data``: a tidy indicator frame (pick the series with ``measure`` and ``area``),
+    a DataFrame with ``time`` and ``outcome`` (and ``numerator``/``denominator``)
+    columns, or an array of values. ``intervention``: the first period of the
+    intervention (a value of ``time``).
+
+    ``model``: ``"auto"`` chooses binomial for percentages with counts, Poisson for
+    rates with counts, OLS otherwise. ``seasonality``: number of Fourier harmonics
+    (0 = none) of ``period`` points; the season of each point is the ``season``
+    column, the month of a date ``time``, or its position. ``dispersion``:
+    ``"quasi"`` (Pearson X²/df) or ``"fixed"`` (1) for the GLMs. ``maxlags``: Newey-West
+    lags for OLS (default ``floor(4(n/100)^(2/9))``, at least 1); for a GLM, giving
+    ``maxlags`` swaps the quasi-likelihood errors for Newey-West errors.
+    ``small_sample``: intervals and p-values of quasi GLMs use t on the residual
+    degrees of freedom (as R's ``summary.glm``); ``False`` gives the normal-theory
+    Wald intervals that papers usually quote (``Epi::ci.exp``, Stata ``glm``).
+    ``composition``: optional frame of cohort counts by group (rows = time, columns
+    = groups) used to warn when who is counted changed.
+    """
+    if slope_origin not in ("first_post", "last_pre"):
+        raise ValueError("its: slope_origin is 'first_post' (Linden) or 'last_pre' (Lopez Bernal)")
+    if dispersion not in ("quasi", "fixed"):
+        raise ValueError("its: dispersion is 'quasi' or 'fixed'")
+    df, meta, warns = _prepare(data, intervention, measure, area, time, outcome, numerator, denominator)
+    unit = ""
+    if meta["measure"]:
+        try:
+            unit = registry.get(meta["measure"]).unit
+        except Exception:
+            unit = ""
+    model = _choose_model(model, df, numerator, denominator, unit)
+    if model == "ols":
+        if outcome not in df.columns:
+            raise ValueError(f"its: no outcome column {outcome!r}; name it with outcome=")
+        df = df[df[outcome].notna()].reset_index(drop=True)
+    tvals = df["time"].to_numpy()
+    try:
+        after_mask = tvals >= intervention
+    except TypeError:
+        raise ValueError(f"its: intervention {intervention!r} cannot be compared with the time values "
+                         f"({tvals[0]!r}...); give it in the same form") from None
+    n_pre, n = int((~after_mask).sum()), len(df)
+    if not after_mask.any() or n_pre == 0:
+        raise ValueError(f"its: intervention {intervention!r} leaves no points "
+                         f"{'after' if not after_mask.any() else 'before'} it "
+                         f"(series runs {tvals[0]} to {tvals[-1]}); choose a date inside the series")
+    if after_mask[:n_pre].any() or not after_mask[n_pre:].all():
+        raise ValueError("its: time is not sorted; sort the series by time")
+    n_post = n - n_pre
+    need_post = 3 if slope_change else 2
+    if n_pre < 3 or n_post < need_post:
+        raise ValueError(f"its: {n_pre} point(s) before and {n_post} after the intervention; a segmented "
+                         f"regression needs at least 3 before and {need_post} after (8 or more before is "
+                         "advised)" + ("; or pass slope_change=False" if slope_change and n_post == 2 else ""))
+    if n_pre < MIN_PRE:
+        warns.append(f"only {n_pre} points before the intervention: fewer than {MIN_PRE}, so the "
+                     "pre-intervention trend, and the counterfactual built from it, are poorly estimated")
+    if n_post < 5 and slope_change:
+        warns.append(f"only {n_post} points after the intervention: the change in trend rests on very "
+                     "few points")
+
+    X = _design(n_pre, n, slope_origin, slope_change)
+    if seasonality:
+        if season is not None:
+            s = df[season].to_numpy(dtype=float)
+        elif np.issubdtype(df["time"].dtype, np.datetime64):
+            s = pd.DatetimeIndex(df["time"]).month.to_numpy(dtype=float)
+        else:
+            s = (np.arange(n) % period + 1).astype(float)
+        X = pd.concat([X, _fourier(s, seasonality, period)], axis=1)
+    k = X.shape[1]
+    if n - k < 2:
+        raise ValueError(f"its: {n} points cannot support {k} parameters; drop seasonality or slope_change")
+
+    lags = maxlags
+    if model == "ols":
+        y = df[outcome].to_numpy(dtype=float)
+        if lags is None:
+            lags = max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
+        fit = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True},
+                               use_t=True)
+        method = f"segmented regression, OLS with Newey-West errors ({lags} lag{'s' if lags != 1 else ''})"
+        resid = fit.resid
+        scale_name, transform = "difference", (lambda b: b)
+        dispersion_value = None
+    else:
+        x_count = df[numerator].to_numpy(dtype=float)
+        den = df[denominator].to_numpy(dtype=float) if denominator in df.columns else None
+        if model == "poisson":
+            offset = np.log(den) if den is not None and np.all(den > 0) else None
+            glm = sm.GLM(x_count, X, family=sm.families.Poisson(), offset=offset)
+            scale_name = "rate ratio"
+        else:
+            glm = sm.GLM(np.column_stack([x_count, den - x_count]), X, family=sm.families.Binomial())
+            scale_name = "odds ratio"
+        base = glm.fit()
+        dispersion_value = float(base.pearson_chi2 / base.df_resid)
+        if lags is not None:
+            fit = glm.fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+            method = f"segmented {model} GLM with Newey-West errors ({lags} lags)"
+        elif dispersion == "quasi":
+            # the Pearson scale is passed as a number: statsmodels' scale="X2" ignores the
+            # binomial denominators when the outcome is given as (successes, failures).
+            # Below 1 it is floored at 1: with a dozen points an estimate under 1 is
+            # mostly chance, and shrinking the intervals on it would overstate certainty.
+            fit = glm.fit(scale=max(1.0, dispersion_value))
+            method = f"segmented quasi-{model} GLM (dispersion {dispersion_value:.3g})"
+        else:
+            fit = base
+            method = f"segmented {model} GLM (dispersion fixed at 1)"
+            if dispersion_value > 1.5:
+                warns.append(f"the counts vary {dispersion_value:.1f} times more than a {model} model "
+                             "allows: with dispersion fixed at 1 the intervals are too narrow; use "
+                             "dispersion='quasi'")
+        resid = fit.resid_pearson
+        transform = np.exp
+
+    # t on the residual degrees of freedom wherever the scale was estimated (OLS, and
+    # quasi GLMs when small_sample, as R's summary.glm); normal otherwise (Wald, as
+    # Epi::ci.exp and Stata's glm)
+    use_t = model == "ols" or (small_sample and dispersion == "quasi" and maxlags is None)
+    dist = stats.t(fit.df_resid) if use_t else stats.norm()
+    z = dist.ppf(0.5 + level / 2)
+    params, bse = fit.params, fit.bse
+    cov = fit.cov_params()
+    pvals = pd.Series(2 * dist.sf(np.abs(params / bse)), index=params.index)
+    rows = []
+    for term in X.columns:
+        b, se = float(params[term]), float(bse[term])
+        rows.append({"term": term, "coef": b, "se": se, "estimate": float(transform(b)),
+                     "ci_low": float(transform(b - z * se)), "ci_high": float(transform(b + z * se)),
+                     "p_value": float(pvals[term]), "scale": scale_name if term != "const" else ""})
+
+    if "slope" in X.columns:
+        # the trend after the intervention (trend + slope), a linear combination
+        g = np.array([1.0 if c in ("trend", "slope") else 0.0 for c in X.columns])
+        V0 = np.asarray(fit.cov_params())
+        b, se = float(g @ params.to_numpy()), float(np.sqrt(g @ V0 @ g))
+        rows.append({"term": "trend_after", "coef": b, "se": se, "estimate": float(transform(b)),
+                     "ci_low": float(transform(b - z * se)), "ci_high": float(transform(b + z * se)),
+                     "p_value": float(2 * dist.sf(abs(b / se))), "scale": scale_name})
+
+    # fitted and counterfactual lines, with the counterfactual's band
+    Xa = X.to_numpy()
+    Xc = X.copy()
+    for term in ("level", "slope"):
+        if term in Xc:
+            Xc[term] = 0.0
+    Xc = Xc.to_numpy()
+    beta, V = params.to_numpy(), cov.to_numpy() if hasattr(cov, "to_numpy") else np.asarray(cov)
+    eta, eta_c = Xa @ beta, Xc @ beta
+    se_c = np.sqrt(np.einsum("ij,jk,ik->i", Xc, V, Xc))
+    off = np.zeros(n)
+    if model == "poisson" and den is not None:
+        off = np.log(den)
+    per = 1.0
+    if model == "ols":
+        inv = lambda e: e  # noqa: E731
+        dinv = lambda e: np.ones_like(e)  # noqa: E731
+    elif model == "poisson":
+        # show rates per unit of denominator, in the measure's scale when known
+        per = 10000.0 if unit == "rate_per_10k" else (100.0 if unit == "percent" else 1.0)
+        inv = lambda e: per * np.exp(e)  # noqa: E731
+        dinv = inv
+    else:
+        per = 100.0 if unit == "percent" or not unit else 1.0
+        inv = lambda e: per / (1 + np.exp(-e))  # noqa: E731
+        dinv = lambda e: per * np.exp(-e) / (1 + np.exp(-e)) ** 2  # noqa: E731
+    if model == "ols":
+        observed = df[outcome].to_numpy(dtype=float)
+    elif model == "poisson":
+        observed = per * x_count / den if den is not None else x_count
+    else:
+        observed = per * x_count / den
+    series = pd.DataFrame({
+        "time": df["time"].to_numpy(), "observed": observed, "after": X["level"].to_numpy().astype(bool),
+        "fitted": inv(eta), "counterfactual": inv(eta_c),
+        "counterfactual_low": inv(eta_c - z * se_c), "counterfactual_high": inv(eta_c + z * se_c)})
+    series.loc[~series["after"], ["counterfactual", "counterfactual_low", "counterfactual_high"]] = np.nan
+    # effect at the end of the series: fitted minus counterfactual at the last point (delta method)
+    xa, xc = Xa[-1], Xc[-1]
+    grad = dinv(eta[-1]) * xa - dinv(eta_c[-1]) * xc
+    d_end = float(inv(eta[-1]) - inv(eta_c[-1]))
+    se_end = float(np.sqrt(grad @ V @ grad))
+    p_end = float(2 * dist.sf(abs(d_end / se_end))) if se_end > 0 else float("nan")
+    rows.append({"term": "effect_at_end", "coef": np.nan, "se": se_end, "estimate": d_end,
+                 "ci_low": d_end - z * se_end, "ci_high": d_end + z * se_end, "p_value": p_end,
+                 "scale": "observed minus counterfactual at the last point"})
+    table = pd.DataFrame(rows)
+
+    # diagnostics and warnings
+    lb_lags = max(1, min(10, n // 5))
+    lb = acorr_ljungbox(resid, lags=[lb_lags])
+    lb_p = float(lb["lb_pvalue"].iloc[0])
+    if lb_p < 0.05:
+        fix = ("raise maxlags or add seasonality" if model == "ols"
+               else "add seasonality or pass maxlags for Newey-West errors")
+        warns.append(f"the residuals are still autocorrelated (Ljung-Box p = {lb_p:.3f} at {lb_lags} lags): "
+                     f"the intervals may be too narrow; {fix}")
+    if model != "ols" and den is not None:
+        pre_den, post_den = den[:n_pre].mean(), den[n_pre:].mean()
+        change = post_den / pre_den - 1
+        if abs(change) > 0.2:
+            warns.append(f"the cohort is {abs(change):.0%} {'larger' if change > 0 else 'smaller'} after the "
+                         "intervention than before: check whether who is counted changed (definitions, "
+                         "UASC arrivals) before reading a change in the rate as an effect")
+        if np.median(den) < 30:
+            warns.append(f"small numbers: a typical period has {np.median(den):.0f} children in the cohort, "
+                         "so each figure moves a lot by chance")
+    if composition is not None:
+        comp = composition.div(composition.sum(axis=1), axis=0)
+        post_idx = comp.index >= intervention
+        shift = (comp[post_idx].mean() - comp[~post_idx].mean()).abs()
+        if (shift > 0.05).any():
+            g = shift.idxmax()
+            warns.append(f"the make-up of the cohort changed: the share in group {g!r} moved by "
+                         f"{100 * shift.max():.0f} percentage points between before and after; part of any "
+                         "change may come from who is counted")
+    level_row = table.set_index("term").loc["level"]
+    mde = mde_multiplier() * float(level_row["se"])
+    notes = [f"changes in level smaller than {_fmt_mde(mde, model)} cannot be told from noise with this "
+             "series (80% power, 5% significance)"]
+    diagnostics = {"model": model, "n": n, "n_pre": n_pre, "n_post": n_post, "ljung_box_p": lb_p,
+                   "ljung_box_lags": lb_lags, "newey_west_lags": lags if model == "ols" or maxlags else None,
+                   "dispersion": dispersion_value, "mde_level": mde, "notes": notes,
+                   "measure": meta["measure"], "area": meta["area"], "intervention": intervention}
+    est, lo, hi, p = (float(level_row[c]) for c in ("estimate", "ci_low", "ci_high", "p_value"))
+    return ITSResult(method=method, estimate=est, ci=(lo, hi), p_value=p, level=level,
+                     label=label or f"level change at {intervention}" + (f" ({scale_name})" if model != "ols"
+                                                                         else ""),
+                     unit="" if model != "ols" else "", diagnostics=diagnostics, warnings=warns,
+                     table=table, series=series, model=model, fit=fit)
+
+
+def _fmt_mde(mde: float, model: str) -> str:
+    if model == "ols":
+        return f"{mde:.3g}"
+    return f"a ratio of {math.exp(-mde):.2f} to {math.exp(mde):.2f}"

@@ -1,0 +1,115 @@
+"""Difference-in-differences on panels with known effects: estimates, inference
+choice, pre-trend warning, analysis sample, errors and the charts' numbers."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from evaltools import plots  # noqa: E402
+from evaltools.stats import did  # noqa: E402
+
+
+def _panel(n_units=11, years=range(2016, 2026), effect=0.0, sd=1.0, trend_gap=0.0, seed=0):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(n_units):
+        base = rng.normal(50, 5)
+        for y in years:
+            treated = u == 0
+            v = base + 0.5 * (y - 2016) + rng.normal(0, sd)
+            if treated:
+                v += trend_gap * (y - 2016) + (effect if y >= 2022 else 0)
+            rows.append({"unit": f"LA{u:02d}", "year": y, "value": v})
+    return pd.DataFrame(rows)
+
+
+ARGS = dict(unit="unit", time="year")
+
+
+def test_recovers_injected_effect_with_placebo_inference():
+    res = did(_panel(effect=-4, sd=0.01), "LA00", 2022, **ARGS)
+    assert res.estimate == pytest.approx(-4, abs=0.02)
+    assert res.diagnostics["inference"] == "placebo"          # one treated unit
+    assert len(res.diagnostics["placebo_estimates"]) == 10
+    assert res.ci[1] < 0 and res.p_value < 0.01
+    es = res.table.set_index("relative_period")
+    assert es.loc[0, "estimate"] == pytest.approx(-4, abs=0.05)
+    assert es.loc[-3, "estimate"] == pytest.approx(0, abs=0.05)
+    assert es.loc[-1, "estimate"] == 0                        # the reference period
+
+
+def test_no_effect_covers_zero_and_few_comparators_warn():
+    res = did(_panel(seed=4, n_units=6), "LA00", 2022, **ARGS)
+    assert res.ci[0] < 0 < res.ci[1]
+    assert any("rank p-value cannot go below" in w for w in res.warnings)
+
+
+def test_diverging_pre_trends_warn():
+    res = did(_panel(trend_gap=1.0, sd=0.3, seed=2), "LA00", 2022, **ARGS)
+    assert res.diagnostics["pretrend"] == pytest.approx(1.0, abs=0.2)
+    assert any("pre-trends are not parallel" in w for w in res.warnings)
+
+
+def test_cluster_inference_with_many_treated_units():
+    p = _panel(n_units=60, effect=0, seed=5)
+    treated = [f"LA{u:02d}" for u in range(30)]
+    p.loc[p["unit"].isin(treated) & (p["year"] >= 2022), "value"] += 2.0
+    res = did(p, treated, 2022, **ARGS)
+    assert res.diagnostics["inference"] == "cluster"
+    assert res.diagnostics["n_treated"] == 30
+    assert res.ci[0] < 2.0 < res.ci[1]
+    assert "clustered by unit (60 clusters)" in res.method
+
+
+def test_balanced_sample_is_explicit():
+    p = _panel()
+    p = p[~((p["unit"] == "LA03") & (p["year"] == 2018))]
+    res = did(p, "LA00", 2022, **ARGS)
+    s = res.sample.set_index("unit")
+    assert not s.loc["LA03", "used"] and s.loc["LA03", "reason"] == "not observed in every period"
+    assert res.diagnostics["n_comparators"] == 9
+    res_all = did(p, "LA00", 2022, sample="all", **ARGS)
+    assert res_all.diagnostics["n_comparators"] == 10
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(treated="LA99", intervention=2022), "not in column"),
+    (dict(treated="LA00", intervention=2030), "must fall inside"),
+    (dict(treated="LA00", intervention=2022, sample="some"), "balanced"),
+    (dict(treated="LA00", intervention=2022, inference="bootstrap"), "inference is"),
+])
+def test_user_mistakes(kwargs, match):
+    with pytest.raises(ValueError, match=match) as err:
+        did(_panel(), **kwargs, **ARGS)
+    assert "\n" not in str(err.value)
+
+
+def test_tidy_frame_against_statistical_neighbours(indicators):
+    res = did(indicators, "884", 2022, measure="care_leavers_eet_19_21", comparators="statistical_neighbours")
+    used = res.sample[res.sample["used"]]
+    assert (used["role"] == "treated").sum() == 1 and 8 <= (used["role"] == "comparison").sum() <= 10
+    assert res.diagnostics["inference"] == "placebo"
+    assert "cannot be told from noise" in res.summary()
+    assert res.diagnostics["n_pre"] + res.diagnostics["n_post"] == 10
+
+
+def test_charts_draw_the_result():
+    res = did(_panel(effect=-4, sd=0.3), "LA00", 2022, **ARGS)
+    fig = plots.did_chart(res)
+    lines = {l.get_label(): l for l in fig.axes[0].get_lines()}
+    np.testing.assert_allclose(lines["Treated"].get_data()[1], res.series["treated"])
+    cf = res.series["counterfactual"].dropna()
+    np.testing.assert_allclose(lines["Treated if it had followed the comparators"].get_data()[1], cf)
+    fig2 = plots.event_study_chart(res)
+    ax = fig2.axes[0]
+    drawn = np.concatenate([np.asarray(l.get_data()[1], dtype=float) for l in ax.get_lines()
+                            if l.get_marker() in ("s", "o")])
+    es = res.table[res.table["relative_period"].notna()]
+    np.testing.assert_allclose(np.sort(drawn), np.sort(es["estimate"].to_numpy(dtype=float)))
+    assert "event-study" in fig2.alt_text.lower()

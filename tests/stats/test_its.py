@@ -1,0 +1,124 @@
+"""Interrupted time series on data with known effects, warnings, errors, the tidy
+frame path and the chart's numbers."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from evaltools import plots  # noqa: E402
+from evaltools.stats import before_after, its  # noqa: E402
+
+
+def _ols_series(n_pre=24, n_post=12, level=-5.0, slope=-0.5, sd=1.0, seed=1):
+    rng = np.random.default_rng(seed)
+    t = np.arange(1, n_pre + n_post + 1)
+    post = t > n_pre
+    y = 50 + 0.3 * t + level * post + slope * np.where(post, t - n_pre - 1, 0) + rng.normal(0, sd, t.size)
+    return pd.DataFrame({"time": t, "value": y})
+
+
+def test_ols_recovers_level_and_slope_and_counterfactual():
+    res = its(_ols_series(sd=0.001), 25)
+    assert res.model == "ols"
+    assert res.estimate == pytest.approx(-5.0, abs=0.02)
+    assert res.effect("slope")["estimate"] == pytest.approx(-0.5, abs=0.002)
+    assert res.effect("trend")["estimate"] == pytest.approx(0.3, abs=0.002)
+    s = res.series
+    post = s[s["after"]]
+    # counterfactual = the pre-trend continued; fitted - counterfactual at the end = level + slope*11
+    assert post["counterfactual"].iloc[-1] == pytest.approx(50 + 0.3 * 36, abs=0.05)
+    assert res.effect("effect_at_end")["estimate"] == pytest.approx(-5.0 - 0.5 * 11, abs=0.05)
+    assert s.loc[~s["after"], "counterfactual"].isna().all()
+    assert (post["counterfactual_low"] < post["counterfactual"]).all()
+
+
+def test_no_effect_interval_covers_zero_and_no_warnings():
+    res = its(_ols_series(level=0, slope=0, seed=3), 25)
+    assert res.ci[0] < 0 < res.ci[1]
+    assert res.warnings == []
+    assert "cannot be told from noise" in res.summary()
+
+
+def test_short_pre_period_warns():
+    res = its(_ols_series(n_pre=5, n_post=5), 6)
+    assert any("fewer than 8" in w for w in res.warnings)
+
+
+def test_autocorrelated_residuals_warn():
+    rng = np.random.default_rng(7)
+    e = np.zeros(40)
+    for i in range(1, 40):
+        e[i] = 0.9 * e[i - 1] + rng.normal()
+    res = its(pd.DataFrame({"time": range(1, 41), "value": 10 + e}), 21)
+    assert any("Ljung-Box" in w for w in res.warnings)
+
+
+def test_binomial_with_counts_and_denominator_change_warning():
+    rng = np.random.default_rng(2)
+    n = np.r_[np.full(10, 100), np.full(6, 160)]
+    p = np.r_[np.full(10, 0.40), np.full(6, 0.50)]
+    x = rng.binomial(n, p)
+    df = pd.DataFrame({"time": range(2010, 2026), "numerator": x, "denominator": n, "value": 100 * x / n})
+    res = its(df, 2020, model="binomial", slope_change=False)
+    assert res.model == "binomial"
+    assert res.estimate > 1          # odds ratio of the level change
+    assert any("larger after the intervention" in w for w in res.warnings)
+    assert res.series["observed"].iloc[0] == pytest.approx(100 * x[0] / 100)
+
+
+def test_composition_change_warns():
+    df = _ols_series()
+    comp = pd.DataFrame({"uasc": np.r_[np.full(24, 5), np.full(12, 30)], "other": 95}, index=df["time"])
+    res = its(df, 25, composition=comp)
+    assert any("make-up of the cohort changed" in w and "uasc" in w for w in res.warnings)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(intervention=100), "no points after"),
+    (dict(intervention=1), "no points before"),
+    (dict(intervention=35), "at least 3 before and 3 after"),
+    (dict(intervention=25, model="poisson"), "needs counts"),
+    (dict(intervention=25, model="arima"), "not one of"),
+])
+def test_user_mistakes_give_one_clear_line(kwargs, match):
+    with pytest.raises(ValueError, match=match) as err:
+        its(_ols_series(), **kwargs)
+    assert "\n" not in str(err.value)
+
+
+def test_tidy_frame_path_drops_suppressed_periods(indicators):
+    sub = indicators[(indicators["measure"] == "care_leavers_eet_19_21") & (indicators["area_code"] == "884")].copy()
+    sub.loc[sub["period"] == 2019, ["value", "numerator"]] = np.nan
+    sub.loc[sub["period"] == 2019, "status"] = "c"
+    res = its(sub, 2022)
+    assert res.model == "binomial"            # a percentage with counts
+    assert res.diagnostics["n"] == 9
+    assert any("2019" in w and "not read as 0" in w for w in res.warnings)
+    assert 2019 not in set(res.series["time"])
+
+
+def test_its_chart_draws_the_result():
+    res = its(_ols_series(sd=0.5), 25)
+    fig = plots.its_chart(res, title="Test")
+    ax = fig.axes[0]
+    lines = {l.get_label(): l for l in ax.get_lines()}
+    x, y = lines["Counterfactual: earlier trend continued"].get_data()
+    np.testing.assert_allclose(y, res.series.loc[res.series["after"], "counterfactual"])
+    np.testing.assert_allclose(lines["Observed"].get_data()[1], res.series["observed"])
+    assert "level change" in fig.alt_text.lower()
+
+
+def test_before_after_in_words(indicators):
+    res = before_after(indicators, 2022, 2025, measure="care_leavers_eet_19_21", area="884")
+    d = res.diagnostics
+    assert d["verdict"] == "no detectable change"
+    assert res.diagnostics["x1"] == 64 and res.diagnostics["n1"] == 117        # 2025: 64 of 117
+    assert 0.10 < d["mde"] < 0.25
+    with pytest.raises(ValueError, match="not a percentage"):
+        before_after(indicators, 2022, 2025, measure="cla_rate_per_10k", area="884")
