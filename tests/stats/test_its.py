@@ -55,8 +55,21 @@ def test_autocorrelated_residuals_warn():
     e = np.zeros(40)
     for i in range(1, 40):
         e[i] = 0.9 * e[i - 1] + rng.normal()
-    res = its(pd.DataFrame({"time": range(1, 41), "value": 10 + e}), 21)
+    series = pd.DataFrame({"time": range(1, 41), "value": 10 + e})
+    res = its(series, 21, errors="iid")
     assert any("Ljung-Box" in w for w in res.warnings)
+    # the default AR(1) error model takes the autocorrelation in and leaves white noise
+    ar1 = its(series, 21)
+    assert ar1.diagnostics["errors"] == "ar1" and ar1.fit.rho > 0.5
+    assert not any("Ljung-Box" in w for w in ar1.warnings)
+    assert ar1.effect("level")["se"] > res.effect("level")["se"]
+
+
+def test_newey_west_warns_in_short_series_and_iid_below_16_points():
+    res = its(_ols_series(), 25, errors="newey-west")
+    assert any("Newey-West intervals are too narrow" in w for w in res.warnings)
+    short = its(_ols_series(n_pre=8, n_post=6), 9)
+    assert short.diagnostics["errors"] == "iid" and "too few points" in short.method
 
 
 def test_binomial_with_counts_and_denominator_change_warning():
