@@ -1,0 +1,99 @@
+"""Funnel chart for an :class:`evaltools.stats.funnels.FunnelResult`.
+
+Each council is a dot at its denominator (number of children, or expected count for a
+ratio); the target is a solid line; the 95% limits dashed and the 99.8% limits
+dash-dotted, narrowing as the denominator grows. Councils beyond a limit are coloured
+by polarity (blue = better, orange = worse, purple = no polarity) with their own
+markers; highlighted councils are labelled.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..stats.funnels import level_tag
+from .style import OKABE_ITO, style_axes
+
+GROUPS = {
+    "better": ("Better than expected", OKABE_ITO["blue"], "s"),
+    "worse": ("Worse than expected", OKABE_ITO["orange"], "D"),
+    "higher": ("Higher than expected", OKABE_ITO["purple"], "^"),
+    "lower": ("Lower than expected", OKABE_ITO["purple"], "v"),
+    "as": ("Within the limits", OKABE_ITO["grey"], "o"),
+}
+
+
+def _group(assessment: str) -> tuple[str, bool]:
+    """(better/worse/higher/lower/as, beyond the outer limit?) from the table's
+    assessment wording."""
+    possibly = assessment.startswith("possibly ")
+    word = assessment.replace("possibly ", "").split(" ")[0]
+    return (word if word in GROUPS else "as"), not possibly
+
+
+def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: str | None = None,
+                 source: str = ""):
+    """Chart a funnel result: points, target line, inner (95%) and outer (99.8%)
+    limits, and the highlighted council(s) labelled (``highlight`` defaults to the
+    result's). Returns the Figure."""
+    t, s = result.table, result.series
+    prop = result.kind == "proportion"
+    scale = 100.0 if prop else 1.0
+    lv_in, lv_out = result.levels
+    tag = {lv: level_tag(lv) for lv in result.levels}
+    fig, ax = plt.subplots(figsize=(8, 4.8), dpi=100)
+    ax.axhline(result.estimate * scale, color=OKABE_ITO["black"], linewidth=1.4,
+               label=f"Target ({result._fmt(result.estimate)})", gid="target")
+    adj = " (allowing for overdispersion)" if result.adjusted else ""
+    for lv, ls, colour in ((lv_in, "--", OKABE_ITO["blue"]), (lv_out, "-.", OKABE_ITO["black"])):
+        for side in ("lower", "upper"):
+            ax.plot(s["denominator"], s[f"{side}_{tag[lv]}"] * scale, color=colour, linestyle=ls, linewidth=1.3,
+                    label=f"{100 * lv:g}% limits{adj}" if side == "lower" else "_nolegend_",
+                    gid=f"{side}_{tag[lv]}")
+    groups = [_group(a) for a in t["assessment"]]
+    for g, (name, colour, marker) in GROUPS.items():
+        for outer in ((True,) if g == "as" else (True, False)):
+            pts = np.array([gg == (g, outer) for gg in groups])
+            if not pts.any():
+                continue
+            label = name if outer else f"Possibly {name.split(' ')[0].lower()} (beyond {100 * lv_in:g}% only)"
+            if g != "as" and outer:
+                label += f" (beyond {100 * lv_out:g}%)"
+            ax.scatter(t.loc[pts, "denominator"], t.loc[pts, "value"] * scale, marker=marker,
+                       facecolor=colour if outer else "white", s=30 if g == "as" else 42,
+                       edgecolor=OKABE_ITO["black"] if g != "as" and outer else colour,
+                       linewidth=0.6 if outer else 1.4, alpha=0.9, zorder=4, label=label,
+                       gid=g if outer else f"possibly_{g}")
+    wanted = result.highlight if highlight is None else ([highlight] if isinstance(highlight, str) else highlight)
+    keys = [t["unit"].astype(str)] + ([t["area_code"].astype(str)] if "area_code" in t else [])
+    hl = t[sum(k.isin([str(h) for h in wanted]) for k in keys) > 0] if wanted else t.iloc[:0]
+    if len(hl):
+        ax.scatter(hl["denominator"], hl["value"] * scale, facecolor="none", edgecolor=OKABE_ITO["vermillion"],
+                   s=160, linewidth=2, zorder=5, label="Highlighted", gid="highlight")
+        for _, r in hl.iterrows():
+            ax.annotate(r["unit"], (r["denominator"], r["value"] * scale), xytext=(7, 7),
+                        textcoords="offset points", fontsize=9, fontweight="bold", color=OKABE_ITO["vermillion"])
+    style_axes(ax, integer_x=False)
+    ax.set_xlabel("Number of children (denominator)" if prop else "Expected number (given the children's mix)")
+    ax.set_ylabel(ylabel or ("% of children" if prop else "Observed ÷ expected (1 = as expected)"))
+    if prop:
+        ax.set_ylim(bottom=0)
+    period = f", {result.period}" if result.period is not None else ""
+    ax.set_title(title or f"{result.label or 'Funnel plot'}{period}", loc="left", fontsize=12, fontweight="bold",
+                 pad=20)
+    d = result.diagnostics
+    units = "councils" if d.get("from_indicators") else "units"
+    ax.text(0, 1.02, f"{d[f'n_above_{tag[lv_out]}']} above and {d[f'n_below_{tag[lv_out]}']} below the "
+            f"{100 * lv_out:g}% limits, of {len(t)}; smaller {units} vary more by chance, so their limits are wider.",
+            transform=ax.transAxes, fontsize=9, color="#444444", va="bottom")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+    fig.text(0.01, 0.01, result.method[0].upper() + result.method[1:] + "." + (f" {source}" if source else ""),
+             fontsize=7.5, color="#444444", ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.alt_text = (f"Funnel plot of {result.label or 'the measure'}{period} for {len(t)} {units} against their "
+                    f"{'number of children' if prop else 'expected count'}, target {result._fmt(result.estimate)}: "
+                    f"{d[f'n_above_{tag[lv_out]}']} above and {d[f'n_below_{tag[lv_out]}']} below the "
+                    f"{100 * lv_out:g}% limits"
+                    + (f"; {', '.join(hl['unit'])} highlighted" if len(hl) else "") + ".")
+    return fig

@@ -1,0 +1,88 @@
+"""SPC chart (Making Data Count style) for an :class:`evaltools.stats.spc.SPCResult`.
+
+The data line with grey dots for common cause variation; special-cause points in
+Making Data Count's colours (blue = improvement, orange = concern, purple = a special
+cause on a measure with no polarity), each with its own marker so a greyscale print
+still reads; the centre line solid, the process limits dashed, both stepping where a
+new phase starts; an optional dotted target line.
+"""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .style import OKABE_ITO, style_axes
+
+POINTS = {
+    "common": ("Common cause (usual variation)", OKABE_ITO["grey"], "o"),
+    "improvement": ("Special cause: improvement", OKABE_ITO["blue"], "s"),
+    "concern": ("Special cause: concern", OKABE_ITO["orange"], "D"),
+    "neither": ("Special cause (no polarity)", OKABE_ITO["purple"], "P"),
+}
+
+
+def _ylabel(result) -> str:
+    if result.unit == "%":
+        return "% of children" if result.diagnostics.get("measure") else "%"
+    return result.unit or "value"
+
+
+def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, source: str = ""):
+    """Chart an SPC result: data, centre line, process limits (stepped at each new
+    phase; for a p-chart they follow each period's denominator), special-cause points
+    coloured by polarity, and the target if one was given. Returns the Figure."""
+    s = result.series
+    scale = 100.0 if result.unit == "%" else 1.0
+    x = s["x"].to_numpy()
+    y = s["y"].to_numpy(float) * scale
+    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
+    ax.plot(x, y, color=OKABE_ITO["black"], linewidth=1.2, zorder=2, label="_nolegend_", gid="data")
+    varies = result.chart != "XmR chart"
+    for i, (_, ph) in enumerate(s.groupby("phase", sort=True)):
+        px = ph["x"].to_numpy()
+        style = {"drawstyle": "steps-mid"} if varies else {}
+        first = i == 0
+        ax.plot(px, ph["centre"] * scale, color=OKABE_ITO["black"], linewidth=1.6, gid="centre",
+                label=("Mean" if result.chart == "XmR chart" else "Average") + " (centre line)" if first
+                else "_nolegend_")
+        for col, name in (("lpl", "Process limits"), ("upl", None)):
+            ax.plot(px, ph[col] * scale, color=OKABE_ITO["black"], linewidth=1.2, linestyle="--", gid=col,
+                    label=name if first and name else "_nolegend_", **style)
+        if i > 0:
+            ax.axvline(px[0], color=OKABE_ITO["grey"], linestyle=":", linewidth=1, gid="rebase")
+            ax.annotate(f"Phase {i + 1}", (px[0], 1.0), xycoords=("data", "axes fraction"), xytext=(3, -10),
+                        textcoords="offset points", fontsize=8, color="#444444")
+    for kind, (name, colour, marker) in POINTS.items():
+        pts = (s["variation"] == kind).to_numpy()
+        if pts.any() or kind == "common":
+            ax.scatter(x[pts], y[pts], color=colour, marker=marker, s=46 if kind != "common" else 26,
+                       edgecolor=OKABE_ITO["black"] if kind != "common" else colour, linewidth=0.6,
+                       zorder=4, label=name, gid=kind)
+    if result.target is not None:
+        ax.axhline(result.target * scale, color=OKABE_ITO["green"], linestyle=":", linewidth=1.8,
+                   label="Target", gid="target")
+    style_axes(ax, integer_x=np.issubdtype(np.asarray(x).dtype, np.integer))
+    if np.issubdtype(np.asarray(x).dtype, np.datetime64):
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_ylabel(ylabel or _ylabel(result))
+    ax.set_xlabel("Period")
+    ax.set_title(title or result.label or result.chart, loc="left", fontsize=12, fontweight="bold", pad=20)
+    sub = result.variation[0].upper() + result.variation[1:]
+    if result.assurance:
+        sub += "; target: " + result.assurance.split(":")[0]
+    ax.text(0, 1.02, f"{result.chart}. Latest point: {sub}.", transform=ax.transAxes, fontsize=9,
+            color="#444444", va="bottom")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
+    note = ("Process limits show where points fall by chance alone if nothing changes; they are not "
+            "confidence intervals.") + (f" {source}" if source else "")
+    fig.text(0.01, 0.01, note, fontsize=7.5, color="#444444", ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fmt = result._fmt
+    fig.alt_text = (f"{result.chart} of {result.label or 'the measure'}: {len(s)} points from {x[0]} to {x[-1]}, "
+                    f"latest {fmt(s['y'].iloc[-1])}, centre line {fmt(result.estimate)}, process limits "
+                    f"{fmt(result.ci[0])} to {fmt(result.ci[1])}; {result.variation}.")
+    return fig

@@ -1,0 +1,169 @@
+"""SPC and funnel plots against the published and documented results (REFERENCES.md
+section 4): FunnelPlotR's medpar example and Poisson-limit tests, NHSRplotthedots'
+XmR snapshots, Montgomery's Example 7.1 p-chart, and the NHS A&E data of Mohammed et
+al. (2013) for Laney's p′ chart. Every spc/funnel row of expected_values.csv is
+reproduced through the public API; the expected numbers are read from the CSV."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+
+from evaltools import stats
+
+from ._expected import DATA, rows
+
+SF = DATA / "spc_funnel"
+
+
+def _numbers(text: str) -> list[float]:
+    """Every number in an expected cell ("a / b / c", "a b c ; d e f", "x / 16 of 20")."""
+    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", str(text))]
+
+
+def _printed_tolerance(text: str, tolerance: float) -> float:
+    """A printed number stands for everything that rounds to it: never demand more than
+    half a unit in its last printed digit (tolerance 0 on "0.9529" means 4 dp)."""
+    decimals = max((len(v.split(".")[1]) if "." in v else 0) for v in re.findall(r"-?\d+(?:\.\d+)?", text))
+    return max(tolerance, 0.5 * 10 ** -decimals) + 1e-12
+
+
+# ------------------------------------------------------------------ FunnelPlotR medpar
+
+def _medpar():
+    m = pd.read_csv(SF / "medpar.csv")
+    m["type"] = m["type1"] + 2 * m["type2"] + 3 * m["type3"]     # the file has dummies, not R's factor
+    fit = smf.glm("los ~ hmo + died + age80 + C(type)", data=m, family=sm.families.Poisson()).fit()
+    m["expected"] = fit.fittedvalues
+    agg = (m.groupby("provnum").agg(observed=("los", "sum"), expected=("expected", "sum")).reset_index()
+           .rename(columns={"provnum": "unit"}))
+    return fit, agg
+
+
+FIT, MEDPAR = _medpar()
+
+
+def _poisson_limits(side: str, tag: str):
+    # three units with O = E at E = 15, 20, 30: the table carries the limits at each E
+    res = stats.funnel(pd.DataFrame({"unit": ["a", "b", "c"], "observed": [15, 20, 30],
+                                     "expected": [15.0, 20.0, 30.0]}), kind="ratio")
+    return list(res.table[f"{side}_{tag}"])
+
+
+FUNNEL = {
+    "funnelplotr_medpar_glm": lambda q: (
+        [FIT.params[k] for k in ("Intercept", "hmo", "died", "age80", "C(type)[T.2]", "C(type)[T.3]")]
+        if q.startswith("Intercept") else [FIT.pearson_chi2 / FIT.df_resid]),
+    "funnelplotr_medpar_unadj": lambda q: [stats.funnel(MEDPAR, kind="ratio").diagnostics["n_outside_998"]],
+    "funnelplotr_medpar_shmi": lambda q: [
+        stats.funnel(MEDPAR, kind="ratio", overdispersion="additive").diagnostics["n_outside_998"]],
+    "funnelplotr_poisson_limits": lambda q: _poisson_limits(
+        "lower" if " ll" in q else "upper", "998" if q.endswith("99.8") else "95"),
+}
+
+
+@pytest.mark.parametrize("row", list(rows("funnel").itertuples()), ids=lambda r: f"{r.case}:{r.quantity}")
+def test_funnelplotr(row):
+    want = _numbers(row.expected)
+    got = FUNNEL[row.case](row.quantity)
+    tol = _printed_tolerance(row.expected, float(row.tolerance))
+    assert len(got) == len(want)
+    assert all(abs(g - w) <= tol for g, w in zip(got, want)), (got, want)
+
+
+def test_medpar_shmi_phi_and_tau2_and_truncation():
+    """REFERENCES.md 4a (computed with FunnelPlotR's formulas): 44 of 54 z-scores kept
+    after truncating 10% per tail, φ = 8.5321, τ² = 0.028407."""
+    d = stats.funnel(MEDPAR, kind="ratio", overdispersion="additive").diagnostics
+    assert d["n_used_for_phi"] == 44
+    assert abs(d["phi"] - 8.5321) < 5e-5 and abs(d["tau2"] - 0.028407) < 5e-7
+
+
+def test_medpar_cqc_variant_phi_and_tau2():
+    """REFERENCES.md 4a, Spiegelhalter/CQC variant (√ scale, 10% Winsorised; computed
+    only): φ 9.3025, τ² 0.007863. REFERENCES also says 17 outliers; that count compares
+    O/E with 1 ± z√(s² + τ²) without squaring back from the √ scale. On the ratio scale
+    the limits are (1 ± z√(s² + τ²))², and a unit is outside them exactly when √(O/E)
+    is outside 1 ± z√(s² + τ²): 2 units, checked here on the transformed scale."""
+    res = stats.funnel(MEDPAR, kind="ratio", overdispersion="additive", scale="sqrt", trim="winsorise")
+    d, t = res.diagnostics, res.table
+    assert abs(d["phi"] - 9.3025) < 5e-5 and abs(d["tau2"] - 0.007863) < 5e-7
+    half = 3.090232 * ((1 / (4 * t["denominator"]) + d["tau2"]) ** 0.5)
+    outside_on_sqrt_scale = ((t["value"] ** 0.5 - 1).abs() > half).sum()
+    assert d["n_outside_998"] == outside_on_sqrt_scale == 2
+
+
+# ------------------------------------------------------------------ NHSRplotthedots XmR
+
+PTD = pd.read_csv(SF / "ptd_rnorm20_seed123.csv", parse_dates=["x"])
+
+
+def _ptd_y15():
+    y = PTD["y"].copy()
+    y.iloc[14] = 10          # R's y[15] (1-based); y.iloc[15] = 10 gives mean 0.5523, not the snapshot
+    return pd.Series(y.to_numpy(), index=PTD["x"])
+
+
+def _limits(res):
+    return [res.estimate, res.ci[0], res.ci[1]]
+
+
+SPC = {
+    "ptd_xmr_r1": lambda: _limits(stats.xmr(PTD[["x", "y"]])),
+    "ptd_xmr_r2_screened": lambda: _limits(stats.xmr(_ptd_y15())),
+    "ptd_xmr_r3_unscreened": lambda: _limits(stats.xmr(_ptd_y15(), screen=False)),
+    "ptd_xmr_facets": lambda: sum((_limits(stats.xmr(g[["x", "y"]])) for _, g in PTD.groupby("facet")), []),
+}
+
+
+def _montgomery(phase1_only=True, **kw):
+    m = pd.read_csv(SF / "montgomery_tbl_07.03.csv").rename(
+        columns={"sample": "x", "size": "denominator", "count": "numerator"})
+    return stats.p_chart(m[m["phase"] == 1] if phase1_only else m, **kw)
+
+
+NHS = pd.read_csv(SF / "nhs_accidents.csv")
+
+
+def _nhs(**kw):
+    return stats.p_chart(numerator=NHS["r"], denominator=NHS["n"], x=NHS["i"], **kw)
+
+
+SPC.update({
+    "montgomery_ex7_1_pchart": lambda: [(r := _montgomery()).estimate, r.ci[0], r.ci[1]],
+    "nhs_accidents_pchart": lambda: [(r := _nhs()).diagnostics["pbar"], r.diagnostics["n_outside"], len(r.series)],
+    "nhs_accidents_pprime": lambda: [(r := _nhs(laney=True)).diagnostics["sigma_z"], r.diagnostics["n_outside"]],
+})
+
+
+@pytest.mark.parametrize("row", list(rows("spc").itertuples()), ids=lambda r: r.case)
+def test_spc(row):
+    want = _numbers(row.expected)
+    got = SPC[row.case]()
+    tol = _printed_tolerance(row.expected, float(row.tolerance))
+    assert len(got) == len(want)
+    assert all(abs(g - w) <= tol for g, w in zip(got, want)), (got, want)
+
+
+def test_montgomery_revised_limits_held_back():
+    """Held back in expected_values.csv: Montgomery, Introduction to Statistical Quality
+    Control, Example 7.1, revised trial limits after dropping samples 15 (new batch of
+    material) and 23 (inexperienced operator): p̄ = 0.2150, UCL = 0.3893, LCL = 0.0407."""
+    res = _montgomery(exclude=[15, 23])
+    assert abs(res.estimate - 0.2150) < 5e-5
+    assert abs(res.ci[1] - 0.3893) < 5e-5 and abs(res.ci[0] - 0.0407) < 5e-5
+    assert res.series["excluded"].sum() == 2
+
+
+def test_nhs_accidents_week1_p_prime_limits_and_i_chart():
+    """REFERENCES.md 4d computed anchors: week-1 p′ limits 0.94013 to 0.96567; the
+    I-chart on the weekly proportions has CL 0.95297 and limits 0.94012 to 0.96582."""
+    first = _nhs(laney=True).series.iloc[0]
+    assert abs(first["lpl"] - 0.94013) < 5e-6 and abs(first["upl"] - 0.96567) < 5e-6
+    i_chart = stats.xmr((NHS["r"] / NHS["n"]).to_numpy(), x=NHS["i"])
+    assert abs(i_chart.estimate - 0.95297) < 5e-6
+    assert abs(i_chart.ci[0] - 0.94012) < 5e-6 and abs(i_chart.ci[1] - 0.96582) < 5e-6
