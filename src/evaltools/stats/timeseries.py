@@ -16,8 +16,12 @@ Three models, all fitted by statsmodels:
 * ``"ols"``: linear segmented regression for rates, means and scores. Errors
   (``errors=``):
 
-  - ``"ar1"`` (default from 16 points): regression with AR(1) errors by maximum
-    likelihood (statsmodels ``SARIMAX``), t inference on n-k-1 degrees of freedom;
+  - ``"ar1"`` (default from 16 points): feasible GLS with AR(1) errors (Prais-Winsten,
+    statsmodels ``GLS``), t inference on n-k-1 degrees of freedom. rho is the lag-1
+    autocorrelation of the OLS residuals corrected for its small-sample bias
+    (Kendall's (1+3 rho)/n plus k/n for the k coefficients): hand-written, because
+    the uncorrected estimate (as in statsmodels ``GLSAR`` or ML ``SARIMAX``) left the
+    95% intervals covering 89-93% in 48-point series in our simulations;
   - ``"newey-west"`` (default when ``maxlags`` is given): OLS with Newey-West (HAC,
     Bartlett kernel) errors, the ``n/(n-k)`` correction and t inference, as Stata's
     ``newey`` and Linden's ``itsa``. Our simulation study (docs/validation.md) found
@@ -63,32 +67,29 @@ MIN_AR1 = 16
 
 
 class _AR1Fit:
-    """The regression part of a statsmodels SARIMAX fit with AR(1) errors, shaped like
-    an OLS results object (params, bse, cov_params(), df_resid, resid)."""
+    """Feasible GLS with AR(1) errors (Prais-Winsten, statsmodels ``GLS``), shaped like
+    an OLS results object; ``resid`` are the whitened residuals, ``df_resid`` counts
+    rho as a fitted parameter."""
 
-    def __init__(self, m, cols, n):
-        self.full = m
-        self.params = m.params[cols]
-        self.bse = m.bse[cols]
-        self._cov = m.cov_params().loc[cols, cols]
-        self.df_resid = n - len(cols) - 1
-        self.resid = np.asarray(m.resid)
-        self.rho = float(m.params["ar.L1"])
-        self.converged = bool(m.mle_retvals.get("converged", True))
+    def __init__(self, y, X):
+        n, k = X.shape
+        u = np.asarray(sm.OLS(y, X).fit().resid)
+        r1 = float(np.sum(u[1:] * u[:-1]) / np.sum(u ** 2))
+        # small-sample bias of the residual autocorrelation: Kendall's (1+3 rho)/n for
+        # an estimated mean, plus k/n for the k fitted coefficients; capped below 1
+        self.rho_raw = r1
+        self.rho = float(np.clip(r1 + (1 + 3 * r1) / n + k / n, -0.95, 0.95))
+        idx = np.arange(n)
+        sigma = self.rho ** np.abs(np.subtract.outer(idx, idx)) / (1 - self.rho ** 2)
+        self.full = sm.GLS(y, X, sigma=sigma).fit()
+        self.params, self.bse = self.full.params, self.full.bse
+        self.df_resid = n - k - 1
+        u = np.asarray(self.full.resid)          # Prais-Winsten whitened residuals
+        self.resid = np.r_[np.sqrt(1 - self.rho ** 2) * u[0], u[1:] - self.rho * u[:-1]]
+        self.converged = True
 
     def cov_params(self):
-        return self._cov
-
-
-def _ar1_fit(y, X):
-    import warnings
-
-    from statsmodels.tsa.statespace.sarimax import SARIMAX
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m = SARIMAX(y, exog=X, order=(1, 0, 0), trend="n").fit(disp=False)
-    return _AR1Fit(m, list(X.columns), len(y))
+        return self.full.cov_params()
 
 
 @dataclass
@@ -294,11 +295,8 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
                              "simulation study they covered the truth about 84% of the time at 48 points; "
                              "errors='ar1' (the default) is closer to 95%")
         elif errors == "ar1":
-            fit = _ar1_fit(y, X)
-            method = (f"segmented regression with AR(1) errors (maximum likelihood, rho "
-                      f"{fit.rho:.2f})")
-            if not fit.converged:
-                warns.append("the AR(1) error model did not converge; try errors='newey-west'")
+            fit = _AR1Fit(y, X)
+            method = f"segmented regression with AR(1) errors (Prais-Winsten GLS, rho {fit.rho:.2f})"
         else:
             fit = sm.OLS(y, X).fit()
             method = "segmented regression, OLS"
@@ -417,7 +415,8 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
     lb = acorr_ljungbox(resid, lags=[lb_lags])
     lb_p = float(lb["lb_pvalue"].iloc[0])
     if lb_p < 0.05:
-        fix = ("add seasonality, or use errors='ar1' if another error model was chosen" if model == "ols"
+        fix = ("add seasonality, or look for a change the model misses" if model == "ols" and errors == "ar1"
+               else "add seasonality or use errors='ar1'" if model == "ols"
                else "add seasonality or pass maxlags for Newey-West errors")
         warns.append(f"the residuals are still autocorrelated (Ljung-Box p = {lb_p:.3f} at {lb_lags} lags): "
                      f"the intervals may be too narrow; {fix}")

@@ -1,0 +1,49 @@
+"""Before/after chart for a difference of proportions (``stats.before_after`` or
+``stats.difference``): the two percentages with their intervals, the change and its
+interval, and the verdict in words. Labels pass the disclosure policy."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+
+from .. import sdc
+from ..stats.proportions import _span, proportion_ci
+from .style import OKABE_ITO, style_axes
+
+
+def before_after_chart(result, *, title: str | None = None, policy: str = "published",
+                       before_label: str | None = None, after_label: str | None = None):
+    """Two points (before, after) with Wilson intervals, labelled under ``policy`` (a
+    figure resting on 1-5 children shows as ``c``), and the change in a footnote."""
+    d = result.diagnostics
+    x1, n1, x2, n2 = d["x1"], d["n1"], d["x2"], d["n2"]     # after is the first proportion
+    b_name = before_label or ("Before" if "before" not in d else _span(d["before"]))
+    a_name = after_label or ("After" if "after" not in d else _span(d["after"]))
+    fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=100)
+    pts = [(b_name, x2, n2, OKABE_ITO["blue"], "s"), (a_name, x1, n1, OKABE_ITO["vermillion"], "o")]
+    for i, (name, x, n, colour, marker) in enumerate(pts):
+        lo, hi = proportion_ci(x, n, "wilson", result.level)
+        p = 100 * x / n
+        ax.errorbar([i], [p], yerr=[[p - 100 * lo], [100 * hi - p]], fmt=marker, color=colour, capsize=6,
+                    markersize=9, label=f"{name}: {sdc.label(p, x, policy)} of {sdc.label(n, n, policy, 'count')}")
+        ax.annotate(sdc.label(p, x, policy), (i, p), xytext=(12, 0), textcoords="offset points",
+                    va="center", fontsize=10, fontweight="bold", color=colour)
+    ax.set_xticks([0, 1], [b_name, a_name])
+    ax.set_xlim(-0.6, 1.6)
+    ax.set_ylim(0, 100)
+    style_axes(ax, integer_x=False)
+    ax.set_ylabel("% of children")
+    verdict = d.get("verdict", "")
+    ax.set_title(title or result.label, loc="left", fontsize=11, fontweight="bold")
+    ax.legend(loc="upper left", frameon=False, fontsize=8.5)
+    change = (f"Change {100 * result.estimate:+.1f} points ({round(result.level * 100)}% CI "
+              f"{100 * result.ci[0]:+.1f} to {100 * result.ci[1]:+.1f})"
+              + (f": {verdict}." if verdict else "."))
+    if sdc.policy(policy).suppress_small and (sdc.is_small(x1) or sdc.is_small(x2)):
+        change = "Change not shown: a figure rests on 1 to 5 children."
+    fig.text(0.01, 0.01, change + f" Bars: {round(result.level * 100)}% Wilson intervals.", fontsize=8,
+             color="#444444", ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.alt_text = f"Chart of {b_name} against {a_name}. {change}"
+    return fig
+
