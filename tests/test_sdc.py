@@ -54,3 +54,11 @@ def test_published_tables_show_no_small_count_and_give_none_away(r, c, data):
     shown = s[s != "c"].stack()
     assert not ((shown.astype(float) >= 1) & (shown.astype(float) <= 5)).any()
     assert not sdc.recoverable(t, s == "c").to_numpy().any()
+
+
+def test_label_suppresses_when_the_complement_is_small():
+    """37 of 40 in EET reveals the 3 who are not: 'c' under ofsted and published."""
+    assert sdc.label(92.5, 37, "published", denominator=40) == "c"
+    assert sdc.label(92.5, 37, "ofsted", denominator=40) == "c"
+    assert sdc.label(92.5, 37, "internal", denominator=40) == "92.5%"
+    assert sdc.label(50.0, 20, "published", denominator=40) == "50%"

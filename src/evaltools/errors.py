@@ -35,7 +35,7 @@ class MissingDataError(EvaltoolsError):
     """A data file evaltools needs is not where it should be."""
 
 
-class SchemaError(EvaltoolsError):
+class SchemaError(EvaltoolsError, ValueError):
     """A data file whose columns or values are not what evaltools expects."""
 
 

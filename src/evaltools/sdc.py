@@ -102,12 +102,17 @@ def apply(frame: pd.DataFrame, pol: str | Policy = "published") -> pd.DataFrame:
     return out
 
 
-def label(value: float, n: float | None = None, pol: str | Policy = "published", unit: str = "percent") -> str:
-    """A chart or table label under the policy: 'c' when it rests on 1 to 5 children."""
+def label(value: float, n: float | None = None, pol: str | Policy = "published", unit: str = "percent",
+          denominator: float | None = None) -> str:
+    """A chart or table label under the policy: 'c' when it rests on 1 to 5 children,
+    or, given the ``denominator``, when the children not counted (denominator - n) are
+    1 to 5 (37 of 40 in EET reveals the 3 who are not)."""
     pol = policy(pol)
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "x"
     if pol.suppress_small and n is not None and bool(is_small(n)):
+        return "c"
+    if pol.suppress_small and n is not None and denominator is not None and bool(is_small(denominator - n)):
         return "c"
     if unit == "percent":
         return f"{round_half_up(value, pol.percent_decimals):.{pol.percent_decimals}f}%"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .its import _axis_label
 from .style import OKABE_ITO, style_axes
 
 
@@ -15,7 +16,7 @@ def _note(fig, result, extra=""):
              ha="left", va="bottom", wrap=True)
 
 
-def did_chart(result, *, title: str | None = None, ylabel: str = "value", treated_label: str = "Treated",
+def did_chart(result, *, title: str | None = None, ylabel: str | None = None, treated_label: str = "Treated",
               comparison_label: str = "Comparators' average"):
     """Treated mean and comparators' mean by period, with the treated counterfactual
     (the treated pre-period gap carried forward on the comparators' path)."""
@@ -32,7 +33,7 @@ def did_chart(result, *, title: str | None = None, ylabel: str = "value", treate
             label=f"{treated_label} if it had followed the comparators")
     ax.axvline(d["intervention"], color=OKABE_ITO["grey"], linestyle=":", linewidth=1.2)
     style_axes(ax)
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(ylabel or _axis_label(result))
     ax.set_xlabel("Period")
     ax.set_title(title or "Change against comparators", loc="left", fontsize=12, fontweight="bold")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)

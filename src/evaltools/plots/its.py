@@ -6,7 +6,18 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import OKABE_ITO, style_axes
+from .style import OKABE_ITO, UNIT_AXIS, style_axes
+
+
+def _axis_label(result) -> str:
+    """The measure's unit from the registry when known, else a generic label."""
+    from .. import registry
+
+    m = result.diagnostics.get("measure")
+    try:
+        return UNIT_AXIS[registry.get(m).unit]
+    except Exception:
+        return {"poisson": "rate", "binomial": "% of children"}.get(getattr(result, "model", ""), "value")
 
 
 def its_chart(result, *, title: str | None = None, ylabel: str | None = None, source: str = ""):
@@ -37,13 +48,12 @@ def its_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     ax.annotate(f"Intervention ({d['intervention']})", (first_post, 1.0), xycoords=("data", "axes fraction"),
                 xytext=(3, -12), textcoords="offset points", fontsize=8.5, color="#444444")
     style_axes(ax, integer_x=not np.issubdtype(np.asarray(xpos).dtype, np.datetime64))
-    ax.set_ylabel(ylabel or ("rate" if result.model == "poisson" else
-                             "% of children" if result.model == "binomial" else "value"))
+    ax.set_ylabel(ylabel or _axis_label(result))
     ax.set_xlabel("Period")
     ax.set_title(title or "Before and after the intervention", loc="left", fontsize=12, fontweight="bold")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     lvl = result.effect("level")
-    what = "ratio" if result.model != "ols" else "change"
+    what = {"poisson": "rate ratio", "binomial": "odds ratio"}.get(result.model, "change")
     note = (f"Level {what} {lvl['estimate']:.3g} ({round(result.level * 100)}% CI {lvl['ci_low']:.3g} to "
             f"{lvl['ci_high']:.3g}). {result.method}.")
     if source:

@@ -25,8 +25,9 @@ def before_after_chart(result, *, title: str | None = None, policy: str = "publi
         lo, hi = proportion_ci(x, n, "wilson", result.level)
         p = 100 * x / n
         ax.errorbar([i], [p], yerr=[[p - 100 * lo], [100 * hi - p]], fmt=marker, color=colour, capsize=6,
-                    markersize=9, label=f"{name}: {sdc.label(p, x, policy)} of {sdc.label(n, n, policy, 'count')}")
-        ax.annotate(sdc.label(p, x, policy), (i, p), xytext=(12, 0), textcoords="offset points",
+                    markersize=9, label=f"{name}: {sdc.label(p, x, policy, denominator=n)} of "
+                    f"{sdc.label(n, n, policy, 'count')}")
+        ax.annotate(sdc.label(p, x, policy, denominator=n), (i, p), xytext=(12, 0), textcoords="offset points",
                     va="center", fontsize=10, fontweight="bold", color=colour)
     ax.set_xticks([0, 1], [b_name, a_name])
     ax.set_xlim(-0.6, 1.6)
@@ -39,8 +40,8 @@ def before_after_chart(result, *, title: str | None = None, policy: str = "publi
     change = (f"Change {100 * result.estimate:+.1f} points ({round(result.level * 100)}% CI "
               f"{100 * result.ci[0]:+.1f} to {100 * result.ci[1]:+.1f})"
               + (f": {verdict}." if verdict else "."))
-    if sdc.policy(policy).suppress_small and (sdc.is_small(x1) or sdc.is_small(x2)):
-        change = "Change not shown: a figure rests on 1 to 5 children."
+    if sdc.policy(policy).suppress_small and any(sdc.is_small(v) for v in (x1, x2, n1 - x1, n2 - x2)):
+        change = "Change not shown: a figure rests on 1 to 5 children, or would reveal them."
     fig.text(0.01, 0.01, change + f" Bars: {round(result.level * 100)}% Wilson intervals.", fontsize=8,
              color="#444444", ha="left", va="bottom", wrap=True)
     fig.tight_layout(rect=(0, 0.05, 1, 1))

@@ -22,7 +22,8 @@ Inference, chosen by ``inference``:
   corrects for the placebo comparisons having one comparator fewer. The p-value is
   the matching t-test; the rank p-value (share of placebos at least as extreme) is
   in the diagnostics. This assumes comparators' year-to-year noise is like the
-  treated LA's; LAs of very different size break it, and a warning says so.
+  treated LA's; LAs of very different size break it (docs/assumptions.md S1), so
+  compare like-sized LAs such as statistical neighbours.
 * ``"auto"`` (default): placebo when fewer than 5 units are treated, cluster otherwise.
 
 The event study replaces ``treated_after`` with one term per period relative to the
@@ -45,7 +46,6 @@ import statsmodels.api as sm
 from scipy import stats
 
 from . import frames
-from .power import mde_multiplier
 from .results import Result
 
 MIN_COMPARATORS = 5
@@ -324,6 +324,12 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
                      "estimate": pretrend, "se": pse,
                      "ci_low": pretrend - stats.t.ppf(z_level, dfree) * pse,
                      "ci_high": pretrend + stats.t.ppf(z_level, dfree) * pse, "p_value": pretrend_p})
+        carried = pretrend * (n_post + 1) / 2     # the pre-trend run on to the middle of the post period
+        if abs(carried) >= 0.5 * abs(est) and abs(est) > 0 and pretrend_p >= 0.10:
+            warns.append(f"the treated units were already moving {pretrend:+.3g} per period relative to the "
+                         f"comparators before the intervention; carried on, that alone would give about "
+                         f"{carried:+.3g}, at least half of the estimated effect ({est:+.3g}), so the effect may be "
+                         "an existing trend (see the event study)")
         if pretrend_p < 0.10:
             warns.append(f"pre-trends are not parallel: before the intervention the treated units' trend "
                          f"differed by {pretrend:+.3g} per period (p = {pretrend_p:.2f}); the comparators "
@@ -341,12 +347,14 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
     series["counterfactual"] = np.where(series["time"] >= intervention, series["comparison"] + base, np.nan)
     series.columns.name = None
 
-    notes = [f"effects smaller than {mde_multiplier() * se:.3g} cannot be told from noise with these data "
+    dfree_main = (n_t + n_c - 1) if inference == "cluster" else len(extra["placebo_estimates"]) - 1
+    mde = float(stats.t.ppf(0.975, dfree_main) + stats.t.ppf(0.8, dfree_main)) * se
+    notes = [f"effects smaller than {mde:.3g} cannot be told from noise with these data "
              "(80% power, 5% significance)"]
     diagnostics = {"inference": inference, "n_treated": n_t, "n_comparators": n_c, "n_pre": n_pre,
                    "n_post": n_post, "n_obs": len(df), "se": se, "sample_rule": rule,
                    "intervention": intervention, "pretrend": pretrend, "pretrend_p": pretrend_p,
-                   "mde": mde_multiplier() * se, "measure": measure, "notes": notes, **extra}
+                   "mde": mde, "measure": measure, "notes": notes, **extra}
     return DiDResult(method=method, estimate=est, ci=(lo, hi), p_value=p, level=level,
                      label=label or "difference-in-differences effect", diagnostics=diagnostics,
                      warnings=warns, table=table, series=series, sample=per_unit.reset_index(), fit=fit)

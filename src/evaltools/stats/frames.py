@@ -19,7 +19,7 @@ import pandas as pd
 from .. import indicators as ind
 from ..errors import SchemaError
 
-KEEP = ["area_code", "area_name", "period", "numerator", "denominator", "value", "status"]
+KEEP = ["area_code", "area_name", "period", "numerator", "denominator", "value", "status", "source"]
 
 
 def _pick(frame: pd.DataFrame, measure: str | None, group: str | None, where: str) -> pd.DataFrame:

@@ -62,7 +62,7 @@ class Result:
     def to_frame(self) -> pd.DataFrame:
         """One row: label, method, estimate, ci_low, ci_high, p_value, warnings, and
         the diagnostics as further columns."""
-        row = {"label": self.label, "method": self.method, "estimate": self.estimate,
+        row = {"label": self.label, "method": self.method, "unit": self.unit, "estimate": self.estimate,
                "ci_low": self.ci[0], "ci_high": self.ci[1], "level": self.level,
                "p_value": self.p_value, "warnings": "; ".join(self.warnings)}
         row.update({k: v for k, v in self.diagnostics.items() if not isinstance(v, (list, dict, pd.DataFrame))})

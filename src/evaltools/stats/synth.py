@@ -601,6 +601,10 @@ def synthetic_control(data: pd.DataFrame, treated, intervention, *, outcome: str
                         f"{pre_rmspe:.3g} on average (RMSPE), {pre_rmspe / sd_pre:.2f} times the spread "
                         f"(SD) of {tname}'s own pre-period values (threshold {POOR_FIT_SD}); the gap "
                         "after the change may be noise or a poor match, not an effect")
+    elif pre_rmspe > 0 and pre_rmspe >= abs(att):
+        warnings.append(f"the synthetic {tname} missed the real one by {pre_rmspe:.3g} on average before "
+                        f"the change (RMSPE), as much as the average gap after it ({att:+.3g}); the gap is "
+                        "no larger than the fit's own error")
     Ypre = Y0[fit_rows]
     above = y1[fit_rows] > Ypre.max(axis=1) + 1e-12
     below = y1[fit_rows] < Ypre.min(axis=1) - 1e-12

@@ -60,6 +60,7 @@ from .power import mde_multiplier
 from .results import Result
 
 MODELS = ("auto", "ols", "poisson", "binomial")
+_SCALE = {"poisson": "rate ratio", "binomial": "odds ratio"}
 ERRORS = ("auto", "ar1", "newey-west", "iid")
 MIN_PRE = 8
 #: fewer points than this and an AR(1) error model is not estimated
@@ -117,7 +118,7 @@ class ITSResult(Result):
             if term not in set(self.table["term"]):
                 continue
             r = self.effect(term)
-            kind = (" (ratio)" if ratio and term != "effect_at_end" else "")
+            kind = (f" ({_SCALE[self.model]})" if ratio and term != "effect_at_end" else "")
             lines.append(f"{name}{kind}: {r['estimate']:.4g} ({pct}% CI {r['ci_low']:.4g} to "
                          f"{r['ci_high']:.4g}; p = {r['p_value']:.3g})")
         lines += [f"Note: {n}" for n in self.diagnostics.get("notes", [])]
@@ -234,7 +235,16 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
             unit = registry.get(meta["measure"]).unit
         except Exception:
             unit = ""
+    asked = model
     model = _choose_model(model, df, numerator, denominator, unit)
+    if asked == "auto" and model == "ols" and unit in ("percent", "rate_per_10k", "per_child") \
+            and numerator in df.columns and df[numerator].notna().any():
+        warns.append("some periods have no counts (numerator or denominator), so the series is modelled "
+                     "on its published values by linear regression rather than a count model")
+    if "source" in df.columns and df["source"].nunique() > 1 and model != "ols":
+        warns.append("the counts come from more than one source (" + ", ".join(sorted(df["source"].unique()))
+                     + "); older LAIT counts are rounded, so early points may differ from the published "
+                     "percentages")
     if model == "ols":
         if outcome not in df.columns:
             raise ValueError(f"its: no outcome column {outcome!r}; name it with outcome=")
@@ -415,9 +425,11 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
     lb = acorr_ljungbox(resid, lags=[lb_lags])
     lb_p = float(lb["lb_pvalue"].iloc[0])
     if lb_p < 0.05:
-        fix = ("add seasonality, or look for a change the model misses" if model == "ols" and errors == "ar1"
-               else "add seasonality or use errors='ar1'" if model == "ols"
-               else "add seasonality or pass maxlags for Newey-West errors")
+        seasonal = np.issubdtype(df["time"].dtype, np.datetime64) or n >= 24
+        season_tip = "add seasonality, or " if seasonal and not seasonality else ""
+        fix = (f"{season_tip}look for a change the model misses" if model == "ols" and errors == "ar1"
+               else f"{season_tip}use errors='ar1'" if model == "ols"
+               else f"{season_tip}pass maxlags for Newey-West errors")
         warns.append(f"the residuals are still autocorrelated (Ljung-Box p = {lb_p:.3f} at {lb_lags} lags): "
                      f"the intervals may be too narrow; {fix}")
     if model != "ols" and den is not None:
@@ -440,7 +452,9 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
                          f"{100 * shift.max():.0f} percentage points between before and after; part of any "
                          "change may come from who is counted")
     level_row = table.set_index("term").loc["level"]
-    mde = mde_multiplier() * float(level_row["se"])
+    # t-based multiplier when the interval uses t (20% larger than 2.80 at 6 df)
+    mult = (float(dist.ppf(0.975) + dist.ppf(0.8)) if use_t else mde_multiplier())
+    mde = mult * float(level_row["se"])
     notes = [f"changes in level smaller than {_fmt_mde(mde, model)} cannot be told from noise with this "
              "series (80% power, 5% significance)"]
     diagnostics = {"model": model, "n": n, "n_pre": n_pre, "n_post": n_post, "ljung_box_p": lb_p,
