@@ -87,7 +87,6 @@ class _AR1Fit:
         self.df_resid = n - k - 1
         u = np.asarray(self.full.resid)          # Prais-Winsten whitened residuals
         self.resid = np.r_[np.sqrt(1 - self.rho ** 2) * u[0], u[1:] - self.rho * u[:-1]]
-        self.converged = True
 
     def cov_params(self):
         return self.full.cov_params()
@@ -465,7 +464,7 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
     return ITSResult(method=method, estimate=est, ci=(lo, hi), p_value=p, level=level,
                      label=label or f"level change at {intervention}" + (f" ({scale_name})" if model != "ols"
                                                                          else ""),
-                     unit="" if model != "ols" else "", diagnostics=diagnostics, warnings=warns,
+                     unit=_SCALE.get(model, unit), diagnostics=diagnostics, warnings=warns,
                      table=table, series=series, model=model, fit=fit)
 
 
