@@ -148,7 +148,9 @@ def _fit(df, fixed_effects, controls, terms):
 
 
 def _placebo(df, fixed_effects, controls, terms):
-    """Estimates of ``terms`` with each comparison unit in turn as if treated."""
+    """Estimates of ``terms`` (one row per comparison unit, each in turn as if
+    treated) and their placebo standard errors: the root mean square of the
+    estimates times sqrt((1+1/J)/(1+1/(J-1))), see the module docstring."""
     comp = df[df["treated"] == 0].copy()
     units = comp["unit"].unique()
     out = []
@@ -158,7 +160,10 @@ def _placebo(df, fixed_effects, controls, terms):
         for t in terms:
             d[t] = d["treated"] * df.loc[d.index, "_" + t]
         out.append(_fit(d, fixed_effects, controls, terms))
-    return np.array(out), units
+    out = np.array(out)
+    J = len(out)
+    se = np.sqrt(np.mean(out ** 2, axis=0)) * np.sqrt((1 + 1 / J) / (1 + 1 / (J - 1)))
+    return out, se
 
 
 def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None, comparators=None,
@@ -252,10 +257,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
         fit = sm.OLS(y, X).fit()
         est = float(fit.params["treated_after"])
         df["_treated_after"] = df["_post"]
-        plac, _ = _placebo(df, fixed_effects, controls, ["treated_after"])
-        plac = plac[:, 0]
-        J = len(plac)
-        se = float(np.sqrt(np.mean(plac ** 2)) * np.sqrt((1 + 1 / J) / (1 + 1 / (J - 1))))
+        plac, ses = _placebo(df, fixed_effects, controls, ["treated_after"])
+        plac, se, J = plac[:, 0], float(ses[0]), len(plac)
         tcrit = stats.t.ppf(z_level, J - 1)
         p = float(2 * stats.t.sf(abs(est / se), J - 1)) if se > 0 else float("nan")
         rank_p = float((1 + np.sum(np.abs(plac) >= abs(est))) / (J + 1))
@@ -294,9 +297,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
             crit, dfree = stats.t.ppf(z_level, n_t + n_c - 1), n_t + n_c - 1
         else:
             b = _fit(df, fixed_effects, controls, terms)
-            pl, _ = _placebo(df, fixed_effects, controls, terms)
+            pl, s = _placebo(df, fixed_effects, controls, terms)
             J = len(pl)
-            s = np.sqrt(np.mean(pl ** 2, axis=0)) * np.sqrt((1 + 1 / J) / (1 + 1 / (J - 1)))
             crit, dfree = stats.t.ppf(z_level, J - 1), J - 1
         for r, bi, si in zip(rels, b, s):
             rows.append({"term": f"period {r:+d}" if r else "period 0", "relative_period": r,
@@ -315,9 +317,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
             pretrend, pse, dfree = float(fp.params["pretrend"]), float(fp.bse["pretrend"]), n_t + n_c - 1
         else:
             pretrend = float(_fit(pre, fixed_effects, controls, ["pretrend"])[0])
-            pl, _ = _placebo(pre, fixed_effects, controls, ["pretrend"])
-            J = len(pl)
-            pse = float(np.sqrt(np.mean(pl[:, 0] ** 2)) * np.sqrt((1 + 1 / J) / (1 + 1 / (J - 1))))
+            pl, ses = _placebo(pre, fixed_effects, controls, ["pretrend"])
+            J, pse = len(pl), float(ses[0])
             dfree = J - 1
         pretrend_p = float(2 * stats.t.sf(abs(pretrend / pse), dfree)) if pse > 0 else float("nan")
         rows.append({"term": "pre-trend difference per period", "relative_period": np.nan,
