@@ -47,7 +47,7 @@ def sim_proportion(rng, n, effect):
     p0 = 0.5
     x0, x1 = rng.binomial(n, p0), rng.binomial(n, p0 + effect)
     r = difference(x1, n, x0, n)
-    return r.ci, r.p_value, effect
+    return r.ci, r.p_value, 100 * effect        # results are in percentage points
 
 
 def sim_its_ols(rng, effect, n_pre=24, n_post=24, rho=0.3, sd=1.0, errors="auto"):

@@ -133,9 +133,15 @@ def _nhs(**kw):
     return stats.p_chart(numerator=NHS["r"], denominator=NHS["n"], x=NHS["i"], **kw)
 
 
+def _as_fraction(values):
+    """p-charts report percentages (0-100), like every result; the references print proportions."""
+    return [v / 100 for v in values]
+
+
 SPC.update({
-    "montgomery_ex7_1_pchart": lambda: [(r := _montgomery()).estimate, r.ci[0], r.ci[1]],
-    "nhs_accidents_pchart": lambda: [(r := _nhs()).diagnostics["pbar"], r.diagnostics["n_outside"], len(r.series)],
+    "montgomery_ex7_1_pchart": lambda: _as_fraction(_limits(_montgomery())),
+    "nhs_accidents_pchart": lambda: [(r := _nhs()).diagnostics["pbar"] / 100, r.diagnostics["n_outside"],
+                                     len(r.series)],
     "nhs_accidents_pprime": lambda: [(r := _nhs(laney=True)).diagnostics["sigma_z"], r.diagnostics["n_outside"]],
 })
 
@@ -153,9 +159,10 @@ def test_montgomery_revised_limits_held_back():
     """Held back in expected_values.csv: Montgomery, Introduction to Statistical Quality
     Control, Example 7.1, revised trial limits after dropping samples 15 (new batch of
     material) and 23 (inexperienced operator): p̄ = 0.2150, UCL = 0.3893, LCL = 0.0407."""
+    centre, lcl, ucl = _as_fraction(_limits(_montgomery(exclude=[15, 23])))
     res = _montgomery(exclude=[15, 23])
-    assert abs(res.estimate - 0.2150) < 5e-5
-    assert abs(res.ci[1] - 0.3893) < 5e-5 and abs(res.ci[0] - 0.0407) < 5e-5
+    assert abs(centre - 0.2150) < 5e-5
+    assert abs(ucl - 0.3893) < 5e-5 and abs(lcl - 0.0407) < 5e-5
     assert res.series["excluded"].sum() == 2
 
 
@@ -163,7 +170,7 @@ def test_nhs_accidents_week1_p_prime_limits_and_i_chart():
     """REFERENCES.md 4d computed anchors: week-1 p′ limits 0.94013 to 0.96567; the
     I-chart on the weekly proportions has CL 0.95297 and limits 0.94012 to 0.96582."""
     first = _nhs(laney=True).series.iloc[0]
-    assert abs(first["lpl"] - 0.94013) < 5e-6 and abs(first["upl"] - 0.96567) < 5e-6
+    assert abs(first["lpl"] / 100 - 0.94013) < 5e-6 and abs(first["upl"] / 100 - 0.96567) < 5e-6
     i_chart = stats.xmr((NHS["r"] / NHS["n"]).to_numpy(), x=NHS["i"])
     assert abs(i_chart.estimate - 0.95297) < 5e-6
     assert abs(i_chart.ci[0] - 0.94012) < 5e-6 and abs(i_chart.ci[1] - 0.96582) < 5e-6

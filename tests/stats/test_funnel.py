@@ -53,11 +53,13 @@ def test_binomial_limits_interpolate_between_the_discrete_quantiles():
 def test_target_defaults_to_the_pooled_proportion_and_can_be_given():
     df = _units()
     res = funnel(df)
-    assert res.estimate == pytest.approx(df["numerator"].sum() / df["denominator"].sum())
+    assert res.estimate == pytest.approx(100 * df["numerator"].sum() / df["denominator"].sum())  # percent
     assert (res.series["target"] == res.estimate).all()
-    assert funnel(df, target=0.25).estimate == 0.25
+    assert funnel(df, target=25).estimate == 25
     t = res.table
-    assert t["lower_998"].tolist() == pytest.approx(list(binomial_limits(t["denominator"], res.estimate, 0.998)[0]))
+    assert t["lower_998"].tolist() == pytest.approx(
+        list(100 * binomial_limits(t["denominator"], res.estimate / 100, 0.998)[0]))
+    assert t["value"].tolist() == pytest.approx(list(100 * t["numerator"] / t["denominator"]))
 
 
 def test_binomial_data_show_no_overdispersion():
@@ -79,9 +81,9 @@ def test_overdispersed_data_warn_unless_adjusted_and_adjustment_widens_the_limit
     assert adj.diagnostics["n_outside_998"] < plain.diagnostics["n_outside_998"]
     assert "Limits widened for overdispersion" in adj.summary()
     # arcsine scale, as FunnelPlotR: limits sin²(asin√θ ± z√(1/(4n) + τ²))
-    n, tau2, theta = adj.table["denominator"], adj.diagnostics["tau2"], adj.estimate
-    want = np.sin(np.arcsin(np.sqrt(theta)) + 3.090232 * np.sqrt(1 / (4 * n) + tau2)) ** 2
-    assert adj.table["upper_998"].tolist() == pytest.approx(list(want), abs=1e-6)
+    n, tau2, theta = adj.table["denominator"], adj.diagnostics["tau2"], adj.estimate / 100
+    want = 100 * np.sin(np.arcsin(np.sqrt(theta)) + 3.090232 * np.sqrt(1 / (4 * n) + tau2)) ** 2
+    assert adj.table["upper_998"].tolist() == pytest.approx(list(want), abs=1e-4)
 
 
 def test_tau2_formula_and_truncation_by_rank():
@@ -113,7 +115,7 @@ def test_ratio_kind_log_and_sqrt_scales():
 def test_flags_and_polarity_wording():
     df = pd.DataFrame({"unit": [f"u{i}" for i in range(12)], "numerator": [30] * 10 + [60, 5],
                        "denominator": [100] * 12})
-    res = funnel(df, target=0.3, polarity="high", highlight="u10")
+    res = funnel(df, target=30, polarity="high", highlight="u10")
     t = res.table.set_index("unit")
     assert t.loc["u10", "flag"] == "above 99.8%" and t.loc["u11", "flag"] == "below 99.8%"
     assert t.loc["u10", "assessment"].startswith("better than expected")
@@ -122,12 +124,12 @@ def test_flags_and_polarity_wording():
     assert res.diagnostics["n_above_998"] == 1 and res.diagnostics["n_below_998"] == 1
     assert t["highlight"].sum() == 1 and t.loc["u10", "highlight"]
     assert "u10: 60.0% (denominator 100), above 99.8%: better than expected" in res.summary()
-    low = funnel(df, target=0.3, polarity="low").table.set_index("unit")
+    low = funnel(df, target=30, polarity="low").table.set_index("unit")
     assert low.loc["u10", "assessment"].startswith("worse")
     none = funnel(df, target=0.3).table.set_index("unit")
     assert none.loc["u10", "assessment"].startswith("higher than expected")
     # 38/100 is beyond the 95% limit only
-    mid = funnel(df.assign(numerator=[30] * 10 + [40, 30]), target=0.3, polarity="high").table.set_index("unit")
+    mid = funnel(df.assign(numerator=[30] * 10 + [40, 30]), target=30, polarity="high").table.set_index("unit")
     assert mid.loc["u10", "flag"] == "above 95%" and mid.loc["u10", "assessment"].startswith("possibly better")
 
 
@@ -201,14 +203,14 @@ def test_funnel_chart_plots_points_limits_target_and_labels_the_highlight():
     n = [100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 100, 100]
     df = pd.DataFrame({"unit": [f"u{i}" for i in range(12)], "numerator": [3 * k // 10 for k in n[:10]] + [60, 5],
                        "denominator": n})
-    res = funnel(df, target=0.3, polarity="high", highlight="u10", label="Stable placements")
+    res = funnel(df, target=30, polarity="high", highlight="u10", label="Stable placements")
     fig = plots.funnel_chart(res)
     ax = fig.axes[0]
     lines = {ln.get_gid(): ln for ln in ax.get_lines()}
     assert lines["target"].get_ydata()[0] == pytest.approx(30)
     for col in ("lower_95", "upper_95", "lower_998", "upper_998"):
         assert list(lines[col].get_xdata()) == list(res.series["denominator"])
-        assert list(lines[col].get_ydata()) == pytest.approx(list(100 * res.series[col]))
+        assert list(lines[col].get_ydata()) == pytest.approx(list(res.series[col]))
     assert lines["lower_95"].get_linestyle() != lines["lower_998"].get_linestyle()
     pts = {c.get_gid(): np.asarray(c.get_offsets()) for c in ax.collections}
     assert pts["better"].tolist() == [[100, 60]] and pts["worse"].tolist() == [[100, 5]]

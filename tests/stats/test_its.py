@@ -134,7 +134,7 @@ def test_before_after_in_words(indicators):
     d = res.diagnostics
     assert d["verdict"] == "no detectable change"
     assert res.diagnostics["x1"] == 64 and res.diagnostics["n1"] == 117        # 2025: 64 of 117
-    assert 0.10 < d["mde"] < 0.25
+    assert 10 < d["mde"] < 25            # percentage points
     with pytest.raises(ValueError, match="not a percentage"):
         before_after(indicators, 2022, 2025, measure="cla_rate_per_10k", area="884")
 

@@ -163,8 +163,8 @@ def test_p_chart_limits_follow_each_denominator_and_are_clipped():
     res = p_chart(numerator=num, denominator=den)
     s = res.series
     pbar = num.sum() / den.sum()
-    assert res.estimate == pytest.approx(pbar)
-    assert s["upl"].tolist() == pytest.approx(list(pbar + 3 * np.sqrt(pbar * (1 - pbar) / den)))
+    assert res.estimate == pytest.approx(100 * pbar)             # percentages, like every result
+    assert s["upl"].tolist() == pytest.approx(list(100 * (pbar + 3 * np.sqrt(pbar * (1 - pbar) / den))))
     assert (s["lpl"] == 0).sum() == 8            # n = 10 and 20: p̄ - 3σ < 0, clipped
     assert s.loc[1, "upl"] < s.loc[3, "upl"] < s.loc[0, "upl"]
     assert res.unit == "%" and "p-chart" in res.method
@@ -173,7 +173,7 @@ def test_p_chart_limits_follow_each_denominator_and_are_clipped():
 def test_p_chart_exclude_recomputes_the_centre_without_those_points():
     num = np.array([10] * 14 + [40] + [10] * 5)
     res = p_chart(pd.DataFrame({"period": range(1, 21), "numerator": num, "denominator": 100}), exclude=[15])
-    assert res.estimate == pytest.approx(0.10)
+    assert res.estimate == pytest.approx(10.0)
     assert res.series["excluded"].sum() == 1 and res.series.loc[14, "outside"]
     assert res.diagnostics["phases"][1]["n_excluded"] == 1
 
@@ -203,7 +203,7 @@ def test_binomial_data_with_small_denominators_do_not_warn_about_overdispersion(
 @pytest.mark.parametrize("kwargs, match", [
     (dict(numerator=[5, 12], denominator=[10, 10]), "are not a proportion"),
     (dict(numerator=[5, 2], denominator=[10, 0]), "are not a proportion"),
-    (dict(numerator=[1, 2], denominator=[10, 10], target=60), "give a proportion"),
+    (dict(numerator=[1, 2], denominator=[10, 10], target=160), "give a percentage"),
     (dict(numerator=[1, 2, 3], denominator=[10, 10, 10], exclude=[1, 2]), "fewer than 2 points left"),
 ])
 def test_p_chart_mistakes(kwargs, match):
@@ -236,14 +236,16 @@ def test_tidy_frame_p_chart_takes_polarity_and_label_from_the_registry_and_warns
     assert res.series["variation"].iloc[-1] == "concern"       # the last 4 are above the limit: worse for "low"
 
 
-def test_tidy_frame_xmr_charts_a_percentage_as_a_proportion():
-    res = xmr(_tidy(), area="Exampleshire", target=0.12)
+def test_tidy_frame_xmr_charts_a_percentage_in_percent_like_the_p_chart():
+    res = xmr(_tidy(), area="Exampleshire", target=12)
     frame = _tidy()
     ok = frame[(frame["area_code"] == "999") & (frame["status"] == "ok")]
-    assert res.series["y"].tolist() == pytest.approx(list(ok["value"] / 100))
+    assert res.series["y"].tolist() == pytest.approx(list(ok["value"]))
     assert res.unit == "%" and res.diagnostics["measure"] == "cla_3plus_placements"
-    with pytest.raises(ValueError, match="give a proportion"):
-        xmr(_tidy(), area="999", target=12)
+    pc = p_chart(_tidy(), area="999")
+    assert pc.series["y"].tolist() == pytest.approx(res.series["y"].tolist())
+    with pytest.raises(ValueError, match="give a percentage"):
+        xmr(_tidy(), area="999", target=120)
 
 
 def test_xmr_on_a_rate_with_varying_denominators_suggests_a_p_chart():
@@ -269,7 +271,7 @@ def test_p_chart_limits_stay_within_zero_and_one(pairs):
     num = [min(a, b) for a, b in pairs]
     den = [b for _, b in pairs]
     s = p_chart(numerator=num, denominator=den).series
-    assert (s["lpl"] >= 0).all() and (s["upl"] <= 1).all() and (s["lpl"] <= s["upl"]).all()
+    assert (s["lpl"] >= 0).all() and (s["upl"] <= 100).all() and (s["lpl"] <= s["upl"]).all()
 
 
 # ------------------------------------------------------------------ the chart
@@ -311,7 +313,7 @@ def test_p_chart_plot_is_in_percent_with_limits_per_point():
     res = p_chart(numerator=num, denominator=den)
     fig = plots.spc_chart(res)
     ax = fig.axes[0]
-    assert list(_by_gid(ax, "upl")[0].get_ydata()) == pytest.approx(list(100 * res.series["upl"]))
+    assert list(_by_gid(ax, "upl")[0].get_ydata()) == pytest.approx(list(res.series["upl"]))
     assert _by_gid(ax, "upl")[0].get_drawstyle() == "steps-mid"
     assert ax.get_ylabel() == "%"
     plt.close(fig)

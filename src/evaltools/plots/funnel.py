@@ -39,7 +39,7 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
     result's). Returns the Figure."""
     t, s = result.table, result.series
     prop = result.kind == "proportion"
-    scale = 100.0 if prop else 1.0
+    scale = 1.0             # every result is on its measure's scale (percentages 0-100)
     lv_in, lv_out = result.levels
     tag = {lv: level_tag(lv) for lv in result.levels}
     fig, ax = plt.subplots(figsize=(8, 4.8), dpi=100)

@@ -34,7 +34,7 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     phase; for a p-chart they follow each period's denominator), special-cause points
     coloured by polarity, and the target if one was given. Returns the Figure."""
     s = result.series
-    scale = 100.0 if result.unit == "%" else 1.0
+    scale = 1.0             # every result is on its measure's scale (percentages 0-100)
     x = s["x"].to_numpy()
     y = s["y"].to_numpy(float) * scale
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)

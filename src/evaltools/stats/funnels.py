@@ -26,7 +26,8 @@ library implements Spiegelhalter's funnel): they follow the paper and FunnelPlot
 are tested against FunnelPlotR's medpar example and its Poisson-limit tests
 (tests/reference/test_spc_funnel.py).
 
-``Result.estimate`` is the target; ``Result.ci`` holds the outer (99.8%) control
+Proportions are reported as percentages (0 to 100: values, limits, target), like every
+result; the arithmetic is on proportions. ``Result.estimate`` is the target; ``Result.ci`` holds the outer (99.8%) control
 limits at the median denominator, to show the funnel's width: they are control limits,
 not a confidence interval. ``.table`` has one row per council; ``.series`` the limit
 curves on a grid of denominators for the chart.
@@ -66,7 +67,7 @@ class FunnelResult(Result):
 
     def _fmt(self, v: float) -> str:
         if self.kind == "proportion":
-            return f"{100 * v:.1f}%"
+            return f"{v:.1f}%"
         return f"{v:.3g}"
 
     def summary(self) -> str:
@@ -296,10 +297,12 @@ def funnel(data, *, kind: str = "proportion", measure: str | None = None, period
         d = d * x.sum() / d.sum()
         df["denominator"] = d
         notes.append("expected = denominator × the all-council rate, so 1 means the all-council rate")
+    if target is not None and kind == "proportion":
+        if not 0 < target < 100:
+            raise ValueError(f"{where}: target {target} must be a percentage strictly between 0 and 100")
+        target = target / 100.0          # proportions inside; percentages in the result
     if target is None:
         target = x.sum() / d.sum() if kind == "proportion" else 1.0
-    if kind == "proportion" and not 0 < target < 1:
-        raise ValueError(f"{where}: target {target} must be strictly between 0 and 1 (a proportion)")
     if kind == "ratio" and target <= 0:
         raise ValueError(f"{where}: target {target} must be above 0")
     polarity = resolve_polarity(polarity, meta["measure"] or measure)
@@ -395,6 +398,14 @@ def funnel(data, *, kind: str = "proportion", measure: str | None = None, period
               + (f", widened for overdispersion (additive random effects on the {scale} scale, {trimming}; "
                  "Spiegelhalter 2005)" if adjusted else ""))
     mid = limit_frame(np.array([np.median(d)]))
+    if kind == "proportion":             # one scale for every result: percentages 0-100
+        lim_cols = [c for c in df.columns if c.startswith(("lower_", "upper_", "unadjusted_"))]
+        df[["value"] + lim_cols] = df[["value"] + lim_cols] * 100.0
+        s_cols = [c for c in series.columns if c != "denominator"]
+        series[s_cols] = series[s_cols] * 100.0
+        mid = mid * 100.0
+        target = target * 100.0
+        diagnostics["target"] = float(target)
     return FunnelResult(method=method, estimate=float(target),
                         ci=(float(mid[f"lower_{outer}"].iloc[0]), float(mid[f"upper_{outer}"].iloc[0])),
                         level=levels[1], label=label or meta["label"] or "", unit="%" if kind == "proportion"

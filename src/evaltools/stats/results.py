@@ -3,6 +3,13 @@
 Every helper returns a :class:`Result`: the estimate, its confidence interval, a
 p-value where one means something, diagnostics, and warnings in plain English, with
 ``summary()`` for a person and ``to_frame()`` for a table.
+
+One scale for percentages: every result reports a percentage on the 0 to 100 scale
+(``unit="%"``) and a difference of percentages in percentage points (2.0 is two
+points), the scale of the indicator frame and of DfE's tables. Only the low-level
+interval functions (``proportion_ci``, ``difference_ci``) and the power formulas take
+and return fractions (0 to 1), as statsmodels and R do. Survival curves are
+probabilities (0 to 1), as in R's ``survfit``.
 """
 
 from __future__ import annotations
@@ -42,9 +49,9 @@ class Result:
 
     def _fmt(self, v: float) -> str:
         if self.unit == "percentage points":
-            return f"{100 * v:+.1f}"
+            return f"{v:+.1f}"
         if self.unit == "%":
-            return f"{100 * v:.1f}%"
+            return f"{v:.1f}%"
         return f"{v:.4g}"
 
     def summary(self) -> str:

@@ -90,7 +90,7 @@ class SPCResult(Result):
         if v is None or not np.isfinite(v):
             return "n/a"
         if self.unit == "%":
-            return f"{100 * v:.1f}%"
+            return f"{v:.1f}%"
         return f"{v:.4g}" + (f" {self.unit}" if self.unit else "")
 
     def summary(self) -> str:
@@ -366,8 +366,8 @@ def _sigma_lines(df: pd.DataFrame, sigma) -> pd.DataFrame:
 
 
 def _check_target(target, unit, where):
-    if target is not None and unit == "%" and not 0 <= target <= 1:
-        raise ValueError(f"{where}: target {target} is outside 0 to 1; give a proportion (0.6 for 60%)")
+    if target is not None and unit == "%" and not 0 <= target <= 100:
+        raise ValueError(f"{where}: target {target} is outside 0 to 100; give a percentage (60 for 60%)")
 
 
 def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, polarity: str | None = None,
@@ -375,7 +375,7 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
     """XmR (individuals) chart, as NHS England's Making Data Count and NHSRplotthedots.
 
     ``data``: the tidy indicator frame (with ``measure``/``area`` to pick one series; a
-    percentage measure is charted as a proportion, 0 to 1, like :func:`p_chart`), a
+    percentage measure is charted in percent, 0 to 100, like :func:`p_chart`), a
     pandas Series (its index is x), a DataFrame with ``y`` or ``value`` and an x column
     (``x``, ``time`` or ``period``), or an array with optional ``x``.
 
@@ -396,9 +396,8 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
         s = frames.series(data, measure, area, where=where)
         warnings += dropped_warning((t, st) for _, t, st in s.attrs.get("dropped", []))
         meta = _tidy_meta(s)
-        scale = 100.0 if meta["unit"] == "percent" else 1.0
         unit = "%" if meta["unit"] == "percent" else registry.UNIT_LABELS.get(meta["unit"], "")
-        df, w = _frame_xy(s["time"].to_numpy(), {"y": s["value"].to_numpy(float) / scale,
+        df, w = _frame_xy(s["time"].to_numpy(), {"y": s["value"].to_numpy(float),
                                                   "den": s["denominator"].to_numpy(float)}, where)
         den = df.pop("den")
     elif isinstance(data, pd.DataFrame):
@@ -466,7 +465,8 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
     Per phase: p̄ = Σx/Σn over the points not in ``exclude``; σᵢ = √(p̄(1 − p̄)/nᵢ);
     limits p̄ ± 3σᵢ, clipped to [0, 1]. Laney: zᵢ = (pᵢ − p̄)/σᵢ, σ_z = mean |Δz| /
     1.128 (moving ranges of the included points, unscreened), limits p̄ ± 3σᵢσ_z.
-    Values and limits are proportions (0 to 1); ``target`` likewise.
+    Values, limits and ``target`` are percentages (0 to 100), like every result; the
+    arithmetic is on proportions.
 
     Hand-written (no library implements it); see the module docstring.
     """
@@ -503,7 +503,7 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
                          "for useful limits)")
     polarity = resolve_polarity(polarity, meta.get("measure") or measure)
     _check_target(target, "%", where)
-    df["y"] = df["numerator"] / df["denominator"]
+    df["y"] = df["numerator"] / df["denominator"]      # proportions here; percentages at the end
     df["n"] = df.pop("denominator")
     df["phase"] = _phase(df["x"], rebase, where)
     df["excluded"] = False
@@ -528,6 +528,10 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
     df = _sigma_lines(df, sigma)
     df = df[["x", "y", "numerator", "n", "phase", "excluded", "centre", "lpl", "upl",
              "lower_1s", "upper_1s", "lower_2s", "upper_2s"]]
+    pct = ["y", "centre", "lpl", "upl", "lower_1s", "upper_1s", "lower_2s", "upper_2s"]
+    df[pct] = df[pct] * 100.0
+    for ph in by_phase.values():
+        ph["pbar"] *= 100.0
     last = by_phase[int(df["phase"].iloc[-1])]
     notes = []
     if last["n_excluded"]:
