@@ -62,3 +62,82 @@ def test_label_suppresses_when_the_complement_is_small():
     assert sdc.label(92.5, 37, "ofsted", denominator=40) == "c"
     assert sdc.label(92.5, 37, "internal", denominator=40) == "92.5%"
     assert sdc.label(50.0, 20, "published", denominator=40) == "50%"
+
+
+def test_a_cell_joining_two_hidden_blocks_is_given_away_and_found():
+    """Two 2x2 blocks of hidden cells joined by one hidden cell: every row and column
+    has two or more hidden cells, yet the joining cell is the difference of two known
+    block sums. Counting hidden cells per line misses it; the null-space check does not."""
+    t = pd.DataFrame(np.arange(1, 26).reshape(5, 5) + 10)
+    hidden = pd.DataFrame(False, index=t.index, columns=t.columns)
+    for i, j in [(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3), (1, 2)]:
+        hidden.iloc[i, j] = True
+    found = sdc.recoverable(t, hidden)
+    assert found.to_numpy().sum() == 1 and found.iloc[1, 2]
+    s = sdc.suppress_table(t.where(~hidden, 3))           # the same pattern from small counts
+    assert not sdc.recoverable(t, s == "c").to_numpy().any()
+
+
+def _breakdown(groups, measure="cla_3plus_placements"):
+    rows = [("884", "Herefordshire", "E06000019", "Local authority", 2024, measure, n, d,
+             100 * n / d if d else np.nan, "ok", "903", "age_band", g) for g, (n, d) in groups.items()]
+    return pd.DataFrame(rows, columns=["area_code", "area_name", "ons_code", "geographic_level", "period",
+                                       "measure", "numerator", "denominator", "value", "status", "source",
+                                       "breakdown", "group"])
+
+
+def test_apply_hides_a_second_group_when_one_age_band_is_small():
+    """3 of 59 five-to-nines had 3+ placements. With the all-children figure published,
+    hiding that one band alone gives it away (total minus the other bands), so the
+    smallest other non-zero band (7 of 45) goes too: hiding the under-ones' 0 would
+    leave the 3 plain to see as the hidden pair's sum."""
+    f = _breakdown({"Under 1": (0, 15), "1 to 4": (7, 45), "5 to 9": (3, 59), "10 to 15": (14, 137),
+                    "16 and over": (10, 80)})
+    original = f.copy()
+    out = sdc.apply(f, "published")
+    pd.testing.assert_frame_equal(f, original)               # the input is never changed
+    hidden = out.set_index("group")["status"].eq("c")
+    assert hidden["5 to 9"] and hidden.sum() == 2 and out.attrs["secondary"] == 1
+    assert hidden["1 to 4"] and not hidden["Under 1"]
+    assert list(sdc.apply(f, "ofsted")["status"]).count("c") == 1     # ofsted: primary only
+
+
+def _given_away(frame, out):
+    rel = sdc.relations(frame)
+    hid = (out["status"] != "ok").to_numpy()
+    for tot, parts in rel:
+        cells = parts + ([tot] if tot is not None else [])
+        eq = np.zeros((1, len(cells) + (tot is None)))
+        eq[0, :len(parts)] = -1
+        eq[0, -1] = 1
+        h = np.r_[hid[cells], [False] * (tot is None)]
+        if sdc.determined(eq, h).any():
+            return True
+    return False
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=2, max_size=7))
+def test_published_breakdowns_show_no_small_count_and_give_none_away(pairs):
+    groups = {f"g{i}": (a, a + b) for i, (a, b) in enumerate(pairs) if a + b > 0}
+    if len(groups) < 2:
+        return
+    f = _breakdown(groups)
+    out = sdc.apply(f, "published")
+    ok = out[out["status"] == "ok"]
+    for col in (ok["numerator"], ok["denominator"], ok["denominator"] - ok["numerator"]):
+        assert not sdc.is_small(col).any()
+    assert not _given_away(f, out)
+
+
+def test_an_england_row_and_every_la_in_it_are_a_total():
+    las = [(str(800 + i), f"LA {i}", "Local authority", n, 100) for i, n in enumerate([40, 3, 25, 30])]
+    eng = [("E92000001", "England", "National", 98, 400)]
+    f = pd.DataFrame([(c, nm, "", lvl, 2025, "care_leavers_eet_19_21", n, d, 100 * n / d, "ok", "t")
+                      for c, nm, lvl, n, d in las + eng],
+                     columns=["area_code", "area_name", "ons_code", "geographic_level", "period", "measure",
+                              "numerator", "denominator", "value", "status", "source"])
+    assert sdc.relations(f) == [(4, [0, 1, 2, 3])]
+    out = sdc.apply(f, "published")
+    assert list(out["status"]) == ["ok", "c", "c", "ok", "ok"]        # LA 1 (3) and the next smallest, LA 2
+    assert out.loc[4, "value"] == 25                                  # England shown, rounded half up

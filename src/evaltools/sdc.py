@@ -80,17 +80,30 @@ def is_small(n) -> np.ndarray:
 
 
 def apply(frame: pd.DataFrame, pol: str | Policy = "published") -> pd.DataFrame:
-    """An indicator frame ready to leave the building under the policy: rows whose
-    numerator, denominator, or the complement (denominator - numerator) is 1 to 5 get
-    status ``c`` with no value or counts; values are rounded half up. Rows already
-    carrying a DfE symbol keep it."""
+    """An indicator frame ready to leave the building under the policy.
+
+    * Primary: rows whose numerator, denominator, or complement (denominator -
+      numerator) is 1 to 5 get status ``c`` with no value or counts.
+    * Secondary (published policy): where rows add up to a total, a hidden row could be
+      worked out by subtraction, so more rows are hidden until none can be
+      (:func:`relations` says which rows add up; :func:`determined` checks). The
+      smallest row that shares a total with the given-away one goes first.
+    * Values are rounded half up to the policy's decimals.
+
+    Rows already carrying a DfE symbol keep it. ``attrs["secondary"]`` counts the rows
+    hidden by secondary suppression. The input frame is not changed."""
     pol = policy(pol)
     out = frame.copy()
-    if pol.suppress_small:
+    out.attrs["secondary"] = 0
+    if pol.suppress_small and len(out):
         num, den = out["numerator"].to_numpy(dtype=float), out["denominator"].to_numpy(dtype=float)
         rest = den - num
         hit = is_small(num) | is_small(den) | (is_small(rest) & np.isfinite(num))
         hit &= (out["status"] == "ok").to_numpy()
+        if pol.secondary and hit.any():
+            before = hit.copy()
+            hit = _secondary_rows(out, hit)
+            out.attrs["secondary"] = int((hit & ~before).sum())
         out.loc[hit, ["numerator", "denominator", "value"]] = np.nan
         out.loc[hit, "status"] = "c"
     if "measure" in out:
@@ -100,6 +113,104 @@ def apply(frame: pd.DataFrame, pol: str | Policy = "published") -> pd.DataFrame:
                                  else pol.rate_decimals)
         out["value"] = [round_half_up(v, int(d)) for v, d in zip(out["value"], dec)]
     return out
+
+
+ALL_GROUPS = ("all", "All children", "")
+
+
+def relations(frame: pd.DataFrame) -> list[tuple[int | None, list[int]]]:
+    """Which rows of an indicator frame add up to which: a list of (total, parts),
+    positions in the frame, where the total is None when it is not in the frame but
+    is published anyway.
+
+    * Breakdowns (child-level frames): the groups of one breakdown (age bands,
+      placement types...) of an area's measure in a period add up to the area's figure
+      for all children, which is always taken as published (it is the headline).
+    * Areas: an England or regional row, and the frame's local authorities in it,
+      when their counts are all in the frame and add up exactly (DfE's own tables
+      come already suppressed by DfE, so their parts rarely add up).
+    """
+    f = frame.reset_index(drop=True)
+    out: list[tuple[int | None, list[int]]] = []
+    keys = [c for c in ("area_code", "period", "period_end", "measure") if c in f.columns]
+    if {"breakdown", "group"} <= set(f.columns):
+        split = ~f["breakdown"].fillna("all").isin(ALL_GROUPS)
+        totals = {tuple(r[keys]): i for i, r in f[~split].iterrows()}
+        for key, g in f[split].groupby(keys + ["breakdown"], sort=False, dropna=False):
+            if len(g) > 1:
+                out.append((totals.get(tuple(key[:-1])), list(g.index)))
+    if "geographic_level" in f.columns and f["geographic_level"].isin(["National", "Regional"]).any():
+        extra = [c for c in ("period_end", "breakdown", "group") if c in f.columns]
+        la = f[f["geographic_level"] == "Local authority"]
+        region_of = {}
+        if (f["geographic_level"] == "Regional").any():
+            from .areas import local_authorities
+            region_of = dict(zip(local_authorities()["area_code"], local_authorities()["region_code"]))
+        for i, r in f[f["geographic_level"].isin(["National", "Regional"])].iterrows():
+            same = la[(la["measure"] == r["measure"]) & (la["period"] == r["period"])]
+            for c in extra:
+                same = same[same[c].astype(str) == str(r[c])]
+            if r["geographic_level"] == "Regional":
+                same = same[same["area_code"].map(region_of) == r["area_code"]]
+            nums = same["numerator"].to_numpy(dtype=float)
+            if len(same) > 1 and np.isfinite(nums).all() and np.isfinite(r["numerator"]) \
+                    and nums.sum() == float(r["numerator"]):
+                out.append((i, list(same.index)))
+    return out
+
+
+def _secondary_rows(frame: pd.DataFrame, hidden: np.ndarray) -> np.ndarray:
+    """Primary-hidden rows plus the rows secondary suppression must hide too."""
+    rel = relations(frame)
+    if not rel:
+        return hidden
+    hidden = np.asarray(hidden, dtype=bool).copy()
+    symbol = (frame["status"] != "ok").to_numpy()      # a DfE symbol: unknown to a reader too
+    size = frame["numerator"].to_numpy(dtype=float)
+    size = np.where(np.isfinite(size), size, np.inf)
+    # one block per group of relations that share rows; a published total not in the
+    # frame is an extra cell, known to everyone and never hidden
+    parent = list(range(len(rel)))
+
+    def root(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+    owner: dict[int, int] = {}
+    for k, (tot, parts) in enumerate(rel):
+        for i in parts + ([tot] if tot is not None else []):
+            if i in owner:
+                parent[root(k)] = root(owner[i])
+            else:
+                owner[i] = k
+    blocks: dict[int, list[int]] = {}
+    for k in range(len(rel)):
+        blocks.setdefault(root(k), []).append(k)
+    for ks in blocks.values():
+        rows = sorted({i for k in ks for i in rel[k][1] + ([rel[k][0]] if rel[k][0] is not None else [])})
+        if not hidden[rows].any():
+            continue
+        pos = {i: j for j, i in enumerate(rows)}
+        n_virtual = sum(rel[k][0] is None for k in ks)
+        eq = np.zeros((len(ks), len(rows) + n_virtual))
+        v = len(rows)
+        for e, k in enumerate(ks):
+            tot, parts = rel[k]
+            if tot is None:
+                eq[e, v] = 1.0
+                v += 1
+            else:
+                eq[e, pos[tot]] = 1.0
+            for i in parts:
+                eq[e, pos[i]] -= 1.0
+        h = np.r_[hidden[rows] | symbol[rows], np.zeros(n_virtual, dtype=bool)]
+        is_total = np.r_[[any(rel[k][0] == i for k in ks) for i in rows], np.ones(n_virtual, dtype=bool)]
+        sz = np.r_[size[rows], np.full(n_virtual, np.inf)]
+        fixed = np.r_[symbol[rows], np.ones(n_virtual, dtype=bool)]
+        h = _secondary(eq, h, sz, avoid=is_total, fixed=fixed)
+        hidden[rows] |= h[:len(rows)] & ~symbol[rows]
+    return hidden
 
 
 def label(value: float, n: float | None = None, pol: str | Policy = "published", unit: str = "percent",
@@ -119,53 +230,90 @@ def label(value: float, n: float | None = None, pol: str | Policy = "published",
     return f"{round_half_up(value, pol.rate_decimals):,.{pol.rate_decimals}f}"
 
 
+def determined(equations: np.ndarray, hidden: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+    """Which hidden cells the published figures pin down exactly.
+
+    ``equations`` has one row per published linear relation between cells (a total:
+    the cells of a row of a table; a total row minus its parts), ``hidden`` flags the
+    cells not shown. The visible cells are known, so each relation leaves a linear
+    equation in the hidden cells; a hidden cell is determined exactly when every
+    solution of the homogeneous system gives it 0, i.e. its coordinate is 0 in every
+    null-space vector (scipy's SVD-based ``null_space``). This catches more than
+    "a line with one hidden cell": a cell joining two blocks of hidden cells is also
+    given away (the block sums are known from the totals), and this finds it.
+    """
+    from scipy.linalg import null_space
+
+    hidden = np.asarray(hidden, dtype=bool)
+    out = np.zeros(hidden.shape, dtype=bool)
+    if not hidden.any():
+        return out
+    a_h = np.asarray(equations, dtype=float)[:, hidden]
+    a_h = a_h[np.abs(a_h).sum(axis=1) > 0]
+    if len(a_h) == 0:
+        return out
+    ns = null_space(a_h)
+    out[hidden] = np.abs(ns).max(axis=1, initial=0.0) <= tol if ns.size else True
+    return out
+
+
+def _table_equations(n_r: int, n_c: int) -> np.ndarray:
+    """Row and column totals of an n_r x n_c table (cells in row-major order)."""
+    eq = np.zeros((n_r + n_c, n_r * n_c))
+    for i in range(n_r):
+        eq[i, i * n_c:(i + 1) * n_c] = 1
+    for j in range(n_c):
+        eq[n_r + j, j::n_c] = 1
+    return eq
+
+
 def recoverable(table: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
     """Which hidden cells of a table of counts can be worked out exactly from the
-    visible cells and the row and column totals (all totals shown): repeatedly solve
-    any row or column with one hidden cell left."""
-    known = ~hidden.to_numpy().copy()
-    n_r, n_c = known.shape
-    changed = True
-    while changed:
-        changed = False
-        for i in range(n_r):
-            if (~known[i]).sum() == 1:
-                known[i] = True
-                changed = True
-        for j in range(n_c):
-            if (~known[:, j]).sum() == 1:
-                known[:, j] = True
-                changed = True
-    return pd.DataFrame(known & hidden.to_numpy(), index=table.index, columns=table.columns)
+    visible cells and the row and column totals (all totals shown); see
+    :func:`determined`."""
+    h = hidden.to_numpy(dtype=bool)
+    found = determined(_table_equations(*h.shape), h.ravel()).reshape(h.shape)
+    return pd.DataFrame(found, index=table.index, columns=table.columns)
+
+
+def _secondary(equations: np.ndarray, hidden: np.ndarray, size: np.ndarray,
+               avoid: np.ndarray | None = None, fixed: np.ndarray | None = None) -> np.ndarray:
+    """Hide more cells until no hidden cell is determined: each time, the smallest
+    visible non-zero cell (by ``size``) sharing a relation with a given-away cell, preferring
+    cells not in ``avoid`` (totals) and never one in ``fixed`` (published elsewhere,
+    or already hidden by DfE). Deterministic: ties go to the first cell."""
+    h = np.asarray(hidden, dtype=bool).copy()
+    eq = np.asarray(equations, dtype=float)
+    avoid = np.zeros(h.shape, dtype=bool) if avoid is None else avoid
+    fixed = np.zeros(h.shape, dtype=bool) if fixed is None else fixed
+    while True:
+        given = determined(eq, h)
+        if not given.any():
+            return h
+        lines = eq[:, given].any(axis=1)
+        near = (eq[lines] != 0).any(axis=0) & ~h & ~fixed
+        if not near.any():           # a relation of one cell: nothing else to hide
+            return h
+        pick = near & ~avoid if (near & ~avoid).any() else near
+        idx = np.flatnonzero(pick)
+        # a hidden 0 protects nothing (the hidden cells then add up to the small count
+        # alone), so zeros go last
+        h[idx[np.argmin(np.where(size[idx] > 0, size[idx], np.inf))]] = True
 
 
 def suppress_table(table: pd.DataFrame, pol: str | Policy = "published") -> pd.DataFrame:
     """A table of counts (rows x columns, totals not included: they are published
     from the true counts) with cells of 1 to 5 hidden as ``"c"``, and under the
-    published policy more cells hidden (the smallest other cell in the row or column
-    that would give one away) until no hidden cell can be worked out from the totals."""
+    published policy more cells hidden (the smallest cell sharing a row or column with
+    one that could be worked out) until no hidden cell can be worked out from the
+    totals (:func:`recoverable`)."""
     pol = policy(pol)
     counts = table.astype(float)
     hidden = pd.DataFrame(is_small(counts.to_numpy()) if pol.suppress_small else False,
                           index=table.index, columns=table.columns)
-    if pol.secondary:
-        values = counts.to_numpy()
-        h = hidden.to_numpy().copy()
-        while True:
-            # a row or column with exactly one hidden cell gives it away (total minus
-            # the rest); hide the smallest other cell in it, until none is left
-            lines = [("r", i) for i in range(h.shape[0]) if h[i].sum() == 1] + \
-                    [("c", j) for j in range(h.shape[1]) if h[:, j].sum() == 1]
-            if not lines:
-                break
-            kind, k = lines[0]
-            cells = [(values[k, m], k, m) for m in range(h.shape[1]) if not h[k, m]] if kind == "r" \
-                else [(values[m, k], m, k) for m in range(h.shape[0]) if not h[m, k]]
-            if not cells:            # a line of one cell: its total is the cell itself
-                break
-            _, a, b = min(cells)
-            h[a, b] = True
-        hidden = pd.DataFrame(h, index=table.index, columns=table.columns)
+    if pol.secondary and hidden.to_numpy().any():
+        h = _secondary(_table_equations(*counts.shape), hidden.to_numpy().ravel(), counts.to_numpy().ravel())
+        hidden = pd.DataFrame(h.reshape(counts.shape), index=table.index, columns=table.columns)
     out = table.astype(object).copy()
     out[hidden.to_numpy()] = "c"
     return out
