@@ -56,6 +56,22 @@ def test_diverging_pre_trends_warn():
     assert any("pre-trends are not parallel" in w for w in res.warnings)
 
 
+def test_a_pre_trend_too_noisy_to_test_but_big_enough_to_explain_the_effect_warns():
+    """No effect injected, only a treated trend 0.4 a year steeper: the DiD estimate
+    (+2.6) is mostly that trend run on. The pre-trend test cannot reject parallel
+    trends (p = 0.11), yet carried on the trend alone gives at least half the effect,
+    so the result must say the effect may be an existing trend."""
+    res = did(_panel(trend_gap=0.4, sd=1.2, seed=6), "LA00", 2022, **ARGS)
+    d = res.diagnostics
+    assert d["pretrend_p"] >= 0.10 and not any("not parallel" in w for w in res.warnings)
+    carried = d["pretrend"] * (4 + 1) / 2                       # 4 periods after the change
+    assert abs(carried) >= 0.5 * abs(res.estimate)
+    assert any("already moving" in w and "existing trend" in w for w in res.warnings)
+    # with no pre-trend at all, no such warning
+    flat = did(_panel(trend_gap=0.0, sd=1.2, seed=6, effect=3.0), "LA00", 2022, **ARGS)
+    assert not any("already moving" in w for w in flat.warnings)
+
+
 def test_cluster_inference_with_many_treated_units():
     p = _panel(n_units=60, effect=0, seed=5)
     treated = [f"LA{u:02d}" for u in range(30)]
