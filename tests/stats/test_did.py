@@ -129,3 +129,14 @@ def test_charts_draw_the_result():
     es = res.table[res.table["relative_period"].notna()]
     np.testing.assert_allclose(np.sort(drawn), np.sort(es["estimate"].to_numpy(dtype=float)))
     assert "event-study" in fig2.alt_text.lower()
+
+
+def test_tidy_frame_takes_la_names_as_well_as_numbers(indicators):
+    """Users type 'Herefordshire', not 884; both give the same analysis."""
+    by_code = did(indicators, "884", 2022, measure="cla_3plus_placements", comparators="statistical_neighbours")
+    by_name = did(indicators, "Herefordshire", 2022, measure="cla_3plus_placements",
+                  comparators="statistical_neighbours")
+    assert by_name.estimate == by_code.estimate and by_name.ci == by_code.ci
+    assert set(by_name.sample.loc[by_name.sample["used"], "unit"]) == set(by_code.sample.loc[by_code.sample["used"], "unit"])
+    with pytest.raises(ValueError, match="not an LA DfE publishes"):
+        did(indicators, "Atlantis", 2022, measure="cla_3plus_placements")

@@ -375,3 +375,15 @@ def test_placebo_chart_needs_placebos():
     res = synthetic_control(_panel(n_donors=6), "T", 2021, **ARGS, placebos=False)
     with pytest.raises(ValueError, match="no placebo runs"):
         synth_placebo_chart(res)
+
+
+def test_tidy_frame_with_statistical_neighbours_as_donors_and_an_la_name(indicators):
+    """The same words as did(): donors="statistical_neighbours", the LA by name."""
+    from evaltools import comparators
+    res = synthetic_control(indicators, "Herefordshire", 2022, measure="cla_3plus_placements",
+                            donors="statistical_neighbours")
+    sn = set(comparators.comparator_codes("884", int(indicators["period"].max()), "statistical_neighbours"))
+    assert str(res.treated) == "884"
+    pool = set(res.weights.index.astype(str))
+    assert pool <= sn and len(pool) >= 8                  # neighbours with a full series
+    assert res.weights.sum() == pytest.approx(1.0)

@@ -80,12 +80,9 @@ class DiDResult(Result):
 def _prepare(data, treated, comparators, measure, outcome, unit, time, warns):
     """Long frame with columns unit, time, y and a 0/1 ``treated`` group flag."""
     if {"measure", "status", "area_code"} <= set(data.columns):
-        codes = [str(t) for t in (treated if isinstance(treated, (list, tuple)) else [treated])]
-        if isinstance(comparators, str):
-            from .. import comparators as comp
-            period = int(pd.to_numeric(data["period"], errors="coerce").max())
-            comparators = comp.comparator_codes(codes[0], period, comparators)
-        areas = None if comparators is None else codes + [str(c) for c in comparators]
+        codes = frames.area_codes(data, treated, "did")
+        comparators = frames.comparator_pool(data, codes[0], comparators, "did")
+        areas = None if comparators is None else codes + [c for c in comparators if c not in codes]
         df = frames.panel(data, measure, areas, where="did")
         if df.attrs["dropped"]:
             shown = ", ".join(f"{a} {t}" for a, t, _ in df.attrs["dropped"][:6])
@@ -172,8 +169,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
         event_study: bool = True, level: float = 0.95, label: str = "") -> DiDResult:
     """Estimate a difference-in-differences effect; returns a :class:`DiDResult`.
 
-    ``data``: a tidy indicator frame (``treated`` = the LA's DfE number;
-    ``comparators`` = a list of LA numbers, ``"statistical_neighbours"``,
+    ``data``: a tidy indicator frame (``treated`` = the LA's DfE number or name, or
+    a list of them; ``comparators`` = a list of LA numbers or names, ``"statistical_neighbours"``,
     ``"region"``, or None for every other LA), or a long DataFrame with ``unit``,
     ``time`` and ``outcome`` columns, where ``treated`` is a unit id, a list of
     them, or the name of a 0/1 column flagging the treated group.

@@ -14,6 +14,7 @@ value; they are dropped, never read as 0, and the dropped periods are listed in
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import indicators as ind
@@ -64,6 +65,46 @@ def _drop_unavailable(out: pd.DataFrame) -> pd.DataFrame:
     out = out.loc[~bad].reset_index(drop=True)
     out.attrs["dropped"] = list(dropped.itertuples(index=False, name=None))
     return out
+
+
+def area_codes(frame: pd.DataFrame, wanted, where: str = "areas") -> list[str]:
+    """DfE LA numbers for a code or name, or a list of them, as a user types them:
+    ``"884"``, ``884``, ``"Herefordshire, County of"`` (the frame's name) or
+    ``"Herefordshire"`` / ``"E06000019"`` (any LA DfE publishes)."""
+    from ..areas import resolve_la
+    from ..errors import UnknownAreaError
+
+    items = list(wanted) if isinstance(wanted, (list, tuple, set, pd.Index, np.ndarray)) else [wanted]
+    codes = set(frame["area_code"].astype(str))
+    names = dict(zip(frame["area_name"].astype(str), frame["area_code"].astype(str))) \
+        if "area_name" in frame.columns else {}
+    out = []
+    for a in items:
+        key = str(a).strip()
+        if key in codes:
+            out.append(key)
+        elif key in names:
+            out.append(names[key])
+        else:
+            try:
+                out.append(resolve_la(key).area_code)
+            except UnknownAreaError:
+                raise SchemaError(f"{where}: area {a!r} is not in the frame and is not an LA DfE publishes; "
+                                  "give a DfE LA number (884) or name (Herefordshire)") from None
+    return out
+
+
+def comparator_pool(frame: pd.DataFrame, treated: str, comparators, where: str = "comparators") -> list[str] | None:
+    """The comparison LAs' codes: ``"statistical_neighbours"`` (DfE's 10 for the
+    treated LA, in the frame's latest year), ``"region"`` (the other LAs in its region),
+    a list of codes or names, or None (every other LA in the frame)."""
+    if comparators is None:
+        return None
+    if isinstance(comparators, str):
+        from .. import comparators as comp
+        period = int(pd.to_numeric(frame["period"], errors="coerce").max())
+        return comp.comparator_codes(treated, period, comparators)
+    return area_codes(frame, comparators, where)
 
 
 def series(frame: pd.DataFrame, measure: str | None = None, area: str | None = None, *,

@@ -311,9 +311,7 @@ def _prepare(data, treated, outcome, unit, time, donors, measure, where):
     if tidy:
         areas = None
         if donors is not None:
-            names = dict(zip(data["area_code"].astype(str), data.get("area_name", data["area_code"]).astype(str)))
-            by_name = {v: k for k, v in names.items()}
-            areas = [by_name.get(str(a), str(a)) for a in [treated, *_as_list(donors)]]
+            areas = [str(treated), *map(str, donors)]
         long = frames.panel(data, measure, areas, where=where)
         info["measure"] = long.attrs.get("measure")
         dropped = long.attrs.get("dropped", [])
@@ -422,7 +420,8 @@ def synthetic_control(data: pd.DataFrame, treated, intervention, *, outcome: str
     with columns ``unit``, ``time``, ``outcome`` (and any predictor columns).
     ``intervention`` is the first treated period: earlier periods are "pre".
 
-    ``donors``: the donor pool (default: every other unit). Donors with a missing
+    ``donors``: the donor pool (default: every other unit; on a tidy frame also
+    ``"statistical_neighbours"`` or ``"region"``, as :func:`did`). Donors with a missing
     outcome in any period where the treated unit has one are left out, with a warning.
 
     ``predictors`` (optional, ADH style): a list of column names, averaged over
@@ -467,6 +466,10 @@ def synthetic_control(data: pd.DataFrame, treated, intervention, *, outcome: str
     where = "synthetic_control"
     if not 0 < level < 1:
         raise ValueError(f"{where}: level must be between 0 and 1 (got {level})")
+    if isinstance(data, pd.DataFrame) and {"measure", "status", "area_code"} <= set(data.columns):
+        treated = frames.area_codes(data, treated, where)[0]            # a name or a code
+        if donors is not None:
+            donors = [c for c in frames.comparator_pool(data, treated, donors, where) if c != treated]
     long, unit, time, names, warnings, info = _prepare(data, treated, outcome, unit, time, donors,
                                                        measure, where)
     notes: list[str] = []
