@@ -19,6 +19,7 @@ import pytest  # noqa: E402
 
 from evaltools.errors import SchemaError  # noqa: E402
 from evaltools.paths import data_dir  # noqa: E402
+from evaltools.plots import hazard_ratio_chart  # noqa: E402
 from evaltools.plots.survival import km_chart  # noqa: E402
 from evaltools.stats import survival as sv  # noqa: E402
 
@@ -119,9 +120,9 @@ def test_survival_at_times_and_the_at_headline():
     assert row["n_risk_2_5"] == 3          # B, D, E (A ended at 2; C enters at 3)
     assert math.isnan(row["surv_9"])       # beyond the longest follow-up (6)
     assert any("cannot be estimated" in w for w in res.warnings)
-    assert res.estimate == pytest.approx(0.5) and res.unit == "%"
+    assert res.estimate == pytest.approx(50) and res.unit == "%"     # percent; the surv_ columns are 0-1
     assert res.label == "share without the event at 3 time units"
-    assert res.to_frame()["estimate"].iat[0] == pytest.approx(0.5)
+    assert res.to_frame()["estimate"].iat[0] == pytest.approx(50)
 
 
 def test_groups_keep_categorical_order_and_summary_reads():
@@ -136,6 +137,42 @@ def test_groups_keep_categorical_order_and_summary_reads():
     assert "only 3 events" in " ".join(res.warnings)
     f = res.to_frame()
     assert f["estimate"].iat[0] == res.estimate
+
+
+def test_km_to_frame_has_one_row_per_group():
+    df = pd.DataFrame({"t": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+                       "e": [1, 1, 0, 1, 1, 0, 1, 0, 0, 1, 0, 0],
+                       "g": ["x"] * 6 + ["y"] * 6})
+    res = sv.kaplan_meier(df, duration="t", event="e", group="g", times=(3, 8), time_unit="months")
+    f = res.to_frame()
+    assert f["group"].tolist() == ["x", "y"]
+    assert f["n"].tolist() == [6, 6] and f["events"].tolist() == [4, 2]
+    assert f["censored"].tolist() == [2, 4]
+    # x: S = 5/6 at 1, 2/3 at 2, (3 censored), 2/3 * 2/3 = 4/9 at 4: median 4
+    # y: S = 5/6 at 7, (8, 9 censored), 5/6 * 2/3 = 5/9 at 10, then flat: median not reached
+    assert f["median"].iat[0] == 4 and math.isnan(f["median"].iat[1])
+    for c in ("median", "median_ci_low", "median_ci_high", "surv_3", "surv_3_low", "surv_3_high",
+              "n_risk_3", "surv_8", "n_risk_8", "max_followup"):
+        np.testing.assert_array_equal(f[c].to_numpy(float), res.table[c].to_numpy(float), err_msg=c)
+    assert f["surv_3"].tolist() == pytest.approx([4 / 6, 1.0])
+    assert f["surv_8"].iat[0] != f["surv_8"].iat[0] and f["surv_8"].iat[1] == pytest.approx(5 / 6)
+    assert f["n_risk_8"].tolist() == [0, 5]
+    # the first row keeps the one-row frame's columns and headline
+    np.testing.assert_array_equal([f["estimate"].iat[0], f["ci_low"].iat[0], f["ci_high"].iat[0]],
+                                  [res.estimate, *res.ci])
+    np.testing.assert_array_equal(f["estimate"], res.table["median"])
+    assert f["label"].tolist() == ["median time to the event, x", "median time to the event, y"]
+    assert (f["method"] == res.method).all() and (f["unit"] == "months").all()
+    assert {"level", "p_value", "conf_type", "left_truncated"} <= set(f.columns)
+    # each row carries its own group's warnings, not the other's
+    assert "y: the median was not reached" in f["warnings"].iat[1]
+    assert "y:" not in f["warnings"].iat[0] and "x:" not in f["warnings"].iat[1]
+    assert "x: only 4 events" in f["warnings"].iat[0]
+    # a user label is kept on every row; one curve gives one row
+    lab = sv.kaplan_meier(df, duration="t", event="e", group="g", label="Time to a move").to_frame()
+    assert lab["label"].tolist() == ["Time to a move"] * 2
+    one = sv.kaplan_meier(df, duration="t", event="e").to_frame()
+    assert len(one) == 1 and one["n"].iat[0] == 12 and one["events"].iat[0] == 6
 
 
 def test_warnings_name_small_risk_sets_censoring_and_unreached_medians():
@@ -392,7 +429,7 @@ def test_km_chart_plots_the_series_and_numbers_at_risk():
     df = pd.DataFrame({"t": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "e": [1, 0, 1, 1, 0, 1, 1, 0, 1, 0],
                        "g": ["before"] * 5 + ["after"] * 5})
     res = sv.kaplan_meier(df, duration="t", event="e", group="g", time_unit="months")
-    fig = km_chart(res, title="Test chart")
+    fig = km_chart(res, title="Test chart", policy="internal")      # groups of 5: every count shown
     ax, ax_t = fig.axes
     steps = [ln for ln in ax.get_lines() if ln.get_drawstyle() == "steps-post"]
     assert len(steps) == 2
@@ -432,7 +469,7 @@ def test_km_chart_plots_the_series_and_numbers_at_risk():
 def test_km_chart_for_placements_uses_plain_english_and_cuts_the_axis():
     sp = sv.placement_spells(EPISODES, "2020-04-01", "2021-03-31", intervention="2020-10-01")
     res = sv.kaplan_meier(sp, duration="duration", event="event", entry="entry", group="period")
-    fig = km_chart(res, xmax=6, at_risk=False, show_censors=False)
+    fig = km_chart(res, xmax=6, at_risk=False, show_censors=False, policy="internal")
     ax = fig.axes[0]
     assert len(fig.axes) == 1
     assert ax.get_ylabel() == "Placements still going (%)"
@@ -440,4 +477,187 @@ def test_km_chart_for_placements_uses_plain_english_and_cuts_the_axis():
     assert ax.get_xlim()[1] == 6
     assert not [ln for ln in ax.get_lines() if ln.get_marker() == "|"]
     assert "placements without unplanned endings" in fig.alt_text
+    plt.close(fig)
+
+
+# a group whose numbers at risk fall to 1-5, a group with 1 placement left without an
+# event (11 of 12: the 11 would reveal the 1), and a group of 4
+SMALL = pd.DataFrame({
+    "t": list(range(1, 13)) + list(range(2, 25, 2)) + [3, 6, 9, 12],
+    "e": [1] * 5 + [0] + [1] * 6 + [1, 0] * 6 + [1, 0, 1, 0],
+    "g": ["a"] * 12 + ["b"] * 12 + ["z"] * 4})
+
+
+def _at_risk_texts(fig):
+    """{(group, x): text} from the numbers-at-risk axis (rows top to bottom a, b, z)."""
+    ax_t = fig.axes[1]
+    names = ["z", "b", "a"]
+    return {(names[round(t.get_position()[1])], t.get_position()[0]): t.get_text() for t in ax_t.texts}
+
+
+def test_km_chart_counts_pass_the_disclosure_policy():
+    res = sv.kaplan_meier(SMALL, duration="t", event="e", group="g", time_unit="months")
+    figs = {p: km_chart(res, policy=p) for p in ("internal", "ofsted", "published")}
+    assert km_chart.__kwdefaults__["policy"] == "published"
+    inside, public = _at_risk_texts(figs["internal"]), _at_risk_texts(figs["published"])
+    assert inside.keys() == public.keys() and len(inside) >= 9
+    small_seen = 0
+    for (g, x), text in inside.items():
+        times = SMALL.loc[SMALL["g"] == g, "t"]
+        n = int((times >= x).sum())          # no late entry: at risk at x = still followed at x
+        assert text == str(n), (g, x)
+        assert public[(g, x)] == ("c" if 1 <= n <= 5 else str(n)), (g, x)
+        small_seen += 1 <= n <= 5
+    assert small_seen >= 3
+    assert _at_risk_texts(figs["ofsted"]) == public
+    # a's at-risk count falls through 1-5 (t = 10: 3 left): "c" when published, 3 inside
+    x10 = [x for (g, x) in inside if g == "a" and 8 <= x <= 10]
+    assert x10 and all(public[("a", x)] == "c" for x in x10)
+
+    def legend(fig):
+        return [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend(figs["internal"]) == ["a (12 subjects, 11 events)", "b (12 subjects, 6 events)",
+                                        "z (4 subjects, 2 events)"]
+    assert legend(figs["published"]) == ["a (12 subjects, c events)", "b (12 subjects, 6 events)",
+                                         "z (c subjects): curve not shown"]
+
+    def steps(fig):
+        return [ln for ln in fig.axes[0].get_lines() if ln.get_drawstyle() == "steps-post"]
+    assert len(steps(figs["internal"])) == 3
+    assert len(steps(figs["published"])) == 2          # the group of 4 is not drawn
+    np.testing.assert_allclose(steps(figs["published"])[1].get_ydata(),
+                               100 * res.series.loc[res.series["group"] == "b", "survival"])
+    note = figs["published"].texts[0].get_text()
+    assert "c: 1 to 5 subjects" in note and "A group of 1 to 5 subjects is not drawn" in note
+    assert "c: 1 to 5" not in figs["internal"].texts[0].get_text()
+    assert "z: curve not shown" in figs["published"].alt_text
+    for f in figs.values():
+        plt.close(f)
+
+
+def test_km_chart_writes_the_log_rank_test_in_the_footnote():
+    sp = SMALL[SMALL["g"] != "z"]
+    res = sv.kaplan_meier(sp, duration="t", event="e", group="g")
+    lr = sv.log_rank(sp, duration="t", event="e", group="g")
+    fig = km_chart(res, test=lr)
+    note = fig.texts[0].get_text()
+    assert lr.p_value < 0.001
+    assert note.startswith(f"Log-rank test: chi-square {lr.diagnostics['chisq']:.2f} on 1 df, p < 0.001: ")
+    assert lr.p_value < 0.05 and "differ by more than chance alone would readily explain" in note
+    assert "Shaded: 95% confidence interval" in note and "Log-rank test" in fig.alt_text
+    plt.close(fig)
+    # no clear difference: said in words, without claiming the groups are the same
+    rng = np.random.default_rng(11)
+    same = pd.DataFrame({"t": rng.exponential(10, 200), "e": 1, "g": np.repeat(["p", "q"], 100)})
+    lr2 = sv.log_rank(same, duration="t", event="e", group="g")
+    assert lr2.p_value > 0.05
+    fig = km_chart(sv.kaplan_meier(same, duration="t", event="e", group="g"), test=lr2)
+    assert "no clear evidence that the groups' rates of events differ (which is not evidence" \
+        in fig.texts[0].get_text()
+    plt.close(fig)
+    with pytest.raises(ValueError, match="compares a, b, z but the chart shows a, b"):
+        km_chart(res, test=sv.log_rank(SMALL, duration="t", event="e", group="g"))
+    with pytest.raises(ValueError, match="used 23 records but the curves 24"):
+        km_chart(res, test=sv.log_rank(sp.iloc[1:], duration="t", event="e", group="g"))
+
+
+def _forest(fig):
+    """{term: (x of the point, y, (bar from, bar to))} read back from the chart."""
+    ax = fig.axes[0]
+    pts = {ln.get_gid()[3:]: (ln.get_xdata()[0], ln.get_ydata()[0]) for ln in ax.get_lines()
+           if (ln.get_gid() or "").startswith("hr:")}
+    bars = {c.get_gid()[3:]: c.get_segments()[0] for c in ax.collections
+            if (c.get_gid() or "").startswith("ci:")}
+    assert pts.keys() == bars.keys()
+    return {k: (pts[k][0], pts[k][1], (bars[k][0, 0], bars[k][1, 0]), (bars[k][0, 1], bars[k][1, 1]))
+            for k in pts}
+
+
+def test_hazard_ratio_chart_plots_the_table_on_a_log_axis():
+    df = _ph_data()
+    res = sv.cox(df, "time", "event", ["grp", "age"])
+    fig = hazard_ratio_chart(res)
+    ax, side = fig.axes
+    got = _forest(fig)
+    assert list(got) == ["grp[treated]", "age"]
+    for i, r in enumerate(res.table.itertuples()):
+        x, y, (lo, hi), (y0, y1) = got[r.term]
+        assert x == pytest.approx(r.hr, rel=1e-12) and y == 1 - i == y0 == y1   # first term on top
+        assert (lo, hi) == (pytest.approx(r.ci_low, rel=1e-12), pytest.approx(r.ci_high, rel=1e-12))
+    assert ax.get_xscale() == "log"
+    ref = [ln for ln in ax.get_lines() if ln.get_gid() == "no_difference"]
+    assert len(ref) == 1 and list(ref[0].get_xdata()) == [1, 1]
+    lo_x, hi_x = ax.get_xlim()
+    assert lo_x < min(1, res.table["ci_low"].min()) and hi_x > res.table["ci_high"].max()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["age", "grp = treated"]
+    texts = [t.get_text() for t in side.texts]
+    t0 = res.table.iloc[0]
+    assert f"{t0.hr:.2f} ({t0.ci_low:.2f} to {t0.ci_high:.2f})" in texts
+    assert f"{res.table['ph_p_value'].iat[1]:.2g}" in texts and "PH test p" in texts
+    assert ax.get_title(loc="left") == "Hazard ratios for events, with 95% confidence intervals"
+    assert fig.texts[0].get_text().startswith(
+        f"{res.diagnostics['n']:,} subjects, {res.diagnostics['events']:,} events. Cox model")
+    plt.close(fig)
+    # named term: the finding in words, the term in its own colour and marker
+    fig = hazard_ratio_chart(res, term="grp[treated]", term_label="Placements after the change")
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").replace("\n", " ") == \
+        f"Placements after the change had events more often (HR {t0.hr:.2f})"
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "Placements after the change"
+    mine = [ln for ln in ax.get_lines() if ln.get_gid() == "hr:grp[treated]"][0]
+    other = [ln for ln in ax.get_lines() if ln.get_gid() == "hr:age"][0]
+    assert mine.get_marker() == "D" and mine.get_color() != other.get_color()
+    plt.close(fig)
+    # an interval across 1: no direction claimed
+    fig = hazard_ratio_chart(res, term="age", policy="internal")
+    a = res.table.iloc[1]
+    assert a.ci_low < 1 < a.ci_high
+    assert fig.axes[0].get_title(loc="left").replace("\n", " ") == (
+        f"No clear link between age and events (HR {a.hr:.2f} per unit, 95% CI {a.ci_low:.2f} to "
+        f"{a.ci_high:.2f})")
+    plt.close(fig)
+    with pytest.raises(ValueError, match="term 'period' is not in the model"):
+        hazard_ratio_chart(res, term="period")
+    with pytest.raises(ValueError, match="pass a result of evaltools.stats.survival.cox"):
+        hazard_ratio_chart(sv.kaplan_meier(df, duration="time", event="event"))
+
+
+def test_hazard_ratio_chart_hides_ratios_resting_on_few_children():
+    df = _ph_data()
+    df["place"] = np.where(np.arange(len(df)) % 7 == 0, "resi", "foster")
+    df.loc[df.index[:4], "place"] = "secure"
+    res = sv.cox(df, "time", "event", ["grp", "place"])
+    t = res.table.set_index("term")
+    sec = df["place"] == "secure"
+    assert t.loc["place[secure]", "n_level"] == 4
+    assert t.loc["place[secure]", "events_level"] == df.loc[sec, "event"].sum()
+    assert t.loc["grp[treated]", "n_level"] == (df["grp"] == "treated").sum()
+    assert sv.cox(df, "time", "event", ["age"]).table["n_level"].isna().all()
+    public, inside = hazard_ratio_chart(res), hazard_ratio_chart(res, policy="internal")
+    assert set(_forest(public)) == {"grp[treated]", "place[resi]"}
+    assert set(_forest(inside)) == {"grp[treated]", "place[resi]", "place[secure]"}
+    x, y, (lo, hi), _ = _forest(inside)["place[secure]"]
+    assert (x, lo, hi) == pytest.approx(tuple(t.loc["place[secure]", ["hr", "ci_low", "ci_high"]]))
+    c_rows = [tx for tx in public.axes[1].texts if tx.get_text() == "c"]
+    assert len(c_rows) == 1 and c_rows[0].get_position()[1] == 0        # the last row
+    assert "c" not in [tx.get_text() for tx in inside.axes[1].texts]
+    assert "c: rests on 1 to 5 subjects" in public.texts[0].get_text()
+    assert "place = secure" not in public.alt_text and "place = secure" in inside.alt_text
+    for f in (public, inside):
+        plt.close(f)
+
+
+def test_hazard_ratio_chart_cautions_when_the_named_term_fails_the_ph_check():
+    res = sv.cox(_ph_data(crossing=True), "time", "event", ["x"])
+    r = res.table.iloc[0]
+    assert r.ph_p_value < 0.001 and r.ci_low < 1 < r.ci_high
+    fig = hazard_ratio_chart(res, term="x", term_label="Children in the new service")
+    # a 0/1 column reads as with against without, not "per unit"
+    assert fig.axes[0].get_title(loc="left").replace("\n", " ") == (
+        f"No clear difference in events for children in the new service (HR {r.hr:.2f}, 95% CI "
+        f"{r.ci_low:.2f} to {r.ci_high:.2f})")
+    assert ("The hazard ratio for children in the new service is an average over follow-up: its effect "
+            "seems to change with time (p < 0.001)") in fig.texts[0].get_text()
+    flagged = [t for t in fig.axes[1].texts if t.get_text() == "p < 0.001"]
+    assert len(flagged) == 1 and flagged[0].get_fontweight() == "bold"
     plt.close(fig)

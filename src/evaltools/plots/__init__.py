@@ -14,12 +14,12 @@ from .funnel import funnel_chart
 from .its import its_chart
 from .proportions import before_after_chart
 from .spc import spc_chart
-from .survival import km_chart
+from .survival import hazard_ratio_chart, km_chart
 from .synth import synth_chart, synth_placebo_chart
 from .style import OKABE_ITO, UNIT_AXIS, style_axes
 
 __all__ = [
     "OKABE_ITO", "UNIT_AXIS", "style_axes", "benchmark_chart", "source_note", "its_chart", "did_chart",
     "event_study_chart", "synth_chart", "synth_placebo_chart", "spc_chart", "funnel_chart", "km_chart",
-    "before_after_chart",
+    "before_after_chart", "hazard_ratio_chart",
 ]

@@ -333,6 +333,54 @@ class SurvivalResult(Result):
                 lines.append("; ".join(parts))
         return "\n".join(lines + _footer(self))
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per group (``Result.to_frame`` gives one row, which here was the first
+        group only): label, group, method, unit, estimate and its interval (the group's
+        median, or S(at)), level, p_value, warnings, n, events, censored, the median and
+        its interval, the longest follow-up, S(t) with its interval and the number at
+        risk at each of ``times``, then the fit's other diagnostics. Hand-written.
+
+        The first row keeps the columns and values of the one-row frame, except that n
+        and events are the group's own (the fit's totals are their sums). Each row's
+        warnings are those naming its group plus those about the whole fit; the label
+        names the row's group when it was the default headline."""
+        if self.table is None or self.table.empty:
+            return super().to_frame()
+        d = self.diagnostics
+        names = [_gname(g) for g in self.table["group"]]
+        own = [[w for w in self.warnings if w.startswith(f"{nm}: ")] for nm in names]
+        shared = [w for w in self.warnings if not any(w.startswith(f"{nm}: ") for nm in names)]
+        auto = self.label == _km_headline(d.get("at"), d.get("time_unit") or "time units",
+                                          self.table["group"].iat[0])
+        extra = [c for c in self.table.columns
+                 if c not in ("group", "n", "events", "estimate", "ci_low", "ci_high")]
+        rows = []
+        for i, r in enumerate(self.table.to_dict("records")):
+            row = {"label": (_km_headline(d.get("at"), d.get("time_unit") or "time units", r["group"])
+                             if auto else self.label),
+                   "group": r["group"], "method": self.method, "unit": self.unit,
+                   "estimate": float(r["estimate"]), "ci_low": float(r["ci_low"]),
+                   "ci_high": float(r["ci_high"]), "level": self.level, "p_value": self.p_value,
+                   "warnings": "; ".join(w for w in self.warnings if w in own[i] or w in shared),
+                   "n": int(r["n"]), "events": int(r["events"])}
+            row.update({c: r[c] for c in extra})
+            row.update({k: v for k, v in d.items()
+                        if k not in row and not isinstance(v, (list, dict, pd.DataFrame))})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def _gname(g) -> str:
+    """A group's name in warnings: "all" for the ungrouped curve."""
+    return "all" if g is None else str(g)
+
+
+def _km_headline(at, unit, g) -> str:
+    """The default label of a Kaplan-Meier result, naming the group ``g``."""
+    gname = "" if g is None else f", {g}"
+    return (f"share without the event at {at:g} {unit}{gname}" if at is not None
+            else f"median time to the event{gname}")
+
 
 def _footer(res: Result) -> list[str]:
     """The closing lines of every summary here: method, notes, warnings."""
@@ -389,7 +437,7 @@ def kaplan_meier(data=None, *, duration, event, entry=None, group=None, level: f
         sub = df if g is None else df[df["group"] == g]
         tm, ev = sub["time"].to_numpy(), sub["event"].to_numpy()
         en = sub["entry"].to_numpy() if "entry" in sub else None
-        name = "all" if g is None else str(g)
+        name = _gname(g)
         if ev.sum() == 0:
             warn.append(f"{name}: no {evl} among {len(sub)} {subj}, so its curve stays at 100% "
                         "and no median or interval can be estimated")
@@ -406,9 +454,9 @@ def kaplan_meier(data=None, *, duration, event, entry=None, group=None, level: f
                 warn.append(f"{name}: no {subj[:-1] if subj.endswith('s') else subj} was followed "
                             f"for {t:g} {unit} (longest {c['xmax']:.3g}), so the share at {t:g} "
                             f"{unit} cannot be estimated")
-        if at is not None:
+        if at is not None:           # the headline share in percent, like every result
             s, lo, hi, _ = _at(c, at)
-            row.update({"estimate": s, "ci_low": lo, "ci_high": hi})
+            row.update({"estimate": 100 * s, "ci_low": 100 * lo, "ci_high": 100 * hi})
         else:
             row.update({"estimate": c["median"], "ci_low": c["median_ci"][0],
                         "ci_high": c["median_ci"][1]})
@@ -419,9 +467,7 @@ def kaplan_meier(data=None, *, duration, event, entry=None, group=None, level: f
     series = pd.concat(steps, ignore_index=True)
     series = series[["group"] + [c for c in series.columns if c != "group"]]
     first = rows[0]
-    gname = "" if first["group"] is None else f", {first['group']}"
-    headline = (f"share without the event at {at:g} {unit}{gname}" if at is not None
-                else f"median time to the event{gname}")
+    headline = _km_headline(at, unit, first["group"])
     ci_name = {"log": "log-transformed Greenwood interval (R survfit default)",
                "log-log": "log-log Greenwood interval (lifelines/Stata default)",
                "plain": "plain Greenwood interval"}[conf_type]
@@ -433,7 +479,7 @@ def kaplan_meier(data=None, *, duration, event, entry=None, group=None, level: f
             "conf_type": conf_type, "time_unit": unit, "times": list(times),
             "subject_label": subj, "event_label": evl, "curve_label": lab["curve_label"],
             "time_origin": lab["time_origin"], "y_label": lab["y_label"],
-            "left_truncated": entry is not None, "notes": notes}
+            "left_truncated": entry is not None, "at": at, "notes": notes}
     return SurvivalResult(
         method=f"Kaplan-Meier (statsmodels SurvfuncRight), {ci_name}; median by R's rule",
         estimate=float(first["estimate"]), ci=(float(first["ci_low"]), float(first["ci_high"])),
@@ -666,8 +712,11 @@ def cox(data, duration, event, covariates, *, entry=None, ties: str = "efron", s
 
     ``table``: one row per coefficient: term, estimate (= hr), ci_low, ci_high (of the
     hazard ratio, Wald), p_value (Wald), coef, se, z, hr, and the proportional-hazards
-    check (ph_rho, ph_chisq, ph_p_value). ``diagnostics``: n, events, loglik,
-    loglik_null, lr_stat, lr_df, lr_p_value, ph_global_chisq, ph_global_p_value.
+    check (ph_rho, ph_chisq, ph_p_value), and for an indicator (0/1) term the records
+    with it and their events (n_level, events_level; NaN for a numeric term), which
+    :func:`evaltools.plots.hazard_ratio_chart` uses for disclosure control.
+    ``diagnostics``: n, events, loglik, loglik_null, lr_stat, lr_df, lr_p_value,
+    ph_global_chisq, ph_global_p_value, and the event and subject labels.
 
     The fit, Wald tests and Schoenfeld residuals come from statsmodels; the likelihood
     ratio test (the log-likelihood at zero from ``PHReg.loglike``) and the
@@ -736,6 +785,13 @@ def cox(data, duration, event, covariates, *, entry=None, ties: str = "efron", s
                               "ci_low": np.exp(params - z * bse), "ci_high": np.exp(params + z * bse),
                               "p_value": p, "coef": params, "se": bse, "z": zval,
                               "hr": np.exp(params)}).merge(ph, on="term")
+    # records and events behind each indicator (0/1) term, so a chart can tell when a
+    # hazard ratio rests on 1 to 5 children (hand-written; NaN for a numeric term)
+    X = np.asarray(model.exog, float)
+    is01 = [bool(np.isin(X[:, j], (0.0, 1.0)).all()) for j in range(X.shape[1])]
+    table["n_level"] = [float((X[:, j] == 1).sum()) if b else np.nan for j, b in enumerate(is01)]
+    table["events_level"] = [float(status[X[:, j] == 1].sum()) if b else np.nan
+                             for j, b in enumerate(is01)]
     events = int(status.sum())
     if events / len(names) < EVENTS_PER_COEF:
         warn.append(f"only {events} {lab['event_label']} for {len(names)} coefficient(s) "
@@ -767,7 +823,8 @@ def cox(data, duration, event, covariates, *, entry=None, ties: str = "efron", s
     diag = {"n": int(len(time)), "events": events, "ties": ties, "loglik": float(res.llf),
             "loglik_null": ll0, "lr_stat": lr, "lr_df": len(params), "lr_p_value": lr_p,
             "ph_global_chisq": ph_glob, "ph_global_p_value": ph_glob_p,
-            "ph_transform": ph_transform, "event_label": lab["event_label"], "notes": notes}
+            "ph_transform": ph_transform, "event_label": lab["event_label"],
+            "subject_label": lab["subject_label"], "notes": notes}
     return CoxResult(
         method=f"Cox proportional hazards (statsmodels PHReg, {ties.capitalize()} ties"
                + (", stratified" if strata is not None else "") + "), Wald intervals",
