@@ -62,6 +62,7 @@ def test_label_suppresses_when_the_complement_is_small():
     assert sdc.label(92.5, 37, "ofsted", denominator=40) == "c"
     assert sdc.label(92.5, 37, "internal", denominator=40) == "92.5%"
     assert sdc.label(50.0, 20, "published", denominator=40) == "50%"
+    assert sdc.label(1234, 1234, "internal", "count") == "1,234"       # counts never print decimals
 
 
 def test_a_cell_joining_two_hidden_blocks_is_given_away_and_found():

@@ -227,6 +227,8 @@ def label(value: float, n: float | None = None, pol: str | Policy = "published",
         return "c"
     if unit == "percent":
         return f"{round_half_up(value, pol.percent_decimals):.{pol.percent_decimals}f}%"
+    if unit == "count":
+        return f"{round_half_up(value, 0):,.0f}"
     return f"{round_half_up(value, pol.rate_decimals):,.{pol.rate_decimals}f}"
 
 
