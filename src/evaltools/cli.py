@@ -109,6 +109,28 @@ def _cmd_synth(args) -> int:
     return 0
 
 
+def _cmd_strategy(args) -> int:
+    from . import strategies
+
+    if args.action == "list":
+        for sid in strategies.available():
+            s = strategies.load(sid)
+            print(f"{sid:<28} {s.la:>4}  {len(s.measures):>3} measures, {len(s.interventions):>2} interventions  "
+                  f"{s.title}")
+        return 0
+    if not args.file:
+        print("evaltools: error: say which strategy file to check, e.g. evaltools strategy check "
+              "data/strategies/herefordshire_2025_27.yaml", file=sys.stderr)
+        return 2
+    s = strategies.load(args.file)
+    by_source = s.measures_frame()["source"].value_counts()
+    dated = sum(i.start is not None for i in s.interventions)
+    print(f"evaltools: {args.file} is a valid strategy: {s.title} (LA {s.la}); "
+          f"{len(s.measures)} measures ({', '.join(f'{n} {k}' for k, n in by_source.items())}), "
+          f"{len(s.interventions)} interventions ({dated} dated)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="evaltools",
                                 description="Is our Corporate Parenting Strategy working?")
@@ -144,6 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("measures", help="list the measure registry")
     m.add_argument("--topic", help="only this topic")
     m.set_defaults(func=_cmd_measures)
+    st = sub.add_parser("strategy", help="check a strategy YAML, or list the bundled ones")
+    st.add_argument("action", choices=["check", "list"])
+    st.add_argument("file", nargs="?", help="the strategy YAML to check")
+    st.set_defaults(func=_cmd_strategy)
     return p
 
 

@@ -1,0 +1,202 @@
+"""Build data/strategies/*.yaml from the strategy catalogue.
+
+The catalogue (data/strategies/source/measures_catalogue.csv and interventions.csv,
+copied from the project's research on the five seed documents) lists every measurable
+commitment; catalogue_map.csv says, for each, which registry measure or local measure
+measures it, with the baseline and target as numbers. This script joins them and
+writes one YAML per strategy, checked by evaltools.strategies on the way out.
+
+The YAML files are the product data: councils read and edit them. Rerun this only
+when the catalogue changes (``python scripts/build_strategies.py``); it overwrites the
+five bundled files and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "data" / "strategies" / "source"
+OUT = ROOT / "data" / "strategies"
+
+sys.path.insert(0, str(ROOT / "src"))
+from evaltools import strategies  # noqa: E402
+
+HEADERS = {
+    "herefordshire_2017_20": dict(
+        title="Herefordshire Corporate Parenting Strategy 2017-20", la="884",
+        start="2017-04-01", end="2020-03-31", baseline_period=2017, prefix="hf17",
+        document="herefordshire_corporate_parenting_strategy_2017-20.txt",
+        notes="Undated document; its period 2017-20 is read as the financial years 2017-18 to 2019-20, so "
+              "the baseline is the year ending 31 March 2017."),
+    "herefordshire_2025_27": dict(
+        title="Herefordshire Corporate Parenting Strategy 2025-27", la="884",
+        start="2025-01-01", end="2027-03-31", baseline_period=2024, prefix="hf25",
+        document="herefordshire_corporate_parenting_strategy_2025-27.txt",
+        notes="Approved by Cabinet on 19 December 2024. Its figures describe June 2024; the latest "
+              "published year at approval is the year ending 31 March 2024, taken as the baseline."),
+    "hertfordshire_2022_25": dict(
+        title="Hertfordshire Corporate Parenting Strategy 2022-25", la="919",
+        start="2022-04-01", end="2025-03-31", baseline_period=2021, prefix="ht22",
+        document="hertfordshire_corporate_parenting_strategy_2022-25.txt",
+        notes="Baseline surveys 2020-21; the latest published year at the start is the year ending 31 March 2021."),
+    "st_helens_2019": dict(
+        title="St Helens Interim Corporate Parenting Strategy 2019", la="342",
+        start="2019-04-01", end="2020-03-31", baseline_period=2018, prefix="sh19",
+        document="st_helens_interim_corporate_parenting_strategy.txt",
+        notes="An undated interim strategy with 12-month priorities, read as 2019-20; the baseline is the "
+              "year ending 31 March 2018 (the latest published when it was written in early 2019)."),
+    "ofsted_herefordshire_2024": dict(
+        title="Herefordshire: points from Ofsted's fifth monitoring visit (22-23 October 2024)", la="884",
+        start="2024-10-22", end="2025-12-31", baseline_period=2024, prefix="of24",
+        document="herefordshire_cabinet_2024-12-19_strategy_and_ofsted_monitoring_letter.txt",
+        notes="Not a strategy: the areas for improvement in Ofsted's monitoring letter, tracked like one. "
+              "Herefordshire was judged inadequate in July 2022."),
+}
+
+SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+
+#: interventions that are the strategy itself start when the strategy does (its
+#: header says why), not on 1 January of the year the catalogue gives
+STARTS_WITH_STRATEGY = {"hf_cps_2017_20": "herefordshire_2017_20", "ht_cps_2022_25": "hertfordshire_2022_25",
+                        "sh_interim_cps": "st_helens_2019"}
+
+
+def _month_end(y: int, m: int) -> dt.date:
+    return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
+
+
+def parse_when(text: str, precision_text: str) -> tuple[str | None, str | None, str]:
+    """(start, end, precision) from the catalogue's date and precision words. Undated
+    and partial dates ("before 2024", "November 20xx", "ongoing 2022-25") get no start:
+    they cannot anchor a before/after comparison."""
+    t = str(text).strip()
+    p = str(precision_text).strip().lower()
+    if p.startswith("undated") or "missing" in p or t.lower().startswith(("before", "ongoing")):
+        return None, None, "undated"
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
+        return t, None, "day"
+    approx = "approx" if p.startswith("approx") else None
+    if (m := re.fullmatch(r"(\d{4})-(\d{2})", t)) and 1 <= int(m[2]) <= 12 and not p.startswith("range"):
+        y, mo = int(m[1]), int(m[2])
+        return f"{y}-{mo:02d}-01", _month_end(y, mo).isoformat(), approx or "month"
+    if m := re.fullmatch(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})", t):
+        return f"{m[1]}-{m[2]}-01", _month_end(int(m[3]), int(m[4])).isoformat(), "range"
+    if m := re.fullmatch(r"(\d{4})/(\d{2})", t):
+        y = int(m[1])
+        return f"{y}-04-01", f"{y + 1}-03-31", "financial_year"
+    if m := re.fullmatch(r"(\d{4})-(\d{2,4})", t):
+        y0, y1 = int(m[1]), int(m[2]) if len(m[2]) == 4 else 2000 + int(m[2])
+        return f"{y0}-01-01", f"{y1}-12-31", "range"
+    if m := re.fullmatch(r"(spring|summer|autumn|winter) (\d{4})", t.lower()):
+        return f"{m[2]}-{SEASONS[m[1]]:02d}-01", None, "season"
+    if m := re.fullmatch(r"(\d{4})", t):
+        return f"{t}-01-01", f"{t}-12-31", approx or "year"
+    return None, None, "undated"
+
+
+def _num(v):
+    if v is None or (isinstance(v, float) and pd.isna(v)) or str(v).strip() == "":
+        return None
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
+def _text(v) -> str:
+    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
+
+
+def measure_entry(row, m) -> dict:
+    e = {"id": row["measure_id"], "text": _text(row["measure_text"]), "priority_area": _text(row["priority_area"]),
+         "source": m["source"]}
+    if m["source"] in ("published", "child_level"):
+        e["measure"] = _text(m["registry_id"])
+    else:
+        e["local"] = _text(m["local_id"])
+    e["direction"] = _text(m["direction"]) or "none"
+    b = {k: v for k, v in (("value", _num(m["baseline_value"])), ("period", _num(m["baseline_period"])),
+                           ("text", _text(m["baseline_text"]))) if v not in (None, "")}
+    if b:
+        e["baseline"] = b
+    t = {k: v for k, v in (("value", _num(m["target_value"])), ("by", _num(m["target_by"])),
+                           ("text", _text(m["target_text"]))) if v not in (None, "")}
+    if t:
+        e["target"] = t
+    for key, col in (("definition", "dfe_definition"), ("data", "source_detail")):
+        if _text(row[col]):
+            e[key] = _text(row[col])
+    notes = "; ".join(x for x in (_text(row["notes"]), _text(m.get("map_note"))) if x)
+    if notes:
+        e["notes"] = notes
+    return e
+
+
+def _targets(spec: str, ids: list[str], entries: list[dict]) -> list[str]:
+    out = []
+    for part in re.split(r"[;,]\s*", _text(spec)):
+        part = part.strip()
+        if not part:
+            continue
+        if "*" in part:
+            out += fnmatch.filter(ids, part)
+        elif part in ids:
+            out.append(part)
+        elif part == "care leaver measures":
+            out += [e["id"] for e in entries if "care leaver" in (e["text"] + e["priority_area"]).lower()
+                    or str(e.get("measure", "")).startswith(("care_leavers_", "staying_put"))]
+    return list(dict.fromkeys(out))
+
+
+def build() -> list[Path]:
+    cat = pd.read_csv(SRC / "measures_catalogue.csv", dtype=str)
+    ivs = pd.read_csv(SRC / "interventions.csv", dtype=str)
+    mp = pd.read_csv(OUT / "catalogue_map.csv", dtype=str).set_index("catalogue_id")
+    written = []
+    for sid, h in HEADERS.items():
+        rows = cat[cat["strategy"] == sid]
+        entries = [measure_entry(r, mp.loc[r["measure_id"]]) for _, r in rows.iterrows()]
+        ids = [e["id"] for e in entries]
+        interventions = []
+        for _, iv in ivs.iterrows():
+            measures = _targets(iv["measures_to_test"], ids, entries)
+            own = sid in _text(iv["source_doc"]) or (sid == "herefordshire_2025_27"
+                                                     and "cabinet_2024-12-19" in _text(iv["source_doc"]))
+            if not measures and not own:
+                continue
+            start, end, precision = parse_when(iv["date"], iv["date_precision"])
+            if iv["intervention_id"] in STARTS_WITH_STRATEGY:
+                start = HEADERS[STARTS_WITH_STRATEGY[iv["intervention_id"]]]["start"]
+            e = {"id": iv["intervention_id"], "title": _text(iv["intervention"]), "when": _text(iv["date"]),
+                 "precision": precision}
+            if start:
+                e["start"] = start
+            if end:
+                e["end"] = end
+            e["measures"] = measures
+            note = "; ".join(x for x in (f"date precision in the source: {_text(iv['date_precision'])}",
+                                         _text(iv.get("notes"))) if x)
+            e["notes"] = note
+            interventions.append(e)
+        head = {k: v for k, v in h.items() if k != "prefix"}
+        doc = {"strategy": {"id": sid, **head}, "measures": entries, "interventions": interventions}
+        path = OUT / f"{sid}.yaml"
+        text = (f"# {h['title']}: measures and interventions, built by scripts/build_strategies.py from\n"
+                f"# data/strategies/source (see README.md there). Edit freely; the format is in\n"
+                f"# data/strategies/README.md and evaltools.strategies checks it.\n"
+                + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100))
+        strategies.parse(yaml.safe_load(text), str(path))          # fails loudly before writing
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in build():
+        print(p.relative_to(ROOT))

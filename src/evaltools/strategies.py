@@ -1,0 +1,360 @@
+"""Corporate Parenting Strategies as data: what a council promised, and how to measure it.
+
+One YAML file per strategy in ``data/strategies/`` (a council writes its own the same
+way; see ``data/strategies/README.md``)::
+
+    strategy:
+      id: herefordshire_2025_27
+      title: Herefordshire Corporate Parenting Strategy 2025-27
+      la: "884"                         # DfE LA number (or the LA's name)
+      start: 2025-01-01                 # when the strategy runs from and to
+      end: 2027-12-31
+      baseline_period: 2024             # collection year (ending 31 March) of the baseline
+      document: herefordshire_corporate_parenting_strategy_2025-27.txt
+    measures:
+      - id: hf25_eet_19_21              # unique in the file
+        text: More care leavers aged 19-21 in education, employment or training
+        priority_area: Education, training and employment
+        source: published               # published | child_level | local
+        measure: care_leavers_eet_19_21 # registry id (published and child_level)
+        direction: increase             # increase | decrease | maintain | none
+        baseline: {value: 48, period: 2023, text: "48% EET (2023)"}
+        target: {value: 55, by: 2027, text: "55% by 2027"}
+      - id: hf25_pathway_plans
+        text: Pathway plans up to date
+        source: local
+        local: pathway_plans_up_to_date # id in the local measures CSV
+        direction: increase
+    interventions:
+      - id: hf_cps_2025_27
+        title: Corporate Parenting Strategy 2025-27 approved by Cabinet
+        when: "2024-12-19"              # as the source says it
+        start: 2024-12-19               # first day it could have had an effect; omit if undated
+        precision: day                  # day | month | season | year | financial_year | range | approx | undated
+        measures: [hf25_eet_19_21]      # measure ids of this file, or "*" for all
+
+:func:`load` reads and checks one file; every mistake is reported with the file, the
+entry and how to fix it (:class:`StrategyError`), all at once, before any analysis runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import registry
+from .errors import ConfigError
+from .paths import data_dir
+
+SOURCES = ("published", "child_level", "local")
+DIRECTIONS = ("increase", "decrease", "maintain", "none")
+PRECISIONS = ("day", "month", "season", "year", "financial_year", "range", "approx", "undated")
+LOCAL_UNITS = ("percent", "count", "rate", "score", "days")
+
+
+class StrategyError(ConfigError):
+    """A strategy file that does not follow the schema."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A baseline or target: the number (in the measure's unit), the collection year
+    it refers to, and the strategy's own words."""
+
+    value: float | None = None
+    period: int | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class StrategyMeasure:
+    id: str
+    text: str
+    source: str
+    direction: str
+    measure: str | None = None          # registry id
+    local: str | None = None            # local measure id
+    priority_area: str = ""
+    baseline: Figure | None = None
+    target: Figure | None = None
+    definition: str = ""
+    data: str = ""
+    notes: str = ""
+
+    @property
+    def unit(self) -> str:
+        return registry.get(self.measure).unit if self.measure else ""
+
+
+@dataclass(frozen=True)
+class Intervention:
+    id: str
+    title: str
+    when: str
+    precision: str
+    measures: tuple[str, ...]
+    start: dt.date | None = None
+    end: dt.date | None = None
+    notes: str = ""
+
+    @property
+    def first_period(self) -> int | None:
+        """The first collection year (ending 31 March) the intervention could affect:
+        the one holding its start date. None when undated."""
+        if self.start is None:
+            return None
+        return self.start.year + (1 if self.start.month >= 4 else 0)
+
+
+@dataclass(frozen=True)
+class Strategy:
+    id: str
+    title: str
+    la: str
+    start: dt.date
+    end: dt.date
+    baseline_period: int | None
+    measures: tuple[StrategyMeasure, ...]
+    interventions: tuple[Intervention, ...]
+    document: str = ""
+    path: Path | None = None
+    notes: str = ""
+
+    def measure(self, measure_id: str) -> StrategyMeasure:
+        for m in self.measures:
+            if m.id == measure_id:
+                return m
+        raise StrategyError(f"strategy {self.id} has no measure {measure_id!r}", where=str(self.path or self.id))
+
+    def interventions_for(self, measure_id: str) -> list[Intervention]:
+        """The dated and undated interventions expected to move a measure."""
+        return [i for i in self.interventions if measure_id in i.measures]
+
+    def measures_frame(self):
+        """One row per measure: id, text, source, registry or local id, direction,
+        baseline and target (value, period, text), interventions."""
+        import pandas as pd
+        rows = []
+        for m in self.measures:
+            b, t = m.baseline or Figure(), m.target or Figure()
+            rows.append({"id": m.id, "text": m.text, "priority_area": m.priority_area, "source": m.source,
+                         "measure": m.measure, "local": m.local, "direction": m.direction,
+                         "baseline_value": b.value, "baseline_period": b.period, "baseline_text": b.text,
+                         "target_value": t.value, "target_by": t.period, "target_text": t.text,
+                         "interventions": ", ".join(i.id for i in self.interventions_for(m.id))})
+        return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- checking
+
+class _Problems:
+    def __init__(self, path: str):
+        self.path, self.items = path, []
+
+    def add(self, where: str, what: str, fix: str):
+        self.items.append(f"{where}: {what} ({fix})")
+
+    def raise_if_any(self):
+        if self.items:
+            head = f"{len(self.items)} problem(s)" if len(self.items) > 1 else "a problem"
+            raise StrategyError(f"strategy file has {head}: " + "; ".join(self.items[:8])
+                                + (f"; and {len(self.items) - 8} more" if len(self.items) > 8 else ""),
+                                where=self.path, fix="See data/strategies/README.md for the format")
+
+
+def _date(value, where, key, probs) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        probs.add(where, f"{key} {value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2024-12-19")
+        return None
+
+
+def _year(value, where, key, probs) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        y = int(value)
+    except (TypeError, ValueError):
+        probs.add(where, f"{key} {value!r} is not a year", "give the collection year ending 31 March, e.g. 2024")
+        return None
+    if not 2000 <= y <= 2100:
+        probs.add(where, f"{key} {y} is not a plausible collection year", "use a year such as 2024")
+    return y
+
+
+def _figure(raw, where, key, probs, period_key) -> Figure | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        probs.add(where, f"{key} should be a mapping", f"write {key}: {{value: 48, {period_key}: 2023, text: ...}}")
+        return None
+    unknown = set(raw) - {"value", period_key, "text"}
+    if unknown:
+        probs.add(where, f"{key} has unknown field(s) {', '.join(sorted(unknown))}",
+                  f"use value, {period_key} and text")
+    value = raw.get("value")
+    if value is not None:
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            probs.add(where, f"{key} value {value!r} is not a number", "give the number alone (48 for 48%) "
+                      "and put the words in text")
+            value = None
+    return Figure(value=value, period=_year(raw.get(period_key), where, f"{key} {period_key}", probs),
+                  text=str(raw.get("text") or ""))
+
+
+def _choice(raw, key, allowed, where, probs, default=None):
+    v = raw.get(key, default)
+    if v not in allowed:
+        probs.add(where, f"{key} {v!r} is not one of {', '.join(allowed)}", f"set {key} to one of them")
+    return v
+
+
+MEASURE_KEYS = {"id", "text", "priority_area", "source", "measure", "local", "direction", "baseline", "target",
+                "definition", "data", "notes"}
+INTERVENTION_KEYS = {"id", "title", "when", "start", "end", "precision", "measures", "notes"}
+STRATEGY_KEYS = {"id", "title", "la", "start", "end", "baseline_period", "document", "notes"}
+
+
+def _entries(doc, section, keys, probs):
+    """(where, entry, id) for each mapping in a list section, reporting entries that
+    are not mappings, unknown fields and missing ids on the way."""
+    for n, raw in enumerate(doc.get(section) or [], start=1):
+        where = f"{section}[{n}]" + (f" ({raw.get('id')})" if isinstance(raw, dict) and raw.get("id") else "")
+        if not isinstance(raw, dict):
+            probs.add(where, "is not a mapping", "write each entry as id: ..., followed by its fields")
+            continue
+        for k in sorted(set(raw) - keys):
+            probs.add(where, f"unknown field {k!r}", f"use {', '.join(sorted(keys))}")
+        if not raw.get("id"):
+            probs.add(where, "id is missing", "give each entry a short unique id")
+        yield where, raw, str(raw.get("id") or "")
+
+
+def parse(doc: dict, path: str = "<strategy>") -> Strategy:
+    """A :class:`Strategy` from the YAML's mapping, with every problem in one error."""
+    from .areas import resolve_la
+    from .errors import UnknownAreaError
+
+    probs = _Problems(path)
+    if not isinstance(doc, dict) or not {"strategy", "measures"} <= set(doc):
+        raise StrategyError("a strategy file needs 'strategy' and 'measures' sections", where=path,
+                            fix="See data/strategies/README.md for the format")
+    head = doc["strategy"] or {}
+    for k in sorted(set(head) - STRATEGY_KEYS):
+        probs.add("strategy", f"unknown field {k!r}", f"use {', '.join(sorted(STRATEGY_KEYS))}")
+    for k in ("id", "title", "la", "start", "end"):
+        if not head.get(k):
+            probs.add("strategy", f"{k} is missing", f"add strategy.{k}")
+    la = str(head.get("la", "")).strip()
+    if la:
+        try:
+            la = resolve_la(la).area_code
+        except UnknownAreaError:
+            probs.add("strategy", f"la {la!r} is not an English local authority",
+                      "give the DfE LA number (884) or the name DfE uses")
+    start = _date(head.get("start"), "strategy", "start", probs)
+    end = _date(head.get("end"), "strategy", "end", probs)
+    if start and end and end < start:
+        probs.add("strategy", f"end {end} is before start {start}", "swap them")
+
+    measures, seen = [], set()
+    for where, raw, mid in _entries(doc, "measures", MEASURE_KEYS, probs):
+        if mid in seen:
+            probs.add(where, f"id {mid!r} is used twice", "make each measure id unique in the file")
+        seen.add(mid)
+        if not raw.get("text"):
+            probs.add(where, "text is missing", "quote the strategy's commitment")
+        source = _choice(raw, "source", SOURCES, where, probs)
+        direction = _choice(raw, "direction", DIRECTIONS, where, probs, "none")
+        reg, local = raw.get("measure"), raw.get("local")
+        if source in ("published", "child_level"):
+            if not reg:
+                probs.add(where, f"a {source} measure needs measure:", "give its registry id "
+                          "(evaltools measures lists them) or make it source: local")
+            elif reg not in registry.ids():
+                close = difflib.get_close_matches(str(reg), registry.ids(), n=1, cutoff=0.5)
+                probs.add(where, f"measure {reg!r} is not in the registry",
+                          f"did you mean {close[0]}?" if close else "evaltools measures lists the ids")
+        if source == "local" and not local:
+            probs.add(where, "a local measure needs local:", "give the measure's id in the local measures CSV")
+        measures.append(StrategyMeasure(
+            id=mid, text=str(raw.get("text") or ""), source=source, direction=direction,
+            measure=reg or None, local=local or None, priority_area=str(raw.get("priority_area") or ""),
+            baseline=_figure(raw.get("baseline"), where, "baseline", probs, "period"),
+            target=_figure(raw.get("target"), where, "target", probs, "by"),
+            definition=str(raw.get("definition") or ""), data=str(raw.get("data") or ""),
+            notes=str(raw.get("notes") or "")))
+    if not measures:
+        probs.add("measures", "the list is empty", "list at least one measure")
+
+    interventions, seen_i = [], set()
+    for where, raw, iid in _entries(doc, "interventions", INTERVENTION_KEYS, probs):
+        if iid in seen_i:
+            probs.add(where, f"id {iid!r} is used twice", "give each intervention a unique id")
+        seen_i.add(iid)
+        precision = _choice(raw, "precision", PRECISIONS, where, probs, "undated")
+        i_start = _date(raw.get("start"), where, "start", probs)
+        i_end = _date(raw.get("end"), where, "end", probs)
+        if precision != "undated" and i_start is None:
+            probs.add(where, f"precision is {precision} but start is missing",
+                      "give start (YYYY-MM-DD) or set precision: undated")
+        targets = raw.get("measures") or []
+        targets = [m.id for m in measures] if targets == "*" or targets == ["*"] else [str(t) for t in targets]
+        for t in targets:
+            if t not in seen:
+                probs.add(where, f"measure {t!r} is not a measure of this strategy",
+                          "list ids from the measures section")
+        interventions.append(Intervention(id=iid, title=str(raw.get("title") or ""), when=str(raw.get("when") or ""),
+                                          precision=precision, measures=tuple(targets), start=i_start, end=i_end,
+                                          notes=str(raw.get("notes") or "")))
+    baseline_period = _year(head.get("baseline_period"), "strategy", "baseline_period", probs)
+    probs.raise_if_any()
+    return Strategy(id=str(head["id"]), title=str(head["title"]), la=la, start=start, end=end,
+                    baseline_period=baseline_period,
+                    measures=tuple(measures), interventions=tuple(interventions),
+                    document=str(head.get("document") or ""), path=Path(path) if path else None,
+                    notes=str(head.get("notes") or ""))
+
+
+def strategies_dir() -> Path:
+    return data_dir() / "strategies"
+
+
+def load(path_or_id) -> Strategy:
+    """Read and check one strategy: a path to a YAML file, or the id of a bundled one
+    (``"herefordshire_2025_27"``)."""
+    p = Path(path_or_id)
+    if not p.suffix:
+        p = strategies_dir() / f"{path_or_id}.yaml"
+    if not p.is_file():
+        have = ", ".join(sorted(q.stem for q in strategies_dir().glob("*.yaml"))) if strategies_dir().is_dir() else ""
+        raise StrategyError(f"strategy {str(path_or_id)!r} not found", where=str(p),
+                            fix=f"Give a path to a YAML file, or one of: {have}" if have else
+                            "Give a path to a YAML file")
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        raise StrategyError(f"strategy file is not valid YAML{line}", where=str(p),
+                            fix="Check the indentation and quoting there") from None
+    return parse(doc, str(p))
+
+
+def available() -> list[str]:
+    """Ids of the bundled strategies."""
+    d = strategies_dir()
+    return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []

@@ -1,0 +1,106 @@
+"""Strategy files: a good one loads; each kind of mistake is named with where and how to fix."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+import yaml
+
+from evaltools import strategies
+from evaltools.strategies import StrategyError
+
+GOOD = {
+    "strategy": {"id": "exampleshire_2025_27", "title": "Exampleshire Corporate Parenting Strategy 2025-27",
+                 "la": "Herefordshire", "start": "2025-01-01", "end": "2027-12-31", "baseline_period": 2024},
+    "measures": [
+        {"id": "eet", "text": "More care leavers in education, employment or training", "source": "published",
+         "measure": "care_leavers_eet_19_21", "direction": "increase",
+         "baseline": {"value": 48, "period": 2023, "text": "48%"}, "target": {"value": 55, "by": 2027}},
+        {"id": "pathway", "text": "Pathway plans up to date", "source": "local",
+         "local": "pathway_plans_up_to_date", "direction": "increase"},
+    ],
+    "interventions": [
+        {"id": "cps", "title": "Strategy approved", "when": "19 Dec 2024", "start": "2024-12-19",
+         "precision": "day", "measures": "*"},
+        {"id": "meadows", "title": "Wraparound support", "when": "November 20xx", "precision": "undated",
+         "measures": ["eet"]},
+    ],
+}
+
+
+def test_a_good_file_loads(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text(yaml.safe_dump(GOOD))
+    s = strategies.load(p)
+    assert s.la == "884" and s.start == dt.date(2025, 1, 1) and s.baseline_period == 2024
+    eet = s.measure("eet")
+    assert eet.baseline.value == 48 and eet.baseline.period == 2023 and eet.target.period == 2027
+    assert eet.unit == "percent"
+    cps = s.interventions[0]
+    assert cps.measures == ("eet", "pathway") and cps.first_period == 2025     # Dec 2024 is in 2024-25
+    assert s.interventions[1].first_period is None
+    assert [i.id for i in s.interventions_for("eet")] == ["cps", "meadows"]
+    f = s.measures_frame()
+    assert list(f["id"]) == ["eet", "pathway"] and f.loc[0, "interventions"] == "cps, meadows"
+
+
+def _broken(change):
+    doc = copy.deepcopy(GOOD)
+    change(doc)
+    return doc
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda d: d["measures"][0].update(measure="care_leaver_eet_19_21"), "did you mean care_leavers_eet_19_21"),
+    (lambda d: d["measures"][0].update(source="dfe"), "source 'dfe' is not one of"),
+    (lambda d: d["measures"][0].pop("measure"), "a published measure needs measure:"),
+    (lambda d: d["measures"][1].pop("local"), "a local measure needs local:"),
+    (lambda d: d["measures"][1].update(id="eet"), "id 'eet' is used twice"),
+    (lambda d: d["measures"][0]["baseline"].update(value="48%"), "is not a number"),
+    (lambda d: d["measures"][0].update(dirn="up"), "unknown field 'dirn'"),
+    (lambda d: d["strategy"].update(la="Atlantis"), "not an English local authority"),
+    (lambda d: d["strategy"].update(end="2020-01-01"), "is before start"),
+    (lambda d: d["interventions"][0].update(start="19/12/2024"), "is not a date"),
+    (lambda d: d["interventions"][0].update(measures=["eet", "stability"]), "'stability' is not a measure"),
+    (lambda d: d["interventions"][0].pop("start"), "precision is day but start is missing"),
+])
+def test_each_mistake_is_named_with_where_and_how_to_fix(tmp_path, change, words):
+    p = tmp_path / "s.yaml"
+    p.write_text(yaml.safe_dump(_broken(change)))
+    with pytest.raises(StrategyError) as e:
+        strategies.load(p)
+    msg = str(e.value)
+    assert words in msg and str(p) in msg and "\n" not in msg
+
+
+def test_several_mistakes_are_reported_together(tmp_path):
+    def two(d):
+        d["measures"][0].update(source="dfe")
+        d["strategy"].update(la="Atlantis")
+    p = tmp_path / "s.yaml"
+    p.write_text(yaml.safe_dump(_broken(two)))
+    with pytest.raises(StrategyError, match="2 problem"):
+        strategies.load(p)
+
+
+def test_bad_yaml_and_missing_file(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("strategy:\n  id: [unclosed\n")
+    with pytest.raises(StrategyError, match="not valid YAML line"):
+        strategies.load(p)
+    with pytest.raises(StrategyError, match="not found"):
+        strategies.load(tmp_path / "nope.yaml")
+
+
+def test_cli_check_says_valid_or_gives_one_line_and_exit_2(tmp_path, capsys):
+    from evaltools.cli import main
+    p = tmp_path / "s.yaml"
+    p.write_text(yaml.safe_dump(GOOD))
+    assert main(["strategy", "check", str(p)]) == 0
+    assert "is a valid strategy" in capsys.readouterr().out
+    p.write_text(yaml.safe_dump(_broken(lambda d: d["measures"][0].update(source="dfe"))))
+    assert main(["strategy", "check", str(p)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("evaltools: error:") and "source 'dfe'" in err and "\n" not in err
