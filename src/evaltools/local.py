@@ -1,0 +1,191 @@
+"""Local measures: figures no national dataset holds, supplied by the council as a CSV.
+
+Surveys (Bright Spots, New Belongings), local records (return home interviews, pathway
+plans up to date, personal adviser changes), virtual school figures (suspensions,
+PEPs) and workforce figures. ``data/local/local_measures.csv`` defines each one (id,
+title, unit, polarity, kind); ``data/local/template.csv`` has a row for every one,
+ready to fill in::
+
+    measure,period,numerator,denominator,value,source_note
+    pathway_plans_up_to_date,2024,151,163,,Care leavers team tracker at 31 March
+    bright_spots_feel_safe,2023,,,86,Bright Spots survey 2023 (112 responses)
+
+* ``period``: the collection year ending 31 March (2024 = April 2023 to March 2024),
+  or a date (2024-09-30) for a figure at one date; a survey counts in the year it ran.
+* ``numerator`` and ``denominator`` for a percentage where you have the counts (the
+  review then gives an interval and a test); otherwise ``value`` alone (86 for 86%).
+* ``area`` (optional column): the DfE LA number; otherwise the evaluation's LA.
+* Rows with no figures are the template's blanks and are skipped.
+
+:func:`read` turns the CSV into the tidy indicator frame, so local figures go through
+the same statistics, tables and disclosure control as DfE's. Mistakes are reported
+all at once with the row and how to fix it; the file is never changed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import indicators
+from .errors import SchemaError
+from .paths import data_dir
+
+UNITS = ("percent", "count", "rate", "score", "days")
+POLARITIES = ("high", "low", "none")
+KINDS = ("survey", "record", "education", "workforce", "health")
+COLUMNS = ["measure", "period", "numerator", "denominator", "value", "source_note"]
+
+
+@dataclass(frozen=True)
+class LocalMeasure:
+    id: str
+    title: str
+    unit: str
+    polarity: str
+    kind: str
+    strategies: tuple[str, ...] = ()
+    description: str = ""
+
+
+def local_dir() -> Path:
+    return data_dir() / "local"
+
+
+def definitions(path: str | Path | None = None) -> dict[str, LocalMeasure]:
+    """The local measure definitions (``data/local/local_measures.csv`` by default)."""
+    p = Path(path) if path else local_dir() / "local_measures.csv"
+    if not p.is_file():
+        raise SchemaError("local measure definitions not found", where=str(p),
+                          fix="Restore data/local/local_measures.csv with git checkout")
+    d = pd.read_csv(p, dtype=str, keep_default_na=False)
+    missing = {"id", "title", "unit", "polarity", "kind"} - set(d.columns)
+    if missing:
+        raise SchemaError(f"local measure definitions lack column(s) {', '.join(sorted(missing))}", where=str(p),
+                          fix="Keep the header id,title,unit,polarity,kind,strategies,description")
+    out = {}
+    for n, r in d.iterrows():
+        row = f"{p.name} row {n + 2}"
+        for col, allowed in (("unit", UNITS), ("polarity", POLARITIES), ("kind", KINDS)):
+            if r[col] not in allowed:
+                raise SchemaError(f"{col} {r[col]!r} of {r['id']!r} is not one of {', '.join(allowed)}", where=row,
+                                  fix=f"Set {col} to one of them")
+        if r["id"] in out:
+            raise SchemaError(f"local measure {r['id']!r} is defined twice", where=row, fix="Keep one row per id")
+        out[r["id"]] = LocalMeasure(id=r["id"], title=r["title"], unit=r["unit"], polarity=r["polarity"],
+                                    kind=r["kind"], strategies=tuple(s for s in r.get("strategies", "").split(";")
+                                                                     if s),
+                                    description=r.get("description", ""))
+    return out
+
+
+def template(defs: dict[str, LocalMeasure] | None = None) -> pd.DataFrame:
+    """The blank template: one row per local measure, figures empty."""
+    defs = definitions() if defs is None else defs
+    return pd.DataFrame({"measure": list(defs), "period": "", "numerator": "", "denominator": "", "value": "",
+                         "source_note": [d.title for d in defs.values()]})[COLUMNS]
+
+
+def _number(v):
+    if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "":
+        return np.nan
+    return float(str(v).replace(",", "").replace("%", "").strip())
+
+
+def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None) -> pd.DataFrame:
+    """A local measures CSV as the tidy indicator frame (status ``ok``, source
+    ``local: <source_note>``), with ``value`` in the measure's unit (a percentage from
+    the counts when both are given). ``la``: the LA the figures are for, when the
+    file has no ``area`` column."""
+    from .areas import resolve_la
+
+    p = Path(path)
+    if not p.is_file():
+        raise SchemaError("local measures file not found", where=str(p),
+                          fix="Copy data/local/template.csv, fill it in, and give its path")
+    raw = pd.read_csv(p, dtype=str, keep_default_na=False)
+    missing = {"measure", "period"} - set(raw.columns)
+    if missing or not ({"value", "numerator"} & set(raw.columns)):
+        raise SchemaError(f"local measures file needs columns measure, period and value or numerator/denominator "
+                          f"(missing {', '.join(sorted(missing)) or 'value'})", where=str(p),
+                          fix="Start from data/local/template.csv")
+    defs = definitions() if defs is None else defs
+    for c in ("numerator", "denominator", "value", "source_note", "area"):
+        if c not in raw.columns:
+            raw[c] = ""
+    problems, rows = [], []
+    for n, r in raw.iterrows():
+        where = f"row {n + 2}"
+        if all(str(r[c]).strip() == "" for c in ("numerator", "denominator", "value")):
+            continue                                   # a blank template row
+        mid = str(r["measure"]).strip()
+        if mid not in defs:
+            close = difflib.get_close_matches(mid, list(defs), n=1, cutoff=0.6)
+            problems.append(f"{where}: measure {mid!r} is not a local measure"
+                            + (f" (did you mean {close[0]}?)" if close else
+                               " (add it to data/local/local_measures.csv)"))
+            continue
+        m = defs[mid]
+        try:
+            num, den, val = (_number(r[c]) for c in ("numerator", "denominator", "value"))
+        except ValueError:
+            problems.append(f"{where}: {mid} has a figure that is not a number (write 86, not 'eighty-six')")
+            continue
+        per = str(r["period"]).strip()
+        try:
+            period_end = pd.Timestamp(per) if "-" in per else pd.Timestamp(int(per), 3, 31)
+        except (ValueError, TypeError):
+            problems.append(f"{where}: period {per!r} is not a year (2024) or a date (2024-09-30)")
+            continue
+        period = period_end.year + (1 if period_end.month >= 4 else 0)
+        if m.unit == "percent":
+            if np.isfinite(num) != np.isfinite(den):
+                problems.append(f"{where}: {mid} needs both numerator and denominator, or value alone")
+                continue
+            if np.isfinite(num):
+                if not (0 <= num <= den and den > 0):
+                    problems.append(f"{where}: {mid} numerator {num:g} is not between 0 and the denominator {den:g}")
+                    continue
+                pct = 100 * num / den
+                if np.isfinite(val) and abs(val - pct) > 0.6:
+                    problems.append(f"{where}: {mid} value {val:g} does not match {num:g}/{den:g} = {pct:.1f}% "
+                                    "(leave value empty when you give the counts)")
+                    continue
+                val = pct
+            elif not 0 <= val <= 100:
+                problems.append(f"{where}: {mid} is a percentage but the value is {val:g} (give 86 for 86%)")
+                continue
+        elif not np.isfinite(val):
+            val = num
+        if not np.isfinite(val):
+            problems.append(f"{where}: {mid} has no value")
+            continue
+        area = str(r["area"]).strip() or la
+        if area is None:
+            problems.append(f"{where}: no area column and no LA given for the file")
+            continue
+        rows.append({"area": str(area), "period": period, "period_end": period_end.normalize(), "measure": mid,
+                     "numerator": num, "denominator": den, "value": val,
+                     "source": "local: " + (str(r["source_note"]).strip() or p.name)})
+    if problems:
+        raise SchemaError(f"local measures file has {len(problems)} problem(s): " + "; ".join(problems[:8])
+                          + (f"; and {len(problems) - 8} more" if len(problems) > 8 else ""), where=str(p),
+                          fix="Correct those rows; see data/local/README.md")
+    if not rows:
+        return indicators.empty().assign(period_end=pd.Series(dtype="datetime64[ns]"))
+    df = pd.DataFrame(rows)
+    if df.duplicated(["area", "period_end", "measure"]).any():
+        d = df[df.duplicated(["area", "period_end", "measure"], keep=False)].iloc[0]
+        raise SchemaError(f"local measures file has two figures for {d['measure']} in {d['period_end']:%Y-%m-%d}",
+                          where=str(p), fix="Keep one row per measure and period")
+    areas = {a: resolve_la(a) for a in df["area"].unique()}
+    df["area_code"] = df["area"].map(lambda a: areas[a].area_code)
+    df["area_name"] = df["area"].map(lambda a: areas[a].area_name)
+    df["ons_code"] = df["area"].map(lambda a: areas[a].ons_code)
+    df["geographic_level"] = "Local authority"
+    df["status"] = indicators.OK
+    return indicators.conform(df.sort_values(["measure", "period_end"]))     # keeps period_end

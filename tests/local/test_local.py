@@ -1,0 +1,83 @@
+"""Local measures CSV: read into the tidy frame, through the same statistics; mistakes named by row."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaltools import indicators, local, stats
+from evaltools.errors import SchemaError
+
+DEFS = {
+    "pathway_plans_up_to_date": local.LocalMeasure("pathway_plans_up_to_date", "Pathway plans up to date",
+                                                   "percent", "high", "record"),
+    "bright_spots_feel_safe": local.LocalMeasure("bright_spots_feel_safe", "Feel safe where they live (survey)",
+                                                 "percent", "high", "survey"),
+    "pa_changes": local.LocalMeasure("pa_changes", "Personal adviser changes", "count", "low", "record"),
+}
+
+
+def _write(tmp_path, text):
+    p = tmp_path / "local.csv"
+    p.write_text(text)
+    return p
+
+
+def test_a_filled_template_becomes_the_indicator_frame(tmp_path):
+    p = _write(tmp_path, "measure,period,numerator,denominator,value,source_note\n"
+                         "pathway_plans_up_to_date,2023,120,150,,tracker\n"
+                         "pathway_plans_up_to_date,2024,151,163,,tracker\n"
+                         "bright_spots_feel_safe,2023,,,86,Bright Spots 2023\n"
+                         "pa_changes,,,,,\n")                       # a blank template row: skipped
+    before = p.read_bytes()
+    f = local.read(p, la="Herefordshire", defs=DEFS)
+    assert p.read_bytes() == before                                  # the input is never changed
+    indicators.validate(f)
+    assert len(f) == 3 and set(f["area_code"]) == {"884"}
+    pp = f[f["measure"] == "pathway_plans_up_to_date"].set_index("period")
+    assert pp.loc[2024, "value"] == pytest.approx(100 * 151 / 163)
+    assert f.loc[f["measure"] == "bright_spots_feel_safe", "source"].iat[0] == "local: Bright Spots 2023"
+    # the same statistics as DfE's figures: a before/after with an interval
+    res = stats.before_after(f, 2023, 2024, measure="pathway_plans_up_to_date")
+    assert res.estimate == pytest.approx(100 * (151 / 163 - 120 / 150))
+
+
+def test_a_date_period_counts_in_its_collection_year(tmp_path):
+    p = _write(tmp_path, "measure,period,value\npa_changes,2024-09-30,17\n")
+    f = local.read(p, la="884", defs=DEFS)
+    assert f["period"].iat[0] == 2025 and str(f["period_end"].iat[0])[:10] == "2024-09-30"
+
+
+@pytest.mark.parametrize("row, words", [
+    ("pathway_plan_up_to_date,2024,1,2,,", "did you mean pathway_plans_up_to_date"),
+    ("pathway_plans_up_to_date,2024,170,163,,", "not between 0 and the denominator"),
+    ("pathway_plans_up_to_date,2024,151,,,", "needs both numerator and denominator"),
+    ("bright_spots_feel_safe,2024,,,0.86,", None),               # 0.86% is legal, if odd
+    ("bright_spots_feel_safe,2024,,,186,", "give 86 for 86%"),
+    ("pathway_plans_up_to_date,2024,151,163,50,", "does not match"),
+    ("pa_changes,last year,,,3,", "is not a year"),
+    ("pa_changes,2024,,,three,", "not a number"),
+])
+def test_mistakes_are_named_by_row(tmp_path, row, words):
+    p = _write(tmp_path, "measure,period,numerator,denominator,value,source_note\n" + row + "\n")
+    if words is None:
+        assert len(local.read(p, la="884", defs=DEFS)) == 1
+        return
+    with pytest.raises(SchemaError) as e:
+        local.read(p, la="884", defs=DEFS)
+    assert words in str(e.value) and "row 2" in str(e.value) and str(p) in str(e.value)
+
+
+def test_duplicate_rows_and_missing_columns(tmp_path):
+    p = _write(tmp_path, "measure,period,value\npa_changes,2024,3\npa_changes,2024,4\n")
+    with pytest.raises(SchemaError, match="two figures for pa_changes"):
+        local.read(p, la="884", defs=DEFS)
+    p = _write(tmp_path, "what,when\nx,y\n")
+    with pytest.raises(SchemaError, match="Start from data/local/template.csv"):
+        local.read(p, la="884", defs=DEFS)
+
+
+def test_the_template_has_a_row_for_every_definition():
+    t = local.template(DEFS)
+    assert list(t["measure"]) == list(DEFS) and list(t.columns) == local.COLUMNS
+    assert (t[["numerator", "denominator", "value"]] == "").all().all()
