@@ -1,0 +1,89 @@
+"""Review rows from real published figures: baseline, latest, direction, target, verdict, caveats."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaltools import local, published, review, strategies
+
+MEASURES = [
+    {"id": "eet", "text": "More care leavers aged 19-21 in EET", "source": "published",
+     "measure": "care_leavers_eet_19_21", "direction": "increase", "baseline": {"value": 48, "period": 2022}},
+    {"id": "eet_bad", "text": "EET, a baseline matching no year", "source": "published",
+     "measure": "care_leavers_eet_19_21", "direction": "increase", "baseline": {"value": 46.8, "period": 2021}},
+    {"id": "lts", "text": "Long-term stability", "source": "published", "measure": "long_term_stability",
+     "direction": "increase", "baseline": {"value": 71.9, "period": 2018}, "target": {"value": 75}},
+    {"id": "rate", "text": "Fewer children in care", "source": "published", "measure": "cla_rate_per_10k",
+     "direction": "decrease"},
+    {"id": "missing", "text": "Fewer go missing", "source": "published", "measure": "cla_missing_incident",
+     "direction": "decrease", "baseline": {"value": 2, "period": 2016}},
+    {"id": "pathway", "text": "Pathway plans up to date", "source": "local", "local": "pathway_plans_up_to_date",
+     "direction": "increase", "target": {"value": 100}},
+]
+
+
+@pytest.fixture(scope="module")
+def table():
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31", "baseline_period": 2024}, "measures": MEASURES})
+    f = published.load_indicators(sorted({m["measure"] for m in MEASURES if "measure" in m}))
+    return review.review_table(s, f).set_index("id")
+
+
+def test_baseline_latest_and_verdict_from_published_counts(table):
+    """Herefordshire EET 19-21: 47/98 (48.0%) in 2022, 64/117 (54.7%) in 2025: up, but
+    within noise for about a hundred care leavers."""
+    r = table.loc["eet"]
+    assert r.baseline_value == 48 and r.baseline_period == 2022 and r.baseline_from == "strategy"
+    assert r.latest_period == 2025 and r.latest_value == pytest.approx(100 * 64 / 117)
+    assert r.direction_met == "yes" and r.verdict == "no detectable change"
+    assert "cannot be told from noise" in r.test and r.caveats == ""
+
+
+def test_a_baseline_that_matches_no_published_year_is_flagged(table):
+    assert "does not match the published 2021 figure (50.0); it matches no published year" in table.loc["eet_bad",
+                                                                                                         "caveats"]
+
+
+def test_target_and_definition_change(table):
+    r = table.loc["lts"]
+    assert r.target_met == "no" and r.direction_met == "no"
+    assert "definition changed from 2019" in r.caveats and "same carer" in r.caveats
+
+
+def test_no_test_without_counts_and_the_strategy_baseline_year(table):
+    r = table.loc["rate"]
+    assert r.baseline_period == 2024 and r.baseline_from == "published"
+    assert r.verdict == "not tested" and "no counts" in r.test
+
+
+def test_a_recording_jump_is_flagged(table):
+    """Herefordshire's missing rate jumps from about 2% to 7-11% after 2017: against a
+    2016 baseline (the 2017-20 strategy's), the review must say so."""
+    r = table.loc["missing"]
+    assert "a sudden jump in 2018" in r.caveats and r.direction_met == "no"
+    assert r.verdict == "not tested"          # LAIT gives no counts for 2016
+
+
+def test_local_measures_show_no_data_until_supplied(table, tmp_path):
+    r = table.loc["pathway"]
+    assert r.verdict == "no data" and r.caveats == "no local data supplied"
+    defs = {"pathway_plans_up_to_date": local.LocalMeasure("pathway_plans_up_to_date", "Pathway plans", "percent",
+                                                           "high", "record")}
+    p = tmp_path / "l.csv"
+    p.write_text("measure,period,numerator,denominator\npathway_plans_up_to_date,2024,120,160\n"
+                 "pathway_plans_up_to_date,2025,150,162\n")
+    f = local.read(p, la="884", defs=defs)
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31", "baseline_period": 2024}, "measures": MEASURES[-1:]})
+    r = review.review_table(s, f).iloc[0]
+    assert r.baseline_value == pytest.approx(75) and r.latest_value == pytest.approx(100 * 150 / 162)
+    assert r.verdict == "improved beyond noise" and r.target_met == "no"
+
+
+def test_jumps_needs_five_years_and_a_real_outlier():
+    s = pd.DataFrame({"time": range(2016, 2024), "value": [2, 2.2, 8, 8.3, 8.1, 8.6, 8.4, 8.2]})
+    assert review.jumps(s) == [2018]
+    assert review.jumps(s.iloc[:4]) == []
+    assert review.jumps(s.assign(value=[1, 2, 3, 4, 5, 6, 7, 8])) == []
