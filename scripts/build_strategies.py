@@ -117,7 +117,10 @@ def measure_entry(row, m) -> dict:
     e = {"id": row["measure_id"], "text": _text(row["measure_text"]), "priority_area": _text(row["priority_area"]),
          "source": m["source"]}
     if m["source"] in ("published", "child_level"):
-        e["measure"] = _text(m["registry_id"])
+        if _text(m["registry_id"]):
+            e["measure"] = _text(m["registry_id"])
+        else:
+            e["proposed_measure"] = _text(m["proposed_registry_id"])
     else:
         e["local"] = _text(m["local_id"])
     e["direction"] = _text(m["direction"]) or "none"
@@ -152,6 +155,32 @@ def _targets(spec: str, ids: list[str], entries: list[dict]) -> list[str]:
             out += [e["id"] for e in entries if "care leaver" in (e["text"] + e["priority_area"]).lower()
                     or str(e.get("measure", "")).startswith(("care_leavers_", "staying_put"))]
     return list(dict.fromkeys(out))
+
+
+POLARITY = {"increase": "high", "decrease": "low"}
+KIND_OF_UNIT = {"percent": "percent", "count": "count", "rate": "rate", "score": "score", "days": "days"}
+
+
+def build_local(mp: pd.DataFrame, cat: pd.DataFrame) -> list[Path]:
+    """data/local/local_measures.csv (one row per local measure id) and the blank
+    template.csv (a row for each), from the catalogue's local measures."""
+    loc = mp[mp["source"] == "local"].join(cat.set_index("measure_id")[["measure_text"]])
+    rows = []
+    for lid, g in loc.groupby("local_id", sort=False):
+        first = g.iloc[0]
+        directions = set(g["direction"].dropna())
+        rows.append({"id": lid, "title": _text(first["measure_text"]), "unit": KIND_OF_UNIT[_text(first["local_unit"])],
+                     "polarity": POLARITY.get(directions.pop(), "none") if len(directions) == 1 else "none",
+                     "kind": _text(first["local_kind"]), "strategies": ";".join(sorted(set(g["strategy"]))),
+                     "description": "; ".join(dict.fromkeys(_text(n) for n in g["map_note"] if _text(n)))})
+    d = ROOT / "data" / "local"
+    d.mkdir(exist_ok=True)
+    defs = pd.DataFrame(rows)
+    defs.to_csv(d / "local_measures.csv", index=False)
+    template = pd.DataFrame({"measure": defs["id"], "period": "", "numerator": "", "denominator": "", "value": "",
+                             "source_note": ""})
+    template.to_csv(d / "template.csv", index=False)
+    return [d / "local_measures.csv", d / "template.csv"]
 
 
 def build() -> list[Path]:
@@ -194,7 +223,7 @@ def build() -> list[Path]:
         strategies.parse(yaml.safe_load(text), str(path))          # fails loudly before writing
         path.write_text(text, encoding="utf-8")
         written.append(path)
-    return written
+    return written + build_local(mp, cat)
 
 
 if __name__ == "__main__":

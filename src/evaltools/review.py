@@ -116,6 +116,11 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None)
                      direction=sm.direction,
                      target_value=sm.target.value if sm.target else None)
     mid = sm.measure or sm.local
+    if mid is None:
+        row.direction_met = row.target_met = row.verdict = "not evaluated"
+        row.caveats.append(f"evaltools does not compute this DfE measure yet (proposed registry id "
+                           f"{sm.proposed_measure}); it is listed so the gap is visible")
+        return row
     have = frame[(frame["measure"] == mid) & (frame["area_code"].astype(str) == str(area))] \
         if len(frame) else frame
     if have.empty:

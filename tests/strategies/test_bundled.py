@@ -1,0 +1,54 @@
+"""The bundled strategies: every catalogue commitment is in its strategy, measured the way the catalogue says."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaltools import local, registry, strategies
+from evaltools.paths import data_dir
+
+CATALOGUE = pd.read_csv(data_dir() / "strategies" / "source" / "measures_catalogue.csv", dtype=str)
+SOURCE = {"yes_published": "published", "yes_child_level_903": "child_level", "needs_local_input": "local"}
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return {sid: strategies.load(sid) for sid in strategies.available()}
+
+
+def test_five_strategies_load_with_their_councils(bundled):
+    assert {sid: s.la for sid, s in bundled.items()} == {
+        "herefordshire_2017_20": "884", "herefordshire_2025_27": "884", "hertfordshire_2022_25": "919",
+        "st_helens_2019": "342", "ofsted_herefordshire_2024": "884"}
+
+
+def test_every_catalogue_measure_is_in_its_strategy_with_its_source(bundled):
+    for r in CATALOGUE.itertuples():
+        m = bundled[r.strategy].measure(r.measure_id)
+        assert m.source == SOURCE[r.computable_from_available_data], r.measure_id
+        if m.source == "local":
+            assert m.local
+        else:
+            assert (m.measure in registry.ids()) or m.proposed_measure, r.measure_id
+    assert sum(len(s.measures) for s in bundled.values()) == len(CATALOGUE) == 212
+
+
+def test_every_local_measure_has_a_place_in_the_template(bundled):
+    defs = local.definitions()
+    template = local.template(defs)
+    wanted = {m.local for s in bundled.values() for m in s.measures if m.source == "local"}
+    assert wanted == set(defs) == set(template["measure"])
+    assert sum(m.source == "local" for s in bundled.values() for m in s.measures) == 100
+    on_disk = pd.read_csv(data_dir() / "local" / "template.csv", dtype=str)
+    assert list(on_disk["measure"]) == list(template["measure"])
+
+
+def test_the_strategy_interventions_are_dated_where_the_source_dates_them(bundled):
+    h = bundled["herefordshire_2025_27"]
+    cps = next(i for i in h.interventions if i.id == "hf_cps_2025_27")
+    assert str(cps.start) == "2024-12-19" and cps.first_period == 2025 and len(cps.measures) == 69
+    wrap = next(i for i in h.interventions if i.id == "hf_meadows_wraparound")
+    assert wrap.start is None and wrap.precision == "undated"          # "November 20xx"
+    assert next(i for i in bundled["herefordshire_2017_20"].interventions
+                if i.id == "hf_cps_2017_20").first_period == 2018          # from April 2017
