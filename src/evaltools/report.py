@@ -110,13 +110,33 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6) -> pd.Data
     return out
 
 
-def show_table(df: pd.DataFrame, caption: str | None = None) -> None:
-    """Display a table as clean HTML, without the index."""
+#: MIME type of the machine-readable copy of every table a notebook shows. The runner
+#: collects these from the executed notebooks into the XLSX workbook and compares them
+#: between runs; HTML viewers ignore it and show the text/html version.
+TABLE_MIME = "application/vnd.evaltools.table+json"
+
+
+def table_bundle(df: pd.DataFrame, caption: str | None = None) -> dict:
+    """The display bundle for a table: clean HTML for people and a JSON copy
+    (``{"caption", "columns", "data"}``, cells as shown) for the workbook."""
     body = df.to_html(index=False, escape=True, border=0, classes="evaltools-table")
     if caption:
         head, rest = body.split(">", 1)
         body = f"{head}><caption>{html.escape(caption)}</caption>{rest}"
-    display(HTML(body))
+    cells = df.astype(object).where(df.notna(), None)
+    def plain(v):
+        v = v.item() if hasattr(v, "item") else v          # numpy scalars
+        return v if v is None or isinstance(v, (str, int, float, bool)) else str(v)
+    data = [[plain(v) for v in row] for row in cells.itertuples(index=False, name=None)]
+    return {"text/html": body,
+            TABLE_MIME: {"caption": caption or "", "columns": [str(c) for c in df.columns], "data": data}}
+
+
+def show_table(df: pd.DataFrame, caption: str | None = None) -> None:
+    """Display a table as clean HTML, without the index (and its JSON copy for the
+    workbook: :data:`TABLE_MIME`). Tables reach here already under the disclosure
+    policy: built from :func:`evaltools.sdc.apply`'d frames and :func:`evaltools.sdc.label`."""
+    display(table_bundle(df, caption), raw=True)
 
 
 def show_figure(fig) -> None:
