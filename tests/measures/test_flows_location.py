@@ -104,3 +104,23 @@ def test_rates_per_10k_and_child_arrangements_orders():
     assert value(cd, "ceased_cao")[:3] == (1, 1, 100.0)
     bare = care([("A", "01/01/2022", "S", "C2", "U4", None, None)])
     assert value(bare, "cla_rate_per_10k")[3] == "x"       # no council: no population
+
+
+def test_calendar_month_windows_do_not_overlap():
+    """frequency="month": each figure covers one calendar month. A starts 01/05/2023
+    and again 01/09/2023 (two months, one child each); B starts 01/02/2024. So May,
+    September and February show 1 start, every other month 0, and the twelve months
+    add up to 3 (the annual figure counts A once: 2). Rolling 12-month figures would
+    show 2 in every month from September to March."""
+    cd = care([("A", "01/05/2023", "S", "C2", "U4", "01/06/2023", "E4A"),
+               ("A", "01/09/2023", "S", "C2", "U4", None, None),
+               ("B", "01/02/2024", "S", "V2", "U4", None, None),
+               ("C", "01/02/2022", "S", "C2", "U4", None, None)])
+    m = compute(cd, ["cla_starts"], frequency="month")
+    y = m[m["period"] == 2024].set_index(m[m["period"] == 2024]["period_end"].dt.month)["numerator"]
+    assert len(y) == 12 and y[5] == y[9] == y[2] == 1 and y.sum() == 3
+    assert value(cd, "cla_starts")[0] == 2
+    # only measures that mean something over a month are given by month
+    assert compute(cd, ["cla_3plus_placements"], frequency="month").empty
+    assert "cla_3plus_placements" not in __import__("evaltools").measures.available("month")
+    assert m["period_end"].is_monotonic_increasing and (m["period_end"].dt.is_month_end).all()

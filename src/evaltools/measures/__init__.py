@@ -22,21 +22,27 @@ registry (``evaltools measures``) and docs/measures.md.
 
 from __future__ import annotations
 
+import contextlib
 
 import numpy as np
 import pandas as pd
 
 from .. import indicators
 from ..errors import ConfigError
-from .data import CareData, add_months, frozen_heap
-from .engine import BREAKDOWNS, Spec, aggregate, annual_refs, characteristics, monthly_refs, period_of
+from .data import CareData, add_months, calendar_months, frozen_heap
+from .engine import (BREAKDOWNS, Spec, aggregate, annual_refs, characteristics, month_refs, monthly_refs,
+                     period_of)
 from .specs import SPECS
 
 __all__ = ["CareData", "SPECS", "compute", "available"]
 
 
-def available() -> list[str]:
-    """Ids of the measures computed from child-level data."""
+def available(frequency: str = "annual") -> list[str]:
+    """Ids of the measures computed from child-level data at this frequency."""
+    if frequency == "month":
+        return [k for k, s in SPECS.items() if s.calendar_month]
+    if frequency == "monthly":
+        return [k for k, s in SPECS.items() if s.monthly]
     return list(SPECS)
 
 
@@ -61,13 +67,16 @@ def compute(source, measures=None, *, la=None, frequency: str = "annual", by: st
     measures : ids (default: every measure in :data:`SPECS`)
     la : the council the extract belongs to (name, DfE number or ONS code); needed for
         placements outside the council's area and the rate per 10,000
-    frequency : ``"annual"`` (years ending 31 March) or ``"monthly"`` (rolling 12
-        months at each month end)
+    frequency : ``"annual"`` (years ending 31 March), ``"monthly"`` (rolling 12
+        months at each month end) or ``"month"`` (each calendar month on its own, for
+        the measures that mean something over a month: flows, events and snapshots;
+        the series for SPC charts and interrupted time series, whose points must not
+        overlap)
     by : split by a characteristic at the reference date: ``age_band``, ``sex``,
         ``uasc`` or ``placement_type``
     """
-    if frequency not in ("annual", "monthly"):
-        raise ConfigError(f"frequency {frequency!r} is not 'annual' or 'monthly'")
+    if frequency not in ("annual", "monthly", "month"):
+        raise ConfigError(f"frequency {frequency!r} is not 'annual', 'monthly' or 'month'")
     if by is not None and by not in BREAKDOWNS:
         raise ConfigError(f"cannot split by {by!r}", fix=f"Use one of {', '.join(BREAKDOWNS)}")
     ids = list(SPECS) if measures is None else ([measures] if isinstance(measures, str) else list(measures))
@@ -87,13 +96,19 @@ def compute(source, measures=None, *, la=None, frequency: str = "annual", by: st
 
 
 def _one(cd: CareData, spec: Spec, frequency: str, by, years) -> pd.DataFrame:
-    if frequency == "monthly" and not spec.monthly:
+    if (frequency == "monthly" and not spec.monthly) or (frequency == "month" and not spec.calendar_month):
         return pd.DataFrame()
-    refs = annual_refs(cd, years) if frequency == "annual" else monthly_refs(cd)
-    covered = add_months(refs, -spec.lookback_months) + 1 >= cd.coverage_start
+    refs = {"annual": lambda: annual_refs(cd, years), "monthly": lambda: monthly_refs(cd),
+            "month": lambda: month_refs(cd)}[frequency]()
+    lookback = 1 if frequency == "month" else spec.lookback_months
+    covered = add_months(refs, -lookback) + 1 >= cd.coverage_start
     if spec.needs_area and not cd.area.get("ons_code"):
         covered[:] = False             # no council named: not available, not zero
-    rows = spec.func(cd, refs[covered]) if covered.any() else pd.DataFrame(columns=["ref", "cid", "num", "den"])
+    if covered.any():
+        with calendar_months() if frequency == "month" else contextlib.nullcontext():
+            rows = spec.func(cd, refs[covered])
+    else:
+        rows = pd.DataFrame(columns=["ref", "cid", "num", "den"])
     breakdown = spec.breakdown or by
     if spec.breakdown is None and by is not None:
         rows = rows.assign(group=characteristics(cd, rows["cid"].to_numpy(dtype=np.int64),

@@ -22,6 +22,7 @@ a child born in the reference month has had their birthday by its last day.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import gc
 from dataclasses import dataclass, field
 
@@ -136,9 +137,30 @@ def add_years(days: np.ndarray, years: int) -> np.ndarray:
     return add_months(days, 12 * years)
 
 
+#: set to 1 by ``compute(frequency="month")``: the measures' 12-month windows become
+#: the calendar month ending on the reference date (see :func:`calendar_months`)
+_WINDOW_MONTHS: contextvars.ContextVar[int | None] = contextvars.ContextVar("window_months", default=None)
+
+
+@contextlib.contextmanager
+def calendar_months():
+    """Within this block a measure's "12 months to the reference date" is the calendar
+    month ending on it, so consecutive monthly figures do not overlap (rolling 12-month
+    figures share 11 of their 12 months, which breaks SPC rules and ITS errors)."""
+    token = _WINDOW_MONTHS.set(1)
+    try:
+        yield
+    finally:
+        _WINDOW_MONTHS.reset(token)
+
+
 def window_start(ref: np.ndarray, months: int = 12) -> np.ndarray:
     """First day of the ``months``-month window ending on ``ref``: 31 March 2024 ->
-    1 April 2023; 30 November 2024 -> 1 December 2023."""
+    1 April 2023; 30 November 2024 -> 1 December 2023 (1 November 2024 inside
+    :func:`calendar_months`)."""
+    override = _WINDOW_MONTHS.get()
+    if override is not None and months == 12:
+        months = override
     return add_months(np.asarray(ref, dtype=np.int64) + 1, -months)
 
 

@@ -56,6 +56,8 @@ def table(tests_dir: Path | None = None) -> str:
             extra.append(f"needs {spec.lookback_months} months of history before the date (else status x)")
         if not spec.monthly:
             extra.append("annual only")
+        if spec.calendar_month:
+            extra.append("also by calendar month")
         if spec.needs_area:
             extra.append("needs the council (`la=`)")
         if extra:

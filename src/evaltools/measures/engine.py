@@ -33,11 +33,22 @@ class Spec:
     monthly: bool = True       # False: the data are collected once a year (OC2, OC3, AD1)
     breakdown: str | None = None   # the measure is itself split (by reason, type...)
     needs_area: bool = False   # needs the council (la=): its boundary or population
+    #: the measure means something over one calendar month (flows, events, a snapshot),
+    #: so ``frequency="month"`` gives it; "3+ placements in the year" and cohort
+    #: measures (care leavers by birthday, 2-year stability) do not
+    calendar_month: bool = False
 
 
 def annual_refs(cd: CareData, years=None) -> np.ndarray:
     years = range(cd.first_year, cd.last_year + 1) if years is None else years
     return np.array([day(f"{y}-03-31") for y in years], dtype=np.int64)
+
+
+def month_refs(cd: CareData) -> np.ndarray:
+    """Every month end whose whole calendar month the extract covers."""
+    first = add_months(np.array([cd.coverage_start]), 1)[0] - 1
+    months = pd.date_range(from_days(first), from_days(cd.coverage_end), freq="ME")
+    return np.array([day(m) for m in months], dtype=np.int64)
 
 
 def monthly_refs(cd: CareData) -> np.ndarray:
