@@ -317,3 +317,17 @@ def test_p_chart_plot_is_in_percent_with_limits_per_point():
     assert _by_gid(ax, "upl")[0].get_drawstyle() == "steps-mid"
     assert ax.get_ylabel() == "%"
     plt.close(fig)
+
+
+def test_xmr_of_a_count_measure_keeps_points_without_a_denominator():
+    """Counts (children starting care each month) have no denominator; every point is
+    charted, none dropped as 'no value'."""
+    import pandas as pd
+    from evaltools.stats import xmr
+    f = pd.DataFrame({"area_code": "884", "area_name": "Herefordshire", "measure": "cla_starts",
+                      "period": 2024, "period_end": pd.date_range("2023-04-30", periods=12, freq="ME"),
+                      "numerator": [9, 14, 11, 8, 12, 10, 13, 9, 11, 10, 12, 14], "denominator": float("nan"),
+                      "value": [9, 14, 11, 8, 12, 10, 13, 9, 11, 10, 12, 14], "status": "ok"})
+    r = xmr(f, measure="cla_starts", area="884")
+    assert len(r.series) == 12 and not any("left out" in w for w in r.warnings)
+    assert abs(r.estimate - sum(f["value"]) / 12) < 1e-12

@@ -397,9 +397,11 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
         warnings += dropped_warning((t, st) for _, t, st in s.attrs.get("dropped", []))
         meta = _tidy_meta(s)
         unit = "%" if meta["unit"] == "percent" else registry.UNIT_LABELS.get(meta["unit"], "")
-        df, w = _frame_xy(s["time"].to_numpy(), {"y": s["value"].to_numpy(float),
-                                                  "den": s["denominator"].to_numpy(float)}, where)
-        den = df.pop("den")
+        cols = {"y": s["value"].to_numpy(float)}
+        if s["denominator"].notna().any():       # counts have no denominator: keep every point
+            cols["den"] = s["denominator"].to_numpy(float)
+        df, w = _frame_xy(s["time"].to_numpy(), cols, where)
+        den = df.pop("den") if "den" in df else None
     elif isinstance(data, pd.DataFrame):
         ycol = next((c for c in ("y", "value") if c in data.columns), None)
         if ycol is None:
