@@ -68,9 +68,9 @@ class BenchmarkResult:
         ok = s[s["la_status"] == ind.OK]
         return (ok if not ok.empty else s).iloc[-1]
 
-    def statement(self, measure_id: str) -> str:
+    def statement(self, measure_id: str, policy: str = "internal") -> str:
         """A plain-English paragraph on where the LA stands on one measure."""
-        return _statement(self, registry.get(measure_id))
+        return _statement(self, registry.get(measure_id), policy)
 
     def verdict(self, measure_id: str) -> str | None:
         """Latest year against comparators: 'better', 'worse', 'higher', 'lower',
@@ -192,7 +192,7 @@ def _fmt(m: registry.Measure, v) -> str:
     return m.format_value(v)
 
 
-def _statement(bm: BenchmarkResult, m: registry.Measure) -> str:
+def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal") -> str:
     s = bm.series(m.id)
     if s.empty:
         return f"No published figures for {bm.la.display_name} on this measure."
@@ -205,9 +205,14 @@ def _statement(bm: BenchmarkResult, m: registry.Measure) -> str:
                 "so it cannot be compared.")
     parts = []
     fig = _fmt(m, last["la_value"])
-    if m.unit in ("percent", "per_child") and np.isfinite(last["la_numerator"]) \
-            and np.isfinite(last["la_denominator"]):
-        fig += f" ({last['la_numerator']:,.0f} of {last['la_denominator']:,.0f})"
+    num, den = last["la_numerator"], last["la_denominator"]
+    if m.unit in ("percent", "per_child") and np.isfinite(num) and np.isfinite(den):
+        from . import sdc
+        small = sdc.is_small(num) or (m.unit == "percent" and sdc.is_small(den - num))
+        if sdc.policy(policy).suppress_small and small:
+            fig = f"c (rests on 1 to 5 children, so not shown under the {policy} policy)"
+        else:
+            fig += f" ({num:,.0f} of {den:,.0f})"
     parts.append(f"In {period} (year ending 31 March), {name}: {fig}.")
     prev = s[(s["period"] < period) & (s["la_status"] == ind.OK)]
     if not prev.empty:

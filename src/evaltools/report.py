@@ -11,11 +11,12 @@ import html
 import io
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from . import indicators as ind
-from . import registry
+from . import registry, sdc
 from .benchmark import BenchmarkResult
 from .comparators import comparator_label
 from .plots import benchmark_chart
@@ -83,18 +84,25 @@ def latest_table(bm: BenchmarkResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6) -> pd.DataFrame:
+def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: str = "internal") -> pd.DataFrame:
+    """The last ``years`` of one measure: the council's figure (with its counts where it
+    is a share of children), neighbours' average and range, region, England, band.
+    Under a policy that suppresses small counts, a figure resting on 1 to 5 children
+    (or leaving 1 to 5 out) shows as c."""
     m = registry.get(measure_id)
+    pol = sdc.policy(policy)
     s = bm.series(measure_id).tail(years)
     out = pd.DataFrame({"Year": s["period"].astype(int)})
     la = []
     for _, r in s.iterrows():
+        num, den = r["la_numerator"], r["la_denominator"]
         if r["la_status"] != ind.OK:
             la.append(f"{r['la_status']} ({ind.SYMBOLS.get(r['la_status'], '')})")
-        elif m.unit in ("percent", "per_child") and pd.notna(r["la_numerator"]) \
-                and pd.notna(r["la_denominator"]):
-            la.append(f"{m.format_value(r['la_value'])} ({r['la_numerator']:,.0f}/"
-                      f"{r['la_denominator']:,.0f})")
+        elif pol.suppress_small and pd.notna(num) and (
+                sdc.is_small(num) or (m.unit == "percent" and pd.notna(den) and sdc.is_small(den - num))):
+            la.append("c (rests on 1 to 5 children)")
+        elif m.unit in ("percent", "per_child") and pd.notna(num) and pd.notna(den):
+            la.append(f"{m.format_value(r['la_value'])} ({num:,.0f}/{den:,.0f})")
         else:
             la.append(m.format_value(r["la_value"]))
     out[bm.la.display_name] = la
@@ -150,14 +158,142 @@ def show_figure(fig) -> None:
                  'style="max-width:100%;height:auto">'))
 
 
-def show_measure(bm: BenchmarkResult, measure_id: str) -> None:
+def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal", level: int = 2) -> None:
     """Heading, plain-English statement, chart and trend table for one measure."""
     m = registry.get(measure_id)
-    display(Markdown(f"## {m.title}"))
-    display(Markdown(bm.statement(measure_id)))
+    display(Markdown(f"{'#' * level} {m.title}"))
+    display(Markdown(bm.statement(measure_id, policy=policy)))
     show_figure(benchmark_chart(bm, measure_id))
-    show_table(trend_table(bm, measure_id))
+    show_table(trend_table(bm, measure_id, policy=policy), caption=f"{m.short}: {bm.la.display_name} by year")
     last = bm.latest(measure_id)
     period = int(last["period"]) if last is not None else None
     definition = m.definition_for(period) if period else m.definition
     display(Markdown(f"*Definition:* {definition} *Source:* {m.source}."))
+
+
+# --------------------------------------------------------------------------- topics
+def _small(num, den=None) -> bool:
+    from . import sdc
+    n = np.asarray(num, dtype=float)
+    hit = sdc.is_small(n)
+    if den is not None:
+        hit |= sdc.is_small(np.asarray(den, dtype=float) - n) & np.isfinite(n)
+    return bool(np.any(hit))
+
+
+def topic_intro(t) -> Markdown:
+    """The opening of a topic notebook: the question, the council, the data, the notes."""
+    bm = t.benchmark
+    years = f"{int(bm.table['period'].min())} to {int(bm.table['period'].max())}"
+    strat = (f" It evaluates the interventions of **{t.strategy.title}** that should move these "
+             "measures." if t.strategy is not None else "")
+    monthly = (" Monthly figures come from the council's child-level SSDA903 extract, each calendar "
+               "month on its own." if t.monthly is not None else "")
+    notes = "".join(f"\n\n- {n}" for n in t.notes)
+    return Markdown(
+        f"*{t.topic.question}*\n\n{t.topic.about}\n\n"
+        f"This section looks at **{t.la.display_name}** on {len(bm.measures)} published measures "
+        f"for the years ending 31 March {years}, against its {comparator_label(bm.comparator)} and "
+        f"England.{strat}{monthly} Each finding says whether a change is larger than chance alone "
+        f"would give for a council of this size (95% interval), and the smallest change the data "
+        f"could have detected. Disclosure policy: **{t.policy}**.{notes}")
+
+
+def verdict_overview(t) -> Markdown:
+    """Plain-English summary of the verdicts, for the top of a topic notebook."""
+    c = t.counts()
+    tested = [e for e in t.evaluations if e.verdict != "not evaluated"]
+    if not t.evaluations:
+        return Markdown("No intervention in the strategy is dated and aimed at these measures, so this "
+                        "section shows trends and comparisons only.")
+    lines = [f"Of {len(t.evaluations)} intervention evaluations, {len(tested)} could be tested: "
+             f"{c['improved beyond noise']} improved beyond noise, {c['no detectable change']} showed no "
+             f"detectable change and {c['worsened beyond noise']} worsened beyond noise."]
+    for e in tested:
+        if e.verdict in ("improved beyond noise", "worsened beyond noise"):
+            lines.append(f"- **{registry.get(e.measure).short}** after *{e.title}*: {e.sentence}")
+    if len(tested) < len(t.evaluations):
+        lines.append(f"{len(t.evaluations) - len(tested)} could not be tested; the table below says why.")
+    return Markdown("\n\n".join(lines))
+
+
+def show_trends(t) -> None:
+    """Each published measure: statement, chart against neighbours and England, table."""
+    for m in t.benchmark.measures:
+        show_measure(t.benchmark, m.id, policy=t.policy, level=3)
+
+
+def show_spc(t) -> None:
+    """The SPC chart of each monthly child-level series, or why it is not shown."""
+    from .plots import spc_chart
+    if not t.spc:
+        display(Markdown("No monthly child-level series for this topic (see the notes above)."))
+        return
+    for mid, r in t.spc.items():
+        m = registry.get(mid)
+        display(Markdown(f"### {m.title}: month by month"))
+        display(Markdown(r.story))
+        s = t.monthly[(t.monthly["measure"] == mid) & (t.monthly["status"] == "ok")]
+        if t.policy == "published" and _small(s["numerator"], s["denominator"] if m.unit == "percent" else None):
+            display(Markdown("*The chart is not shown under the published policy: some months rest on "
+                             "1 to 5 children. Run with policy internal or ofsted to see it.*"))
+            continue
+        show_figure(spc_chart(r, source="Source: the council's SSDA903 extract; each point one calendar month."))
+
+
+def show_evaluations(t) -> None:
+    """Each intervention evaluation with a result: finding, chart, smallest detectable
+    change, warnings; then a table of those that could not be tested, with why."""
+    from .plots import did_chart, its_chart
+    done = [e for e in t.evaluations if e.result is not None]
+    for e in done:
+        m = registry.get(e.measure)
+        display(Markdown(f"### {m.short}: {e.title}"))
+        display(Markdown(f"**{e.verdict.capitalize()}.** {e.sentence} With these data, a true change "
+                         f"smaller than {e.mde} would probably go unnoticed (80% power)."))
+        child_level = e.method.startswith("interrupted")
+        if child_level and t.policy == "published":
+            s = e.result.series
+            if "numerator" in s and _small(s["numerator"], s.get("denominator") if m.unit == "percent" else None):
+                display(Markdown("*Chart not shown under the published policy: some months rest on 1 to 5 "
+                                 "children.*"))
+                continue
+        if child_level:
+            fig = its_chart(e.result, source="Source: the council's SSDA903 extract, by calendar month.")
+        else:
+            fig = did_chart(e.result, treated_label=t.la.display_name,
+                            comparison_label="Statistical neighbours' average")
+        show_figure(fig)
+        if e.warnings:
+            display(Markdown("\n".join(f"- *Caution:* {w}" for w in e.warnings)))
+    rest = [e for e in t.evaluations if e.result is None]
+    if rest:
+        show_table(pd.DataFrame([{"Intervention": e.title, "Measure": registry.get(e.measure).short,
+                                  "Method": e.method, "Why not": e.sentence} for e in rest]),
+                   caption="Evaluations that could not be done")
+
+
+def show_funnels(t) -> None:
+    """Where the council sits among all councils in the latest year."""
+    from .plots import funnel_chart
+    if not t.funnels:
+        display(Markdown("No funnel plot: none of this topic's measures is published with councils' counts."))
+        return
+    for mid, r in t.funnels.items():
+        m = registry.get(mid)
+        display(Markdown(f"### {m.title}, {r.period}"))
+        row = r.table[r.table["highlight"]]
+        if len(row):
+            x = row.iloc[0]
+            display(Markdown(f"{t.la.display_name}: {x['value']:.1f}% of {x['denominator']:,.0f}, "
+                             f"{x['assessment']}."))
+        show_figure(funnel_chart(r, source=f"Source: {m.source}."))
+
+
+def show_verdicts(t) -> None:
+    """The table of every evaluation's verdict."""
+    v = t.verdicts()
+    if v.empty:
+        display(Markdown("No dated intervention aimed at these measures."))
+        return
+    show_table(v, caption=f"{t.topic.title}: verdicts at each intervention")

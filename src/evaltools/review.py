@@ -110,8 +110,14 @@ def _definition_change(measure: str, first: int, last: int) -> str | None:
     return None
 
 
-def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None) -> MeasureRow:
-    """The review row of one strategy measure, from the indicator frame."""
+def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
+                comparators="statistical_neighbours", end_period: int | None = None) -> MeasureRow:
+    """The review row of one strategy measure, from the indicator frame (every area, so
+    rates can be set against the ``comparators``; None skips that test). ``end_period``:
+    the last year of the strategy; later figures are left out, so a finished strategy
+    is judged on its own years."""
+    if end_period is not None and len(frame):
+        frame = frame[pd.to_numeric(frame["period"], errors="coerce") <= end_period]
     row = MeasureRow(id=sm.id, text=sm.text, source=sm.source, measure=sm.measure or sm.local,
                      direction=sm.direction,
                      target_value=sm.target.value if sm.target else None)
@@ -153,6 +159,13 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None)
                                       else "; it matches no published year"))
     elif b_period in published_at:
         row.baseline_value, row.baseline_period, row.baseline_from = published_at[b_period], b_period, "published"
+    elif b_period is not None and any(p > b_period for p in published_at):
+        # no figure for the baseline year (a measure first published later): the first year there is
+        first = min(p for p in published_at if p > b_period)
+        if first < row.latest_period:
+            row.baseline_value, row.baseline_period, row.baseline_from = published_at[first], first, "published"
+            row.caveats.append(f"no figure for the baseline year {b_period}; the baseline is the first year "
+                               f"with one, {first}")
     if row.baseline_value is None:
         row.caveats.append("no baseline: the strategy gives none and there is no figure for its baseline year")
     gone = [f"{t} ({st})" for _, t, st in dropped]
@@ -174,25 +187,212 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None)
         row.target_met = _target_met(sm.direction, row.target_value, row.latest_value)
 
     # the statistical verdict: counts at both ends give a test; otherwise say why not
-    if row.baseline_period is None or row.baseline_period == row.latest_period:
+    if row.baseline_period is None:
+        row.verdict, row.test = "not tested", "no baseline to compare with"
+    elif row.baseline_period == row.latest_period:
         row.verdict, row.test = "not tested", "the latest figure is the baseline year"
     elif unit == "percent" or (sm.source == "local" and s["numerator"].notna().all()):
-        try:
-            res = before_after(have, row.baseline_period, row.latest_period, measure=mid, area=str(area),
-                               polarity=_polarity(sm.direction, mid))
-            row.verdict = res.diagnostics["verdict"]
-            row.test = (f"{res.estimate:+.1f} points ({round(res.level * 100)}% CI {res.ci[0]:+.1f} to "
-                        f"{res.ci[1]:+.1f}); {res.diagnostics['notes'][1]}")
-        except ValueError as e:
-            row.verdict, row.test = "not tested", str(e).split(": ", 1)[-1]
+        _before_after_verdict(row, sm, have, mid, area)
+        if row.verdict == "not tested" and sm.source == "published" and comparators is not None:
+            why = row.test          # no counts for a year (LAIT's early years): compare with neighbours
+            _did_verdict(row, sm, frame, mid, area, comparators)
+            if row.verdict == "not tested":
+                row.test = why
+    elif sm.source == "published" and comparators is not None and mid in registry.ids():
+        _did_verdict(row, sm, frame, mid, area, comparators)
     else:
         row.verdict, row.test = "not tested", "no counts to test (not a percentage of children)"
     return row
 
 
-def review_table(strategy, frame: pd.DataFrame) -> pd.DataFrame:
-    """Every measure of the strategy, one row each, in the strategy's order."""
-    rows = [measure_row(sm, frame, strategy.la, strategy.baseline_period) for sm in strategy.measures]
+def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str) -> None:
+    """Percentages of children: the latest year against the baseline year (Newcombe)."""
+    try:
+        res = before_after(have, row.baseline_period, row.latest_period, measure=mid, area=str(area),
+                           polarity=_polarity(sm.direction, mid))
+        row.verdict = res.diagnostics["verdict"]
+        row.test = (f"{res.estimate:+.1f} points ({round(res.level * 100)}% CI {res.ci[0]:+.1f} to "
+                    f"{res.ci[1]:+.1f}); {res.diagnostics['notes'][1]}")
+    except ValueError as e:
+        row.verdict, row.test = "not tested", str(e).split(": ", 1)[-1]
+
+
+def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, comparators) -> None:
+    """Rates, days and averages have no counts of children to compare, so the change
+    from the baseline year is set against the statistical neighbours' change
+    (difference-in-differences on the published annual figures)."""
+    from .stats.diffindiff import did
+    from .topics import mde_from_interval, verdict
+
+    first = row.baseline_period + 1
+    f = frame[frame["measure"] == mid]
+    mine = f[(f["area_code"].astype(str) == str(area)) & (f["status"] == "ok")]
+    pre = int((mine["period"] < first).sum())
+    if pre < 2:
+        row.verdict = "not tested"
+        row.test = f"{pre} published year(s) up to the baseline; a comparison with the neighbours needs 2"
+        return
+    try:
+        res = did(f, str(area), first, measure=mid, comparators=comparators)
+    except (ValueError, KeyError) as e:
+        row.verdict, row.test = "not tested", str(e).split(": ", 1)[-1]
+        return
+    lo, hi = res.ci
+    row.verdict = verdict(lo, hi, _polarity(sm.direction, mid))
+    row.test = (f"{res.estimate:+.1f} against the statistical neighbours' change (95% CI {lo:+.1f} to {hi:+.1f}; "
+                f"difference-in-differences); a change smaller than about {mde_from_interval(lo, hi):.2g} "
+                "could not be told from noise")
+
+
+def review_table(strategy, frame: pd.DataFrame, comparators="statistical_neighbours") -> pd.DataFrame:
+    """Every measure of the strategy, one row each, in the strategy's order. Child-level
+    measures read the rows whose source is the 903 extract; the others the rest."""
+    child = frame["source"].astype(str).str.startswith("SSDA903") if len(frame) else pd.Series(dtype=bool)
+    end = strategy.end.year + (1 if strategy.end.month >= 4 else 0)      # its last collection year
+    rows = [measure_row(sm, frame[child] if sm.source == "child_level" else frame[~child], strategy.la,
+                        strategy.baseline_period, comparators, end_period=end) for sm in strategy.measures]
     out = pd.DataFrame([r.__dict__ for r in rows])
     out["caveats"] = out["caveats"].map("; ".join)
     return out
+
+
+# ------------------------------------------------------------------ the whole review
+@dataclass
+class Review:
+    """The annual impact review of one strategy: :attr:`table` (one row per measure)
+    and the indicator :attr:`frame` it was built from."""
+    strategy: object
+    table: pd.DataFrame
+    frame: pd.DataFrame = field(repr=False)
+    sources: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict:
+        t = self.table
+        return {
+            "measures": len(t),
+            "with_data": int((~t["verdict"].isin(["no data", "not evaluated"])).sum()),
+            "direction_yes": int((t["direction_met"] == "yes").sum()),
+            "direction_no": int((t["direction_met"] == "no").sum()),
+            "targets": int(t["target_value"].notna().sum()),
+            "targets_met": int((t["target_met"] == "yes").sum()),
+            **{v: int((t["verdict"] == v).sum()) for v in VERDICTS},
+            "not_tested": int((t["verdict"] == "not tested").sum()),
+            "proposed": int((t["verdict"] == "not evaluated").sum()),
+            "no_local": int(t["caveats"].str.contains("no local data supplied").sum()),
+        }
+
+    def narrative(self) -> str:
+        """A short draft for the board paper, from the numbers (to edit, not to paste
+        unread)."""
+        c = self.counts()
+        t = self.table
+        name = lambda r: r["text"].rstrip(".")                      # noqa: E731
+        parts = [f"The strategy has {c['measures']} measures. {c['with_data']} have figures to assess; "
+                 f"{c['no_local']} are local measures with no local data supplied yet, and {c['proposed']} "
+                 "are DfE measures evaltools does not compute yet."]
+        parts.append(f"Since the baseline, {c['direction_yes']} moved the way the strategy promised and "
+                     f"{c['direction_no']} moved the other way. Of {c['targets']} measures with a target, "
+                     f"{c['targets_met']} meet it now.")
+        better = t[t["verdict"] == "improved beyond noise"]
+        worse = t[t["verdict"] == "worsened beyond noise"]
+        parts.append(f"Only changes larger than chance alone would give count as real: {len(better)} improved "
+                     f"beyond noise, {len(worse)} worsened beyond noise and {c['no detectable change']} show no "
+                     f"detectable change; {c['not_tested']} could not be tested.")
+        if len(better):
+            parts.append("Improved beyond noise: " + "; ".join(name(r) for _, r in better.iterrows()) + ".")
+        if len(worse):
+            parts.append("Worsened beyond noise: " + "; ".join(name(r) for _, r in worse.iterrows()) + ".")
+        flags = {"does not match the published": "baselines that do not match DfE's published figure",
+                 "definition changed": "definition changes",
+                 "sudden jump": "possible recording changes",
+                 "revised": "DfE revisions of earlier years"}
+        found = [f"{int(t['caveats'].str.contains(k).sum())} {v}" for k, v in flags.items()
+                 if t["caveats"].str.contains(k).any()]
+        if found:
+            parts.append("Read with care: " + ", ".join(found) + " (see the caveats column).")
+        return "\n\n".join(parts)
+
+
+def build_frame(strategy, *, extract=None, local=None) -> tuple[pd.DataFrame, list[str]]:
+    """The indicator frame a review needs: DfE's published figures for every area (so
+    rates can be set against the neighbours), the council's child-level measures from
+    its 903 ``extract`` (annual, DfE definitions) and its ``local`` measures CSV.
+    Returns the frame and a list of the sources used, in words."""
+    from pathlib import Path
+
+    from . import local as local_mod
+    from . import measures, published, ssda903
+    from .paths import REPO_ROOT
+
+    pub = sorted({m.measure for m in strategy.measures if m.source == "published" and m.measure})
+    parts = [published.load_indicators(pub)] if pub else []
+    sources = ["DfE's published statistics (explore-education-statistics and LAIT)"] if pub else []
+    child = sorted({m.measure for m in strategy.measures if m.source == "child_level" and m.measure}
+                   & set(measures.available()))
+    if extract is not None and child:
+        p = Path(extract)
+        p = p if p.is_absolute() or p.exists() else REPO_ROOT / p
+        cm = measures.compute(ssda903.read_extract(p), child, la=strategy.la)
+        cm = cm[(cm["period_end"].dt.month == 3) & (cm["group"] == "All children")]
+        parts.append(cm.drop(columns=["period_end", "breakdown", "group"]))
+        sources.append(f"the council's SSDA903 extract ({p.name})")
+    if local is not None:
+        p = Path(local)
+        p = p if p.is_absolute() or p.exists() else REPO_ROOT / p
+        parts.append(local_mod.read(p, la=strategy.la))
+        sources.append(f"the council's local measures ({p.name})")
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["area_code", "area_name", "period", "measure", "numerator", "denominator", "value", "status",
+                 "source"])
+    return frame, sources
+
+
+def evaluate(strategy, *, extract=None, local=None, comparators="statistical_neighbours") -> Review:
+    """The annual impact review of a strategy (an id from data/strategies or a
+    :class:`~evaltools.strategies.Strategy`)."""
+    from . import strategies as strat
+
+    st = strat.load(strategy) if isinstance(strategy, str) else strategy
+    frame, sources = build_frame(st, extract=extract, local=local)
+    return Review(st, review_table(st, frame, comparators=comparators), frame, sources)
+
+
+def _fmt(v, mid) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    unit = registry.get(mid).unit if mid in registry.ids() else ""
+    if unit == "percent":
+        return f"{v:.1f}%"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
+def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
+    """The review table as people read it, under the disclosure policy: a baseline or
+    latest figure resting on 1 to 5 children (child-level or local counts) shows c."""
+    from . import sdc
+
+    pol = sdc.policy(policy)
+    f = review.frame
+    rows = []
+    for _, r in review.table.iterrows():
+        def cell(value, period):
+            if value is None or (isinstance(value, float) and np.isnan(value)):
+                return ""
+            if pol.suppress_small and r["measure"] and period is not None and len(f):
+                hit = f[(f["measure"] == r["measure"]) & (f["period"] == period)
+                        & (f["area_code"].astype(str) == str(review.strategy.la))]
+                if len(hit):
+                    num, den = hit["numerator"].iloc[0], hit["denominator"].iloc[0]
+                    if pd.notna(num) and (sdc.is_small(num) or (pd.notna(den) and sdc.is_small(den - num))):
+                        return "c"
+            return _fmt(value, r["measure"]) + (f" ({int(period)})" if period is not None and not
+                                                 pd.isna(period) else "")
+        rows.append({
+            "Measure": r["text"], "Source": r["source"].replace("_", "-"),
+            "Baseline": cell(r["baseline_value"], r["baseline_period"]),
+            "Latest": cell(r["latest_value"], r["latest_period"]),
+            "Moved as promised": r["direction_met"],
+            "Target": _fmt(r["target_value"], r["measure"]) if pd.notna(r["target_value"]) else "",
+            "Target met": r["target_met"], "Verdict": r["verdict"], "Caveats": r["caveats"],
+        })
+    return pd.DataFrame(rows)

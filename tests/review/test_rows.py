@@ -52,10 +52,23 @@ def test_target_and_definition_change(table):
     assert "definition changed from 2019" in r.caveats and "same carer" in r.caveats
 
 
-def test_no_test_without_counts_and_the_strategy_baseline_year(table):
+def test_a_rate_is_set_against_the_neighbours_from_the_strategy_baseline_year(table):
+    """A rate per 10,000 has no counts of children to test, so its change since the
+    baseline year is set against the statistical neighbours' (difference-in-differences)."""
     r = table.loc["rate"]
     assert r.baseline_period == 2024 and r.baseline_from == "published"
-    assert r.verdict == "not tested" and "no counts" in r.test
+    assert r.verdict in ("no detectable change", "improved beyond noise", "worsened beyond noise")
+    assert "against the statistical neighbours' change" in r.test and "95% CI" in r.test
+    lo, hi = (float(x) for x in r.test.split("95% CI ")[1].split(";")[0].split(" to "))
+    assert (r.verdict == "no detectable change") == (lo <= 0 <= hi)
+
+
+def test_without_comparators_a_rate_is_not_tested():
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31", "baseline_period": 2024},
+                          "measures": [m for m in MEASURES if m["id"] == "rate"]})
+    t = review.review_table(s, published.load_indicators(["cla_rate_per_10k"]), comparators=None)
+    assert t.loc[0, "verdict"] == "not tested" and "no counts" in t.loc[0, "test"]
 
 
 def test_a_recording_jump_is_flagged(table):

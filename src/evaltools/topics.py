@@ -1,0 +1,394 @@
+"""Topic evaluations: everything a topic notebook shows, computed in one call.
+
+A topic (placement stability, care leavers, health, safety, permanence and
+sufficiency, education and workforce) is a set of registry measures. For one council,
+:func:`evaluate` gives:
+
+* the published trend against the statistical neighbours and England
+  (:func:`evaltools.benchmark.benchmark`);
+* SPC charts of the monthly child-level series, where a 903 extract is given: each
+  calendar month on its own (``measures.compute(frequency="month")``), since rolling
+  12-month figures overlap and break the SPC rules;
+* the before/after evaluation at each intervention of the strategy that should move a
+  topic measure: an interrupted time series on the monthly child-level series, and a
+  difference-in-differences against the statistical neighbours on the published annual
+  series (not for national changes, which touched every council);
+* a funnel plot of every council for the latest year;
+* for every evaluation, the minimum detectable effect and a verdict in three states:
+  improved beyond noise, no detectable change, worsened beyond noise.
+
+Where a method does not fit the data (too few points, suppressed values, an
+intervention after the last figure) the evaluation says why instead of giving a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from . import benchmark as bmk
+from . import published, registry, sdc
+from .areas import resolve_la
+from .errors import ConfigError
+from .stats import spc as spc_mod
+from .stats.diffindiff import did
+from .stats.funnels import funnel
+from .stats.power import mde_multiplier
+from .stats.timeseries import its
+
+VERDICTS = ("improved beyond noise", "no detectable change", "worsened beyond noise")
+NOT_EVALUATED = "not evaluated"
+#: an annual DiD needs this many published years before and after the change
+MIN_PRE_YEARS, MIN_POST_YEARS = 2, 1
+#: a monthly ITS needs this many months before (statistics.its warns below 8) and after
+MIN_PRE_MONTHS, MIN_POST_MONTHS = 12, 6
+#: the monthly ITS window: at most this many months either side of the start, so the
+#: earlier trend is not projected years ahead (and later changes do not leak in)
+WINDOW_PRE_MONTHS, WINDOW_POST_MONTHS = 36, 24
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    question: str
+    #: registry topics whose published measures belong here
+    registry_topics: tuple[str, ...]
+    #: further registry ids
+    extra: tuple[str, ...] = ()
+    #: child-level series by calendar month (SPC and ITS)
+    monthly: tuple[str, ...] = ()
+    #: measures for the funnel plot (percentages with counts for every council)
+    funnel: tuple[str, ...] = ()
+    #: why there is no monthly series, when there is none
+    no_monthly: str = ""
+    #: what the measures are and why they matter, for the notebook's opening
+    about: str = ""
+
+    def measure_ids(self) -> list[str]:
+        ids = [m.id for m in registry.measures() if m.topic in self.registry_topics and m.published]
+        return ids + [m for m in self.extra if m in registry.ids() and m not in ids]
+
+
+TOPICS = {t.id: t for t in [
+    Topic("stability", "Placement stability",
+          "Do children in care live in stable homes, with fewer moves?",
+          ("stability",), extra=("placement_changes_carer_request_behaviour",),
+          monthly=("placement_moves_per_child_year",),
+          funnel=("cla_3plus_placements", "long_term_stability"),
+          about="Stability is the measure children themselves talk about most: every move means a new home, often a new school, and new adults to trust. DfE counts children with three or more placements in the year (short-term stability) and, of children under 16 looked after for 2.5 years or more, those in the same placement for 2 years (long-term stability; from 2025 the same carer rather than the same placement). The monthly series counts placement moves per child-year of care in each calendar month."),
+    Topic("care_leavers", "Care leavers",
+          "Are care leavers in education, employment or training, suitably housed and in touch?",
+          ("care_leavers",),
+          funnel=("care_leavers_eet_19_21", "care_leavers_suitable_accommodation_19_21",
+                  "care_leavers_eet_17_18"),
+          no_monthly="Care leavers' measures are taken around each young person's birthday once a "
+                     "year, so there is no monthly series; the evaluation uses the annual figures.",
+          about="The council stays a corporate parent to care leavers up to 25. DfE records, around each young person's 17th to 21st birthday, whether the council is in touch, whether they are in education, employment or training (EET), and whether their accommodation is suitable. Staying put counts those who stay with their former foster carers after 18."),
+    Topic("health", "Health and wellbeing",
+          "Do children in care get their health checks, and how are they doing emotionally?",
+          ("health",), funnel=("oc2_health_assessments", "oc2_dental_checks", "oc2_immunisations"),
+          no_monthly="Health outcomes (OC2) are collected once a year for children looked after for "
+                     "12 months at 31 March, so there is no monthly series.",
+          about="DfE's OC2 return covers children looked after continuously for 12 months at 31 March: annual health assessments, dental checks, immunisations, development checks for the under-5s, the Strengths and Difficulties Questionnaire (SDQ: a score of 17 or more is a cause for concern), convictions and substance misuse."),
+    Topic("safety", "Safety: missing and away from placement",
+          "Are fewer children going missing, and less often?",
+          ("missing",), monthly=("cla_missing_incident", "missing_incidents_per_child", "cla_away_incident"),
+          funnel=("cla_missing_incident",),
+          about="A child missing from care is at risk of exploitation. DfE counts children who had a missing incident in the year, incidents per child who went missing, and children away from placement without authorisation. The monthly series count the same within each calendar month."),
+    Topic("permanence", "Permanence and sufficiency",
+          "Do children leave care to permanent homes in good time, and are there homes close by?",
+          ("permanence", "placements", "population", "sufficiency"),
+          monthly=("cla_starts", "cla_ceased", "new_placements_over_20_miles", "new_placements_outside_la"),
+          funnel=("ceased_adopted", "cla_placed_outside_la_over_20_miles"),
+          about="Permanence means a child leaves care to a lasting home: adoption, a special guardianship order, a child arrangements order or a planned return home. Adoption timeliness follows DfE's A1 (entering care to moving in with the adoptive family), A2 (placement order to matching) and A10 (entering care to adoption) averages. Sufficiency asks whether there are homes close by: new placements over 20 miles from home and outside the council's area."),
+    Topic("education_workforce", "Education and workforce",
+          "How are children in care doing at school, and is the social work workforce stable?",
+          ("education", "workforce"),
+          no_monthly="Education and workforce figures are published once a year (LAIT); there is no "
+                     "child-level monthly series.",
+          about="Education figures for children looked after (attainment, absence, suspensions) and children's social care workforce figures (turnover, agency workers, caseloads) come from DfE's LA interactive tool (LAIT), which gives the council's rate without the counts behind it, so those figures cannot be tested for noise the way counts of children can."),
+]}
+
+
+def topic(topic_id: str) -> Topic:
+    if topic_id not in TOPICS:
+        raise ConfigError(f"unknown topic {topic_id!r}", fix=f"Use one of {', '.join(TOPICS)}")
+    return TOPICS[topic_id]
+
+
+# ---------------------------------------------------------------------- evaluations
+@dataclass
+class Evaluation:
+    """One intervention's evaluation on one measure by one method."""
+    intervention: str
+    title: str
+    start: object
+    measure: str
+    method: str
+    verdict: str = NOT_EVALUATED
+    sentence: str = ""
+    mde: str = ""
+    warnings: list[str] = field(default_factory=list)
+    result: object = None
+
+    def row(self) -> dict:
+        m = registry.get(self.measure)
+        return {"Intervention": self.title, "Started": str(self.start) if self.start else "undated",
+                "Measure": m.short, "Method": self.method, "Verdict": self.verdict,
+                "Finding": self.sentence, "Smallest detectable change": self.mde}
+
+
+def _z(level: float = 0.95) -> float:
+    return float(sps.norm.ppf(0.5 + level / 2))
+
+
+def mde_from_interval(lo: float, hi: float, level: float = 0.95, power: float = 0.8) -> float:
+    """The smallest true change these data would detect at ``power``: the standard
+    error behind the interval times (z₁₋α/₂ + z_power), about 2.8 standard errors."""
+    se = (hi - lo) / (2 * _z(level))
+    return mde_multiplier(power, 1 - level) * se
+
+
+def verdict(lo: float, hi: float, polarity: str) -> str:
+    """Three states from an interval for a change (no change = 0)."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo <= 0 <= hi:
+        return "no detectable change"
+    up = lo > 0
+    if polarity == "none":
+        return "rose beyond noise" if up else "fell beyond noise"
+    return "improved beyond noise" if up == (polarity == "high") else "worsened beyond noise"
+
+
+def _units(m: registry.Measure) -> str:
+    return "percentage points" if m.unit == "percent" else {
+        "rate_per_10k": "per 10,000 children", "days": "days", "per_child": "per child",
+        "count": "children"}.get(m.unit, m.unit.replace("_", " "))
+
+
+def _num(v: float, m: registry.Measure) -> str:
+    return f"{v:+.1f}" if abs(v) < 100 else f"{v:+,.0f}"
+
+
+def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str) -> Evaluation:
+    m = registry.get(mid)
+    ev = Evaluation(iv.id, iv.title, iv.start, mid, "interrupted time series, monthly child-level series")
+    start = pd.Timestamp(iv.start) + pd.offsets.MonthEnd(0)
+    lo_t = start - pd.DateOffset(months=WINDOW_PRE_MONTHS)
+    hi_t = start + pd.DateOffset(months=WINDOW_POST_MONTHS - 1) + pd.offsets.MonthEnd(0)
+    window = monthly[(monthly["measure"] == mid) & (monthly["period_end"] >= lo_t)
+                     & (monthly["period_end"] <= hi_t)]
+    s = window[window["status"] == "ok"]
+    pre, post = int((s["period_end"] < start).sum()), int((s["period_end"] >= start).sum())
+    if pre < MIN_PRE_MONTHS or post < MIN_POST_MONTHS:
+        ev.sentence = (f"Not evaluated: the extract has {pre} month(s) before and {post} after "
+                       f"{start:%B %Y}; an interrupted time series needs at least {MIN_PRE_MONTHS} "
+                       f"before and {MIN_POST_MONTHS} after.")
+        return ev
+    res = its(window, start, measure=mid, area=la_code, label=f"{m.short}: {iv.title}")
+    end = res.effect("effect_at_end")
+    lo, hi, est = float(end["ci_low"]), float(end["ci_high"]), float(end["estimate"])
+    ev.result, ev.warnings = res, list(res.warnings)
+    ev.verdict = verdict(lo, hi, m.polarity)
+    last = pd.Timestamp(s["period_end"].max())
+    ev.sentence = (f"By {last:%B %Y}, {m.short.lower()} was {_num(est, m)} {_units(m)} from where the "
+                   f"trend before {start:%B %Y} pointed (95% CI {_num(lo, m)} to {_num(hi, m)}; "
+                   f"{pre} months before, {post} after): {ev.verdict}.")
+    ev.mde = f"about {mde_from_interval(lo, hi):.2g} {_units(m)}"
+    return ev
+
+
+def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator) -> Evaluation:
+    m = registry.get(mid)
+    ev = Evaluation(iv.id, iv.title, iv.start, mid, "difference-in-differences against statistical "
+                    "neighbours, published annual figures")
+    if iv.id.startswith("nat_"):
+        ev.method = "difference-in-differences"
+        ev.sentence = ("Not evaluated against other councils: a national change touched every council, "
+                       "so comparing with them cannot isolate it.")
+        return ev
+    first = iv.first_period
+    s = ind[(ind["measure"] == mid) & (ind["area_code"].astype(str) == la_code) & (ind["status"] == "ok")]
+    years = sorted(int(p) for p in s["period"])
+    pre = [y for y in years if y < first]
+    post = [y for y in years if y >= first]
+    if len(pre) < MIN_PRE_YEARS or len(post) < MIN_POST_YEARS:
+        ev.sentence = (f"Not evaluated: {len(pre)} published year(s) before {first} and {len(post)} from "
+                       f"{first} on (needs {MIN_PRE_YEARS} and {MIN_POST_YEARS}; suppressed years are "
+                       "left out, not read as 0).")
+        return ev
+    try:
+        res = did(ind[ind["measure"] == mid], la_code, first, measure=mid, comparators=comparator,
+                  label=f"{m.short}: {iv.title}")
+    except (ValueError, ConfigError) as e:
+        ev.sentence = f"Not evaluated: {str(e).split(': ', 1)[-1]}"
+        return ev
+    lo, hi = res.ci
+    ev.result, ev.warnings = res, list(res.warnings)
+    ev.verdict = verdict(lo, hi, m.polarity)
+    ev.sentence = (f"Against its statistical neighbours, the council's change from {first} on was "
+                   f"{_num(res.estimate, m)} {_units(m)} (95% CI {_num(lo, m)} to {_num(hi, m)}; "
+                   f"{len(pre)} years before, {len(post)} after): {ev.verdict}.")
+    ev.mde = f"about {mde_from_interval(lo, hi):.2g} {_units(m)}"
+    return ev
+
+
+# ---------------------------------------------------------------------------- result
+@dataclass
+class TopicResult:
+    topic: Topic
+    la: object
+    policy: str
+    benchmark: bmk.BenchmarkResult
+    indicators: pd.DataFrame = field(repr=False)
+    monthly: pd.DataFrame | None = field(default=None, repr=False)
+    spc: dict = field(default_factory=dict)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    funnels: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    strategy: object = None
+
+    def verdicts(self) -> pd.DataFrame:
+        """One row per evaluation: intervention, measure, method, verdict, finding, MDE."""
+        cols = ["Intervention", "Started", "Measure", "Method", "Verdict", "Finding", "Smallest detectable change"]
+        return pd.DataFrame([e.row() for e in self.evaluations], columns=cols)
+
+    def counts(self) -> dict:
+        v = [e.verdict for e in self.evaluations]
+        return {k: v.count(k) for k in (*VERDICTS, NOT_EVALUATED)}
+
+    def summary(self) -> str:
+        c = self.counts()
+        tested = sum(c[k] for k in VERDICTS)
+        return (f"{self.topic.title} for {self.la.display_name}: {len(self.benchmark.measures)} published "
+                f"measures; {len(self.evaluations)} intervention evaluations, {tested} with a verdict "
+                f"({c['improved beyond noise']} improved, {c['no detectable change']} no detectable change, "
+                f"{c['worsened beyond noise']} worsened) and {c[NOT_EVALUATED]} not evaluated.")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.verdicts()
+
+
+def _monthly_series(extract, la_code: str, ids) -> pd.DataFrame | None:
+    from . import measures, ssda903
+    from pathlib import Path
+
+    from .paths import REPO_ROOT
+    if not hasattr(extract, "tables"):
+        p = Path(extract)
+        if not p.is_absolute() and not p.exists():
+            p = REPO_ROOT / p            # notebooks run in notebooks/; paths are from the repository
+        extract = ssda903.read_extract(p)
+    ex = extract
+    return measures.compute(ex, list(ids), la=la_code, frequency="month")
+
+
+def _spc(monthly: pd.DataFrame, mid: str, la_code: str, rebase) -> object:
+    m = registry.get(mid)
+    s = monthly[monthly["measure"] == mid]
+    if m.unit == "percent":
+        return spc_mod.p_chart(s, measure=mid, area=la_code, laney=True, rebase=rebase, label=m.short)
+    return spc_mod.xmr(s, measure=mid, area=la_code, rebase=rebase, label=m.short)
+
+
+def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="statistical_neighbours",
+             years=None, policy: str = "published", indicators: pd.DataFrame | None = None) -> TopicResult:
+    """Evaluate one topic for one council (see the module docstring).
+
+    ``strategy``: a strategy id or :class:`~evaltools.strategies.Strategy` whose
+    interventions are evaluated (None: trends only). ``extract``: a 903 extract folder
+    (or a read :class:`~evaltools.ssda903.Extract`) for the monthly series.
+    ``years``: (first, last) published years. ``policy``: the disclosure policy the
+    notebook shows things under.
+    """
+    from . import strategies as strat
+
+    sdc.policy(policy)
+    t = topic(topic_id)
+    area = resolve_la(la)
+    code = area.area_code
+    ids = t.measure_ids()
+    ind = indicators if indicators is not None else published.load_indicators(ids)
+    have = set(ind.loc[ind["area_code"].astype(str) == code, "measure"])
+    ids = [i for i in ids if i in have]
+    notes = []
+    if not ids:
+        raise ConfigError(f"no published figures for topic {topic_id!r} and {area.display_name}",
+                          fix="Check data/public holds the DfE files listed in data/public/SOURCES.md")
+    bm = bmk.benchmark(code, ids, comparator=comparator, periods=tuple(years) if years else None,
+                       indicators=ind)
+    st = strat.load(strategy) if isinstance(strategy, str) else strategy
+    if st is not None and str(st.la) != code:
+        notes.append(f"The strategy {st.title} belongs to LA {st.la}, not {area.display_name}; its "
+                     "interventions are evaluated for this council only as a comparison.")
+    res = TopicResult(t, area, policy, bm, ind, strategy=st)
+
+    dated = [iv for iv in (st.interventions if st else ()) if iv.start is not None]
+    local_ivs = [iv for iv in dated if not iv.id.startswith("nat_")]
+    if extract is not None and t.monthly:
+        monthly = _monthly_series(extract, code, t.monthly)
+        res.monthly = monthly
+        end = monthly["period_end"].max()
+        # rebase the SPC charts at the latest local intervention with a year either side
+        rebase = None
+        for iv in sorted(local_ivs, key=lambda i: i.start, reverse=True):
+            at = pd.Timestamp(iv.start) + pd.offsets.MonthEnd(0)
+            if monthly["period_end"].min() + pd.DateOffset(months=12) <= at <= end - pd.DateOffset(months=12):
+                rebase = at
+                notes.append(f"SPC limits are recalculated from {at:%B %Y}, when {iv.title} started.")
+                break
+        for mid in t.monthly:
+            if not (monthly["measure"] == mid).any():
+                continue
+            try:
+                res.spc[mid] = _spc(monthly, mid, code, rebase)
+            except ValueError as e:
+                notes.append(f"No SPC chart for {registry.get(mid).short}: {str(e).split(': ', 1)[-1]}")
+    elif t.monthly:
+        notes.append("No child-level extract was given, so there are no monthly SPC charts or monthly "
+                     "interrupted time series; the evaluation uses the published annual figures.")
+    elif t.no_monthly:
+        notes.append(t.no_monthly)
+
+    if st is not None:
+        by_id = {sm.id: sm for sm in st.measures}
+        undated = [iv.title for iv in st.interventions if iv.start is None
+                   and {by_id[x].measure for x in iv.measures if x in by_id} & set(ids)]
+        if undated:
+            notes.append("Not evaluated because the strategy gives no date: " + "; ".join(undated) + ".")
+        for iv in dated:
+            targets = {by_id[x].measure for x in iv.measures if x in by_id and by_id[x].measure}
+            for mid in [i for i in ids if i in targets]:
+                res.evaluations.append(_did_annual(ind, mid, iv, code, comparator))
+            if res.monthly is not None and targets & set(ids) and not iv.id.startswith("nat_"):
+                for mid in res.spc:
+                    same = [e for e in res.evaluations if e.measure == mid and e.start == iv.start
+                            and e.method.startswith("interrupted")]
+                    if same:        # same start month: the same series and the same answer
+                        same[0].title += f"; {iv.title}"
+                        continue
+                    res.evaluations.append(_its_monthly(res.monthly, mid, iv, code))
+
+    latest = {}
+    for mid in t.funnel:
+        if mid not in ids:
+            continue
+        f = ind[(ind["measure"] == mid) & (ind["geographic_level"] == "Local authority")
+                & (ind["status"] == "ok") & ind["numerator"].notna() & ind["denominator"].notna()]
+        if f.empty:
+            notes.append(f"No funnel plot for {registry.get(mid).short}: DfE publishes it without "
+                         "councils' counts, and a funnel needs them.")
+            continue
+        period = int(f["period"].max())
+        latest[mid] = period
+        try:
+            res.funnels[mid] = funnel(f[f["period"] == period], measure=mid, period=period,
+                                      highlight=code, overdispersion="additive",
+                                      label=registry.get(mid).short)
+        except ValueError as e:
+            notes.append(f"No funnel plot for {registry.get(mid).short}: {e}")
+    res.notes = notes
+    return res

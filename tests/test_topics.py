@@ -1,0 +1,65 @@
+"""Topic evaluations on real published figures and the bundled synthetic 903 sample."""
+
+from __future__ import annotations
+
+import pytest
+
+from evaltools import topics
+from evaltools.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def stability(sample_salt):
+    return topics.evaluate("884", "stability", strategy="herefordshire_2017_20", extract="data/sample")
+
+
+@pytest.fixture(scope="module")
+def sample_salt():
+    mp = pytest.MonkeyPatch()
+    mp.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    yield
+    mp.undo()
+
+
+def test_every_topic_has_published_measures():
+    for t in topics.TOPICS.values():
+        assert t.measure_ids(), t.id
+    with pytest.raises(ConfigError, match="unknown topic"):
+        topics.topic("wellbeing")
+
+
+def test_did_on_published_years_and_its_on_calendar_months(stability):
+    did = [e for e in stability.evaluations if e.measure == "cla_3plus_placements" and e.result is not None]
+    assert did and did[0].method.startswith("difference-in-differences")
+    lo, hi = did[0].result.ci
+    assert (did[0].verdict == "no detectable change") == (lo <= 0 <= hi)
+    its = [e for e in stability.evaluations if e.method.startswith("interrupted")]
+    assert len(its) == 1               # two interventions started the same month: one series, one answer
+    assert "; " in its[0].title
+    d = its[0].result.diagnostics        # the window: 24 months after April 2017, what there is before
+    assert d["n_post"] == topics.WINDOW_POST_MONTHS and 12 <= d["n_pre"] <= topics.WINDOW_PRE_MONTHS
+    assert "By March 2019" in its[0].sentence
+    assert "placement_moves_per_child_year" in stability.spc
+    assert stability.funnels["cla_3plus_placements"].period == 2025
+
+
+def test_verdicts_follow_the_interval():
+    assert topics.verdict(-3.0, 9.4, "high") == "no detectable change"
+    assert topics.verdict(0.5, 2.0, "high") == "improved beyond noise"
+    assert topics.verdict(0.5, 2.0, "low") == "worsened beyond noise"
+    assert topics.verdict(-2.0, -0.5, "none") == "fell beyond noise"
+    # about 2.8 standard errors: an interval of +-1.96 SE of width 2 gives 2.8/1.96
+    assert topics.mde_from_interval(-1, 1) == pytest.approx((1.959964 + 0.841621) / 1.959964, rel=1e-5)
+
+
+def test_national_changes_are_not_compared_with_other_councils():
+    t = topics.evaluate("884", "care_leavers", strategy="herefordshire_2017_20")
+    nat = [e for e in t.evaluations if e.intervention.startswith("nat_")]
+    assert nat and all(e.verdict == "not evaluated" and "every council" in e.sentence for e in nat)
+    assert any("birthday" in n for n in t.notes)            # says why there is no monthly series
+
+
+def test_without_an_extract_the_notebook_says_so():
+    t = topics.evaluate("884", "safety")
+    assert t.monthly is None and not t.spc and t.evaluations == []
+    assert any("No child-level extract" in n for n in t.notes)
