@@ -166,3 +166,119 @@ def test_missing_file_names_it_and_how_to_get_it(data_copy):
 def test_period_filter(indicators):
     sub = published.load_indicators(["cla_3plus_placements"], periods=(2020, 2022))
     assert set(sub.period) == {2020, 2021, 2022}
+
+
+# ------------------------------------------------------- measures added from LAIT and EES
+@pytest.mark.parametrize("area,period,measure,value", [
+    # data/public/lait/bds_long_0.parquet, 'Short Desc' / 'LA and Regions' / 'Years' / 'Values'
+    ("884", 2023, "ks2_rwm_expected", 38),             # LAC_KS2_ExpStd_RWM, Herefordshire, 2023: '38'
+    ("884", 2023, "ks4_attainment8", 22.1),            # LAC_KS4_AVG_Attain8, Herefordshire, 2023: '22.1'
+    ("884", 2023, "ks4_attainment8_gap", 44.8 - 22.1),  # AVG_Attain8_Score '44.8' less LAC_KS4_AVG_Attain8 '22.1'
+    ("884", 2021, "ks4_english_maths_9_4", 30.8),      # LAC_EngMaths9-4, Herefordshire, 2021: '30.8'
+    ("884", 2024, "suspensions_one_plus", 9.71),       # 'LAC_Fixed_ Ex', Herefordshire, 2024: '9.7100000000000009'
+    ("884", 2024, "absence_overall", 7.1),             # LAC_Over_Abs, Herefordshire, 2024: '7.1'
+    ("884", 2024, "absence_persistent", 17.2),         # LAC_Pers_Abs, Herefordshire, 2024: '17.2'
+    ("884", 2023, "social_worker_turnover", 50),       # Work_Force_TO_Rate, Herefordshire, LAIT year 2022 (census 30 Sep 2022): '50'
+    ("884", 2026, "social_worker_agency_rate", 18.3),  # Work_Force_Agecy_Rate, Herefordshire, LAIT year 2025: '18.3'
+    ("884", 2025, "social_worker_caseload", 14.5),     # Work_Force_AvgNumCase_SW, Herefordshire, LAIT year 2024: '14.5'
+    ("E92000001", 2026, "social_worker_turnover", 11.8),  # Work_Force_TO_Rate, England, LAIT year 2025: '11.8'
+    ("884", 2025, "foster_places", 175),               # Number_Foster_Places(New), Herefordshire, 2025: '175'
+    ("919", 2021, "cla_in_foster_care", 70),           # LAC_Foster_Placements, Hertfordshire, 2021: '70'
+])
+def test_lait_only_values_read_by_hand(indicators, area, period, measure, value):
+    r = row(indicators, area, period, measure)
+    assert r.status == "ok" and r.source == "LAIT"
+    assert r.value == pytest.approx(value)
+    # LAIT gives no counts for these: none are invented
+    assert math.isnan(r.numerator) and math.isnan(r.denominator)
+
+
+@pytest.mark.parametrize("area,period,measure,num,den", [
+    # dfe_cla_2025_release/la_care_leavers_activity.csv, St. Helens, 19 to 21 years, 2024:
+    # 'In an apprenticeship' 7, 'In training or employment (excl. apprenticeship)' 51, 'Total' 143
+    ("342", 2024, "care_leavers_apprenticeship_19_21", 7, 143),
+    ("342", 2024, "care_leavers_training_employment_19_21", 7 + 51, 143),
+    # same file, 2021: 'In training or employment' 44 (apprenticeships inside it), 'Total' 126
+    ("342", 2021, "care_leavers_training_employment_19_21", 44, 126),
+    # dfe_cla_2022_release/la_care_leavers_activity.csv, St. Helens, 'Aged 19 to 21', 2018: 28 of 75
+    ("342", 2018, "care_leavers_training_employment_19_21", 28, 75),
+    # dfe_cla_2024_release/la_children_who_ceased_during_the_year.csv, Herefordshire 2024,
+    # 'Reason episode ceased': Adopted 11 + Special guardianship orders 8 + Residence order
+    # or child arrangement order granted 6, of Total 121
+    ("884", 2024, "ceased_legal_permanence", 11 + 8 + 6, 121),
+    # dfe_cla_2024_release/la_children_who_ceased_during_the_year_sgo_adoption.csv, St. Helens
+    # 2024, 'Special guardianship orders': former foster carer relative or friend 29, other 7,
+    # Total 42
+    ("342", 2024, "sgo_former_foster_carers", 29 + 7, 42),
+    ("342", 2024, "sgo_former_kinship_foster_carers", 29, 42),
+])
+def test_new_ees_measures_read_by_hand(indicators, area, period, measure, num, den):
+    r = row(indicators, area, period, measure)
+    assert r.status == "ok" and r.source.startswith("EES")
+    assert (r.numerator, r.denominator) == (num, den)
+    assert r.value == pytest.approx(100 * num / den)
+
+
+def test_lait_fills_sgo_years_the_ees_table_lacks(indicators):
+    # LAIT LAC_SGO_FFC_Rel% '63' + LAC_SGO_FFC_Oth% '0', Hertfordshire 2025 (no EES release
+    # in data/public has 2025); England 2025: '68' + '7'
+    r = row(indicators, "919", 2025, "sgo_former_foster_carers")
+    assert r.source == "LAIT" and r.value == 63 and r.status == "ok"
+    assert row(indicators, "E92000001", 2025, "sgo_former_foster_carers").value == 68 + 7
+    assert row(indicators, "E92000001", 2025, "sgo_former_kinship_foster_carers").value == 68
+    assert row(indicators, "919", 2024, "sgo_former_kinship_foster_carers").source == "EES 2024 release"
+
+
+@pytest.mark.parametrize("area,period,measure", [
+    ("884", 2025, "ks2_rwm_expected"),          # LAIT '-' (suppressed small cohort)
+    ("884", 2023, "ks4_english_maths_9_4"),     # LAIT '-'
+    ("E92000001", 2020, "absence_overall"),     # LAIT '-': autumn term only in 2019/20
+    ("884", 2017, "social_worker_caseload"),    # LAIT '-' for the 2016 census
+    ("213", 2025, "foster_places"),             # Westminster '-' (Tri-borough return)
+])
+def test_suppressed_lait_values_are_symbols_not_zero(indicators, area, period, measure):
+    r = row(indicators, area, period, measure)
+    assert r.status == "x" and math.isnan(r.value)
+
+
+def test_lait_dashes_and_zeros_are_counted_exactly():
+    """Every '-' in LAIT is a row with status x and no value; every '0' is a real 0."""
+    from evaltools import registry
+    from evaltools.paths import data_dir
+    raw = pd.read_parquet(data_dir() / "public" / published.LAIT_FILE)
+    ids = [m.id for m in registry.measures() if m.lait_only and len(m.lait_codes) == 1]
+    got = published.load_indicators(ids)
+    for mid in ids:
+        code = registry.get(mid).lait_codes[0]
+        r = raw[(raw["Short Desc"] == code) & raw["Years"].str.fullmatch(r"\d{4}")]
+        g = got[got.measure == mid]
+        assert len(g) == len(r), mid
+        assert (g.status == "x").sum() == (r["Values"].str.strip() == "-").sum(), mid
+        assert g.loc[g.status == "x", "value"].isna().all()
+        assert (g.value == 0).sum() == (pd.to_numeric(r["Values"], errors="coerce") == 0).sum(), mid
+
+
+def test_a_suppressed_part_suppresses_the_sum(indicators):
+    # Herefordshire 2024, 19 to 21: 'In an apprenticeship' c, excl. apprenticeship 29: the
+    # sum is withheld, not 29; 2021 apprenticeships were not a category: z
+    r = row(indicators, "884", 2024, "care_leavers_training_employment_19_21")
+    assert r.status == "c" and math.isnan(r.value) and math.isnan(r.numerator) and r.denominator == 102
+    assert row(indicators, "884", 2021, "care_leavers_apprenticeship_19_21").status == "z"
+    # Herefordshire 2023 ceased: 'Residence order or child arrangement order granted' c
+    assert row(indicators, "884", 2023, "ceased_legal_permanence").status == "c"
+    # the gap needs both LAIT codes: a '-' in either is x
+    eng = indicators[(indicators.measure == "ks4_attainment8_gap") & (indicators.status == "x")]
+    assert len(eng) > 0 and eng.value.isna().all()
+
+
+def test_lait_only_measures_load_without_the_lait_filler():
+    sub = published.load_indicators(["ks4_attainment8", "cla_3plus_placements"], use_lait=False)
+    assert (sub.loc[sub.measure == "ks4_attainment8", "source"] == "LAIT").all()
+    assert len(sub[sub.measure == "ks4_attainment8"]) > 1000
+    assert not ((sub.measure == "cla_3plus_placements") & (sub.source == "LAIT")).any()
+
+
+def test_workforce_census_year_is_moved_to_the_year_ending_31_march():
+    sub = published.load_indicators(["social_worker_turnover"])
+    # LAIT has 2016-2025 censuses at 30 September: periods 2017-2026
+    assert sorted(sub.period.unique()) == list(range(2017, 2027))

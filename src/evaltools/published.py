@@ -16,6 +16,12 @@ DfE's LAIT benchmarking data set, harmonises them, and returns the indicator fra
   numbers). National and regional counts are rounded to the nearest 10 by DfE.
 * **LAIT fills earlier years.** For years no EES release covers (2016-2017; 2016-2018
   for the CLA rate), the measure's LAIT series is used, with LAIT's published value.
+* **Some measures come from LAIT alone.** A registry entry with ``lait`` and no
+  ``published`` (education outcomes, social work workforce, foster places...) takes every
+  LAIT year. Its value may be one code, a sum of codes, or codes less ``subtract``
+  codes (a gap); ``as_at: 30 September`` moves a census-date figure into the year
+  ending 31 March that holds that day. LAIT gives these without counts, so numerator
+  and denominator stay empty; LAIT's '-' (suppressed or not available) is status ``x``.
 
 Use :func:`load_indicators` for the frame, :func:`source_files` for what it reads.
 """
@@ -249,7 +255,27 @@ def _parts(spec: dict) -> tuple[list[dict], dict | None]:
 
 
 def _measure_from_table(m: registry.Measure, table: pd.DataFrame) -> pd.DataFrame:
-    spec = m.published
+    """A measure's rows from its EES table.
+
+    ``by_period`` in the spec lists overrides for a span of years ({from, to, and the
+    keys that differ}), for a breakdown DfE split or renamed: years the span covers take
+    the override, the others the main spec.
+    """
+    eras = m.published.get("by_period") or []
+    if not eras:
+        return _measure_from_spec(m, m.published, table)
+    base = {k: v for k, v in m.published.items() if k != "by_period"}
+    out = _measure_from_spec(m, base, table)
+    for era in eras:
+        spec = {**base, **{k: v for k, v in era.items() if k not in ("from", "to")}}
+        lo, hi = era.get("from") or -np.inf, era.get("to") or np.inf
+        got = _measure_from_spec(m, spec, table)
+        out = pd.concat([out[~out["period"].between(lo, hi)], got[got["period"].between(lo, hi)]],
+                        ignore_index=True)
+    return out
+
+
+def _measure_from_spec(m: registry.Measure, spec: dict, table: pd.DataFrame) -> pd.DataFrame:
     where = f"published table {spec['table']} for measure {m.id}"
     t = table[table["area_code"].notna() & (table["area_code"] != "")]
     keys = t.drop_duplicates(["area_code", "period"]).set_index(["area_code", "period"])
@@ -390,20 +416,52 @@ def _lait_series(code: str, root: str, areas: pd.DataFrame) -> pd.DataFrame:
     }).dropna(subset=["area_code"])
 
 
+def _lait_keyed(code: str, root: str, areas: pd.DataFrame, shift: int) -> pd.DataFrame:
+    """One LAIT code's raw values and statuses, indexed by (area_code, period)."""
+    s = _lait_series(code, root, areas)
+    s = s.assign(period=s["period"] + shift)
+    return s.set_index(["area_code", "period"])[["raw", "status"]]
+
+
+def _lait_value(m: registry.Measure, root: str, areas: pd.DataFrame) -> pd.DataFrame:
+    """The measure's value from LAIT: one code, or codes summed less ``subtract`` codes.
+
+    An area and year is kept only where every code has a row. The value is a number only
+    when every part is; otherwise the row takes the strongest symbol of its parts (LAIT
+    prints '-' for suppressed and missing figures alike, read as ``x``), never 0.
+    """
+    shift = m.lait_period_shift
+    plus = registry._codes(m.lait["value"])
+    minus = registry._codes(m.lait.get("subtract"))
+    parts = [(1.0, _lait_keyed(c, root, areas, shift)) for c in plus]
+    parts += [(-1.0, _lait_keyed(c, root, areas, shift)) for c in minus]
+    idx = parts[0][1].index
+    for _, p in parts[1:]:
+        idx = idx.intersection(p.index)
+    if len(parts) == 1:
+        raw, status = parts[0][1]["raw"], parts[0][1]["status"].astype("string")
+    else:
+        raw = sum(sign * p["raw"].reindex(idx) for sign, p in parts)
+        status = _combine_status([p["status"].reindex(idx).astype("string") for _, p in parts])
+    out = pd.DataFrame(index=idx)
+    out["status"] = status.reindex(idx)
+    out["value"] = raw.reindex(idx).where(out["status"] == ind.OK)
+    return out
+
+
 def _measure_from_lait(m: registry.Measure, root: str, areas: pd.DataFrame,
                        periods: set[int] | None) -> pd.DataFrame:
     spec = m.lait
-    val = _lait_series(spec["value"], root, areas).set_index(["area_code", "period"])
+    out = _lait_value(m, root, areas)
     if periods is not None:
-        val = val[val.index.get_level_values("period").isin(periods)]
-    out = pd.DataFrame(index=val.index)
-    out["value"] = val["raw"].where(val["status"] == ind.OK)
-    out["status"] = val["status"]
+        out = out[out.index.get_level_values("period").isin(periods)]
     for part in ("numerator", "denominator"):
         if spec.get(part):
-            s = _lait_series(spec[part], root, areas).set_index(["area_code", "period"])
+            s = _lait_keyed(spec[part], root, areas, m.lait_period_shift)
             out[part] = s["raw"].where(s["status"] == ind.OK).reindex(out.index)
         else:
+            # LAIT gives most figures without counts: none are invented, so nothing
+            # downstream can divide by them (intervals and tests say "no counts")
             out[part] = np.nan
     if m.unit == "count":
         out["numerator"] = out["value"]
@@ -449,7 +507,9 @@ def load_indicators(measures=None, *, data_root: Path | None = None,
     ----------
     measures : list of measure ids, or None for every measure in the registry.
     periods : (first, last) years ending 31 March to keep, inclusive.
-    use_lait : fill years that no EES release covers from LAIT (default True).
+    use_lait : fill years that no EES release covers from LAIT (default True). Measures
+        DfE publishes only through LAIT (``registry.Measure.lait_only``) are read from LAIT
+        either way: it is their source, not a filler.
     """
     root = str(data_root or data_dir())
     ms = registry.resolve(measures) if measures is not None else registry.published_measures()
@@ -463,7 +523,7 @@ def load_indicators(measures=None, *, data_root: Path | None = None,
             got = _measure_from_table(m, table)
             covered = set(got["period"].unique())
             parts.append(got)
-        if m.lait and use_lait:
+        if m.lait and (use_lait or m.lait_only):
             lait = _measure_from_lait(m, root, area_tab, None)
             lait = lait[~lait["period"].isin(covered)]
             parts.append(lait)

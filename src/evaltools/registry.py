@@ -21,11 +21,14 @@ import yaml
 from .errors import ConfigError, SchemaError
 from .paths import RESOURCES_DIR
 
-UNITS = {"percent", "rate_per_10k", "count", "score", "per_child", "days"}
+UNITS = {
+    "percent", "rate_per_10k", "count", "score", "per_child", "days",
+    "percent_sessions", "percent_fte", "cases_per_worker", "places",
+}
 POLARITIES = {"high", "low", "none"}
 TOPICS = {
     "stability", "care_leavers", "population", "placements", "missing", "health",
-    "education", "permanence", "workforce",
+    "education", "permanence", "workforce", "sufficiency",
 }
 UNIT_LABELS = {
     "percent": "%",
@@ -34,7 +37,17 @@ UNIT_LABELS = {
     "score": "score",
     "per_child": "per child",
     "days": "days",
+    "percent_sessions": "% of school sessions",
+    "percent_fte": "% of social workers (FTE)",
+    "cases_per_worker": "cases per social worker (FTE)",
+    "places": "foster places",
 }
+#: LAIT spec keys: ``value`` (a code, or a list of codes summed), ``subtract`` (a code or
+#: list taken away, for gaps), ``numerator``/``denominator`` (codes), ``as_at`` (the day
+#: and month LAIT's year label refers to when it is not a year ending 31 March)
+LAIT_KEYS = {"value", "subtract", "numerator", "denominator", "as_at"}
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,31 @@ class Measure:
     def is_proportion(self) -> bool:
         return self.unit == "percent"
 
+    @property
+    def lait_only(self) -> bool:
+        """DfE publishes it for every LA only through LAIT: every LAIT year is used."""
+        return bool(self.lait) and not self.published
+
+    @property
+    def lait_codes(self) -> list[str]:
+        """The LAIT codes the value is built from (summed, then ``subtract`` taken away)."""
+        if not self.lait:
+            return []
+        return _codes(self.lait.get("value")) + _codes(self.lait.get("subtract"))
+
+    @property
+    def lait_period_shift(self) -> int:
+        """Years to add to LAIT's year label to get the year ending 31 March.
+
+        LAIT labels a figure at 30 September 2024 (the social work workforce census)
+        2024; that day falls in the year ending 31 March 2025, so the shift is 1.
+        """
+        as_at = (self.lait or {}).get("as_at")
+        if not as_at:
+            return 0
+        month = _MONTHS.index(str(as_at).split()[-1].lower()) + 1
+        return 1 if month >= 4 else 0
+
     def definition_for(self, period: int) -> str:
         """The definition in force for a collection year (year ending 31 March)."""
         for d in self.definitions:
@@ -82,7 +120,32 @@ class Measure:
             return f"{value:.1f} per 10,000"
         if self.unit == "days":
             return f"{value:,.0f} days"
+        if self.unit in ("percent_sessions", "percent_fte"):
+            return f"{value:.1f}%"
+        if self.unit == "cases_per_worker":
+            return f"{value:.1f} cases per worker"
+        if self.unit == "places":
+            return f"{value:,.0f} places"
         return f"{value:.1f}"
+
+
+def _codes(v) -> list[str]:
+    if v is None:
+        return []
+    return [str(c) for c in v] if isinstance(v, (list, tuple)) else [str(v)]
+
+
+def _check_lait(lait, where: str) -> None:
+    if not isinstance(lait, dict) or not lait.get("value"):
+        raise SchemaError("lait needs at least {value: <LAIT code>}", where=where)
+    unknown = set(lait) - LAIT_KEYS
+    if unknown:
+        raise SchemaError(f"lait has unknown keys {sorted(unknown)}", where=where,
+                          fix=f"Use {sorted(LAIT_KEYS)}")
+    as_at = lait.get("as_at")
+    if as_at is not None and (len(str(as_at).split()) != 2 or str(as_at).split()[-1].lower() not in _MONTHS):
+        raise SchemaError(f"lait as_at {as_at!r} is not a day and month", where=where,
+                          fix='Write it as "30 September"')
 
 
 def _check_entry(e: dict, tables: set[str]) -> Measure:
@@ -104,6 +167,13 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
                           "published_tables.yaml", where=where)
     if pub is None and not e.get("lait") and not e.get("child_level"):
         raise SchemaError("a measure needs a published, lait or child_level source", where=where)
+    if e.get("lait") is not None:
+        _check_lait(e["lait"], where)
+    for era in (pub or {}).get("by_period") or []:
+        if not isinstance(era, dict) or not ({"from", "to"} & set(era)) \
+                or not set(era) - {"from", "to"}:
+            raise SchemaError(f"by_period entry {era!r} needs from and/or to, and the keys it "
+                              "overrides", where=where)
     return Measure(
         id=e["id"], title=e["title"], short=e["short"], topic=e["topic"], unit=e["unit"],
         polarity=e["polarity"], definition=" ".join(str(e["definition"]).split()),
@@ -170,7 +240,8 @@ def to_frame() -> pd.DataFrame:
             "id": m.id, "title": m.title, "topic": m.topic, "unit": m.unit,
             "polarity": m.polarity, "source": m.source,
             "published_table": (m.published or {}).get("table"),
-            "lait_code": (m.lait or {}).get("value"),
+            "lait_code": " + ".join(_codes((m.lait or {}).get("value"))) + "".join(
+                f" - {c}" for c in _codes((m.lait or {}).get("subtract"))) or None,
             "definition": m.definition,
         })
     return pd.DataFrame(rows)

@@ -68,8 +68,46 @@ def table(tests_dir: Path | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+PUBLISHED_HEADER = """
+## Measures DfE publishes for every council
+
+The benchmarking and review read these from DfE's published tables (EES) and LAIT for
+every LA, region and England (`evaltools.published.load_indicators`). "LAIT only"
+measures have no EES table in `data/public`: every LAIT year is used, with no
+numerator or denominator (LAIT gives the figure alone), and LAIT's '-' is status `x`.
+Where an EES table exists, LAIT fills only the years it lacks. Units: % of children
+unless stated.
+
+"""
+
+
+def _where(m: registry.Measure) -> str:
+    parts = []
+    if m.published:
+        parts.append(f"EES table `{m.published['table']}`")
+    if m.lait:
+        codes = " + ".join(f"`{c}`" for c in registry._codes(m.lait.get("value")))
+        codes += "".join(f" - `{c}`" for c in registry._codes(m.lait.get("subtract")))
+        role = "LAIT only" if m.lait_only else "LAIT for other years"
+        at = f", census at {m.lait['as_at']}, counted in the year ending 31 March holding it" \
+            if m.lait.get("as_at") else ""
+        parts.append(f"{role}: {codes}{at}")
+    return "; ".join(parts)
+
+
+def published_table() -> str:
+    """Every registry measure with a published source (EES or LAIT), in registry order."""
+    lines = ["| Measure | Topic | Unit | Polarity | Where from | DfE definition (source) |",
+             "|---|---|---|---|---|---|"]
+    for m in registry.published_measures():
+        lines.append(f"| `{m.id}`<br>{_cell(m.title)} | {m.topic} | {registry.UNIT_LABELS[m.unit]} "
+                     f"| {m.polarity} | {_cell(_where(m))} | {_cell(m.definition)} "
+                     f"({_cell(m.source.split(',')[0])}) |")
+    return "\n".join(lines) + "\n"
+
+
 def document(tests_dir: Path | None = None) -> str:
-    return HEADER.read_text(encoding="utf-8") + "\n" + table(tests_dir)
+    return HEADER.read_text(encoding="utf-8") + "\n" + table(tests_dir) + PUBLISHED_HEADER + published_table()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ UNIT_AXIS = {
     "count": "children",
     "score": "average score",
     "per_child": "per child",
+    "days": "days",
+    "percent_sessions": "% of school sessions",
+    "percent_fte": "% of social workers (FTE)",
+    "cases_per_worker": "cases per social worker (FTE)",
+    "places": "foster places",
 }
 
 
