@@ -144,7 +144,7 @@ def read_release_file(table_id: str, release: int, data_root: Path) -> pd.DataFr
 
 
 @lru_cache(maxsize=32)
-def _load_table_cached(table_id: str, root: str) -> pd.DataFrame:
+def _load_table_cached(table_id: str, root: str, release: str = "latest") -> pd.DataFrame:
     spec = table_specs()[table_id]
     parts = [read_release_file(table_id, r, Path(root)) for r in sorted(spec["files"])]
     df = pd.concat(parts, ignore_index=True)
@@ -154,9 +154,9 @@ def _load_table_cached(table_id: str, root: str) -> pd.DataFrame:
         raise SchemaError(f"time_period values {sorted(df.loc[bad_period, 'time_period'].unique())[:3]} "
                           "are not years", where=f"data/public/{f}")
     df["period"] = df["time_period"].astype(int)
-    # Latest release wins for each year it covers.
-    latest = df.groupby("period")["release"].transform("max")
-    df = df[df["release"] == latest].copy()
+    # Latest release wins for each year it covers (or the first, to see DfE's revisions).
+    pick = df.groupby("period")["release"].transform("max" if release == "latest" else "min")
+    df = df[df["release"] == pick].copy()
     labels = {k: v for k, v in (spec.get("labels") or {}).items()}
     for c in ("group", "subgroup", "category"):
         if c in df.columns:
@@ -168,8 +168,9 @@ def _load_table_cached(table_id: str, root: str) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def load_table(table_id: str, data_root: Path | None = None) -> pd.DataFrame:
-    """A harmonised published table: canonical columns, latest release per year.
+def load_table(table_id: str, data_root: Path | None = None, release: str = "latest") -> pd.DataFrame:
+    """A harmonised published table: canonical columns, latest release per year
+    (``release="first"``: the release that first published each year).
 
     Values (``count``, ``percent``...) are still text; :func:`load_indicators` parses them.
     The frame is cached and shared: copy it before modifying it.
@@ -177,8 +178,10 @@ def load_table(table_id: str, data_root: Path | None = None) -> pd.DataFrame:
     if table_id not in table_specs():
         raise SchemaError(f"unknown published table {table_id!r}",
                           fix=f"Known tables: {sorted(table_specs())}")
+    if release not in ("latest", "first"):
+        raise ValueError("release is 'latest' or 'first'")
     root = str(data_root or data_dir())
-    return _load_table_cached(table_id, root)
+    return _load_table_cached(table_id, root, release)
 
 
 def _area_columns(df: pd.DataFrame) -> pd.DataFrame:
@@ -500,7 +503,7 @@ def areas(data_root: Path | None = None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- main
 def load_indicators(measures=None, *, data_root: Path | None = None,
                     periods: tuple[int, int] | None = None,
-                    use_lait: bool = True) -> pd.DataFrame:
+                    use_lait: bool = True, release: str = "latest") -> pd.DataFrame:
     """Published figures for every area as one tidy indicator frame.
 
     Parameters
@@ -510,6 +513,8 @@ def load_indicators(measures=None, *, data_root: Path | None = None,
     use_lait : fill years that no EES release covers from LAIT (default True). Measures
         DfE publishes only through LAIT (``registry.Measure.lait_only``) are read from LAIT
         either way: it is their source, not a filler.
+    release : ``"latest"`` (each year as DfE now publishes it) or ``"first"`` (as first
+        published, for spotting DfE's revisions of earlier years; EES tables only).
     """
     root = str(data_root or data_dir())
     ms = registry.resolve(measures) if measures is not None else registry.published_measures()
@@ -519,7 +524,7 @@ def load_indicators(measures=None, *, data_root: Path | None = None,
         parts = []
         covered: set[int] = set()
         if m.published:
-            table = load_table(m.published["table"], Path(root))
+            table = load_table(m.published["table"], Path(root), release)
             got = _measure_from_table(m, table)
             covered = set(got["period"].unique())
             parts.append(got)

@@ -28,10 +28,21 @@ BAND_SHORT = {"A": "A (best quarter)", "B": "B", "C": "C", "D": "D (worst quarte
 REPORT_CSS = """<style>
 table.evaltools-table { border-collapse: collapse; margin: 0.5em 0 1em 0; font-size: 13px; }
 table.evaltools-table th, table.evaltools-table td { padding: 3px 10px; text-align: right; white-space: nowrap; }
-table.evaltools-table th:first-child, table.evaltools-table td:first-child { text-align: left; }
+table.evaltools-table th:first-child, table.evaltools-table td:first-child { text-align: left; white-space: normal; min-width: 12em; max-width: 28em; }
 table.evaltools-table td:last-child { white-space: normal; text-align: left; min-width: 16em; max-width: 34em; }
 table.evaltools-table caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
 table.evaltools-table tr:nth-child(even) { background: #f5f5f5; }
+table.evaltools-table td.rag-green { background: #009E73; color: #fff; font-weight: bold; text-align: center; }
+table.evaltools-table td.rag-amber { background: #E69F00; color: #000; font-weight: bold; text-align: center; }
+table.evaltools-table td.rag-red { background: #D55E00; color: #fff; font-weight: bold; text-align: center; }
+.evaltools-page-break { break-before: page; page-break-before: always; }
+@media print {
+  table.evaltools-table { font-size: 9px; width: 100%; }
+  table.evaltools-table th, table.evaltools-table td { white-space: normal !important; min-width: 0 !important; padding: 2px 4px; }
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }
+  img { max-width: 100% !important; break-inside: avoid; }
+  table.evaltools-table tr { break-inside: avoid; }
+}
 </style>"""
 
 
@@ -297,3 +308,107 @@ def show_verdicts(t) -> None:
         display(Markdown("No dated intervention aimed at these measures."))
         return
     show_table(v, caption=f"{t.topic.title}: verdicts at each intervention")
+
+
+# ---------------------------------------------------------------- annual impact review
+def review_intro(r, policy: str = "published") -> Markdown:
+    """The opening of the annual impact review."""
+    st = r.strategy
+    c = r.counts()
+    return Markdown(
+        f"This review asks, measure by measure, whether **{st.title}** is working. It covers "
+        f"{c['measures']} commitments, from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
+        f"ending 31 March {st.baseline_period}. Figures come from " + ", ".join(r.sources or ["no data"])
+        + ". A change counts as real only when it is larger than chance alone would give for a "
+        "council of this size (95% interval); the smallest change the data could detect is given "
+        f"beside each test. Disclosure policy: **{policy}**.")
+
+
+def show_review_table(r, policy: str = "published") -> None:
+    """Two tables: the measures with figures to assess, then those waiting for data
+    (local measures not supplied, DfE measures evaltools does not compute yet)."""
+    from . import review as rv
+    d = rv.display_table(r, policy)
+    waiting = r.table["verdict"].isin(["no data", "not evaluated"]).to_numpy()
+    show_table(d[~waiting].reset_index(drop=True), caption=f"{r.strategy.title}: measures with figures")
+    if waiting.any():
+        w = d[waiting][["Measure", "Source", "Caveats"]].rename(columns={"Caveats": "Why there is no figure"})
+        show_table(w.reset_index(drop=True), caption="Measures waiting for data")
+
+
+def review_chart_measures(r, limit: int = 8) -> list[str]:
+    """The published measures worth a chart: a verdict beyond noise first, then those
+    that moved the wrong way or missed a target, then the rest tested."""
+    t = r.table[r.table["measure"].isin(registry.ids()) & (r.table["source"] == "published")]
+    key = lambda v: (0 if "beyond noise" in v["verdict"] else 1 if v["direction_met"] == "no"      # noqa: E731
+                     or v["target_met"] == "no" else 2 if v["verdict"] != "not tested" else 3)
+    ranked = sorted(t.to_dict("records"), key=key)
+    out = []
+    for v in ranked:
+        if v["measure"] not in out and key(v) < 3:
+            out.append(v["measure"])
+    return out[:limit]
+
+
+def show_review_charts(r, policy: str = "published", comparator="statistical_neighbours", limit: int = 8) -> None:
+    """Charts, against the neighbours and England, of the measures that matter most."""
+    from .benchmark import benchmark
+    ids = review_chart_measures(r, limit)
+    if not ids:
+        display(Markdown("No published measure of this strategy could be tested yet."))
+        return
+    published = r.frame[r.frame["measure"].isin(ids) & ~r.frame["source"].astype(str).str.startswith("SSDA903")]
+    bm = benchmark(r.strategy.la, ids, comparator=comparator, indicators=published)
+    for mid in ids:
+        show_measure(bm, mid, policy=policy, level=3)
+
+
+def show_caveats(r) -> None:
+    t = r.table[r.table["caveats"] != ""]
+    t = t[~t["caveats"].isin(["no local data supplied"])]
+    if t.empty:
+        display(Markdown("No caveats."))
+        return
+    display(Markdown("\n".join(f"- **{row['text']}**: {row['caveats']}." for _, row in t.iterrows())))
+
+
+# ------------------------------------------------------------------- ILACS briefing
+def page_break() -> HTML:
+    """Start a new page when the report is printed (the PDF)."""
+    return HTML('<div class="evaltools-page-break"></div>')
+
+
+def briefing_intro(b) -> Markdown:
+    bm = b.benchmark
+    target = (f" Where **{b.strategy.title}** sets a target, the RAG rating is against it; otherwise it is "
+              "against England." if b.strategy is not None else " The RAG rating is against England.")
+    return Markdown(
+        f"Where **{b.la.display_name}** stands on {len(b.table)} key measures for children in care, care "
+        f"leavers and leadership, from DfE's latest published figures, against England and its "
+        f"{comparator_label(bm.comparator)}.{target} Green means better than England beyond noise (or "
+        "target met); red, worse beyond noise (or the target missed and not moving the right way); amber, "
+        "within noise. Figures without counts (LAIT rates) are rated by quartile band among all councils. "
+        f"Disclosure policy: **{b.policy}**.")
+
+
+def show_scorecard(b, area: str | None = None) -> None:
+    """The scorecard of one judgement area (or each in turn), RAG cells coloured and
+    labelled in words, so the colour is never the only cue."""
+    if area is None:
+        for a in b.table["Area"].unique():
+            show_scorecard(b, a)
+        return
+    t = b.table[b.table["Area"] == area].drop(columns=["measure_id", "Area"], errors="ignore")
+    bundle = table_bundle(t.reset_index(drop=True), caption=f"Scorecard: {area}")
+    for rag in ("green", "amber", "red"):
+        bundle["text/html"] = bundle["text/html"].replace(f"<td>{rag}</td>", f'<td class="rag-{rag}">{rag}</td>')
+    display(bundle, raw=True)
+
+
+def show_theme(b, area: str) -> None:
+    """One page per judgement area: its scorecard, then each measure's chart and table."""
+    display(page_break())
+    display(Markdown(f"## {area}"))
+    show_scorecard(b, area)
+    for mid in b.table.loc[b.table["Area"] == area, "measure_id"].dropna():
+        show_measure(b.benchmark, mid, policy=b.policy, level=3)

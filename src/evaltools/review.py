@@ -111,11 +111,13 @@ def _definition_change(measure: str, first: int, last: int) -> str | None:
 
 
 def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
-                comparators="statistical_neighbours", end_period: int | None = None) -> MeasureRow:
+                comparators="statistical_neighbours", end_period: int | None = None,
+                first: pd.DataFrame | None = None) -> MeasureRow:
     """The review row of one strategy measure, from the indicator frame (every area, so
     rates can be set against the ``comparators``; None skips that test). ``end_period``:
     the last year of the strategy; later figures are left out, so a finished strategy
-    is judged on its own years."""
+    is judged on its own years. ``first``: the same measures as DfE first published
+    them (``published.load_indicators(release="first")``), to flag revisions."""
     if end_period is not None and len(frame):
         frame = frame[pd.to_numeric(frame["period"], errors="coerce") <= end_period]
     row = MeasureRow(id=sm.id, text=sm.text, source=sm.source, measure=sm.measure or sm.local,
@@ -175,6 +177,10 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         change = _definition_change(mid, row.baseline_period, row.latest_period)
         if change:
             row.caveats.append(change)
+    if first is not None and sm.source == "published" and row.baseline_period is not None:
+        rev = revisions(first, have, mid, str(area), row.baseline_period, row.latest_period)
+        if rev:
+            row.caveats.append(rev)
     # jumps into the baseline year or after it change the comparison; earlier ones do not
     j = [p for p in jumps(s) if row.baseline_period is None or p >= row.baseline_period]
     if j:
@@ -244,13 +250,40 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
                 "could not be told from noise")
 
 
-def review_table(strategy, frame: pd.DataFrame, comparators="statistical_neighbours") -> pd.DataFrame:
+def revisions(first: pd.DataFrame, latest: pd.DataFrame, measure: str, area: str, lo: int, hi: int) -> str | None:
+    """DfE's revisions of the years ``lo`` to ``hi``: where the figure first published
+    differs from today's (by more than rounding), in words."""
+    def pick(f):
+        f = f[(f["measure"] == measure) & (f["area_code"].astype(str) == area) & (f["status"] == "ok")
+              & (f["period"] >= lo) & (f["period"] <= hi)]
+        return f.set_index("period")
+    a, b = pick(first), pick(latest)
+    out = []
+    for p in sorted(set(a.index) & set(b.index)):
+        x, y = a.loc[p], b.loc[p]
+        if isinstance(x, pd.DataFrame) or isinstance(y, pd.DataFrame):
+            continue
+        counts = pd.notna(x["numerator"]) and pd.notna(y["numerator"])
+        changed = (x["numerator"] != y["numerator"] or x["denominator"] != y["denominator"]) if counts \
+            else abs(x["value"] - y["value"]) > MATCH_TOLERANCE
+        if not changed:
+            continue
+        def fig(r):
+            v = f"{r['value']:.1f}"
+            return f"{v} ({r['numerator']:,.0f}/{r['denominator']:,.0f})" if counts and pd.notna(r["denominator"]) else v
+        out.append(f"{int(p)} first published as {fig(x)}, now {fig(y)}")
+    return ("DfE revised " + "; ".join(out) + " (the review uses the latest figures)") if out else None
+
+
+def review_table(strategy, frame: pd.DataFrame, comparators="statistical_neighbours",
+                 first: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every measure of the strategy, one row each, in the strategy's order. Child-level
     measures read the rows whose source is the 903 extract; the others the rest."""
     child = frame["source"].astype(str).str.startswith("SSDA903") if len(frame) else pd.Series(dtype=bool)
     end = strategy.end.year + (1 if strategy.end.month >= 4 else 0)      # its last collection year
     rows = [measure_row(sm, frame[child] if sm.source == "child_level" else frame[~child], strategy.la,
-                        strategy.baseline_period, comparators, end_period=end) for sm in strategy.measures]
+                        strategy.baseline_period, comparators, end_period=end, first=first)
+            for sm in strategy.measures]
     out = pd.DataFrame([r.__dict__ for r in rows])
     out["caveats"] = out["caveats"].map("; ".join)
     return out
@@ -354,7 +387,10 @@ def evaluate(strategy, *, extract=None, local=None, comparators="statistical_nei
 
     st = strat.load(strategy) if isinstance(strategy, str) else strategy
     frame, sources = build_frame(st, extract=extract, local=local)
-    return Review(st, review_table(st, frame, comparators=comparators), frame, sources)
+    from . import published
+    pub = sorted({m.measure for m in st.measures if m.source == "published" and m.measure})
+    first = published.load_indicators(pub, use_lait=False, release="first") if pub else None
+    return Review(st, review_table(st, frame, comparators=comparators, first=first), frame, sources)
 
 
 def _fmt(v, mid) -> str:

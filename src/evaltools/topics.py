@@ -69,7 +69,7 @@ class Topic:
     about: str = ""
 
     def measure_ids(self) -> list[str]:
-        ids = [m.id for m in registry.measures() if m.topic in self.registry_topics and m.published]
+        ids = [m.id for m in registry.measures() if m.topic in self.registry_topics and (m.published or m.lait)]
         return ids + [m for m in self.extra if m in registry.ids() and m not in ids]
 
 
@@ -164,9 +164,10 @@ def verdict(lo: float, hi: float, polarity: str) -> str:
 
 
 def _units(m: registry.Measure) -> str:
-    return "percentage points" if m.unit == "percent" else {
-        "rate_per_10k": "per 10,000 children", "days": "days", "per_child": "per child",
-        "count": "children"}.get(m.unit, m.unit.replace("_", " "))
+    if m.unit in ("percent", "percent_fte", "percent_sessions"):
+        return "percentage points"
+    return {"rate_per_10k": "per 10,000 children", "count": "children"}.get(
+        m.unit, registry.UNIT_LABELS.get(m.unit, m.unit.replace("_", " ")))
 
 
 def _num(v: float, m: registry.Measure) -> str:

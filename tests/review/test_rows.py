@@ -100,3 +100,17 @@ def test_jumps_needs_five_years_and_a_real_outlier():
     assert review.jumps(s) == [2018]
     assert review.jumps(s.iloc[:4]) == []
     assert review.jumps(s.assign(value=[1, 2, 3, 4, 5, 6, 7, 8])) == []
+
+
+def test_dfe_revisions_are_flagged():
+    """Herefordshire 2022, 3+ placements: first published 21/378 (2022 release), now
+    39/379 (2025 release)."""
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2022-04-01",
+                                       "end": "2025-03-31", "baseline_period": 2022},
+                          "measures": [{"id": "st", "text": "Fewer moves", "source": "published",
+                                        "measure": "cla_3plus_placements", "direction": "decrease"}]})
+    f = published.load_indicators(["cla_3plus_placements"])
+    first = published.load_indicators(["cla_3plus_placements"], use_lait=False, release="first")
+    t = review.review_table(s, f, first=first)
+    assert "DfE revised 2022 first published as 5.6 (21/378), now 10.3 (39/379)" in t.loc[0, "caveats"]
+    assert review.revisions(f, f, "cla_3plus_placements", "884", 2018, 2025) is None

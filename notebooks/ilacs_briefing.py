@@ -1,0 +1,62 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# Parameters (papermill replaces this cell).
+# la: DfE number, ONS code or name. strategy: a strategy id whose targets set the RAG
+# rating where it has one, or None (against England). comparator: "statistical_neighbours",
+# "region" or a list of LAs. policy: internal, ofsted or published.
+la = "884"
+strategy = "herefordshire_2025_27"
+comparator = "statistical_neighbours"
+policy = "published"
+
+# %%
+from IPython.display import Markdown, display
+
+from evaltools import briefing, report
+
+b = briefing.scorecard(la, strategy=strategy, comparator=comparator, policy=policy)
+display(report.style())
+display(Markdown(f"# Ofsted (ILACS) briefing: {b.la.display_name}"))
+display(report.briefing_intro(b))
+
+# %% [markdown]
+# ## Key messages
+#
+# Drafted from the scorecard, for the director to check and edit.
+
+# %%
+display(Markdown("\n\n".join(briefing.key_messages(b))))
+
+# %% [markdown]
+# ## Scorecard
+#
+# The trend arrow compares the latest year with the one before: "within noise" when the
+# change is smaller than chance alone would give (95% interval), "untested" when DfE
+# publishes no counts to test. Band A is the best-performing quarter of English
+# councils (Q1 to Q4 for measures with no better or worse).
+
+# %%
+report.show_scorecard(b)
+
+# %% [markdown]
+# The pages that follow take each judgement area in turn: its scorecard, then each
+# measure against the statistical neighbours and England over the years.
+
+# %%
+for area in briefing.AREAS:
+    report.show_theme(b, area)
+print(b.counts())

@@ -1,0 +1,192 @@
+"""The Ofsted (ILACS) briefing pack: where the council stands, by judgement area.
+
+ILACS judges, among other things, the experiences and progress of children in care,
+of care leavers, and the impact of leaders. :func:`scorecard` gives one row per key
+measure: the latest figure, its trend since the year before (an arrow, and whether the
+change is beyond noise), England, the statistical neighbours, the quartile band among
+all councils, and a RAG rating with its basis:
+
+* against the strategy's target, when the council's strategy sets one: green met,
+  amber moving the right way, red not;
+* otherwise against England: green better beyond noise (the council's 95% interval
+  clears England's figure), red worse beyond noise, amber within noise;
+* for figures without counts (LAIT rates), by quartile band: A green, D red;
+* measures without a polarity (how many children are in care) are context: no RAG.
+
+:func:`key_messages` drafts the opening messages from the scorecard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import benchmark as bmk
+from . import indicators as ind
+from . import published, registry, sdc
+from .areas import resolve_la
+from .stats.proportions import difference_ci
+
+#: judgement area -> key measures (those the registry does not hold are skipped)
+AREAS = {
+    "Children in care": [
+        "cla_rate_per_10k", "cla_3plus_placements", "long_term_stability", "oc2_health_assessments",
+        "oc2_dental_checks", "oc2_sdq_average", "cla_missing_incident", "adoption_a10_days",
+        "ks4_attainment8", "absence_persistent", "suspensions_one_plus"],
+    "Care leavers": [
+        "care_leavers_in_touch_19_21", "care_leavers_eet_17_18", "care_leavers_eet_19_21",
+        "care_leavers_suitable_accommodation_19_21", "staying_put_18"],
+    "Leaders: workforce and sufficiency": [
+        "social_worker_turnover", "social_worker_agency_rate", "social_worker_caseload",
+        "cla_3plus_social_workers", "cla_placed_outside_la_over_20_miles", "new_placements_outside_la",
+        "cla_in_foster_care"],
+}
+RAG = ("green", "amber", "red")
+
+
+def area_measures() -> dict[str, list[str]]:
+    have = set(registry.ids())
+    return {a: [m for m in ms if m in have] for a, ms in AREAS.items()}
+
+
+def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
+    """Trend since the previous published year: an arrow, and whether the change is
+    beyond noise (Newcombe's interval, where there are counts)."""
+    if prev is None:
+        return "no earlier year"
+    d = last["la_value"] - prev["la_value"]
+    arrow = "↑" if d > 0 else "↓" if d < 0 else "→"
+    counts = all(np.isfinite(x) for x in (last["la_numerator"], last["la_denominator"],
+                                           prev["la_numerator"], prev["la_denominator"]))
+    if m.unit == "percent" and counts:
+        lo, hi = difference_ci(last["la_numerator"], last["la_denominator"], prev["la_numerator"],
+                               prev["la_denominator"])
+        if lo <= 0 <= hi:
+            return f"{arrow} within noise"
+    elif abs(d) < 1e-9:
+        return "→ no change"
+    if m.polarity == "none":
+        return f"{arrow} {'up' if d > 0 else 'down'}"
+    good = (d > 0) == (m.polarity == "high")
+    return f"{arrow} {'better' if good else 'worse'}" + ("" if m.unit == "percent" and counts else " (untested)")
+
+
+def _rag(m: registry.Measure, last: pd.Series, target) -> tuple[str, str]:
+    if m.polarity == "none":
+        return "", "context (no better or worse)"
+    v = last["la_value"]
+    hi_good = m.polarity == "high"
+    if target is not None:
+        value, moved = target
+        if (v >= value) if hi_good else (v <= value):
+            return "green", f"meets the strategy's target ({m.format_value(value)})"
+        return ("amber" if moved == "yes" else "red"), (
+            f"target {m.format_value(value)} not met; " + ("moving the right way" if moved == "yes"
+                                                           else "not moving the right way"))
+    eng = last["england_value"]
+    lo, hi = last["la_ci_low"], last["la_ci_high"]
+    if np.isfinite(eng) and np.isfinite(lo) and np.isfinite(hi):
+        if lo > eng or hi < eng:
+            better = (lo > eng) == hi_good
+            return ("green" if better else "red"), f"{'better' if better else 'worse'} than England beyond noise"
+        return "amber", "within noise of England"
+    band = last.get("band")
+    if isinstance(band, str) and band in "ABCD":
+        return {"A": "green", "D": "red"}.get(band, "amber"), f"quartile band {band} (no counts to test)"
+    return "", "no comparison available"
+
+
+@dataclass
+class Briefing:
+    la: object
+    policy: str
+    table: pd.DataFrame
+    benchmark: bmk.BenchmarkResult = field(repr=False)
+    strategy: object = None
+
+    def area(self, name: str) -> pd.DataFrame:
+        return self.table[self.table["Area"] == name].drop(columns=["Area"]).reset_index(drop=True)
+
+    def counts(self) -> dict:
+        return {a: {r: int((self.table[self.table["Area"] == a]["RAG"] == r).sum()) for r in RAG}
+                for a in AREAS}
+
+
+def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy: str = "published",
+              indicators: pd.DataFrame | None = None) -> Briefing:
+    """The headline scorecard (see the module docstring). ``strategy``: an id or
+    :class:`~evaltools.strategies.Strategy` whose targets set the RAG where it has one."""
+    from . import review, strategies
+
+    pol = sdc.policy(policy)
+    area = resolve_la(la)
+    by_area = area_measures()
+    ids = [m for ms in by_area.values() for m in ms]
+    frame = indicators if indicators is not None else published.load_indicators(ids)
+    have = set(frame.loc[frame["area_code"].astype(str) == area.area_code, "measure"])
+    ids = [i for i in ids if i in have]
+    bm = bmk.benchmark(area.area_code, ids, comparator=comparator, indicators=frame)
+    targets = {}
+    st = strategies.load(strategy) if isinstance(strategy, str) else strategy
+    if st is not None:
+        rt = review.review_table(st, frame[frame["measure"].isin(ids)], comparators=None)
+        for _, r in rt.iterrows():
+            if r["measure"] in ids and pd.notna(r["target_value"]) and r["measure"] not in targets:
+                targets[r["measure"]] = (float(r["target_value"]), r["direction_met"])
+    rows = []
+    for a, ms in by_area.items():
+        for mid in [m for m in ms if m in ids]:
+            m = registry.get(mid)
+            s = bm.series(mid)
+            ok = s[s["la_status"] == ind.OK]
+            if ok.empty:
+                last = s.iloc[-1]
+                rows.append({"Area": a, "Measure": m.short, "Year": int(last["period"]),
+                             "Latest": f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
+                             "Trend": "", "England": m.format_value(last["england_value"]),
+                             "Neighbours": m.format_value(last["comparator_mean"]), "Band": "",
+                             "RAG": "", "Basis": "no figure for the council"})
+                continue
+            last = ok.iloc[-1]
+            prev = ok.iloc[-2] if len(ok) > 1 and int(ok.iloc[-2]["period"]) == int(last["period"]) - 1 else None
+            latest = m.format_value(last["la_value"])
+            num, den = last["la_numerator"], last["la_denominator"]
+            if pol.suppress_small and np.isfinite(num) and (
+                    sdc.is_small(num) or (m.unit == "percent" and np.isfinite(den) and sdc.is_small(den - num))):
+                latest = "c"
+            rag, basis = _rag(m, last, targets.get(mid))
+            band = last.get("band")
+            rows.append({"Area": a, "Measure": m.short, "Year": int(last["period"]), "Latest": latest,
+                         "Trend": _arrow(m, prev, last), "England": m.format_value(last["england_value"]),
+                         "Neighbours": m.format_value(last["comparator_mean"]),
+                         "Band": band if isinstance(band, str) else "", "RAG": rag, "Basis": basis,
+                         "measure_id": mid})
+    table = pd.DataFrame(rows)
+    return Briefing(area, policy, table, bm, st)
+
+
+def key_messages(b: Briefing, limit: int = 3) -> list[str]:
+    """Drafted messages: per judgement area, how many measures are green/amber/red,
+    the strengths (green) and the concerns (red)."""
+    out = []
+    for a in AREAS:
+        t = b.table[b.table["Area"] == a]
+        if t.empty:
+            continue
+        g, am, r = ((t["RAG"] == x).sum() for x in RAG)
+        line = f"**{a}:** {g} green, {am} amber, {r} red of {len(t)} measures."
+        strengths = t[t["RAG"] == "green"].head(limit)
+        concerns = t[t["RAG"] == "red"].head(limit)
+        if len(strengths):
+            line += " Strengths: " + "; ".join(f"{x['Measure']} {x['Latest']} ({x['Basis']})"
+                                               for _, x in strengths.iterrows()) + "."
+        if len(concerns):
+            line += " Concerns: " + "; ".join(f"{x['Measure']} {x['Latest']} ({x['Basis']})"
+                                              for _, x in concerns.iterrows()) + "."
+        out.append(line)
+    worse = b.table[b.table["Trend"].str.contains("worse", na=False) & ~b.table["Trend"].str.contains("untested")]
+    if len(worse):
+        out.append("Worsened beyond noise since last year: " + "; ".join(worse["Measure"]) + ".")
+    return out
