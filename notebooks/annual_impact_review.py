@@ -76,4 +76,9 @@ report.show_review_charts(r, policy, comparator)
 
 # %%
 report.show_caveats(r)
+
+# %% [markdown]
+# The counts below are what the notebook tests check.
+
+# %%
 print(r.counts())

@@ -61,3 +61,9 @@ report.show_table(quality.issues_table(ex), caption="Issues found, and what each
 
 # %%
 report.show_table(quality.exclusions_table(ex), caption="Rows left out of measures because of errors")
+
+# %% [markdown]
+# The rows read below are what the notebook tests check.
+
+# %%
+print(quality.counts_table(ex).to_string(index=False))

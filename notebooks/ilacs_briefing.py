@@ -59,4 +59,9 @@ report.show_scorecard(b)
 # %%
 for area in briefing.AREAS:
     report.show_theme(b, area)
+
+# %% [markdown]
+# The RAG counts below are what the notebook tests check.
+
+# %%
 print(b.counts())

@@ -52,7 +52,7 @@ def write(tmp_path, text, name="eval.yaml"):
     (GOOD.replace("notebooks:\n  - benchmarking", "notebooks: benchmarking"),
      ["'notebooks' is a str", "It should be a list of notebook names"]),
     (GOOD.replace("- benchmarking", "- benchmarks"),
-     ["notebook 'benchmarks' is not in notebooks/", "Available: benchmarking"]),
+     ["notebook 'benchmarks' is not in notebooks/", "Available: ", "benchmarking"]),
     (GOOD.replace("years: [2020, 2025]", "year: 2020"),
      ["shared parameter 'year' is not a parameter of any notebook", "The notebooks take: comparator, la, measures, years"]),
     (GOOD.replace("  - benchmarking", "  - notebook: benchmarking\n    parameters: {year: 2020}"),
@@ -133,3 +133,20 @@ def test_real_process_exit_code_and_no_traceback(tmp_path):
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert "Closest matches" in r.stderr
+
+
+@pytest.mark.parametrize("args,fragments", [
+    (["--la", "884,Narnia,342"], ["no English local authority matches 'Narnia'"]),
+    (["--la", "884,9999"], ["matches '9999'", "Closest matches"]),
+    (["--region", "Wessex"], ["no DfE region matches 'Wessex'",
+                              "Regions: East Midlands, East of England, Inner London, London, "
+                              "North East, North West, Outer London, South East, South West, "
+                              "West Midlands, Yorkshire and The Humber"]),
+    (["--region", "West Midlands", "--la", "884"], ["--la and --region are both given"]),
+    (["--jobs", "0"], ["--jobs is 0", "1 or more"]),
+])
+def test_batch_mistakes_are_one_line(tmp_path, capsys, args, fragments):
+    code, _, err = run_cli(capsys, "run", write(tmp_path, GOOD), "--reports-dir",
+                           str(tmp_path / "reports"), *args)
+    one_line_error(code, err, *fragments)
+    assert not (tmp_path / "reports").exists()

@@ -52,8 +52,10 @@ def test_benchmarking_notebook_runs_end_to_end(tmp_path):
     assert res.ok, [o.error for o in res.outcomes]
     out = tmp_path / "reports" / "mini" / "t1"
     assert res.out_dir == out
-    assert sorted(p.name for p in out.iterdir()) == ["benchmarking.html", "benchmarking.ipynb",
-                                                      "manifest.json"]
+    from evaltools.outputs import find_chromium
+    pdf = ["benchmarking.pdf"] if find_chromium()[0] else []     # PDFs need chromium
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["benchmarking.html", "benchmarking.ipynb", "manifest.json", "tables.xlsx"] + pdf)
     assert not list((tmp_path / "reports" / "mini").glob(".*partial"))
 
     html = (out / "benchmarking.html").read_text(encoding="utf-8")
@@ -118,3 +120,23 @@ def test_data_quality_notebook_runs_and_shows_no_child_level_data(tmp_path, monk
     assert m["pseudonymisation_key"].startswith("one-off random")
     assert any(i["path"] == "data/ssda903_fake/episodes.csv" for i in m["inputs"])
     assert "EVALTOOLS_SALT" not in os.environ
+
+
+NBVAL = sorted((REPO_ROOT / "tests" / "nbval").glob("*.ipynb"))
+
+
+def test_every_report_notebook_has_an_nbval_reference():
+    assert {p.stem for p in NBVAL} == {p.stem for p in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", NBVAL, ids=lambda p: p.stem)
+def test_nbval_reference_matches_the_notebook(path):
+    """The reference is the notebook itself, executed, with only its last (summary)
+    cell's output kept and checked; rerun scripts/nbval_refs.py after editing one."""
+    ref = nbformat.read(path, as_version=4)
+    nb = nbformat.read(REPO_ROOT / "notebooks" / path.name, as_version=4)
+    src = lambda n: [(c.cell_type, c.source.replace("# NBVAL_CHECK_OUTPUT\n", "")) for c in n.cells]  # noqa: E731
+    assert src(ref) == src(nb), f"run: python scripts/nbval_refs.py {path.stem}"
+    code = [c for c in ref.cells if c.cell_type == "code"]
+    assert code[-1].source.startswith("# NBVAL_CHECK_OUTPUT") and code[-1].outputs
+    assert all(not c.outputs for c in code[:-1])

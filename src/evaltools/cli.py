@@ -1,6 +1,7 @@
 """The ``evaltools`` command.
 
     evaltools run evaluations/herefordshire.yaml   execute an evaluation's notebooks
+        [--la 884,919 | --region "West Midlands"] [--jobs N]
     evaltools validate FOLDER                      read and check SSDA903 extracts
     evaltools synth --out DIR [--config FILE]      generate a synthetic 903 extract
     evaltools areas [QUERY]                        list LAs, or find one
@@ -15,21 +16,45 @@ import argparse
 import sys
 
 from . import __version__
-from .errors import EvaltoolsError
+from .errors import ConfigError, EvaltoolsError
 
 
 def _cmd_run(args) -> int:
-    from .runner import run_evaluation
+    from . import runner
 
-    res = run_evaluation(args.evaluation, la_override=args.la, run_id=args.run_id,
-                         out_root=args.reports_dir)
-    print(f"evaltools: wrote {res.out_dir}")
-    for o in res.outcomes:
-        for p in o.outputs:
-            print(f"  {p}")
-    print(f"  {res.manifest_path}")
-    if not res.ok:
+    if args.la and args.region:
+        raise ConfigError("--la and --region are both given",
+                          fix="Use --la for a list of LAs (884,919,342) or --region for every LA in a region")
+    runner.worker_count(args.jobs, 1)           # a bad --jobs is a one-line error before anything runs
+    las = runner.region_las(args.region) if args.region else \
+        runner.parse_las(args.la) if args.la else None
+    if las is None or (len(las) == 1 and not args.region):
+        res = runner.run_evaluation(args.evaluation, la_override=las[0] if las else None,
+                                    run_id=args.run_id, out_root=args.reports_dir, jobs=args.jobs)
+        print(f"evaltools: wrote {res.out_dir}")
+        for o in res.outcomes:
+            for p in o.outputs:
+                print(f"  {p}")
+        if (res.out_dir / runner.WORKBOOK).is_file():
+            print(f"  {res.out_dir / runner.WORKBOOK}")
+        print(f"  {res.manifest_path}")
         failed = [f"{o.notebook} ({o.error})" for o in res.outcomes if not o.ok]
+        if failed:
+            print(f"evaltools: {len(failed)} notebook(s) failed: {'; '.join(failed)}", file=sys.stderr)
+            return 1
+        return 0
+    batch = runner.run_batch(args.evaluation, las, run_id=args.run_id, out_root=args.reports_dir,
+                             jobs=args.jobs)
+    n_ok = sum(r.ok for r in batch.runs)
+    print(f"evaltools: {len(batch.runs)} LA(s) in {batch.seconds:.1f} s on {batch.workers} "
+          f"worker(s): {n_ok} complete, {len(batch.runs) - n_ok} with failures")
+    for r in batch.runs:
+        bad = [o for o in r.outcomes if not o.ok]
+        state = "ok" if not bad else f"{len(bad)} of {len(r.outcomes)} notebook(s) failed"
+        print(f"  {r.evaluation.la}  {state:<28} {r.out_dir}")
+    failed = [f"{r.evaluation.la} {o.notebook} ({o.error})" for r in batch.runs for o in r.outcomes
+              if not o.ok]
+    if failed:
         print(f"evaltools: {len(failed)} notebook(s) failed: {'; '.join(failed)}", file=sys.stderr)
         return 1
     return 0
@@ -138,7 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="execute the notebooks of an evaluation YAML")
     r.add_argument("evaluation", help="path of the evaluation YAML, e.g. evaluations/herefordshire.yaml")
-    r.add_argument("--la", help="run for this LA instead of the one in the YAML")
+    r.add_argument("--la", help="run for this LA instead of the one in the YAML; several separated "
+                   "by commas (884,919,342) run the evaluation once per LA")
+    r.add_argument("--region", help='run the evaluation once per LA in this DfE region, e.g. "West Midlands"')
+    r.add_argument("--jobs", type=int, help="notebooks run at once (default: the number of CPU cores)")
     r.add_argument("--run-id", help="name of the run folder (default: UTC timestamp)")
     r.add_argument("--reports-dir", help="where to write reports (default: reports/)")
     r.set_defaults(func=_cmd_run)

@@ -163,11 +163,12 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         row.baseline_value, row.baseline_period, row.baseline_from = published_at[b_period], b_period, "published"
     elif b_period is not None and any(p > b_period for p in published_at):
         # no figure for the baseline year (a measure first published later): the first year there is
-        first = min(p for p in published_at if p > b_period)
-        if first < row.latest_period:
-            row.baseline_value, row.baseline_period, row.baseline_from = published_at[first], first, "published"
+        first_year = min(p for p in published_at if p > b_period)
+        if first_year < row.latest_period:
+            row.baseline_value, row.baseline_period = published_at[first_year], first_year
+            row.baseline_from = "published"
             row.caveats.append(f"no figure for the baseline year {b_period}; the baseline is the first year "
-                               f"with one, {first}")
+                               f"with one, {first_year}")
     if row.baseline_value is None:
         row.caveats.append("no baseline: the strategy gives none and there is no figure for its baseline year")
     gone = [f"{t} ({st})" for _, t, st in dropped]

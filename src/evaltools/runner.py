@@ -12,17 +12,27 @@ An evaluation is a YAML file (see ``evaluations/``)::
         parameters: {measures: [cla_3plus_placements]}
 
 ``run_evaluation`` writes ``reports/<name>/<run-id>/`` with, per notebook, the executed
-``.ipynb`` and a self-contained ``.html`` without code, plus ``manifest.json``: the
-SHA-256 of every input, the parameters, package versions and the git commit. The
-folder is assembled under a hidden name and renamed into place only when complete, so
-a half-written report never looks finished.
+``.ipynb``, a self-contained ``.html`` without code and its A4 ``.pdf`` (when Chromium
+is installed: :mod:`evaltools.outputs`); ``tables.xlsx`` with every table the notebooks
+showed; and ``manifest.json``: the SHA-256 of every input, the parameters, package
+versions, the git commit, and what changed since the previous run of the same
+evaluation (inputs, parameters, figures). The folder is assembled under a hidden name
+(``.<run-id>.partial``) and renamed into place only when complete, so a half-written
+report never looks finished.
+
+Notebooks run in parallel, one per worker process (``jobs``, default the number of
+cores); a failing notebook is recorded and the others carry on. ``run_batch`` runs an
+evaluation once per LA (``reports/<name>-<la>/<run-id>/``), every notebook of every LA
+sharing one pool of workers.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import platform
 import re
@@ -31,16 +41,19 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import yaml
 
-from . import published, registry
-from .areas import resolve_la
+from . import outputs, published, registry
+from .areas import Area, local_authorities, resolve_la
 from .comparators import SN_2021, SN_2025
-from .errors import ConfigError
+from .errors import ConfigError, UnknownAreaError
 from .paths import REPO_ROOT, data_dir, reports_dir
 from .ssda903.pseudonymise import SALT_ENV
 
@@ -55,7 +68,11 @@ ALLOWED_KEYS = {
 }
 REQUIRED_KEYS = ("name", "la", "notebooks")
 PACKAGES = ["evaltools", "pandas", "numpy", "statsmodels", "scipy", "matplotlib", "seaborn",
-            "papermill", "nbconvert", "nbformat", "ipykernel", "pyarrow", "PyYAML", "jupytext"]
+            "papermill", "nbconvert", "nbformat", "ipykernel", "pyarrow", "PyYAML", "jupytext",
+            "openpyxl"]
+#: Figures listed one by one in the manifest's changes (the total is always given).
+CHANGES_CAP = 500
+WORKBOOK = "tables.xlsx"
 
 
 @dataclass
@@ -71,6 +88,7 @@ class Evaluation:
     la: str
     jobs: list[NotebookJob]
     config_path: Path | None = None
+    notebooks_dir: Path = NOTEBOOKS_DIR
 
 
 @dataclass
@@ -80,6 +98,8 @@ class NotebookOutcome:
     seconds: float
     error: str | None = None
     outputs: list[Path] = field(default_factory=list)
+    stem: str | None = None         # file name of its outputs (notebook, or notebook-N if repeated)
+    timings: dict = field(default_factory=dict)     # seconds to execute, export HTML, print PDF
 
 
 @dataclass
@@ -88,32 +108,48 @@ class RunResult:
     out_dir: Path
     outcomes: list[NotebookOutcome]
     manifest_path: Path
+    changes: dict | None = None     # the manifest's "changes" (None on a first run)
 
     @property
     def ok(self) -> bool:
         return all(o.ok for o in self.outcomes)
 
 
+@dataclass
+class BatchResult:
+    """One evaluation run for several LAs on one pool of workers."""
+    runs: list[RunResult]
+    seconds: float
+    workers: int
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.runs)
+
+
 # ------------------------------------------------------------------- configuration
-def notebook_parameters(name: str) -> dict:
+def _nb_dir(notebooks_dir) -> Path:
+    return Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
+
+
+def notebook_parameters(name: str, notebooks_dir=None) -> dict:
     """The parameters a notebook declares in its tagged ``parameters`` cell."""
     import papermill
 
-    path = NOTEBOOKS_DIR / f"{name}.ipynb"
+    path = _nb_dir(notebooks_dir) / f"{name}.ipynb"
     return papermill.inspect_notebook(str(path))
 
 
-def available_notebooks() -> list[str]:
-    return sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb"))
+def available_notebooks(notebooks_dir=None) -> list[str]:
+    return sorted(p.stem for p in _nb_dir(notebooks_dir).glob("*.ipynb"))
 
 
-def _check_parameters(params, where: str, notebook: str) -> dict:
+def _check_parameters(params, where: str, notebook: str, declared: dict) -> dict:
     if params is None:
         return {}
     if not isinstance(params, dict):
         raise ConfigError(f"'parameters' is a {type(params).__name__}", where=where,
                           fix="It should be a mapping such as {years: [2018, 2025]}")
-    declared = notebook_parameters(notebook)
     for key, value in params.items():
         if key not in declared:
             raise ConfigError(
@@ -130,10 +166,14 @@ def _check_parameters(params, where: str, notebook: str) -> dict:
     return dict(params)
 
 
-def load_evaluation(path, *, la_override=None) -> Evaluation:
-    """Read and check an evaluation YAML; every mistake is a one-line ConfigError."""
+def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation:
+    """Read and check an evaluation YAML; every mistake is a one-line ConfigError.
+
+    ``notebooks_dir`` is where the notebooks live (default ``notebooks/``).
+    """
     path = Path(path)
     where = str(path)
+    nb_dir = _nb_dir(notebooks_dir)
     if not path.is_file():
         raise ConfigError(f"evaluation file {path} does not exist",
                           fix="Give the path of a YAML file such as evaluations/herefordshire.yaml")
@@ -161,7 +201,7 @@ def load_evaluation(path, *, la_override=None) -> Evaluation:
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise ConfigError(f"'name' is {name!r}", where=where, fix=f"It should be {ALLOWED_KEYS['name']}")
     la = la_override if la_override is not None else doc.get("la")
-    area = resolve_la(la) if la not in (None, "") else None
+    area = la if isinstance(la, Area) else resolve_la(la) if la not in (None, "") else None
     shared = doc.get("parameters") or {}
     if not isinstance(shared, dict):
         raise ConfigError("'parameters' is not a mapping", where=where,
@@ -170,6 +210,8 @@ def load_evaluation(path, *, la_override=None) -> Evaluation:
     if not isinstance(nbs, list):
         raise ConfigError(f"'notebooks' is a {type(nbs).__name__}", where=where,
                           fix=f"It should be {ALLOWED_KEYS['notebooks']}")
+    available = available_notebooks(nb_dir)
+    declared_by: dict[str, dict] = {}
     jobs = []
     for i, item in enumerate(nbs, 1):
         item_where = f"{where}, notebooks item {i}"
@@ -180,40 +222,116 @@ def load_evaluation(path, *, la_override=None) -> Evaluation:
         else:
             raise ConfigError(f"notebooks item {i} is {item!r}", where=where,
                               fix="Each item is a notebook name or {notebook: NAME, parameters: {...}}")
-        if nb not in available_notebooks():
-            raise ConfigError(f"notebook '{nb}' is not in notebooks/", where=item_where,
-                              fix=f"Available: {', '.join(available_notebooks())}")
-        declared = notebook_parameters(nb)
+        if nb not in available:
+            raise ConfigError(f"notebook '{nb}' is not in {_rel(nb_dir)}/", where=item_where,
+                              fix=f"Available: {', '.join(available)}")
+        if nb not in declared_by:
+            declared_by[nb] = notebook_parameters(nb, nb_dir)
+        declared = declared_by[nb]
         own_shared = {k: v for k, v in shared.items() if k in declared}
-        merged = {**_check_parameters(own_shared, where, nb), **_check_parameters(params, item_where, nb)}
-        if "la" in notebook_parameters(nb):
+        merged = {**_check_parameters(own_shared, where, nb, declared),
+                  **_check_parameters(params, item_where, nb, declared)}
+        if "la" in declared:
             if area is None:
                 raise ConfigError("missing key 'la'", where=where,
                                   fix=f"notebook {nb} needs it: 'la' should be {ALLOWED_KEYS['la']}")
             merged["la"] = area.area_code
         jobs.append(NotebookJob(nb, merged))
-    takers = {k for j in jobs for k in notebook_parameters(j.notebook)}
+    takers = {k for d in declared_by.values() for k in d}
     for key in shared:
         if key not in takers:
             raise ConfigError(f"shared parameter '{key}' is not a parameter of any notebook", where=where,
                               fix=f"The notebooks take: {', '.join(sorted(takers))}")
     title = doc.get("title") or (f"{area.display_name}: evaluation" if area else name)
     return Evaluation(name=name, title=str(title), la=area.area_code if area else None,
-                      jobs=jobs, config_path=path)
+                      jobs=jobs, config_path=path, notebooks_dir=nb_dir)
+
+
+# ------------------------------------------------------------------- LAs and regions
+def current_las():
+    """LAs publishing figures in the latest year (drops e.g. Poole, merged in 2019)."""
+    las = local_authorities()
+    return las[las["last_period"] == las["last_period"].max()]
+
+
+def _region_key(name: str) -> str:
+    s = str(name).lower().replace("&", "and")
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
+
+
+def regions() -> dict[str, list[str]]:
+    """DfE's regions (as published with each LA) -> DfE numbers of their current LAs.
+    "London" is Inner and Outer London together."""
+    las = current_las()
+    out: dict[str, list[str]] = {}
+    for r in las.sort_values("area_name").itertuples():
+        out.setdefault(r.region_name, []).append(r.area_code)
+    london = [c for n in ("Inner London", "Outer London") for c in out.get(n, [])]
+    if london:
+        out["London"] = london
+    return dict(sorted(out.items()))
+
+
+def region_las(query: str) -> list[Area]:
+    """The current LAs of a region, by name ("West Midlands", any case) or ONS code."""
+    q = _region_key(query)
+    las = current_las()
+    by_code = {_region_key(c): n for c, n in zip(las["region_code"], las["region_name"])}
+    by_code["e12000007"] = "London"
+    all_regions = regions()
+    hit = next((n for n in all_regions if _region_key(n) == q), by_code.get(q))
+    if hit is None:
+        raise ConfigError(f"no DfE region matches {str(query)!r}",
+                          fix=f"Regions: {', '.join(all_regions)}")
+    return [resolve_la(code) for code in all_regions[hit]]
+
+
+def parse_las(text: str) -> list[Area]:
+    """``--la``: one LA, or several separated by commas ("884,919,342"), each a DfE
+    number, ONS code or name. A name with a comma ("Bristol, City of") is read whole
+    first. Duplicates are dropped; an unknown LA is the usual one-line error."""
+    text = str(text).strip()
+    if "," in text and not re.fullmatch(r"[\d\s,]+", text):
+        try:
+            return [resolve_la(text)]
+        except UnknownAreaError:
+            pass                # not one LA's name: a list
+    areas, seen = [], set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        a = resolve_la(part)
+        if a.area_code not in seen:
+            seen.add(a.area_code)
+            areas.append(a)
+    if not areas:
+        raise ConfigError(f"--la {text!r} names no LA",
+                          fix="Give DfE numbers, ONS codes or names separated by commas, e.g. 884,919")
+    return areas
 
 
 # ------------------------------------------------------------------------ manifest
+_SHA_CACHE: dict = {}
+
+
 def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    """SHA-256 of a file. Within one run it is remembered while the file's size and
+    modification time are unchanged, so a batch hashes the published files once, not
+    once per LA; each run starts afresh."""
+    st = os.stat(path)
+    key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _SHA_CACHE:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        _SHA_CACHE[key] = h.hexdigest()
+    return _SHA_CACHE[key]
 
 
 def _rel(p: Path) -> str:
     try:
-        return str(p.resolve().relative_to(REPO_ROOT))
+        return str(Path(p).resolve().relative_to(REPO_ROOT))
     except ValueError:
         return str(p)
 
@@ -247,7 +365,110 @@ def package_versions() -> dict:
     return out
 
 
-# ------------------------------------------------------------------------- running
+def _input_rows(ev: Evaluation) -> list[dict]:
+    inputs = [ev.config_path] if ev.config_path else []
+    inputs += [ev.notebooks_dir / f"{j.notebook}.ipynb" for j in ev.jobs] + input_files()
+    for j in ev.jobs:       # child-level extracts a notebook read
+        src = j.parameters.get("extract")
+        if src:
+            p = Path(src) if Path(src).is_absolute() else REPO_ROOT / src
+            inputs += sorted(p.rglob("*.csv")) if p.is_dir() else [p]
+    seen, rows = set(), []
+    for p in inputs:
+        if p in seen or not p.exists():
+            continue
+        seen.add(p)
+        rows.append({"path": _rel(p), "sha256": sha256(p), "bytes": p.stat().st_size})
+    return rows
+
+
+# ------------------------------------------------------------ comparing with last run
+def previous_run(base: Path, exclude: str | None = None) -> Path | None:
+    """The newest complete run folder under ``reports/<name>[-<la>]/``: not hidden (so
+    not a run in progress), holding a manifest; newest by the manifest's finish time."""
+    if not base.is_dir():
+        return None
+    found = []
+    for d in base.iterdir():
+        m = d / "manifest.json"
+        if d.name.startswith(".") or d.name == exclude or not m.is_file():
+            continue
+        try:
+            finished = json.loads(m.read_text(encoding="utf-8")).get("finished") or ""
+        except (OSError, ValueError):
+            continue
+        found.append((finished, d.stat().st_mtime, d.name, d))
+    return max(found)[-1] if found else None
+
+
+def _run_tables(folder: Path, manifest: dict) -> list[dict]:
+    """The tables of a finished run, read back from its executed notebooks."""
+    tables = []
+    for nb in manifest.get("notebooks", []):
+        stem = nb.get("stem") or nb.get("notebook")
+        path = folder / f"{stem}.ipynb"
+        if nb.get("status") == "ok" and path.is_file():
+            tables += outputs.notebook_tables(path, stem)
+    return tables
+
+
+def compare_runs(prev_dir: Path, manifest: dict, tables: list[dict]) -> dict:
+    """What changed since the run in ``prev_dir``: inputs (by SHA-256), notebook
+    parameters, and figures in the tables (:func:`evaltools.outputs.table_changes`)."""
+    prev = json.loads((prev_dir / "manifest.json").read_text(encoding="utf-8"))
+    old = {i["path"]: i["sha256"] for i in prev.get("inputs", [])}
+    new = {i["path"]: i["sha256"] for i in manifest["inputs"]}
+    params_old = {n.get("stem") or n["notebook"]: n.get("parameters", {}) for n in prev.get("notebooks", [])}
+    params_new = {n["stem"]: n["parameters"] for n in manifest["notebooks"]}
+    params = []
+    for stem, p in params_new.items():
+        if stem not in params_old:
+            params.append({"notebook": stem, "parameter": None, "before": None, "after": "notebook added"})
+            continue
+        for k in sorted(set(p) | set(params_old[stem])):
+            if p.get(k) != params_old[stem].get(k):
+                params.append({"notebook": stem, "parameter": k,
+                               "before": params_old[stem].get(k), "after": p.get(k)})
+    params += [{"notebook": s, "parameter": None, "before": "notebook removed", "after": None}
+               for s in params_old if s not in params_new]
+    figures = outputs.table_changes(_run_tables(prev_dir, prev), tables, cap=CHANGES_CAP)
+    return {
+        "since_run": prev.get("run_id", prev_dir.name),
+        "since_status": prev.get("status"),
+        "inputs_changed": sorted(p for p in new if p in old and old[p] != new[p]),
+        "inputs_added": sorted(p for p in new if p not in old),
+        "inputs_removed": sorted(p for p in old if p not in new),
+        "parameters": params,
+        "figures": figures,
+    }
+
+
+def changes_summary(ch: dict | None) -> str:
+    """One line: 'since run 20261123T224018Z: 2 inputs changed, 14 figures moved'."""
+    if ch is None:
+        return "first run: nothing to compare with"
+    if "error" in ch:
+        return f"since run {ch['since_run']}: {ch['error']}"
+    def n(count, one, many=None):
+        return f"{count} {one if count == 1 else (many or one + 's')}"
+    parts = []
+    if ch["inputs_changed"]:
+        parts.append(n(len(ch["inputs_changed"]), "input") + " changed")
+    if ch["inputs_added"]:
+        parts.append(n(len(ch["inputs_added"]), "input") + " added")
+    if ch["inputs_removed"]:
+        parts.append(n(len(ch["inputs_removed"]), "input") + " removed")
+    if ch["parameters"]:
+        parts.append(n(len(ch["parameters"]), "parameter") + " changed")
+    f = ch["figures"]
+    parts.append(n(f["moved"], "figure") + " moved")
+    for key, what in (("tables_added", "added"), ("tables_removed", "removed")):
+        if f[key]:
+            parts.append(n(len(f[key]), "table") + f" {what}")
+    return f"since run {ch['since_run']}: " + ", ".join(parts)
+
+
+# ---------------------------------------------------------------- one notebook's work
 def _export_html(ipynb: Path, html_path: Path, title: str) -> None:
     import nbformat
     from nbconvert import HTMLExporter
@@ -276,108 +497,379 @@ def strip_remote_scripts(html: str) -> str:
 
 
 def _error_line(exc) -> str:
-    ename = getattr(exc, "ename", type(exc).__name__)
-    evalue = getattr(exc, "evalue", str(exc))
-    return f"{ename}: {evalue}".splitlines()[0][:300]
+    ename = getattr(exc, "ename", None) or type(exc).__name__
+    evalue = getattr(exc, "evalue", None) or str(exc)
+    return (f"{ename}: {evalue}".splitlines() or [ename])[0][:300]
 
 
-def run_evaluation(config, *, la_override=None, run_id: str | None = None,
-                   out_root: Path | None = None, log=print) -> RunResult:
-    """Execute every notebook of an evaluation and write its report folder."""
+def execute_notebook_task(task: dict) -> dict:
+    """Execute one notebook and write its HTML and PDF: the work of one worker.
+
+    ``task`` is plain data (it crosses to a worker process). Never raises for a failing
+    notebook: returns ``{"ok", "error", "seconds", "outputs" (file names), "tables"}``.
+    The environment variables in ``task["env"]`` (data folder, pseudonymisation key) are
+    set for the kernel and restored afterwards.
+    """
     import papermill
 
-    ev = config if isinstance(config, Evaluation) else load_evaluation(config, la_override=la_override)
-    run_id = run_id or dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    name = ev.name if la_override is None else f"{ev.name}-{ev.la}"
-    base = Path(out_root or reports_dir()) / name
-    final = base / run_id
-    if final.exists():
-        raise ConfigError(f"report folder {final} already exists",
-                          fix="Choose another --run-id or remove the old folder")
-    work = base / f".{run_id}.partial"
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    started = dt.datetime.now(dt.timezone.utc)
-    for_la = f" for LA {ev.la}" if ev.la else ""
-    log(f"evaltools: running '{ev.name}'{for_la}: {len(ev.jobs)} notebook(s)")
-    outcomes = []
-    env_before = {k: os.environ.get(k) for k in ("EVALTOOLS_DATA_DIR", SALT_ENV)}
-    os.environ["EVALTOOLS_DATA_DIR"] = str(data_dir())
-    if os.environ.get(SALT_ENV):
-        salt_source = f"from {SALT_ENV}"
-    else:
-        # Outputs are aggregates, so figures do not depend on the key; a random one-off
-        # key means child ids in this run link within it and nowhere else.
-        os.environ[SALT_ENV] = secrets.token_hex(32)
-        salt_source = "one-off random key for this run (EVALTOOLS_SALT not set)"
-        log(f"  pseudonymisation: {salt_source}")
+    t0 = time.perf_counter()
+    saved = {k: os.environ.get(k) for k in task["env"]}
+    os.environ.update(task["env"])
+    out_nb, html, pdf = Path(task["ipynb"]), Path(task["html"]), Path(task["pdf"])
+    written, tables, ok, error, timings = [], [], True, None, {}
+
+    def lap(step, since):
+        timings[step] = round(time.perf_counter() - since, 2)
+
     try:
-        for i, job in enumerate(ev.jobs, 1):
-            stem = job.notebook if sum(j.notebook == job.notebook for j in ev.jobs) == 1 \
-                else f"{job.notebook}-{i}"
-            out_nb = work / f"{stem}.ipynb"
-            log(f"  [{i}/{len(ev.jobs)}] {job.notebook} ...")
-            t0 = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                task["input"], str(out_nb), parameters=task["parameters"], kernel_name="python3",
+                progress_bar=False, cwd=task["cwd"], log_output=False)
+        except Exception as exc:   # a failing cell, a dead kernel: this notebook, not the run
+            ok, error = False, _error_line(exc)
+        lap("execute", t0)
+        if out_nb.exists():
+            written.append(out_nb.name)
+            t = time.perf_counter()
             try:
-                papermill.execute_notebook(
-                    str(NOTEBOOKS_DIR / f"{job.notebook}.ipynb"), str(out_nb),
-                    parameters=job.parameters, kernel_name="python3", progress_bar=False,
-                    cwd=str(NOTEBOOKS_DIR), log_output=False)
-                ok, err = True, None
-            except papermill.PapermillExecutionError as exc:
-                ok, err = False, _error_line(exc)
-            secs = time.perf_counter() - t0
-            outs = [out_nb] if out_nb.exists() else []
-            if out_nb.exists():
-                html = work / f"{stem}.html"
-                _export_html(out_nb, html, f"{ev.title}: {job.notebook.replace('_', ' ')}")
-                outs.append(html)
-            outcomes.append(NotebookOutcome(job.notebook, ok, secs, err, outs))
-            log(f"  [{i}/{len(ev.jobs)}] {job.notebook}: {'done' if ok else 'FAILED'} "
-                f"in {secs:.1f} s" + (f" ({err})" if err else ""))
+                _export_html(out_nb, html, task["title"])
+                written.append(html.name)
+            except Exception as exc:
+                ok, error = False, error or f"HTML not written: {_error_line(exc)}"
+            lap("html", t)
+        if ok:
+            tables = outputs.notebook_tables(out_nb, task["stem"])
+            if task["chromium"]:
+                t = time.perf_counter()
+                try:
+                    outputs.html_to_pdf(html, pdf, chromium=task["chromium"])
+                    written.append(pdf.name)
+                except outputs.PdfError as exc:
+                    ok, error = False, f"PDF not made: {exc}"
+                lap("pdf", t)
     finally:
-        for k, v in env_before.items():
+        for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    inputs = [ev.config_path] if ev.config_path else []
-    inputs += [NOTEBOOKS_DIR / f"{j.notebook}.ipynb" for j in ev.jobs] + input_files()
-    for j in ev.jobs:       # child-level extracts a notebook read
-        src = j.parameters.get("extract")
-        if src:
-            p = Path(src) if Path(src).is_absolute() else REPO_ROOT / src
-            inputs += sorted(p.rglob("*.csv")) if p.is_dir() else [p]
-    seen, input_rows = set(), []
-    for p in inputs:
-        if p in seen or not p.exists():
+    return {"ok": ok, "error": error, "seconds": time.perf_counter() - t0, "timings": timings,
+            "outputs": written, "tables": tables}
+
+
+# ------------------------------------------------------------------------- running
+@dataclass
+class _Plan:
+    """One evaluation for one LA: its folders and, as they finish, its notebooks."""
+    ev: Evaluation
+    run_id: str
+    base: Path
+    final: Path
+    work: Path
+    env: dict
+    salt_source: str
+    stems: list[str]
+    results: dict = field(default_factory=dict)      # job index -> worker result
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    result: RunResult | None = None
+
+    @property
+    def label(self) -> str:
+        return self.ev.la or self.ev.name
+
+
+def say(line: str) -> None:
+    """The default log: one line on stdout, flushed so progress shows as it happens
+    even when the output goes to a pipe or file (``evaltools run ... | tee run.log``)."""
+    print(line, flush=True)
+
+
+def _default_run_id() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _stems(ev: Evaluation) -> list[str]:
+    """Output file names. A notebook run more than once is named by the parameter values
+    that tell its runs apart ("topic-stability-herefordshire_2025_27"), so names stay
+    put when the YAML is reordered and reruns compare like with like; by position only
+    if two runs share those values."""
+    names = [j.notebook for j in ev.jobs]
+    out = []
+    for i, j in enumerate(ev.jobs, 1):
+        if names.count(j.notebook) == 1:
+            out.append(j.notebook)
             continue
-        seen.add(p)
-        input_rows.append({"path": _rel(p), "sha256": sha256(p), "bytes": p.stat().st_size})
+        same = [k for k in ev.jobs if k.notebook == j.notebook]
+        keys = sorted({p for k in same for p in k.parameters
+                       if len({repr(m.parameters.get(p)) for m in same}) > 1}, key=lambda p: (p != "topic", p))
+        parts = [re.sub(r"[^A-Za-z0-9_]+", "_", str(j.parameters.get(p))).strip("_")[:40] for p in keys]
+        out.append("-".join([j.notebook, *[x for x in parts if x]]))
+    return [s if out.count(s) == 1 else f"{s}-{i}" for i, s in enumerate(out, 1)]
+
+
+def _plan(ev: Evaluation, folder: str, run_id: str, out_root, log) -> _Plan:
+    base = Path(out_root or reports_dir()) / folder
+    final = base / run_id
+    if final.exists():
+        raise ConfigError(f"report folder {final} already exists",
+                          fix="Choose another --run-id or remove the old folder")
+    if os.environ.get(SALT_ENV):
+        salt, salt_source = os.environ[SALT_ENV], f"from {SALT_ENV}"
+    else:
+        # Outputs are aggregates, so figures do not depend on the key; a random one-off
+        # key means child ids in this run link within it and nowhere else.
+        salt = secrets.token_hex(32)
+        salt_source = "one-off random key for this run (EVALTOOLS_SALT not set)"
+    env = {"EVALTOOLS_DATA_DIR": str(data_dir()), SALT_ENV: salt}
+    return _Plan(ev, run_id, base, final, base / f".{run_id}.partial", env, salt_source, _stems(ev))
+
+
+def worker_count(jobs: int | None, tasks: int) -> int:
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
+        raise ConfigError(f"--jobs is {jobs!r}", fix="Give a whole number of notebooks to run "
+                          "at once, 1 or more (default: the number of CPU cores)")
+    return max(1, min(jobs or os.cpu_count() or 1, tasks))
+
+
+def _pdf_settings(pdf, log) -> tuple[str | None, dict]:
+    """Which chromium prints PDFs, and the manifest's note on PDFs."""
+    if pdf is False:
+        return None, {"status": "skipped", "reason": "PDFs turned off for this run"}
+    exe, why = outputs.find_chromium()
+    if exe is None:
+        log(f"  PDFs skipped: {why}")
+        return None, {"status": "skipped", "reason": why}
+    return exe, {"status": "made", "chromium": exe, "version": outputs.chromium_version(exe)}
+
+
+def _finish(plan: _Plan, context: dict, log) -> RunResult:
+    """Write the workbook and manifest of a plan whose notebooks are all done, and
+    rename its folder into place. ``context``: what every plan of the run shares (PDF
+    note, git state and package versions, taken when the run started)."""
+    ev, work = plan.ev, plan.work
+    outcomes, tables, failed = [], [], []
+    for i, (job, stem) in enumerate(zip(ev.jobs, plan.stems)):
+        r = plan.results[i]
+        outcomes.append(NotebookOutcome(job.notebook, r["ok"], r["seconds"], r["error"],
+                                        [work / n for n in r["outputs"]], stem, r.get("timings", {})))
+        tables += r["tables"]
+        if not r["ok"]:
+            failed.append((stem, r["error"]))
+    notes = _workbook_notes(plan)
+    workbook_note = {"path": WORKBOOK, "tables": len(tables)}
+    try:
+        outputs.write_workbook(work / WORKBOOK, tables, notes, failed)
+        workbook_note["sha256"] = sha256(work / WORKBOOK)
+    except Exception as exc:     # a bug here must not lose the notebooks' reports
+        workbook_note["error"] = _error_line(exc)
+        log(f"  {plan.label}: {WORKBOOK} not written ({workbook_note['error']})")
     manifest = {
         "evaluation": ev.name,
         "title": ev.title,
         "la": ev.la,
-        "run_id": run_id,
-        "started": started.isoformat(timespec="seconds"),
+        "run_id": plan.run_id,
+        "started": plan.started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "status": "ok" if all(o.ok for o in outcomes) else "failed",
-        "git": git_state(),
-        "pseudonymisation_key": salt_source,
-        "packages": package_versions(),
+        "status": "ok" if all(o.ok for o in outcomes) and "error" not in workbook_note else "failed",
+        "git": context["git"],
+        "pseudonymisation_key": plan.salt_source,
+        "packages": context["packages"],
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
         "notebooks": [
-            {"notebook": o.notebook, "status": "ok" if o.ok else "failed", "seconds": round(o.seconds, 1),
-             "error": o.error, "parameters": j.parameters,
+            {"notebook": o.notebook, "stem": o.stem, "status": "ok" if o.ok else "failed",
+             "seconds": round(o.seconds, 1), "timings": o.timings, "error": o.error,
+             "parameters": j.parameters,
              "outputs": [{"path": p.name, "sha256": sha256(p)} for p in o.outputs]}
             for o, j in zip(outcomes, ev.jobs)
         ],
-        "inputs": input_rows,
+        "pdf": context["pdf"],
+        "workbook": workbook_note,
+        "inputs": _input_rows(ev),
     }
+    prev = previous_run(plan.base, exclude=plan.run_id)
+    try:
+        manifest["changes"] = compare_runs(prev, manifest, tables) if prev else None
+    except Exception as exc:     # a damaged old run must not cost this one its report
+        manifest["changes"] = {"since_run": prev.name, "error": f"not compared ({_error_line(exc)})"}
     (work / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n",
                                         encoding="utf-8")
-    work.rename(final)
+    work.rename(plan.final)
     for o in outcomes:
-        o.outputs = [final / p.name for p in o.outputs]
-    return RunResult(ev, final, outcomes, final / "manifest.json")
+        o.outputs = [plan.final / p.name for p in o.outputs]
+    prefix = f"{ev.la}: " if ev.la else ""
+    log(f"  {prefix}{changes_summary(manifest['changes'])}")
+    return RunResult(ev, plan.final, outcomes, plan.final / "manifest.json", manifest["changes"])
+
+
+def _workbook_notes(plan: _Plan) -> list[tuple[str, str]]:
+    ev = plan.ev
+    notes = [("Evaluation", ev.title),
+             ("Evaluation file", _rel(ev.config_path) if ev.config_path else ev.name)]
+    if ev.la:
+        a = resolve_la(ev.la)
+        notes.append(("Local authority", f"{a.display_name} (DfE {a.area_code}, ONS {a.ons_code})"))
+    notes.append(("Run", f"{plan.run_id} (started {plan.started.isoformat(timespec='seconds')})"))
+    for job, stem in zip(ev.jobs, plan.stems):
+        declared = notebook_parameters(job.notebook, ev.notebooks_dir)
+        if "policy" in declared:
+            value = job.parameters.get("policy")
+            if value is None:
+                try:
+                    value = ast.literal_eval(declared["policy"]["default"])
+                except (ValueError, SyntaxError):
+                    value = declared["policy"]["default"]
+            notes.append((f"Disclosure policy ({stem})", str(value)))
+    notes += [
+        ("Cells", "Exactly as shown in the reports, after disclosure control: 'c' marks a "
+                  "suppressed figure, never a zero"),
+        ("Data", "DfE and ONS published statistics, and the council's own returns where a "
+                 "notebook reads them"),
+        ("Attribution", outputs.OGL_ATTRIBUTION),
+    ]
+    return notes
+
+
+def _run_plans(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], int]:
+    """Execute every notebook of every plan on one pool; finish each plan as its last
+    notebook completes. Returns the results (in plan order) and the number of workers."""
+    tasks = []
+    for p in plans:
+        for i, (job, stem) in enumerate(zip(p.ev.jobs, p.stems)):
+            tasks.append((p, i, {
+                "input": str(p.ev.notebooks_dir / f"{job.notebook}.ipynb"),
+                "cwd": str(p.ev.notebooks_dir), "parameters": job.parameters, "env": p.env,
+                "ipynb": str(p.work / f"{stem}.ipynb"), "html": str(p.work / f"{stem}.html"),
+                "pdf": str(p.work / f"{stem}.pdf"), "stem": stem,
+                "title": f"{p.ev.title}: {job.notebook.replace('_', ' ')}"}))
+    workers = worker_count(jobs, len(tasks))
+    _SHA_CACHE.clear()
+    chromium, pdf_note = _pdf_settings(pdf, log)
+    context = {"pdf": pdf_note, "git": git_state(), "packages": package_versions()}
+    for _, _, t in tasks:
+        t["chromium"] = chromium
+    total, many = len(tasks), len(plans) > 1
+
+    def name(p, i):
+        return f"{p.label} {p.ev.jobs[i].notebook}" if many else p.ev.jobs[i].notebook
+
+    def done(k, p, i, r):
+        p.results[i] = r
+        status = "done" if r["ok"] else "FAILED"
+        log(f"  [{k}/{total}] {name(p, i)}: {status} in {r['seconds']:.1f} s"
+            + (f" ({r['error']})" if r["error"] else ""))
+        if len(p.results) == len(p.ev.jobs):
+            p.result = _finish(p, context, log)
+
+    for p in plans:
+        if p.work.exists():         # left by a run that was killed
+            shutil.rmtree(p.work)
+        p.work.mkdir(parents=True)
+    try:
+        if workers == 1:
+            for k, (p, i, t) in enumerate(tasks, 1):
+                log(f"  [{k}/{total}] {name(p, i)} ...")
+                done(k, p, i, execute_notebook_task(t))
+        else:
+            _run_pool(tasks, workers, log, name, done)
+    except BaseException:
+        for p in plans:           # an interrupted run leaves nothing behind
+            if p.result is None:
+                shutil.rmtree(p.work, ignore_errors=True)
+        raise
+    return [p.result for p in plans], workers
+
+
+def _run_pool(tasks, workers, log, name, done) -> None:
+    """Keep ``workers`` notebooks running until all are done. A task is submitted only
+    when a worker is free, so its start line is printed when it really starts. If a
+    worker process dies (out of memory, killed), its notebook fails and a fresh pool
+    carries on with the rest."""
+    ctx = multiprocessing.get_context("spawn")   # no fork of a process with threads
+    pending = deque(enumerate(tasks, 1))
+    running: dict = {}
+    broken = False
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    try:
+        while pending or running:
+            if broken and not running:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool, broken = ProcessPoolExecutor(max_workers=workers, mp_context=ctx), False
+            while not broken and pending and len(running) < workers:
+                k, (p, i, t) = pending.popleft()
+                log(f"  [{k}/{len(tasks)}] {name(p, i)} ...")
+                running[pool.submit(execute_notebook_task, t)] = (k, p, i)
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for f in finished:
+                k, p, i = running.pop(f)
+                try:
+                    r = f.result()
+                except BrokenProcessPool:
+                    broken = True
+                    r = {"ok": False, "seconds": 0.0, "outputs": [], "tables": [],
+                         "error": "the worker process running it died (out of memory?)"}
+                done(k, p, i, r)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def run_evaluation(config, *, la_override=None, run_id: str | None = None,
+                   out_root: Path | None = None, log=say, jobs: int | None = None,
+                   notebooks_dir=None, pdf: bool | None = None) -> RunResult:
+    """Execute every notebook of an evaluation and write its report folder.
+
+    ``config`` is a YAML path or an :class:`Evaluation`. With ``la_override`` the
+    folder is ``<name>-<la>``. ``jobs``: notebooks run at once (default: CPU cores).
+    ``notebooks_dir`` overrides ``notebooks/``. ``pdf=False`` skips PDFs; by default
+    they are made when Chromium is installed.
+    """
+    ev = config if isinstance(config, Evaluation) else load_evaluation(
+        config, la_override=la_override, notebooks_dir=notebooks_dir)
+    run_id = run_id or _default_run_id()
+    folder = ev.name if la_override is None else f"{ev.name}-{ev.la}"
+    plan = _plan(ev, folder, run_id, out_root, log)
+    workers = worker_count(jobs, len(ev.jobs))
+    for_la = f" for LA {ev.la}" if ev.la else ""
+    log(f"evaltools: running '{ev.name}'{for_la}: {len(ev.jobs)} notebook(s) on "
+        f"{workers} worker(s)")
+    if not os.environ.get(SALT_ENV):
+        log(f"  pseudonymisation: {plan.salt_source}")
+    (res,), _ = _run_plans([plan], jobs=jobs, pdf=pdf, log=log)
+    return res
+
+
+def run_batch(config, las, *, run_id: str | None = None, out_root: Path | None = None,
+              log=say, jobs: int | None = None, notebooks_dir=None,
+              pdf: bool | None = None) -> BatchResult:
+    """Run an evaluation once per LA (``las``: codes, names or :class:`Area`), writing
+    ``reports/<name>-<la>/<run-id>/`` for each. Every notebook of every LA shares one
+    pool of ``jobs`` workers; each LA's folder is finished as soon as its own notebooks
+    are. Every LA is checked before anything runs."""
+    t0 = time.perf_counter()
+    areas, seen = [], set()
+    for la in las:
+        a = la if isinstance(la, Area) else resolve_la(la)
+        if a.area_code not in seen:
+            seen.add(a.area_code)
+            areas.append(a)
+    if not areas:
+        raise ConfigError("no LA to run for",
+                          fix="Give --la with DfE numbers, ONS codes or names, or --region")
+    run_id = run_id or _default_run_id()
+    evs = [load_evaluation(config, la_override=a, notebooks_dir=notebooks_dir) for a in areas]
+    if evs and not any("la" in notebook_parameters(j.notebook, evs[0].notebooks_dir)
+                       for j in evs[0].jobs):
+        raise ConfigError(f"no notebook of evaluation '{evs[0].name}' takes an LA", where=str(config),
+                          fix="--la and --region only apply to notebooks with an 'la' parameter")
+    plans = [_plan(ev, f"{ev.name}-{ev.la}", run_id, out_root, log) for ev in evs]
+    n = sum(len(ev.jobs) for ev in evs)
+    workers = worker_count(jobs, n)
+    codes = ", ".join(a.area_code for a in areas[:12]) + (", ..." if len(areas) > 12 else "")
+    log(f"evaltools: running '{evs[0].name}' for {len(evs)} LA(s) ({codes}): {n} notebook(s) on "
+        f"{workers} worker(s)")
+    if not os.environ.get(SALT_ENV):
+        log("  pseudonymisation: one-off random key per LA run (EVALTOOLS_SALT not set)")
+    runs, workers = _run_plans(plans, jobs=jobs, pdf=pdf, log=log)
+    return BatchResult(runs, time.perf_counter() - t0, workers)

@@ -102,15 +102,28 @@ def test_jumps_needs_five_years_and_a_real_outlier():
     assert review.jumps(s.assign(value=[1, 2, 3, 4, 5, 6, 7, 8])) == []
 
 
+def _one(measure: str, start: str, end: str, baseline_period: int, direction: str):
+    """The review row of a one-measure strategy, with DfE's first releases for revisions."""
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": start, "end": end,
+                                       "baseline_period": baseline_period},
+                          "measures": [{"id": "m", "text": "A measure", "source": "published",
+                                        "measure": measure, "direction": direction}]})
+    f = published.load_indicators([measure])
+    first = published.load_indicators([measure], use_lait=False, release="first")
+    return review.review_table(s, f, first=first).iloc[0], f
+
+
 def test_dfe_revisions_are_flagged():
     """Herefordshire 2022, 3+ placements: first published 21/378 (2022 release), now
     39/379 (2025 release)."""
-    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2022-04-01",
-                                       "end": "2025-03-31", "baseline_period": 2022},
-                          "measures": [{"id": "st", "text": "Fewer moves", "source": "published",
-                                        "measure": "cla_3plus_placements", "direction": "decrease"}]})
-    f = published.load_indicators(["cla_3plus_placements"])
-    first = published.load_indicators(["cla_3plus_placements"], use_lait=False, release="first")
-    t = review.review_table(s, f, first=first)
-    assert "DfE revised 2022 first published as 5.6 (21/378), now 10.3 (39/379)" in t.loc[0, "caveats"]
+    r, f = _one("cla_3plus_placements", "2022-04-01", "2025-03-31", 2022, "decrease")
+    assert "DfE revised 2022 first published as 5.6 (21/378), now 10.3 (39/379)" in r.caveats
     assert review.revisions(f, f, "cla_3plus_placements", "884", 2018, 2025) is None
+
+
+def test_the_first_published_year_stands_in_for_a_missing_baseline_year():
+    """Long-term stability is first published for 2018: a 2017 baseline year takes it,
+    and says so."""
+    r, _ = _one("long_term_stability", "2017-04-01", "2020-03-31", 2017, "increase")
+    assert r.baseline_period == 2018 and r.latest_period == 2020
+    assert "no figure for the baseline year 2017; the baseline is the first year with one, 2018" in r.caveats

@@ -1,0 +1,373 @@
+"""What a run writes besides the executed notebooks: PDFs, the tables workbook, and the
+comparison of one run's figures with the last run's.
+
+* :func:`html_to_pdf` prints a report's HTML to an A4 PDF with a locally installed
+  Chromium in headless mode (Debian's ``chromium`` package; nothing is downloaded and
+  the page cannot reach the network). :func:`find_chromium` says which browser to use.
+* :func:`notebook_tables` reads back every table an executed notebook showed, from the
+  JSON copy that :func:`evaltools.report.show_table` displays next to the HTML
+  (:data:`TABLE_MIME`); :func:`write_workbook` puts them in ``tables.xlsx``, one sheet
+  per table, and :func:`table_changes` lists the cells that moved between two runs.
+
+Nothing here imports pandas or matplotlib, so the runner's worker processes stay light.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+#: Same value as :data:`evaltools.report.TABLE_MIME` (not imported from there: report
+#: pulls in matplotlib and the benchmark code, which the runner does not need).
+TABLE_MIME = "application/vnd.evaltools.table+json"
+
+#: Environment variable naming the Chromium/Chrome binary; ``none`` turns PDFs off.
+CHROMIUM_ENV = "EVALTOOLS_CHROMIUM"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_INSTALL_HINT = ("install Debian's package with `sudo apt install chromium` "
+                         f"(or set {CHROMIUM_ENV} to a Chromium or Chrome binary)")
+PDF_TIMEOUT = 120           # seconds for one report; a long report prints in a few
+
+OGL_ATTRIBUTION = ("Contains public sector information licensed under the Open Government "
+                   "Licence v3.0")
+
+#: Print styling added to the copy of the HTML that is printed (the HTML report itself
+#: is unchanged): A4 with 15 mm margins, no screen padding or scroll bars, wide tables
+#: wrapped to the page width rather than cut off, charts and table rows kept whole
+#: across page breaks, zebra rows kept in print. Table fonts and widths are left to
+#: the report's own print rules (evaltools.report.REPORT_CSS) where it has them.
+PRINT_CSS = """<style media="print">
+@page { size: A4; margin: 15mm; }
+html, body { margin: 0 !important; padding: 0 !important; background: #fff !important; }
+.jp-Notebook, .jp-Cell { padding: 0 !important; margin: 0 !important; }
+.jp-OutputArea-output, .jp-RenderedHTMLCommon { padding-left: 0 !important; padding-right: 0 !important; }
+body, .jp-Notebook, .jp-OutputArea-output, .jp-MarkdownOutput { overflow: visible !important; }
+html body .jp-OutputArea-output img { max-width: 100%; height: auto; }
+img, svg, tr, caption { break-inside: avoid; page-break-inside: avoid; }
+h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+html body table.evaltools-table { table-layout: auto; max-width: 100%; }
+table.evaltools-table th, table.evaltools-table td {
+  white-space: normal !important; min-width: 0 !important; }
+* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+</style>"""
+
+
+class PdfError(Exception):
+    """Chromium ran but did not produce a PDF (timeout, crash, empty file)."""
+
+
+# --------------------------------------------------------------------------- PDF
+def find_chromium() -> tuple[str | None, str]:
+    """The Chromium binary to print PDFs with, and a one-line reason when there is none.
+
+    ``EVALTOOLS_CHROMIUM`` wins (a path or a command name; ``none`` turns PDFs off);
+    otherwise the first of chromium, chromium-browser, google-chrome on the PATH.
+    """
+    env = os.environ.get(CHROMIUM_ENV)
+    if env is not None and env.strip():
+        if env.strip().lower() in ("none", "off", "0", "false"):
+            return None, f"PDFs turned off ({CHROMIUM_ENV}={env.strip()})"
+        exe = shutil.which(env.strip())
+        if exe:
+            return exe, ""
+        return None, f"{CHROMIUM_ENV}={env.strip()} is not an executable; {CHROMIUM_INSTALL_HINT}"
+    for name in CHROMIUM_NAMES:
+        exe = shutil.which(name)
+        if exe:
+            return exe, ""
+    return None, f"no chromium found; {CHROMIUM_INSTALL_HINT}"
+
+
+def chromium_version(exe: str) -> str | None:
+    """``Chromium 156.0... built on Debian ...``, or None if it cannot say."""
+    try:
+        r = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = [ln.strip() for ln in r.stdout.splitlines() if ln.strip()]
+    return lines[-1] if r.returncode == 0 and lines else None
+
+
+def print_html(html: str) -> str:
+    """The HTML with :data:`PRINT_CSS` added at the end of its head."""
+    if re.search(r"</head>", html, re.I):
+        return re.sub(r"</head>", lambda _: PRINT_CSS + "\n</head>", html, count=1, flags=re.I)
+    return PRINT_CSS + html
+
+
+def html_to_pdf(html_path, pdf_path, *, chromium: str | None = None,
+                timeout: float = PDF_TIMEOUT) -> Path:
+    """Print a self-contained HTML report to an A4 PDF with headless Chromium.
+
+    The page is a ``file://`` copy of the HTML with :data:`PRINT_CSS` added; Chromium
+    runs with a throw-away profile, no network (every host name resolves to nothing)
+    and no header or footer. The PDF is assembled in a temporary folder and moved to
+    ``pdf_path`` only once it is complete. Raises :class:`PdfError` if Chromium fails
+    or takes longer than ``timeout`` seconds (its whole process group is then killed).
+    """
+    exe = chromium or find_chromium()[0]
+    if not exe:
+        raise PdfError(f"no chromium found; {CHROMIUM_INSTALL_HINT}")
+    html_path, pdf_path = Path(html_path), Path(pdf_path)
+    with tempfile.TemporaryDirectory(prefix="evaltools-pdf-") as tmp:
+        tmp = Path(tmp)
+        page = tmp / "report.html"
+        page.write_text(print_html(html_path.read_text(encoding="utf-8")), encoding="utf-8")
+        out = tmp / "report.pdf"
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={tmp / 'profile'}",
+               "--no-pdf-header-footer", "--print-to-pdf-no-header",
+               "--run-all-compositor-stages-before-draw",
+               f"--print-to-pdf={out}", page.as_uri()]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                errors="replace", start_new_session=True, cwd=tmp)
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise PdfError(f"chromium took more than {timeout:.0f} s to print {html_path.name}") from None
+        if not (out.is_file() and _starts_with(out, b"%PDF-")):
+            last = [ln for ln in err.splitlines() if ln.strip() and "dbus" not in ln]
+            why = last[-1].strip()[:200] if last else "no output"
+            raise PdfError(f"chromium exited {proc.returncode} without a PDF of "
+                           f"{html_path.name} ({why})")
+        pdf_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(out), pdf_path)
+    return pdf_path
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(len(magic)) == magic
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill Chromium and the renderer processes it started."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.communicate()
+
+
+# ------------------------------------------------------------------------ tables
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+
+
+def _last_heading(markdown: str) -> str | None:
+    found = _HEADING.findall(markdown or "")
+    if not found:
+        return None
+    return re.sub(r"[*_`]", "", found[-1]).strip() or None
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value or "")
+
+
+def notebook_tables(ipynb, notebook: str) -> list[dict]:
+    """Every table an executed notebook showed, in order.
+
+    Each is ``{"notebook", "caption", "title", "columns", "data"}``: ``caption`` as
+    given to :func:`~evaltools.report.show_table`; ``title`` is the caption, or for an
+    uncaptioned table the heading above it (a measure's name), or "Table N". Tables
+    are found by their :data:`TABLE_MIME` output; ``notebook`` names them (the report's
+    file stem).
+    """
+    import nbformat
+
+    nb = nbformat.read(str(ipynb), as_version=4)
+    heading, out = None, []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            heading = _last_heading(cell.source) or heading
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") not in ("display_data", "execute_result"):
+                continue
+            data = output.get("data", {})
+            if TABLE_MIME in data:
+                t = data[TABLE_MIME]
+                if isinstance(t, str):            # some writers store JSON as text
+                    import json
+                    t = json.loads(t)
+                caption = str(t.get("caption") or "")
+                out.append({"notebook": notebook, "caption": caption,
+                            "title": caption or heading or f"Table {len(out) + 1}",
+                            "columns": [str(c) for c in t.get("columns", [])],
+                            "data": [list(r) for r in t.get("data", [])]})
+            elif "text/markdown" in data:
+                heading = _last_heading(_text(data["text/markdown"])) or heading
+    return out
+
+
+def table_keys(tables: list[dict]) -> list[tuple[str, str, int]]:
+    """(notebook, title, n): the n-th table of that title in that notebook, n from 1.
+    This is how a table is matched between runs."""
+    seen: Counter = Counter()
+    keys = []
+    for t in tables:
+        seen[(t["notebook"], t["title"])] += 1
+        keys.append((t["notebook"], t["title"], seen[(t["notebook"], t["title"])]))
+    return keys
+
+
+# ---------------------------------------------------------------------- workbook
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+SHEET_MAX = 31
+
+
+def sheet_names(titles: list[str], reserved=("Contents", "Notes")) -> list[str]:
+    """One valid, unique Excel sheet name per title: at most 31 characters, none of
+    ``[]:*?/\\``, no apostrophes, unique ignoring case (as Excel compares them)."""
+    used = {r.lower() for r in reserved}
+    names = []
+    for title in titles:
+        base = _BAD_SHEET_CHARS.sub(" ", str(title)).replace("'", "")
+        base = " ".join(base.split()) or "Table"
+        if base.lower() == "history":       # reserved by Excel
+            base = "History table"
+        name, n = _shorten(base, SHEET_MAX), 1
+        while name.lower() in used:
+            n += 1
+            suffix = f" ({n})"
+            name = _shorten(base, SHEET_MAX - len(suffix)) + suffix
+        used.add(name.lower())
+        names.append(name)
+    return names
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary when that keeps most of it."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit + 1]
+    cut = head.rsplit(" ", 1)[0].rstrip(" ,;-(") if " " in head else ""
+    return cut if limit // 2 <= len(cut) <= limit else text[:limit].rstrip()
+
+
+def _width(values) -> float:
+    longest = max((len(str(v)) for v in values if v is not None), default=0)
+    return float(min(max(longest + 2, 8), 60))
+
+
+def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
+                   failed: list[tuple[str, str]] = ()) -> Path:
+    """Write ``tables.xlsx``: a Contents sheet, one sheet per table, and Notes.
+
+    Each table sheet has the caption in row 1, the header in row 2 (bold, frozen with
+    the caption above it) and the cells exactly as the report shows them. Contents
+    lists notebook, table and sheet with a link to each sheet, and any notebook that
+    failed (``failed``: (notebook, error) pairs) so a missing table is explained.
+    ``notes`` are (label, value) rows: title, LA, run, policies, attribution.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    bold, big = Font(bold=True), Font(bold=True, size=13)
+    wb = Workbook()
+    contents = wb.active
+    contents.title = "Contents"
+    contents.append(["Tables shown in the reports"])
+    contents["A1"].font = big
+    contents.append(["Notebook", "Table", "Sheet"])
+    for c in contents[2]:
+        c.font = bold
+    contents.freeze_panes = "A3"
+    names = sheet_names([t["title"] for t in tables])
+    for t, name in zip(tables, names):
+        ws = wb.create_sheet(name)
+        ws.append([t["title"]])
+        ws["A1"].font = big
+        ws.append(list(t["columns"]))
+        for c in ws[2]:
+            c.font = bold
+        for row in t["data"]:
+            ws.append(list(row))
+        ws.freeze_panes = "A3"
+        for i, col in enumerate(t["columns"]):
+            letter = ws.cell(row=2, column=i + 1).column_letter
+            ws.column_dimensions[letter].width = _width([col] + [r[i] for r in t["data"] if i < len(r)])
+        contents.append([t["notebook"], t["title"], name])
+        link = contents.cell(row=contents.max_row, column=3)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1", display=name)
+        link.style = "Hyperlink"
+    for nb, err in failed:
+        contents.append([nb, f"no tables: the notebook failed ({err})", ""])
+    if not tables and not failed:
+        contents.append(["", "The notebooks showed no tables", ""])
+    rows = list(contents.iter_rows(min_row=2, values_only=True))
+    for i, letter in enumerate("ABC"):
+        contents.column_dimensions[letter].width = _width([r[i] for r in rows])
+
+    ns = wb.create_sheet("Notes")
+    ns.append(["About these tables"])
+    ns["A1"].font = big
+    for label, value in notes:
+        ns.append([label, value])
+        ns.cell(row=ns.max_row, column=1).font = bold
+    ns.column_dimensions["A"].width = _width([n[0] for n in notes])
+    ns.column_dimensions["B"].width = 100
+    path = Path(path)
+    wb.save(path)
+    return path
+
+
+# ----------------------------------------------------------------- run comparison
+def _rows_by_label(t: dict) -> dict:
+    """Row label (first column, repeated labels numbered) -> {column header: cell}."""
+    seen: Counter = Counter()
+    out = {}
+    for row in t["data"]:
+        label = "" if not row or row[0] is None else str(row[0])
+        seen[label] += 1
+        key = label if seen[label] == 1 else f"{label} ({seen[label]})"
+        out[key] = dict(zip(t["columns"][1:], row[1:]))
+    return out
+
+
+def table_changes(before: list[dict], after: list[dict], cap: int = 500) -> dict:
+    """The figures that moved between two runs' tables.
+
+    Tables are matched by notebook and title (see :func:`table_keys`), rows by their
+    first-column label, columns by header. Returns ``{"moved": total, "cells": [...],
+    "truncated", "tables_added", "tables_removed", "rows_added", "rows_removed"}``;
+    ``cells`` holds at most ``cap`` entries ``{notebook, table, row, column, before,
+    after}``. Rows or columns present in only one run are counted, not listed as moves.
+    """
+    old = dict(zip(table_keys(before), before))
+    new = dict(zip(table_keys(after), after))
+    cells, moved, rows_added, rows_removed = [], 0, 0, 0
+
+    def name(key):
+        return {"notebook": key[0], "table": key[1] if key[2] == 1 else f"{key[1]} ({key[2]})"}
+
+    for key, t_new in new.items():
+        t_old = old.get(key)
+        if t_old is None:
+            continue
+        r_old, r_new = _rows_by_label(t_old), _rows_by_label(t_new)
+        rows_added += len(set(r_new) - set(r_old))
+        rows_removed += len(set(r_old) - set(r_new))
+        for label, vals in r_new.items():
+            if label not in r_old:
+                continue
+            for col, value in vals.items():
+                if col in r_old[label] and r_old[label][col] != value:
+                    moved += 1
+                    if len(cells) < cap:
+                        cells.append({**name(key), "row": label, "column": col,
+                                      "before": r_old[label][col], "after": value})
+    return {"moved": moved, "cells": cells, "truncated": moved > len(cells),
+            "tables_added": [name(k) for k in new if k not in old],
+            "tables_removed": [name(k) for k in old if k not in new],
+            "rows_added": rows_added, "rows_removed": rows_removed}

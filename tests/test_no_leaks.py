@@ -1,0 +1,126 @@
+"""No child can be identified from any output, and no count of 1 to 5 is shown.
+
+A small synthetic 903 extract is generated, and unique child identifiers, UPNs, dates
+of birth and postcodes are planted in it. The notebooks that read child-level data run
+on it through the runner under the published policy. Every output (executed notebooks,
+HTML, PDF, XLSX) is then scanned: none of the planted values may appear, and no figure
+"n of N" / "(n/N)" may rest on 1 to 5 children.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evaltools import runner, synth
+
+pytestmark = pytest.mark.notebook
+
+
+def _plant(folder: Path) -> dict[str, set[str]]:
+    """Give every child a distinctive id ("QZ" + digits) and collect what must not leak."""
+    planted = {"child": set(), "upn": set(), "dob": set(), "postcode": set()}
+    ids: dict[str, str] = {}
+    for csv in sorted(folder.rglob("*.csv")):
+        df = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        if "CHILD" in df:
+            df["CHILD"] = df["CHILD"].map(lambda c: ids.setdefault(c, f"QZ{len(ids) + 10_000_017:08d}"))
+            planted["child"] |= set(df["CHILD"])
+        if "UPN" in df:
+            planted["upn"] |= {u for u in df["UPN"] if len(u) >= 10}
+        if "DOB" in df:
+            # dates that are not month ends or 1sts (those could be a report's period dates)
+            for d in df["DOB"]:
+                t = pd.to_datetime(d, format="%d/%m/%Y", errors="coerce")
+                if pd.notna(t) and not t.is_month_end and t.day != 1:
+                    planted["dob"] |= {d, t.strftime("%Y-%m-%d")}
+        for col in ("HOME_POST", "PL_POST"):
+            if col in df:
+                planted["postcode"] |= {p for p in df[col] if len(p) >= 5}
+        df.to_csv(csv, index=False)
+    planted["postcode"] |= {p.replace(" ", "") for p in planted["postcode"]}
+    return planted
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("leaks")
+    extract = root / "extract"
+    res = synth.generate(synth.SynthConfig(seed=7, las=["884"], stock=80, first_year=2021, last_year=2025,
+                                           warmup_years=4))
+    synth.write(res, extract)
+    planted = _plant(extract)
+    cfg = root / "leaks.yaml"
+    cfg.write_text(
+        "name: leaks\nla: 884\nparameters:\n"
+        f"  extract: {extract}\n  policy: published\n"
+        "notebooks:\n"
+        "  - notebook: topic\n    parameters: {topic: safety, strategy: ofsted_herefordshire_2024}\n"
+        "  - notebook: topic\n    parameters: {topic: stability, strategy: herefordshire_2017_20}\n"
+        "  - notebook: annual_impact_review\n    parameters: {strategy: herefordshire_2017_20}\n"
+        "  - data_quality\n", encoding="utf-8")
+    out = runner.run_evaluation(cfg, run_id="t1", out_root=root / "reports", log=lambda *_: None)
+    assert out.ok, [o.error for o in out.outcomes]
+    return out.out_dir, planted
+
+
+def _texts(folder: Path) -> dict[str, str]:
+    """Every output file as text: notebooks and HTML as they are, XLSX's XML parts,
+    PDF's text layer (pypdf)."""
+    texts = {}
+    for p in sorted(folder.iterdir()):
+        if p.suffix in (".ipynb", ".html"):
+            texts[p.name] = p.read_text(encoding="utf-8")
+        elif p.suffix == ".xlsx":
+            with zipfile.ZipFile(p) as z:
+                texts[p.name] = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                                          if n.endswith(".xml"))
+        elif p.suffix == ".pdf":
+            pypdf = pytest.importorskip("pypdf")
+            texts[p.name] = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(p).pages)
+    return texts
+
+
+def test_every_kind_of_output_is_scanned(run):
+    folder, _ = run
+    kinds = {Path(n).suffix for n in _texts(folder)}
+    assert {".ipynb", ".html", ".xlsx"} <= kinds
+    if runner_has_pdf(folder):
+        assert ".pdf" in kinds
+
+
+def runner_has_pdf(folder: Path) -> bool:
+    return any(folder.glob("*.pdf"))
+
+
+def test_no_planted_identifier_appears_in_any_output(run):
+    folder, planted = run
+    assert all(planted.values()), {k: len(v) for k, v in planted.items()}
+    texts = _texts(folder)
+    for name, text in texts.items():
+        for kind, values in planted.items():
+            hits = sorted(v for v in values if v in text)
+            assert not hits, f"{kind} {hits[:3]} found in {name}"
+
+
+#: how reports print a figure's counts: "54.7% (64 of 117)" in statements, "(64/117)" in tables
+FIGURE = re.compile(r"\((\d[\d,]*) of (\d[\d,]*)\)|\((\d[\d,]*)/(\d[\d,]*)\)")
+
+
+def test_no_count_from_1_to_5_under_the_published_policy(run):
+    folder, _ = run
+    seen = 0
+    for name, text in _texts(folder).items():
+        for m in FIGURE.finditer(text):
+            a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            n, d = int(a.replace(",", "")), int(b.replace(",", ""))
+            seen += 1
+            assert not (1 <= n <= 5 or 1 <= d - n <= 5), f"{m.group(0)!r} in {name}"
+    assert seen > 0                         # the scan did look at figures with counts
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "ok"

@@ -1,0 +1,325 @@
+"""The runner: notebooks in parallel, failures isolated, atomic report folders, the
+tables workbook, PDFs, the comparison with the last run, and batches of LAs.
+
+Tiny notebooks written to a temporary folder keep these fast; PDFs are turned off
+(EVALTOOLS_CHROMIUM=none) except in the tests about them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from evaltools import cli, outputs, runner
+from evaltools.paths import REPO_ROOT
+from evaltools.report import TABLE_MIME
+
+
+def write_notebook(folder, name, *cells, parameters="la = '884'\npolicy = 'published'"):
+    """A notebook whose first cell is its tagged parameters cell; a cell starting
+    with '## ' is markdown."""
+    nb_cells = [new_code_cell(parameters, metadata={"tags": ["parameters"]})]
+    for c in cells:
+        c = textwrap.dedent(c).strip()
+        nb_cells.append(new_markdown_cell(c) if c.startswith("## ") else new_code_cell(c))
+    nb = new_notebook(cells=nb_cells, metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+def write_yaml(path, text):
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def no_pdfs(monkeypatch):
+    monkeypatch.setenv(outputs.CHROMIUM_ENV, "none")
+
+
+@pytest.fixture
+def lines():
+    """The runner's log lines (pass ``lines.append`` as ``log``)."""
+    return []
+
+
+TABLE_CELLS = ("""
+    import pandas as pd
+    from evaltools import report
+    df = pd.read_csv(f"{extract}/data.csv")
+    df["Doubled"] = df["Count"] * value
+    report.show_table(df, caption="Counts by area")
+    """, "## Second look", """
+    report.show_table(pd.DataFrame({"Year": [2024, 2025], "Rate": ["10.2%", "c"]}))
+    """)
+TABLE_PARAMS = "extract = None\nvalue = 1\npolicy = 'published'"
+
+
+def test_a_failing_notebook_does_not_stop_the_others(tmp_path, lines):
+    nbs = tmp_path / "nb"
+    write_notebook(nbs, "first", "x = 1")
+    write_notebook(nbs, "boom", "raise ValueError('bad data in column X')")
+    write_notebook(nbs, "last", "import time; time.sleep(1)")
+    cfg = write_yaml(tmp_path / "e.yaml", """\
+        name: par
+        la: 884
+        notebooks: [first, boom, last]
+        """)
+    res = runner.run_evaluation(cfg, run_id="r1", out_root=tmp_path / "reports", log=lines.append,
+                                jobs=2, notebooks_dir=nbs)
+    assert not res.ok
+    assert [(o.notebook, o.ok) for o in res.outcomes] == [("first", True), ("boom", False), ("last", True)]
+    assert res.outcomes[1].error == "ValueError: bad data in column X"
+    # progress: a start and an end line per notebook, on 2 workers
+    assert "on 2 worker(s)" in lines[0]
+    assert any(ln.strip() == "[3/3] last ..." for ln in lines)
+    assert any("[2/3] boom: FAILED in" in ln and "(ValueError: bad data in column X)" in ln for ln in lines)
+    assert any(ln.strip().startswith("[1/3] first: done in") for ln in lines)
+    out = tmp_path / "reports" / "par" / "r1"
+    assert {"first.ipynb", "first.html", "last.ipynb", "boom.ipynb", "manifest.json",
+            "tables.xlsx"} <= {p.name for p in out.iterdir()}
+    assert [p.name for p in (tmp_path / "reports" / "par").iterdir()] == ["r1"]   # nothing partial
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["status"] == "failed"
+    assert [n["status"] for n in m["notebooks"]] == ["ok", "failed", "ok"]
+    assert m["notebooks"][1]["error"] == "ValueError: bad data in column X"
+    assert m["pdf"]["status"] == "skipped"
+
+
+def test_cli_summary_and_exit_code_when_a_notebook_fails(tmp_path, monkeypatch, capsys):
+    nbs = tmp_path / "nb"
+    write_notebook(nbs, "fine", "x = 1")
+    write_notebook(nbs, "boom", "1 / 0")
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nbs)
+    cfg = write_yaml(tmp_path / "e.yaml", "name: c\nla: 884\nnotebooks: [fine, boom]\n")
+    code = cli.main(["run", str(cfg), "--reports-dir", str(tmp_path / "r"), "--run-id", "x",
+                     "--jobs", "1"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "evaltools: wrote" in out and "fine.html" in out
+    assert err.strip() == "evaltools: 1 notebook(s) failed: boom (ZeroDivisionError: division by zero)"
+
+
+def test_an_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, lines):
+    nbs = tmp_path / "nb"
+    write_notebook(nbs, "a", "x = 1")
+    cfg = write_yaml(tmp_path / "e.yaml", "name: i\nla: 884\nnotebooks: [a]\n")
+
+    def interrupted(task):
+        open(task["ipynb"], "w").write("{")        # half-written
+        raise KeyboardInterrupt
+    monkeypatch.setattr(runner, "execute_notebook_task", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_evaluation(cfg, run_id="r1", out_root=tmp_path / "reports", log=lines.append,
+                              notebooks_dir=nbs)
+    assert list((tmp_path / "reports" / "i").iterdir()) == []
+
+
+def test_workbook_has_every_table_a_notebook_showed(tmp_path, lines):
+    nbs = tmp_path / "nb"
+    write_notebook(nbs, "tables", *TABLE_CELLS, parameters=TABLE_PARAMS)
+    data = tmp_path / "extract"
+    data.mkdir()
+    (data / "data.csv").write_text("Area,Count\nA,1\nB,2\n")
+    cfg = write_yaml(tmp_path / "e.yaml", f"""\
+        name: wb
+        title: "Test evaluation"
+        la: 884
+        parameters: {{extract: {data}}}
+        notebooks: [tables]
+        """)
+    res = runner.run_evaluation(cfg, run_id="r1", out_root=tmp_path / "reports", log=lines.append,
+                                notebooks_dir=nbs)
+    assert res.ok, [o.error for o in res.outcomes]
+    from openpyxl import load_workbook
+    wb = load_workbook(res.out_dir / "tables.xlsx")
+    assert wb.sheetnames == ["Contents", "Counts by area", "Second look", "Notes"]
+    ws = wb["Counts by area"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "Counts by area"
+    assert rows[1:] == [("Area", "Count", "Doubled"), ("A", 1, 1), ("B", 2, 2)]
+    assert ws["A2"].font.b and ws.freeze_panes == "A3"
+    assert ws.column_dimensions["A"].width >= 8
+    # an uncaptioned table is named by the heading above it; cells exactly as shown
+    assert list(wb["Second look"].iter_rows(values_only=True))[2:] == [(2024, "10.2%"), (2025, "c")]
+    contents = list(wb["Contents"].iter_rows(min_row=3, values_only=True))
+    assert contents == [("tables", "Counts by area", "Counts by area"),
+                        ("tables", "Second look", "Second look")]
+    assert wb["Contents"]["C3"].hyperlink.location == "'Counts by area'!A1"
+    notes = {r[0]: r[1] for r in wb["Notes"].iter_rows(min_row=2, values_only=True)}
+    assert notes["Evaluation"] == "Test evaluation"
+    assert notes["Local authority"].startswith("Herefordshire (DfE 884")
+    assert notes["Run"].startswith("r1")
+    assert notes["Disclosure policy (tables)"] == "published"
+    assert notes["Attribution"] == ("Contains public sector information licensed under the "
+                                    "Open Government Licence v3.0")
+    # no chromium: the run still succeeds, says so once, and the manifest records it
+    skipped = [ln for ln in lines if "PDFs skipped" in ln]
+    assert len(skipped) == 1 and "turned off" in skipped[0]
+    assert not list(res.out_dir.glob("*.pdf"))
+
+
+def test_pdfs_skipped_without_chromium_say_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.setenv(outputs.CHROMIUM_ENV, str(tmp_path / "no-such-browser"))
+    exe, why = outputs.find_chromium()
+    assert exe is None and "sudo apt install chromium" in why
+    lines = []
+    assert runner._pdf_settings(None, lines.append)[1]["status"] == "skipped"
+    assert len(lines) == 1 and "apt install chromium" in lines[0]
+
+
+def test_manifest_lists_what_changed_since_the_last_run(tmp_path, lines):
+    nbs = tmp_path / "nb"
+    write_notebook(nbs, "tables", *TABLE_CELLS, parameters=TABLE_PARAMS)
+    data = tmp_path / "extract"
+    data.mkdir()
+    (data / "data.csv").write_text("Area,Count\nA,1\nB,2\n")
+    yaml_text = "name: d\nla: 884\nparameters: {{extract: {}, value: {}}}\nnotebooks: [tables]\n"
+    cfg = write_yaml(tmp_path / "e.yaml", yaml_text.format(data, 1))
+    kw = dict(out_root=tmp_path / "reports", log=lines.append, notebooks_dir=nbs)
+    first = runner.run_evaluation(cfg, run_id="r1", **kw)
+    assert first.ok and first.changes is None
+    assert lines[-1].strip() == "884: first run: nothing to compare with"
+
+    (data / "data.csv").write_text("Area,Count\nA,1\nB,5\n")      # new data...
+    (data / "more.csv").write_text("x\n1\n")
+    write_yaml(cfg, yaml_text.format(data, 2))                     # ...and a new parameter
+    second = runner.run_evaluation(cfg, run_id="r2", **kw)
+    ch = json.loads((second.out_dir / "manifest.json").read_text())["changes"]
+    assert ch["since_run"] == "r1"
+    assert sorted(p.rsplit("/", 1)[-1] for p in ch["inputs_changed"]) == ["data.csv", "e.yaml"]
+    assert [p.rsplit("/", 1)[-1] for p in ch["inputs_added"]] == ["more.csv"]
+    assert ch["inputs_removed"] == []
+    assert ch["parameters"] == [{"notebook": "tables", "parameter": "value", "before": 1, "after": 2}]
+    f = ch["figures"]
+    assert f["moved"] == 3 and not f["truncated"]
+    assert {(c["row"], c["column"], c["before"], c["after"]) for c in f["cells"]} == {
+        ("A", "Doubled", 1, 2), ("B", "Count", 2, 5), ("B", "Doubled", 2, 10)}
+    assert all(c["notebook"] == "tables" and c["table"] == "Counts by area" for c in f["cells"])
+    assert lines[-1].strip() == ("884: since run r1: 2 inputs changed, 1 input added, "
+                                 "1 parameter changed, 3 figures moved")
+
+
+def test_table_changes_match_by_label_and_header_and_are_capped():
+    def t(rows, columns=("Area", "a", "b"), title="T"):
+        return {"notebook": "nb", "caption": title, "title": title, "columns": list(columns),
+                "data": [list(r) for r in rows]}
+    before = [t([("X", 1, 2), ("Y", 3, 4), ("Gone", 0, 0)]), t([("X", 1)], ("Area", "a"), "Old")]
+    after = [t([("Y", 4, 9), ("X", 5, 6), ("New", 1, 1)], ("Area", "b", "a")),   # columns reordered
+             t([("X", 1)], ("Area", "a"), "Fresh")]
+    ch = outputs.table_changes(before, after, cap=2)
+    assert ch["moved"] == 3 and len(ch["cells"]) == 2 and ch["truncated"]
+    assert ch["cells"][0] == {"notebook": "nb", "table": "T", "row": "Y", "column": "a",
+                              "before": 3, "after": 9}
+    assert ch["tables_added"] == [{"notebook": "nb", "table": "Fresh"}]
+    assert ch["tables_removed"] == [{"notebook": "nb", "table": "Old"}]
+    assert ch["rows_added"] == 1 and ch["rows_removed"] == 1
+
+
+def test_sheet_names_are_valid_and_unique():
+    names = outputs.sheet_names(["Rates: by year [2025]", "Rates: by year [2025]", "a/b\\c*d?", "x" * 40,
+                                 "Contents", "", "History"])
+    assert len({n.lower() for n in names}) == len(names)
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+    assert names[:2] == ["Rates by year 2025", "Rates by year 2025 (2)"]
+    assert "Contents" not in names and "History" not in names
+
+
+def test_previous_run_ignores_hidden_and_unfinished_folders(tmp_path):
+    base = tmp_path / "ev"
+    for name, finished in (("old", "2026-01-01T00:00:00+00:00"), ("new", "2026-02-01T00:00:00+00:00"),
+                           (".r9.partial", "2027-01-01T00:00:00+00:00")):
+        (base / name).mkdir(parents=True)
+        (base / name / "manifest.json").write_text(json.dumps({"finished": finished}))
+    (base / "nomanifest").mkdir()
+    assert runner.previous_run(base).name == "new"
+    assert runner.previous_run(base, exclude="new").name == "old"
+    assert runner.previous_run(tmp_path / "none") is None
+
+
+def test_notebook_tables_reads_the_json_copy(tmp_path):
+    nb = new_notebook(cells=[new_markdown_cell("## Heading one"), new_code_cell("", outputs=[
+        nbformat.v4.new_output("display_data", data={
+            "text/html": "<table></table>",
+            TABLE_MIME: {"caption": "", "columns": ["a"], "data": [[1]]}})])])
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    (t,) = outputs.notebook_tables(tmp_path / "x.ipynb", "x")
+    assert t == {"notebook": "x", "caption": "", "title": "Heading one", "columns": ["a"], "data": [[1]]}
+
+
+def test_batch_over_two_las_shares_one_pool(tmp_path, lines, monkeypatch):
+    monkeypatch.delenv(outputs.CHROMIUM_ENV)            # PDFs when chromium is installed
+    nbs = tmp_path / "nb"
+    write_notebook(nbs, "hello", "## Hello", "from IPython.display import Markdown, display\n"
+                   "display(Markdown(f'# Report for LA {la}'))", parameters="la = '884'")
+    cfg = write_yaml(tmp_path / "e.yaml", "name: b\nla: 884\nnotebooks: [hello]\n")
+    res = runner.run_batch(cfg, ["884", "Hertfordshire", "884"], run_id="b1",
+                           out_root=tmp_path / "reports", log=lines.append, jobs=2, notebooks_dir=nbs)
+    assert res.ok and res.workers == 2
+    assert [r.evaluation.la for r in res.runs] == ["884", "919"]      # duplicates dropped
+    assert "for 2 LA(s) (884, 919): 2 notebook(s) on 2 worker(s)" in lines[0]
+    assert any(ln.strip().startswith("[2/2] 919 hello") for ln in lines)
+    for la in ("884", "919"):
+        out = tmp_path / "reports" / f"b-{la}" / "b1"
+        m = json.loads((out / "manifest.json").read_text())
+        assert m["la"] == la and m["notebooks"][0]["parameters"] == {"la": la}
+        assert f"Report for LA {la}" in (out / "hello.html").read_text(encoding="utf-8")
+        if outputs.find_chromium()[0]:
+            assert (out / "hello.pdf").read_bytes()[:5] == b"%PDF-"
+            assert m["pdf"]["status"] == "made"
+    assert not list((tmp_path / "reports").glob("*/.*"))
+
+
+def test_html_to_pdf_makes_an_a4_pdf(tmp_path, monkeypatch):
+    monkeypatch.delenv(outputs.CHROMIUM_ENV)
+    exe, why = outputs.find_chromium()
+    if exe is None:
+        pytest.skip(f"no PDF without chromium: {why}")
+    html = tmp_path / "r.html"
+    html.write_text("<html><head><title>t</title></head><body><h1>Report</h1>"
+                    "<table class='evaltools-table'><tr><td>1</td></tr></table></body></html>")
+    pdf = outputs.html_to_pdf(html, tmp_path / "out" / "r.pdf", timeout=120)
+    data = pdf.read_bytes()
+    assert data[:5] == b"%PDF-"
+    assert re.search(rb"/MediaBox \[0 0 59[45]\.\d+ 841\.9\d*\]", data)      # A4: 595 x 842 pt
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["r.pdf"]
+
+
+def test_regions_and_la_lists():
+    wm = runner.region_las("west midlands")
+    assert len(wm) == 14 and "884" in [a.area_code for a in wm]
+    assert len(runner.region_las("London")) == 33
+    assert [a.area_code for a in runner.parse_las("884, 919,342,884")] == ["884", "919", "342"]
+    assert [a.area_code for a in runner.parse_las("Bristol, City of")] == ["801"]
+
+
+def test_cli_batch_prints_a_summary_per_la(tmp_path, monkeypatch, capsys):
+    nbs = tmp_path / "nb"
+    write_notebook(nbs, "check", "assert la != '919', 'no figures for 919'", parameters="la = '884'")
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nbs)
+    cfg = write_yaml(tmp_path / "e.yaml", "name: s\nla: 884\nnotebooks: [check]\n")
+    code = cli.main(["run", str(cfg), "--la", "884,919", "--reports-dir", str(tmp_path / "r"),
+                     "--run-id", "x", "--jobs", "2"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    summary = out[out.index("evaltools: 2 LA(s) in"):].splitlines()
+    assert "1 complete, 1 with failures" in summary[0]
+    assert summary[1].split()[:2] == ["884", "ok"] and summary[1].endswith(str(tmp_path / "r/s-884/x"))
+    assert summary[2].split()[:2] == ["919", "1"] and "1 of 1 notebook(s) failed" in summary[2]
+    assert err.strip() == "evaltools: 1 notebook(s) failed: 919 check (AssertionError: no figures for 919)"
+    m = json.loads((tmp_path / "r/s-919/x/manifest.json").read_text())
+    assert m["status"] == "failed"
+
+
+def test_a_notebook_run_several_times_is_named_by_what_tells_the_runs_apart():
+    ev = runner.load_evaluation(REPO_ROOT / "evaluations" / "herefordshire.yaml")
+    stems = runner._stems(ev)
+    assert len(set(stems)) == len(stems)
+    assert "topic-stability-herefordshire_2017_20" in stems and "topic-stability-herefordshire_2025_27" in stems
+    assert "annual_impact_review-herefordshire_2025_27" in stems and "ilacs_briefing" in stems
