@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from evaltools import published
 from evaltools.paths import REPO_ROOT
+
+# The published-measure cache (see evaltools.published) lives in a fresh folder for the
+# test session, shared with the notebook kernels the tests start; never the user's own.
+os.environ[published.CACHE_ENV] = tempfile.mkdtemp(prefix="evaltools-test-cache-")
 
 DATA = REPO_ROOT / "data"
 TEST_DATA = Path(__file__).parent / "data"

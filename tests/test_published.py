@@ -282,3 +282,23 @@ def test_workforce_census_year_is_moved_to_the_year_ending_31_march():
     sub = published.load_indicators(["social_worker_turnover"])
     # LAIT has 2016-2025 censuses at 30 September: periods 2017-2026
     assert sorted(sub.period.unique()) == list(range(2017, 2027))
+
+
+def test_measure_frames_are_cached_by_a_fingerprint_of_the_data(data_copy, tmp_path, monkeypatch):
+    """The second load reads the cache; touching a data file gives a new fingerprint,
+    so the frame is rebuilt, never served stale; EVALTOOLS_CACHE_DIR=off turns it off."""
+    monkeypatch.setenv(published.CACHE_ENV, str(tmp_path / "cache"))
+    a = published.load_indicators(["care_leavers_eet_19_21"], data_root=data_copy)
+    files = list((tmp_path / "cache" / "published").rglob("*.parquet"))
+    assert len(files) == 1 and files[0].name == "care_leavers_eet_19_21-latest-lait.parquet"
+    b = published.load_indicators(["care_leavers_eet_19_21"], data_root=data_copy)
+    pd.testing.assert_frame_equal(a, b)
+    fp = published.fingerprint(str(data_copy))
+    f = data_copy / "public" / "dfe_cla_2025_release" / "la_care_leavers_activity.csv"
+    f.write_text(f.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert published.fingerprint(str(data_copy)) != fp
+    published.load_indicators(["care_leavers_eet_19_21"], data_root=data_copy)
+    assert len(list((tmp_path / "cache" / "published").rglob("*.parquet"))) == 2
+    monkeypatch.setenv(published.CACHE_ENV, "off")
+    assert published.cache_dir() is None
+    pd.testing.assert_frame_equal(published.load_indicators(["care_leavers_eet_19_21"], data_root=data_copy), a)

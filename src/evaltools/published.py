@@ -24,11 +24,22 @@ DfE's LAIT benchmarking data set, harmonises them, and returns the indicator fra
   and denominator stay empty; LAIT's '-' (suppressed or not available) is status ``x``.
 
 Use :func:`load_indicators` for the frame, :func:`source_files` for what it reads.
+
+**Cache.** Building a measure from the raw files takes a fraction of a second, and a
+run executes many notebooks, each in its own process, so each measure's frame is
+kept as a parquet file under ``$EVALTOOLS_CACHE_DIR`` (default ``~/.cache/evaltools``;
+``off`` to disable), named by a fingerprint of every file in ``data/public`` (path,
+size, modification time), the registry and table specs, and this code. Any change to
+any of them gives a new fingerprint, so a stale figure is never served. The cache
+holds only published LA-level figures.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -501,6 +512,54 @@ def areas(data_root: Path | None = None) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- main
+CACHE_ENV = "EVALTOOLS_CACHE_DIR"
+
+
+def cache_dir() -> Path | None:
+    """Where measure frames are cached (None when ``EVALTOOLS_CACHE_DIR=off``)."""
+    v = os.environ.get(CACHE_ENV, "")
+    if v.lower() in ("off", "none", "0"):
+        return None
+    return Path(v) if v else Path.home() / ".cache" / "evaltools"
+
+
+def fingerprint(root: str) -> str:
+    """What the published frames depend on: every file under ``data/public`` (path,
+    size, modification time), the resource YAMLs and the loader's own code."""
+    h = hashlib.sha256()
+    pub = Path(root) / "public"
+    for f in sorted(pub.rglob("*")) if pub.is_dir() else []:
+        if f.is_file():
+            st = f.stat()
+            h.update(f"{f.relative_to(pub)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    for f in sorted(RESOURCES_DIR.glob("*.yaml")) + [Path(__file__), Path(registry.__file__),
+                                                     Path(ind.__file__)]:
+        h.update(f.read_bytes())
+    h.update(str(Path(root).resolve()).encode())
+    return h.hexdigest()[:20]
+
+
+def _cached(m: registry.Measure, root: str, key: str, build) -> pd.DataFrame:
+    base = cache_dir()
+    if base is None:
+        return build()
+    path = base / "published" / fingerprint(root) / f"{m.id}-{key}.parquet"
+    if path.is_file():
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError):
+            pass                                   # unreadable: rebuild it
+    df = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+            df.to_parquet(tmp.name, index=False)
+        os.replace(tmp.name, path)                 # atomic: another process never reads half a file
+    except OSError:
+        pass                                       # a read-only home: work without the cache
+    return df
+
+
 def load_indicators(measures=None, *, data_root: Path | None = None,
                     periods: tuple[int, int] | None = None,
                     use_lait: bool = True, release: str = "latest") -> pd.DataFrame:
@@ -518,9 +577,8 @@ def load_indicators(measures=None, *, data_root: Path | None = None,
     """
     root = str(data_root or data_dir())
     ms = registry.resolve(measures) if measures is not None else registry.published_measures()
-    area_tab = areas(Path(root))
     frames = []
-    for m in ms:
+    def build(m):
         parts = []
         covered: set[int] = set()
         if m.published:
@@ -529,12 +587,16 @@ def load_indicators(measures=None, *, data_root: Path | None = None,
             covered = set(got["period"].unique())
             parts.append(got)
         if m.lait and (use_lait or m.lait_only):
-            lait = _measure_from_lait(m, root, area_tab, None)
+            lait = _measure_from_lait(m, root, areas(Path(root)), None)
             lait = lait[~lait["period"].isin(covered)]
             parts.append(lait)
         df = pd.concat(parts, ignore_index=True) if parts else ind.empty()
         df["measure"] = m.id
-        frames.append(df)
+        return ind.conform(df)
+
+    for m in ms:
+        key = f"{release}-{'lait' if use_lait or m.lait_only else 'ees'}"
+        frames.append(_cached(m, root, key, lambda m=m: build(m)))
     out = pd.concat(frames, ignore_index=True) if frames else ind.empty()
     if periods is not None:
         lo, hi = periods
