@@ -40,6 +40,7 @@ def test_did_on_published_years_and_its_on_calendar_months(stability):
     assert d["n_post"] == topics.WINDOW_POST_MONTHS and 12 <= d["n_pre"] <= topics.WINDOW_PRE_MONTHS
     assert "By March 2019" in its[0].sentence
     assert "placement_moves_per_child_year" in stability.spc
+    assert any("synthetic sample" in n for n in stability.notes)
     assert stability.funnels["cla_3plus_placements"].period == 2025
 
 

@@ -269,11 +269,13 @@ def show_evaluations(t) -> None:
                 display(Markdown("*Chart not shown under the published policy: some months rest on 1 to 5 "
                                  "children.*"))
                 continue
+        title = f"{m.short}: {e.verdict}"
         if child_level:
-            fig = its_chart(e.result, source="Source: the council's SSDA903 extract, by calendar month.")
+            fig = its_chart(e.result, title=title + " against the earlier trend",
+                            source="Source: the council's SSDA903 extract, by calendar month.")
         else:
-            fig = did_chart(e.result, treated_label=t.la.display_name,
-                            comparison_label="Statistical neighbours' average")
+            fig = did_chart(e.result, title=title + " against the statistical neighbours",
+                            treated_label=t.la.display_name, comparison_label="Statistical neighbours' average")
         show_figure(fig)
         if e.warnings:
             display(Markdown("\n".join(f"- *Caution:* {w}" for w in e.warnings)))

@@ -326,7 +326,7 @@ class Review:
                  "are DfE measures evaltools does not compute yet."]
         parts.append(f"Since the baseline, {c['direction_yes']} moved the way the strategy promised and "
                      f"{c['direction_no']} moved the other way. Of {c['targets']} measures with a target, "
-                     f"{c['targets_met']} meet it now.")
+                     f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now.")
         better = t[t["verdict"] == "improved beyond noise"]
         worse = t[t["verdict"] == "worsened beyond noise"]
         parts.append(f"Only changes larger than chance alone would give count as real: {len(better)} improved "
@@ -369,7 +369,9 @@ def build_frame(strategy, *, extract=None, local=None) -> tuple[pd.DataFrame, li
         cm = measures.compute(ssda903.read_extract(p), child, la=strategy.la)
         cm = cm[(cm["period_end"].dt.month == 3) & (cm["group"] == "All children")]
         parts.append(cm.drop(columns=["period_end", "breakdown", "group"]))
-        sources.append(f"the council's SSDA903 extract ({p.name})")
+        from .synth import is_synthetic
+        sources.append(f"the synthetic SSDA903 sample in {p.name} (generated, not real children's records)"
+                       if is_synthetic(p) else f"the council's SSDA903 extract ({p.name})")
     if local is not None:
         p = Path(local)
         p = p if p.is_absolute() or p.exists() else REPO_ROOT / p

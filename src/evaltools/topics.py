@@ -24,6 +24,7 @@ intervention after the last figure) the evaluation says why instead of giving a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -275,7 +276,6 @@ class TopicResult:
 
 def _monthly_series(extract, la_code: str, ids) -> pd.DataFrame | None:
     from . import measures, ssda903
-    from pathlib import Path
 
     from .paths import REPO_ROOT
     if not hasattr(extract, "tables"):
@@ -332,6 +332,12 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
     if extract is not None and t.monthly:
         monthly = _monthly_series(extract, code, t.monthly)
         res.monthly = monthly
+        from .paths import REPO_ROOT
+        from .synth import is_synthetic
+        if isinstance(extract, (str, Path)) and (is_synthetic(extract) or is_synthetic(REPO_ROOT / extract)):
+            notes.append("The child-level extract is the bundled synthetic sample (generated, not real "
+                         "children's records): the monthly charts and time series show how the method "
+                         "works until the council points `extract` at its own 903 files.")
         end = monthly["period_end"].max()
         # rebase the SPC charts at the latest local intervention with a year either side
         rebase = None

@@ -45,7 +45,9 @@ def its_chart(result, *, title: str | None = None, ylabel: str | None = None, so
                     label=f"{round(result.level * 100)}% band for the counterfactual")
     first_post = xpos[post][0]
     ax.axvline(first_post, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.2)
-    ax.annotate(f"Intervention ({d['intervention']})", (first_post, 1.0), xycoords=("data", "axes fraction"),
+    when = d["intervention"]
+    when = f"{when:%B %Y}" if hasattr(when, "strftime") else when
+    ax.annotate(f"Intervention ({when})", (first_post, 1.0), xycoords=("data", "axes fraction"),
                 xytext=(3, -12), textcoords="offset points", fontsize=8.5, color="#444444")
     style_axes(ax, integer_x=not np.issubdtype(np.asarray(xpos).dtype, np.datetime64))
     ax.set_ylabel(ylabel or _axis_label(result))

@@ -8,4 +8,14 @@ figures, deterministic for a seed, with interventions whose true effect is recor
 from .generate import SynthConfig, SynthResult, generate, parameters, write
 from .simulate import Intervention
 
-__all__ = ["SynthConfig", "SynthResult", "Intervention", "generate", "write", "parameters"]
+__all__ = ["SynthConfig", "SynthResult", "Intervention", "generate", "write", "parameters", "is_synthetic"]
+
+
+def is_synthetic(folder) -> bool:
+    """True for an extract this package generated (it carries synth.yaml), so reports
+    can say their child-level figures are synthetic, not real children's."""
+    from pathlib import Path
+    try:
+        return (Path(folder) / "synth.yaml").is_file()
+    except TypeError:
+        return False
