@@ -54,17 +54,20 @@ def test_the_strategy_interventions_are_dated_where_the_source_dates_them(bundle
                 if i.id == "hf_cps_2017_20").first_period == 2018          # from April 2017
 
 
-#: the DfE measures still outside the registry: child-level (SSDA903) ones that no
-#: published LA table holds; every proposed id with a published source is now registered
-STILL_PROPOSED = {"adoption_disruptions", "cla_fostered_inside_la", "ethnicity_recorded", "fostering_for_adoption",
-                  "review_participation", "reviews_on_time", "stepdowns_residential_to_family"}
+#: the last child-level (SSDA903) gaps, now computed by evaltools.measures: no
+#: commitment is left with only a proposed measure
+NOW_COMPUTED = {"adoption_disruptions", "cla_fostered_inside_la", "ethnicity_recorded", "fostering_for_adoption",
+                "review_participation", "reviews_on_time", "stepdowns_residential_to_family"}
 
 
-def test_only_child_level_gaps_remain_proposed(bundled):
+def test_no_measure_remains_proposed(bundled):
+    from evaltools import measures
     proposed = [m for s in bundled.values() for m in s.measures if m.proposed_measure]
-    assert {m.proposed_measure for m in proposed} == STILL_PROPOSED
-    assert all(m.source == "child_level" for m in proposed) and len(proposed) == 7
-    assert not STILL_PROPOSED & set(registry.ids())
+    assert not proposed, [m.id for m in proposed]
+    assert NOW_COMPUTED <= set(registry.ids()) and NOW_COMPUTED <= set(measures.SPECS)
+    assert all(registry.get(m).child_level for m in NOW_COMPUTED)
+    child = [m for s in bundled.values() for m in s.measures if m.source == "child_level"]
+    assert NOW_COMPUTED <= {m.measure for m in child} and all(m.measure in measures.SPECS for m in child)
     published = [m for s in bundled.values() for m in s.measures if m.source == "published"]
     assert all(m.measure in registry.ids() for m in published)
     mp = pd.read_csv(data_dir() / "strategies" / "catalogue_map.csv", dtype=str)

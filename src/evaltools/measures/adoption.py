@@ -1,4 +1,5 @@
-"""Adoption timeliness (A1, A2, A10), in days, for children adopted in the window.
+"""Adoption timeliness (A1, A2, A10), in days, for children adopted in the window;
+fostering for adoption and adoption disruptions.
 
 * A1: from entering care (the start of the period of care that ended in adoption) to
   moving in with the adoptive family (the start of the first placement for adoption,
@@ -15,6 +16,10 @@
 * Only adoptions whose period of care began inside the extract (its first episode has
   RNE S, on or after the first return's 1 April) count: for a period that began
   earlier the extract does not see the entry date.
+
+Placements for adoption themselves (:func:`adoptive_placements`) give two more
+measures: early permanence through fostering for adoption or concurrent planning
+(:func:`fostering_for_adoption`) and adoption disruptions (:func:`disruptions`).
 
 DfE publishes A1 and A2 as 3-year averages (the mean over every child adopted in the
 3 years); evaltools gives the 12-month figure and, as ``adoption_*_days_3yr``, the
@@ -100,3 +105,111 @@ def _days(kind: str, months: int = 12):
 
 a1, a2, a10 = _days("A1"), _days("A2"), _days("A10")
 a1_3yr, a2_3yr, a10_3yr = _days("A1", 36), _days("A2", 36), _days("A10", 36)
+
+
+# ------------------------------------------------ placements for adoption (A3-A6)
+#: foster placements with carers who are also approved adopters: fostering for
+#: adoption or concurrent planning (U2 relative or friend, U5 other foster carer)
+FFA_PLACE = ("U2", "U5")
+#: how a period of care ends that is not an adoption disruption although the child
+#: left the adoptive placement: adopted, died (E2), care taken over by another LA (E3)
+NOT_DISRUPTED = ADOPTED + ("E2", "E3")
+
+
+def adoptive_placements(cd: CareData) -> pd.DataFrame:
+    """One row per placement for adoption: a run of episodes placed for adoption (PLACE
+    A3-A6) with the same prospective adopters (no new placement under DfE's rules;
+    temporary placements in between skipped), in a period of care. Columns: cid,
+    start (first day), ffa (the placement with the adopters began as a fostering for
+    adoption or concurrent planning placement, U2/U5), ended (the day it ended, NaN
+    while open), outcome: ``adopted``, ``disrupted`` (it ended without an adoption
+    order: the child moved to another placement, or to other prospective adopters,
+    or left care other than by adoption, death or transfer to another council),
+    ``open`` or ``other``. Computed once."""
+    return cd.cached("adoptive_placements", lambda: _build_adoptive_placements(cd))
+
+
+def _build_adoptive_placements(cd: CareData) -> pd.DataFrame:
+    from .data import OPEN, TEMPORARY_PLACE
+    e = cd.episodes
+    place_all = e["PLACE"].to_numpy(dtype=object)
+    keep = np.flatnonzero(~e["short_break"].to_numpy() & ~np.isin(place_all, TEMPORARY_PLACE))
+    place = place_all[keep]
+    period = e["period"].to_numpy()[keep]
+    new = e["new_placement"].to_numpy()[keep]
+    is_ad = np.isin(place, ADOPTION_PLACE)
+    same_prev = np.r_[False, period[1:] == period[:-1]]
+    continues = is_ad & same_prev & np.r_[False, is_ad[:-1]] & ~new      # same adopters
+    run_start = is_ad & ~continues
+    run_last = is_ad & ~np.r_[continues[1:], False]
+    first, last = keep[run_start], keep[run_last]
+    next_same = np.r_[same_prev[1:], False][run_last]          # the period goes on after it
+    end = e["end"].to_numpy()[last]
+    # the period's own ending (its last episode, temporary ones included)
+    period_last = e.drop_duplicates("period", keep="last").set_index("period")
+    p = e["period"].to_numpy()[last]
+    rec = period_last["REC"].reindex(p).to_numpy(dtype=object)
+    p_end = period_last["end"].reindex(p).to_numpy()
+    unknown = pd.isna(rec) | (rec == "X1")          # the history stops: cannot tell
+    outcome = np.select(
+        [end >= OPEN, next_same, p_end >= OPEN, np.isin(rec, ADOPTED), np.isin(rec, NOT_DISRUPTED) | unknown],
+        ["open", "disrupted", "open", "adopted", "other"], "disrupted")
+    ended = np.where(next_same, end, p_end).astype(float)
+    ended[outcome == "open"] = np.nan
+    ffa_spells = np.unique(e["placement"].to_numpy()[np.isin(place_all, FFA_PLACE)])
+    return pd.DataFrame({"cid": e["cid"].to_numpy()[first], "start": e["start"].to_numpy()[first],
+                         "ffa": np.isin(e["placement"].to_numpy()[first], ffa_spells),
+                         "ended": ended, "outcome": outcome})
+
+
+def fostering_for_adoption(cd: CareData, refs) -> pd.DataFrame:
+    """Children placed for adoption (an adoptive placement, PLACE A3-A6, starting) in
+    the 12 months to the reference date whose adoptive placement began as a fostering
+    for adoption or concurrent planning placement: the adopters first fostered the
+    child under PLACE U2/U5 and the placement for adoption is with them (A3/A5, the
+    same carer spell). A child placed twice in the window counts once, by the first
+    placement.
+
+    The 903 codes say which foster placements are with approved adopters under FFA or
+    concurrent planning (U2: relative or friend; U5: other foster carer; DfE SSDA903
+    guidance, PLACE). DfE publishes no LA figure; the Adoption and Special
+    Guardianship Leadership Board reports early permanence as a share of children
+    placed for adoption, which this follows. An FFA placement that did not lead to a
+    placement for adoption with those carers (the child went home, or to other
+    adopters) is not counted: the measure is early permanence achieved.
+    """
+    a = adoptive_placements(cd)
+    s, c, ffa = a["start"].to_numpy(), a["cid"].to_numpy(), a["ffa"].to_numpy()
+    rows = []
+    for r, ws in zip(refs, window_start(refs, 12)):
+        idx = np.flatnonzero((s >= ws) & (s <= r))
+        idx = idx[np.r_[True, c[idx][1:] != c[idx][:-1]]] if len(idx) else idx   # first per child
+        rows.append(pd.DataFrame({"ref": r, "cid": c[idx], "num": ffa[idx], "den": 1}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def disruptions(cd: CareData, refs) -> pd.DataFrame:
+    """Children whose placement for adoption (PLACE A3-A6) ended in the 12 months to
+    the reference date without an adoption order: the child moved to a placement
+    other than with those prospective adopters while still looked after, or left care
+    for a reason other than adoption (E11/E12), death (E2) or transfer to another
+    council (E3). A move between A codes with the same adopters (legal status change,
+    RNE L/T/U), a temporary absence and the return from it are not disruptions.
+    Children counted once.
+
+    DfE defines no LA disruption measure. "Disruption" here is the sector's: a child
+    leaving their prospective adopters before the order, read from the episodes. It is
+    not the PlacedAdoption table's reversal of the decision that the child should be
+    placed for adoption (DATE_PLACED_CEASED, REASON_PLACED_CEASED RD1 needs changed,
+    RD2 court did not make a placement order, RD3 no adopters found, RD4 other): most
+    reversals happen before any placement with adopters, and a disruption need not
+    reverse the plan (the child may be placed with new adopters).
+    """
+    a = adoptive_placements(cd)
+    a = a[a["outcome"] == "disrupted"]
+    d, c = a["ended"].to_numpy(), a["cid"].to_numpy()
+    rows = []
+    for r, ws in zip(refs, window_start(refs, 12)):
+        who = np.unique(c[(d >= ws) & (d <= r)])
+        rows.append(pd.DataFrame({"ref": r, "cid": who, "num": 1, "den": 1}))
+    return pd.concat(rows, ignore_index=True)

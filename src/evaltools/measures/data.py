@@ -9,7 +9,9 @@ integer-keyed arrays that every measure works on:
   key ``cid``, the period of care each episode belongs to, and whether it starts a new
   placement under DfE's counting rules (:func:`new_placement`);
 * ``children``: one row per child: month of birth (as days), sex, and UASC dates;
-* the other tables (OC2, OC3, Missing, AD1, PlacedAdoption, ...) with ``cid`` added.
+* the other tables (OC2, OC3, Missing, AD1, PlacedAdoption, Reviews, ...) with ``cid``
+  added, and ``tables["Header"]``: each return's Header row (YEAR, ETHNIC) per child,
+  when the Header has ETHNIC.
 
 Rows that an error-severity issue touches in the columns a measure needs are left out
 before anything is computed (``Extract.usable``), and counted in ``excluded``.
@@ -52,7 +54,7 @@ ADOPTION_WITH_CURRENT_CARER = ("A3", "A5")
 #: temporary placements (hospital, holiday, respite while carers are away, <= 7 days)
 TEMPORARY_PLACE = ("T0", "T1", "T2", "T3", "T4")
 #: the tables measures read besides Episodes and Header
-MEASURE_TABLES = ("UASC", "OC2", "OC3", "Missing", "AD1", "PlacedAdoption")
+MEASURE_TABLES = ("UASC", "OC2", "OC3", "Missing", "AD1", "PlacedAdoption", "Reviews")
 
 
 @contextlib.contextmanager
@@ -322,6 +324,12 @@ class CareData:
         for t, df in tables.items():
             if "CHILD" in df:
                 tables[t] = df.drop(columns="CHILD").assign(cid=table_cid[t])
+        if "ETHNIC" in header:          # every return's row: ethnicity as recorded that year
+            ok = header_cid >= 0
+            tables["Header"] = pd.DataFrame({
+                "cid": header_cid[ok].astype(np.int64),
+                "YEAR": header["YEAR"].to_numpy()[ok] if "YEAR" in header else 0,
+                "ETHNIC": header["ETHNIC"].astype(object).to_numpy()[ok]})
         years = sorted(years) if years is not None else sorted(
             set(episodes["YEAR"]) if "YEAR" in episodes else {pd.Timestamp("today").year})
         return cls(e, ch, tables, int(years[0]), int(years[-1]), dict(area or {}),

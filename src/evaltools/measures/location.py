@@ -1,11 +1,12 @@
-"""Where children are placed: distance from home, outside the council, placement type."""
+"""Where children are placed: distance from home, inside or outside the council, placement
+type, and step-downs from residential care to a family."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .data import CareData, window_start
+from .data import TEMPORARY_PLACE, CareData, window_start
 from .engine import age_at
 from .stability import in_care_at, place_in
 
@@ -121,3 +122,71 @@ def placement_type(cd: CareData, refs) -> pd.DataFrame:
                                   PLACE_GROUPS + ["Children's home, aged under 12"])
     return pd.DataFrame({"ref": c["ref"].to_numpy(), "cid": c["cid"].to_numpy(), "group": g,
                          "num": 1, "den": 1})
+
+
+#: residential care a child steps down from: secure children's homes (K1), children's
+#: homes (K2) and residential care homes (R1)
+RESIDENTIAL_PLACE = ("K1", "K2", "R1")
+#: family settings: foster care (U1-U6), placed with parents or others with parental
+#: responsibility (P1), placed for adoption (A3-A6)
+FAMILY_PLACE = ("U1", "U2", "U3", "U4", "U5", "U6", "P1", "A3", "A4", "A5", "A6")
+
+
+def fostered_inside_la(cd: CareData, refs) -> pd.DataFrame:
+    """Children in foster care (PLACE U1-U6) at the reference date whose placement is
+    inside the council's boundary (PL_LA, the LA the placement postcode lies in, is
+    the council), of all children in foster care; a placement whose location is not
+    known (no or unmatched postcode) is in the total and not inside, as in DfE's
+    table of children looked after at 31 March by placement locality (needs the
+    council: ``la=``).
+
+    DfE publishes this split for England only ("Children looked after at 31 March by
+    placement distance and placement locality", group "Foster placements": 20 miles or
+    less and over 20 miles inside the LA boundary, of the total with distance not
+    known; 2024: (29,000 + 2,560) / 56,390 = 56%). Short breaks are left out.
+    """
+    own = cd.area.get("ons_code")
+    if not own:
+        return pd.DataFrame(columns=["ref", "cid", "num", "den"])
+    c = in_care_at(cd, refs)
+    row = c["row"].to_numpy()
+    foster = place_in(cd, ("U1", "U2", "U3", "U4", "U5", "U6"))[row]
+    pl_la = cd.episodes["PL_LA"].to_numpy(dtype=object)[row[foster]]
+    inside = pd.notna(pl_la) & (pl_la == own)
+    return pd.DataFrame({"ref": c["ref"].to_numpy()[foster], "cid": c["cid"].to_numpy()[foster],
+                         "num": inside, "den": 1})
+
+
+def stepdowns(cd: CareData, refs) -> pd.DataFrame:
+    """Children who moved in the 12 months to the reference date straight from
+    residential care (secure children's home K1, children's home K2, residential care
+    home R1) to a family setting (foster care U1-U6, placed with parents P1, placed
+    for adoption A3-A6) while still looked after: the family placement starts in the
+    window and the placement before it in the same period of care was residential.
+    Temporary placements (T0-T4) in between are skipped and short breaks left out;
+    a child is counted once however many step-downs they had.
+
+    DfE defines no step-down measure; this is evaltools' ruling. Residential care is
+    the children's home settings; residential schools (S1), hospitals (R2), family
+    centres or mother and baby units (R3), young offender institutions (R5) and
+    supported accommodation (H5, P2, K3) are not. A move via another setting (say, a
+    children's home, then supported lodgings, then foster care) is not a step-down to
+    a family; leaving care from a children's home (to home, by an order) is not
+    counted: the 903 does not record where a child lives after care. A count of
+    children, not a percentage: the strategies count children stepped down, and the
+    number in residential care falls as the work succeeds.
+    """
+    e = cd.episodes
+    keep = np.flatnonzero(~e["short_break"].to_numpy() & ~place_in(cd, TEMPORARY_PLACE))
+    period = e["period"].to_numpy()[keep]
+    same = np.r_[False, period[1:] == period[:-1]]
+    res = place_in(cd, RESIDENTIAL_PLACE)[keep]
+    fam = place_in(cd, FAMILY_PLACE)[keep]
+    step = fam & same & np.r_[False, res[:-1]]
+    s = e["start"].to_numpy()[keep][step]
+    c = e["cid"].to_numpy()[keep][step]
+    rows = []
+    for r, ws in zip(refs, window_start(refs, 12)):
+        who = np.unique(c[(s >= ws) & (s <= r)])
+        rows.append(pd.DataFrame({"ref": r, "cid": who, "num": 1, "den": 1}))
+    return pd.concat(rows, ignore_index=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import adoption, care_leavers as cl, flows, health, location, missing, stability
+from . import adoption, care_leavers as cl, flows, health, location, missing, practice, stability
 from .engine import Spec
 
 _SPECS = [
@@ -53,5 +53,13 @@ _SPECS += [
     Spec("adoption_a1_days_3yr", adoption.a1_3yr, "days", lookback_months=36),
     Spec("adoption_a2_days_3yr", adoption.a2_3yr, "days", lookback_months=36),
     Spec("adoption_a10_days_3yr", adoption.a10_3yr, "days", lookback_months=36),
+    Spec("fostering_for_adoption", adoption.fostering_for_adoption, "percent", calendar_month=True),
+    Spec("adoption_disruptions", adoption.disruptions, "count", calendar_month=True),
+    Spec("cla_fostered_inside_la", location.fostered_inside_la, "percent", needs_area=True, calendar_month=True),
+    Spec("stepdowns_residential_to_family", location.stepdowns, "count", calendar_month=True),
+    # 18 months: a review is timed from the one before, up to 6 months earlier
+    Spec("reviews_on_time", practice.on_time, "percent", lookback_months=18, calendar_month=True),
+    Spec("review_participation", practice.participation, "percent", calendar_month=True),
+    Spec("ethnicity_recorded", practice.ethnicity_recorded, "percent", calendar_month=True),
 ]
 SPECS = {s.id: s for s in _SPECS}
