@@ -15,6 +15,10 @@ from evaltools.paths import REPO_ROOT
 # The published-measure cache (see evaltools.published) lives in a fresh folder for the
 # test session, shared with the notebook kernels the tests start; never the user's own.
 os.environ[published.CACHE_ENV] = tempfile.mkdtemp(prefix="evaltools-test-cache-")
+# nbval's kernels (tests/nbval) read the child-level sample, which needs a
+# pseudonymisation key; the outputs are aggregates, so any key gives the same figures.
+# Tests of what happens without one remove it with monkeypatch.
+os.environ.setdefault("EVALTOOLS_SALT", "test-session-key-not-secret-0123")
 
 DATA = REPO_ROOT / "data"
 TEST_DATA = Path(__file__).parent / "data"

@@ -364,9 +364,14 @@ def build_frame(strategy, *, extract=None, local=None) -> tuple[pd.DataFrame, li
     child = sorted({m.measure for m in strategy.measures if m.source == "child_level" and m.measure}
                    & set(measures.available()))
     if extract is not None and child:
-        p = Path(extract)
-        p = p if p.is_absolute() or p.exists() else REPO_ROOT / p
-        cm = measures.compute(ssda903.read_extract(p), child, la=strategy.la)
+        if hasattr(extract, "tables"):            # an extract already read
+            ex = extract
+            p = ex.files[0].path.parent.parent if ex.files else Path("extract")
+        else:
+            p = Path(extract)
+            p = p if p.is_absolute() or p.exists() else REPO_ROOT / p
+            ex = ssda903.read_extract(p)
+        cm = measures.compute(ex, child, la=strategy.la)
         cm = cm[(cm["period_end"].dt.month == 3) & (cm["group"] == "All children")]
         parts.append(cm.drop(columns=["period_end", "breakdown", "group"]))
         from .synth import is_synthetic

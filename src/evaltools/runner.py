@@ -40,6 +40,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -730,9 +731,56 @@ def _workbook_notes(plan: _Plan) -> list[tuple[str, str]]:
     return notes
 
 
+def _prepare(plans: list[_Plan], cache: str, log) -> None:
+    """Work every notebook would repeat, done once before they start: DfE's published
+    figures (cached on disk by :mod:`evaltools.published`) and each child-level extract
+    a notebook names (ingested once into the run's private cache folder). A problem
+    here is left for the notebook to report in its own words."""
+    t0 = time.perf_counter()
+    try:
+        published.load_indicators()
+    except Exception:           # noqa: BLE001
+        pass
+    from .ssda903 import read_extract
+    from .ssda903.extract import RUN_CACHE_ENV
+    seen = set()
+    for p in plans:
+        for j in p.ev.jobs:
+            src = j.parameters.get("extract")
+            if not src or (src, p.env[SALT_ENV]) in seen:
+                continue
+            seen.add((src, p.env[SALT_ENV]))
+            path = Path(src) if Path(src).is_absolute() else REPO_ROOT / src
+            saved = os.environ.get(RUN_CACHE_ENV)
+            os.environ[RUN_CACHE_ENV] = cache
+            try:
+                read_extract(path, salt=p.env[SALT_ENV])
+            except Exception:   # noqa: BLE001
+                pass
+            finally:
+                if saved is None:
+                    os.environ.pop(RUN_CACHE_ENV, None)
+                else:
+                    os.environ[RUN_CACHE_ENV] = saved
+    log(f"  shared inputs prepared in {time.perf_counter() - t0:.1f} s")
+
+
 def _run_plans(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], int]:
     """Execute every notebook of every plan on one pool; finish each plan as its last
-    notebook completes. Returns the results (in plan order) and the number of workers."""
+    notebook completes. Returns the results (in plan order) and the number of workers.
+    The run's private cache folder (ingested extracts) is removed at the end."""
+    from .ssda903.extract import RUN_CACHE_ENV
+    cache = tempfile.mkdtemp(prefix="evaltools-run-")        # mode 0700: this user only
+    try:
+        for p in plans:
+            p.env = {**p.env, RUN_CACHE_ENV: cache}
+        _prepare(plans, cache, log)
+        return _run_plans_in(plans, jobs=jobs, pdf=pdf, log=log)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def _run_plans_in(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], int]:
     tasks = []
     for p in plans:
         for i, (job, stem) in enumerate(zip(p.ev.jobs, p.stems)):

@@ -22,10 +22,13 @@ both. Input files are only read.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import multiprocessing
 import os
+import pickle
 import re
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,8 +290,54 @@ def discover(source) -> tuple[Path, list[Path]]:
 
 
 # ------------------------------------------------------------------------- ingest
+#: set by the runner to a private folder that lives only for one run: the first notebook
+#: to read an extract leaves the ingested (pseudonymised) copy there for the others
+RUN_CACHE_ENV = "EVALTOOLS_RUN_CACHE"
+
+
+def _run_cache_path(source, year, key: bytes, compute_distance: bool) -> Path | None:
+    folder = os.environ.get(RUN_CACHE_ENV)
+    if not folder or not Path(folder).is_dir():
+        return None
+    try:
+        _, files = discover(source)
+    except Exception:            # noqa: BLE001 - the real read reports it properly
+        return None
+    h = hashlib.sha256()
+    for f in sorted(files):
+        st = Path(f).stat()
+        h.update(f"{Path(f).resolve()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    h.update(f"{year}|{compute_distance}|{Path(__file__).stat().st_mtime_ns}".encode())
+    h.update(hashlib.sha256(key).digest())          # the key itself is never written down
+    return Path(folder) / f"extract-{h.hexdigest()[:24]}.pkl"
+
+
 def read_extract(source, *, year: int | None = None, salt=None,
                  compute_distance: bool = True, workers: int | None = None) -> Extract:
+    """Read, check and pseudonymise a folder (or list) of SSDA903 CSV files; see
+    :func:`_read_extract`. Within a run (``EVALTOOLS_RUN_CACHE``, set by the runner to a
+    private folder it deletes at the end) the ingested extract is read once and shared
+    by the run's notebooks; it holds only pseudonymised ids and never leaves that folder."""
+    cache = _run_cache_path(source, year, ps.get_salt(salt), compute_distance)
+    if cache is not None and cache.is_file():
+        try:
+            with open(cache, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            pass
+    ex = _read_extract(source, year=year, salt=salt, compute_distance=compute_distance, workers=workers)
+    if cache is not None:
+        try:
+            with tempfile.NamedTemporaryFile(dir=cache.parent, suffix=".tmp", delete=False) as tmp:
+                pickle.dump(ex, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp.name, cache)
+        except OSError:
+            pass
+    return ex
+
+
+def _read_extract(source, *, year: int | None = None, salt=None,
+                  compute_distance: bool = True, workers: int | None = None) -> Extract:
     """Read, check and pseudonymise a folder (or list) of SSDA903 CSV files.
 
     Parameters
