@@ -63,6 +63,10 @@ HEADERS = {
 
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 
+#: targets the catalogue states as a change from the baseline, not a level
+#: ("grow foster carer households by one fifth": +20%)
+RELATIVE_TARGETS = {"hf25_foster_homes_20pct"}
+
 #: interventions that are the strategy itself start when the strategy does (its
 #: header says why), not on 1 January of the year the catalogue gives
 STARTS_WITH_STRATEGY = {"hf_cps_2017_20": "herefordshire_2017_20", "ht_cps_2022_25": "hertfordshire_2022_25",
@@ -130,6 +134,8 @@ def measure_entry(row, m) -> dict:
         e["baseline"] = b
     t = {k: v for k, v in (("value", _num(m["target_value"])), ("by", _num(m["target_by"])),
                            ("text", _text(m["target_text"]))) if v not in (None, "")}
+    if row["measure_id"] in RELATIVE_TARGETS and "value" in t:
+        t = {"change_percent": t.pop("value"), **t}
     if t:
         e["target"] = t
     for key, col in (("definition", "dfe_definition"), ("data", "source_detail")):

@@ -190,6 +190,13 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
 
     if row.baseline_value is not None:
         row.direction_met = _moved(sm.direction, row.baseline_value, row.latest_value, unit)
+    if sm.target and sm.target.change_percent is not None:
+        if row.baseline_value is not None:
+            row.target_value = row.baseline_value * (1 + sm.target.change_percent / 100)
+            row.caveats.append(f"the target is a change of {sm.target.change_percent:+g}% on the baseline "
+                               f"({row.baseline_value:,.4g} -> {row.target_value:,.4g})")
+        else:
+            row.target_met = "no baseline for the target"
     if row.target_value is not None:
         row.target_met = _target_met(sm.direction, row.target_value, row.latest_value)
 

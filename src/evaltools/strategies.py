@@ -20,7 +20,7 @@ way; see ``data/strategies/README.md``)::
                                         # proposed_measure: an id evaltools does not compute yet
         direction: increase             # increase | decrease | maintain | none
         baseline: {value: 48, period: 2023, text: "48% EET (2023)"}
-        target: {value: 55, by: 2027, text: "55% by 2027"}
+        target: {value: 55, by: 2027, text: "55% by 2027"}   # or {change_percent: 20, ...}
       - id: hf25_pathway_plans
         text: Pathway plans up to date
         source: local
@@ -69,6 +69,9 @@ class Figure:
     value: float | None = None
     period: int | None = None
     text: str = ""
+    #: a target set as a change from the baseline ("grow by a fifth": 20), in percent;
+    #: the review turns it into a level once the baseline is known
+    change_percent: float | None = None
 
 
 @dataclass(frozen=True)
@@ -201,10 +204,21 @@ def _figure(raw, where, key, probs, period_key) -> Figure | None:
     if not isinstance(raw, dict):
         probs.add(where, f"{key} should be a mapping", f"write {key}: {{value: 48, {period_key}: 2023, text: ...}}")
         return None
-    unknown = set(raw) - {"value", period_key, "text"}
+    allowed = {"value", period_key, "text"} | ({"change_percent"} if key == "target" else set())
+    unknown = set(raw) - allowed
     if unknown:
         probs.add(where, f"{key} has unknown field(s) {', '.join(sorted(unknown))}",
-                  f"use value, {period_key} and text")
+                  f"use {', '.join(sorted(allowed))}")
+    change = raw.get("change_percent")
+    if change is not None:
+        try:
+            change = float(change)
+        except (TypeError, ValueError):
+            probs.add(where, f"{key} change_percent {change!r} is not a number", "write 20 for 'grow by 20%'")
+            change = None
+        if change is not None and raw.get("value") is not None:
+            probs.add(where, f"{key} has both value and change_percent", "give one: a level, or a change "
+                      "from the baseline")
     value = raw.get("value")
     if value is not None:
         try:
@@ -214,7 +228,7 @@ def _figure(raw, where, key, probs, period_key) -> Figure | None:
                       "and put the words in text")
             value = None
     return Figure(value=value, period=_year(raw.get(period_key), where, f"{key} {period_key}", probs),
-                  text=str(raw.get("text") or ""))
+                  text=str(raw.get("text") or ""), change_percent=change)
 
 
 def _choice(raw, key, allowed, where, probs, default=None):

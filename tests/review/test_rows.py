@@ -127,3 +127,20 @@ def test_the_first_published_year_stands_in_for_a_missing_baseline_year():
     r, _ = _one("long_term_stability", "2017-04-01", "2020-03-31", 2017, "increase")
     assert r.baseline_period == 2018 and r.latest_period == 2020
     assert "no figure for the baseline year 2017; the baseline is the first year with one, 2018" in r.caveats
+
+
+def test_a_relative_target_becomes_a_level_from_the_baseline():
+    """Herefordshire 2025-27: grow foster carer households by a fifth. The proxy (in-house
+    foster places) was 215 in 2024, so the target is 258; 175 in 2025 does not meet it."""
+    s = strategies.load("herefordshire_2025_27")
+    sm = next(m for m in s.measures if m.id == "hf25_foster_homes_20pct")
+    assert sm.target.change_percent == 20 and sm.target.value is None
+    f = published.load_indicators(["foster_places"])
+    r = review.measure_row(sm, f, "884", s.baseline_period, comparators=None)
+    assert r.baseline_value == 215 and r.target_value == pytest.approx(258)
+    assert r.target_met == "no" and "a change of +20% on the baseline (215 -> 258)" in "; ".join(r.caveats)
+    with pytest.raises(strategies.StrategyError, match="both value and change_percent"):
+        strategies.parse({"strategy": {"id": "t", "title": "T", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31"},
+                          "measures": [{"id": "x", "text": "x", "source": "published", "measure": "foster_places",
+                                        "direction": "increase", "target": {"value": 5, "change_percent": 20}}]})
