@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import OKABE_ITO, UNIT_AXIS, style_axes
+from .style import OKABE_ITO, UNIT_AXIS, date_axis, style_axes
 
 
 def _axis_label(result) -> str:
@@ -50,6 +50,7 @@ def its_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     ax.annotate(f"Intervention ({when})", (first_post, 1.0), xycoords=("data", "axes fraction"),
                 xytext=(3, -12), textcoords="offset points", fontsize=8.5, color="#444444")
     style_axes(ax, integer_x=not np.issubdtype(np.asarray(xpos).dtype, np.datetime64))
+    date_axis(ax, xpos)
     ax.set_ylabel(ylabel or _axis_label(result))
     ax.set_xlabel("Period")
     ax.set_title(title or "Before and after the intervention", loc="left", fontsize=12, fontweight="bold")

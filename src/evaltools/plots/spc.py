@@ -9,11 +9,10 @@ new phase starts; an optional dotted target line.
 
 from __future__ import annotations
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import OKABE_ITO, style_axes
+from .style import OKABE_ITO, date_axis, style_axes
 
 POINTS = {
     "common": ("Common cause (usual variation)", OKABE_ITO["grey"], "o"),
@@ -64,10 +63,7 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
         ax.axhline(result.target * scale, color=OKABE_ITO["green"], linestyle=":", linewidth=1.8,
                    label="Target", gid="target")
     style_axes(ax, integer_x=np.issubdtype(np.asarray(x).dtype, np.integer))
-    if np.issubdtype(np.asarray(x).dtype, np.datetime64):
-        locator = mdates.AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    date_axis(ax, x)
     ax.set_ylabel(ylabel or _ylabel(result))
     ax.set_xlabel("Period")
     ax.set_title(title or result.label or result.chart, loc="left", fontsize=12, fontweight="bold", pad=20)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 OKABE_ITO = {
@@ -30,3 +31,13 @@ def style_axes(ax, integer_x: bool = True):
     ax.set_axisbelow(True)
     if integer_x:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def date_axis(ax, x) -> None:
+    """Readable dates on the x axis when ``x`` holds dates (month series): years, with
+    months where there is room, never overlapping labels."""
+    if np.issubdtype(np.asarray(x).dtype, np.datetime64):
+        import matplotlib.dates as mdates
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -233,8 +233,8 @@ def _prepare(data, intervention, measure, area, time, outcome, numerator, denomi
         df = frames.series(data, measure, area, where="its")
         meta.update(measure=df.attrs["measure"], area=df.attrs["area"])
         if df.attrs["dropped"]:
-            gone = ", ".join(str(t) for _, t, _ in df.attrs["dropped"])
-            warns.append(f"{len(df.attrs['dropped'])} period(s) have no published figure "
+            gone = ", ".join(f"{t:%B %Y}" if hasattr(t, "strftime") else str(t) for _, t, _ in df.attrs["dropped"])
+            warns.append(f"{len(df.attrs['dropped'])} period(s) have no figure "
                          f"(suppressed or not available: {gone}) and were left out, not read as 0")
         time = "time"
     elif isinstance(data, pd.DataFrame):
