@@ -144,3 +144,14 @@ def test_a_relative_target_becomes_a_level_from_the_baseline():
                                        "end": "2027-03-31"},
                           "measures": [{"id": "x", "text": "x", "source": "published", "measure": "foster_places",
                                         "direction": "increase", "target": {"value": 5, "change_percent": 20}}]})
+
+
+def test_hertfordshire_eet_baseline_matches_no_published_year():
+    """The issue's example: Hertfordshire's 2022-25 strategy gives 46.8% EET (19-21) as
+    its baseline; DfE published 54.4% (2019), 56.8% (2020), 55.0% (2021)."""
+    s = strategies.load("hertfordshire_2022_25")
+    sm = next(m for m in s.measures if m.id == "ht22_cl_eet_19_21")
+    r = review.measure_row(sm, published.load_indicators(["care_leavers_eet_19_21"]), "919", s.baseline_period,
+                           comparators=None)
+    assert ("the strategy's baseline 46.8 does not match the published 2021 figure (55.0); it matches no "
+            "published year") in r.caveats
