@@ -142,3 +142,9 @@ def test_an_england_row_and_every_la_in_it_are_a_total():
     out = sdc.apply(f, "published")
     assert list(out["status"]) == ["ok", "c", "c", "ok", "ok"]        # LA 1 (3) and the next smallest, LA 2
     assert out.loc[4, "value"] == 25                                  # England shown, rounded half up
+
+
+def test_rests_on_few_counts_the_children_left_out_too():
+    assert sdc.rests_on_few(3) and sdc.rests_on_few(37, 40) and not sdc.rests_on_few(37)
+    assert not sdc.rests_on_few(0) and not sdc.rests_on_few(float("nan"), 40)
+    assert not sdc.rests_on_few(20, 40) and sdc.rests_on_few([20, 4], [40, 40])

@@ -208,8 +208,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     num, den = last["la_numerator"], last["la_denominator"]
     if m.unit in ("percent", "per_child") and np.isfinite(num) and np.isfinite(den):
         from . import sdc
-        small = sdc.is_small(num) or (m.unit == "percent" and sdc.is_small(den - num))
-        if sdc.policy(policy).suppress_small and small:
+        if sdc.policy(policy).suppress_small and sdc.rests_on_few(num, den if m.unit == "percent" else None):
             fig = f"c (rests on 1 to 5 children, so not shown under the {policy} policy)"
         else:
             fig += f" ({num:,.0f} of {den:,.0f})"

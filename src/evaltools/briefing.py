@@ -153,8 +153,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             prev = ok.iloc[-2] if len(ok) > 1 and int(ok.iloc[-2]["period"]) == int(last["period"]) - 1 else None
             latest = m.format_value(last["la_value"])
             num, den = last["la_numerator"], last["la_denominator"]
-            if pol.suppress_small and np.isfinite(num) and (
-                    sdc.is_small(num) or (m.unit == "percent" and np.isfinite(den) and sdc.is_small(den - num))):
+            if pol.suppress_small and sdc.rests_on_few(num, den if m.unit == "percent" else None):
                 latest = "c"
             rag, basis = _rag(m, last, targets.get(mid))
             band = last.get("band")

@@ -11,7 +11,6 @@ import html
 import io
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
@@ -109,8 +108,7 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
         num, den = r["la_numerator"], r["la_denominator"]
         if r["la_status"] != ind.OK:
             la.append(f"{r['la_status']} ({ind.SYMBOLS.get(r['la_status'], '')})")
-        elif pol.suppress_small and pd.notna(num) and (
-                sdc.is_small(num) or (m.unit == "percent" and pd.notna(den) and sdc.is_small(den - num))):
+        elif pol.suppress_small and sdc.rests_on_few(num, den if m.unit == "percent" else None):
             la.append("c (rests on 1 to 5 children)")
         elif m.unit in ("percent", "per_child") and pd.notna(num) and pd.notna(den):
             la.append(f"{m.format_value(r['la_value'])} ({num:,.0f}/{den:,.0f})")
@@ -183,15 +181,6 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
 
 
 # --------------------------------------------------------------------------- topics
-def _small(num, den=None) -> bool:
-    from . import sdc
-    n = np.asarray(num, dtype=float)
-    hit = sdc.is_small(n)
-    if den is not None:
-        hit |= sdc.is_small(np.asarray(den, dtype=float) - n) & np.isfinite(n)
-    return bool(np.any(hit))
-
-
 def topic_intro(t) -> Markdown:
     """The opening of a topic notebook: the question, the council, the data, the notes."""
     bm = t.benchmark
@@ -245,7 +234,7 @@ def show_spc(t) -> None:
         display(Markdown(f"### {m.title}: month by month"))
         display(Markdown(r.story))
         s = t.monthly[(t.monthly["measure"] == mid) & (t.monthly["status"] == "ok")]
-        if t.policy == "published" and _small(s["numerator"], s["denominator"] if m.unit == "percent" else None):
+        if t.policy == "published" and sdc.rests_on_few(s["numerator"], s["denominator"] if m.unit == "percent" else None):
             display(Markdown("*The chart is not shown under the published policy: some months rest on "
                              "1 to 5 children. Run with policy internal or ofsted to see it.*"))
             continue
@@ -265,7 +254,7 @@ def show_evaluations(t) -> None:
         child_level = e.method.startswith("interrupted")
         if child_level and t.policy == "published":
             s = e.result.series
-            if "numerator" in s and _small(s["numerator"], s.get("denominator") if m.unit == "percent" else None):
+            if "numerator" in s and sdc.rests_on_few(s["numerator"], s.get("denominator") if m.unit == "percent" else None):
                 display(Markdown("*Chart not shown under the published policy: some months rest on 1 to 5 "
                                  "children.*"))
                 continue

@@ -434,7 +434,7 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
                         & (f["area_code"].astype(str) == str(review.strategy.la))]
                 if len(hit):
                     num, den = hit["numerator"].iloc[0], hit["denominator"].iloc[0]
-                    if pd.notna(num) and (sdc.is_small(num) or (pd.notna(den) and sdc.is_small(den - num))):
+                    if sdc.rests_on_few(num, den if pd.notna(den) else None):
                         return "c"
             return _fmt(value, r["measure"]) + (f" ({int(period)})" if period is not None and not
                                                  pd.isna(period) else "")

@@ -79,6 +79,17 @@ def is_small(n) -> np.ndarray:
     return (n >= SMALL[0]) & (n <= SMALL[1])
 
 
+def rests_on_few(numerator, denominator=None) -> bool:
+    """True when a figure gives away a count of 1 to 5 children: its numerator, or,
+    given the denominator of a share, the children left out (37 of 40 reveals 3).
+    Works on one figure or arrays (any of them); missing counts give nothing away."""
+    n = np.asarray(numerator, dtype=float)
+    hit = is_small(n)
+    if denominator is not None:
+        hit = hit | (is_small(np.asarray(denominator, dtype=float) - n) & np.isfinite(n))
+    return bool(np.any(hit))
+
+
 def apply(frame: pd.DataFrame, pol: str | Policy = "published") -> pd.DataFrame:
     """An indicator frame ready to leave the building under the policy.
 
