@@ -60,3 +60,11 @@ def reports_dir() -> Path:
     if (REPO_ROOT / "pyproject.toml").is_file():
         return REPO_ROOT / "reports"
     return Path.cwd() / "reports"
+
+
+def input_path(path) -> Path:
+    """A user's input file or folder: absolute, or relative to the repository root
+    (notebooks run in notebooks/, so a path like data/sample is read from the root),
+    unless it exists relative to the current folder."""
+    p = Path(path)
+    return p if p.is_absolute() or p.exists() else REPO_ROOT / p

@@ -6,11 +6,10 @@ evaluation. Every table here counts rows or children; none lists a child.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
-from .paths import REPO_ROOT
+from .paths import input_path
 from .ssda903 import Extract, read_extract
 from .ssda903.checks import catalogue
 
@@ -32,10 +31,7 @@ FEEDS = {
 
 def load(extract: str, year: int | None = None) -> Extract:
     """Read an extract folder (relative paths are from the repository root)."""
-    p = Path(extract)
-    if not p.is_absolute():
-        p = REPO_ROOT / p
-    return read_extract(p, year=year)
+    return read_extract(input_path(extract), year=year)
 
 
 def files_sentence(ex: Extract) -> str:

@@ -363,7 +363,7 @@ def build_frame(strategy, *, extract=None, local=None) -> tuple[pd.DataFrame, li
 
     from . import local as local_mod
     from . import measures, published, ssda903
-    from .paths import REPO_ROOT
+    from .paths import input_path
 
     pub = sorted({m.measure for m in strategy.measures if m.source == "published" and m.measure})
     parts = [published.load_indicators(pub)] if pub else []
@@ -375,8 +375,7 @@ def build_frame(strategy, *, extract=None, local=None) -> tuple[pd.DataFrame, li
             ex = extract
             p = ex.files[0].path.parent.parent if ex.files else Path("extract")
         else:
-            p = Path(extract)
-            p = p if p.is_absolute() or p.exists() else REPO_ROOT / p
+            p = input_path(extract)
             ex = ssda903.read_extract(p)
         cm = measures.compute(ex, child, la=strategy.la)
         cm = cm[(cm["period_end"].dt.month == 3) & (cm["group"] == "All children")]
@@ -385,8 +384,7 @@ def build_frame(strategy, *, extract=None, local=None) -> tuple[pd.DataFrame, li
         sources.append(f"the synthetic SSDA903 sample in {p.name} (generated, not real children's records)"
                        if is_synthetic(p) else f"the council's SSDA903 extract ({p.name})")
     if local is not None:
-        p = Path(local)
-        p = p if p.is_absolute() or p.exists() else REPO_ROOT / p
+        p = input_path(local)
         parts.append(local_mod.read(p, la=strategy.la))
         sources.append(f"the council's local measures ({p.name})")
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(

@@ -55,7 +55,7 @@ from . import outputs, published, registry
 from .areas import Area, local_authorities, resolve_la
 from .comparators import SN_2021, SN_2025
 from .errors import ConfigError, UnknownAreaError
-from .paths import REPO_ROOT, data_dir, reports_dir
+from .paths import REPO_ROOT, data_dir, input_path, reports_dir
 from .ssda903.pseudonymise import SALT_ENV
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
@@ -372,7 +372,7 @@ def _input_rows(ev: Evaluation) -> list[dict]:
     for j in ev.jobs:       # child-level extracts a notebook read
         src = j.parameters.get("extract")
         if src:
-            p = Path(src) if Path(src).is_absolute() else REPO_ROOT / src
+            p = input_path(src)
             inputs += sorted(p.rglob("*.csv")) if p.is_dir() else [p]
     seen, rows = set(), []
     for p in inputs:
@@ -750,7 +750,7 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
             if not src or (src, p.env[SALT_ENV]) in seen:
                 continue
             seen.add((src, p.env[SALT_ENV]))
-            path = Path(src) if Path(src).is_absolute() else REPO_ROOT / src
+            path = input_path(src)
             saved = os.environ.get(RUN_CACHE_ENV)
             os.environ[RUN_CACHE_ENV] = cache
             try:

@@ -276,13 +276,10 @@ class TopicResult:
 
 def _monthly_series(extract, la_code: str, ids) -> pd.DataFrame | None:
     from . import measures, ssda903
+    from .paths import input_path
 
-    from .paths import REPO_ROOT
     if not hasattr(extract, "tables"):
-        p = Path(extract)
-        if not p.is_absolute() and not p.exists():
-            p = REPO_ROOT / p            # notebooks run in notebooks/; paths are from the repository
-        extract = ssda903.read_extract(p)
+        extract = ssda903.read_extract(input_path(extract))
     ex = extract
     return measures.compute(ex, list(ids), la=la_code, frequency="month")
 
@@ -332,9 +329,9 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
     if extract is not None and t.monthly:
         monthly = _monthly_series(extract, code, t.monthly)
         res.monthly = monthly
-        from .paths import REPO_ROOT
+        from .paths import input_path
         from .synth import is_synthetic
-        if isinstance(extract, (str, Path)) and (is_synthetic(extract) or is_synthetic(REPO_ROOT / extract)):
+        if isinstance(extract, (str, Path)) and is_synthetic(input_path(extract)):
             notes.append("The child-level extract is the bundled synthetic sample (generated, not real "
                          "children's records): the monthly charts and time series show how the method "
                          "works until the council points `extract` at its own 903 files.")
