@@ -238,7 +238,8 @@ def show_spc(t) -> None:
             display(Markdown("*The chart is not shown under the published policy: some months rest on "
                              "1 to 5 children. Run with policy internal or ofsted to see it.*"))
             continue
-        show_figure(spc_chart(r, source="Source: the council's SSDA903 extract; each point one calendar month."))
+        show_figure(spc_chart(r, title=f"{m.short}: {r.variation.split(' (')[0]}",
+                              source="Source: the council's SSDA903 extract; each point one calendar month."))
 
 
 def show_evaluations(t) -> None:
@@ -285,11 +286,13 @@ def show_funnels(t) -> None:
         m = registry.get(mid)
         display(Markdown(f"### {m.title}, {r.period}"))
         row = r.table[r.table["highlight"]]
+        title = None
         if len(row):
             x = row.iloc[0]
             display(Markdown(f"{t.la.display_name}: {x['value']:.1f}% of {x['denominator']:,.0f}, "
                              f"{x['assessment']}."))
-        show_figure(funnel_chart(r, source=f"Source: {m.source}."))
+            title = f"{t.la.display_name} {x['value']:.1f}% in {r.period}: {x['assessment']}"
+        show_figure(funnel_chart(r, title=title, source=f"Source: {m.source}."))
 
 
 def show_verdicts(t) -> None:
