@@ -62,7 +62,7 @@ def test_benchmarking_notebook_runs_end_to_end(tmp_path):
     assert "Benchmarking Herefordshire" in html
     assert "54.7% (64 of 117)" in html                     # statement with counts
     assert html.count("<img alt=\"Line chart of") == 3       # one embedded chart per measure
-    assert html.count("src=\"data:image/png;base64,") >= 3
+    assert html.count("src=\"data:image/svg+xml;base64,") >= 3
     assert "from evaltools import" not in html             # no code cells
     assert "bm = benchmark.benchmark" not in html
     assert "cdnjs" not in html and "<script src=\"http" not in html    # opens offline
