@@ -22,6 +22,9 @@ la = "884"
 measures = None
 comparator = "statistical_neighbours"
 years = None
+# charts: "all", "headline" (the ILACS scorecard's key measures; every measure still
+# gets its statement and table) or a list of measure ids.
+charts = "all"
 
 # %%
 from IPython.display import Markdown, display
@@ -48,8 +51,7 @@ report.show_table(report.latest_table(bm), caption="Latest published figures")
 # ## Measure by measure
 
 # %%
-for m in bm.measures:
-    report.show_measure(bm, m.id)
+report.show_benchmarking(bm, charts)
 
 # %% [markdown]
 # The latest figures below are what the notebook tests check.

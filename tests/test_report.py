@@ -21,3 +21,12 @@ def test_trend_table_shows_counts_and_sources():
     assert list(t["Year"]) == [2020, 2021, 2022, 2023, 2024, 2025]
     assert t.iloc[-1]["Herefordshire"] == "54.7% (64/117)"
     assert t.iloc[-1]["Source"] == "EES 2025 release"
+
+
+def test_benchmarking_charts_all_headline_or_a_list():
+    from evaltools import benchmark, briefing
+    bm = benchmark.benchmark("884", ["cla_3plus_placements", "care_leavers_eet_19_21", "oc2_convictions"])
+    assert report.chart_ids(bm) == {"cla_3plus_placements", "care_leavers_eet_19_21", "oc2_convictions"}
+    headline = {m for ms in briefing.area_measures().values() for m in ms}
+    assert report.chart_ids(bm, "headline") == {"cla_3plus_placements", "care_leavers_eet_19_21"} & headline
+    assert report.chart_ids(bm, ["oc2_convictions"]) == {"oc2_convictions"}

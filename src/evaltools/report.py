@@ -170,12 +170,15 @@ def show_figure(fig) -> None:
                  'style="max-width:100%;height:auto">'))
 
 
-def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal", level: int = 2) -> None:
-    """Heading, plain-English statement, chart and trend table for one measure."""
+def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal", level: int = 2,
+                 chart: bool = True) -> None:
+    """Heading, plain-English statement, chart (unless ``chart=False``) and trend table
+    for one measure."""
     m = registry.get(measure_id)
     display(Markdown(f"{'#' * level} {m.title}"))
     display(Markdown(bm.statement(measure_id, policy=policy)))
-    show_figure(benchmark_chart(bm, measure_id))
+    if chart:
+        show_figure(benchmark_chart(bm, measure_id))
     show_table(trend_table(bm, measure_id, policy=policy), caption=f"{m.short}: {bm.la.display_name} by year")
     last = bm.latest(measure_id)
     period = int(last["period"]) if last is not None else None
@@ -409,3 +412,24 @@ def show_theme(b, area: str) -> None:
     show_scorecard(b, area)
     for mid in b.table.loc[b.table["Area"] == area, "measure_id"].dropna():
         show_measure(b.benchmark, mid, policy=b.policy, level=3)
+
+
+# ---------------------------------------------------------------------- benchmarking
+def chart_ids(bm: BenchmarkResult, charts="all") -> set[str]:
+    """Which measures get a chart: ``"all"``; ``"headline"``, the ILACS scorecard's key
+    measures (a compact report, e.g. for every council at once); or a list of ids."""
+    ids = {m.id for m in bm.measures}
+    if charts == "all":
+        return ids
+    if charts == "headline":
+        from .briefing import area_measures
+        return ids & {m for ms in area_measures().values() for m in ms}
+    return ids & {m.id for m in registry.resolve(charts)}
+
+
+def show_benchmarking(bm: BenchmarkResult, charts="all") -> None:
+    """Every measure of a benchmarking report, with charts for those ``charts`` picks
+    (:func:`chart_ids`); the others get their statement and table."""
+    with_chart = chart_ids(bm, charts)
+    for m in bm.measures:
+        show_measure(bm, m.id, chart=m.id in with_chart)
