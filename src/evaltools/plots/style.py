@@ -5,23 +5,16 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from ..registry import UNIT_LABELS
+
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
     "grey": "#999999",
 }
-UNIT_AXIS = {
-    "percent": "% of children",
-    "rate_per_10k": "per 10,000 children aged 0-17",
-    "count": "children",
-    "score": "average score",
-    "per_child": "per child",
-    "days": "days",
-    "percent_sessions": "% of school sessions",
-    "percent_fte": "% of social workers (FTE)",
-    "cases_per_worker": "cases per social worker (FTE)",
-    "places": "foster places",
-}
+#: axis labels: the registry's unit labels, spelt out where an axis has room
+UNIT_AXIS = {**UNIT_LABELS, "percent": "% of children", "rate_per_10k": "per 10,000 children aged 0-17",
+             "score": "average score"}
 
 
 def style_axes(ax, integer_x: bool = True):
