@@ -44,6 +44,17 @@ def no_pdfs(monkeypatch):
 
 
 @pytest.fixture
+def tables_notebook(tmp_path):
+    """A notebook that shows tables read from an extract folder: (notebooks dir, extract)."""
+    nbs = tmp_path / "nb"
+    write_notebook(nbs, "tables", *TABLE_CELLS, parameters=TABLE_PARAMS)
+    data = tmp_path / "extract"
+    data.mkdir()
+    (data / "data.csv").write_text("Area,Count\nA,1\nB,2\n")
+    return nbs, data
+
+
+@pytest.fixture
 def lines():
     """The runner's log lines (pass ``lines.append`` as ``log``)."""
     return []
@@ -121,12 +132,8 @@ def test_an_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, lines):
     assert list((tmp_path / "reports" / "i").iterdir()) == []
 
 
-def test_workbook_has_every_table_a_notebook_showed(tmp_path, lines):
-    nbs = tmp_path / "nb"
-    write_notebook(nbs, "tables", *TABLE_CELLS, parameters=TABLE_PARAMS)
-    data = tmp_path / "extract"
-    data.mkdir()
-    (data / "data.csv").write_text("Area,Count\nA,1\nB,2\n")
+def test_workbook_has_every_table_a_notebook_showed(tmp_path, lines, tables_notebook):
+    nbs, data = tables_notebook
     cfg = write_yaml(tmp_path / "e.yaml", f"""\
         name: wb
         title: "Test evaluation"
@@ -174,12 +181,8 @@ def test_pdfs_skipped_without_chromium_say_how_to_install(monkeypatch, tmp_path)
     assert len(lines) == 1 and "apt install chromium" in lines[0]
 
 
-def test_manifest_lists_what_changed_since_the_last_run(tmp_path, lines):
-    nbs = tmp_path / "nb"
-    write_notebook(nbs, "tables", *TABLE_CELLS, parameters=TABLE_PARAMS)
-    data = tmp_path / "extract"
-    data.mkdir()
-    (data / "data.csv").write_text("Area,Count\nA,1\nB,2\n")
+def test_manifest_lists_what_changed_since_the_last_run(tmp_path, lines, tables_notebook):
+    nbs, data = tables_notebook
     yaml_text = "name: d\nla: 884\nparameters: {{extract: {}, value: {}}}\nnotebooks: [tables]\n"
     cfg = write_yaml(tmp_path / "e.yaml", yaml_text.format(data, 1))
     kw = dict(out_root=tmp_path / "reports", log=lines.append, notebooks_dir=nbs)
