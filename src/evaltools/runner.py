@@ -51,7 +51,7 @@ from pathlib import Path
 
 import yaml
 
-from . import outputs, published, registry
+from . import kernels, outputs, published, registry
 from .areas import Area, local_authorities, resolve_la
 from .comparators import SN_2021, SN_2025
 from .errors import ConfigError, UnknownAreaError
@@ -509,10 +509,9 @@ def execute_notebook_task(task: dict) -> dict:
     ``task`` is plain data (it crosses to a worker process). Never raises for a failing
     notebook: returns ``{"ok", "error", "seconds", "outputs" (file names), "tables"}``.
     The environment variables in ``task["env"]`` (data folder, pseudonymisation key) are
-    set for the kernel and restored afterwards.
+    set for the kernel and restored afterwards. The notebook runs in the worker's warm
+    kernel (:mod:`evaltools.kernels`), reset between notebooks.
     """
-    import papermill
-
     t0 = time.perf_counter()
     saved = {k: os.environ.get(k) for k in task["env"]}
     os.environ.update(task["env"])
@@ -524,9 +523,8 @@ def execute_notebook_task(task: dict) -> dict:
 
     try:
         try:
-            papermill.execute_notebook(
-                task["input"], str(out_nb), parameters=task["parameters"], kernel_name="python3",
-                progress_bar=False, cwd=task["cwd"], log_output=False)
+            kernels.execute_notebook(task["input"], str(out_nb), parameters=task["parameters"],
+                                     cwd=task["cwd"], env=task["env"])
         except Exception as exc:   # a failing cell, a dead kernel: this notebook, not the run
             ok, error = False, _error_line(exc)
         lap("execute", t0)
@@ -815,9 +813,12 @@ def _run_plans_in(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult
         p.work.mkdir(parents=True)
     try:
         if workers == 1:
-            for k, (p, i, t) in enumerate(tasks, 1):
-                log(f"  [{k}/{total}] {name(p, i)} ...")
-                done(k, p, i, execute_notebook_task(t))
+            try:
+                for k, (p, i, t) in enumerate(tasks, 1):
+                    log(f"  [{k}/{total}] {name(p, i)} ...")
+                    done(k, p, i, execute_notebook_task(t))
+            finally:
+                kernels.shutdown()
         else:
             _run_pool(tasks, workers, log, name, done)
     except BaseException:
