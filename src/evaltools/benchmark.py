@@ -152,31 +152,33 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
             indicators = indicators[indicators["period"].between(*periods)]
     bands = quartile_bands(indicators)
     rows = []
+    # every figure looked up by (measure, year) then area: one pass over the frame
+    # instead of filtering it again for each measure, year and comparator set
+    cells: dict = {}
+    cols = ["measure", "period", "area_code", "value", "status", "numerator", "denominator", "source"]
+    for mid, period, code, *rest in indicators[cols].itertuples(index=False, name=None):
+        cells.setdefault((mid, int(period)), {})[code] = rest
+    missing = (np.nan, "x", np.nan, np.nan, "")
     for m in ms:
-        mi = indicators[indicators["measure"] == m.id]
-        for period in sorted(mi["period"].unique()):
-            at = mi[mi["period"] == period].set_index("area_code")
-            comp = comparator_codes(area, int(period), comparator, data_root)
-            cv = at.reindex(comp)
-            cv_ok = cv[cv["status"] == ind.OK]["value"]
-            mine = at.loc[area.area_code] if area.area_code in at.index else None
-            la_status = mine["status"] if mine is not None else "x"
-            num = mine["numerator"] if mine is not None else np.nan
-            den = mine["denominator"] if mine is not None else np.nan
+        periods_m = sorted(p for (mid, p) in cells if mid == m.id)
+        for period in periods_m:
+            at = cells[(m.id, period)]
+            comp = comparator_codes(area, period, comparator, data_root)
+            cv_ok = np.array([at[c][0] for c in comp if c in at and at[c][1] == ind.OK], dtype=float)
+            has = np.isfinite(cv_ok).any()
+            value, la_status, num, den, source = at.get(area.area_code, missing)
             lo, hi = _interval(m, num, den)
-            reg = at["value"].get(area.region_code, np.nan)
-            eng = at["value"].get(ind.ENGLAND_CODE, np.nan)
+            reg = at[area.region_code][0] if area.region_code in at else np.nan
+            eng = at[ind.ENGLAND_CODE][0] if ind.ENGLAND_CODE in at else np.nan
             rows.append({
-                "measure": m.id, "period": int(period),
-                "la_value": mine["value"] if mine is not None else np.nan,
-                "la_numerator": num, "la_denominator": den, "la_status": la_status,
-                "la_ci_low": lo, "la_ci_high": hi,
-                "la_source": mine["source"] if mine is not None else "",
-                "comparator_mean": cv_ok.mean() if len(cv_ok) else np.nan,
-                "comparator_min": cv_ok.min() if len(cv_ok) else np.nan,
-                "comparator_max": cv_ok.max() if len(cv_ok) else np.nan,
+                "measure": m.id, "period": period,
+                "la_value": value, "la_numerator": num, "la_denominator": den,
+                "la_status": la_status, "la_ci_low": lo, "la_ci_high": hi, "la_source": source,
+                "comparator_mean": np.nanmean(cv_ok) if has else np.nan,
+                "comparator_min": np.nanmin(cv_ok) if has else np.nan,
+                "comparator_max": np.nanmax(cv_ok) if has else np.nan,
                 "comparator_n": int(len(cv_ok)), "comparator_size": len(comp),
-                "comparator_model": neighbour_model(int(period))
+                "comparator_model": neighbour_model(period)
                 if comparator == "statistical_neighbours" else comparator_label(comparator),
                 "region_value": reg, "england_value": eng,
             })

@@ -104,28 +104,31 @@ def quartile_bands(frame: pd.DataFrame) -> pd.DataFrame:
     q1, q2, q3. LAs without a figure (suppressed, not available) get no band.
     """
     df = frame[(frame["geographic_level"] == "Local authority") & (frame["status"] == ind.OK)]
-    out = []
-    for (measure, period), g in df.groupby(["measure", "period"], sort=False):
-        m = registry.get(measure)
-        v = g["value"].to_numpy(dtype=float)
-        q1, q2, q3 = np.quantile(v, [0.25, 0.5, 0.75])
-        if m.polarity == "high":
-            band = np.select([v >= q3, v >= q2, v >= q1], ["A", "B", "C"], "D")
-            rank = (-g["value"]).rank(method="min")
-        else:
-            band = np.select([v <= q1, v <= q2, v <= q3], ["A", "B", "C"], "D")
-            rank = g["value"].rank(method="min")
-            if m.polarity == "none":
-                band = np.array([{"A": "Q1", "B": "Q2", "C": "Q3", "D": "Q4"}[b] for b in band])
-        out.append(pd.DataFrame({
-            "area_code": g["area_code"].to_numpy(), "period": period, "measure": measure,
-            "band": band, "rank": rank.to_numpy().astype(int), "n_las": len(g),
-            "q1": q1, "q2": q2, "q3": q3,
-        }))
-    if not out:
-        return pd.DataFrame(columns=["area_code", "period", "measure", "band", "rank",
-                                     "n_las", "q1", "q2", "q3"])
-    return pd.concat(out, ignore_index=True)
+    cols = ["area_code", "period", "measure", "band", "rank", "n_las", "q1", "q2", "q3"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    # one vectorised pass over every measure and year (groups in order of appearance)
+    df = df[["area_code", "period", "measure", "value"]].reset_index(drop=True)
+    keys = ["measure", "period"]
+    g = df.groupby(keys, sort=False)["value"]
+    v = df["value"].to_numpy(dtype=float)
+    q = {k: g.transform("quantile", p).to_numpy(dtype=float)
+         for k, p in (("q1", 0.25), ("q2", 0.5), ("q3", 0.75))}
+    polarity = df["measure"].map({m: registry.get(m).polarity for m in df["measure"].unique()})
+    high = (polarity == "high").to_numpy()
+    band_high = np.select([v >= q["q3"], v >= q["q2"], v >= q["q1"]], ["A", "B", "C"], "D")
+    band_low = np.select([v <= q["q1"], v <= q["q2"], v <= q["q3"]], ["A", "B", "C"], "D")
+    band = np.where(high, band_high, band_low)
+    none = (polarity == "none").to_numpy()
+    band = np.where(none, pd.Series(band).map({"A": "Q1", "B": "Q2", "C": "Q3", "D": "Q4"}), band)
+    ranked = df.assign(key=np.where(high, -v, v)).groupby(keys, sort=False)["key"]
+    out = pd.DataFrame({
+        "area_code": df["area_code"].to_numpy(), "period": df["period"].to_numpy(),
+        "measure": df["measure"].to_numpy(), "band": band,
+        "rank": ranked.rank(method="min").to_numpy().astype(int),
+        "n_las": g.transform("size").to_numpy(), **q})
+    order = np.argsort(g.ngroup().to_numpy(), kind="stable")
+    return out.iloc[order].reset_index(drop=True)
 
 
 BAND_TEXT = {

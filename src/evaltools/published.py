@@ -539,14 +539,24 @@ def fingerprint(root: str) -> str:
     return h.hexdigest()[:20]
 
 
-def _cached(m: registry.Measure, root: str, key: str, build) -> pd.DataFrame:
+#: frames already read in this process, by cache file (whose folder is the fingerprint):
+#: a warm kernel running report after report reads each measure from disk once
+_MEMO: dict[Path, pd.DataFrame] = {}
+
+
+def _cached(m: registry.Measure, root: str, key: str, build, fp: str) -> pd.DataFrame:
     base = cache_dir()
     if base is None:
         return build()
-    path = base / "published" / fingerprint(root) / f"{m.id}-{key}.parquet"
+    path = base / "published" / fp / f"{m.id}-{key}.parquet"
+    if path in _MEMO:
+        return _MEMO[path]
+    if any(p.parent != path.parent for p in _MEMO):   # the data changed: forget the old
+        _MEMO.clear()
     if path.is_file():
         try:
-            return pd.read_parquet(path)
+            _MEMO[path] = pd.read_parquet(path)
+            return _MEMO[path]
         except (OSError, ValueError):
             pass                                   # unreadable: rebuild it
     df = build()
@@ -594,9 +604,10 @@ def load_indicators(measures=None, *, data_root: Path | None = None,
         df["measure"] = m.id
         return ind.conform(df)
 
+    fp = fingerprint(root)
     for m in ms:
         key = f"{release}-{'lait' if use_lait or m.lait_only else 'ees'}"
-        frames.append(_cached(m, root, key, lambda m=m: build(m)))
+        frames.append(_cached(m, root, key, lambda m=m: build(m), fp))
     out = pd.concat(frames, ignore_index=True) if frames else ind.empty()
     if periods is not None:
         lo, hi = periods
