@@ -9,6 +9,7 @@ HTML, PDF, XLSX) is then scanned: none of the planted values may appear, and no 
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import zipfile
@@ -69,13 +70,24 @@ def run(tmp_path_factory):
     return out.out_dir, planted
 
 
+SVG_DATA = re.compile(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)")
+
+
+def _charts(text: str) -> list[str]:
+    """The SVG of every chart embedded in a notebook or HTML page: their titles, axis
+    labels and annotations are text, so they are scanned like any other text."""
+    return [base64.b64decode(m.group(1)).decode("utf-8") for m in SVG_DATA.finditer(text)]
+
+
 def _texts(folder: Path) -> dict[str, str]:
-    """Every output file as text: notebooks and HTML as they are, XLSX's XML parts,
-    PDF's text layer (pypdf)."""
+    """Every output file as text: notebooks and HTML as they are plus the SVG of their
+    charts, XLSX's XML parts, PDF's text layer (pypdf)."""
     texts = {}
     for p in sorted(folder.iterdir()):
         if p.suffix in (".ipynb", ".html"):
-            texts[p.name] = p.read_text(encoding="utf-8")
+            text = p.read_text(encoding="utf-8")
+            texts[p.name] = text
+            texts[f"{p.name} (charts)"] = "\n".join(_charts(text))
         elif p.suffix == ".xlsx":
             with zipfile.ZipFile(p) as z:
                 texts[p.name] = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
@@ -88,8 +100,12 @@ def _texts(folder: Path) -> dict[str, str]:
 
 def test_every_kind_of_output_is_scanned(run):
     folder, _ = run
-    kinds = {Path(n).suffix for n in _texts(folder)}
+    texts = _texts(folder)
+    kinds = {Path(n).suffix for n in texts}
     assert {".ipynb", ".html", ".xlsx"} <= kinds
+    charts = "".join(t for n, t in texts.items() if n.startswith("topic-stability")
+                     and n.endswith(".html (charts)"))
+    assert "<text" in charts and "Herefordshire" in charts      # chart words are scanned
     if runner_has_pdf(folder):
         assert ".pdf" in kinds
 

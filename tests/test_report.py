@@ -30,3 +30,35 @@ def test_benchmarking_charts_all_headline_or_a_list():
     headline = {m for ms in briefing.area_measures().values() for m in ms}
     assert report.chart_ids(bm, "headline") == {"cla_3plus_placements", "care_leavers_eet_19_21"} & headline
     assert report.chart_ids(bm, ["oc2_convictions"]) == {"oc2_convictions"}
+
+
+def test_a_run_draws_a_chart_once_for_all_its_reports(tmp_path, monkeypatch):
+    """Inside a run, the same chart from the same figures is drawn once and shown again;
+    different figures, or no run, draw afresh. What is shown is the same either way."""
+    import matplotlib.pyplot as plt
+
+    from evaltools.paths import RUN_CACHE_ENV
+    shown, drawn = [], []
+    monkeypatch.setattr(report, "display", lambda obj, **k: shown.append(obj.data))
+
+    def build(label, call=None):
+        def draw():
+            drawn.append(call or label)
+            fig, ax = plt.subplots()
+            ax.set_title(f"Herefordshire: {label}")
+            fig.alt_text = f"Chart of {label}"
+            return fig
+        return draw
+
+    import pandas as pd
+    frame = pd.DataFrame({"period": [2024, 2025], "la_value": [10.2, 11.0]})
+    report.show_chart(build("first", "no run"), "test", frame)       # no run: drawn
+    monkeypatch.setenv(RUN_CACHE_ENV, str(tmp_path))
+    report.show_chart(build("first"), "test", frame)
+    report.show_chart(build("again"), "test", frame.copy())          # same figures: reused
+    report.show_chart(build("other"), "test", frame.assign(la_value=[10.2, 11.1]))
+    assert drawn == ["no run", "first", "other"]
+    assert shown[2] == shown[1] and "Chart of first" in shown[2]
+    assert "Chart of other" in shown[3]
+    assert len(list((tmp_path / "charts").glob("*.html"))) == 2
+    assert shown[0] == shown[1]                    # the same SVG as drawn directly

@@ -62,6 +62,18 @@ def reports_dir() -> Path:
     return Path.cwd() / "reports"
 
 
+#: set by the runner to a private folder (mode 0700) that lives for one run only: what
+#: one report of the run works out and another would repeat (an ingested extract, a
+#: drawn chart) is left there for the others, and the folder is removed at the end
+RUN_CACHE_ENV = "EVALTOOLS_RUN_CACHE"
+
+
+def run_cache_dir() -> Path | None:
+    """The run's private cache folder, or None outside a run of the runner."""
+    folder = os.environ.get(RUN_CACHE_ENV)
+    return Path(folder) if folder and Path(folder).is_dir() else None
+
+
 def input_path(path) -> Path:
     """A user's input file or folder: absolute, or relative to the repository root
     (notebooks run in notebooks/, so a path like data/sample is read from the root),

@@ -55,7 +55,7 @@ from . import kernels, outputs, published, registry
 from .areas import Area, local_authorities, resolve_la
 from .comparators import SN_2021, SN_2025
 from .errors import ConfigError, UnknownAreaError
-from .paths import REPO_ROOT, data_dir, input_path, reports_dir
+from .paths import REPO_ROOT, RUN_CACHE_ENV, data_dir, input_path, reports_dir
 from .ssda903.pseudonymise import SALT_ENV
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
@@ -740,7 +740,6 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
     except Exception:           # noqa: BLE001
         pass
     from .ssda903 import read_extract
-    from .ssda903.extract import RUN_CACHE_ENV
     seen = set()
     for p in plans:
         for j in p.ev.jobs:
@@ -767,7 +766,6 @@ def _run_plans(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], 
     """Execute every notebook of every plan on one pool; finish each plan as its last
     notebook completes. Returns the results (in plan order) and the number of workers.
     The run's private cache folder (ingested extracts) is removed at the end."""
-    from .ssda903.extract import RUN_CACHE_ENV
     cache = tempfile.mkdtemp(prefix="evaltools-run-")        # mode 0700: this user only
     try:
         for p in plans:

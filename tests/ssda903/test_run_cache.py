@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaltools.paths import REPO_ROOT
+from evaltools.paths import REPO_ROOT, RUN_CACHE_ENV
 from evaltools.ssda903 import extract as ex_mod
 from evaltools.ssda903 import read_extract
 
@@ -14,7 +14,7 @@ FAKE = REPO_ROOT / "data" / "ssda903_fake"
 
 
 def test_second_read_in_a_run_comes_from_the_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv(ex_mod.RUN_CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(RUN_CACHE_ENV, str(tmp_path))
     a = read_extract(FAKE, salt=SALT)
     cached = list(tmp_path.glob("extract-*.pkl"))
     assert len(cached) == 1 and SALT not in cached[0].name
@@ -29,5 +29,5 @@ def test_second_read_in_a_run_comes_from_the_cache(tmp_path, monkeypatch):
 
 
 def test_without_a_run_nothing_is_cached(tmp_path, monkeypatch):
-    monkeypatch.delenv(ex_mod.RUN_CACHE_ENV, raising=False)
+    monkeypatch.delenv(RUN_CACHE_ENV, raising=False)
     assert ex_mod._run_cache_path(FAKE, None, SALT.encode(), True) is None

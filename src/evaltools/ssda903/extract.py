@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, MissingDataError, SchemaError
+from ..paths import run_cache_dir
 from . import pseudonymise as ps
 from .checks import CheckContext, run_checks
 from .clean import ISSUE_COLUMNS, parse_dates, read_raw, type_columns
@@ -290,14 +291,11 @@ def discover(source) -> tuple[Path, list[Path]]:
 
 
 # ------------------------------------------------------------------------- ingest
-#: set by the runner to a private folder that lives only for one run: the first notebook
-#: to read an extract leaves the ingested (pseudonymised) copy there for the others
-RUN_CACHE_ENV = "EVALTOOLS_RUN_CACHE"
-
-
 def _run_cache_path(source, year, key: bytes, compute_distance: bool) -> Path | None:
-    folder = os.environ.get(RUN_CACHE_ENV)
-    if not folder or not Path(folder).is_dir():
+    """Within a run (:func:`evaltools.paths.run_cache_dir`), the first notebook to read
+    an extract leaves the ingested (pseudonymised) copy here for the others."""
+    folder = run_cache_dir()
+    if folder is None:
         return None
     try:
         _, files = discover(source)
@@ -309,7 +307,7 @@ def _run_cache_path(source, year, key: bytes, compute_distance: bool) -> Path | 
         h.update(f"{Path(f).resolve()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     h.update(f"{year}|{compute_distance}|{Path(__file__).stat().st_mtime_ns}".encode())
     h.update(hashlib.sha256(key).digest())          # the key itself is never written down
-    return Path(folder) / f"extract-{h.hexdigest()[:24]}.pkl"
+    return folder / f"extract-{h.hexdigest()[:24]}.pkl"
 
 
 def read_extract(source, *, year: int | None = None, salt=None,
