@@ -147,16 +147,33 @@ def _fit(df, fixed_effects, controls, terms):
 def _placebo(df, fixed_effects, controls, terms):
     """Estimates of ``terms`` (one row per comparison unit, each in turn as if
     treated) and their placebo standard errors: the root mean square of the
-    estimates times sqrt((1+1/J)/(1+1/(J-1))), see the module docstring."""
-    comp = df[df["treated"] == 0].copy()
-    units = comp["unit"].unique()
+    estimates times sqrt((1+1/J)/(1+1/(J-1))), see the module docstring.
+
+    Each placebo fit is the fit :func:`_fit` would make of the comparison units with
+    that unit flagged as treated; only the term columns differ between them, so the
+    time dummies, controls and outcome are built (and demeaned) once."""
+    comp = df[df["treated"] == 0]
+    units = comp["unit"].to_numpy()
+    tdum = pd.get_dummies(comp["time"], prefix="t", drop_first=True, dtype=float)
+    rest = pd.concat([tdum] + ([comp[controls].astype(float)] if controls else []), axis=1)
+    y = comp["y"].astype(float)
+    if fixed_effects == "unit":
+        rest = rest - rest.groupby(units).transform("mean")
+        y = y - y.groupby(units).transform("mean")
+    rest, y = rest.to_numpy(), y.to_numpy()
+    if_treated = np.column_stack([comp["_" + t].to_numpy(dtype=float) for t in terms])
     out = []
-    for u in units:
-        d = comp.copy()
-        d["treated"] = (d["unit"] == u).astype(int)
-        for t in terms:
-            d[t] = d["treated"] * df.loc[d.index, "_" + t]
-        out.append(_fit(d, fixed_effects, controls, terms))
+    for u in pd.unique(units):
+        mine = units == u
+        T = np.zeros_like(if_treated)
+        T[mine] = if_treated[mine]
+        if fixed_effects == "unit":
+            T[mine] -= T[mine].mean(axis=0)
+            X = np.column_stack([T, rest])
+            X = X[:, (np.abs(X) > 1e-12).any(axis=0)]
+        else:
+            X = np.column_stack([T, np.ones(len(y)), mine.astype(float), rest])
+        out.append(np.linalg.lstsq(X, y, rcond=None)[0][:len(terms)])
     out = np.array(out)
     J = len(out)
     se = np.sqrt(np.mean(out ** 2, axis=0)) * np.sqrt((1 + 1 / J) / (1 + 1 / (J - 1)))

@@ -75,15 +75,19 @@ def area_codes(frame: pd.DataFrame, wanted, where: str = "areas") -> list[str]:
     from ..errors import UnknownAreaError
 
     items = list(wanted) if isinstance(wanted, (list, tuple, set, pd.Index, np.ndarray)) else [wanted]
-    codes = set(frame["area_code"].astype(str))
-    names = dict(zip(frame["area_name"].astype(str), frame["area_code"].astype(str))) \
-        if "area_name" in frame.columns else {}
+    codes = set(frame["area_code"].astype(str).unique())
+    names = None
     out = []
     for a in items:
         key = str(a).strip()
         if key in codes:
             out.append(key)
-        elif key in names:
+            continue
+        if names is None:      # read only when a name is given, from each pair's last row
+            pairs = frame[["area_name", "area_code"]].drop_duplicates(keep="last") \
+                if "area_name" in frame.columns else pd.DataFrame(columns=["area_name", "area_code"])
+            names = dict(zip(pairs["area_name"].astype(str), pairs["area_code"].astype(str)))
+        if key in names:
             out.append(names[key])
         else:
             try:
