@@ -326,3 +326,22 @@ def test_a_notebook_run_several_times_is_named_by_what_tells_the_runs_apart():
     assert len(set(stems)) == len(stems)
     assert "topic-stability-herefordshire_2017_20" in stems and "topic-stability-herefordshire_2025_27" in stems
     assert "annual_impact_review-herefordshire_2025_27" in stems and "ilacs_briefing" in stems
+
+
+def test_one_browser_prints_every_report_of_a_process(tmp_path, monkeypatch):
+    monkeypatch.delenv(outputs.CHROMIUM_ENV)
+    exe, why = outputs.find_chromium()
+    if exe is None:
+        pytest.skip(f"no PDF without chromium: {why}")
+    outputs.close_printers()
+    pids = []
+    for name in ("a", "b"):
+        html = tmp_path / f"{name}.html"
+        html.write_text(f"<html><body><h1>Report {name}</h1></body></html>")
+        assert outputs.html_to_pdf(html, tmp_path / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+        pids.append(outputs._PRINTERS[exe].proc.pid)
+    assert pids[0] == pids[1]                          # started once, printed twice
+    proc = outputs._PRINTERS[exe].proc
+    outputs.close_printers()
+    assert proc.poll() is not None and not outputs._PRINTERS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.pdf", "b.html", "b.pdf"]

@@ -14,12 +14,17 @@ Nothing here imports pandas or matplotlib, so the runner's worker processes stay
 
 from __future__ import annotations
 
+import base64
+import json
+import multiprocessing.util
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -101,44 +106,161 @@ def print_html(html: str) -> str:
     return PRINT_CSS + html
 
 
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--host-resolver-rules=MAP * ~NOTFOUND")
+
+#: Page.printToPDF's options: A4 and margins come from the page's own @page rule
+#: (:data:`PRINT_CSS`), backgrounds are printed, no header or footer
+PRINT_OPTIONS = {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False}
+
+
+class Printer:
+    """One headless Chromium kept running to print report after report.
+
+    Starting Chromium costs about 0.7 s, and a warm browser lays a page out faster:
+    a worker printing a dozen reports keeps one. It is driven through the DevTools
+    protocol over a pair of pipes (``--remote-debugging-pipe``: no port is opened),
+    each report in a fresh tab that is closed afterwards; the profile is a throw-away
+    folder and every host name resolves to nothing, so a page cannot reach the
+    network. A browser that fails or overruns is killed and the next report starts a
+    new one.
+    """
+
+    def __init__(self, exe: str):
+        self.exe = exe
+        self.proc = None
+        self._buf = b""
+        self._id = 0
+
+    # -- the browser
+    def _start(self) -> None:
+        self.profile = tempfile.mkdtemp(prefix="evaltools-chromium-")
+        to_chrome_r, self._w = os.pipe()
+        self._r, from_chrome_w = os.pipe()
+
+        def fds():                  # Chromium reads commands on fd 3, writes on fd 4
+            a, b = os.dup(to_chrome_r), os.dup(from_chrome_w)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        self.proc = subprocess.Popen(
+            [self.exe, *CHROMIUM_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self.profile}",
+             "about:blank"], preexec_fn=fds, close_fds=False, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, cwd=self.profile)
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self._buf = b""
+
+    def close(self) -> None:
+        """Stop the browser and remove its profile."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        for fd in (self._w, self._r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+        proc.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    # -- the protocol: JSON messages separated by NUL bytes
+    def _call(self, method: str, params=None, *, session=None, event=None, deadline: float):
+        self._id += 1
+        msg = {"id": self._id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self._w, json.dumps(msg).encode() + b"\0")
+        result, seen = None, event is None
+        while result is None or not seen:
+            m = self._read(deadline)
+            if m.get("id") == self._id:
+                if "error" in m:
+                    raise PdfError(f"chromium refused {method}: {m['error'].get('message', m['error'])}")
+                result = m.get("result", {})
+            elif event and m.get("method") == event and m.get("sessionId") == session:
+                seen = True
+        return result
+
+    def _read(self, deadline: float) -> dict:
+        while b"\0" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._r], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(self._r, 1 << 20)
+            if not chunk:
+                raise PdfError("chromium stopped while printing")
+            self._buf += chunk
+        msg, self._buf = self._buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def print_pdf(self, page: Path, out: Path, timeout: float) -> None:
+        """Print ``page`` (a local HTML file) to ``out``."""
+        deadline = time.monotonic() + timeout
+        try:
+            if self.proc is None or self.proc.poll() is not None:
+                self.close()
+                self._start()
+            target = self._call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)["targetId"]
+            session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True},
+                                 deadline=deadline)["sessionId"]
+            self._call("Page.enable", session=session, deadline=deadline)
+            self._call("Page.navigate", {"url": page.as_uri()}, session=session,
+                       event="Page.loadEventFired", deadline=deadline)
+            data = self._call("Page.printToPDF", PRINT_OPTIONS, session=session, deadline=deadline)["data"]
+            out.write_bytes(base64.b64decode(data))
+            self._call("Target.closeTarget", {"targetId": target}, deadline=deadline)
+        except TimeoutError:
+            self.close()
+            raise PdfError(f"chromium took more than {timeout:.0f} s to print {page.name}") from None
+        except (PdfError, OSError, ValueError) as exc:
+            self.close()
+            raise PdfError(str(exc) or type(exc).__name__) from None
+
+
+_PRINTERS: dict[str, Printer] = {}
+
+
+def close_printers() -> None:
+    """Stop the browsers this process keeps for printing (the runner calls it at the
+    end of a run; worker processes also do it as they exit)."""
+    for p in list(_PRINTERS.values()):
+        p.close()
+    _PRINTERS.clear()
+
+
+multiprocessing.util.Finalize(None, close_printers, exitpriority=10)
+
+
 def html_to_pdf(html_path, pdf_path, *, chromium: str | None = None,
                 timeout: float = PDF_TIMEOUT) -> Path:
     """Print a self-contained HTML report to an A4 PDF with headless Chromium.
 
-    The page is a ``file://`` copy of the HTML with :data:`PRINT_CSS` added; Chromium
-    runs with a throw-away profile, no network (every host name resolves to nothing)
-    and no header or footer. The PDF is assembled in a temporary folder and moved to
+    The page is a ``file://`` copy of the HTML with :data:`PRINT_CSS` added, printed
+    by this process's :class:`Printer` (one browser for every report it prints), with
+    no header or footer. The PDF is assembled in a temporary folder and moved to
     ``pdf_path`` only once it is complete. Raises :class:`PdfError` if Chromium fails
-    or takes longer than ``timeout`` seconds (its whole process group is then killed).
+    or takes longer than ``timeout`` seconds (the browser is then killed).
     """
     exe = chromium or find_chromium()[0]
     if not exe:
         raise PdfError(f"no chromium found; {CHROMIUM_INSTALL_HINT}")
     html_path, pdf_path = Path(html_path), Path(pdf_path)
+    printer = _PRINTERS.setdefault(exe, Printer(exe))
     with tempfile.TemporaryDirectory(prefix="evaltools-pdf-") as tmp:
         tmp = Path(tmp)
         page = tmp / "report.html"
         page.write_text(print_html(html_path.read_text(encoding="utf-8")), encoding="utf-8")
         out = tmp / "report.pdf"
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={tmp / 'profile'}",
-               "--no-pdf-header-footer", "--print-to-pdf-no-header",
-               "--run-all-compositor-stages-before-draw",
-               f"--print-to-pdf={out}", page.as_uri()]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                errors="replace", start_new_session=True, cwd=tmp)
-        try:
-            _, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            raise PdfError(f"chromium took more than {timeout:.0f} s to print {html_path.name}") from None
+        printer.print_pdf(page, out, timeout)
         if not (out.is_file() and _starts_with(out, b"%PDF-")):
-            last = [ln for ln in err.splitlines() if ln.strip() and "dbus" not in ln]
-            why = last[-1].strip()[:200] if last else "no output"
-            raise PdfError(f"chromium exited {proc.returncode} without a PDF of "
-                           f"{html_path.name} ({why})")
+            raise PdfError(f"chromium printed no PDF of {html_path.name}")
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(out), pdf_path)
     return pdf_path
@@ -147,15 +269,6 @@ def html_to_pdf(html_path, pdf_path, *, chromium: str | None = None,
 def _starts_with(path: Path, magic: bytes) -> bool:
     with open(path, "rb") as fh:
         return fh.read(len(magic)) == magic
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    """Kill Chromium and the renderer processes it started."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-    proc.communicate()
 
 
 # ------------------------------------------------------------------------ tables

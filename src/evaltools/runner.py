@@ -817,6 +817,7 @@ def _run_plans_in(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult
                     done(k, p, i, execute_notebook_task(t))
             finally:
                 kernels.shutdown()
+                outputs.close_printers()
         else:
             _run_pool(tasks, workers, log, name, done)
     except BaseException:
