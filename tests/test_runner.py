@@ -298,6 +298,8 @@ def test_regions_and_la_lists():
     wm = runner.region_las("west midlands")
     assert len(wm) == 14 and "884" in [a.area_code for a in wm]
     assert len(runner.region_las("London")) == 33
+    england = runner.region_las("England")                 # every council, once
+    assert len(england) == len(runner.current_las()) == len({a.area_code for a in england})
     assert [a.area_code for a in runner.parse_las("884, 919,342,884")] == ["884", "919", "342"]
     assert [a.area_code for a in runner.parse_las("Bristol, City of")] == ["801"]
 

@@ -270,15 +270,19 @@ def regions() -> dict[str, list[str]]:
     london = [c for n in ("Inner London", "Outer London") for c in out.get(n, [])]
     if london:
         out["London"] = london
-    return dict(sorted(out.items()))
+    out = dict(sorted(out.items()))
+    out["England"] = sorted((c for k, cs in out.items() if k != "London" for c in cs), key=int)
+    return out
 
 
 def region_las(query: str) -> list[Area]:
-    """The current LAs of a region, by name ("West Midlands", any case) or ONS code."""
+    """The current LAs of a region, by name ("West Midlands", any case) or ONS code;
+    "England" is every current LA."""
     q = _region_key(query)
     las = current_las()
     by_code = {_region_key(c): n for c, n in zip(las["region_code"], las["region_name"])}
     by_code["e12000007"] = "London"
+    by_code["e92000001"] = "England"
     all_regions = regions()
     hit = next((n for n in all_regions if _region_key(n) == q), by_code.get(q))
     if hit is None:
