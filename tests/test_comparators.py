@@ -104,3 +104,15 @@ def test_to_frame_and_summary(bm):
     f = bm.to_frame()
     assert {"measure", "period", "la_value", "comparator_mean", "band"} <= set(f.columns)
     assert "Care leavers aged 19 to 21" in bm.summary()
+
+
+def test_councils_created_in_2023_take_their_neighbours_from_the_2025_model():
+    from evaltools import benchmark
+    from evaltools.comparators import neighbour_model_for, statistical_neighbours
+    assert neighbour_model_for("942", 2023) == "2025"          # Cumberland: not in the 2021 model
+    assert neighbour_model_for("884", 2023) == "2021"          # everyone else: the year's own model
+    assert statistical_neighbours("942", 2023) == statistical_neighbours("942", 2025)
+    assert len(statistical_neighbours("943", 2024)) == 10
+    bm = benchmark.benchmark("942", ["cla_3plus_placements"])
+    t = bm.table.set_index("period")
+    assert set(t["comparator_model"]) == {"2025"} and (t["comparator_n"] > 0).all()

@@ -25,7 +25,7 @@ from statsmodels.stats.rates import confint_poisson
 from . import indicators as ind
 from . import published, registry
 from .areas import Area, resolve_la
-from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model,
+from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model_for,
                           quartile_bands)
 
 
@@ -178,7 +178,7 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
                 "comparator_min": np.nanmin(cv_ok) if has else np.nan,
                 "comparator_max": np.nanmax(cv_ok) if has else np.nan,
                 "comparator_n": int(len(cv_ok)), "comparator_size": len(comp),
-                "comparator_model": neighbour_model(period)
+                "comparator_model": neighbour_model_for(area, period, data_root)
                 if comparator == "statistical_neighbours" else comparator_label(comparator),
                 "region_value": reg, "england_value": eng,
             })

@@ -58,15 +58,27 @@ def neighbour_model(period: int) -> str:
     return "2025" if period >= SN_2025_FROM else "2021"
 
 
-def statistical_neighbours(la, period: int, data_root: Path | None = None) -> list[str]:
-    """The DfE 3-digit codes of an LA's 10 statistical neighbours for a year."""
+def neighbour_model_for(la, period: int, data_root: Path | None = None) -> str:
+    """The model an LA's neighbours for a year come from: the year's own
+    (:func:`neighbour_model`), or the other one when the LA is not in it. Councils
+    created in 2023 (Cumberland, Westmorland and Furness, 942 and 943) have neighbours
+    only in the 2025 model, which then stands in for their 2023 and 2024 figures."""
     area = la if isinstance(la, Area) else resolve_la(la, data_root)
-    table = _sn_table(neighbour_model(period), str(data_root or data_dir()))
-    if area.area_code not in table:
-        raise ConfigError(
-            f"{area} has no statistical neighbours in DfE's {neighbour_model(period)} model",
-            fix="Pass comparator: a list of LA codes instead")
-    return table[area.area_code]
+    root = str(data_root or data_dir())
+    own = neighbour_model(period)
+    for model in (own, "2025" if own == "2021" else "2021"):
+        if area.area_code in _sn_table(model, root):
+            return model
+    raise ConfigError(f"{area} has no statistical neighbours in DfE's 2021 or 2025 model",
+                      fix="Pass comparator: a list of LA codes instead")
+
+
+def statistical_neighbours(la, period: int, data_root: Path | None = None) -> list[str]:
+    """The DfE 3-digit codes of an LA's 10 statistical neighbours for a year (from the
+    model :func:`neighbour_model_for` names)."""
+    area = la if isinstance(la, Area) else resolve_la(la, data_root)
+    model = neighbour_model_for(area, period, data_root)
+    return _sn_table(model, str(data_root or data_dir()))[area.area_code]
 
 
 def comparator_codes(la, period: int, comparator="statistical_neighbours",
