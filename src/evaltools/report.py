@@ -12,6 +12,7 @@ import html
 import io
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -189,19 +190,15 @@ def show_figure(fig) -> None:
     display(HTML(figure_html(fig)))
 
 
-_CODE_KEY: list[bytes] = []
-
-
+@lru_cache(maxsize=1)
 def _chart_code_key() -> bytes:
     """What a chart depends on besides its data: the plotting and report code, the
     measure registry and matplotlib's version (read once per process)."""
-    if not _CODE_KEY:
-        h = hashlib.sha256(matplotlib.__version__.encode())
-        files = sorted((PACKAGE_DIR / "plots").glob("*.py")) + sorted(RESOURCES_DIR.glob("*.yaml"))
-        for f in files + [Path(__file__), PACKAGE_DIR / "benchmark.py", PACKAGE_DIR / "registry.py"]:
-            h.update(f.read_bytes())
-        _CODE_KEY.append(h.digest())
-    return _CODE_KEY[0]
+    h = hashlib.sha256(matplotlib.__version__.encode())
+    files = sorted((PACKAGE_DIR / "plots").glob("*.py")) + sorted(RESOURCES_DIR.glob("*.yaml"))
+    for f in files + [Path(__file__), PACKAGE_DIR / "benchmark.py", PACKAGE_DIR / "registry.py"]:
+        h.update(f.read_bytes())
+    return h.digest()
 
 
 def _key_bytes(part) -> bytes:
