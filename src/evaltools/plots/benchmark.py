@@ -24,6 +24,19 @@ def source_note(bm, measure_id: str) -> str:
     return "Source: " + "; ".join(parts) if parts else "Source: DfE"
 
 
+def _plotted_years(s):
+    """The years from the first to the last that has any figure to draw: leading or
+    trailing years where the LA, its comparators, region and England all have none
+    (before DfE first collected a measure, say) are left off rather than drawn as an
+    empty stretch of axis full of gap marks."""
+    drawn = ((s["la_status"] == ind.OK) | (s["comparator_n"] > 0) | s["england_value"].notna()
+             | s["region_value"].notna())
+    if not drawn.any():
+        return s
+    years = s.loc[drawn, "period"]
+    return s[s["period"].between(years.min(), years.max())].reset_index(drop=True)
+
+
 def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     """The LA's trend against its comparators' mean and range, region and England.
 
@@ -31,7 +44,7 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     DfE symbol written on the axis, never as zero.
     """
     m = registry.get(measure_id)
-    s = bm.series(measure_id)
+    s = _plotted_years(bm.series(measure_id))
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
     x = s["period"].to_numpy()
     has_comp = s["comparator_n"] > 0
