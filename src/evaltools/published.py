@@ -45,12 +45,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import indicators as ind
 from . import registry
 from .errors import SchemaError
 from .paths import RESOURCES_DIR, data_dir, public_file
+from . import yamlio
 
 LAIT_FILE = "lait/bds_long_0.parquet"
 BASE_COLUMNS = ["time_period", "geographic_level", "old_la_code", "la_name", "new_la_code"]
@@ -64,7 +64,7 @@ _NUMERIC = re.compile(r"^-?\d+(\.\d+)?([eE]-?\d+)?$")
 def table_specs() -> dict:
     """The table specifications from ``resources/published_tables.yaml``."""
     with open(RESOURCES_DIR / "published_tables.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["tables"]
+        return yamlio.load(fh)["tables"]
 
 
 def source_files() -> list[str]:

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
-import yaml
 
 from .errors import ConfigError, SchemaError
 from .paths import RESOURCES_DIR
+from . import yamlio
 
 UNITS = {
     "percent", "rate_per_10k", "count", "score", "per_child", "days",
@@ -186,9 +186,9 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
 @lru_cache(maxsize=1)
 def _load() -> dict[str, Measure]:
     with open(RESOURCES_DIR / "measures.yaml", encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
+        doc = yamlio.load(fh)
     with open(RESOURCES_DIR / "published_tables.yaml", encoding="utf-8") as fh:
-        tables = set(yaml.safe_load(fh)["tables"])
+        tables = set(yamlio.load(fh)["tables"])
     out: dict[str, Measure] = {}
     for e in doc["measures"]:
         m = _check_entry(e, tables)

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -50,6 +50,7 @@ import yaml
 from . import registry
 from .errors import ConfigError
 from .paths import data_dir
+from . import yamlio
 
 SOURCES = ("published", "child_level", "local")
 DIRECTIONS = ("increase", "decrease", "maintain", "none")
@@ -363,7 +364,7 @@ def load(path_or_id) -> Strategy:
                             fix=f"Give a path to a YAML file, or one of: {have}" if have else
                             "Give a path to a YAML file")
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+        doc = yamlio.load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""

@@ -17,10 +17,10 @@ import copy
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
 
 from ..errors import SchemaError
 from ..paths import RESOURCES_DIR
+from .. import yamlio
 
 TYPES = {"id", "code", "date", "int", "postcode", "text"}
 TABLES = ["Header", "Episodes", "UASC", "OC2", "OC3", "AD1", "PlacedAdoption", "PrevPerm",
@@ -59,7 +59,7 @@ class Schema:
 @lru_cache(maxsize=1)
 def _doc() -> dict:
     with open(RESOURCES_DIR / "ssda903_schema.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yamlio.load(fh)
 
 
 def _columns(spec: dict, where: str) -> dict[str, Column]:

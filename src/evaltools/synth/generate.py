@@ -29,6 +29,7 @@ from ..errors import ConfigError
 from ..paths import RESOURCES_DIR
 from . import truth as truth_mod
 from .simulate import DAY0, Intervention, World, _choice, day, simulate
+from .. import yamlio
 
 TABLE_FILES = {
     "Header": "header.csv", "Episodes": "episodes.csv", "UASC": "uasc.csv", "OC2": "oc2.csv",
@@ -40,7 +41,7 @@ TABLE_FILES = {
 @lru_cache(maxsize=1)
 def parameters() -> dict:
     with open(RESOURCES_DIR / "synth_parameters.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yamlio.load(fh)
 
 
 @dataclass
@@ -63,7 +64,7 @@ class SynthConfig:
     def from_yaml(cls, path) -> "SynthConfig":
         path = Path(path)
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            doc = yamlio.load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"cannot read synth config {path} ({exc.__class__.__name__})",
                               fix="Check the path and the YAML") from None
