@@ -46,3 +46,55 @@ def test_chart_draws_the_benchmark_numbers(bm):
     assert fig.axes[0].get_title(loc="left").startswith("Herefordshire: 54.7% in 2025")
     assert fig.axes[0].get_ylabel() == "% of children"
     assert "Line chart of EET, aged 19-21 for Herefordshire" in fig.alt_text
+
+
+def test_remembered_text_measurements_change_no_byte_of_a_chart(bm):
+    """Charts share one process-wide memory of text measurements
+    (evaltools.plots.textmetrics); a chart drawn with it, even reusing another chart's
+    measurements, is the same file as one measured afresh."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from evaltools import report
+    from evaltools.plots import textmetrics
+
+    def svg(measure_id):
+        fig = plots.benchmark_chart(bm, measure_id)
+        buf = io.BytesIO()
+        with plt.rc_context(report.SVG_RC):
+            fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+        plt.close(fig)
+        return buf.getvalue()
+
+    assert hasattr(RendererAgg.get_text_width_height_descent, "_evaltools_original")
+    try:
+        textmetrics.uninstall()
+        fresh = [svg(m) for m in ("care_leavers_eet_19_21", "oc2_convictions")]
+        textmetrics.install()
+        first = [svg(m) for m in ("care_leavers_eet_19_21", "oc2_convictions")]
+        assert len(textmetrics._CACHE) > 20
+        again = [svg(m) for m in ("oc2_convictions", "care_leavers_eet_19_21")][::-1]
+    finally:
+        textmetrics.install()
+    assert fresh == first == again
+
+
+def test_years_with_nothing_to_draw_are_left_off_the_chart():
+    """Care leavers in apprenticeships were first published for 2022: the years before
+    hold only 'z' for every area and are not drawn as an empty, gap-marked stretch
+    (which also pushed the chart off its canvas)."""
+    import warnings
+
+    b = benchmark.benchmark("884", ["care_leavers_apprenticeship_19_21"])
+    s = b.series("care_leavers_apprenticeship_19_21")
+    assert (s.loc[s["period"] < 2022, "la_status"] == "z").all() and s["period"].min() < 2022
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")             # tight_layout no longer gives up
+        fig = plots.benchmark_chart(b, "care_leavers_apprenticeship_19_21")
+    x, _ = _line(fig, "Herefordshire").get_data()
+    assert x.min() == 2022 and x.max() == 2025
+    assert "z" not in [t.get_text() for t in fig.axes[0].texts]
+    assert "z = not applicable" not in " ".join(t.get_text() for t in fig.texts)
+    assert "from 2022 to 2025" in fig.alt_text

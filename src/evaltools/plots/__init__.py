@@ -17,6 +17,9 @@ from .spc import spc_chart
 from .survival import hazard_ratio_chart, km_chart
 from .synth import synth_chart, synth_placebo_chart
 from .style import OKABE_ITO, UNIT_AXIS, style_axes
+from . import textmetrics
+
+textmetrics.install()        # a report's charts share most of their text
 
 __all__ = [
     "OKABE_ITO", "UNIT_AXIS", "style_axes", "benchmark_chart", "source_note", "its_chart", "did_chart",
