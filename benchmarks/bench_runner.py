@@ -54,7 +54,7 @@ print(json.dumps({"runs_s": times}))
 
 #: context only (the target is against the floor above): what a cold kernel pays before
 #: a report computes anything, importing the modules every report uses
-REPORT_IMPORTS = "import evaltools.report, evaltools.topics, evaltools.review, evaltools.briefing"
+from evaltools.kernels import REPORT_IMPORTS  # noqa: E402
 
 
 def floor_seconds(repeats: int = 3, cell: str = "import evaltools") -> dict:

@@ -105,3 +105,23 @@ def test_a_warm_kernel_gives_the_figures_a_fresh_one_gives(tmp_path, warm):
     assert len(cold) >= 3
     assert _tables(tmp_path / "warm1.ipynb") == cold
     assert _tables(tmp_path / "warm2.ipynb") == cold
+
+
+def test_warm_up_loads_modules_a_notebook_then_finds_but_cannot_see(tmp_path, warm):
+    """The runner warms each worker's kernel while it reads the shared inputs: the
+    preload's modules are loaded for the first notebook, its names are not."""
+    assert kernels.warm_up("import json as preloaded_json\nimport csv")
+    pid = kernels._WARM.km.provisioner.pid if kernels._WARM.km.provisioner else None
+    nb = _notebook(tmp_path / "nb.ipynb",
+                   "import sys, os\nprint('csv' in sys.modules, 'preloaded_json' in globals(), os.getpid())")
+    kernels.execute_notebook(nb, str(tmp_path / "o.ipynb"), parameters={}, cwd=str(tmp_path), env={})
+    counts, (text,) = _outputs(tmp_path / "o.ipynb")
+    loaded, visible, nb_pid = text.split()
+    assert (loaded, visible) == ("True", "False") and counts[0] == 1
+    if pid is not None:
+        assert int(nb_pid) == pid                # the kernel warmed up is the one used
+
+
+def test_a_failing_warm_up_leaves_no_kernel_behind(warm):
+    assert kernels.warm_up("raise ValueError('no such module')") is False
+    assert kernels._WARM.km is None

@@ -30,7 +30,17 @@ import json
 import multiprocessing.util
 import os
 
+import sys
+
 from jupyter_core.utils import run_sync
+
+# papermill reads and writes notebooks with nbformat, which imports jsonschema; where
+# the optional rfc3987-syntax package is installed (jupyter-events brings it), jsonschema
+# compiles its 38 IRI grammars at import: 1.2 s in the runner and in each of its workers,
+# for an "iri" format check no notebook schema uses. The runner's processes skip it (a
+# kernel, where a user's own code runs, is a separate process and is left alone).
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)
 
 #: notebooks one kernel executes before it is replaced by a fresh one
 MAX_RUNS = 40
@@ -78,6 +88,40 @@ class _Warm:
 
 
 _WARM = _Warm()
+
+
+#: what a report's kernel imports before its first cell can compute anything
+REPORT_IMPORTS = "import evaltools.report, evaltools.topics, evaltools.review, evaltools.briefing"
+
+#: a kernel started here keeps IPython's history in memory, as nbclient's do
+_KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
+
+
+def warm_up(preload: str = REPORT_IMPORTS, kernel_name: str = "python3") -> bool:
+    """Start this process's kernel now and run ``preload`` (imports) in it, so the
+    first notebook finds pandas, statsmodels and matplotlib loaded. The runner calls it
+    in each worker while the parent reads the run's shared inputs. Returns whether the
+    kernel is ready; on any failure the kernel is discarded and the first notebook
+    starts its own, as it would have without this."""
+    try:
+        km = _WARM.manager(kernel_name)
+        if not km.has_kernel:
+            run_sync(km.start_kernel)(extra_arguments=list(_KERNEL_ARGS), env=dict(os.environ))
+        import papermill  # noqa: F401 - loaded here rather than by the first notebook
+        kc = km.client()
+        kc.start_channels()
+        try:
+            run_sync(kc.wait_for_ready)(timeout=60)
+            reply = run_sync(kc.execute_interactive)(preload, silent=True, store_history=False,
+                                                     timeout=300)
+        finally:
+            kc.stop_channels()
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(reply["content"].get("evalue", "preload failed"))
+        return True
+    except Exception:           # noqa: BLE001 - the notebook will meet and report it
+        _WARM.shutdown()
+        return False
 
 
 def shutdown() -> None:
@@ -128,7 +172,12 @@ def execute_notebook(input_path: str, output_path: str, *, parameters: dict, cwd
     try:
         papermill.execute_notebook(input_path, output_path, parameters=parameters,
                                    kernel_name=kernel_name, engine_name="evaltools-warm",
-                                   progress_bar=False, cwd=cwd, log_output=False)
+                                   progress_bar=False, cwd=cwd, log_output=False,
+                                   # written once at the end (and on failure), not after
+                                   # every cell: the output is a private work file the
+                                   # runner publishes whole, and re-serialising a report
+                                   # full of charts at each cell cost seconds a run
+                                   request_save_on_cell_execute=False)
         ok = True
     finally:
         _WARM.runs += 1

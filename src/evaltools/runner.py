@@ -57,6 +57,7 @@ from .comparators import SN_2021, SN_2025
 from .errors import ConfigError, UnknownAreaError
 from .paths import REPO_ROOT, RUN_CACHE_ENV, data_dir, input_path, reports_dir
 from .ssda903.pseudonymise import SALT_ENV
+from . import yamlio
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 ALLOWED_KEYS = {
@@ -179,7 +180,7 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
         raise ConfigError(f"evaluation file {path} does not exist",
                           fix="Give the path of a YAML file such as evaluations/herefordshire.yaml")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yamlio.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -317,6 +318,9 @@ def parse_las(text: str) -> list[Area]:
 
 # ------------------------------------------------------------------------ manifest
 _SHA_CACHE: dict = {}
+
+#: worker processes are spawned, never forked from a process that has threads
+_SPAWN = multiprocessing.get_context("spawn")
 
 
 def sha256(path: Path) -> str:
@@ -771,16 +775,32 @@ def _run_plans(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], 
     notebook completes. Returns the results (in plan order) and the number of workers.
     The run's private cache folder (ingested extracts) is removed at the end."""
     cache = tempfile.mkdtemp(prefix="evaltools-run-")        # mode 0700: this user only
+    pool = None
     try:
         for p in plans:
             p.env = {**p.env, RUN_CACHE_ENV: cache}
+        workers = worker_count(jobs, sum(len(p.ev.jobs) for p in plans))
+        if workers > 1:
+            # the workers start their kernels and import the report modules while this
+            # process reads the shared inputs: neither waits for the other
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN)
+            warming = [pool.submit(kernels.warm_up) for _ in range(workers)]
         _prepare(plans, cache, log)
-        return _run_plans_in(plans, jobs=jobs, pdf=pdf, log=log)
+        if pool is not None:
+            wait(warming)
+            if any(f.exception() is not None for f in warming):     # a worker died
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = None
+        return _run_plans_in(plans, jobs=jobs, pdf=pdf, log=log, pool=pool)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
 
-def _run_plans_in(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], int]:
+def _run_plans_in(plans: list[_Plan], *, jobs, pdf, log, pool=None) -> tuple[list[RunResult], int]:
     tasks = []
     for p in plans:
         for i, (job, stem) in enumerate(zip(p.ev.jobs, p.stems)):
@@ -823,7 +843,7 @@ def _run_plans_in(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult
                 kernels.shutdown()
                 outputs.close_printers()
         else:
-            _run_pool(tasks, workers, log, name, done)
+            _run_pool(tasks, workers, log, name, done, pool)
     except BaseException:
         for p in plans:           # an interrupted run leaves nothing behind
             if p.result is None:
@@ -832,16 +852,16 @@ def _run_plans_in(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult
     return [p.result for p in plans], workers
 
 
-def _run_pool(tasks, workers, log, name, done) -> None:
-    """Keep ``workers`` notebooks running until all are done. A task is submitted only
-    when a worker is free, so its start line is printed when it really starts. If a
-    worker process dies (out of memory, killed), its notebook fails and a fresh pool
-    carries on with the rest."""
-    ctx = multiprocessing.get_context("spawn")   # no fork of a process with threads
+def _run_pool(tasks, workers, log, name, done, pool=None) -> None:
+    """Keep ``workers`` notebooks running until all are done, on ``pool`` if given (its
+    workers already warm) or a new one. A task is submitted only when a worker is free,
+    so its start line is printed when it really starts. If a worker process dies (out
+    of memory, killed), its notebook fails and a fresh pool carries on with the rest."""
+    ctx = _SPAWN
     pending = deque(enumerate(tasks, 1))
     running: dict = {}
     broken = False
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    pool = pool or ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
         while pending or running:
             if broken and not running:
