@@ -347,3 +347,58 @@ def test_one_browser_prints_every_report_of_a_process(tmp_path, monkeypatch):
     outputs.close_printers()
     assert proc.poll() is not None and not outputs._PRINTERS
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.pdf", "b.html", "b.pdf"]
+
+
+def test_workers_exit_when_the_runner_is_killed(tmp_path):
+    """A runner killed outright (kill -9, a closed terminal) cannot stop its workers; a
+    pool worker would wait for work for ever. Each worker watches for its parent and
+    exits (killing its kernel) when it has gone."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = textwrap.dedent("""
+        import os, sys
+        from evaltools import runner
+        pool = runner._pool(1)
+        print(pool.submit(os.getpid).result(), flush=True)
+        os._exit(0)                       # the runner dies without shutting its pool down
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    worker = int(out.stdout.split()[0])
+
+    def alive(pid):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        try:                              # a zombie (not yet reaped) has exited too
+            return open(f"/proc/{pid}/stat").read().split()[2] != "Z"
+        except OSError:
+            return True
+
+    deadline = time.monotonic() + 15
+    while alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(worker)
+
+
+def test_sigterm_stops_a_command_like_ctrl_c(monkeypatch, capsys):
+    """`kill` or a CI timeout: the command stops as for Ctrl-C (workers stopped,
+    unfinished folders removed, see test_an_interrupted_run_leaves_no_folder), with
+    one line and status 143, never a traceback."""
+    import os
+    import signal
+    import time
+
+    def run(args):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10)
+        return 0
+
+    monkeypatch.setattr(cli, "_cmd_run", run)
+    before = signal.getsignal(signal.SIGTERM)
+    assert cli.main(["run", "evaluations/herefordshire.yaml"]) == 143
+    assert capsys.readouterr().err.strip() == "evaltools: stopped (SIGTERM)"
+    assert signal.getsignal(signal.SIGTERM) == before

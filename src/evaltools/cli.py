@@ -13,7 +13,9 @@ A user mistake prints one line, ``evaltools: error: ...``, and exits with status
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 
 from . import __version__
 from .errors import ConfigError, EvaltoolsError
@@ -201,16 +203,31 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a CI timeout), handled as Ctrl-C is: the run stops its
+    workers and removes its unfinished report folders on the way out."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         return args.func(args)
     except EvaltoolsError as exc:
         print(f"evaltools: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("evaltools: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print("evaltools: " + ("stopped (SIGTERM)" if isinstance(exc, _Terminated) else "interrupted"),
+              file=sys.stderr)
+        return 143 if isinstance(exc, _Terminated) else 130
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

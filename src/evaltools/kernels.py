@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import multiprocessing.util
 import os
-
+import signal
 import sys
 
 from jupyter_core.utils import run_sync
@@ -122,6 +122,18 @@ def warm_up(preload: str = REPORT_IMPORTS, kernel_name: str = "python3") -> bool
     except Exception:           # noqa: BLE001 - the notebook will meet and report it
         _WARM.shutdown()
         return False
+
+
+def kill_now() -> None:
+    """Kill this process's kernel at once, from any thread, without talking to it
+    (the worker process is about to exit because the runner has gone)."""
+    km = _WARM.km
+    pid = getattr(getattr(km, "provisioner", None), "pid", None) if km is not None else None
+    if pid:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def shutdown() -> None:

@@ -38,9 +38,11 @@ import platform
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -321,6 +323,46 @@ _SHA_CACHE: dict = {}
 
 #: worker processes are spawned, never forked from a process that has threads
 _SPAWN = multiprocessing.get_context("spawn")
+
+
+def _watch_parent(parent: int) -> None:
+    """First thing in each worker process: a thread that, if the runner goes away
+    without stopping its workers (killed, or its terminal closed), kills the worker's
+    kernel and exits. A pool worker would otherwise wait for work for ever, holding a
+    kernel and a browser (the browser quits when its pipe to the worker closes)."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        kernels.kill_now()
+        os._exit(1)
+
+    def terminated(signum, frame):     # the runner stopping its workers (see _stop_pool)
+        kernels.kill_now()
+        os._exit(143)
+
+    signal.signal(signal.SIGTERM, terminated)
+    threading.Thread(target=watch, name="evaltools-parent-watch", daemon=True).start()
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once (an interrupted run): queued notebooks are cancelled and the
+    workers terminated, so none goes on writing into a report folder the run is about
+    to remove; each kills its kernel as it goes, and its browser quits with it."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())   # no public API before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.terminate()
+        except (OSError, ValueError):
+            pass
+    for proc in procs:
+        proc.join(timeout=5)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """The runner's worker processes (spawned, each watching for the runner's exit)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN, initializer=_watch_parent,
+                               initargs=(os.getpid(),))
 
 
 def sha256(path: Path) -> str:
@@ -783,7 +825,7 @@ def _run_plans(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], 
         if workers > 1:
             # the workers start their kernels and import the report modules while this
             # process reads the shared inputs: neither waits for the other
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN)
+            pool = _pool(workers)
             warming = [pool.submit(kernels.warm_up) for _ in range(workers)]
         _prepare(plans, cache, log)
         if pool is not None:
@@ -794,7 +836,7 @@ def _run_plans(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], 
         return _run_plans_in(plans, jobs=jobs, pdf=pdf, log=log, pool=pool)
     except BaseException:
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_pool(pool)
         raise
     finally:
         shutil.rmtree(cache, ignore_errors=True)
@@ -857,16 +899,15 @@ def _run_pool(tasks, workers, log, name, done, pool=None) -> None:
     workers already warm) or a new one. A task is submitted only when a worker is free,
     so its start line is printed when it really starts. If a worker process dies (out
     of memory, killed), its notebook fails and a fresh pool carries on with the rest."""
-    ctx = _SPAWN
     pending = deque(enumerate(tasks, 1))
     running: dict = {}
     broken = False
-    pool = pool or ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    pool = pool or _pool(workers)
     try:
         while pending or running:
             if broken and not running:
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool, broken = ProcessPoolExecutor(max_workers=workers, mp_context=ctx), False
+                pool, broken = _pool(workers), False
             while not broken and pending and len(running) < workers:
                 k, (p, i, t) = pending.popleft()
                 log(f"  [{k}/{len(tasks)}] {name(p, i)} ...")
@@ -882,7 +923,7 @@ def _run_pool(tasks, workers, log, name, done, pool=None) -> None:
                          "error": "the worker process running it died (out of memory?)"}
                 done(k, p, i, r)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop_pool(pool)
         raise
     pool.shutdown(wait=True)
 
