@@ -30,7 +30,7 @@ def test_la_line_has_gaps_not_zeros_where_suppressed(bm):
     assert by_year[2025] == 0                                      # a real zero
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts.count("c") == 2
-    footer = " ".join(t.get_text() for t in fig.texts)
+    footer = " ".join(" ".join(t.get_text() for t in fig.texts).split())
     assert "c = suppressed to protect confidentiality" in footer and "Lower is better" in footer
 
 
@@ -96,5 +96,16 @@ def test_years_with_nothing_to_draw_are_left_off_the_chart():
     x, _ = _line(fig, "Herefordshire").get_data()
     assert x.min() == 2022 and x.max() == 2025
     assert "z" not in [t.get_text() for t in fig.axes[0].texts]
-    assert "z = not applicable" not in " ".join(t.get_text() for t in fig.texts)
+    assert "z = not applicable" not in " ".join(" ".join(t.get_text() for t in fig.texts).split())
     assert "from 2022 to 2025" in fig.alt_text
+
+
+def test_monthly_charts_say_months_in_words():
+    """Alt text is read aloud: a month-end date is "March 2025", not a timestamp."""
+    import pandas as pd
+
+    from evaltools.stats import xmr
+
+    months = pd.date_range("2023-01-31", periods=24, freq="ME")
+    fig = plots.spc_chart(xmr(np.arange(24.0) % 5 + 10, x=months.to_numpy()))
+    assert "from January 2023 to December 2024" in fig.alt_text and "00:00" not in fig.alt_text

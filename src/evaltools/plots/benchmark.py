@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import indicators as ind
 from .. import registry
-from .style import OKABE_ITO, UNIT_AXIS, style_axes
+from .style import OKABE_ITO, UNIT_AXIS, footnote, style_axes
 
 
 def source_note(bm, measure_id: str) -> str:
@@ -89,10 +89,8 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
             color="#444444", va="bottom")
     polarity = {"high": "Higher is better.", "low": "Lower is better.",
                 "none": "No polarity: higher is not in itself better or worse."}[m.polarity]
-    fig.text(0.01, 0.01, f"{source_note(bm, measure_id)}. {polarity}{gap_note}", fontsize=7.5,
-             color="#444444", ha="left", va="bottom", wrap=True)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    footnote(fig, f"{source_note(bm, measure_id)}. {polarity}{gap_note}")
     last = bm.latest(measure_id)
     fig.alt_text = (
         f"Line chart of {m.short} for {bm.la.display_name} from {int(x.min())} to {int(x.max())}"

@@ -7,13 +7,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .its import _axis_label
-from .style import OKABE_ITO, style_axes
+from .style import OKABE_ITO, footnote, style_axes
 
 
 def _note(fig, result, extra=""):
-    fig.text(0.01, 0.01, f"Effect {result.estimate:.3g} ({round(result.level * 100)}% CI {result.ci[0]:.3g} "
-             f"to {result.ci[1]:.3g}). {result.method}.{extra}", fontsize=7.5, color="#444444",
-             ha="left", va="bottom", wrap=True)
+    footnote(fig, f"Effect {result.estimate:.3g} ({round(result.level * 100)}% CI {result.ci[0]:.3g} "
+             f"to {result.ci[1]:.3g}). {result.method[:1].upper()}{result.method[1:]}.{extra}")
 
 
 def did_chart(result, *, title: str | None = None, ylabel: str | None = None, treated_label: str = "Treated",
@@ -38,7 +37,6 @@ def did_chart(result, *, title: str | None = None, ylabel: str | None = None, tr
     ax.set_title(title or "Change against comparators", loc="left", fontsize=12, fontweight="bold")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     _note(fig, result)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
     fig.alt_text = (f"Line chart of the treated and comparison averages from {x.min()} to {x.max()}, "
                     f"intervention at {d['intervention']}; difference-in-differences effect "
                     f"{result.estimate:.3g} (interval {result.ci[0]:.3g} to {result.ci[1]:.3g}).")
@@ -67,7 +65,6 @@ def event_study_chart(result, *, title: str | None = None, ylabel: str = "differ
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     p = result.diagnostics.get("pretrend_p")
     _note(fig, result, f" Pre-trend test p = {p:.2f}." if p is not None else "")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
     fig.alt_text = (f"Event-study chart: estimated differences from comparators for {int(before.sum())} periods "
                     f"before and {int((~before).sum())} after the intervention, with {round(result.level * 100)}% "
                     "intervals.")

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..stats.funnels import level_tag
-from .style import OKABE_ITO, style_axes
+from .style import OKABE_ITO, footnote, style_axes
 
 GROUPS = {
     "better": ("Better than expected", OKABE_ITO["blue"], "s"),
@@ -72,8 +72,11 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
         ax.scatter(hl["denominator"], hl["value"] * scale, facecolor="none", edgecolor=OKABE_ITO["vermillion"],
                    s=160, linewidth=2, zorder=5, label="Highlighted", gid="highlight")
         for _, r in hl.iterrows():
-            ax.annotate(r["unit"], (r["denominator"], r["value"] * scale), xytext=(7, 7),
-                        textcoords="offset points", fontsize=9, fontweight="bold", color=OKABE_ITO["vermillion"])
+            # on a white box above the other councils' points, which would hide it
+            ax.annotate(r["unit"], (r["denominator"], r["value"] * scale), xytext=(8, 8),
+                        textcoords="offset points", fontsize=9, fontweight="bold", color=OKABE_ITO["vermillion"],
+                        zorder=6, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
+                                        "alpha": 0.85})
     style_axes(ax, integer_x=False)
     ax.set_xlabel("Number of children (denominator)" if prop else "Expected number (given the children's mix)")
     ax.set_ylabel(ylabel or ("% of children" if prop else "Observed ÷ expected (1 = as expected)"))
@@ -88,9 +91,7 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
             f"{100 * lv_out:g}% limits, of {len(t)}; smaller {units} vary more by chance, so their limits are wider.",
             transform=ax.transAxes, fontsize=9, color="#444444", va="bottom")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
-    fig.text(0.01, 0.01, result.method[0].upper() + result.method[1:] + "." + (f" {source}" if source else ""),
-             fontsize=7.5, color="#444444", ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    footnote(fig, result.method[0].upper() + result.method[1:] + "." + (f" {source}" if source else ""))
     fig.alt_text = (f"Funnel plot of {result.label or 'the measure'}{period} for {len(t)} {units} against their "
                     f"{'number of children' if prop else 'expected count'}, target {result._fmt(result.estimate)}: "
                     f"{d[f'n_above_{tag[lv_out]}']} above and {d[f'n_below_{tag[lv_out]}']} below the "

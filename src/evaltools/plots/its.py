@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import OKABE_ITO, UNIT_AXIS, date_axis, style_axes
+from .style import OKABE_ITO, UNIT_AXIS, date_axis, footnote, style_axes, when
 
 
 def _axis_label(result) -> str:
@@ -45,9 +45,7 @@ def its_chart(result, *, title: str | None = None, ylabel: str | None = None, so
                     label=f"{round(result.level * 100)}% band for the counterfactual")
     first_post = xpos[post][0]
     ax.axvline(first_post, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.2)
-    when = d["intervention"]
-    when = f"{when:%B %Y}" if hasattr(when, "strftime") else when
-    ax.annotate(f"Intervention ({when})", (first_post, 1.0), xycoords=("data", "axes fraction"),
+    ax.annotate(f"Intervention ({when(d['intervention'])})", (first_post, 1.0), xycoords=("data", "axes fraction"),
                 xytext=(3, -12), textcoords="offset points", fontsize=8.5, color="#444444")
     style_axes(ax, integer_x=not np.issubdtype(np.asarray(xpos).dtype, np.datetime64))
     date_axis(ax, xpos)
@@ -58,12 +56,11 @@ def its_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     lvl = result.effect("level")
     what = {"poisson": "rate ratio", "binomial": "odds ratio"}.get(result.model, "change")
     note = (f"Level {what} {lvl['estimate']:.3g} ({round(result.level * 100)}% CI {lvl['ci_low']:.3g} to "
-            f"{lvl['ci_high']:.3g}). {result.method}.")
+            f"{lvl['ci_high']:.3g}). {result.method[:1].upper()}{result.method[1:]}.")
     if source:
         note += f" {source}"
-    fig.text(0.01, 0.01, note, fontsize=7.5, color="#444444", ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    footnote(fig, note)
     fig.alt_text = (f"Interrupted time series chart of {len(s)} points with the intervention at "
-                    f"{d['intervention']}: level {what} {lvl['estimate']:.3g}, interval {lvl['ci_low']:.3g} "
+                    f"{when(d['intervention'])}: level {what} {lvl['estimate']:.3g}, interval {lvl['ci_low']:.3g} "
                     f"to {lvl['ci_high']:.3g}; the dashed line shows the earlier trend continued.")
     return fig

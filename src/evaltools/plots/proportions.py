@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 
 from .. import sdc
 from ..stats.proportions import _span, proportion_ci
-from .style import OKABE_ITO, style_axes
+from .style import OKABE_ITO, footnote, style_axes
 
 
 def before_after_chart(result, *, title: str | None = None, policy: str = "published",
@@ -42,9 +42,7 @@ def before_after_chart(result, *, title: str | None = None, policy: str = "publi
               + (f": {verdict}." if verdict else "."))
     if sdc.policy(policy).suppress_small and any(sdc.is_small(v) for v in (x1, x2, n1 - x1, n2 - x2)):
         change = "Change not shown: a figure rests on 1 to 5 children, or would reveal them."
-    fig.text(0.01, 0.01, change + f" Bars: {round(result.level * 100)}% Wilson intervals.", fontsize=8,
-             color="#444444", ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    footnote(fig, change + f" Bars: {round(result.level * 100)}% Wilson intervals.", fontsize=8)
     fig.alt_text = f"Chart of {b_name} against {a_name}. {change}"
     return fig
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import OKABE_ITO, date_axis, style_axes
+from .style import OKABE_ITO, date_axis, footnote, style_axes, when
 
 POINTS = {
     "common": ("Common cause (usual variation)", OKABE_ITO["grey"], "o"),
@@ -75,10 +75,9 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     note = ("Process limits show where points fall by chance alone if nothing changes; they are not "
             "confidence intervals.") + (f" {source}" if source else "")
-    fig.text(0.01, 0.01, note, fontsize=7.5, color="#444444", ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    footnote(fig, note)
     fmt = result._fmt
-    fig.alt_text = (f"{result.chart} of {result.label or 'the measure'}: {len(s)} points from {x[0]} to {x[-1]}, "
+    fig.alt_text = (f"{result.chart} of {result.label or 'the measure'}: {len(s)} points from {when(x[0])} to {when(x[-1])}, "
                     f"latest {fmt(s['y'].iloc[-1])}, centre line {fmt(result.estimate)}, process limits "
                     f"{fmt(result.ci[0])} to {fmt(result.ci[1])}; {result.variation}.")
     return fig

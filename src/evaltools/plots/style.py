@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
+import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from ..registry import UNIT_LABELS
@@ -34,3 +37,31 @@ def date_axis(ax, x) -> None:
         locator = mdates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+#: a footnote's characters per inch of figure width at 7.5 pt: a little under what
+#: DejaVu Sans fits, so a browser's fallback font (Verdana, Arial) fits too
+_NOTE_CHARS_PER_INCH_75 = 15.5
+
+
+def footnote(fig, note: str, fontsize: float = 7.5) -> None:
+    """Write the chart's footnote (source, method, symbols) under it, wrapped to the
+    figure's width, and lay the chart out above it with room for every line: a long
+    note never runs into the x-axis label. Wrapped here by character count rather than
+    by matplotlib's ``wrap=True``, which measures the text word by word at every draw."""
+    width = max(40, int(fig.get_figwidth() * _NOTE_CHARS_PER_INCH_75 * 7.5 / fontsize))
+    lines = textwrap.wrap(" ".join(note.split()), width) or [""]
+    fig.text(0.01, 0.01, "\n".join(lines), fontsize=fontsize, color="#444444", ha="left",
+             va="bottom", linespacing=1.3)
+    line_in = fontsize * 1.3 / 72
+    fig.tight_layout(rect=(0, (0.06 + line_in * len(lines)) / fig.get_figheight(), 1, 1))
+
+
+def when(v) -> str:
+    """A period in words for titles and alt text: a month (monthly series are dated at
+    month end) as "October 2024", a year as "2024"."""
+    if isinstance(v, (np.datetime64, pd.Timestamp)) or hasattr(v, "strftime"):
+        return pd.Timestamp(v).strftime("%B %Y")
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)

@@ -18,7 +18,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from matplotlib.transforms import offset_copy
 
 from .. import sdc
-from .style import OKABE_ITO, style_axes
+from .style import OKABE_ITO, footnote, style_axes
 
 COLOURS = [OKABE_ITO[c] for c in ("blue", "vermillion", "green", "orange", "purple", "sky", "black")]
 LINESTYLES = ["-", "--", "-.", ":"]
@@ -69,13 +69,6 @@ def _test_note(test, result, evl: str) -> str:
                f"no clear evidence that the groups' rates of {evl} differ (which is not evidence that "
                "they are the same)")
     return f"Log-rank test{strat}: chi-square {d['chisq']:.2f} on {d['df']} df, {_p(test.p_value)}: {reading}."
-
-
-def _finish(fig, note: str):
-    """The footnote under the chart, with room left for as many lines as it needs."""
-    fig.text(0.01, 0.01, note, fontsize=7.5, color="#444444", ha="left", va="bottom", wrap=True)
-    lines = 1 + len(note) // 140                # about 140 characters a line on an 8-inch figure
-    fig.tight_layout(rect=(0, (0.08 + 0.13 * lines) / fig.get_figheight(), 1, 1))
 
 
 def km_chart(result, *, title: str | None = None, show_censors: bool | None = None,
@@ -185,7 +178,7 @@ def km_chart(result, *, title: str | None = None, show_censors: bool | None = No
         note = f"{test_note} {note}"
     if source:
         note += f" {source}"
-    _finish(fig, note)
+    footnote(fig, note)
     bits = []
     for i, g in enumerate(groups):
         row = result.table.iloc[i]
@@ -366,7 +359,7 @@ def hazard_ratio_chart(result, *, term: str | None = None, term_label: str | Non
                  f"{evl}); see the result's warnings.")
     if source:
         note += f" {source}"
-    _finish(fig, note)
+    footnote(fig, note)
     fig.alt_text = (f"Forest plot of hazard ratios for {evl} with {pct}% intervals on a log scale, "
                     "a line at 1 meaning no difference; " + ("; ".join(bits) or "no ratio shown") + ".")
     return fig

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..stats.synth import placebo_p_value
-from .style import OKABE_ITO, UNIT_AXIS, style_axes
+from .style import OKABE_ITO, UNIT_AXIS, footnote, style_axes
 
 
 def _axis_label(result) -> str:
@@ -40,9 +40,7 @@ def _mark_change(ax, result, x):
 
 
 def _footnote(fig, note: str, source: str):
-    fig.text(0.01, 0.01, f"{note} {source}".strip(), fontsize=7.5, color="#444444", ha="left",
-             va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    footnote(fig, f"{note} {source}".strip())
 
 
 def _recipe(result, n=4) -> str:
