@@ -321,49 +321,6 @@ def parse_las(text: str) -> list[Area]:
 # ------------------------------------------------------------------------ manifest
 _SHA_CACHE: dict = {}
 
-#: worker processes are spawned, never forked from a process that has threads
-_SPAWN = multiprocessing.get_context("spawn")
-
-
-def _watch_parent(parent: int) -> None:
-    """First thing in each worker process: a thread that, if the runner goes away
-    without stopping its workers (killed, or its terminal closed), kills the worker's
-    kernel and exits. A pool worker would otherwise wait for work for ever, holding a
-    kernel and a browser (the browser quits when its pipe to the worker closes)."""
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        kernels.kill_now()
-        os._exit(1)
-
-    def terminated(signum, frame):     # the runner stopping its workers (see _stop_pool)
-        kernels.kill_now()
-        os._exit(143)
-
-    signal.signal(signal.SIGTERM, terminated)
-    threading.Thread(target=watch, name="evaltools-parent-watch", daemon=True).start()
-
-
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool at once (an interrupted run): queued notebooks are cancelled and the
-    workers terminated, so none goes on writing into a report folder the run is about
-    to remove; each kills its kernel as it goes, and its browser quits with it."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())   # no public API before 3.14
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in procs:
-        try:
-            proc.terminate()
-        except (OSError, ValueError):
-            pass
-    for proc in procs:
-        proc.join(timeout=5)
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """The runner's worker processes (spawned, each watching for the runner's exit)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN, initializer=_watch_parent,
-                               initargs=(os.getpid(),))
-
 
 def sha256(path: Path) -> str:
     """SHA-256 of a file. Within one run it is remembered while the file's size and
@@ -810,6 +767,51 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
                 else:
                     os.environ[RUN_CACHE_ENV] = saved
     log(f"  shared inputs prepared in {time.perf_counter() - t0:.1f} s")
+
+
+# ------------------------------------------------------------------------- workers
+#: worker processes are spawned, never forked from a process that has threads
+_SPAWN = multiprocessing.get_context("spawn")
+
+
+def _watch_parent(parent: int) -> None:
+    """First thing in each worker process: a thread that, if the runner goes away
+    without stopping its workers (killed, or its terminal closed), kills the worker's
+    kernel and exits. A pool worker would otherwise wait for work for ever, holding a
+    kernel and a browser (the browser quits when its pipe to the worker closes)."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        kernels.kill_now()
+        os._exit(1)
+
+    def terminated(signum, frame):     # the runner stopping its workers (see _stop_pool)
+        kernels.kill_now()
+        os._exit(143)
+
+    signal.signal(signal.SIGTERM, terminated)
+    threading.Thread(target=watch, name="evaltools-parent-watch", daemon=True).start()
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once (an interrupted run): queued notebooks are cancelled and the
+    workers terminated, so none goes on writing into a report folder the run is about
+    to remove; each kills its kernel as it goes, and its browser quits with it."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())   # no public API before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.terminate()
+        except (OSError, ValueError):
+            pass
+    for proc in procs:
+        proc.join(timeout=5)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """The runner's worker processes (spawned, each watching for the runner's exit)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN, initializer=_watch_parent,
+                               initargs=(os.getpid(),))
 
 
 def _run_plans(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], int]:
