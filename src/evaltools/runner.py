@@ -835,7 +835,7 @@ def _run_plans(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], 
             if any(f.exception() is not None for f in warming):     # a worker died
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = None
-        return _run_plans_in(plans, jobs=jobs, pdf=pdf, log=log, pool=pool)
+        return _run_plans_in(plans, workers=workers, pdf=pdf, log=log, pool=pool)
     except BaseException:
         if pool is not None:
             _stop_pool(pool)
@@ -844,7 +844,7 @@ def _run_plans(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], 
         shutil.rmtree(cache, ignore_errors=True)
 
 
-def _run_plans_in(plans: list[_Plan], *, jobs, pdf, log, pool=None) -> tuple[list[RunResult], int]:
+def _run_plans_in(plans: list[_Plan], *, workers, pdf, log, pool=None) -> tuple[list[RunResult], int]:
     tasks = []
     for p in plans:
         for i, (job, stem) in enumerate(zip(p.ev.jobs, p.stems)):
@@ -854,7 +854,6 @@ def _run_plans_in(plans: list[_Plan], *, jobs, pdf, log, pool=None) -> tuple[lis
                 "ipynb": str(p.work / f"{stem}.ipynb"), "html": str(p.work / f"{stem}.html"),
                 "pdf": str(p.work / f"{stem}.pdf"), "stem": stem,
                 "title": f"{p.ev.title}: {job.notebook.replace('_', ' ')}"}))
-    workers = worker_count(jobs, len(tasks))
     _SHA_CACHE.clear()
     chromium, pdf_note = _pdf_settings(pdf, log)
     context = {"pdf": pdf_note, "git": git_state(), "packages": package_versions()}
