@@ -34,3 +34,24 @@ def test_unknown_code_lists_nearest_codes():
 def test_local_authorities_cover_england():
     las = local_authorities()
     assert 150 <= len(las) <= 160 and las["area_code"].is_unique
+
+
+def test_years_are_years_with_figures_not_rows_of_symbols():
+    # DfE's 2025 tables keep "z" rows for councils abolished in local government
+    # reorganisation, and rows for their successors back to 2016; the span counts figures
+    las = local_authorities().set_index("area_code")
+    span = las[["first_period", "last_period"]].astype(int).apply(tuple, axis=1).to_dict()
+    assert span["909"] == (2018, 2023)           # Cumbria, abolished April 2023
+    assert span["928"] == (2018, 2021)           # Northamptonshire, abolished April 2021
+    assert span["942"] == (2024, 2025)           # Cumberland, first return 2023-24
+    assert span["940"] == (2022, 2025)           # North Northamptonshire
+    assert span["839"] == (2020, 2025)           # Bournemouth, Christchurch and Poole
+    assert span["884"] == (2018, 2025)
+
+
+def test_current_las_are_the_153_councils_of_2025():
+    from evaltools.runner import current_las
+    codes = set(current_las()["area_code"])
+    assert len(codes) == 153
+    assert not codes & {"909", "928", "835", "836", "837"}
+    assert {"942", "943", "940", "941", "839", "838"} <= codes

@@ -492,13 +492,18 @@ def _areas_cached(root: str) -> pd.DataFrame:
     frames = []
     for tid in ("cla_numbers", "placement_stability"):
         a = load_table(tid, Path(root))
-        frames.append(a[["area_code", "area_name", "ons_code", "geographic_level",
+        frames.append(a[["area_code", "area_name", "ons_code", "geographic_level", "count",
                          "region_code", "region_name", "period"]])
     a = pd.concat(frames, ignore_index=True)
     a = a[a["area_code"].notna() & (a["area_code"] != "")]
-    span = a.groupby("area_code")["period"].agg(first_period="min", last_period="max")
+    # the years with figures, not the years with rows: DfE keeps a row for an abolished
+    # council after it ends (Cumbria, Northamptonshire: "z") and for a new one before its
+    # first return (Cumberland from 2016), all symbols
+    counted = pd.to_numeric(a["count"], errors="coerce").notna()
+    span = a[counted].groupby("area_code")["period"].agg(first_period="min",
+                                                         last_period="max")
     latest = a.sort_values("period").drop_duplicates("area_code", keep="last").set_index("area_code")
-    out = latest.drop(columns="period").join(span).reset_index()
+    out = latest.drop(columns=["period", "count"]).join(span, how="inner").reset_index()
     return out.sort_values(["geographic_level", "area_name"]).reset_index(drop=True)
 
 
