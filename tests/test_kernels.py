@@ -125,3 +125,25 @@ def test_warm_up_loads_modules_a_notebook_then_finds_but_cannot_see(tmp_path, wa
 def test_a_failing_warm_up_leaves_no_kernel_behind(warm):
     assert kernels.warm_up("raise ValueError('no such module')") is False
     assert kernels._WARM.km is None
+
+
+@pytest.mark.skipif(kernels.TRANSPORT != "ipc", reason="Unix sockets only where the OS has them")
+def test_each_kernel_has_private_sockets_removed_at_shutdown(tmp_path, warm):
+    import os
+    import stat
+
+    nb = _notebook(tmp_path / "nb.ipynb", "print('ok')")
+    kernels.execute_notebook(nb, str(tmp_path / "out.ipynb"), parameters={}, cwd=str(tmp_path),
+                             env={})
+    folder = kernels._WARM.sockets
+    info = kernels._WARM.km.get_connection_info()
+    assert info["transport"] == "ipc" and info["ip"].startswith(folder + os.sep)
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700      # this user only
+    assert any(stat.S_ISSOCK(os.stat(os.path.join(folder, f)).st_mode) for f in os.listdir(folder))
+    assert not [f for f in os.listdir(tmp_path) if f.startswith("kernel")]  # none in the cwd
+    first = folder
+    kernels.shutdown()
+    assert not os.path.exists(first)
+    kernels.execute_notebook(nb, str(tmp_path / "out2.ipynb"), parameters={}, cwd=str(tmp_path),
+                             env={})
+    assert kernels._WARM.sockets not in (None, first)          # a new kernel, a new folder

@@ -103,7 +103,8 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path, lines):
     assert m["pdf"]["status"] == "skipped"
 
 
-def test_cli_summary_and_exit_code_when_a_notebook_fails(tmp_path, monkeypatch, capsys):
+def test_cli_summary_and_exit_code_when_a_notebook_fails(tmp_path, monkeypatch, capfd):
+    # capfd: the kernels' own output counts too (over TCP each printed a warning)
     nbs = tmp_path / "nb"
     write_notebook(nbs, "fine", "x = 1")
     write_notebook(nbs, "boom", "1 / 0")
@@ -111,7 +112,7 @@ def test_cli_summary_and_exit_code_when_a_notebook_fails(tmp_path, monkeypatch, 
     cfg = write_yaml(tmp_path / "e.yaml", "name: c\nla: 884\nnotebooks: [fine, boom]\n")
     code = cli.main(["run", str(cfg), "--reports-dir", str(tmp_path / "r"), "--run-id", "x",
                      "--jobs", "1"])
-    out, err = capsys.readouterr()
+    out, err = capfd.readouterr()
     assert code == 1
     assert "evaltools: wrote" in out and "fine.html" in out
     assert err.strip() == "evaltools: 1 notebook(s) failed: boom (ZeroDivisionError: division by zero)"

@@ -29,8 +29,10 @@ from __future__ import annotations
 import json
 import multiprocessing.util
 import os
+import shutil
 import signal
 import sys
+import tempfile
 
 from jupyter_core.utils import run_sync
 
@@ -65,13 +67,14 @@ class _Warm:
         self.km = None
         self.runs = 0
         self.finalizer = None
+        self.sockets: str | None = None    # the kernel's private socket folder (ipc)
 
     def manager(self, kernel_name: str):
         if self.km is not None and (self.runs >= MAX_RUNS or not run_sync(self.km.is_alive)()):
             self.shutdown()
         if self.km is None:
             from jupyter_client.manager import AsyncKernelManager
-            self.km = AsyncKernelManager(kernel_name=kernel_name)
+            self.km = AsyncKernelManager(kernel_name=kernel_name, **_transport(self))
             self.runs = 0
             if self.finalizer is None:   # a worker process shuts its kernel down on exit
                 self.finalizer = multiprocessing.util.Finalize(self, _Warm.shutdown, args=(self,),
@@ -85,6 +88,12 @@ class _Warm:
                 run_sync(km.shutdown_kernel)(now=True)
             except Exception:     # noqa: BLE001 - already gone
                 pass
+        self.remove_sockets()
+
+    def remove_sockets(self) -> None:
+        folder, self.sockets = self.sockets, None
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 _WARM = _Warm()
@@ -92,6 +101,26 @@ _WARM = _Warm()
 
 #: what a report's kernel imports before its first cell can compute anything
 REPORT_IMPORTS = "import evaltools.report, evaltools.topics, evaltools.review, evaltools.briefing"
+
+#: how the worker talks to its kernel: Unix sockets in Jupyter's runtime folder, readable
+#: by this user only, where the system has them. Over TCP the kernel's messages go through
+#: localhost ports unencrypted, and every kernel prints a warning saying so into the run's
+#: output, where it reads as a fault of the run.
+TRANSPORT = "ipc" if os.name == "posix" else "tcp"
+
+
+
+def _transport(warm: _Warm) -> dict:
+    """Kernel manager settings for :data:`TRANSPORT`. Each kernel's Unix sockets go in
+    a folder of its own made for it (mode 700): with Jupyter's default, every kernel
+    started from the same folder binds the same socket names, and two workers' kernels
+    would receive each other's messages."""
+    if TRANSPORT != "ipc":
+        return {"transport": "tcp"}
+    warm.remove_sockets()
+    warm.sockets = tempfile.mkdtemp(prefix="evaltools-kernel-")
+    return {"transport": "ipc", "ip": os.path.join(warm.sockets, "kernel")}
+
 
 #: a kernel started here keeps IPython's history in memory, as nbclient's do
 _KERNEL_ARGS = ["--HistoryManager.hist_file=:memory:"]
@@ -134,6 +163,7 @@ def kill_now() -> None:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+    _WARM.remove_sockets()
 
 
 def shutdown() -> None:
