@@ -131,6 +131,23 @@ def test_charts_draw_the_result():
     assert "event-study" in fig2.alt_text.lower()
 
 
+def test_one_period_after_still_shows_the_counterfactual_and_long_titles_fit_the_figure():
+    import io
+    import re
+
+    res = did(_panel(effect=-4, sd=0.3), "LA00", 2025, **ARGS)
+    title = "3+ placements in the year: no detectable change against the statistical neighbours"
+    fig = plots.did_chart(res, title=title)
+    cf = {l.get_label(): l for l in fig.axes[0].get_lines()}["Treated if it had followed the comparators"]
+    assert len(cf.get_xdata()) == 1 and cf.get_marker() == "o"     # a point, not an empty line
+    shown = fig.axes[0].get_title(loc="left")
+    assert shown.count("\n") == 1 and shown.replace("\n", " ") == title       # wrapped, not cut
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    width_pt = float(re.search(r'width="([0-9.]+)pt"', buf.getvalue()).group(1))
+    assert width_pt <= fig.get_figwidth() * 72                     # the title did not widen it
+
+
 def test_tidy_frame_takes_la_names_as_well_as_numbers(indicators):
     """Users type 'Herefordshire', not 884; both give the same analysis."""
     by_code = did(indicators, "884", 2022, measure="cla_3plus_placements", comparators="statistical_neighbours")

@@ -295,6 +295,13 @@ def test_spc_chart_plots_the_series_limits_special_causes_and_target():
     assert list(upl) == pytest.approx(list(s["upl"]))
     assert _by_gid(ax, "target")[0].get_ydata()[0] == 11
     assert fig.alt_text.startswith("XmR chart of") and "process limits" in fig.alt_text
+    # the "Phase 2" label sits above every point and limit line, not across them
+    fig.canvas.draw()
+    (label,) = [t for t in ax.texts if t.get_text() == "Phase 2"]
+    bottom = label.get_window_extent().y0
+    drawn = np.concatenate([ln.get_ydata() for ln in ax.get_lines() if ln.get_gid() in ("data", "upl")])
+    top = ax.transData.transform([[2013, np.nanmax(drawn)]])[0, 1]
+    assert bottom > top + 3                                    # points, with room for a marker
     plt.close(fig)
     # without the rebase the run above the mean shows as blue improvement squares
     fig = plots.spc_chart(whole)

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import indicators as ind
 from .. import registry
-from .style import OKABE_ITO, UNIT_AXIS, footnote, style_axes
+from .style import OKABE_ITO, UNIT_AXIS, chart_title, footnote, style_axes
 
 
 def source_note(bm, measure_id: str) -> str:
@@ -84,7 +84,7 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
         ax.set_ylim(bottom=0)
     ax.set_ylabel(UNIT_AXIS[m.unit])
     ax.set_xlabel("Year ending 31 March")
-    ax.set_title(title or bm.headline(measure_id), loc="left", fontsize=12, fontweight="bold", pad=20)
+    chart_title(ax, title or bm.headline(measure_id), pad=20)
     ax.text(0, 1.02, m.short + f" ({UNIT_AXIS[m.unit]})", transform=ax.transAxes, fontsize=9,
             color="#444444", va="bottom")
     polarity = {"high": "Higher is better.", "low": "Lower is better.",

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .its import _axis_label
-from .style import OKABE_ITO, footnote, style_axes
+from .style import OKABE_ITO, chart_title, footnote, style_axes
 
 
 def _note(fig, result, extra=""):
@@ -28,13 +28,15 @@ def did_chart(result, *, title: str | None = None, ylabel: str | None = None, tr
     ax.plot(x, s["treated"], color=OKABE_ITO["vermillion"], linewidth=2.6, marker="o", markersize=6,
             label=treated_label)
     post = ~np.isnan(s["counterfactual"].to_numpy(dtype=float))
+    # hollow markers: with one period after the intervention the line is a single point
     ax.plot(x[post], s["counterfactual"][post], color=OKABE_ITO["vermillion"], linestyle=":", linewidth=1.8,
+            marker="o", markersize=6, markerfacecolor="white", markeredgewidth=1.5,
             label=f"{treated_label} if it had followed the comparators")
     ax.axvline(d["intervention"], color=OKABE_ITO["grey"], linestyle=":", linewidth=1.2)
     style_axes(ax)
     ax.set_ylabel(ylabel or _axis_label(result))
     ax.set_xlabel("Period")
-    ax.set_title(title or "Change against comparators", loc="left", fontsize=12, fontweight="bold")
+    chart_title(ax, title or "Change against comparators")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     _note(fig, result)
     fig.alt_text = (f"Line chart of the treated and comparison averages from {x.min()} to {x.max()}, "
@@ -61,7 +63,7 @@ def event_study_chart(result, *, title: str | None = None, ylabel: str = "differ
     style_axes(ax)
     ax.set_xlabel("Periods relative to the intervention (0 = first period after)")
     ax.set_ylabel(ylabel)
-    ax.set_title(title or "Effect by period (event study)", loc="left", fontsize=12, fontweight="bold")
+    chart_title(ax, title or "Effect by period (event study)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     p = result.diagnostics.get("pretrend_p")
     _note(fig, result, f" Pre-trend test p = {p:.2f}." if p is not None else "")

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..stats.funnels import level_tag
-from .style import OKABE_ITO, footnote, style_axes
+from .style import OKABE_ITO, chart_title, footnote, style_axes
 
 GROUPS = {
     "better": ("Better than expected", OKABE_ITO["blue"], "s"),
@@ -83,8 +83,7 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
     if prop:
         ax.set_ylim(bottom=0)
     period = f", {result.period}" if result.period is not None else ""
-    ax.set_title(title or f"{result.label or 'Funnel plot'}{period}", loc="left", fontsize=12, fontweight="bold",
-                 pad=20)
+    chart_title(ax, title or f"{result.label or 'Funnel plot'}{period}", pad=20)
     d = result.diagnostics
     units = "councils" if d.get("from_indicators") else "units"
     ax.text(0, 1.02, f"{d[f'n_above_{tag[lv_out]}']} above and {d[f'n_below_{tag[lv_out]}']} below the "

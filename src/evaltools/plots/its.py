@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import OKABE_ITO, UNIT_AXIS, date_axis, footnote, style_axes, when
+from .style import OKABE_ITO, UNIT_AXIS, chart_title, date_axis, footnote, style_axes, when
 
 
 def _axis_label(result) -> str:
@@ -51,7 +51,7 @@ def its_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     date_axis(ax, xpos)
     ax.set_ylabel(ylabel or _axis_label(result))
     ax.set_xlabel("Period")
-    ax.set_title(title or "Before and after the intervention", loc="left", fontsize=12, fontweight="bold")
+    chart_title(ax, title or "Before and after the intervention")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     lvl = result.effect("level")
     what = {"poisson": "rate ratio", "binomial": "odds ratio"}.get(result.model, "change")

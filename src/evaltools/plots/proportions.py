@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 
 from .. import sdc
 from ..stats.proportions import _span, proportion_ci
-from .style import OKABE_ITO, footnote, style_axes
+from .style import OKABE_ITO, chart_title, footnote, style_axes
 
 
 def before_after_chart(result, *, title: str | None = None, policy: str = "published",
@@ -35,7 +35,7 @@ def before_after_chart(result, *, title: str | None = None, policy: str = "publi
     style_axes(ax, integer_x=False)
     ax.set_ylabel("% of children")
     verdict = d.get("verdict", "")
-    ax.set_title(title or result.label, loc="left", fontsize=11, fontweight="bold")
+    chart_title(ax, title or result.label, fontsize=11)
     ax.legend(loc="upper left", frameon=False, fontsize=8.5)
     change = (f"Change {result.estimate:+.1f} points ({round(result.level * 100)}% CI "
               f"{result.ci[0]:+.1f} to {result.ci[1]:+.1f})"

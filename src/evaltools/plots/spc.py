@@ -12,7 +12,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import OKABE_ITO, date_axis, footnote, style_axes, when
+from .style import OKABE_ITO, chart_title, date_axis, footnote, style_axes, when
 
 POINTS = {
     "common": ("Common cause (usual variation)", OKABE_ITO["grey"], "o"),
@@ -64,9 +64,12 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
                    label="Target", gid="target")
     style_axes(ax, integer_x=np.issubdtype(np.asarray(x).dtype, np.integer))
     date_axis(ax, x)
+    if s["phase"].nunique() > 1:     # headroom for the "Phase n" labels above the highest point
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, hi + 0.12 * (hi - lo))
     ax.set_ylabel(ylabel or _ylabel(result))
     ax.set_xlabel("Period")
-    ax.set_title(title or result.label or result.chart, loc="left", fontsize=12, fontweight="bold", pad=20)
+    chart_title(ax, title or result.label or result.chart, pad=20)
     sub = result.variation[0].upper() + result.variation[1:]
     if result.assurance:
         sub += "; target: " + result.assurance.split(":")[0]

@@ -57,6 +57,16 @@ def footnote(fig, note: str, fontsize: float = 7.5) -> None:
     fig.tight_layout(rect=(0, (0.06 + line_in * len(lines)) / fig.get_figheight(), 1, 1))
 
 
+def chart_title(ax, text: str, *, fontsize: float = 12, pad: float | None = None) -> None:
+    """The chart's title, which states the finding, bold at the top left, wrapped to
+    the figure's width: a title longer than the figure would otherwise widen the saved
+    image beyond the chart and shrink everything else when a page scales it to fit."""
+    fig = ax.get_figure()
+    width = max(30, int((fig.get_figwidth() - 0.9) * _NOTE_CHARS_PER_INCH_75 * 7.5 / fontsize))
+    ax.set_title("\n".join(textwrap.wrap(" ".join(str(text).split()), width)) or "", loc="left",
+                 fontsize=fontsize, fontweight="bold", pad=pad)
+
+
 def when(v) -> str:
     """A period in words for titles and alt text: a month (monthly series are dated at
     month end) as "October 2024", a year as "2024"."""

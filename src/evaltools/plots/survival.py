@@ -10,7 +10,6 @@ formatting of a count that is shown is done here (a whole number), because
 
 from __future__ import annotations
 
-import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -18,7 +17,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from matplotlib.transforms import offset_copy
 
 from .. import sdc
-from .style import OKABE_ITO, footnote, style_axes
+from .style import OKABE_ITO, chart_title, footnote, style_axes
 
 COLOURS = [OKABE_ITO[c] for c in ("blue", "vermillion", "green", "orange", "purple", "sky", "black")]
 LINESTYLES = ["-", "--", "-.", ":"]
@@ -146,8 +145,7 @@ def km_chart(result, *, title: str | None = None, show_censors: bool | None = No
     ax.set_ylabel(d.get("y_label") or "Share without the event (%)")
     origin = d.get("time_origin")
     xlabel = f"{unit.capitalize()} {origin}" if origin else f"Time from the start ({unit})"
-    ax.set_title(title or (d.get("curve_label") or "Share without the event over time"),
-                 loc="left", fontsize=12, fontweight="bold")
+    chart_title(ax, title or (d.get("curve_label") or "Share without the event over time"))
     pct = round(result.level * 100)
     ax.legend(loc="lower left", frameon=False, fontsize=8.5)
     ax.set_xlabel(xlabel)
@@ -343,7 +341,7 @@ def hazard_ratio_chart(result, *, term: str | None = None, term_label: str | Non
                           f"follow-up: its effect seems to change with time ({_p(r['ph_p_value'])}), "
                           "so read it with the Kaplan-Meier curves.")
     title = title or f"Hazard ratios for {evl}, with {pct}% confidence intervals"
-    ax.set_title(textwrap.fill(title, 58), loc="left", fontsize=12, fontweight="bold")
+    chart_title(ax, title)
     note = (f"{_count(n_all, pol) if n_all is not None else '?'} {subj}, "
             f"{_count(ev_all, pol, of=n_all) if ev_all is not None else '?'} {evl}. "
             f"Cox model; bars are {pct}% confidence intervals. A hazard ratio compares the rate of "

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..stats.synth import placebo_p_value
-from .style import OKABE_ITO, UNIT_AXIS, footnote, style_axes
+from .style import OKABE_ITO, UNIT_AXIS, chart_title, footnote, style_axes
 
 
 def _axis_label(result) -> str:
@@ -67,8 +67,8 @@ def synth_chart(result, *, title: str | None = None, ylabel: str | None = None, 
     style_axes(ax, integer_x=integer)
     ax.set_ylabel(ylabel or _axis_label(result))
     ax.set_xlabel(_xlabel(result, integer))
-    ax.set_title(title or f"{name} against a blend of areas that matched it before the change",
-                 loc="left", fontsize=12, fontweight="bold", pad=20)
+    chart_title(ax, title or f"{name} against a blend of areas that matched it before the change",
+                pad=20)
     ax.text(0, 1.02, f"Synthetic {name} = {_recipe(result)}", transform=ax.transAxes, fontsize=8.5,
             color="#444444", va="bottom")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
@@ -115,8 +115,8 @@ def synth_placebo_chart(result, *, exclude: float | None = 5, title: str | None 
     ax.set_ylabel(ylabel or f"Gap to synthetic ({_gap_label(result)})")
     ax.set_xlabel(_xlabel(result, integer))
     areas = f"{len(shown)} area{'' if len(shown) == 1 else 's'}"
-    ax.set_title(title or f"Is {name}'s gap unusual? Its gap against {areas} without the change",
-                 loc="left", fontsize=12, fontweight="bold", pad=20)
+    chart_title(ax, title or f"Is {name}'s gap unusual? Its gap against {areas} without the change",
+                pad=20)
     hidden = len(plc) - len(shown)
     ax.text(0, 1.02, "Grey: the same method applied to each area that did not make the change",
             transform=ax.transAxes, fontsize=8.5, color="#444444", va="bottom")
