@@ -51,3 +51,12 @@ def row(frame, area, period, measure):
     r = frame[(frame.area_code == area) & (frame.period == period) & (frame.measure == measure)]
     assert len(r) == 1, f"expected one row for {area} {period} {measure}, got {len(r)}"
     return r.iloc[0]
+
+
+def fits_canvas(fig) -> bool:
+    """Everything a chart draws lies on its figure: reports save charts at the figure's
+    own size (no ``bbox_inches="tight"``), so anything outside it would be cut off."""
+    fig.canvas.draw()
+    box = fig.get_tightbbox()                   # inches
+    w, h = fig.get_size_inches()
+    return box.x0 >= -0.01 and box.y0 >= -0.01 and box.x1 <= w + 0.01 and box.y1 <= h + 0.01

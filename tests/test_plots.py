@@ -11,6 +11,8 @@ import pytest  # noqa: E402
 
 from evaltools import benchmark, plots  # noqa: E402
 
+from .conftest import fits_canvas  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def bm():
@@ -109,3 +111,16 @@ def test_monthly_charts_say_months_in_words():
     months = pd.date_range("2023-01-31", periods=24, freq="ME")
     fig = plots.spc_chart(xmr(np.arange(24.0) % 5 + 10, x=months.to_numpy()))
     assert "from January 2023 to December 2024" in fig.alt_text and "00:00" not in fig.alt_text
+
+
+def test_every_benchmark_chart_fits_its_canvas():
+    import matplotlib.pyplot as plt
+
+    full = benchmark.benchmark("884")
+    outside = []
+    for m in full.measures:
+        fig = plots.benchmark_chart(full, m.id)
+        if not fits_canvas(fig):
+            outside.append(m.id)
+        plt.close(fig)
+    assert len(full.measures) > 40 and outside == []

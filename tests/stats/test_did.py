@@ -14,6 +14,8 @@ import pytest  # noqa: E402
 from evaltools import plots  # noqa: E402
 from evaltools.stats import did  # noqa: E402
 
+from ..conftest import fits_canvas  # noqa: E402
+
 
 def _panel(n_units=11, years=range(2016, 2026), effect=0.0, sd=1.0, trend_gap=0.0, seed=0):
     rng = np.random.default_rng(seed)
@@ -146,6 +148,7 @@ def test_one_period_after_still_shows_the_counterfactual_and_long_titles_fit_the
     fig.savefig(buf, format="svg", bbox_inches="tight")
     width_pt = float(re.search(r'width="([0-9.]+)pt"', buf.getvalue()).group(1))
     assert width_pt <= fig.get_figwidth() * 72                     # the title did not widen it
+    assert fits_canvas(fig)                                         # nor is it cut off
 
 
 def test_tidy_frame_takes_la_names_as_well_as_numbers(indicators):

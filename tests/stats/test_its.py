@@ -128,6 +128,16 @@ def test_its_chart_draws_the_result():
     np.testing.assert_allclose(lines["Observed"].get_data()[1], res.series["observed"])
     assert "level change" in fig.alt_text.lower()
 
+    # the "Intervention (...)" label sits above the highest point, not across it, when
+    # the points right after the intervention are the highest of the chart
+    up = its(_ols_series(level=5.0, slope=0.5, sd=0.5), 25)
+    fig = plots.its_chart(up, title="Test")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    (label,) = [t for t in ax.texts if t.get_text().startswith("Intervention (")]
+    top = ax.transData.transform([[0, np.nanmax(up.series["observed"])]])[0, 1]
+    assert label.get_window_extent().y0 > top + 3
+
 
 def test_before_after_in_words(indicators):
     res = before_after(indicators, 2022, 2025, measure="care_leavers_eet_19_21", area="884")

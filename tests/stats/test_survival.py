@@ -20,6 +20,8 @@ import pytest  # noqa: E402
 from evaltools.errors import SchemaError  # noqa: E402
 from evaltools.paths import data_dir  # noqa: E402
 from evaltools.plots import hazard_ratio_chart  # noqa: E402
+
+from ..conftest import fits_canvas  # noqa: E402
 from evaltools.plots.survival import km_chart  # noqa: E402
 from evaltools.stats import survival as sv  # noqa: E402
 
@@ -660,4 +662,5 @@ def test_hazard_ratio_chart_cautions_when_the_named_term_fails_the_ph_check():
             "seems to change with time (p < 0.001)") in " ".join(fig.texts[0].get_text().split())
     flagged = [t for t in fig.axes[1].texts if t.get_text() == "p < 0.001"]
     assert len(flagged) == 1 and flagged[0].get_fontweight() == "bold"
+    assert fits_canvas(fig)      # the long y label pushes the title right; it is wrapped again
     plt.close(fig)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import OKABE_ITO, UNIT_AXIS, chart_title, date_axis, footnote, style_axes, when
+from .style import OKABE_ITO, UNIT_AXIS, chart_title, date_axis, footnote, label_headroom, style_axes, when
 
 
 def _axis_label(result) -> str:
@@ -49,6 +49,7 @@ def its_chart(result, *, title: str | None = None, ylabel: str | None = None, so
                 xytext=(3, -12), textcoords="offset points", fontsize=8.5, color="#444444")
     style_axes(ax, integer_x=not np.issubdtype(np.asarray(xpos).dtype, np.datetime64))
     date_axis(ax, xpos)
+    label_headroom(ax)
     ax.set_ylabel(ylabel or _axis_label(result))
     ax.set_xlabel("Period")
     chart_title(ax, title or "Before and after the intervention")

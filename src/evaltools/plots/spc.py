@@ -12,7 +12,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import OKABE_ITO, chart_title, date_axis, footnote, style_axes, when
+from .style import OKABE_ITO, chart_title, date_axis, footnote, label_headroom, style_axes, when
 
 POINTS = {
     "common": ("Common cause (usual variation)", OKABE_ITO["grey"], "o"),
@@ -64,9 +64,8 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
                    label="Target", gid="target")
     style_axes(ax, integer_x=np.issubdtype(np.asarray(x).dtype, np.integer))
     date_axis(ax, x)
-    if s["phase"].nunique() > 1:     # headroom for the "Phase n" labels above the highest point
-        lo, hi = ax.get_ylim()
-        ax.set_ylim(lo, hi + 0.12 * (hi - lo))
+    if s["phase"].nunique() > 1:
+        label_headroom(ax)
     ax.set_ylabel(ylabel or _ylabel(result))
     ax.set_xlabel("Period")
     chart_title(ax, title or result.label or result.chart, pad=20)

@@ -54,17 +54,75 @@ def footnote(fig, note: str, fontsize: float = 7.5) -> None:
     fig.text(0.01, 0.01, "\n".join(lines), fontsize=fontsize, color="#444444", ha="left",
              va="bottom", linespacing=1.3)
     line_in = fontsize * 1.3 / 72
-    fig.tight_layout(rect=(0, (0.06 + line_in * len(lines)) / fig.get_figheight(), 1, 1))
+    rect = (0, (0.06 + line_in * len(lines)) / fig.get_figheight(), 1, 1)
+    fig.tight_layout(rect=rect)
+    if _rewrap_titles(fig):
+        fig.tight_layout(rect=rect)
 
 
-def chart_title(ax, text: str, *, fontsize: float = 12, pad: float | None = None) -> None:
+def label_headroom(ax, share: float = 0.12) -> None:
+    """Room at the top of the axes for a label written along its top edge ("Phase 2",
+    "Intervention (July 2022)"), so it sits above the highest point and line rather than
+    on them. Call after everything is plotted."""
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + share * (hi - lo))
+
+
+#: room a title is first wrapped to leave at the figure's left for the y axis's labels
+#: (a left-aligned title starts where the axes do) and at its right, in inches;
+#: :func:`footnote` wraps it again where the laid-out axes start further right
+_TITLE_MARGINS_IN = 1.35
+
+
+def _title_lines(text: str, fontsize: float, room_pt: float) -> tuple[list[str], float]:
+    """``text`` wrapped into lines at most ``room_pt`` wide in bold ``fontsize``, and
+    the widest line's width. Measured in the title's own font (measurements are
+    remembered, see :mod:`evaltools.plots.textmetrics`), not guessed from a count of
+    characters: a bold line of capitals and digits is much wider than one of small
+    letters."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    prop = FontProperties(size=fontsize, weight="bold")
+
+    def width(line: str) -> float:
+        return text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0]
+
+    lines: list[str] = []
+    for word in " ".join(str(text).split()).split(" "):
+        if lines and width(f"{lines[-1]} {word}") <= room_pt:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines, max(width(line) for line in lines)
+
+
+def chart_title(ax, text: str, *, fontsize: float = 12, pad: float | None = None,
+                room_in: float | None = None) -> None:
     """The chart's title, which states the finding, bold at the top left, wrapped to
-    the figure's width: a title longer than the figure would otherwise widen the saved
-    image beyond the chart and shrink everything else when a page scales it to fit."""
+    the figure's width: a title longer than the figure would run off the saved image."""
     fig = ax.get_figure()
-    width = max(30, int((fig.get_figwidth() - 0.9) * _NOTE_CHARS_PER_INCH_75 * 7.5 / fontsize))
-    ax.set_title("\n".join(textwrap.wrap(" ".join(str(text).split()), width)) or "", loc="left",
-                 fontsize=fontsize, fontweight="bold", pad=pad)
+    room = room_in if room_in is not None else fig.get_figwidth() - _TITLE_MARGINS_IN
+    lines, widest = _title_lines(text, fontsize, room * 72)
+    ax.set_title("\n".join(lines), loc="left", fontsize=fontsize, fontweight="bold", pad=pad)
+    ax._evaltools_title = (text, fontsize, pad, widest)
+
+
+def _rewrap_titles(fig) -> bool:
+    """After layout: wrap again any title wider than the room right of where its axes
+    now start (long y-axis labels push the axes, and the title, to the right)."""
+    changed = False
+    w = fig.get_figwidth()
+    for ax in fig.axes:
+        spec = getattr(ax, "_evaltools_title", None)
+        if spec is None:
+            continue
+        text, fontsize, pad, widest = spec
+        room = w * (1 - ax.get_position().x0) - 0.1
+        if widest > room * 72:
+            chart_title(ax, text, fontsize=fontsize, pad=pad, room_in=room)
+            changed = True
+    return changed
 
 
 def when(v) -> str:
