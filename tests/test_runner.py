@@ -403,3 +403,24 @@ def test_sigterm_stops_a_command_like_ctrl_c(monkeypatch, capsys):
     assert cli.main(["run", "evaluations/herefordshire.yaml"]) == 143
     assert capsys.readouterr().err.strip() == "evaltools: stopped (SIGTERM)"
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_longest_notebooks_start_first(tmp_path):
+    """A run should not end with one worker on a long report while the other idles:
+    notebooks start longest first, by the previous run's times or typical ones."""
+    from evaltools.paths import input_path
+
+    ev = runner.load_evaluation(input_path("evaluations/herefordshire.yaml"))
+    plan = runner._plan(ev, "herefordshire", "r2", tmp_path, print)
+    names = [ev.jobs[i].notebook for i in runner.start_order(plan)]
+    assert names[:2] == ["annual_impact_review"] * 2 and names[-1] == "data_quality"
+    assert names[2:4] == ["ilacs_briefing", "benchmarking"]       # ties keep the YAML order
+    # a previous run's times take over: there the data quality report took longest
+    prev = tmp_path / "herefordshire" / "r1"
+    prev.mkdir(parents=True)
+    nbs = [{"stem": st, "status": "ok", "seconds": 9.0 if ev.jobs[i].notebook == "data_quality" else 1.0}
+           for i, st in enumerate(plan.stems)]
+    (prev / "manifest.json").write_text(json.dumps({"finished": "2026-11-24T10:00:00Z", "notebooks": nbs}))
+    order = runner.start_order(plan)
+    assert ev.jobs[order[0]].notebook == "data_quality" and order[1:] == [i for i in range(len(nbs))
+                                                                        if ev.jobs[i].notebook != "data_quality"]
