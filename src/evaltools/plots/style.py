@@ -88,13 +88,25 @@ def _title_lines(text: str, fontsize: float, room_pt: float) -> tuple[list[str],
     def width(line: str) -> float:
         return text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0]
 
-    lines: list[str] = []
-    for word in " ".join(str(text).split()).split(" "):
-        if lines and width(f"{lines[-1]} {word}") <= room_pt:
-            lines[-1] = f"{lines[-1]} {word}"
+    text = " ".join(str(text).split())
+    whole = width(text)
+    if whole <= room_pt:                      # most titles: one measurement
+        return [text], whole
+    # longer ones: words measured once each (and remembered across charts), a line's
+    # width taken as its words and spaces, with 3% to spare for kerning between words
+    space = width("a b") - width("ab")
+    lines: list[list[str]] = []
+    used = 0.0
+    for word in text.split(" "):
+        w = width(word)
+        if lines and (used + space + w) * 1.03 <= room_pt:
+            lines[-1].append(word)
+            used += space + w
         else:
-            lines.append(word)
-    return lines, max(width(line) for line in lines)
+            lines.append([word])
+            used = w
+    joined = [" ".join(ws) for ws in lines]
+    return joined, max(width(line) for line in joined)
 
 
 def chart_title(ax, text: str, *, fontsize: float = 12, pad: float | None = None,
