@@ -100,6 +100,20 @@ def test_statement_on_a_clear_gap_without_polarity(bm):
     assert "higher than its statistical neighbours, beyond the 95% range" in bm.statement("cla_rate_per_10k")
 
 
+def test_a_count_is_not_judged_against_other_councils():
+    # Herefordshire looked after 344 children in 2025 and its neighbours 828 on average:
+    # they are bigger councils. The rate (99.9 against 66.7 per 10,000) is the comparison.
+    counts = benchmark.benchmark("884", ["cla_count", "foster_places"])
+    assert counts.verdict("cla_count") is None
+    assert counts.headline("cla_count") == "Herefordshire: 344 in 2025, down from 387 in 2024"
+    s = counts.statement("cla_count")
+    assert "averaged 828" in s and "not judged against other councils" in s
+    assert "lower than" not in s and "quarter of LAs" not in s
+    last = counts.latest("foster_places")
+    assert pd.isna(last["band"]) and pd.isna(last["n_las"])      # no league table of sizes
+    assert counts.headline("foster_places").startswith("Herefordshire: 175 places in 2025, down from")
+
+
 def test_to_frame_and_summary(bm):
     f = bm.to_frame()
     assert {"measure", "period", "la_value", "comparator_mean", "band"} <= set(f.columns)

@@ -124,3 +124,14 @@ def test_every_benchmark_chart_fits_its_canvas():
             outside.append(m.id)
         plt.close(fig)
     assert len(full.measures) > 40 and outside == []
+
+
+def test_a_count_chart_leaves_off_england_and_region_totals():
+    counts = benchmark.benchmark("884", ["cla_count"])
+    fig = plots.benchmark_chart(counts, "cla_count")
+    labels = {l.get_label() for l in fig.axes[0].get_lines()}
+    assert "England" not in labels and "West Midlands" not in labels and "Herefordshire" in labels
+    top = fig.axes[0].get_ylim()[1]
+    assert top < 5 * 1699             # the axis is the councils' scale, not England's 81,770
+    note = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    assert "West Midlands 11,560, England 81,770 in 2025) are not drawn" in note

@@ -77,7 +77,8 @@ class BenchmarkResult:
         'in line' (within the LA's 95% interval) or None when there is nothing to compare."""
         m = registry.get(measure_id)
         last = self.latest(measure_id)
-        if last is None or last["la_status"] != ind.OK or not np.isfinite(last["comparator_mean"]):
+        if (m.size_dependent or last is None or last["la_status"] != ind.OK
+                or not np.isfinite(last["comparator_mean"])):
             return None
         v, c = last["la_value"], last["comparator_mean"]
         lo, hi = last["la_ci_low"], last["la_ci_high"]
@@ -97,6 +98,8 @@ class BenchmarkResult:
             return f"{name}: no published figures"
         if last["la_status"] != ind.OK:
             return f"{name}: {int(last['period'])} figure {ind.SYMBOLS.get(last['la_status'], 'not available')}"
+        if m.size_dependent:          # not compared with other councils: the change on the year
+            return f"{name}: {m.format_value(last['la_value'])} in {int(last['period'])}{_on_the_year(self, m, last)}"
         label = comparator_label(self.comparator)
         v = self.verdict(measure_id)
         text = {"in line": f"in line with {label}", "better": f"better than {label}",
@@ -193,6 +196,8 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
         table = pd.DataFrame(columns=["measure", "period", "la_value", "band", "rank", "n_las"])
     mine_bands = bands[bands["area_code"] == area.area_code].drop(columns="area_code")
     table = table.merge(mine_bands, on=["measure", "period"], how="left")
+    sized = table["measure"].map(lambda mid: registry.get(mid).size_dependent)
+    table.loc[sized, ["band", "n_las"]] = np.nan     # a count's quarter says how big a council is
     return BenchmarkResult(area, comparator, table, indicators)
 
 
@@ -234,7 +239,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(
             f"Its {label} averaged {_fmt(m, cmean)} ({int(last['comparator_n'])} of "
             f"{int(last['comparator_size'])} with a figure{rng}).")
-        parts.append(_judgement(m, last, label))
+        parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label))
     others = []
     if np.isfinite(last["region_value"]):
         others.append(f"{bm.la.region_name} {_fmt(m, last['region_value'])}")
@@ -246,6 +251,24 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(f"Among {int(last['n_las'])} LAs with a figure it is in "
                      f"{BAND_TEXT[last['band']]}.")
     return " ".join(parts)
+
+
+#: what a statement says instead of comparing a count with other councils
+SIZE_NOTE = ("A count grows with the size of the council, so it is not judged against other "
+             "councils here; rates and percentages are.")
+
+
+def _on_the_year(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> str:
+    """', down from 387 in 2024' (or up, or unchanged), or '' without an earlier figure."""
+    s = bm.series(m.id)
+    prev = s[(s["period"] < last["period"]) & (s["la_status"] == ind.OK)]
+    if prev.empty:
+        return ""
+    p = prev.iloc[-1]
+    if p["la_value"] == last["la_value"]:
+        return f", unchanged from {int(p['period'])}"
+    way = "up" if last["la_value"] > p["la_value"] else "down"
+    return f", {way} from {m.format_value(p['la_value'])} in {int(p['period'])}"
 
 
 def _judgement(m: registry.Measure, last: pd.Series, label: str) -> str:

@@ -85,6 +85,8 @@ def _rag(m: registry.Measure, last: pd.Series, target) -> tuple[str, str]:
         return ("amber" if moved == "yes" else "red"), (
             f"target {m.format_value(value)} not met; " + ("moving the right way" if moved == "yes"
                                                            else "not moving the right way"))
+    if m.size_dependent:
+        return "", "a count: not compared with England or other councils"
     eng = last["england_value"]
     lo, hi = last["la_ci_low"], last["la_ci_high"]
     if np.isfinite(eng) and np.isfinite(lo) and np.isfinite(hi):

@@ -50,6 +50,10 @@ _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augu
            "september", "october", "november", "december"]
 
 
+#: units whose figures grow with the size of the council
+SIZE_DEPENDENT_UNITS = ("count", "places")
+
+
 @dataclass(frozen=True)
 class Measure:
     """One registry entry. See ``resources/measures.yaml`` for the meaning of fields."""
@@ -75,6 +79,13 @@ class Measure:
     @property
     def is_proportion(self) -> bool:
         return self.unit == "percent"
+
+    @property
+    def size_dependent(self) -> bool:
+        """A count (children looked after, foster places) grows with the council: it is
+        not compared with other councils, England or the region, nor banded among LAs;
+        its rate is (e.g. per 10,000 children)."""
+        return self.unit in SIZE_DEPENDENT_UNITS
 
     @property
     def lait_only(self) -> bool:

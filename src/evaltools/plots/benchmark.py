@@ -56,10 +56,12 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
         ax.plot(x, s["comparator_mean"], color=OKABE_ITO["blue"], linestyle="--", marker="s",
                 markersize=4, label="Statistical neighbours' average"
                 if bm.comparator == "statistical_neighbours" else "Comparators' average")
-    if s["england_value"].notna().any():
+    # a count grows with the area: England's and the region's totals would flatten the
+    # council's line against the axis, so they are left off (the footnote says so)
+    if s["england_value"].notna().any() and not m.size_dependent:
         ax.plot(x, s["england_value"], color=OKABE_ITO["black"], linestyle=":", marker="^",
                 markersize=4, label="England")
-    if s["region_value"].notna().any():
+    if s["region_value"].notna().any() and not m.size_dependent:
         ax.plot(x, s["region_value"], color=OKABE_ITO["green"], linestyle="-.", marker="D",
                 markersize=3.5, label=bm.la.region_name)
     la_vals = s["la_value"].where(s["la_status"] == ind.OK)
@@ -90,11 +92,20 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     polarity = {"high": "Higher is better.", "low": "Lower is better.",
                 "none": "No polarity: higher is not in itself better or worse."}[m.polarity]
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
-    footnote(fig, f"{source_note(bm, measure_id)}. {polarity}{gap_note}")
     last = bm.latest(measure_id)
+    size_note = ""
+    if m.size_dependent:
+        totals = [f"{name} {m.format_value(last[col])}" for name, col in
+                  ((bm.la.region_name, "region_value"), ("England", "england_value"))
+                  if last is not None and np.isfinite(last[col])]
+        size_note = (" A count grows with the size of the area: the region's and England's totals"
+                     + (f" ({', '.join(totals)} in {int(last['period'])})" if totals else "")
+                     + " are not drawn; compare rates.")
+    footnote(fig, f"{source_note(bm, measure_id)}. {polarity}{gap_note}{size_note}")
     fig.alt_text = (
         f"Line chart of {m.short} for {bm.la.display_name} from {int(x.min())} to {int(x.max())}"
         + (f"; latest {m.format_value(last['la_value'])} in {int(last['period'])}"
            if last is not None and last["la_status"] == ind.OK else "")
-        + ", with statistical neighbours' average and range, region and England.")
+        + (", with statistical neighbours' average and range." if m.size_dependent
+           else ", with statistical neighbours' average and range, region and England."))
     return fig
