@@ -148,3 +148,10 @@ def test_rests_on_few_counts_the_children_left_out_too():
     assert sdc.rests_on_few(3) and sdc.rests_on_few(37, 40) and not sdc.rests_on_few(37)
     assert not sdc.rests_on_few(0) and not sdc.rests_on_few(float("nan"), 40)
     assert not sdc.rests_on_few(20, 40) and sdc.rests_on_few([20, 4], [40, 40])
+
+
+def test_significant_figures_never_in_scientific_notation():
+    from evaltools.sdc import significant
+    assert [significant(x) for x in (160.4, 155, 48.3, 4.84, 0.0484, 12345, 9.96, -7.25)] == \
+        ["160", "160", "48", "4.8", "0.048", "12,000", "10", "-7.3"]     # 155 and -7.25: half up
+    assert significant(1.5, 3) == "1.50" and significant(99.6, 3) == "99.6" and significant(0) == "0"

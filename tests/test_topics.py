@@ -64,3 +64,14 @@ def test_without_an_extract_the_notebook_says_so():
     t = topics.evaluate("884", "safety")
     assert t.monthly is None and not t.spc and t.evaluations == []
     assert any("No child-level extract" in n for n in t.notes)
+
+
+def test_counts_are_not_set_against_other_councils_changes():
+    # Herefordshire 2025-27 should grow in-house foster places; its neighbours hold 145 to
+    # 1,135 places, so their change in places is no guide to Herefordshire's
+    t = topics.evaluate("884", "permanence", strategy="herefordshire_2025_27")
+    places = [e for e in t.evaluations if e.measure == "foster_places"]
+    assert places and all(e.result is None and e.verdict == "not evaluated" and "this is a count" in e.sentence
+                          for e in places)
+    assert any(e.result is not None for e in t.evaluations if e.measure == "cla_in_foster_care")   # a %
+    assert all("e+" not in (e.mde or "") for e in t.evaluations)      # "about 160", never "1.6e+02"

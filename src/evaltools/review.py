@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import registry
 from .stats import frames
+from .sdc import significant
 from .stats.proportions import before_after
 
 VERDICTS = ("improved beyond noise", "no detectable change", "worsened beyond noise")
@@ -231,6 +232,11 @@ def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, are
         row.verdict, row.test = "not tested", str(e).split(": ", 1)[-1]
 
 
+#: why a count (children looked after, foster places) gets no difference-in-differences
+COUNT_NOT_COMPARED = ("a count: not set against the neighbours' change, as councils of other sizes "
+                      "change by other amounts; judged on its direction and target")
+
+
 def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, comparators) -> None:
     """Rates, days and averages have no counts of children to compare, so the change
     from the baseline year is set against the statistical neighbours' change
@@ -238,6 +244,9 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     from .stats.diffindiff import did
     from .topics import mde_from_interval, verdict
 
+    if registry.get(mid).size_dependent:
+        row.verdict, row.test = "not tested", COUNT_NOT_COMPARED
+        return
     first = row.baseline_period + 1
     f = frame[frame["measure"] == mid]
     mine = f[(f["area_code"].astype(str) == str(area)) & (f["status"] == "ok")]
@@ -254,7 +263,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     lo, hi = res.ci
     row.verdict = verdict(lo, hi, _polarity(sm.direction, mid))
     row.test = (f"{res.estimate:+.1f} against the statistical neighbours' change (95% CI {lo:+.1f} to {hi:+.1f}; "
-                f"difference-in-differences); a change smaller than about {mde_from_interval(lo, hi):.2g} "
+                f"difference-in-differences); a change smaller than about {significant(mde_from_interval(lo, hi))} "
                 "could not be told from noise")
 
 

@@ -74,6 +74,20 @@ def round_half_up(x, ndigits: int = 0):
     return one(x)
 
 
+def significant(x: float, digits: int = 2) -> str:
+    """``x`` to ``digits`` significant figures as a reader would write it: 160, 48,
+    4.8, 0.048, 12,000; never 1.6e+02. Rounded half up."""
+    x = float(x)
+    if not np.isfinite(x) or x == 0:
+        return "0" if x == 0 else str(x)
+    places = digits - 1 - int(np.floor(np.log10(abs(x))))
+    v = round_half_up(x, places)
+    if v != 0 and int(np.floor(np.log10(abs(v)))) > int(np.floor(np.log10(abs(x)))):
+        places -= 1                      # 9.96 -> 10, not 10.0
+        v = round_half_up(x, places)
+    return f"{v:,.{max(places, 0)}f}"
+
+
 def is_small(n) -> np.ndarray:
     n = np.asarray(n, dtype=float)
     return (n >= SMALL[0]) & (n <= SMALL[1])

@@ -199,7 +199,7 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str) -> Evaluatio
     ev.sentence = (f"By {last:%B %Y}, {m.short.lower()} was {_num(est, m)} {_units(m)} from where the "
                    f"trend before {start:%B %Y} pointed (95% CI {_num(lo, m)} to {_num(hi, m)}; "
                    f"{pre} months before, {post} after): {ev.verdict}.")
-    ev.mde = f"about {mde_from_interval(lo, hi):.2g} {_units(m)}"
+    ev.mde = f"about {sdc.significant(mde_from_interval(lo, hi))} {_units(m)}"
     return ev
 
 
@@ -211,6 +211,11 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator) -> Ev
         ev.method = "difference-in-differences"
         ev.sentence = ("Not evaluated against other councils: a national change touched every council, "
                        "so comparing with them cannot isolate it.")
+        return ev
+    if m.size_dependent:
+        ev.sentence = ("Not evaluated against other councils: this is a count, and councils of other "
+                       "sizes change by other amounts, so their change is no guide to what this "
+                       "council's would have been. The trend and any target above are the measure.")
         return ev
     first = iv.first_period
     s = ind[(ind["measure"] == mid) & (ind["area_code"].astype(str) == la_code) & (ind["status"] == "ok")]
@@ -234,7 +239,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator) -> Ev
     ev.sentence = (f"Against its statistical neighbours, the council's change from {first} on was "
                    f"{_num(res.estimate, m)} {_units(m)} (95% CI {_num(lo, m)} to {_num(hi, m)}; "
                    f"{len(pre)} years before, {len(post)} after): {ev.verdict}.")
-    ev.mde = f"about {mde_from_interval(lo, hi):.2g} {_units(m)}"
+    ev.mde = f"about {sdc.significant(mde_from_interval(lo, hi))} {_units(m)}"
     return ev
 
 

@@ -139,6 +139,9 @@ def test_a_relative_target_becomes_a_level_from_the_baseline():
     r = review.measure_row(sm, f, "884", s.baseline_period, comparators=None)
     assert r.baseline_value == 215 and r.target_value == pytest.approx(258)
     assert r.target_met == "no" and "a change of +20% on the baseline (215 -> 258)" in "; ".join(r.caveats)
+    # a count is not set against the neighbours' change (they are other sizes)
+    r = review.measure_row(sm, f, "884", s.baseline_period, comparators="statistical_neighbours")
+    assert r.verdict == "not tested" and r.test == review.COUNT_NOT_COMPARED
     with pytest.raises(strategies.StrategyError, match="both value and change_percent"):
         strategies.parse({"strategy": {"id": "t", "title": "T", "la": "884", "start": "2025-01-01",
                                        "end": "2027-03-31"},

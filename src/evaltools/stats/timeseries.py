@@ -66,6 +66,7 @@ from scipy import optimize, stats
 from statsmodels.stats.diagnostic import acorr_ljungbox
 
 from .. import registry
+from ..sdc import significant
 from . import frames
 from .power import mde_multiplier
 from .results import Result
@@ -560,5 +561,5 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
 
 def _fmt_mde(mde: float, model: str) -> str:
     if model == "ols":
-        return f"{mde:.3g}"
+        return significant(mde, 3)
     return f"a ratio of {math.exp(-mde):.2f} to {math.exp(mde):.2f}"
