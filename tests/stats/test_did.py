@@ -160,3 +160,12 @@ def test_tidy_frame_takes_la_names_as_well_as_numbers(indicators):
     assert set(by_name.sample.loc[by_name.sample["used"], "unit"]) == set(by_code.sample.loc[by_code.sample["used"], "unit"])
     with pytest.raises(ValueError, match="not an LA DfE publishes"):
         did(indicators, "Atlantis", 2022, measure="cla_3plus_placements")
+
+
+def test_warnings_name_the_councils_left_out(indicators):
+    # Westmorland and Furness (943), a 2025 neighbour of Herefordshire, has figures only
+    # from 2024: a reader is told its name, not just "943"
+    res = did(indicators, "884", 2025, measure="cla_rate_per_10k", comparators="statistical_neighbours")
+    text = " | ".join(res.warnings)
+    assert "(Westmorland and Furness (943) 2016, 2017" in text
+    assert "left out of the analysis sample (balanced): Westmorland and Furness (943)" in text

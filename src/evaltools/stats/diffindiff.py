@@ -77,19 +77,35 @@ class DiDResult(Result):
         return "\n".join(lines)
 
 
-def _prepare(data, treated, comparators, measure, outcome, unit, time, warns):
-    """Long frame with columns unit, time, y and a 0/1 ``treated`` group flag."""
+def _area_names(data: pd.DataFrame) -> dict:
+    """DfE number -> "Name (number)" for warnings a reader can act on (not "943")."""
+    if "area_name" not in data.columns:
+        return {}
+    first = data.drop_duplicates("area_code")
+    return {str(c): f"{n} ({c})" for c, n in zip(first["area_code"], first["area_name"]) if isinstance(n, str)}
+
+
+def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, warns_names):
+    """Long frame with columns unit, time, y and a 0/1 ``treated`` group flag;
+    ``warns_names`` gets each area's name for later warnings (tidy frames only)."""
     if {"measure", "status", "area_code"} <= set(data.columns):
         codes = frames.area_codes(data, treated, "did")
         comparators = frames.comparator_pool(data, codes[0], comparators, "did")
         areas = None if comparators is None else codes + [c for c in comparators if c not in codes]
         df = frames.panel(data, measure, areas, where="did")
+        names = _area_names(data)
         if df.attrs["dropped"]:
-            shown = ", ".join(f"{a} {t}" for a, t, _ in df.attrs["dropped"][:6])
-            more = len(df.attrs["dropped"]) - 6
+            by_area: dict = {}
+            for a, t, _ in df.attrs["dropped"]:
+                by_area.setdefault(a, []).append(t)
+            shown = "; ".join(f"{names.get(a, a)} {', '.join(str(t) for t in ts)}"
+                              for a, ts in list(by_area.items())[:4])
+            more = len(by_area) - 4
             warns.append(f"{len(df.attrs['dropped'])} LA-period figure(s) are suppressed or not available "
-                         f"({shown}{f' and {more} more' if more > 0 else ''}); they were left out, not read as 0")
+                         f"({shown}{f'; and {more} more LAs' if more > 0 else ''}); they were left out, "
+                         "not read as 0")
         df = df.rename(columns={"area_code": "unit", "value": "y"})
+        warns_names.update(names)
         missing = set(codes) - set(df["unit"])
         if missing:
             raise ValueError(f"did: treated area(s) {', '.join(sorted(missing))} have no figures for "
@@ -201,7 +217,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
     if inference not in ("auto", "cluster", "placebo"):
         raise ValueError("did: inference is 'auto', 'cluster' or 'placebo'")
     warns: list[str] = []
-    df, measure = _prepare(data, treated, comparators, measure, outcome, unit, time, warns)
+    names: dict = {}
+    df, measure = _prepare(data, treated, comparators, measure, outcome, unit, time, warns, names)
     controls = list(controls or [])
     for c in controls:
         if c not in df.columns:
@@ -231,7 +248,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
     dropped = per_unit[~per_unit["used"]]
     if len(dropped):
         warns.append(f"{len(dropped)} unit(s) left out of the analysis sample ({sample}): "
-                     + ", ".join(map(str, dropped.index[:8])) + ("..." if len(dropped) > 8 else ""))
+                     + ", ".join(names.get(str(u), str(u)) for u in dropped.index[:8])
+                     + ("..." if len(dropped) > 8 else ""))
     df = df[df["unit"].isin(per_unit.index[per_unit["used"]])].copy()
     n_t = int(df.loc[df["treated"] == 1, "unit"].nunique())
     n_c = int(df.loc[df["treated"] == 0, "unit"].nunique())
