@@ -19,6 +19,7 @@ import threading
 
 from . import __version__
 from .errors import ConfigError, EvaltoolsError
+from .wording import count
 
 
 def _cmd_run(args) -> int:
@@ -89,7 +90,8 @@ def _cmd_validate(args) -> int:
 
     ex = read_extract(args.folder, year=args.year, workers=args.workers)
     years = ", ".join(str(y) for y in ex.years)
-    print(f"evaltools: read {len(ex.files)} file(s) from {args.folder} for collection year(s) {years}")
+    print(f"evaltools: read {count(len(ex.files), 'file')} from {args.folder} for collection "
+          f"year{'s' if len(ex.years) != 1 else ''} {years}")
     for f in ex.files:
         fixes = f" (fixed: {'; '.join(f.fixes)})" if f.fixes else ""
         print(f"  {f.year}  {f.table:<15} {f.rows:>9,} rows  {f.path.name}{fixes}")

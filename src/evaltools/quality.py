@@ -12,6 +12,7 @@ import pandas as pd
 from .paths import input_path
 from .ssda903 import Extract, read_extract
 from .ssda903.checks import catalogue
+from .wording import count
 
 #: Which measures each table feeds, for "what this means for the measures".
 FEEDS = {
@@ -105,6 +106,7 @@ def headline(ex: Extract) -> str:
     if ep is not None and ep["rows"].sum():
         share = (f" {100 * ep['excluded'].sum() / ep['rows'].sum():.1f}% of episode rows are "
                  "left out of episode-based measures because of errors.")
-    return (f"{len(ex.files)} files read for collection year(s) {years}: "
-            f"{len(errs):,} error-severity issues affecting {errs['child'].nunique():,} children, "
-            f"and {int((ex.issues['severity'] == 'warning').sum()):,} warnings.{share}")
+    return (f"{count(len(ex.files), 'file')} read for collection year{'s' if len(ex.years) != 1 else ''} "
+            f"{years}: {count(len(errs), 'error-severity issue')} affecting "
+            f"{count(errs['child'].nunique(), 'child', 'children')}, and "
+            f"{count((ex.issues['severity'] == 'warning').sum(), 'warning')}.{share}")

@@ -28,6 +28,7 @@ from . import registry
 from .stats import frames
 from .sdc import significant
 from .stats.proportions import before_after
+from .wording import count
 
 VERDICTS = ("improved beyond noise", "no detectable change", "worsened beyond noise")
 #: a baseline "matches" a published figure within half a unit of its last digit
@@ -253,7 +254,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     pre = int((mine["period"] < first).sum())
     if pre < 2:
         row.verdict = "not tested"
-        row.test = f"{pre} published year(s) up to the baseline; a comparison with the neighbours needs 2"
+        row.test = f"{count(pre, 'published year')} up to the baseline; a comparison with the neighbours needs 2"
         return
     try:
         res = did(f, str(area), first, measure=mid, comparators=comparators)

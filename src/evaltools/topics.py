@@ -39,6 +39,7 @@ from .stats.diffindiff import did
 from .stats.funnels import funnel
 from .stats.power import mde_multiplier
 from .stats.timeseries import its
+from .wording import count
 
 VERDICTS = ("improved beyond noise", "no detectable change", "worsened beyond noise")
 NOT_EVALUATED = "not evaluated"
@@ -186,7 +187,7 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str) -> Evaluatio
     s = window[window["status"] == "ok"]
     pre, post = int((s["period_end"] < start).sum()), int((s["period_end"] >= start).sum())
     if pre < MIN_PRE_MONTHS or post < MIN_POST_MONTHS:
-        ev.sentence = (f"Not evaluated: the extract has {pre} month(s) before and {post} after "
+        ev.sentence = (f"Not evaluated: the extract has {count(pre, 'month')} before and {post} after "
                        f"{start:%B %Y}; an interrupted time series needs at least {MIN_PRE_MONTHS} "
                        f"before and {MIN_POST_MONTHS} after.")
         return ev
@@ -223,7 +224,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator) -> Ev
     pre = [y for y in years if y < first]
     post = [y for y in years if y >= first]
     if len(pre) < MIN_PRE_YEARS or len(post) < MIN_POST_YEARS:
-        ev.sentence = (f"Not evaluated: {len(pre)} published year(s) before {first} and {len(post)} from "
+        ev.sentence = (f"Not evaluated: {count(len(pre), 'published year')} before {first} and {len(post)} from "
                        f"{first} on (needs {MIN_PRE_YEARS} and {MIN_POST_YEARS}; suppressed years are "
                        "left out, not read as 0).")
         return ev

@@ -45,6 +45,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from ..wording import count
 from . import frames
 from .results import Result
 
@@ -101,7 +102,8 @@ def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, wa
             shown = "; ".join(f"{names.get(a, a)} {', '.join(str(t) for t in ts)}"
                               for a, ts in list(by_area.items())[:4])
             more = len(by_area) - 4
-            warns.append(f"{len(df.attrs['dropped'])} LA-period figure(s) are suppressed or not available "
+            n_dropped = len(df.attrs["dropped"])
+            warns.append(f"{count(n_dropped, 'LA-year figure')} {'is' if n_dropped == 1 else 'are'} suppressed or not available "
                          f"({shown}{f'; and {more} more LAs' if more > 0 else ''}); they were left out, "
                          "not read as 0")
         df = df.rename(columns={"area_code": "unit", "value": "y"})
@@ -247,7 +249,7 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
         rule = "all available unit-periods"
     dropped = per_unit[~per_unit["used"]]
     if len(dropped):
-        warns.append(f"{len(dropped)} unit(s) left out of the analysis sample ({sample}): "
+        warns.append(f"{count(len(dropped), 'unit')} left out of the analysis sample ({sample}): "
                      + ", ".join(names.get(str(u), str(u)) for u in dropped.index[:8])
                      + ("..." if len(dropped) > 8 else ""))
     df = df[df["unit"].isin(per_unit.index[per_unit["used"]])].copy()

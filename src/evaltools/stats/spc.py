@@ -48,6 +48,7 @@ import pandas as pd
 
 from .. import registry
 from ..errors import ConfigError
+from ..wording import count
 from . import frames
 from .results import Result
 
@@ -310,7 +311,7 @@ def _story(s: pd.DataFrame, centre_word: str) -> str:
         counts = earlier["variation"].value_counts()
         words = {"improvement": "improving", "concern": "concerning", "neither": "no polarity set"}
         kinds = ", ".join(f"{v} {words[k]}" for k, v in counts.items())
-        text += f" Earlier in this phase {len(earlier)} point(s) showed special causes ({kinds})."
+        text += f" Earlier in this phase {count(len(earlier), 'point')} showed special causes ({kinds})."
     return text
 
 

@@ -67,6 +67,7 @@ from statsmodels.stats.diagnostic import acorr_ljungbox
 
 from .. import registry
 from ..sdc import significant
+from ..wording import count
 from . import frames
 from .power import mde_multiplier
 from .results import Result
@@ -235,7 +236,7 @@ def _prepare(data, intervention, measure, area, time, outcome, numerator, denomi
         meta.update(measure=df.attrs["measure"], area=df.attrs["area"])
         if df.attrs["dropped"]:
             gone = ", ".join(f"{t:%B %Y}" if hasattr(t, "strftime") else str(t) for _, t, _ in df.attrs["dropped"])
-            warns.append(f"{len(df.attrs['dropped'])} period(s) have no figure "
+            warns.append(f"{count(len(df.attrs['dropped']), 'period')} {'has' if len(df.attrs['dropped']) == 1 else 'have'} no figure "
                          f"(suppressed or not available: {gone}) and were left out, not read as 0")
         time = "time"
     elif isinstance(data, pd.DataFrame):
