@@ -75,3 +75,13 @@ def test_counts_are_not_set_against_other_councils_changes():
                           for e in places)
     assert any(e.result is not None for e in t.evaluations if e.measure == "cla_in_foster_care")   # a %
     assert all("e+" not in (e.mde or "") for e in t.evaluations)      # "about 160", never "1.6e+02"
+
+
+def test_interventions_starting_the_same_year_share_one_annual_comparison():
+    # the 2025-27 strategy and its foster-carer recruitment both start in 2024-25: on
+    # annual figures they are one comparison, shown once under both names
+    t = topics.evaluate("884", "permanence", strategy="herefordshire_2025_27")
+    did = [e for e in t.evaluations if e.method.startswith("difference")]
+    assert len({e.measure for e in did}) == len(did)
+    both = [e for e in did if e.measure == "new_placements_outside_la"][0]
+    assert "Corporate Parenting Strategy 2025-27" in both.title and "Foster carer recruitment" in both.title

@@ -369,10 +369,16 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
                    and {by_id[x].measure for x in iv.measures if x in by_id} & set(ids)]
         if undated:
             notes.append("Not evaluated because the strategy gives no date: " + "; ".join(undated) + ".")
+        annual: dict = {}
         for iv in dated:
             targets = {by_id[x].measure for x in iv.measures if x in by_id and by_id[x].measure}
             for mid in [i for i in ids if i in targets]:
-                res.evaluations.append(_did_annual(ind, mid, iv, code, comparator))
+                key = (mid, iv.first_period, iv.id.startswith("nat_"))
+                if key in annual:   # same first year: the same comparison and the same answer
+                    annual[key].title += f"; {iv.title}"
+                    continue
+                annual[key] = _did_annual(ind, mid, iv, code, comparator)
+                res.evaluations.append(annual[key])
             if res.monthly is not None and targets & set(ids) and not iv.id.startswith("nat_"):
                 for mid in res.spc:
                     same = [e for e in res.evaluations if e.measure == mid and e.start == iv.start
