@@ -23,6 +23,12 @@ def test_trend_table_shows_counts_and_sources():
     assert t.iloc[-1]["Source"] == "EES 2025 release"
 
 
+def test_a_count_trend_table_has_no_band_column():
+    bm = benchmark.benchmark("884", ["cla_count", "cla_rate_per_10k"])
+    assert "Band" not in report.trend_table(bm, "cla_count").columns          # assumption C7
+    assert "Band" in report.trend_table(bm, "cla_rate_per_10k").columns
+
+
 def test_benchmarking_charts_all_headline_or_a_list():
     from evaltools import benchmark, briefing
     bm = benchmark.benchmark("884", ["cla_3plus_placements", "care_leavers_eet_19_21", "oc2_convictions"])

@@ -128,8 +128,9 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
         for a, b in zip(s["comparator_min"], s["comparator_max"])]
     out[bm.la.region_name] = [m.format_value(v) for v in s["region_value"]]
     out["England"] = [m.format_value(v) for v in s["england_value"]]
-    out["Band"] = [BAND_SHORT.get(b, "no band") if isinstance(b, str) else "no band"
-                   for b in s.get("band", [None] * len(s))]
+    if not m.size_dependent:      # counts are not banded among LAs (assumption C7)
+        out["Band"] = [BAND_SHORT.get(b, "no band") if isinstance(b, str) else "no band"
+                       for b in s.get("band", [None] * len(s))]
     out["Source"] = s["la_source"].to_numpy()
     return out
 
