@@ -226,9 +226,8 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         else:
             fig += f" ({num:,.0f} of {den:,.0f})"
     parts.append(f"In {period} (year ending 31 March), {name}: {fig}.")
-    prev = s[(s["period"] < period) & (s["la_status"] == ind.OK)]
-    if not prev.empty:
-        p = prev.iloc[-1]
+    p = _earlier(s, period)
+    if p is not None:
         parts.append(f"The year before ({int(p['period'])}): {_fmt(m, p['la_value'])}.")
     label = comparator_label(bm.comparator)
     cmean = last["comparator_mean"]
@@ -258,13 +257,17 @@ SIZE_NOTE = ("A count grows with the size of the council, so it is not judged ag
              "councils here; rates and percentages are.")
 
 
+def _earlier(s: pd.DataFrame, period) -> pd.Series | None:
+    """The LA's latest figure before ``period`` (suppressed years skipped), or None."""
+    prev = s[(s["period"] < period) & (s["la_status"] == ind.OK)]
+    return None if prev.empty else prev.iloc[-1]
+
+
 def _on_the_year(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> str:
     """', down from 387 in 2024' (or up, or unchanged), or '' without an earlier figure."""
-    s = bm.series(m.id)
-    prev = s[(s["period"] < last["period"]) & (s["la_status"] == ind.OK)]
-    if prev.empty:
+    p = _earlier(bm.series(m.id), last["period"])
+    if p is None:
         return ""
-    p = prev.iloc[-1]
     if p["la_value"] == last["la_value"]:
         return f", unchanged from {int(p['period'])}"
     way = "up" if last["la_value"] > p["la_value"] else "down"

@@ -233,20 +233,15 @@ def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, are
         row.verdict, row.test = "not tested", str(e).split(": ", 1)[-1]
 
 
-#: why a count (children looked after, foster places) gets no difference-in-differences
-COUNT_NOT_COMPARED = ("a count: not set against the neighbours' change, as councils of other sizes "
-                      "change by other amounts; judged on its direction and target")
-
-
 def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, comparators) -> None:
     """Rates, days and averages have no counts of children to compare, so the change
     from the baseline year is set against the statistical neighbours' change
     (difference-in-differences on the published annual figures)."""
     from .stats.diffindiff import did
-    from .topics import mde_from_interval, verdict
+    from .topics import COUNT_NOT_COMPARED, mde_from_interval, verdict
 
     if registry.get(mid).size_dependent:
-        row.verdict, row.test = "not tested", COUNT_NOT_COMPARED
+        row.verdict, row.test = "not tested", f"not set against the neighbours' change: {COUNT_NOT_COMPARED}"
         return
     first = row.baseline_period + 1
     f = frame[frame["measure"] == mid]

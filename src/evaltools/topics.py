@@ -204,6 +204,13 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str) -> Evaluatio
     return ev
 
 
+#: why a count (children looked after, foster places) is not set against other councils'
+#: change, in topic reports and the annual review (assumption C7)
+COUNT_NOT_COMPARED = ("this is a count, and councils of other sizes change by other amounts, so "
+                      "their change is no guide to this council's; it is judged on its own trend "
+                      "and target")
+
+
 def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator) -> Evaluation:
     m = registry.get(mid)
     ev = Evaluation(iv.id, iv.title, iv.start, mid, "difference-in-differences against statistical "
@@ -214,9 +221,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator) -> Ev
                        "so comparing with them cannot isolate it.")
         return ev
     if m.size_dependent:
-        ev.sentence = ("Not evaluated against other councils: this is a count, and councils of other "
-                       "sizes change by other amounts, so their change is no guide to what this "
-                       "council's would have been. The trend and any target above are the measure.")
+        ev.sentence = f"Not evaluated against other councils: {COUNT_NOT_COMPARED}."
         return ev
     first = iv.first_period
     s = ind[(ind["measure"] == mid) & (ind["area_code"].astype(str) == la_code) & (ind["status"] == "ok")]
