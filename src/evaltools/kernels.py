@@ -102,12 +102,11 @@ _WARM = _Warm()
 #: what a report's kernel imports before its first cell can compute anything
 REPORT_IMPORTS = "import evaltools.report, evaltools.topics, evaltools.review, evaltools.briefing"
 
-#: how the worker talks to its kernel: Unix sockets in Jupyter's runtime folder, readable
-#: by this user only, where the system has them. Over TCP the kernel's messages go through
-#: localhost ports unencrypted, and every kernel prints a warning saying so into the run's
-#: output, where it reads as a fault of the run.
+#: how the worker talks to its kernel: Unix sockets in a private temporary folder, which
+#: only this user can reach, where the system has them. Over TCP the kernel's messages go
+#: through localhost ports unencrypted, and every kernel prints a warning saying so into
+#: the run's output, where it reads as a fault of the run.
 TRANSPORT = "ipc" if os.name == "posix" else "tcp"
-
 
 
 def _transport(warm: _Warm) -> dict:
