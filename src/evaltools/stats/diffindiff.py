@@ -80,21 +80,20 @@ class DiDResult(Result):
 
 def _area_names(data: pd.DataFrame) -> dict:
     """DfE number -> "Name (number)" for warnings a reader can act on (not "943")."""
-    if "area_name" not in data.columns:
+    if "area_name" not in data.columns or "area_code" not in data.columns:
         return {}
     first = data.drop_duplicates("area_code")
     return {str(c): f"{n} ({c})" for c, n in zip(first["area_code"], first["area_name"]) if isinstance(n, str)}
 
 
-def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, warns_names):
+def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, names):
     """Long frame with columns unit, time, y and a 0/1 ``treated`` group flag;
-    ``warns_names`` gets each area's name for later warnings (tidy frames only)."""
+    ``names`` (from :func:`_area_names`) words the warnings."""
     if {"measure", "status", "area_code"} <= set(data.columns):
         codes = frames.area_codes(data, treated, "did")
         comparators = frames.comparator_pool(data, codes[0], comparators, "did")
         areas = None if comparators is None else codes + [c for c in comparators if c not in codes]
         df = frames.panel(data, measure, areas, where="did")
-        names = _area_names(data)
         if df.attrs["dropped"]:
             by_area: dict = {}
             for a, t, _ in df.attrs["dropped"]:
@@ -107,7 +106,6 @@ def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, wa
                          f"({shown}{f'; and {more} more LAs' if more > 0 else ''}); they were left out, "
                          "not read as 0")
         df = df.rename(columns={"area_code": "unit", "value": "y"})
-        warns_names.update(names)
         missing = set(codes) - set(df["unit"])
         if missing:
             raise ValueError(f"did: treated area(s) {', '.join(sorted(missing))} have no figures for "
@@ -219,7 +217,7 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
     if inference not in ("auto", "cluster", "placebo"):
         raise ValueError("did: inference is 'auto', 'cluster' or 'placebo'")
     warns: list[str] = []
-    names: dict = {}
+    names = _area_names(data)         # {} unless a tidy frame with area names
     df, measure = _prepare(data, treated, comparators, measure, outcome, unit, time, warns, names)
     controls = list(controls or [])
     for c in controls:
