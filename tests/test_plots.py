@@ -135,3 +135,26 @@ def test_a_count_chart_leaves_off_england_and_region_totals():
     assert top < 5 * 1699             # the axis is the councils' scale, not England's 81,770
     note = " ".join(" ".join(t.get_text() for t in fig.texts).split())
     assert "West Midlands 11,560, England 81,770 in 2025) are not drawn" in note
+
+
+def test_saving_a_chart_draws_it_once(bm):
+    """A chart is laid out when it is made (style.footnote); saving it must not lay it out
+    again. ``Figure.tight_layout`` leaves a placeholder layout engine on the figure, and
+    ``savefig`` then runs a whole extra draw first; charts leave none."""
+    from unittest import mock
+
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from evaltools.report import figure_html
+    from evaltools.stats import xmr
+
+    months = pd.date_range("2023-01-31", periods=24, freq="ME")
+    for fig in (plots.benchmark_chart(bm, "care_leavers_eet_19_21"),
+                plots.spc_chart(xmr(np.arange(24.0) % 5 + 10, x=months.to_numpy()))):
+        assert fig.get_layout_engine() is None
+        with mock.patch.object(Figure, "draw", autospec=True, side_effect=Figure.draw) as draw:
+            figure_html(fig)
+        assert draw.call_count == 1
+    plt.close("all")

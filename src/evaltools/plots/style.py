@@ -6,6 +6,7 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
 from ..registry import UNIT_LABELS
@@ -55,9 +56,17 @@ def footnote(fig, note: str, fontsize: float = 7.5) -> None:
              va="bottom", linespacing=1.3)
     line_in = fontsize * 1.3 / 72
     rect = (0, (0.06 + line_in * len(lines)) / fig.get_figheight(), 1, 1)
-    fig.tight_layout(rect=rect)
+    _tight_layout(fig, rect)
     if _rewrap_titles(fig):
-        fig.tight_layout(rect=rect)
+        _tight_layout(fig, rect)
+
+
+def _tight_layout(fig, rect) -> None:
+    """``fig.tight_layout(rect=rect)``, done once, without leaving a layout engine on the
+    figure. ``Figure.tight_layout`` leaves a placeholder engine behind, and ``savefig``
+    then lays out every figure that has one again (a full draw with rendering switched
+    off) before drawing it: a quarter of a chart's time, for the same picture."""
+    TightLayoutEngine(rect=rect).execute(fig)
 
 
 def label_headroom(ax, share: float = 0.12) -> None:
