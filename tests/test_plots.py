@@ -158,3 +158,24 @@ def test_saving_a_chart_draws_it_once(bm):
             figure_html(fig)
         assert draw.call_count == 1
     plt.close("all")
+
+
+def test_one_pass_layout_matches_matplotlibs_tight_layout(bm):
+    """style._tight_layout lays out a one-axes chart in one measuring pass; the subplot
+    parameters are matplotlib's own ``fig.tight_layout(rect=...)`` ones."""
+    import matplotlib.pyplot as plt
+
+    from evaltools.plots import style
+
+    def params(fig):
+        p = fig.subplotpars
+        return (p.left, p.right, p.bottom, p.top)
+
+    for measure in ("care_leavers_eet_19_21", "oc2_convictions"):
+        ours, theirs = plots.benchmark_chart(bm, measure), plots.benchmark_chart(bm, measure)
+        for bottom in (0.05, 0.2):
+            style._tight_layout(ours, (0, bottom, 1, 1))
+            theirs.tight_layout(rect=(0, bottom, 1, 1))
+            assert params(ours) == pytest.approx(params(theirs), abs=1e-12)
+            assert params(ours)[2] > bottom
+    plt.close("all")

@@ -65,8 +65,25 @@ def _tight_layout(fig, rect) -> None:
     """``fig.tight_layout(rect=rect)``, done once, without leaving a layout engine on the
     figure. ``Figure.tight_layout`` leaves a placeholder engine behind, and ``savefig``
     then lays out every figure that has one again (a full draw with rendering switched
-    off) before drawing it: a quarter of a chart's time, for the same picture."""
-    TightLayoutEngine(rect=rect).execute(fig)
+    off) before drawing it: a quarter of a chart's time, for the same picture.
+
+    A chart of one axes with room kept only at the bottom (the footnote's) is laid out
+    in one measuring pass rather than matplotlib's two. Given a ``rect``, matplotlib
+    measures every label for the whole figure, then measures them all again, at the
+    same positions, to fit the rect; with one axes the second measurement is not used.
+    The result is the same subplot parameters (tested), for half the layout's time."""
+    axes = fig.axes
+    spec = axes[0].get_subplotspec() if len(axes) == 1 else None
+    if (spec is None or spec.get_gridspec().get_geometry() != (1, 1)
+            or tuple(rect[i] for i in (0, 2, 3)) != (0, 1, 1)):
+        TightLayoutEngine(rect=rect).execute(fig)
+        return
+    TightLayoutEngine(rect=None).execute(fig)   # None, not the default (0, 0, 1, 1): one pass
+    p = fig.subplotpars
+    if rect[1] + p.bottom < p.top:
+        fig.subplots_adjust(bottom=rect[1] + p.bottom)
+    else:                                       # no room: matplotlib's own warning
+        TightLayoutEngine(rect=rect).execute(fig)
 
 
 def label_headroom(ax, share: float = 0.12) -> None:
