@@ -210,6 +210,16 @@ def test_manifest_lists_what_changed_since_the_last_run(tmp_path, lines, tables_
                                  "1 parameter changed, 3 figures moved")
 
 
+def test_the_same_inputs_give_the_same_report_byte_for_byte(tmp_path, lines, tables_notebook):
+    nbs, data = tables_notebook
+    cfg = write_yaml(tmp_path / "e.yaml", f"name: d\nla: 884\nparameters: {{extract: {data}}}\n"
+                                          "notebooks: [tables]\n")
+    kw = dict(out_root=tmp_path / "reports", log=lines.append, notebooks_dir=nbs)
+    first, second = (runner.run_evaluation(cfg, run_id=r, **kw) for r in ("r1", "r2"))
+    html = [(r.out_dir / "tables.html").read_bytes() for r in (first, second)]
+    assert b"injected-parameters" in html[0] and html[0] == html[1]
+
+
 def test_table_changes_match_by_label_and_header_and_are_capped():
     def t(rows, columns=("Area", "a", "b"), title="T"):
         return {"notebook": "nb", "caption": title, "title": title, "columns": list(columns),

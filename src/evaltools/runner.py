@@ -482,6 +482,11 @@ def _export_html(ipynb: Path, html_path: Path, title: str) -> None:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(ipynb, as_version=4)
+    for cell in nb.cells:
+        # papermill gives the cell it injects a random id, which the HTML carries: a
+        # fixed one lets the same inputs give the same report, byte for byte
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
