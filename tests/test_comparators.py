@@ -130,3 +130,27 @@ def test_councils_created_in_2023_take_their_neighbours_from_the_2025_model():
     bm = benchmark.benchmark("942", ["cla_3plus_placements"])
     t = bm.table.set_index("period")
     assert set(t["comparator_model"]) == {"2025"} and (t["comparator_n"] > 0).all()
+
+
+def test_workforce_figures_are_named_by_their_census_not_the_year_holding_it():
+    """The September 2025 census counts in the year ending 31 March 2026 (assumption E9)
+    but is DfE's "2025" figure: statements, tables and charts say "Sep 2025"."""
+    import matplotlib.pyplot as plt
+
+    from evaltools import plots, report
+
+    wf = benchmark.benchmark("884", ["social_worker_turnover", "care_leavers_eet_19_21"])
+    assert wf.latest("social_worker_turnover")["period"] == 2026
+    assert wf.statement("social_worker_turnover").startswith("At 30 September 2025, Herefordshire: ")
+    assert "The year before (Sep 2024)" in wf.statement("social_worker_turnover")
+    assert " in Sep 2025" in wf.headline("social_worker_turnover")
+    assert list(report.trend_table(wf, "social_worker_turnover")["Year"])[-1] == "Sep 2025"
+    assert dict(zip(report.latest_table(wf)["Measure"], report.latest_table(wf)["Year"])) == {
+        "Social worker turnover": "Sep 2025", "EET, aged 19-21": 2025}
+    assert report.years_covered(wf) == ("the years ending 31 March 2016 to 2025 and census "
+                                        "figures from Sep 2016 to Sep 2025")
+    fig = plots.benchmark_chart(wf, "social_worker_turnover")
+    x, _ = next(l for l in fig.axes[0].get_lines() if l.get_label() == "Herefordshire").get_data()
+    assert max(x) == 2025 and fig.axes[0].get_xlabel() == "Census at 30 September"
+    assert "to Sep 2025" in fig.alt_text
+    plt.close(fig)

@@ -97,16 +97,16 @@ class BenchmarkResult:
         if last is None:
             return f"{name}: no published figures"
         if last["la_status"] != ind.OK:
-            return f"{name}: {int(last['period'])} figure {ind.SYMBOLS.get(last['la_status'], 'not available')}"
+            return f"{name}: {m.period_label(last['period'])} figure {ind.SYMBOLS.get(last['la_status'], 'not available')}"
         if m.size_dependent:          # not compared with other councils: the change on the year
-            return f"{name}: {m.format_value(last['la_value'])} in {int(last['period'])}{_on_the_year(self, m, last)}"
+            return f"{name}: {m.format_value(last['la_value'])} in {m.period_label(last['period'])}{_on_the_year(self, m, last)}"
         label = comparator_label(self.comparator)
         v = self.verdict(measure_id)
         text = {"in line": f"in line with {label}", "better": f"better than {label}",
                 "worse": f"worse than {label}", "higher": f"higher than {label}",
                 "lower": f"lower than {label}"}.get(v, "")
         tail = f", {text}" if text else ""
-        return f"{name}: {m.format_value(last['la_value'])} in {int(last['period'])}{tail}"
+        return f"{name}: {m.format_value(last['la_value'])} in {m.period_label(last['period'])}{tail}"
 
     def summary(self) -> str:
         """One statement per measure, as text."""
@@ -214,7 +214,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     period = int(last["period"])
     if last["la_status"] != ind.OK:
         why = ind.SYMBOLS.get(last["la_status"], "not available")
-        return (f"{name}'s {period} figure is {why} (DfE symbol '{last['la_status']}'), "
+        return (f"{name}'s {m.period_label(period)} figure is {why} (DfE symbol '{last['la_status']}'), "
                 "so it cannot be compared.")
     parts = []
     fig = _fmt(m, last["la_value"])
@@ -225,10 +225,10 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
             fig = f"c (rests on 1 to 5 children, so not shown under the {policy} policy)"
         else:
             fig += f" ({num:,.0f} of {den:,.0f})"
-    parts.append(f"In {period} (year ending 31 March), {name}: {fig}.")
+    parts.append(f"{m.period_phrase(period)}, {name}: {fig}.")
     p = _earlier(s, period)
     if p is not None:
-        parts.append(f"The year before ({int(p['period'])}): {_fmt(m, p['la_value'])}.")
+        parts.append(f"The year before ({m.period_label(p['period'])}): {_fmt(m, p['la_value'])}.")
     label = comparator_label(bm.comparator)
     cmean = last["comparator_mean"]
     if np.isfinite(cmean):
@@ -269,9 +269,9 @@ def _on_the_year(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> s
     if p is None:
         return ""
     if p["la_value"] == last["la_value"]:
-        return f", unchanged from {int(p['period'])}"
+        return f", unchanged from {m.period_label(p['period'])}"
     way = "up" if last["la_value"] > p["la_value"] else "down"
-    return f", {way} from {m.format_value(p['la_value'])} in {int(p['period'])}"
+    return f", {way} from {m.format_value(p['la_value'])} in {m.period_label(p['period'])}"
 
 
 def _judgement(m: registry.Measure, last: pd.Series, label: str) -> str:

@@ -145,7 +145,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             ok = s[s["la_status"] == ind.OK]
             if ok.empty:
                 last = s.iloc[-1]
-                rows.append({"Area": a, "Measure": m.short, "Year": int(last["period"]),
+                rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
                              "Latest": f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
                              "Trend": "", "England": m.format_value(last["england_value"]),
                              "Neighbours": m.format_value(last["comparator_mean"]), "Band": "",
@@ -159,7 +159,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                 latest = "c"
             rag, basis = _rag(m, last, targets.get(mid))
             band = last.get("band")
-            rows.append({"Area": a, "Measure": m.short, "Year": int(last["period"]), "Latest": latest,
+            rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]), "Latest": latest,
                          "Trend": _arrow(m, prev, last), "England": m.format_value(last["england_value"]),
                          "Neighbours": m.format_value(last["comparator_mean"]),
                          "Band": band if isinstance(band, str) else "", "RAG": rag, "Basis": basis,

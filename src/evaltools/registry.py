@@ -112,6 +112,29 @@ class Measure:
         month = _MONTHS.index(str(as_at).split()[-1].lower()) + 1
         return 1 if month >= 4 else 0
 
+    def period_label(self, period) -> str:
+        """How reports name a period of this measure: "2025" for the year ending 31 March
+        2025; for a figure at a census date, the census as DfE labels it ("Sep 2024" for
+        the 30 September 2024 census, period 2025)."""
+        p = int(period)
+        as_at = (self.lait or {}).get("as_at")
+        if not as_at:
+            return str(p)
+        return f"{str(as_at).split()[-1][:3].title()} {p - self.lait_period_shift}"
+
+    def period_cell(self, period) -> int | str:
+        """A period in a table's Year column: the year as a number (so a spreadsheet can
+        sort and chart it), or the census label where the figure is at a census date."""
+        return self.period_label(period) if (self.lait or {}).get("as_at") else int(period)
+
+    def period_phrase(self, period) -> str:
+        """The start of a statement about one period: "In 2025 (year ending 31 March)", or
+        "At 30 September 2024" for a census-date figure."""
+        as_at = (self.lait or {}).get("as_at")
+        if not as_at:
+            return f"In {int(period)} (year ending 31 March)"
+        return f"At {as_at} {int(period) - self.lait_period_shift}"
+
     def definition_for(self, period: int) -> str:
         """The definition in force for a collection year (year ending 31 March)."""
         for d in self.definitions:

@@ -57,9 +57,26 @@ def style() -> HTML:
     return HTML(REPORT_CSS)
 
 
+def years_covered(bm: BenchmarkResult) -> str:
+    """The span of a benchmark in words: "the years ending 31 March 2016 to 2025", and
+    where census-date figures are among its measures, their censuses as they are
+    labelled ("census figures from Sep 2020 to Sep 2025"): the September 2025 workforce
+    census counts in the year ending 31 March 2026, which no other measure has yet."""
+    t = bm.table
+    census = [m for m in bm.measures if (m.lait or {}).get("as_at")]
+    plain = t.loc[~t["measure"].isin([m.id for m in census]), "period"]
+    parts = []
+    if len(plain):
+        parts.append(f"the years ending 31 March {int(plain.min())} to {int(plain.max())}")
+    if census:
+        c = t.loc[t["measure"].isin([m.id for m in census]), "period"]
+        parts.append(f"census figures from {census[0].period_label(c.min())} to "
+                     f"{census[0].period_label(c.max())}")
+    return " and ".join(parts)
+
+
 def benchmark_intro(bm: BenchmarkResult) -> Markdown:
     """The opening paragraph of a benchmarking report."""
-    years = f"{bm.table['period'].min()} to {bm.table['period'].max()}"
     comp = comparator_label(bm.comparator)
     model = ""
     if bm.comparator == "statistical_neighbours":
@@ -68,7 +85,7 @@ def benchmark_intro(bm: BenchmarkResult) -> Markdown:
     return Markdown(
         f"This report sets **{bm.la.display_name}** (DfE LA number {bm.la.area_code}) against "
         f"its {comp}, the {bm.la.region_name} region and England on "
-        f"{len(bm.measures)} published measures, for the years ending 31 March {years}.{model}\n\n"
+        f"{len(bm.measures)} published measures, for {years_covered(bm)}.{model}\n\n"
         "Figures are DfE's published statistics. Percentages are recomputed from DfE's "
         "unrounded LA counts; where DfE suppressed a figure (symbol *c*) or it is not "
         "available (*x*) the report says so and never treats it as zero. Each statement "
@@ -88,7 +105,7 @@ def latest_table(bm: BenchmarkResult) -> pd.DataFrame:
         ok = last["la_status"] == ind.OK
         rows.append({
             "Measure": m.short,
-            "Year": int(last["period"]),
+            "Year": m.period_cell(last["period"]),
             bm.la.display_name: m.format_value(last["la_value"]) if ok
             else f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
             "Neighbours' average": m.format_value(last["comparator_mean"]),
@@ -109,7 +126,7 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
     m = registry.get(measure_id)
     pol = sdc.policy(policy)
     s = bm.series(measure_id).tail(years)
-    out = pd.DataFrame({"Year": s["period"].astype(int)})
+    out = pd.DataFrame({"Year": [m.period_cell(p) for p in s["period"]]})
     la = []
     for _, r in s.iterrows():
         num, den = r["la_numerator"], r["la_denominator"]
@@ -262,7 +279,6 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
 def topic_intro(t) -> Markdown:
     """The opening of a topic notebook: the question, the council, the data, the notes."""
     bm = t.benchmark
-    years = f"{int(bm.table['period'].min())} to {int(bm.table['period'].max())}"
     strat = (f" It evaluates the interventions of **{t.strategy.title}** that should move these "
              "measures." if t.strategy is not None else "")
     monthly = (" Monthly figures come from the council's child-level SSDA903 extract, each calendar "
@@ -271,7 +287,7 @@ def topic_intro(t) -> Markdown:
     return Markdown(
         f"*{t.topic.question}*\n\n{t.topic.about}\n\n"
         f"This section looks at **{t.la.display_name}** on {len(bm.measures)} published measures "
-        f"for the years ending 31 March {years}, against its {comparator_label(bm.comparator)} and "
+        f"for {years_covered(bm)}, against its {comparator_label(bm.comparator)} and "
         f"England.{strat}{monthly} Each finding says whether a change is larger than chance alone "
         f"would give for a council of this size (95% interval), and the smallest change the data "
         f"could have detected. Disclosure policy: **{t.policy}**.{notes}")

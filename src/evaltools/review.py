@@ -158,8 +158,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
             if abs(pub - sm.baseline.value) > MATCH_TOLERANCE:
                 matches = [p for p, v in published_at.items() if abs(v - sm.baseline.value) <= MATCH_TOLERANCE]
                 row.caveats.append(
-                    f"the strategy's baseline {sm.baseline.value:g} does not match the published {b_period} figure "
-                    f"({pub:.1f})" + (f"; it matches {', '.join(map(str, matches))}" if matches
+                    f"the strategy's baseline {sm.baseline.value:g} does not match the published {_period(b_period, mid)} figure "
+                    f"({pub:.1f})" + (f"; it matches {', '.join(_period(p, mid) for p in matches)}" if matches
                                       else "; it matches no published year"))
     elif b_period in published_at:
         row.baseline_value, row.baseline_period, row.baseline_from = published_at[b_period], b_period, "published"
@@ -169,8 +169,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         if first_year < row.latest_period:
             row.baseline_value, row.baseline_period = published_at[first_year], first_year
             row.baseline_from = "published"
-            row.caveats.append(f"no figure for the baseline year {b_period}; the baseline is the first year "
-                               f"with one, {first_year}")
+            row.caveats.append(f"no figure for the baseline year {_period(b_period, mid)}; the baseline is "
+                               f"the first year with one, {_period(first_year, mid)}")
     if row.baseline_value is None:
         row.caveats.append("no baseline: the strategy gives none and there is no figure for its baseline year")
     gone = [f"{t} ({st})" for _, t, st in dropped]
@@ -187,7 +187,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     # jumps into the baseline year or after it change the comparison; earlier ones do not
     j = [p for p in jumps(s) if row.baseline_period is None or p >= row.baseline_period]
     if j:
-        row.caveats.append("a sudden jump in " + ", ".join(map(str, j))
+        row.caveats.append("a sudden jump in " + ", ".join(_period(p, mid) for p in j)
                            + ": check for a recording change before reading it as a real change")
 
     if row.baseline_value is not None:
@@ -411,6 +411,12 @@ def evaluate(strategy, *, extract=None, local=None, comparators="statistical_nei
     return Review(st, review_table(st, frame, comparators=comparators, first=first), frame, sources)
 
 
+def _period(period, mid) -> str:
+    """A year as reports name it (``registry.Measure.period_label``: "Sep 2024" for a
+    census figure); a local measure's year as it is."""
+    return registry.get(mid).period_label(period) if mid in registry.ids() else str(int(period))
+
+
 def _fmt(v, mid) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return ""
@@ -439,7 +445,7 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
                     num, den = hit["numerator"].iloc[0], hit["denominator"].iloc[0]
                     if sdc.rests_on_few(num, den if pd.notna(den) else None):
                         return "c"
-            return _fmt(value, r["measure"]) + (f" ({int(period)})" if period is not None and not
+            return _fmt(value, r["measure"]) + (f" ({_period(period, r['measure'])})" if period is not None and not
                                                  pd.isna(period) else "")
         rows.append({
             "Measure": r["text"], "Source": r["source"].replace("_", "-"),

@@ -18,8 +18,8 @@ def source_note(bm, measure_id: str) -> str:
     if ees:
         latest = max(ees)
         parts.append(f"DfE, Children looked after in England ({latest.replace('EES ', 'EES, ')})")
-    if "LAIT" in srcs:
-        yrs = s.loc[s["la_source"] == "LAIT", "period"]
+    if "LAIT" in srcs:       # LAIT's own year labels (a census's year, for census figures)
+        yrs = s.loc[s["la_source"] == "LAIT", "period"] - registry.get(measure_id).lait_period_shift
         parts.append(f"DfE LAIT ({yrs.min()}" + (f"-{yrs.max()}" if yrs.max() != yrs.min() else "") + ")")
     return "Source: " + "; ".join(parts) if parts else "Source: DfE"
 
@@ -41,12 +41,14 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     """The LA's trend against its comparators' mean and range, region and England.
 
     Years where the LA's figure is suppressed or unavailable show as a gap, with the
-    DfE symbol written on the axis, never as zero.
+    DfE symbol written on the axis, never as zero. A figure at a census date is drawn at
+    the census's year (the 30 September 2024 census at 2024), as DfE labels it.
     """
     m = registry.get(measure_id)
     s = _plotted_years(bm.series(measure_id))
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
-    x = s["period"].to_numpy()
+    shift = m.lait_period_shift
+    x = s["period"].to_numpy() - shift
     has_comp = s["comparator_n"] > 0
     if has_comp.any():
         ax.fill_between(x, s["comparator_min"], s["comparator_max"], where=has_comp,
@@ -69,7 +71,7 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
             markersize=6, label=bm.la.display_name, zorder=5)
     gaps = s[s["la_status"] != ind.OK]
     for _, r in gaps.iterrows():
-        ax.annotate(r["la_status"], (r["period"], 0), xycoords=("data", "axes fraction"),
+        ax.annotate(r["la_status"], (r["period"] - shift, 0), xycoords=("data", "axes fraction"),
                     xytext=(0, 5), textcoords="offset points", ha="center", fontsize=9,
                     fontweight="bold", color=OKABE_ITO["vermillion"])
     gap_note = ""
@@ -85,7 +87,8 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     else:
         ax.set_ylim(bottom=0)
     ax.set_ylabel(UNIT_AXIS[m.unit])
-    ax.set_xlabel("Year ending 31 March")
+    as_at = (m.lait or {}).get("as_at")
+    ax.set_xlabel(f"Census at {as_at}" if as_at else "Year ending 31 March")
     chart_title(ax, title or bm.headline(measure_id), pad=20)
     ax.text(0, 1.02, m.short + f" ({UNIT_AXIS[m.unit]})", transform=ax.transAxes, fontsize=9,
             color="#444444", va="bottom")
@@ -99,12 +102,12 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
                   ((bm.la.region_name, "region_value"), ("England", "england_value"))
                   if last is not None and np.isfinite(last[col])]
         size_note = (" A count grows with the size of the area: the region's and England's totals"
-                     + (f" ({', '.join(totals)} in {int(last['period'])})" if totals else "")
+                     + (f" ({', '.join(totals)} in {m.period_label(last['period'])})" if totals else "")
                      + " are not drawn; compare rates.")
     footnote(fig, f"{source_note(bm, measure_id)}. {polarity}{gap_note}{size_note}")
     fig.alt_text = (
-        f"Line chart of {m.short} for {bm.la.display_name} from {int(x.min())} to {int(x.max())}"
-        + (f"; latest {m.format_value(last['la_value'])} in {int(last['period'])}"
+        f"Line chart of {m.short} for {bm.la.display_name} from {m.period_label(x.min() + shift)} to {m.period_label(x.max() + shift)}"
+        + (f"; latest {m.format_value(last['la_value'])} in {m.period_label(last['period'])}"
            if last is not None and last["la_status"] == ind.OK else "")
         + (", with statistical neighbours' average and range." if m.size_dependent
            else ", with statistical neighbours' average and range, region and England."))
