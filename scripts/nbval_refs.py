@@ -35,6 +35,8 @@ def reference(name: str) -> nbformat.NotebookNode:
                    resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
     for c in code[:-1]:
         c.outputs, c.execution_count = [], None
+    for c in code:       # run times: a reference's diff shows only what changed in it
+        c.metadata.pop("execution", None)
     return nb
 
 

@@ -121,7 +121,7 @@ def test_workforce_census_goes_to_the_year_ending_31_march_that_holds_it():
 
 def test_a_census_figure_is_labelled_by_its_census_as_dfe_labels_it():
     turnover, eet = registry.get("social_worker_turnover"), registry.get("care_leavers_eet_19_21")
-    assert turnover.period_label(2026) == "Sep 2025" and turnover.period_cell(2026.0) == "Sep 2025"
+    assert turnover.period_label(2026) == "Sep 2025" and turnover.period_cell(2026.0) == "Sep\u00a02025"
     assert turnover.period_phrase(2026) == "At 30 September 2025"
     assert eet.period_label(2025.0) == "2025" and eet.period_cell(2025.0) == 2025
     assert eet.period_phrase(2025) == "In 2025 (year ending 31 March)"

@@ -124,8 +124,11 @@ class Measure:
 
     def period_cell(self, period) -> int | str:
         """A period in a table's Year column: the year as a number (so a spreadsheet can
-        sort and chart it), or the census label where the figure is at a census date."""
-        return self.period_label(period) if (self.lait or {}).get("as_at") else int(period)
+        sort and chart it), or the census label where the figure is at a census date,
+        with a no-break space so a narrow column never splits "Sep" from its year."""
+        if (self.lait or {}).get("as_at"):
+            return self.period_label(period).replace(" ", "\u00a0")
+        return int(period)
 
     def period_phrase(self, period) -> str:
         """The start of a statement about one period: "In 2025 (year ending 31 March)", or
