@@ -100,13 +100,19 @@ class Measure:
         return _codes(self.lait.get("value")) + _codes(self.lait.get("subtract"))
 
     @property
+    def census_date(self) -> str | None:
+        """The day and month of the census a figure is taken at ("30 September" for the
+        social work workforce census), or None for a figure over a year ending 31 March."""
+        return (self.lait or {}).get("as_at")
+
+    @property
     def lait_period_shift(self) -> int:
         """Years to add to LAIT's year label to get the year ending 31 March.
 
         LAIT labels a figure at 30 September 2024 (the social work workforce census)
         2024; that day falls in the year ending 31 March 2025, so the shift is 1.
         """
-        as_at = (self.lait or {}).get("as_at")
+        as_at = self.census_date
         if not as_at:
             return 0
         month = _MONTHS.index(str(as_at).split()[-1].lower()) + 1
@@ -117,7 +123,7 @@ class Measure:
         2025; for a figure at a census date, the census as DfE labels it ("Sep 2024" for
         the 30 September 2024 census, period 2025)."""
         p = int(period)
-        as_at = (self.lait or {}).get("as_at")
+        as_at = self.census_date
         if not as_at:
             return str(p)
         return f"{str(as_at).split()[-1][:3].title()} {p - self.lait_period_shift}"
@@ -126,14 +132,14 @@ class Measure:
         """A period in a table's Year column: the year as a number (so a spreadsheet can
         sort and chart it), or the census label where the figure is at a census date,
         with a no-break space so a narrow column never splits "Sep" from its year."""
-        if (self.lait or {}).get("as_at"):
+        if self.census_date:
             return self.period_label(period).replace(" ", "\u00a0")
         return int(period)
 
     def period_phrase(self, period) -> str:
         """The start of a statement about one period: "In 2025 (year ending 31 March)", or
         "At 30 September 2024" for a census-date figure."""
-        as_at = (self.lait or {}).get("as_at")
+        as_at = self.census_date
         if not as_at:
             return f"In {int(period)} (year ending 31 March)"
         return f"At {as_at} {int(period) - self.lait_period_shift}"

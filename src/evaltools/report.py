@@ -63,7 +63,7 @@ def years_covered(bm: BenchmarkResult) -> str:
     labelled ("census figures from Sep 2020 to Sep 2025"): the September 2025 workforce
     census counts in the year ending 31 March 2026, which no other measure has yet."""
     t = bm.table
-    census = [m for m in bm.measures if (m.lait or {}).get("as_at")]
+    census = [m for m in bm.measures if m.census_date]
     plain = t.loc[~t["measure"].isin([m.id for m in census]), "period"]
     parts = []
     if len(plain):

@@ -89,8 +89,8 @@ def _where(m: registry.Measure) -> str:
         codes = " + ".join(f"`{c}`" for c in registry._codes(m.lait.get("value")))
         codes += "".join(f" - `{c}`" for c in registry._codes(m.lait.get("subtract")))
         role = "LAIT only" if m.lait_only else "LAIT for other years"
-        at = f", census at {m.lait['as_at']}, counted in the year ending 31 March holding it" \
-            if m.lait.get("as_at") else ""
+        at = f", census at {m.census_date}, counted in the year ending 31 March holding it" \
+            if m.census_date else ""
         parts.append(f"{role}: {codes}{at}")
     return "; ".join(parts)
 

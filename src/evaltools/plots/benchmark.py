@@ -87,8 +87,7 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     else:
         ax.set_ylim(bottom=0)
     ax.set_ylabel(UNIT_AXIS[m.unit])
-    as_at = (m.lait or {}).get("as_at")
-    ax.set_xlabel(f"Census at {as_at}" if as_at else "Year ending 31 March")
+    ax.set_xlabel(f"Census at {m.census_date}" if m.census_date else "Year ending 31 March")
     chart_title(ax, title or bm.headline(measure_id), pad=20)
     ax.text(0, 1.02, m.short + f" ({UNIT_AXIS[m.unit]})", transform=ax.transAxes, fontsize=9,
             color="#444444", va="bottom")
