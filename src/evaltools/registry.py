@@ -122,11 +122,14 @@ class Measure:
         """How reports name a period of this measure: "2025" for the year ending 31 March
         2025; for a figure at a census date, the census as DfE labels it ("Sep 2024" for
         the 30 September 2024 census, period 2025)."""
-        p = int(period)
         as_at = self.census_date
         if not as_at:
-            return str(p)
-        return f"{str(as_at).split()[-1][:3].title()} {p - self.lait_period_shift}"
+            return str(int(period))
+        return f"{str(as_at).split()[-1][:3].title()} {self._census_year(period)}"
+
+    def _census_year(self, period) -> int:
+        """The year of the census counted in ``period`` (the year ending 31 March)."""
+        return int(period) - self.lait_period_shift
 
     def period_cell(self, period) -> int | str:
         """A period in a table's Year column: the year as a number (so a spreadsheet can
@@ -142,7 +145,7 @@ class Measure:
         as_at = self.census_date
         if not as_at:
             return f"In {int(period)} (year ending 31 March)"
-        return f"At {as_at} {int(period) - self.lait_period_shift}"
+        return f"At {as_at} {self._census_year(period)}"
 
     def definition_for(self, period: int) -> str:
         """The definition in force for a collection year (year ending 31 March)."""

@@ -64,12 +64,12 @@ def years_covered(bm: BenchmarkResult) -> str:
     census counts in the year ending 31 March 2026, which no other measure has yet."""
     t = bm.table
     census = [m for m in bm.measures if m.census_date]
-    plain = t.loc[~t["measure"].isin([m.id for m in census]), "period"]
+    at_census = t["measure"].isin([m.id for m in census])
+    plain, c = t.loc[~at_census, "period"], t.loc[at_census, "period"]
     parts = []
     if len(plain):
         parts.append(f"the years ending 31 March {int(plain.min())} to {int(plain.max())}")
     if census:
-        c = t.loc[t["measure"].isin([m.id for m in census]), "period"]
         parts.append(f"census figures from {census[0].period_label(c.min())} to "
                      f"{census[0].period_label(c.max())}")
     return " and ".join(parts)
