@@ -22,6 +22,8 @@ la = "884"
 measures = None
 comparator = "statistical_neighbours"
 years = None
+# policy: disclosure policy for every table, statement and chart: internal, ofsted or published.
+policy = "published"
 # charts: "all", "headline" (the ILACS scorecard's key measures; every measure still
 # gets its statement and table) or a list of measure ids.
 charts = "all"
@@ -35,7 +37,7 @@ bm = benchmark.benchmark(la, measures, comparator=comparator,
                          periods=tuple(years) if years else None)
 display(report.style())
 display(Markdown(f"# Benchmarking {bm.la.display_name}: children looked after and care leavers"))
-display(report.benchmark_intro(bm))
+display(report.benchmark_intro(bm, policy))
 
 # %% [markdown]
 # ## At a glance
@@ -45,16 +47,16 @@ display(report.benchmark_intro(bm))
 # measures without a polarity are banded Q1 (lowest values) to Q4 (highest).
 
 # %%
-report.show_table(report.latest_table(bm), caption="Latest published figures")
+report.show_table(report.latest_table(bm, policy), caption="Latest published figures")
 
 # %% [markdown]
 # ## Measure by measure
 
 # %%
-report.show_benchmarking(bm, charts)
+report.show_benchmarking(bm, charts, policy)
 
 # %% [markdown]
 # The latest figures below are what the notebook tests check.
 
 # %%
-print(report.latest_table(bm).to_string(index=False))
+print(report.latest_table(bm, policy).to_string(index=False))

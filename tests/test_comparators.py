@@ -97,7 +97,10 @@ def test_statement_on_a_clear_gap_without_polarity(bm):
     # Herefordshire's CLA rate (99.9) is far above its neighbours (66.7): a real gap,
     # reported as higher, not better or worse (DfE gives the rate no polarity)
     assert bm.verdict("cla_rate_per_10k") == "higher"
-    assert "higher than its statistical neighbours, beyond the 95% range" in bm.statement("cla_rate_per_10k")
+    text = bm.statement("cla_rate_per_10k")
+    assert "higher than its statistical neighbours: their average lies outside Herefordshire's 95% interval" in text
+    # a rate's denominator is the child population, not a cohort
+    assert "a population of 34,439 children" in text and "cohort" not in text
 
 
 def test_a_count_is_not_judged_against_other_councils():

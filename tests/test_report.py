@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from evaltools import benchmark, report
 
 
@@ -68,3 +70,57 @@ def test_a_run_draws_a_chart_once_for_all_its_reports(tmp_path, monkeypatch):
     assert "Chart of other" in shown[3]
     assert len(list((tmp_path / "charts").glob("*.html"))) == 2
     assert shown[0] == shown[1]                    # the same SVG as drawn directly
+
+
+# ------------------------------------------------------------------ disclosure
+# Herefordshire's published figures include some that rest on 1 to 5 children:
+# staying put at 18 in 2022 is 9 of 13 (4 did not stay put), in touch at 19-21 in 2023
+# is 99 of 102 (3 not in touch). Under a policy that suppresses small counts, no place
+# a reader sees may give them away: not the table, nor the statement, chart, title,
+# interval, trend arrow or band.
+
+def test_disclosed_hides_a_figure_that_leaves_1_to_5_out_everywhere():
+    from evaltools.plots import benchmark_chart
+    bm = benchmark.benchmark("884", ["staying_put_18", "care_leavers_in_touch_19_21"])
+    raw = bm.series("staying_put_18").set_index("period").loc[2022]
+    assert (raw["la_numerator"], raw["la_denominator"]) == (9, 13)       # DfE published it
+    d = bm.disclosed("published")
+    row = d.series("staying_put_18").set_index("period").loc[2022]
+    assert row["la_status"] == "c" and row["la_withheld"]
+    assert all(pd.isna(row[c]) for c in ("la_value", "la_numerator", "la_denominator", "la_ci_low", "band"))
+    assert d.disclosed("published").table.equals(d.table)                 # idempotent
+    assert bm.disclosed("internal") is bm
+    # the statement, headline and chart (title, alt text, SVG text) of each measure
+    for mid, gone in (("staying_put_18", ["69.2", "cohort of 13", "42.4"]),
+                      ("care_leavers_in_touch_19_21", ["97.1", "99 of 102"])):
+        fig = benchmark_chart(d, mid)
+        svg = report.figure_html(fig)
+        text = " ".join([bm.statement(mid, policy="published"), d.headline(mid), svg,
+                         report.trend_table(bm, mid, policy="published").to_string()])
+        for g in gone:
+            assert g not in text, (mid, g)
+    t = report.trend_table(bm, "staying_put_18", policy="published").set_index("Year")
+    assert t.loc[2022, "Herefordshire"] == "c (rests on 1 to 5 children)"
+    assert t.loc[2022, "Band"] == "no band"
+    # under the internal policy the council's analysts see it
+    assert "69.2% (9 of 13)" in bm.statement("staying_put_18", policy="internal") or \
+        "69.2%" in report.trend_table(bm, "staying_put_18").to_string()
+
+
+def test_statement_says_when_the_year_before_is_not_the_year_before():
+    bm = benchmark.benchmark("884", ["care_leavers_in_touch_19_21"])
+    text = bm.statement("care_leavers_in_touch_19_21", policy="published")
+    s = bm.disclosed("published").series("care_leavers_in_touch_19_21").set_index("period")
+    hidden = [int(p) for p in s.index[s["la_withheld"]]]
+    assert hidden, "the test needs a withheld year"
+    assert "The year before" not in text or hidden[-1] < int(s.index[s["la_status"] == "ok"][-1]) - 1
+    assert "suppressed or not available" in text
+
+
+def test_scorecard_does_not_rate_a_suppressed_latest_year():
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    row = b.table.set_index("Measure").loc["Staying put at 18"]
+    assert str(row["Latest"]).startswith("c")
+    assert row["RAG"] == "" and row["Band"] == "" and row["Trend"] == ""
+    assert "69.2" not in b.table.to_string()

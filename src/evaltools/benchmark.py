@@ -68,6 +68,30 @@ class BenchmarkResult:
         ok = s[s["la_status"] == ind.OK]
         return (ok if not ok.empty else s).iloc[-1]
 
+    def disclosed(self, policy: str = "published") -> BenchmarkResult:
+        """This result as it may be shown under a disclosure policy (:mod:`evaltools.sdc`).
+
+        Every figure of the council that rests on 1 to 5 children, or leaves 1 to 5 out
+        (9 of 13 staying put gives away the 4 who did not), becomes ``c`` everywhere it
+        could show: value, counts, interval, quartile band and rank. Charts, titles,
+        statements, trend arrows and bands drawn from the result then cannot give it
+        away, as the tables do not. ``la_withheld`` marks the figures hidden here (DfE's
+        own ``c`` figures are not marked). The comparators', region's and England's
+        figures are DfE's published ones and are kept. Under a policy that suppresses
+        nothing the result is returned as it is; disclosing twice changes nothing."""
+        from . import sdc
+        if not sdc.policy(policy).suppress_small:
+            return self
+        t = self.table.copy()
+        hide = (t["la_status"] == ind.OK).to_numpy() & sdc.gives_away(t["la_numerator"], t["la_denominator"])
+        withheld = t["la_withheld"].to_numpy(dtype=bool) if "la_withheld" in t else np.zeros(len(t), bool)
+        t["la_withheld"] = withheld | hide
+        cols = [c for c in ("la_value", "la_numerator", "la_denominator", "la_ci_low", "la_ci_high",
+                            "band", "rank") if c in t]
+        t.loc[hide, cols] = np.nan
+        t.loc[hide, "la_status"] = "c"
+        return BenchmarkResult(self.la, self.comparator, t, self.indicators)
+
     def statement(self, measure_id: str, policy: str = "internal") -> str:
         """A plain-English paragraph on where the LA stands on one measure."""
         return _statement(self, registry.get(measure_id), policy)
@@ -205,7 +229,21 @@ def _fmt(m: registry.Measure, v) -> str:
     return m.format_value(v)
 
 
+def _why_not(m: registry.Measure, row: pd.Series, policy: str) -> str:
+    """Why a year's figure is not shown, in words."""
+    if bool(row.get("la_withheld", False)):
+        return f"rests on 1 to 5 children, so it is not shown under the {policy} policy"
+    why = ind.SYMBOLS.get(row["la_status"], "not available")
+    return f"{why} (DfE symbol '{row['la_status']}')"
+
+
+def _years(m: registry.Measure, periods) -> str:
+    ps = sorted(int(p) for p in periods)
+    return m.period_label(ps[0]) if len(ps) == 1 else f"{m.period_label(ps[0])} to {m.period_label(ps[-1])}"
+
+
 def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal") -> str:
+    bm = bm.disclosed(policy)
     s = bm.series(m.id)
     if s.empty:
         return f"No published figures for {bm.la.display_name} on this measure."
@@ -213,22 +251,28 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     name = bm.la.display_name
     period = int(last["period"])
     if last["la_status"] != ind.OK:
-        why = ind.SYMBOLS.get(last["la_status"], "not available")
-        return (f"{name}'s {m.period_label(period)} figure is {why} (DfE symbol '{last['la_status']}'), "
-                "so it cannot be compared.")
+        return f"{name}'s {m.period_label(period)} figure {_why_not(m, last, policy)}, so it cannot be compared."
     parts = []
     fig = _fmt(m, last["la_value"])
     num, den = last["la_numerator"], last["la_denominator"]
-    if m.unit in ("percent", "per_child") and np.isfinite(num) and np.isfinite(den):
-        from . import sdc
-        if sdc.policy(policy).suppress_small and sdc.rests_on_few(num, den if m.unit == "percent" else None):
-            fig = f"c (rests on 1 to 5 children, so not shown under the {policy} policy)"
-        else:
+    if np.isfinite(num) and np.isfinite(den):
+        if m.unit == "percent":
             fig += f" ({num:,.0f} of {den:,.0f})"
+        elif m.unit == "per_child" and m.counts:
+            fig += f" ({num:,.0f} {m.counts[0]}, {den:,.0f} {m.counts[1]})"
     parts.append(f"{m.period_phrase(period)}, {name}: {fig}.")
+    later = s[s["period"] > period]
+    if len(later):
+        parts.append(f"Later figures ({_years(m, later['period'])}) are suppressed or not available.")
     p = _earlier(s, period)
     if p is not None:
-        parts.append(f"The year before ({m.period_label(p['period'])}): {_fmt(m, p['la_value'])}.")
+        skipped = s[(s["period"] > p["period"]) & (s["period"] < period)]
+        if skipped.empty:
+            parts.append(f"The year before ({m.period_label(p['period'])}): {_fmt(m, p['la_value'])}.")
+        else:
+            parts.append(f"The latest figure before it ({m.period_label(p['period'])}, as "
+                         f"{_years(m, skipped['period'])} {'is' if len(skipped) == 1 else 'are'} "
+                         f"suppressed or not available): {_fmt(m, p['la_value'])}.")
     label = comparator_label(bm.comparator)
     cmean = last["comparator_mean"]
     if np.isfinite(cmean):
@@ -238,7 +282,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(
             f"Its {label} averaged {_fmt(m, cmean)} ({int(last['comparator_n'])} of "
             f"{int(last['comparator_size'])} with a figure{rng}).")
-        parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label))
+        parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label, name))
     others = []
     if np.isfinite(last["region_value"]):
         others.append(f"{bm.la.region_name} {_fmt(m, last['region_value'])}")
@@ -274,21 +318,21 @@ def _on_the_year(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> s
     return f", {way} from {m.format_value(p['la_value'])} in {m.period_label(p['period'])}"
 
 
-def _judgement(m: registry.Measure, last: pd.Series, label: str) -> str:
+def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> str:
     v, c = last["la_value"], last["comparator_mean"]
     lo, hi = last["la_ci_low"], last["la_ci_high"]
     direction = "higher" if v > c else "lower" if v < c else "the same as"
     if np.isfinite(lo) and np.isfinite(hi):
+        base = (f"a population of {last['la_denominator']:,.0f} children" if m.unit == "rate_per_10k"
+                else f"a cohort of {last['la_denominator']:,.0f}")
+        interval = f"{name}'s 95% interval ({_fmt(m, lo)} to {_fmt(m, hi)}), the range chance alone could give {base}"
         if lo <= c <= hi:
-            return (f"That is in line with its {label}: the difference is within the 95% "
-                    f"range chance alone gives a cohort of {last['la_denominator']:,.0f} "
-                    f"({_fmt(m, lo)} to {_fmt(m, hi)}).")
+            return f"That is in line with its {label}: their average lies within {interval}."
         verdict = direction
         if m.higher_is_better is not None and v != c:
             good = (v > c) == m.higher_is_better
             verdict = f"{direction} ({'better' if good else 'worse'})"
-        return (f"That is {verdict} than its {label}, beyond the 95% range chance alone "
-                f"gives ({_fmt(m, lo)} to {_fmt(m, hi)}).")
+        return f"That is {verdict} than its {label}: their average lies outside {interval}."
     if direction == "the same as":
         return f"That is the same as its {label}."
     verdict = direction

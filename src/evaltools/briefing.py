@@ -129,7 +129,9 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
     frame = indicators if indicators is not None else published.load_indicators(ids)
     have = set(frame.loc[frame["area_code"].astype(str) == area.area_code, "measure"])
     ids = [i for i in ids if i in have]
-    bm = bmk.benchmark(area.area_code, ids, comparator=comparator, indicators=frame)
+    # every figure the scorecard, its trend arrows, bands and the theme pages show comes
+    # from the result as the policy lets it out (a council figure on 1 to 5 children: c)
+    bm = bmk.benchmark(area.area_code, ids, comparator=comparator, indicators=frame).disclosed(pol)
     targets = {}
     st = strategies.load(strategy) if isinstance(strategy, str) else strategy
     if st is not None:
@@ -143,20 +145,22 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             m = registry.get(mid)
             s = bm.series(mid)
             ok = s[s["la_status"] == ind.OK]
-            if ok.empty:
+            # the latest year suppressed (c): an older figure would pass for this year's
+            if ok.empty or s.iloc[-1]["la_status"] == "c":
                 last = s.iloc[-1]
+                withheld = bool(last.get("la_withheld", False))
                 rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
-                             "Latest": f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
+                             "Latest": "c (rests on 1 to 5 children)" if withheld else
+                             f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
                              "Trend": "", "England": m.format_value(last["england_value"]),
                              "Neighbours": m.format_value(last["comparator_mean"]), "Band": "",
-                             "RAG": "", "Basis": "no figure for the council"})
+                             "RAG": "", "Basis": "latest figure suppressed: not rated" if last["la_status"] == "c"
+                             else "no figure for the council",
+                             "measure_id": mid if not ok.empty else None})
                 continue
             last = ok.iloc[-1]
             prev = ok.iloc[-2] if len(ok) > 1 and int(ok.iloc[-2]["period"]) == int(last["period"]) - 1 else None
             latest = m.format_value(last["la_value"])
-            num, den = last["la_numerator"], last["la_denominator"]
-            if pol.suppress_small and sdc.rests_on_few(num, den if m.unit == "percent" else None):
-                latest = "c"
             rag, basis = _rag(m, last, targets.get(mid))
             band = last.get("band")
             rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]), "Latest": latest,

@@ -70,6 +70,7 @@ class Measure:
     lait: dict | None = None
     definitions: tuple = field(default_factory=tuple)
     child_level: bool = False      # only from a council's own 903 data
+    counts: tuple = ()             # what the numerator and denominator count, in words
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -215,6 +216,9 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
         raise SchemaError("a measure needs a published, lait or child_level source", where=where)
     if e.get("lait") is not None:
         _check_lait(e["lait"], where)
+    if e.get("counts") is not None and (not isinstance(e["counts"], list) or len(e["counts"]) != 2):
+        raise SchemaError("counts names what the numerator and the denominator count: a list of two",
+                          where=where)
     for era in (pub or {}).get("by_period") or []:
         if not isinstance(era, dict) or not ({"from", "to"} & set(era)) \
                 or not set(era) - {"from", "to"}:
@@ -225,7 +229,7 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
         polarity=e["polarity"], definition=" ".join(str(e["definition"]).split()),
         source=e["source"], published=pub, lait=e.get("lait"),
         definitions=tuple(e.get("definitions") or ()),
-        child_level=bool(e.get("child_level")),
+        child_level=bool(e.get("child_level")), counts=tuple(e.get("counts") or ()),
     )
 
 

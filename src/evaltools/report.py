@@ -75,7 +75,7 @@ def years_covered(bm: BenchmarkResult) -> str:
     return " and ".join(parts)
 
 
-def benchmark_intro(bm: BenchmarkResult) -> Markdown:
+def benchmark_intro(bm: BenchmarkResult, policy: str = "internal") -> Markdown:
     """The opening paragraph of a benchmarking report."""
     comp = comparator_label(bm.comparator)
     model = ""
@@ -86,16 +86,22 @@ def benchmark_intro(bm: BenchmarkResult) -> Markdown:
         f"This report sets **{bm.la.display_name}** (DfE LA number {bm.la.area_code}) against "
         f"its {comp}, the {bm.la.region_name} region and England on "
         f"{len(bm.measures)} published measures, for {years_covered(bm)}.{model}\n\n"
-        "Figures are DfE's published statistics. Percentages are recomputed from DfE's "
-        "unrounded LA counts; where DfE suppressed a figure (symbol *c*) or it is not "
-        "available (*x*) the report says so and never treats it as zero. Each statement "
-        "says whether a difference from the neighbours is larger than chance alone would "
-        "give for a cohort of that size (95% interval).")
+        "Figures are DfE's published statistics. Percentages of children from DfE's "
+        "children looked after release are recomputed from its unrounded LA counts; figures "
+        "DfE publishes only through LAIT (education and workforce) are LAIT's, as rounded "
+        "there. Where DfE suppressed a figure (symbol *c*) or it is not available (*x*) the "
+        "report says so and never treats it as zero. Each statement says whether a "
+        "difference from the neighbours is larger than chance alone would give for a cohort "
+        f"of that size (95% interval). Disclosure policy: **{policy}**"
+        + (": a council figure resting on 1 to 5 children, or leaving 1 to 5 out, shows as c "
+           "in tables, text and charts." if sdc.policy(policy).suppress_small else "."))
 
 
-def latest_table(bm: BenchmarkResult) -> pd.DataFrame:
+def latest_table(bm: BenchmarkResult, policy: str = "internal") -> pd.DataFrame:
     """One row per measure for the latest published year: LA figure (or DfE's symbol
-    when it is suppressed that year), neighbours, England, band."""
+    when it is suppressed that year, or c when it rests on 1 to 5 children under the
+    ``policy``), neighbours, England, band."""
+    bm = bm.disclosed(policy)
     rows = []
     for m in bm.measures:
         s = bm.series(m.id)
@@ -107,6 +113,7 @@ def latest_table(bm: BenchmarkResult) -> pd.DataFrame:
             "Measure": m.short,
             "Year": m.period_cell(last["period"]),
             bm.la.display_name: m.format_value(last["la_value"]) if ok
+            else "c (rests on 1 to 5 children)" if bool(last.get("la_withheld", False))
             else f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
             "Neighbours' average": m.format_value(last["comparator_mean"]),
             "England": m.format_value(last["england_value"]),
@@ -124,16 +131,15 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
     Under a policy that suppresses small counts, a figure resting on 1 to 5 children
     (or leaving 1 to 5 out) shows as c."""
     m = registry.get(measure_id)
-    pol = sdc.policy(policy)
-    s = bm.series(measure_id).tail(years)
+    s = bm.disclosed(policy).series(measure_id).tail(years)
     out = pd.DataFrame({"Year": [m.period_cell(p) for p in s["period"]]})
     la = []
     for _, r in s.iterrows():
         num, den = r["la_numerator"], r["la_denominator"]
-        if r["la_status"] != ind.OK:
-            la.append(f"{r['la_status']} ({ind.SYMBOLS.get(r['la_status'], '')})")
-        elif pol.suppress_small and sdc.rests_on_few(num, den if m.unit == "percent" else None):
+        if bool(r.get("la_withheld", False)):
             la.append("c (rests on 1 to 5 children)")
+        elif r["la_status"] != ind.OK:
+            la.append(f"{r['la_status']} ({ind.SYMBOLS.get(r['la_status'], '')})")
         elif m.unit in ("percent", "per_child") and pd.notna(num) and pd.notna(den):
             la.append(f"{m.format_value(r['la_value'])} ({num:,.0f}/{den:,.0f})")
         else:
@@ -263,6 +269,7 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
     """Heading, plain-English statement, chart (unless ``chart=False``) and trend table
     for one measure."""
     m = registry.get(measure_id)
+    bm = bm.disclosed(policy)
     display(Markdown(f"{'#' * level} {m.title}"))
     display(Markdown(bm.statement(measure_id, policy=policy)))
     if chart:
@@ -317,6 +324,26 @@ def show_trends(t) -> None:
         show_measure(t.benchmark, m.id, policy=t.policy, level=3)
 
 
+def _months_rest_on_few(t, mid: str) -> bool:
+    """Whether any month of a topic's monthly child-level series of ``mid`` gives away a
+    count of 1 to 5 under the topic's policy (so its monthly charts are withheld)."""
+    if not sdc.policy(t.policy).suppress_small or t.monthly is None:
+        return False
+    s = t.monthly[(t.monthly["measure"] == mid) & (t.monthly["status"] == "ok")]
+    return bool(sdc.gives_away(s["numerator"], s["denominator"]).any())
+
+
+def _years_withheld(t, mid: str, periods) -> list[int]:
+    """The years among ``periods`` whose council figure for ``mid`` the topic's policy
+    withholds (:meth:`BenchmarkResult.disclosed`): an annual chart through them would
+    plot what the tables show as c."""
+    s = t.benchmark.disclosed(t.policy).series(mid)
+    if "la_withheld" not in s:
+        return []
+    hit = s[s["la_withheld"].astype(bool) & s["period"].isin(list(periods))]
+    return [int(p) for p in hit["period"]]
+
+
 def show_spc(t) -> None:
     """The SPC chart of each monthly child-level series, or why it is not shown."""
     from .plots import spc_chart
@@ -327,10 +354,9 @@ def show_spc(t) -> None:
         m = registry.get(mid)
         display(Markdown(f"### {m.title}: month by month"))
         display(Markdown(r.story))
-        s = t.monthly[(t.monthly["measure"] == mid) & (t.monthly["status"] == "ok")]
-        if t.policy == "published" and sdc.rests_on_few(s["numerator"], s["denominator"] if m.unit == "percent" else None):
-            display(Markdown("*The chart is not shown under the published policy: some months rest on "
-                             "1 to 5 children. Run with policy internal or ofsted to see it.*"))
+        if _months_rest_on_few(t, mid):
+            display(Markdown(f"*The chart is not shown under the {t.policy} policy: some months rest on "
+                             "1 to 5 children. Run with policy internal to see it.*"))
             continue
         show_figure(spc_chart(r, title=f"{m.short}: {r.variation.split(' (')[0]}",
                               source="Source: the council's SSDA903 extract; each point one calendar month."))
@@ -347,11 +373,16 @@ def show_evaluations(t) -> None:
         display(Markdown(f"**{e.verdict.capitalize()}.** {e.sentence} With these data, a true change "
                          f"smaller than {e.mde} would probably go unnoticed (80% power)."))
         child_level = e.method.startswith("interrupted")
-        if child_level and t.policy == "published":
+        if child_level and _months_rest_on_few(t, e.measure):
+            display(Markdown(f"*Chart not shown under the {t.policy} policy: some months rest on 1 to 5 "
+                             "children.*"))
+            continue
+        if not child_level:
             s = e.result.series
-            if "numerator" in s and sdc.rests_on_few(s["numerator"], s.get("denominator") if m.unit == "percent" else None):
-                display(Markdown("*Chart not shown under the published policy: some months rest on 1 to 5 "
-                                 "children.*"))
+            hidden = _years_withheld(t, e.measure, s["time"]) if s is not None and "time" in s else []
+            if hidden:
+                display(Markdown(f"*Chart not shown under the {t.policy} policy: {t.la.display_name}'s "
+                                 f"figure for {', '.join(map(str, hidden))} rests on 1 to 5 children.*"))
                 continue
         title = f"{m.short}: {e.verdict}"
         if child_level:
@@ -381,6 +412,11 @@ def show_funnels(t) -> None:
         display(Markdown(f"### {m.title}, {r.period}"))
         row = r.table[r.table["highlight"]]
         title = None
+        if len(row) and sdc.policy(t.policy).suppress_small and \
+                sdc.gives_away(row.iloc[0]["numerator"], row.iloc[0]["denominator"]).any():
+            display(Markdown(f"*Not shown under the {t.policy} policy: {t.la.display_name}'s {r.period} "
+                             "figure rests on 1 to 5 children.*"))
+            continue
         if len(row):
             x = row.iloc[0]
             display(Markdown(f"{t.la.display_name}: {x['value']:.1f}% of {x['denominator']:,.0f}, "
@@ -515,9 +551,10 @@ def chart_ids(bm: BenchmarkResult, charts="all") -> set[str]:
     return ids & {m.id for m in registry.resolve(charts)}
 
 
-def show_benchmarking(bm: BenchmarkResult, charts="all") -> None:
+def show_benchmarking(bm: BenchmarkResult, charts="all", policy: str = "internal") -> None:
     """Every measure of a benchmarking report, with charts for those ``charts`` picks
     (:func:`chart_ids`); the others get their statement and table."""
     with_chart = chart_ids(bm, charts)
+    bm = bm.disclosed(policy)
     for m in bm.measures:
-        show_measure(bm, m.id, chart=m.id in with_chart)
+        show_measure(bm, m.id, policy=policy, chart=m.id in with_chart)

@@ -104,6 +104,14 @@ def rests_on_few(numerator, denominator=None) -> bool:
     return bool(np.any(hit))
 
 
+def gives_away(numerator, denominator) -> np.ndarray:
+    """Per figure, whether showing it gives away a count of 1 to 5: its numerator, its
+    denominator, or the children left out (denominator - numerator: 37 of 40 reveals
+    3). The primary rule of :func:`apply`, for any pair of arrays of counts."""
+    num, den = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    return is_small(num) | is_small(den) | (is_small(den - num) & np.isfinite(num))
+
+
 def apply(frame: pd.DataFrame, pol: str | Policy = "published") -> pd.DataFrame:
     """An indicator frame ready to leave the building under the policy.
 
@@ -121,10 +129,7 @@ def apply(frame: pd.DataFrame, pol: str | Policy = "published") -> pd.DataFrame:
     out = frame.copy()
     out.attrs["secondary"] = 0
     if pol.suppress_small and len(out):
-        num, den = out["numerator"].to_numpy(dtype=float), out["denominator"].to_numpy(dtype=float)
-        rest = den - num
-        hit = is_small(num) | is_small(den) | (is_small(rest) & np.isfinite(num))
-        hit &= (out["status"] == "ok").to_numpy()
+        hit = gives_away(out["numerator"], out["denominator"]) & (out["status"] == "ok").to_numpy()
         if pol.secondary and hit.any():
             before = hit.copy()
             hit = _secondary_rows(out, hit)
