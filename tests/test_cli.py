@@ -54,7 +54,7 @@ def write(tmp_path, text, name="eval.yaml"):
     (GOOD.replace("- benchmarking", "- benchmarks"),
      ["notebook 'benchmarks' is not in notebooks/", "Available: ", "benchmarking"]),
     (GOOD.replace("years: [2020, 2025]", "year: 2020"),
-     ["shared parameter 'year' is not a parameter of any notebook", "The notebooks take: charts, comparator, la, measures, years"]),
+     ["shared parameter 'year' is not a parameter of any notebook", "The notebooks take: charts, comparator, la, measures, policy, years"]),
     (GOOD.replace("  - benchmarking", "  - notebook: benchmarking\n    parameters: {year: 2020}"),
      ["'year' is not a parameter of notebook benchmarking", "Its parameters are: la, measures, comparator, years"]),
     (GOOD.replace("years: [2020, 2025]", "years: 2020"),

@@ -85,3 +85,40 @@ def test_interventions_starting_the_same_year_share_one_annual_comparison():
     assert len({e.measure for e in did}) == len(did)
     both = [e for e in did if e.measure == "new_placements_outside_la"][0]
     assert "Corporate Parenting Strategy 2025-27" in both.title and "Foster carer recruitment" in both.title
+
+
+def test_a_finished_strategy_is_judged_on_its_own_years(stability):
+    # 2017-20 ended in March 2020: its annual comparison stops at 2020 (as the review's)
+    did = [e for e in stability.evaluations if e.measure == "cla_3plus_placements" and e.result is not None][0]
+    assert did.result.series["time"].max() == 2020
+    assert any("ended in March 2020" in n for n in stability.notes)
+    # against the last year before (2017), not the average of every year before
+    assert did.result.diagnostics["reference_period"] == 2017
+    assert "change from 2017 to the years from 2018" in did.sentence
+
+
+def test_a_jump_at_the_start_is_told_even_when_the_end_verdict_differs(stability):
+    its = [e for e in stability.evaluations if e.method.startswith("interrupted")][0]
+    lvl = its.result.effect("level")
+    jumped = lvl["ci_low"] > 1 or lvl["ci_high"] < 1            # a rate ratio
+    assert jumped == ("at April 2017 the level" in its.sentence)
+    if jumped and its.verdict == "no detectable change":
+        assert any("depends on when it is read" in w for w in its.warnings)
+
+
+def test_every_evaluation_is_counted_once_and_the_strategy_says_which_way_is_better():
+    t = topics.evaluate("884", "permanence", strategy="herefordshire_2025_27")
+    assert sum(t.counts().values()) == len(t.evaluations)
+    # DfE gives the rate of children starting care no polarity; the 2025-27 strategy
+    # aims to reduce it, so a fall beyond noise is an improvement, as in the review
+    starts = [e for e in t.evaluations if e.measure == "cla_starts_rate_per_10k" and e.result is not None]
+    assert starts and starts[0].verdict in topics.VERDICTS
+    lo, hi = starts[0].result.ci
+    if hi < 0:
+        assert starts[0].verdict == "improved beyond noise"
+
+
+def test_spc_limits_restart_only_at_an_intervention_aimed_at_the_topic(sample_salt):
+    # Meadows (2025-27) aims at emotional wellbeing (SDQ), not placement moves
+    t = topics.evaluate("884", "stability", strategy="herefordshire_2025_27", extract="data/sample")
+    assert not any("Meadows" in n and "SPC limits" in n for n in t.notes)

@@ -33,10 +33,12 @@ from .stats.proportions import difference_ci
 AREAS = {
     "Children in care": [
         "cla_rate_per_10k", "cla_3plus_placements", "long_term_stability", "oc2_health_assessments",
-        "oc2_dental_checks", "oc2_sdq_average", "cla_missing_incident", "adoption_a10_days",
+        "oc2_dental_checks", "oc2_immunisations", "oc2_sdq_received", "oc2_sdq_average",
+        "cla_missing_incident", "adoption_a10_days",
         "ks4_attainment8", "absence_persistent", "suspensions_one_plus"],
     "Care leavers": [
-        "care_leavers_in_touch_19_21", "care_leavers_eet_17_18", "care_leavers_eet_19_21",
+        "care_leavers_in_touch_17_18", "care_leavers_in_touch_19_21", "care_leavers_eet_17_18",
+        "care_leavers_eet_19_21", "care_leavers_suitable_accommodation_17_18",
         "care_leavers_suitable_accommodation_19_21", "staying_put_18"],
     "Leaders: workforce and sufficiency": [
         "social_worker_turnover", "social_worker_agency_rate", "social_worker_caseload",

@@ -307,11 +307,14 @@ def verdict_overview(t) -> Markdown:
     if not t.evaluations:
         return Markdown("No intervention in the strategy is dated and aimed at these measures, so this "
                         "section shows trends and comparisons only.")
+    changed = c["rose beyond noise"] + c["fell beyond noise"]
     lines = [f"Of {len(t.evaluations)} intervention evaluations, {len(tested)} could be tested: "
              f"{c['improved beyond noise']} improved beyond noise, {c['no detectable change']} showed no "
-             f"detectable change and {c['worsened beyond noise']} worsened beyond noise."]
+             f"detectable change, {c['worsened beyond noise']} worsened beyond noise"
+             + (f" and {changed} rose or fell beyond noise on a measure with no better direction" if changed else "")
+             + "."]
     for e in tested:
-        if e.verdict in ("improved beyond noise", "worsened beyond noise"):
+        if e.verdict != "no detectable change":
             lines.append(f"- **{registry.get(e.measure).short}** after *{e.title}*: {e.sentence}")
     if len(tested) < len(t.evaluations):
         lines.append(f"{len(t.evaluations) - len(tested)} could not be tested; the table below says why.")
@@ -461,17 +464,18 @@ def show_review_table(r, policy: str = "published") -> None:
 
 
 def review_chart_measures(r, limit: int = 8) -> list[str]:
-    """The published measures worth a chart: a verdict beyond noise first, then those
-    that moved the wrong way or missed a target, then the rest tested."""
+    """The published measures worth a chart: every one with a verdict beyond noise, or
+    that moved the wrong way or missed a target; then, up to ``limit`` in all, the rest
+    tested."""
     t = r.table[r.table["measure"].isin(registry.ids()) & (r.table["source"] == "published")]
     key = lambda v: (0 if "beyond noise" in v["verdict"] else 1 if v["direction_met"] == "no"      # noqa: E731
                      or v["target_met"] == "no" else 2 if v["verdict"] != "not tested" else 3)
     ranked = sorted(t.to_dict("records"), key=key)
     out = []
     for v in ranked:
-        if v["measure"] not in out and key(v) < 3:
+        if v["measure"] not in out and (key(v) < 2 or (key(v) == 2 and len(out) < limit)):
             out.append(v["measure"])
-    return out[:limit]
+    return out
 
 
 def show_review_charts(r, policy: str = "published", comparator="statistical_neighbours", limit: int = 8) -> None:
@@ -482,6 +486,8 @@ def show_review_charts(r, policy: str = "published", comparator="statistical_nei
         display(Markdown("No published measure of this strategy could be tested yet."))
         return
     published = r.frame[r.frame["measure"].isin(ids) & ~r.frame["source"].astype(str).str.startswith("SSDA903")]
+    # a finished strategy's charts end with it, as its table does (assumption E5)
+    published = published[pd.to_numeric(published["period"]) <= r.strategy.last_period]
     bm = benchmark(r.strategy.la, ids, comparator=comparator, indicators=published)
     for mid in ids:
         show_measure(bm, mid, policy=policy, level=3)

@@ -190,7 +190,9 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         row.caveats.append("a sudden jump in " + ", ".join(_period(p, mid) for p in j)
                            + ": check for a recording change before reading it as a real change")
 
-    if row.baseline_value is not None:
+    if row.baseline_value is not None and row.baseline_period == row.latest_period:
+        row.direction_met = "no figure since the baseline"      # not "no change": nothing to compare
+    elif row.baseline_value is not None:
         row.direction_met = _moved(sm.direction, row.baseline_value, row.latest_value, unit)
     if sm.target and sm.target.change_percent is not None:
         if row.baseline_value is not None:
@@ -252,15 +254,18 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
         row.test = f"{count(pre, 'published year')} up to the baseline; a comparison with the neighbours needs 2"
         return
     try:
-        res = did(f, str(area), first, measure=mid, comparators=comparators)
+        # against the baseline year itself: a fall that began years before the strategy
+        # is not credited to it (the earlier years still test the pre-trends)
+        res = did(f, str(area), first, measure=mid, comparators=comparators, reference="last")
     except (ValueError, KeyError) as e:
         row.verdict, row.test = "not tested", str(e).split(": ", 1)[-1]
         return
     lo, hi = res.ci
     row.verdict = verdict(lo, hi, _polarity(sm.direction, mid))
-    row.test = (f"{res.estimate:+.1f} against the statistical neighbours' change (95% CI {lo:+.1f} to {hi:+.1f}; "
-                f"difference-in-differences); a change smaller than about {significant(mde_from_interval(lo, hi))} "
-                "could not be told from noise")
+    since = res.diagnostics["reference_period"]
+    row.test = (f"{res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)} "
+                f"(95% CI {lo:+.1f} to {hi:+.1f}; difference-in-differences); a change smaller than about "
+                f"{significant(mde_from_interval(lo, hi))} could not be told from noise")
 
 
 def revisions(first: pd.DataFrame, latest: pd.DataFrame, measure: str, area: str, lo: int, hi: int) -> str | None:
@@ -293,7 +298,7 @@ def review_table(strategy, frame: pd.DataFrame, comparators="statistical_neighbo
     """Every measure of the strategy, one row each, in the strategy's order. Child-level
     measures read the rows whose source is the 903 extract; the others the rest."""
     child = frame["source"].astype(str).str.startswith("SSDA903") if len(frame) else pd.Series(dtype=bool)
-    end = strategy.end.year + (1 if strategy.end.month >= 4 else 0)      # its last collection year
+    end = strategy.last_period
     rows = [measure_row(sm, frame[child] if sm.source == "child_level" else frame[~child], strategy.la,
                         strategy.baseline_period, comparators, end_period=end, first=first)
             for sm in strategy.measures]
@@ -322,6 +327,9 @@ class Review:
             "targets": int(t["target_value"].notna().sum()),
             "targets_met": int((t["target_met"] == "yes").sum()),
             **{v: int((t["verdict"] == v).sum()) for v in VERDICTS},
+            # beyond noise on a measure with no better direction: rose or fell
+            "changed": int(t["verdict"].isin(["rose beyond noise", "fell beyond noise"]).sum()),
+            "targets_not_met": int((t["target_met"] == "no").sum()),
             "not_tested": int((t["verdict"] == "not tested").sum()),
             "proposed": int((t["verdict"] == "not evaluated").sum()),
             "no_local": int(t["caveats"].str.contains("no local data supplied").sum()),
@@ -336,18 +344,29 @@ class Review:
         parts = [f"The strategy has {c['measures']} measures. {c['with_data']} have figures to assess; "
                  f"{c['no_local']} are local measures with no local data supplied yet, and {c['proposed']} "
                  "are DfE measures evaltools does not compute yet."]
+        unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"]
         parts.append(f"Since the baseline, {c['direction_yes']} moved the way the strategy promised and "
                      f"{c['direction_no']} moved the other way. Of {c['targets']} measures with a target, "
-                     f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now.")
+                     f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now and "
+                     f"{c['targets_not_met']} {'does' if c['targets_not_met'] == 1 else 'do'} not"
+                     + (f"; {unjudged} cannot be judged yet (no figures, or no baseline for the target)"
+                        if unjudged else "") + ".")
         better = t[t["verdict"] == "improved beyond noise"]
         worse = t[t["verdict"] == "worsened beyond noise"]
+        moved = t[t["verdict"].isin(["rose beyond noise", "fell beyond noise"])]
         parts.append(f"Only changes larger than chance alone would give count as real: {len(better)} improved "
-                     f"beyond noise, {len(worse)} worsened beyond noise and {c['no detectable change']} show no "
-                     f"detectable change; {c['not_tested']} could not be tested.")
+                     f"beyond noise, {len(worse)} worsened beyond noise"
+                     + (f", {len(moved)} rose or fell beyond noise on a measure with no better direction"
+                        if len(moved) else "")
+                     + f" and {c['no detectable change']} show no detectable change; {c['not_tested']} "
+                     "could not be tested.")
         if len(better):
             parts.append("Improved beyond noise: " + "; ".join(name(r) for _, r in better.iterrows()) + ".")
         if len(worse):
             parts.append("Worsened beyond noise: " + "; ".join(name(r) for _, r in worse.iterrows()) + ".")
+        if len(moved):
+            parts.append("Rose or fell beyond noise: " + "; ".join(f"{name(r)} ({r['verdict'].split()[0]})"
+                                                              for _, r in moved.iterrows()) + ".")
         flags = {"does not match the published": "baselines that do not match DfE's published figure",
                  "definition changed": "definition changes",
                  "sudden jump": "possible recording changes",

@@ -128,6 +128,12 @@ class Strategy:
     interventions: tuple[Intervention, ...]
     document: str = ""
     path: Path | None = None
+
+    @property
+    def last_period(self) -> int:
+        """The strategy's last collection year (ending 31 March): the one holding its
+        end date. A finished strategy is judged on figures up to it (assumption E5)."""
+        return self.end.year + (1 if self.end.month >= 4 else 0)
     notes: str = ""
 
     def measure(self, measure_id: str) -> StrategyMeasure:

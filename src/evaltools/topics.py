@@ -42,6 +42,9 @@ from .stats.timeseries import its
 from .wording import count
 
 VERDICTS = ("improved beyond noise", "no detectable change", "worsened beyond noise")
+#: a change beyond noise on a measure with no better direction (DfE gives it no
+#: polarity and the strategy no direction): it rose or fell, neither better nor worse
+CHANGED = ("rose beyond noise", "fell beyond noise")
 NOT_EVALUATED = "not evaluated"
 #: an annual DiD needs this many published years before and after the change
 MIN_PRE_YEARS, MIN_POST_YEARS = 2, 1
@@ -176,8 +179,9 @@ def _num(v: float, m: registry.Measure) -> str:
     return f"{v:+.1f}" if abs(v) < 100 else f"{v:+,.0f}"
 
 
-def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str) -> Evaluation:
+def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: str | None = None) -> Evaluation:
     m = registry.get(mid)
+    polarity = polarity or m.polarity
     ev = Evaluation(iv.id, iv.title, iv.start, mid, "interrupted time series, monthly child-level series")
     start = pd.Timestamp(iv.start) + pd.offsets.MonthEnd(0)
     lo_t = start - pd.DateOffset(months=WINDOW_PRE_MONTHS)
@@ -195,11 +199,27 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str) -> Evaluatio
     end = res.effect("effect_at_end")
     lo, hi, est = float(end["ci_low"]), float(end["ci_high"]), float(end["estimate"])
     ev.result, ev.warnings = res, list(res.warnings)
-    ev.verdict = verdict(lo, hi, m.polarity)
+    ev.verdict = verdict(lo, hi, polarity)
     last = pd.Timestamp(s["period_end"].max())
     ev.sentence = (f"By {last:%B %Y}, {m.short.lower()} was {_num(est, m)} {_units(m)} from where the "
                    f"trend before {start:%B %Y} pointed (95% CI {_num(lo, m)} to {_num(hi, m)}; "
                    f"{pre} months before, {post} after): {ev.verdict}.")
+    # the verdict is the gap at the end; a jump at the start that says otherwise is told
+    # too, not hidden behind a change of trend that later cancels it
+    lvl = res.effect("level")
+    ratio = res.model != "ols"
+    null = 1.0 if ratio else 0.0
+    step = verdict(float(lvl["ci_low"]) - null, float(lvl["ci_high"]) - null, polarity)
+    if step not in ("no detectable change", ev.verdict):
+        size = (f"by a factor of {float(lvl['estimate']):.2f} (95% CI {float(lvl['ci_low']):.2f} to "
+                f"{float(lvl['ci_high']):.2f})" if ratio else
+                f"by {_num(float(lvl['estimate']), m)} {_units(m)} (95% CI {_num(float(lvl['ci_low']), m)} to "
+                f"{_num(float(lvl['ci_high']), m)})")
+        moved = "rose" if float(lvl["ci_low"]) > null else "fell"
+        ev.sentence += (f" But at {start:%B %Y} the level {moved} {size}: {step} at the start, before the "
+                        "trend changed.")
+        ev.warnings.append(f"the verdict is the gap at {last:%B %Y}; the level at the start {moved} beyond "
+                           f"noise ({step}), so the picture depends on when it is read")
     ev.mde = f"about {sdc.significant(mde_from_interval(lo, hi))} {_units(m)}"
     return ev
 
@@ -211,8 +231,12 @@ COUNT_NOT_COMPARED = ("this is a count, and councils of other sizes change by ot
                       "and target")
 
 
-def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator) -> Evaluation:
+def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
+                polarity: str | None = None) -> Evaluation:
+    """``polarity``: which way is better, from the strategy's direction for the measure
+    where it gives one (else the registry's)."""
     m = registry.get(mid)
+    polarity = polarity or m.polarity
     ev = Evaluation(iv.id, iv.title, iv.start, mid, "difference-in-differences against statistical "
                     "neighbours, published annual figures")
     if iv.id.startswith("nat_"):
@@ -234,15 +258,19 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator) -> Ev
                        "left out, not read as 0).")
         return ev
     try:
+        # after years against the last year before: a change already under way in earlier
+        # years is not credited to the intervention (they still test the pre-trends)
         res = did(ind[ind["measure"] == mid], la_code, first, measure=mid, comparators=comparator,
-                  label=f"{m.short}: {iv.title}")
+                  label=f"{m.short}: {iv.title}", reference="last")
     except (ValueError, ConfigError) as e:
         ev.sentence = f"Not evaluated: {str(e).split(': ', 1)[-1]}"
         return ev
     lo, hi = res.ci
     ev.result, ev.warnings = res, list(res.warnings)
-    ev.verdict = verdict(lo, hi, m.polarity)
-    ev.sentence = (f"Against its statistical neighbours, the council's change from {first} on was "
+    ev.verdict = verdict(lo, hi, polarity)
+    ref = res.diagnostics["reference_period"]
+    ev.sentence = (f"Against its statistical neighbours, the council's change from {m.period_label(ref)} to "
+                   f"{'the years from ' + m.period_label(first) if len(post) > 1 else m.period_label(first)} was "
                    f"{_num(res.estimate, m)} {_units(m)} (95% CI {_num(lo, m)} to {_num(hi, m)}; "
                    f"{len(pre)} years before, {len(post)} after): {ev.verdict}.")
     ev.mde = f"about {sdc.significant(mde_from_interval(lo, hi))} {_units(m)}"
@@ -271,15 +299,18 @@ class TopicResult:
 
     def counts(self) -> dict:
         v = [e.verdict for e in self.evaluations]
-        return {k: v.count(k) for k in (*VERDICTS, NOT_EVALUATED)}
+        return {k: v.count(k) for k in (*VERDICTS, *CHANGED, NOT_EVALUATED)}
 
     def summary(self) -> str:
         c = self.counts()
-        tested = sum(c[k] for k in VERDICTS)
+        tested = sum(c[k] for k in (*VERDICTS, *CHANGED))
+        changed = sum(c[k] for k in CHANGED)
         return (f"{self.topic.title} for {self.la.display_name}: {len(self.benchmark.measures)} published "
                 f"measures; {len(self.evaluations)} intervention evaluations, {tested} with a verdict "
                 f"({c['improved beyond noise']} improved, {c['no detectable change']} no detectable change, "
-                f"{c['worsened beyond noise']} worsened) and {c[NOT_EVALUATED]} not evaluated.")
+                f"{c['worsened beyond noise']} worsened"
+                + (f", {changed} rose or fell on a measure with no better direction" if changed else "")
+                + f") and {c[NOT_EVALUATED]} not evaluated.")
 
     def to_frame(self) -> pd.DataFrame:
         return self.verdicts()
@@ -336,7 +367,14 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
     res = TopicResult(t, area, policy, bm, ind, strategy=st)
 
     dated = [iv for iv in (st.interventions if st else ()) if iv.start is not None]
-    local_ivs = [iv for iv in dated if not iv.id.startswith("nat_")]
+    by_id = {sm.id: sm for sm in st.measures} if st is not None else {}
+
+    def aims(iv) -> set:
+        """The registry measures an intervention should move."""
+        return {by_id[x].measure for x in iv.measures if x in by_id and by_id[x].measure}
+    # SPC limits restart only at an intervention aimed at this topic's measures
+    local_ivs = [iv for iv in dated if not iv.id.startswith("nat_")
+                 and aims(iv) & (set(ids) | set(t.monthly))]
     if extract is not None and t.monthly:
         monthly = _monthly_series(extract, code, t.monthly)
         res.monthly = monthly
@@ -369,20 +407,31 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
         notes.append(t.no_monthly)
 
     if st is not None:
-        by_id = {sm.id: sm for sm in st.measures}
+        # a finished strategy is judged on its own years, as in the annual review (E5):
+        # later figures carry later strategies' work
+        last_year = st.last_period
+        judged = ind
+        if int(pd.to_numeric(ind["period"]).max()) > last_year:
+            judged = ind[pd.to_numeric(ind["period"]) <= last_year]
+            notes.append(f"{st.title} ended in {st.end:%B %Y}: its interventions are set against the "
+                         f"neighbours on figures up to {last_year}, as the annual review judges it.")
+        # the strategy's direction for a measure says which way is better, where DfE gives
+        # no polarity (fewer children starting care, for a strategy that aims at it)
+        better = {sm.measure: {"increase": "high", "decrease": "low"}[sm.direction]
+                  for sm in st.measures if sm.measure and sm.direction in ("increase", "decrease")}
         undated = [iv.title for iv in st.interventions if iv.start is None
                    and {by_id[x].measure for x in iv.measures if x in by_id} & set(ids)]
         if undated:
             notes.append("Not evaluated because the strategy gives no date: " + "; ".join(undated) + ".")
         annual: dict = {}
         for iv in dated:
-            targets = {by_id[x].measure for x in iv.measures if x in by_id and by_id[x].measure}
+            targets = aims(iv)
             for mid in [i for i in ids if i in targets]:
                 key = (mid, iv.first_period, iv.id.startswith("nat_"))
                 if key in annual:   # same first year: the same comparison and the same answer
                     annual[key].title += f"; {iv.title}"
                     continue
-                annual[key] = _did_annual(ind, mid, iv, code, comparator)
+                annual[key] = _did_annual(judged, mid, iv, code, comparator, better.get(mid))
                 res.evaluations.append(annual[key])
             if res.monthly is not None and targets & set(ids) and not iv.id.startswith("nat_"):
                 for mid in res.spc:
@@ -391,7 +440,7 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
                     if same:        # same start month: the same series and the same answer
                         same[0].title += f"; {iv.title}"
                         continue
-                    res.evaluations.append(_its_monthly(res.monthly, mid, iv, code))
+                    res.evaluations.append(_its_monthly(res.monthly, mid, iv, code, better.get(mid)))
 
     latest = {}
     for mid in t.funnel:

@@ -58,7 +58,7 @@ def test_a_rate_is_set_against_the_neighbours_from_the_strategy_baseline_year(ta
     r = table.loc["rate"]
     assert r.baseline_period == 2024 and r.baseline_from == "published"
     assert r.verdict in ("no detectable change", "improved beyond noise", "worsened beyond noise")
-    assert "against the statistical neighbours' change" in r.test and "95% CI" in r.test
+    assert "against the statistical neighbours' change since 2024" in r.test and "95% CI" in r.test
     lo, hi = (float(x) for x in r.test.split("95% CI ")[1].split(";")[0].split(" to "))
     assert (r.verdict == "no detectable change") == (lo <= 0 <= hi)
 
@@ -158,3 +158,31 @@ def test_hertfordshire_eet_baseline_matches_no_published_year():
                            comparators=None)
     assert ("the strategy's baseline 46.8 does not match the published 2021 figure (55.0); it matches no "
             "published year") in r.caveats
+
+
+def test_the_review_sets_the_latest_year_against_the_baseline_year_not_every_earlier_year():
+    """Overall absence (2025-27, baseline 2024): Herefordshire 7.1 -> 6.5 while its
+    neighbours fell further. Against the average of 2021-24 (pandemic years, high
+    absence) the fall looked like an improvement beyond noise; against the baseline
+    year it is no detectable change."""
+    from evaltools.stats import did
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31", "baseline_period": 2024},
+                          "measures": [{"id": "abs", "text": "Better attendance", "source": "published",
+                                        "measure": "absence_overall", "direction": "decrease"}]})
+    f = published.load_indicators(["absence_overall"])
+    r = review.review_table(s, f).set_index("id").loc["abs"]
+    assert r.verdict == "no detectable change" and "change since 2024" in r.test
+    both = did(f, "884", 2025, measure="absence_overall", comparators="statistical_neighbours",
+               reference="last")
+    assert f"{both.estimate:+.1f}" in r.test
+
+
+def test_no_figure_since_the_baseline_is_not_no_change():
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31", "baseline_period": 2025},
+                          "measures": [{"id": "eet", "text": "EET", "source": "published",
+                                        "measure": "care_leavers_eet_19_21", "direction": "increase"}]})
+    r = review.review_table(s, published.load_indicators(["care_leavers_eet_19_21"])).set_index("id").loc["eet"]
+    assert r.latest_period == r.baseline_period == 2025
+    assert r.direction_met == "no figure since the baseline"

@@ -169,3 +169,32 @@ def test_warnings_name_the_councils_left_out(indicators):
     text = " | ".join(res.warnings)
     assert "(Westmorland and Furness (943) 2016, 2017" in text
     assert "left out of the analysis sample (balanced): Westmorland and Furness (943)" in text
+
+
+def test_reference_last_does_not_credit_a_fall_already_under_way():
+    # the treated unit falls by 1 a year from the start; 12 comparators are flat with
+    # noise. Against the mean of every year before, the years after look 3 lower (an
+    # "effect" that is only the old trend); against the last year before, 1.5 lower.
+    rng = np.random.default_rng(3)
+    rows = []
+    for u in range(13):
+        for t in range(6):
+            y = 10.0 - t if u == 0 else 5.0 + rng.normal(0, 0.3)
+            rows.append({"unit": f"u{u}", "time": 2020 + t, "y": y})
+    df = pd.DataFrame(rows)
+    mean = did(df, "u0", 2024, outcome="y", unit="unit")
+    last = did(df, "u0", 2024, outcome="y", unit="unit", reference="last")
+    comp = df[df["unit"] != "u0"].groupby("time")["y"].mean()
+    by_hand = (5.5 - 7.0) - (comp.loc[[2024, 2025]].mean() - comp.loc[2023])
+    assert last.estimate == pytest.approx(by_hand, abs=1e-9)
+    by_hand_mean = (5.5 - 8.5) - (comp.loc[[2024, 2025]].mean() - comp.loc[2020:2023].mean())
+    assert mean.estimate == pytest.approx(by_hand_mean, abs=1e-9)
+    assert last.diagnostics["reference_period"] == 2023 and mean.diagnostics["reference_period"] is None
+    assert "against 2023" in last.method
+    # the counterfactual on the chart starts from the last year's gap
+    s = last.series.set_index("time")
+    assert s.loc[2024, "counterfactual"] == pytest.approx(s.loc[2024, "comparison"] + 7.0 - comp.loc[2023])
+    # the earlier years still test the pre-trends: the steady fall is flagged
+    assert last.diagnostics["pretrend_p"] is not None and last.diagnostics["pretrend_p"] < 0.05
+    with pytest.raises(ValueError, match="reference"):
+        did(df, "u0", 2024, outcome="y", unit="unit", reference="first")

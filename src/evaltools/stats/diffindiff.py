@@ -199,7 +199,8 @@ def _placebo(df, fixed_effects, controls, terms):
 def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None, comparators=None,
         outcome: str = "value", unit: str = "area_code", time: str = "time", fixed_effects: str = "unit",
         sample: str = "balanced", inference: str = "auto", controls: list[str] | None = None,
-        event_study: bool = True, level: float = 0.95, label: str = "") -> DiDResult:
+        event_study: bool = True, level: float = 0.95, label: str = "",
+        reference: str = "mean") -> DiDResult:
     """Estimate a difference-in-differences effect; returns a :class:`DiDResult`.
 
     ``data``: a tidy indicator frame (``treated`` = the LA's DfE number or name, or
@@ -209,6 +210,11 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
     them, or the name of a 0/1 column flagging the treated group.
     ``intervention``: the first period after the change. ``sample``: ``"balanced"``
     keeps units observed in every period, ``"all"`` every row available.
+    ``reference``: what the after periods are set against. ``"mean"`` (the textbook
+    two-way fixed effects estimate) uses the average of every period before;
+    ``"last"`` only the last period before (the baseline year of a strategy), so a
+    change that was already under way in earlier years is not credited to the
+    intervention. The event study and the pre-trend test use every period either way.
     """
     if fixed_effects not in ("unit", "group"):
         raise ValueError("did: fixed_effects is 'unit' (two-way fixed effects) or 'group' (pooled 2x2)")
@@ -216,6 +222,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
         raise ValueError("did: sample is 'balanced' or 'all'")
     if inference not in ("auto", "cluster", "placebo"):
         raise ValueError("did: inference is 'auto', 'cluster' or 'placebo'")
+    if reference not in ("mean", "last"):
+        raise ValueError("did: reference is 'mean' (every period before) or 'last' (the last one)")
     warns: list[str] = []
     names = _area_names(data)         # {} unless a tidy frame with area names
     df, measure = _prepare(data, treated, comparators, measure, outcome, unit, time, warns, names)
@@ -268,12 +276,14 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
     n_post = int((times >= intervention).sum())
     z_level = 0.5 + level / 2
 
-    # main estimate
-    X, y = _design(df, fixed_effects, controls, ["treated_after"])
+    # main estimate: after periods against every period before, or the last one
+    groups = pd.factorize(df["unit"])[0]
+    last_pre = times[times < intervention][-1]
+    est_df = df if reference == "mean" else df[df["time"] >= last_pre].copy()
+    X, y = _design(est_df, fixed_effects, controls, ["treated_after"])
     if inference == "cluster":
-        groups = pd.factorize(df["unit"])[0]
-        fit = sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": groups},
-                                                           use_t=True)
+        fit = sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(est_df["unit"])[0]},
+                               use_t=True)
         est, se = float(fit.params["treated_after"]), float(fit.bse["treated_after"])
         G = n_t + n_c
         tcrit = stats.t.ppf(z_level, G - 1)
@@ -288,8 +298,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
     else:
         fit = sm.OLS(y, X).fit()
         est = float(fit.params["treated_after"])
-        df["_treated_after"] = df["_post"]
-        plac, ses = _placebo(df, fixed_effects, controls, ["treated_after"])
+        est_df["_treated_after"] = est_df["_post"]
+        plac, ses = _placebo(est_df, fixed_effects, controls, ["treated_after"])
         plac, se, J = plac[:, 0], float(ses[0]), len(plac)
         tcrit = stats.t.ppf(z_level, J - 1)
         p = float(2 * stats.t.sf(abs(est / se), J - 1)) if se > 0 else float("nan")
@@ -303,6 +313,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
             warns.append(f"only {J} comparison units: the interval rests on {J} placebo comparisons and "
                          f"the rank p-value cannot go below {1 / (J + 1):.2f}")
     lo, hi = est - tcrit * se, est + tcrit * se
+    if reference == "last":
+        method += f"; after periods against {last_pre}, the last period before"
     if n_c < MIN_COMPARATORS:
         warns.append(f"only {n_c} comparison unit(s): the comparators' trend is a weak stand-in for what "
                      "would have happened without the intervention")
@@ -375,7 +387,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
     # means by period for the chart, with the treated counterfactual (comparators' change)
     m = df.groupby(["time", "treated"])["y"].mean().unstack("treated").rename(columns={0: "comparison",
                                                                                       1: "treated"})
-    base = (m["treated"] - m["comparison"])[m.index < intervention].mean()
+    gap = m["treated"] - m["comparison"]
+    base = gap[m.index < intervention].mean() if reference == "mean" else gap.loc[last_pre]
     series = m.reset_index()
     series["counterfactual"] = np.where(series["time"] >= intervention, series["comparison"] + base, np.nan)
     series.columns.name = None
@@ -387,7 +400,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
     diagnostics = {"inference": inference, "n_treated": n_t, "n_comparators": n_c, "n_pre": n_pre,
                    "n_post": n_post, "n_obs": len(df), "se": se, "sample_rule": rule,
                    "intervention": intervention, "pretrend": pretrend, "pretrend_p": pretrend_p,
-                   "mde": mde, "measure": measure, "notes": notes, **extra}
+                   "mde": mde, "measure": measure, "notes": notes, "reference": reference,
+                   "reference_period": last_pre if reference == "last" else None, **extra}
     return DiDResult(method=method, estimate=est, ci=(lo, hi), p_value=p, level=level,
                      label=label or "difference-in-differences effect", diagnostics=diagnostics,
                      warnings=warns, table=table, series=series, sample=per_unit.reset_index(), fit=fit)
