@@ -77,8 +77,8 @@ report.show_review_charts(r, policy, comparator)
 # %%
 report.show_caveats(r)
 
-# %% [markdown]
+# %% [markdown] tags=["remove-from-report"]
 # The counts below are what the notebook tests check.
 
-# %%
+# %% tags=["remove-from-report"]
 print(r.counts())

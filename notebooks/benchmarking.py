@@ -55,8 +55,8 @@ report.show_table(report.latest_table(bm, policy), caption="Latest published fig
 # %%
 report.show_benchmarking(bm, charts, policy)
 
-# %% [markdown]
+# %% [markdown] tags=["remove-from-report"]
 # The latest figures below are what the notebook tests check.
 
-# %%
+# %% tags=["remove-from-report"]
 print(report.latest_table(bm, policy).to_string(index=False))

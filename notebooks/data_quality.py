@@ -62,8 +62,8 @@ report.show_table(quality.issues_table(ex), caption="Issues found, and what each
 # %%
 report.show_table(quality.exclusions_table(ex), caption="Rows left out of measures because of errors")
 
-# %% [markdown]
+# %% [markdown] tags=["remove-from-report"]
 # The rows read below are what the notebook tests check.
 
-# %%
+# %% tags=["remove-from-report"]
 print(quality.counts_table(ex).to_string(index=False))

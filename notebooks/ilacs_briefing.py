@@ -60,8 +60,8 @@ report.show_scorecard(b)
 for area in briefing.AREAS:
     report.show_theme(b, area)
 
-# %% [markdown]
+# %% [markdown] tags=["remove-from-report"]
 # The RAG counts below are what the notebook tests check.
 
-# %%
+# %% tags=["remove-from-report"]
 print(b.counts())

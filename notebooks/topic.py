@@ -94,8 +94,8 @@ report.show_funnels(t)
 # %%
 report.show_verdicts(t)
 
-# %% [markdown]
+# %% [markdown] tags=["remove-from-report"]
 # The summary line below is what the notebook tests check.
 
-# %%
+# %% tags=["remove-from-report"]
 print(t.summary())

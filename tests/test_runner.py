@@ -434,3 +434,21 @@ def test_longest_notebooks_start_first(tmp_path):
     order = runner.start_order(plan)
     assert ev.jobs[order[0]].notebook == "data_quality" and order[1:] == [i for i in range(len(nbs))
                                                                         if ev.jobs[i].notebook != "data_quality"]
+
+
+def test_cells_tagged_remove_from_report_stay_out_of_the_html(tmp_path):
+    """The summary the notebook tests check (tagged, with the note introducing it)
+    stays in the executed notebook but not in the report a reader sees."""
+    out = lambda text: [nbformat.v4.new_output("stream", name="stdout", text=text)]  # noqa: E731
+    tag = {"tags": [runner.REMOVE_FROM_REPORT]}
+    nb = new_notebook(cells=[
+        new_markdown_cell("## Measures shown to readers"),
+        new_code_cell("print('kept')", outputs=out("Placements 10.2% shown\n")),
+        new_markdown_cell("The figures below are what the notebook tests check.", metadata=tag),
+        new_code_cell("print(summary)", metadata=tag, outputs=out("{'rag_amber_total': 3}\n"))])
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    runner._export_html(tmp_path / "x.ipynb", tmp_path / "x.html", "Title")
+    html = (tmp_path / "x.html").read_text(encoding="utf-8")
+    assert "Measures shown to readers" in html and "Placements 10.2% shown" in html
+    assert "what the notebook tests check" not in html and "rag_amber_total" not in html
+    assert len(nbformat.read(tmp_path / "x.ipynb", as_version=4).cells) == 4

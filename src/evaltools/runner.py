@@ -477,9 +477,15 @@ def changes_summary(ch: dict | None) -> str:
 
 
 # ---------------------------------------------------------------- one notebook's work
+#: Cells with this tag stay in the executed notebook (nbval checks them, the workbook
+#: reads it) but are left out of the HTML, and so the PDF, that readers see.
+REMOVE_FROM_REPORT = "remove-from-report"
+
+
 def _export_html(ipynb: Path, html_path: Path, title: str) -> None:
     import nbformat
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     nb = nbformat.read(ipynb, as_version=4)
     for cell in nb.cells:
@@ -487,7 +493,9 @@ def _export_html(ipynb: Path, html_path: Path, title: str) -> None:
         # fixed one lets the same inputs give the same report, byte for byte
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"
-    exporter = HTMLExporter(template_name="lab")
+    config = Config({"TagRemovePreprocessor": {"enabled": True,
+                                               "remove_cell_tags": {REMOVE_FROM_REPORT}}})
+    exporter = HTMLExporter(template_name="lab", config=config)
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -886,7 +894,7 @@ def _run_plans_in(plans: list[_Plan], *, workers, pdf, log, pool=None) -> tuple[
                 "cwd": str(p.ev.notebooks_dir), "parameters": job.parameters, "env": p.env,
                 "ipynb": str(p.work / f"{stem}.ipynb"), "html": str(p.work / f"{stem}.html"),
                 "pdf": str(p.work / f"{stem}.pdf"), "stem": stem,
-                "title": f"{p.ev.title}: {job.notebook.replace('_', ' ')}"}))
+                "title": f"{p.ev.title}: {stem.replace('_', ' ').replace('-', ', ')}"}))
     _SHA_CACHE.clear()
     chromium, pdf_note = _pdf_settings(pdf, log)
     context = {"pdf": pdf_note, "git": git_state(), "packages": package_versions()}
