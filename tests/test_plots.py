@@ -34,6 +34,7 @@ def test_la_line_has_gaps_not_zeros_where_suppressed(bm):
     assert texts.count("c") == 2
     footer = " ".join(" ".join(t.get_text() for t in fig.texts).split())
     assert "c = suppressed to protect confidentiality" in footer and "Lower is better" in footer
+    assert "Grey-shaded years are gaps in the Herefordshire line, marked at the top" in footer
 
 
 def test_chart_draws_the_benchmark_numbers(bm):
@@ -46,7 +47,7 @@ def test_chart_draws_the_benchmark_numbers(bm):
     x, y = _line(fig, "England").get_data()
     assert dict(zip(x, y))[2025] == pytest.approx(100 * 20760 / 38440)
     assert fig.axes[0].get_title(loc="left").startswith("Herefordshire: 54.7% in 2025")
-    assert fig.axes[0].get_ylabel() == "% of children"
+    assert fig.axes[0].get_ylabel() == "% of care leavers"      # young people aged 19-21
     assert "Line chart of EET, aged 19-21 for Herefordshire" in fig.alt_text
 
 
@@ -179,3 +180,134 @@ def test_one_pass_layout_matches_matplotlibs_tight_layout(bm):
             assert params(ours) == pytest.approx(params(theirs), abs=1e-12)
             assert params(ours)[2] > bottom
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def stability():
+    return benchmark.benchmark("884", ["cla_3plus_social_workers", "new_placements_outside_la",
+                                       "school_moves_midyear"])
+
+
+def test_a_one_year_series_has_one_whole_year_tick(stability):
+    """3+ social workers was first published for 2024, its only year: matplotlib's own
+    limits ran the axis from 1925 to 2125. The year is drawn from the year before to the
+    year after, with one tick, and its comparators' range is drawn as a box."""
+    import matplotlib.pyplot as plt
+
+    fig = plots.benchmark_chart(stability, "cla_3plus_social_workers")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    assert ax.get_xlim() == (2023, 2025)
+    assert list(ax.get_xticks()) == [2024]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2024"]
+    x, y = _line(fig, "Herefordshire").get_data()
+    assert list(x) == [2024] and y[0] == pytest.approx(43.9, abs=0.05)
+    s = stability.series("cla_3plus_social_workers").iloc[0]
+    boxes = [c for c in ax.collections if c.get_label().startswith("_")]
+    (box,) = [c for c in boxes if len(c.get_paths())]
+    ext = box.get_paths()[0].get_extents()
+    assert ext.x0 < 2024 < ext.x1 and ext.x1 - ext.x0 < 0.5
+    assert (ext.y0, ext.y1) == pytest.approx((s["comparator_min"], s["comparator_max"]))
+    plt.close(fig)
+
+
+def test_year_ticks_are_whole_years_with_snug_limits(stability):
+    import matplotlib.pyplot as plt
+
+    from evaltools.plots.style import year_axis
+
+    for years, lim, ticks in (([2024, 2025], (2023.5, 2025.5), [2024, 2025]),
+                              ([2022, 2023, 2024, 2025], (2021.5, 2025.5), [2022, 2023, 2024, 2025]),
+                              ([2024.0], (2023, 2025), [2024])):
+        fig, ax = plt.subplots()
+        ax.plot(years, np.ones(len(years)))
+        year_axis(ax, years)
+        assert ax.get_xlim() == lim and list(ax.get_xticks()) == ticks
+        plt.close(fig)
+    fig, ax = plt.subplots()                   # a long span: matplotlib's whole-year ticks
+    ax.plot([1990, 2025], [0, 1])
+    year_axis(ax, np.arange(1990, 2026))
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    plt.close(fig)
+    fig = plots.benchmark_chart(stability, "new_placements_outside_la")
+    ax = fig.axes[0]
+    assert list(ax.get_xticks()) == list(range(2018, 2026)) and ax.get_xlim() == (2017.5, 2025.5)
+    plt.close(fig)
+
+
+def test_source_note_names_the_stability_measures_release(stability, bm):
+    """The social workers and school moves figures are DfE's "Stability measures for
+    children looked after in England", not a release of "Children looked after in
+    England"; other measures' notes are as before."""
+    note = plots.source_note(stability, "cla_3plus_social_workers")
+    assert note == ("Source: DfE, Stability measures for children looked after in England "
+                    "(EES, 2024 release)")
+    # school moves to 2019 come from the 2022 CLA release, 2020 on from the stability measures
+    assert plots.source_note(stability, "school_moves_midyear") == (
+        "Source: DfE, Children looked after in England (EES, 2022 release); "
+        "DfE, Stability measures for children looked after in England (EES, 2024 release)")
+    assert plots.source_note(stability, "new_placements_outside_la") == (
+        "Source: DfE, Children looked after in England (EES, 2025 release)")
+    assert plots.source_note(bm, "oc2_convictions") == (
+        "Source: DfE, Children looked after in England (EES, 2025 release); DfE LAIT (2016-2018)")
+    fig = plots.benchmark_chart(stability, "cla_3plus_social_workers")
+    footer = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    assert "Stability measures for children looked after in England (EES, 2024 release)" in footer
+    assert "Children looked after in England (EES" not in footer
+
+
+def test_a_percentage_of_placements_says_so_on_its_axis(stability):
+    import matplotlib.pyplot as plt
+
+    fig = plots.benchmark_chart(stability, "new_placements_outside_la")
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "% of new placements"
+    assert "New placements outside LA (% of new placements)" in [t.get_text() for t in ax.texts]
+    plt.close(fig)
+    fig = plots.benchmark_chart(stability, "cla_3plus_social_workers")
+    assert fig.axes[0].get_ylabel() == "% of children"
+    plt.close(fig)
+
+
+def test_gap_symbols_sit_at_the_top_in_a_shaded_year(bm):
+    """A 'c' at the foot of the axis reads as a value of 0: each gap year is shaded the
+    whole height of the chart and its symbol written at the top, above every line."""
+    import matplotlib.pyplot as plt
+
+    fig = plots.benchmark_chart(bm, "oc2_convictions")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    marks = {t.xy[0]: t.get_text() for t in ax.texts if t.get_text() in ("c", "x")}
+    assert marks == {2016: "x", 2017: "x", 2019: "c", 2020: "c"}
+    bands = [p for p in ax.patches if p.get_gid() == "gap"]
+    assert len(bands) == 4
+    for b in bands:                            # the whole height of the chart
+        ext = b.get_window_extent()
+        assert (ext.y0, ext.y1) == pytest.approx((ax.bbox.y0, ax.bbox.y1))
+    for t in ax.texts:
+        if t.get_text() in ("c", "x"):
+            assert t.xycoords == ("data", "axes fraction") and t.xy[1] == 1 and t.get_va() == "top"
+    # the symbols' row, at the top of the axes, is clear of everything drawn
+    foot = min(t.get_window_extent().y0 for t in ax.texts if t.get_text() in ("c", "x"))
+    assert ax.transAxes.inverted().transform((0, foot))[1] > 0.9
+    highest = max(max(np.nanmax(ln.get_ydata()) for ln in ax.get_lines()),
+                  bm.series("oc2_convictions")["comparator_max"].max())
+    assert ax.transData.transform((2020, highest))[1] < foot
+    plt.close(fig)
+
+
+def test_funnel_of_placements_counts_placements(indicators):
+    """A funnel of new placements is plotted against the number of new placements, in
+    % of new placements; one of children is as before."""
+    import matplotlib.pyplot as plt
+
+    from evaltools.stats import funnel
+
+    for measure, base in (("new_placements_outside_la", "new placements"),
+                          ("cla_3plus_placements", "children")):
+        res = funnel(indicators, measure=measure)
+        fig = plots.funnel_chart(res)
+        ax = fig.axes[0]
+        assert ax.get_xlabel() == f"Number of {base} (denominator)"
+        assert ax.get_ylabel() == f"% of {base}"
+        plt.close(fig)

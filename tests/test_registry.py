@@ -136,6 +136,31 @@ def test_new_units_format_and_have_axis_labels():
     assert registry.get("ks4_attainment8_gap").format_value(22.7) == "22.7"
 
 
+def test_a_percentage_says_what_it_is_of():
+    """Axis labels read "% of <what>": children unless the registry says otherwise."""
+    from evaltools.errors import SchemaError
+    from evaltools.plots.style import unit_axis
+
+    assert unit_axis(registry.get("cla_3plus_placements")) == "% of children"
+    assert unit_axis(registry.get("new_placements_outside_la")) == "% of new placements"
+    assert unit_axis(registry.get("placement_changes_carer_request_behaviour")) == "% of placement changes"
+    assert unit_axis(registry.get("care_leavers_eet_19_21")) == "% of care leavers"
+    assert unit_axis(registry.get("reviews_on_time")) == "% of reviews"
+    assert unit_axis(registry.get("absence_overall")) == "% of school sessions"
+    # every percentage of placements (not of children) says so
+    for m in registry.measures():
+        den = str((m.published or {}).get("denominator", "")).lower()
+        if m.unit == "percent" and (den.startswith("total") and "placement" in den
+                                    or m.definition.startswith(("Of placement", "Placement moves"))):
+            assert "placement" in m.percent_of, m.id
+    base = {"id": "x", "title": "t", "short": "s", "topic": "stability", "unit": "rate_per_10k",
+            "polarity": "low", "definition": "d", "source": "s", "child_level": True}
+    with pytest.raises(SchemaError, match="only for unit percent"):
+        registry._check_entry({**base, "percent_of": "new placements"}, set())
+    with pytest.raises(SchemaError, match="percent_of"):
+        registry._check_entry({**base, "unit": "percent", "percent_of": ""}, set())
+
+
 def test_bad_lait_specs_are_named():
     from evaltools.errors import SchemaError
     base = {"id": "x", "title": "t", "short": "s", "topic": "education", "unit": "score",

@@ -67,6 +67,24 @@ def table_specs() -> dict:
         return yamlio.load(fh)["tables"]
 
 
+#: the publication of a folder of data/public not listed under ``publications``
+DEFAULT_PUBLICATION = "Children looked after in England"
+
+
+@lru_cache(maxsize=1)
+def _publications() -> dict:
+    with open(RESOURCES_DIR / "published_tables.yaml", encoding="utf-8") as fh:
+        return dict(yamlio.load(fh).get("publications") or {})
+
+
+def publication(table_id: str, release: int) -> str:
+    """The DfE publication that ``release`` of a table comes from, as a source note names
+    it: the stability measures (school moves, social workers) are their own publication,
+    not a release of "Children looked after in England"."""
+    path = str(table_specs().get(table_id, {}).get("files", {}).get(int(release), ""))
+    return _publications().get(path.split("/")[0], DEFAULT_PUBLICATION)
+
+
 def source_files() -> list[str]:
     """Every file (relative to ``data/public``) the published layer can read."""
     files = {f for spec in table_specs().values() for f in spec["files"].values()}

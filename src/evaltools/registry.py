@@ -71,6 +71,7 @@ class Measure:
     definitions: tuple = field(default_factory=tuple)
     child_level: bool = False      # only from a council's own 903 data
     counts: tuple = ()             # what the numerator and denominator count, in words
+    percent_of: str = ""           # what a percentage is of, when not children ("new placements")
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -80,6 +81,12 @@ class Measure:
     @property
     def is_proportion(self) -> bool:
         return self.unit == "percent"
+
+    @property
+    def base(self) -> str:
+        """What a percentage is of, in words: "children" unless the registry says
+        otherwise ("new placements", "care leavers", "reviews")."""
+        return self.percent_of or "children"
 
     @property
     def size_dependent(self) -> bool:
@@ -219,6 +226,11 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
     if e.get("counts") is not None and (not isinstance(e["counts"], list) or len(e["counts"]) != 2):
         raise SchemaError("counts names what the numerator and the denominator count: a list of two",
                           where=where)
+    if e.get("percent_of") is not None and (e["unit"] != "percent" or not isinstance(e["percent_of"], str)
+                                            or not e["percent_of"].strip()):
+        raise SchemaError("percent_of names what a percentage is of, in words, and is only for "
+                          "unit percent", where=where,
+                          fix='Write it as "percent_of: new placements"')
     for era in (pub or {}).get("by_period") or []:
         if not isinstance(era, dict) or not ({"from", "to"} & set(era)) \
                 or not set(era) - {"from", "to"}:
@@ -230,6 +242,7 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
         source=e["source"], published=pub, lait=e.get("lait"),
         definitions=tuple(e.get("definitions") or ()),
         child_level=bool(e.get("child_level")), counts=tuple(e.get("counts") or ()),
+        percent_of=" ".join(str(e.get("percent_of") or "").split()),
     )
 
 

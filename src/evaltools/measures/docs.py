@@ -100,7 +100,8 @@ def published_table() -> str:
     lines = ["| Measure | Topic | Unit | Polarity | Where from | DfE definition (source) |",
              "|---|---|---|---|---|---|"]
     for m in registry.published_measures():
-        lines.append(f"| `{m.id}`<br>{_cell(m.title)} | {m.topic} | {registry.UNIT_LABELS[m.unit]} "
+        unit = registry.UNIT_LABELS[m.unit] + (f" of {m.percent_of}" if m.percent_of else "")
+        lines.append(f"| `{m.id}`<br>{_cell(m.title)} | {m.topic} | {unit} "
                      f"| {m.polarity} | {_cell(_where(m))} | {_cell(m.definition)} "
                      f"({_cell(m.source.split(',')[0])}) |")
     return "\n".join(lines) + "\n"

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import indicators as ind
-from .. import registry
-from .style import OKABE_ITO, UNIT_AXIS, chart_title, footnote, style_axes
+from .. import published, registry
+from .style import OKABE_ITO, chart_title, footnote, label_headroom, style_axes, unit_axis, year_axis
+
+#: shading of a year in which the LA has no figure (its gap symbol is written at the top)
+GAP_BAND = "#ececec"
 
 
 def source_note(bm, measure_id: str) -> str:
+    """The chart's source: each DfE publication its EES figures come from, with the
+    latest release used (the stability measures are a publication of their own, not a
+    release of "Children looked after in England"), and LAIT's years."""
     s = bm.series(measure_id)
     srcs = sorted(set(s["la_source"]) - {""})
-    ees = [x for x in srcs if x.startswith("EES")]
-    parts = []
-    if ees:
-        latest = max(ees)
-        parts.append(f"DfE, Children looked after in England ({latest.replace('EES ', 'EES, ')})")
+    table = (registry.get(measure_id).published or {}).get("table")
+    latest: dict[str, int] = {}
+    for src in srcs:
+        hit = re.fullmatch(r"EES (\d{4}) release", src)
+        if hit:
+            release = int(hit.group(1))
+            pub = published.publication(table, release) if table else published.DEFAULT_PUBLICATION
+            latest[pub] = max(latest.get(pub, release), release)
+    parts = [f"DfE, {pub} (EES, {release} release)"
+             for pub, release in sorted(latest.items(), key=lambda kv: (kv[1], kv[0]))]
     if "LAIT" in srcs:       # LAIT's own year labels (a census's year, for census figures)
         yrs = s.loc[s["la_source"] == "LAIT", "period"] - registry.get(measure_id).lait_period_shift
         parts.append(f"DfE LAIT ({yrs.min()}" + (f"-{yrs.max()}" if yrs.max() != yrs.min() else "") + ")")
@@ -55,6 +68,13 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
                         color=OKABE_ITO["sky"], alpha=0.25, linewidth=0,
                         label="Statistical neighbours' range" if bm.comparator == "statistical_neighbours"
                         else "Comparators' range")
+        # a year whose neighbours have no range (one published year) is a box, not nothing
+        has = has_comp.to_numpy()
+        alone = has & ~np.r_[False, has[:-1]] & ~np.r_[has[1:], False]
+        for i in np.flatnonzero(alone):
+            ax.fill_between([x[i] - 0.15, x[i] + 0.15], s["comparator_min"].iloc[i],
+                            s["comparator_max"].iloc[i], color=OKABE_ITO["sky"], alpha=0.25,
+                            linewidth=0)
         ax.plot(x, s["comparator_mean"], color=OKABE_ITO["blue"], linestyle="--", marker="s",
                 markersize=4, label="Statistical neighbours' average"
                 if bm.comparator == "statistical_neighbours" else "Comparators' average")
@@ -69,27 +89,34 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     la_vals = s["la_value"].where(s["la_status"] == ind.OK)
     ax.plot(x, la_vals, color=OKABE_ITO["vermillion"], linewidth=2.6, marker="o",
             markersize=6, label=bm.la.display_name, zorder=5)
+    # a year with no LA figure is shaded the whole height of the chart, its symbol at the
+    # top: written at the foot of the axis, a "c" read as a value of 0
     gaps = s[s["la_status"] != ind.OK]
     for _, r in gaps.iterrows():
-        ax.annotate(r["la_status"], (r["period"] - shift, 0), xycoords=("data", "axes fraction"),
-                    xytext=(0, 5), textcoords="offset points", ha="center", fontsize=9,
+        gx = r["period"] - shift
+        ax.axvspan(gx - 0.4, gx + 0.4, color=GAP_BAND, linewidth=0, zorder=0, gid="gap")
+        ax.annotate(r["la_status"], (gx, 1), xycoords=("data", "axes fraction"),
+                    xytext=(0, -3), textcoords="offset points", ha="center", va="top", fontsize=9,
                     fontweight="bold", color=OKABE_ITO["vermillion"])
     gap_note = ""
     if not gaps.empty:
         syms = sorted(set(gaps["la_status"]))
-        gap_note = (f" Gaps in the {bm.la.display_name} line: "
+        gap_note = (f" Grey-shaded years are gaps in the {bm.la.display_name} line, marked at the top: "
                     + ", ".join(f"{x} = {ind.SYMBOLS.get(x, 'not available')}" for x in syms) + ".")
     style_axes(ax)
+    year_axis(ax, x)
     if m.unit == "percent":
         top = np.nanmax([s[c].max() for c in ("la_value", "comparator_max", "england_value",
                                                "region_value")] + [0])
         ax.set_ylim(0, min(100, max(5, top * 1.15)))
     else:
         ax.set_ylim(bottom=0)
-    ax.set_ylabel(UNIT_AXIS[m.unit])
+    if not gaps.empty:
+        label_headroom(ax, 0.08)         # room for the gap symbols above the lines
+    ax.set_ylabel(unit_axis(m))
     ax.set_xlabel(f"Census at {m.census_date}" if m.census_date else "Year ending 31 March")
     chart_title(ax, title or bm.headline(measure_id), pad=20)
-    ax.text(0, 1.02, m.short + f" ({UNIT_AXIS[m.unit]})", transform=ax.transAxes, fontsize=9,
+    ax.text(0, 1.02, m.short + f" ({unit_axis(m)})", transform=ax.transAxes, fontsize=9,
             color="#444444", va="bottom")
     polarity = {"high": "Higher is better.", "low": "Lower is better.",
                 "none": "No polarity: higher is not in itself better or worse."}[m.polarity]

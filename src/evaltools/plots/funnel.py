@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..stats.funnels import level_tag
-from .style import OKABE_ITO, chart_title, footnote, style_axes
+from .style import OKABE_ITO, chart_title, footnote, registry_measure, style_axes
 
 GROUPS = {
     "better": ("Better than expected", OKABE_ITO["blue"], "s"),
@@ -78,8 +78,10 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
                         zorder=6, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
                                         "alpha": 0.85})
     style_axes(ax, integer_x=False)
-    ax.set_xlabel("Number of children (denominator)" if prop else "Expected number (given the children's mix)")
-    ax.set_ylabel(ylabel or ("% of children" if prop else "Observed ÷ expected (1 = as expected)"))
+    m = registry_measure(result.diagnostics.get("measure"))
+    base = m.base if m is not None and m.unit == "percent" else "children"
+    ax.set_xlabel(f"Number of {base} (denominator)" if prop else "Expected number (given the children's mix)")
+    ax.set_ylabel(ylabel or (f"% of {base}" if prop else "Observed ÷ expected (1 = as expected)"))
     if prop:
         ax.set_ylim(bottom=0)
     period = f", {result.period}" if result.period is not None else ""

@@ -6,18 +6,16 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import OKABE_ITO, UNIT_AXIS, chart_title, date_axis, footnote, label_headroom, style_axes, when
+from .style import (OKABE_ITO, chart_title, date_axis, footnote, label_headroom, registry_measure, style_axes,
+                    unit_axis, when)
 
 
 def _axis_label(result) -> str:
     """The measure's unit from the registry when known, else a generic label."""
-    from .. import registry
-
-    m = result.diagnostics.get("measure")
-    try:
-        return UNIT_AXIS[registry.get(m).unit]
-    except Exception:
-        return {"poisson": "rate", "binomial": "% of children"}.get(getattr(result, "model", ""), "value")
+    m = registry_measure(result.diagnostics.get("measure"))
+    if m is not None:
+        return unit_axis(m)
+    return {"poisson": "rate", "binomial": "% of children"}.get(getattr(result, "model", ""), "value")
 
 
 def its_chart(result, *, title: str | None = None, ylabel: str | None = None, source: str = ""):

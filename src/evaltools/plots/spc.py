@@ -12,7 +12,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import OKABE_ITO, chart_title, date_axis, footnote, label_headroom, style_axes, when
+from .style import (OKABE_ITO, chart_title, date_axis, footnote, label_headroom, registry_measure, style_axes,
+                    unit_axis, when)
 
 POINTS = {
     "common": ("Common cause (usual variation)", OKABE_ITO["grey"], "o"),
@@ -24,7 +25,8 @@ POINTS = {
 
 def _ylabel(result) -> str:
     if result.unit == "%":
-        return "% of children" if result.diagnostics.get("measure") else "%"
+        m = registry_measure(result.diagnostics.get("measure"))
+        return unit_axis(m) if m is not None else "%"
     return result.unit or "value"
 
 

@@ -9,6 +9,8 @@ import pandas as pd
 from matplotlib.layout_engine import TightLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
+from .. import registry
+from ..errors import ConfigError
 from ..registry import UNIT_LABELS
 
 OKABE_ITO = {
@@ -19,6 +21,50 @@ OKABE_ITO = {
 #: axis labels: the registry's unit labels, spelt out where an axis has room
 UNIT_AXIS = {**UNIT_LABELS, "percent": "% of children", "rate_per_10k": "per 10,000 children aged 0-17",
              "score": "average score"}
+
+
+def registry_measure(measure_id):
+    """The registry measure a result charts, or None (plain data, or a measure outside
+    the registry)."""
+    try:
+        return registry.get(measure_id)
+    except ConfigError:
+        return None
+
+
+def unit_axis(measure) -> str:
+    """A measure's axis label: its unit spelt out, and for a percentage what it is a
+    percentage of ("% of new placements", "% of care leavers"; "% of children" unless
+    the registry's ``percent_of`` says otherwise)."""
+    if measure.unit == "percent":
+        return f"% of {measure.base}"
+    return UNIT_AXIS[measure.unit]
+
+
+#: year axes with at most this many years between the first and the last tick every year
+_EVERY_YEAR_SPAN = 10
+
+
+def year_axis(ax, years) -> None:
+    """Whole years on the x axis, with limits that fit the years drawn. With one year,
+    matplotlib's own limits spread a few percent of the year either side (1925 to 2125
+    for 2024) and its ticks fall between years (2024.5); here one year is drawn from the
+    year before to the year after with one tick, a few years each get a tick, and a
+    long span gets whole-year ticks only."""
+    from matplotlib.ticker import StrMethodFormatter
+
+    ys = np.asarray(years, dtype=float)
+    ys = np.unique(ys[np.isfinite(ys)])
+    if ys.size == 0:
+        return
+    lo, hi = int(round(ys.min())), int(round(ys.max()))
+    pad = 1.0 if hi == lo else 0.5
+    ax.set_xlim(lo - pad, hi + pad)
+    if hi - lo <= _EVERY_YEAR_SPAN:
+        ax.set_xticks(np.arange(lo, hi + 1))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
 
 
 def style_axes(ax, integer_x: bool = True):

@@ -11,7 +11,8 @@ from .style import OKABE_ITO, UNIT_AXIS, chart_title, footnote, style_axes
 
 
 def _axis_label(result) -> str:
-    return UNIT_AXIS.get(result.measure_unit) or result.outcome_name or "value"
+    return (getattr(result, "percent_axis", "") or UNIT_AXIS.get(result.measure_unit)
+            or result.outcome_name or "value")
 
 
 def _gap_label(result) -> str:

@@ -375,7 +375,8 @@ def funnel(data, *, kind: str = "proportion", measure: str | None = None, period
 
     diagnostics = {"target": float(target), "phi": phi, "tau2": tau2, "n_units": len(df), "n_used_for_phi": n_phi,
                    "scale": scale, "trim": trim, "trim_fraction": trim_fraction,
-                   "overdispersion": overdispersion, "adjusted": adjusted, "from_indicators": tidy}
+                   "overdispersion": overdispersion, "adjusted": adjusted, "from_indicators": tidy,
+                   "measure": meta["measure"]}
     for lvl, a, b in ((levels[1], above_o, below_o), (levels[0], above_i, below_i)):
         tag = level_tag(lvl)
         diagnostics.update({f"n_above_{tag}": int(a.sum()), f"n_below_{tag}": int(b.sum()),

@@ -103,6 +103,8 @@ class SynthResult(Result):
     measure_unit: str = ""
     #: what the outcome is, for chart labels
     outcome_name: str = ""
+    #: "% of ..." for a registry percentage: what it is a percentage of, for axis labels
+    percent_axis: str = ""
     #: unit id -> display name (area names for tidy frames)
     names: dict = field(default_factory=dict)
 
@@ -716,13 +718,14 @@ def synthetic_control(data: pd.DataFrame, treated, intervention, *, outcome: str
             balance["v"] = v
 
     diagnostics["notes"] = notes
-    measure_unit, outcome_name = "", outcome
+    measure_unit, outcome_name, percent_axis = "", outcome, ""
     if info["tidy"] and info["measure"]:
         outcome_name = info["measure"]
         try:
             from .. import registry
             m = registry.get(info["measure"])
             measure_unit, outcome_name = m.unit, m.short
+            percent_axis = f"% of {m.base}" if m.unit == "percent" else ""
         except Exception:           # a measure outside the registry: keep its id
             pass
     return SynthResult(
@@ -730,4 +733,5 @@ def synthetic_control(data: pd.DataFrame, treated, intervention, *, outcome: str
         label=label or f"Synthetic control for {tname}", diagnostics=diagnostics, warnings=warnings,
         table=table, series=series, treated=tr, treated_name=tname, intervention=intervention,
         weights=pd.Series(w, index=pool, name="weight"), v=v_series, balance=balance,
-        placebos=placebo_table, measure_unit=measure_unit, outcome_name=outcome_name, names=names)
+        placebos=placebo_table, measure_unit=measure_unit, outcome_name=outcome_name, names=names,
+        percent_axis=percent_axis)
