@@ -49,8 +49,9 @@ display(report.verdict_overview(t))
 # %% [markdown]
 # ## Trends against the statistical neighbours and England
 #
-# DfE's published figures for each year ending 31 March. Quartile band A is the
-# best-performing quarter of English councils on that measure.
+# DfE's published figures by year: the year ending 31 March, the academic year for
+# school figures (2024/25), the census for the social work workforce (Sep 2025).
+# Quartile band A is the best-performing quarter of English councils on that measure.
 
 # %%
 report.show_trends(t)

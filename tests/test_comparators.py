@@ -157,3 +157,35 @@ def test_workforce_figures_are_named_by_their_census_not_the_year_holding_it():
     assert max(x) == 2025 and fig.axes[0].get_xlabel() == "Census at 30 September"
     assert "to Sep 2025" in fig.alt_text
     plt.close(fig)
+
+
+def test_education_figures_are_named_by_their_academic_year():
+    """LAIT's "2025" Attainment 8 is the 2024/25 academic year, stored as period 2025
+    (assumption E17): statements, tables, intros and charts say "2024/25", not "2025
+    (year ending 31 March)"."""
+    import matplotlib.pyplot as plt
+
+    from evaltools import plots, report
+
+    ed = benchmark.benchmark("884", ["ks4_attainment8", "care_leavers_eet_19_21"])
+    assert ed.latest("ks4_attainment8")["period"] == 2025
+    st = ed.statement("ks4_attainment8")
+    assert st.startswith("In the 2024/25 academic year, Herefordshire: ") and "year ending 31 March" not in st
+    assert "The year before (2023/24)" in st
+    assert " in 2024/25" in ed.headline("ks4_attainment8")
+    assert list(report.trend_table(ed, "ks4_attainment8")["Year"])[-2:] == ["2023/24", "2024/25"]
+    assert dict(zip(report.latest_table(ed)["Measure"], report.latest_table(ed)["Year"])) == {
+        "KS4 Attainment 8": "2024/25", "EET, aged 19-21": 2025}
+    assert report.years_covered(ed) == ("the years ending 31 March 2016 to 2025 and the academic "
+                                        "years 2016/17 to 2024/25")
+    assert report.years_covered(benchmark.benchmark("884", ["ks4_attainment8"])) == \
+        "the academic years 2016/17 to 2024/25"
+    fig = plots.benchmark_chart(ed, "ks4_attainment8")
+    ax = fig.axes[0]
+    x, _ = next(l for l in ax.get_lines() if l.get_label() == "Herefordshire").get_data()
+    assert max(x) == 2025 and ax.get_xlabel() == "Academic year"
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[0] == "2024/25" and len(ticks) <= 6 and all("/" in t for t in ticks)
+    assert "to 2024/25" in fig.alt_text and "DfE LAIT (2016/17 to 2024/25)" in plots.benchmark.source_note(
+        ed, "ks4_attainment8")
+    plt.close(fig)

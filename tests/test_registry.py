@@ -127,6 +127,24 @@ def test_a_census_figure_is_labelled_by_its_census_as_dfe_labels_it():
     assert eet.period_phrase(2025) == "In 2025 (year ending 31 March)"
 
 
+def test_an_academic_year_figure_is_named_by_its_academic_year():
+    """LAIT labels 2024/25 "2025" (its dictionary's Year_Type "Academic Year"); it is
+    stored as period 2025 and reports call it 2024/25, never the year ending 31 March."""
+    a8 = registry.get("ks4_attainment8")
+    assert a8.academic_year and a8.lait_period_shift == 0 and not a8.census_date
+    assert a8.period_label(2025) == "2024/25" and a8.period_label(2025.0) == "2024/25"
+    assert a8.period_label(2010) == "2009/10" and a8.period_label(2000) == "1999/00"
+    assert a8.period_cell(2025.0) == "2024/25"
+    assert a8.period_phrase(2025) == "In the 2024/25 academic year"
+    assert a8.axis_label == "Academic year"
+    assert registry.get("social_worker_turnover").axis_label == "Census at 30 September"
+    assert registry.get("care_leavers_eet_19_21").axis_label == "Year ending 31 March"
+    assert {m.id for m in registry.measures() if m.academic_year} == {m.id for m in registry.measures("education")}
+    assert a8.era_label({"from": 2018, "to": 2019}) == "2017/18 and 2018/19"
+    assert a8.era_label({"from": 2017, "to": 2019}) == "2016/17 to 2018/19"
+    assert a8.era_label({"from": 2023, "to": None}) == "From 2022/23"
+
+
 def test_new_units_format_and_have_axis_labels():
     from evaltools.plots.style import UNIT_AXIS
     assert set(registry.UNITS) <= set(UNIT_AXIS) and set(registry.UNITS) <= set(registry.UNIT_LABELS)
@@ -169,6 +187,13 @@ def test_bad_lait_specs_are_named():
         registry._check_entry({**base, "lait": {"value": "A", "minus": "B"}}, set())
     with pytest.raises(SchemaError, match="not a day and month"):
         registry._check_entry({**base, "lait": {"value": "A", "as_at": "Sept"}}, set())
+    with pytest.raises(SchemaError, match="lait year 'financial'"):
+        registry._check_entry({**base, "lait": {"value": "A", "year": "financial"}}, set())
+    with pytest.raises(SchemaError, match="both year and as_at"):
+        registry._check_entry({**base, "lait": {"value": "A", "year": "academic",
+                                                "as_at": "30 September"}}, set())
+    with pytest.raises(SchemaError, match="notes entry"):
+        registry._check_entry({**base, "lait": {"value": "A"}, "notes": [{"to": 2020, "text": "t"}]}, set())
 
 
 def test_definitions_are_versioned_by_collection_year():
@@ -178,12 +203,46 @@ def test_definitions_are_versioned_by_collection_year():
     assert "same placement" in m.definition_for(2018)
     assert "same carer" in m.definition_for(2019)
     assert "same carer" in m.definition_for(2025)
-    # Attainment 8 out of 87 in 2017, 90 from 2018; pandemic grades 2020-2021
-    a8 = registry.get("ks4_attainment8")
-    assert "87" in a8.definition_for(2017) and "assessed" in a8.definition_for(2021)
-    assert "Not published" in registry.get("absence_overall").definition_for(2020)
     assert "includes apprenticeships" in registry.get(
         "care_leavers_training_employment_19_21").definition_for(2021)
+
+
+def test_education_year_notes_follow_the_definition_and_never_replace_it():
+    """A note on some years (pandemic grades, a term not collected) is not a definition:
+    "Definition: Return to pre-pandemic grading standards" was printed for Attainment 8."""
+    a8 = registry.get("ks4_attainment8")
+    assert a8.definition_for(2025) == a8.definition and "up to 8 qualifications" in a8.definition
+    assert "maximum score is 90 from 2017/18 (87 in 2016/17)" in a8.definition
+    assert len(a8.notes_for(2017)) == 1 and a8.notes_for(2017)[0].startswith("2016/17: Maximum score 87")
+    assert a8.notes_for(2021)[0].startswith("2019/20 and 2020/21: Centre-assessment grades")
+    assert a8.notes_for(2025) == ["From 2022/23: GCSE grading returned to pre-pandemic standards, with "
+                                  "protection for the disruption students had faced."]
+    assert len(a8.notes_for(2017, 2025)) == 5
+    pa = registry.get("absence_persistent")
+    assert "10% or more of their own possible sessions" in pa.definition_for(2025)
+    assert "No full-year figure" in registry.get("absence_overall").notes_for(2020)[0]
+    # England's figures for children looked after, as LAIT gives them, each in its years
+    before, after = pa.notes_for(2019)[0], pa.notes_for(2025)[0]
+    assert before.startswith("2016/17 to 2018/19: ") and "4.7% to 5.1%" in before and "11.2% to 12.1%" in before
+    assert after.startswith("From 2021/22: ") and "7.8% to 9.0%" in after and "19.1% to 20.8%" in after
+    assert "19.1% to 20.8% persistent absentees in 2021/22 to 2024/25" in after
+    for m in registry.measures("education"):
+        assert not m.definitions, m.id            # their eras are notes, not definitions
+        assert "Definition" not in m.definition and not m.definition.startswith(("Return", "Full"))
+
+
+def test_england_figures_quoted_in_notes_are_laits():
+    """The absence notes quote England's rates for children looked after: LAIT's."""
+    from evaltools import published
+    f = published.load_indicators(["absence_overall", "absence_persistent"])
+    f = f[f["geographic_level"] == "National"]
+    over, pers = (f[f["measure"] == mid].set_index("period")["value"].sort_index()
+                  for mid in ("absence_overall", "absence_persistent"))
+    assert (over.loc[2017:2019].min(), over.loc[2017:2019].max()) == (4.7, 5.1)
+    assert (pers.loc[2017:2019].min(), pers.loc[2017:2019].max()) == (11.2, 12.1)
+    assert (over.loc[2021], pers.loc[2021]) == (9.1, 30.3)
+    assert (over.loc[2022:2025].min(), over.loc[2022:2025].max()) == (7.8, 9.0)
+    assert (pers.loc[2022:2025].min(), pers.loc[2022:2025].max()) == (19.1, 20.8)
 
 
 def test_unknown_measure_suggests_close_ids():

@@ -124,3 +124,18 @@ def test_scorecard_does_not_rate_a_suppressed_latest_year():
     assert str(row["Latest"]).startswith("c")
     assert row["RAG"] == "" and row["Band"] == "" and row["Trend"] == ""
     assert "69.2" not in b.table.to_string()
+
+
+def test_a_measure_shows_its_definition_then_the_notes_on_its_years(monkeypatch):
+    """The definition is DfE's definition; notes on particular years (pandemic grades)
+    follow it, led by their years, instead of standing in for it."""
+    shown = []
+    monkeypatch.setattr(report, "display", lambda obj, **k: shown.append(getattr(obj, "data", obj)))
+    bm = benchmark.benchmark("884", ["ks4_attainment8"])
+    report.show_measure(bm, "ks4_attainment8", chart=False)
+    line = next(s for s in shown if isinstance(s, str) and s.startswith("*Definition:*"))
+    assert line.startswith("*Definition:* Average Attainment 8 score of children looked after")
+    notes = line.split("*Notes by year:* ")[1]
+    assert notes.startswith("2016/17: Maximum score 87")
+    assert "From 2022/23: GCSE grading returned to pre-pandemic standards" in notes
+    assert "*Source:*" in line

@@ -44,8 +44,11 @@ UNIT_LABELS = {
 }
 #: LAIT spec keys: ``value`` (a code, or a list of codes summed), ``subtract`` (a code or
 #: list taken away, for gaps), ``numerator``/``denominator`` (codes), ``as_at`` (the day
-#: and month LAIT's year label refers to when it is not a year ending 31 March)
-LAIT_KEYS = {"value", "subtract", "numerator", "denominator", "as_at"}
+#: and month LAIT's year label refers to when it is not a year ending 31 March),
+#: ``year: academic`` (LAIT's year label is the academic year ending in it: 2025 is 2024/25)
+LAIT_KEYS = {"value", "subtract", "numerator", "denominator", "as_at", "year"}
+#: what ``lait: {year: ...}`` may say
+LAIT_YEARS = {"academic"}
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december"]
 
@@ -69,6 +72,7 @@ class Measure:
     published: dict | None = None
     lait: dict | None = None
     definitions: tuple = field(default_factory=tuple)
+    notes: tuple = field(default_factory=tuple)   # what to know about some years' figures
     child_level: bool = False      # only from a council's own 903 data
     counts: tuple = ()             # what the numerator and denominator count, in words
     percent_of: str = ""           # what a percentage is of, when not children ("new placements")
@@ -110,7 +114,8 @@ class Measure:
     @property
     def census_date(self) -> str | None:
         """The day and month of the census a figure is taken at ("30 September" for the
-        social work workforce census), or None for a figure over a year ending 31 March."""
+        social work workforce census), or None for a figure over a year ending 31 March or
+        an academic year."""
         return (self.lait or {}).get("as_at")
 
     @property
@@ -126,10 +131,21 @@ class Measure:
         month = _MONTHS.index(str(as_at).split()[-1].lower()) + 1
         return 1 if month >= 4 else 0
 
+    @property
+    def academic_year(self) -> bool:
+        """True when a figure is for an academic year (school attainment, absence and
+        suspensions): LAIT labels 2024/25 "2025" and it is stored as period 2025, the
+        year ending 31 March 2025, whose 31 March fixes the cohort of children looked
+        after continuously for 12 months."""
+        return (self.lait or {}).get("year") == "academic"
+
     def period_label(self, period) -> str:
         """How reports name a period of this measure: "2025" for the year ending 31 March
         2025; for a figure at a census date, the census as DfE labels it ("Sep 2024" for
-        the 30 September 2024 census, period 2025)."""
+        the 30 September 2024 census, period 2025); for an academic-year figure, the
+        academic year ("2024/25" for period 2025)."""
+        if self.academic_year:
+            return f"{int(period) - 1}/{int(period) % 100:02d}"
         as_at = self.census_date
         if not as_at:
             return str(int(period))
@@ -141,19 +157,32 @@ class Measure:
 
     def period_cell(self, period) -> int | str:
         """A period in a table's Year column: the year as a number (so a spreadsheet can
-        sort and chart it), or the census label where the figure is at a census date,
-        with a no-break space so a narrow column never splits "Sep" from its year."""
-        if self.census_date:
+        sort and chart it), or the label where the figure is at a census date ("Sep 2025",
+        with a no-break space so a narrow column never splits "Sep" from its year) or for
+        an academic year ("2024/25", which sorts as text in year order)."""
+        if self.census_date or self.academic_year:
             return self.period_label(period).replace(" ", "\u00a0")
         return int(period)
 
     def period_phrase(self, period) -> str:
-        """The start of a statement about one period: "In 2025 (year ending 31 March)", or
-        "At 30 September 2024" for a census-date figure."""
+        """The start of a statement about one period: "In 2025 (year ending 31 March)",
+        "At 30 September 2024" for a census-date figure, or "In the 2024/25 academic
+        year"."""
+        if self.academic_year:
+            return f"In the {self.period_label(period)} academic year"
         as_at = self.census_date
         if not as_at:
             return f"In {int(period)} (year ending 31 March)"
         return f"At {as_at} {self._census_year(period)}"
+
+    @property
+    def axis_label(self) -> str:
+        """The x-axis title of a chart of this measure by year."""
+        if self.academic_year:
+            return "Academic year"
+        if self.census_date:
+            return f"Census at {self.census_date}"
+        return "Year ending 31 March"
 
     def definition_for(self, period: int) -> str:
         """The definition in force for a collection year (year ending 31 March)."""
@@ -161,6 +190,28 @@ class Measure:
             if d["from"] <= period and (d.get("to") is None or period <= d["to"]):
                 return d["text"]
         return self.definition
+
+    def era_label(self, era: dict) -> str:
+        """The years a versioned entry (``definitions`` or ``notes``) covers, as reports
+        name them: "2019/20", "2019/20 and 2020/21", "2016/17 to 2018/19", "From 2022/23"."""
+        first, last = era["from"], era.get("to")
+        if last is None:
+            return f"From {self.period_label(first)}"
+        if first == last:
+            return self.period_label(first)
+        return f"{self.period_label(first)} {'and' if last == first + 1 else 'to'} {self.period_label(last)}"
+
+    def notes_for(self, first: int, last: int | None = None) -> list[str]:
+        """The notes on the years ``first`` to ``last`` (one year when ``last`` is None),
+        each led by the years it covers: "From 2022/23: GCSE grading returned to
+        pre-pandemic standards...". Notes say what is special about some years' figures
+        (pandemic grades, a term not collected); the definition stays the definition."""
+        return [f"{self.era_label(n)}: {n['text']}" for n in self.notes_in(first, last)]
+
+    def notes_in(self, first: int, last: int | None = None) -> list[dict]:
+        """The ``notes`` entries that cover any of the years ``first`` to ``last``."""
+        last = first if last is None else last
+        return [n for n in self.notes if n["from"] <= last and (n.get("to") is None or first <= n["to"])]
 
     def format_value(self, value: float) -> str:
         """A value as a board paper would print it (no rounding of the data itself)."""
@@ -196,6 +247,11 @@ def _check_lait(lait, where: str) -> None:
     if unknown:
         raise SchemaError(f"lait has unknown keys {sorted(unknown)}", where=where,
                           fix=f"Use {sorted(LAIT_KEYS)}")
+    if lait.get("year") is not None and lait["year"] not in LAIT_YEARS:
+        raise SchemaError(f"lait year {lait['year']!r} is not one of {sorted(LAIT_YEARS)}", where=where)
+    if lait.get("year") is not None and lait.get("as_at") is not None:
+        raise SchemaError("lait gives both year and as_at", where=where,
+                          fix="An academic-year figure has no census date: keep one")
     as_at = lait.get("as_at")
     if as_at is not None and (len(str(as_at).split()) != 2 or str(as_at).split()[-1].lower() not in _MONTHS):
         raise SchemaError(f"lait as_at {as_at!r} is not a day and month", where=where,
@@ -231,6 +287,12 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
         raise SchemaError("percent_of names what a percentage is of, in words, and is only for "
                           "unit percent", where=where,
                           fix='Write it as "percent_of: new placements"')
+    for key in ("definitions", "notes"):
+        for era in e.get(key) or []:
+            if not isinstance(era, dict) or "from" not in era or not era.get("text") \
+                    or set(era) - {"from", "to", "text"}:
+                raise SchemaError(f"{key} entry {era!r} needs from, text and optionally to",
+                                  where=where)
     for era in (pub or {}).get("by_period") or []:
         if not isinstance(era, dict) or not ({"from", "to"} & set(era)) \
                 or not set(era) - {"from", "to"}:
@@ -240,7 +302,7 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
         id=e["id"], title=e["title"], short=e["short"], topic=e["topic"], unit=e["unit"],
         polarity=e["polarity"], definition=" ".join(str(e["definition"]).split()),
         source=e["source"], published=pub, lait=e.get("lait"),
-        definitions=tuple(e.get("definitions") or ()),
+        definitions=tuple(e.get("definitions") or ()), notes=tuple(e.get("notes") or ()),
         child_level=bool(e.get("child_level")), counts=tuple(e.get("counts") or ()),
         percent_of=" ".join(str(e.get("percent_of") or "").split()),
     )

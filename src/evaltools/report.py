@@ -58,21 +58,29 @@ def style() -> HTML:
 
 
 def years_covered(bm: BenchmarkResult) -> str:
-    """The span of a benchmark in words: "the years ending 31 March 2016 to 2025", and
-    where census-date figures are among its measures, their censuses as they are
-    labelled ("census figures from Sep 2020 to Sep 2025"): the September 2025 workforce
-    census counts in the year ending 31 March 2026, which no other measure has yet."""
+    """The span of a benchmark in words: "the years ending 31 March 2016 to 2025"; where
+    academic-year figures (education) are among its measures, their academic years
+    ("the academic years 2015/16 to 2024/25"); and where census-date figures are, their
+    censuses as they are labelled ("census figures from Sep 2020 to Sep 2025"): the
+    September 2025 workforce census counts in the year ending 31 March 2026, which no
+    other measure has yet."""
     t = bm.table
     census = [m for m in bm.measures if m.census_date]
+    academic = [m for m in bm.measures if m.academic_year]
     at_census = t["measure"].isin([m.id for m in census])
-    plain, c = t.loc[~at_census, "period"], t.loc[at_census, "period"]
+    in_school = t["measure"].isin([m.id for m in academic])
+    plain, a, c = (t.loc[~at_census & ~in_school, "period"], t.loc[in_school, "period"],
+                   t.loc[at_census, "period"])
     parts = []
     if len(plain):
         parts.append(f"the years ending 31 March {int(plain.min())} to {int(plain.max())}")
-    if census:
+    if len(a):
+        parts.append(f"the academic years {academic[0].period_label(a.min())} to "
+                     f"{academic[0].period_label(a.max())}")
+    if len(c):
         parts.append(f"census figures from {census[0].period_label(c.min())} to "
                      f"{census[0].period_label(c.max())}")
-    return " and ".join(parts)
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else ""
 
 
 def benchmark_intro(bm: BenchmarkResult, policy: str = "internal") -> Markdown:
@@ -279,7 +287,10 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
     last = bm.latest(measure_id)
     period = int(last["period"]) if last is not None else None
     definition = m.definition_for(period) if period else m.definition
-    display(Markdown(f"*Definition:* {definition} *Source:* {m.source}."))
+    years = bm.series(measure_id)["period"]
+    notes = m.notes_for(int(years.min()), int(years.max())) if len(years) else []
+    notes = f" *Notes by year:* {' '.join(notes)}" if notes else ""
+    display(Markdown(f"*Definition:* {definition}{notes} *Source:* {m.source}."))
 
 
 # --------------------------------------------------------------------------- topics

@@ -12,7 +12,8 @@ Caveats flagged here:
 * the strategy's baseline does not match the published figure for its year (and which
   published year, if any, it does match);
 * the measure's DfE definition changed between the baseline and the latest year
-  (the registry versions definitions by collection year);
+  (the registry versions definitions by collection year), or the years compared cross
+  ones the registry notes as unlike the others (pandemic grades, a term not collected);
 * a sudden jump in the series, the usual sign of a recording change;
 * figures suppressed or not available in the years compared.
 """
@@ -104,12 +105,23 @@ def jumps(series: pd.DataFrame) -> list[int]:
 
 
 def _definition_change(measure: str, first: int, last: int) -> str | None:
+    """What changed between the baseline ``first`` and the ``last`` year: DfE's
+    definition, or years the registry notes as not comparable (pandemic grades, a term
+    not collected) that the comparison crosses. Years as reports name them ("2019/20"
+    for an academic-year figure)."""
     m = registry.get(measure)
+    out = []
     for d in m.definitions:
         if first < d["from"] <= last:
-            return (f"DfE's definition changed from {d['from']} (between the baseline {first} and {last}): "
-                    f"{d['text']}")
-    return None
+            out.append(f"DfE's definition changed from {m.period_label(d['from'])} (between the baseline "
+                       f"{m.period_label(first)} and {m.period_label(last)}): {d['text']}")
+            break
+    touched = m.notes_in(first, last)
+    same_era = any(n["from"] <= first and (n.get("to") is None or last <= n["to"]) for n in touched)
+    if touched and not same_era:
+        out.append(f"the years from the baseline {m.period_label(first)} to {m.period_label(last)} are not "
+                   "all alike: " + " ".join(f"{m.era_label(n)}: {n['text']}" for n in touched))
+    return "; ".join(out) or None
 
 
 def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,

@@ -186,3 +186,14 @@ def test_no_figure_since_the_baseline_is_not_no_change():
     r = review.review_table(s, published.load_indicators(["care_leavers_eet_19_21"])).set_index("id").loc["eet"]
     assert r.latest_period == r.baseline_period == 2025
     assert r.direction_met == "no figure since the baseline"
+
+
+def test_years_unlike_the_others_between_baseline_and_latest_are_flagged():
+    """Attainment 8 from 2018/19 to 2024/25 crosses the pandemic's grades: the caveat
+    names the years as academic years; within 2022/23 onwards there is nothing to say."""
+    c = review._definition_change("ks4_attainment8", 2019, 2025)
+    assert c.startswith("the years from the baseline 2018/19 to 2024/25 are not all alike: ")
+    assert "2019/20 and 2020/21: Centre-assessment grades" in c and "From 2022/23: " in c
+    assert review._definition_change("ks4_attainment8", 2023, 2025) is None
+    assert "2019/20 and 2020/21" in review._definition_change("suspensions_one_plus", 2019, 2024)
+    assert review._definition_change("suspensions_one_plus", 2022, 2024) is None

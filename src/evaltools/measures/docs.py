@@ -91,8 +91,16 @@ def _where(m: registry.Measure) -> str:
         role = "LAIT only" if m.lait_only else "LAIT for other years"
         at = f", census at {m.census_date}, counted in the year ending 31 March holding it" \
             if m.census_date else ""
+        if m.academic_year:
+            at = ", academic years (LAIT's 2025 is 2024/25, counted in the year ending 31 March 2025)"
         parts.append(f"{role}: {codes}{at}")
     return "; ".join(parts)
+
+
+def _definition(m: registry.Measure) -> str:
+    """DfE's definition, then the registry's notes on particular years, if any."""
+    notes = [f"{m.era_label(n)}: {n['text']}" for n in m.notes]
+    return m.definition + (" *Notes by year:* " + " ".join(notes) if notes else "")
 
 
 def published_table() -> str:
@@ -102,7 +110,7 @@ def published_table() -> str:
     for m in registry.published_measures():
         unit = registry.UNIT_LABELS[m.unit] + (f" of {m.percent_of}" if m.percent_of else "")
         lines.append(f"| `{m.id}`<br>{_cell(m.title)} | {m.topic} | {unit} "
-                     f"| {m.polarity} | {_cell(_where(m))} | {_cell(m.definition)} "
+                     f"| {m.polarity} | {_cell(_where(m))} | {_cell(_definition(m))} "
                      f"({_cell(m.source.split(',')[0])}) |")
     return "\n".join(lines) + "\n"
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from .. import indicators as ind
 from .. import published, registry
@@ -32,8 +34,13 @@ def source_note(bm, measure_id: str) -> str:
     parts = [f"DfE, {pub} (EES, {release} release)"
              for pub, release in sorted(latest.items(), key=lambda kv: (kv[1], kv[0]))]
     if "LAIT" in srcs:       # LAIT's own year labels (a census's year, for census figures)
-        yrs = s.loc[s["la_source"] == "LAIT", "period"] - registry.get(measure_id).lait_period_shift
-        parts.append(f"DfE LAIT ({yrs.min()}" + (f"-{yrs.max()}" if yrs.max() != yrs.min() else "") + ")")
+        m = registry.get(measure_id)
+        yrs = s.loc[s["la_source"] == "LAIT", "period"] - m.lait_period_shift
+        if m.academic_year:  # as the axis names them: LAIT's 2025 is 2024/25
+            first, last = m.period_label(yrs.min()), m.period_label(yrs.max())
+            parts.append(f"DfE LAIT ({first}" + (f" to {last}" if last != first else "") + ")")
+        else:
+            parts.append(f"DfE LAIT ({yrs.min()}" + (f"-{yrs.max()}" if yrs.max() != yrs.min() else "") + ")")
     return "Source: " + "; ".join(parts) if parts else "Source: DfE"
 
 
@@ -55,7 +62,8 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
 
     Years where the LA's figure is suppressed or unavailable show as a gap, with the
     DfE symbol written on the axis, never as zero. A figure at a census date is drawn at
-    the census's year (the 30 September 2024 census at 2024), as DfE labels it.
+    the census's year (the 30 September 2024 census at 2024), as DfE labels it; an
+    academic-year figure at its period, its tick naming the academic year ("2024/25").
     """
     m = registry.get(measure_id)
     s = _plotted_years(bm.series(measure_id))
@@ -114,7 +122,12 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     if not gaps.empty:
         label_headroom(ax, 0.08)         # room for the gap symbols above the lines
     ax.set_ylabel(unit_axis(m))
-    ax.set_xlabel(f"Census at {m.census_date}" if m.census_date else "Year ending 31 March")
+    ax.set_xlabel(m.axis_label)
+    if m.academic_year and len(x):  # ticks name the academic year ("2024/25" at period 2025):
+        # at most 6, counted back from the latest (ten "2015/16" labels run together)
+        first, last = int(x.min()), int(x.max())
+        ax.xaxis.set_major_locator(FixedLocator(range(last, first - 1, -math.ceil((last - first + 1) / 6))))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: m.period_label(v)))
     chart_title(ax, title or bm.headline(measure_id), pad=20)
     ax.text(0, 1.02, m.short + f" ({unit_axis(m)})", transform=ax.transAxes, fontsize=9,
             color="#444444", va="bottom")
