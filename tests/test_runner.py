@@ -452,3 +452,10 @@ def test_cells_tagged_remove_from_report_stay_out_of_the_html(tmp_path):
     assert "Measures shown to readers" in html and "Placements 10.2% shown" in html
     assert "what the notebook tests check" not in html and "rag_amber_total" not in html
     assert len(nbformat.read(tmp_path / "x.ipynb", as_version=4).cells) == 4
+
+
+def test_a_reports_page_title_tells_reports_of_one_notebook_apart():
+    assert runner._stem_title("annual_impact_review-herefordshire_2025_27") == \
+        "annual impact review, herefordshire 2025-27"
+    assert runner._stem_title("topic-safety-ofsted_herefordshire_2024") == "topic, safety, ofsted herefordshire 2024"
+    assert runner._stem_title("ilacs_briefing") == "ilacs briefing"

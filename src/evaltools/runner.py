@@ -604,6 +604,13 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
+def _stem_title(stem: str) -> str:
+    """A report's file stem in words for its page title:
+    'annual_impact_review-herefordshire_2025_27' -> 'annual impact review, herefordshire 2025-27'."""
+    return ", ".join(re.sub(r"(\d{4})_(\d{2})\b", r"\1-\2", part).replace("_", " ")
+                     for part in stem.split("-"))
+
+
 def _default_run_id() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
@@ -894,7 +901,7 @@ def _run_plans_in(plans: list[_Plan], *, workers, pdf, log, pool=None) -> tuple[
                 "cwd": str(p.ev.notebooks_dir), "parameters": job.parameters, "env": p.env,
                 "ipynb": str(p.work / f"{stem}.ipynb"), "html": str(p.work / f"{stem}.html"),
                 "pdf": str(p.work / f"{stem}.pdf"), "stem": stem,
-                "title": f"{p.ev.title}: {stem.replace('_', ' ').replace('-', ', ')}"}))
+                "title": f"{p.ev.title}: {_stem_title(stem)}"}))
     _SHA_CACHE.clear()
     chromium, pdf_note = _pdf_settings(pdf, log)
     context = {"pdf": pdf_note, "git": git_state(), "packages": package_versions()}
