@@ -53,7 +53,7 @@ display(Markdown(r.narrative()))
 # year (Newcombe's interval); rates, days and averages are set against the statistical
 # neighbours' change (difference-in-differences). "c" marks a figure resting on 1 to 5
 # children; "no local data supplied" marks a local measure whose figures the council has
-# not yet given (see data/local/README.md).
+# not yet given (the analyst adds them to the local measures template).
 
 # %%
 report.show_review_table(r, policy)

@@ -139,3 +139,16 @@ def test_a_measure_shows_its_definition_then_the_notes_on_its_years(monkeypatch)
     assert notes.startswith("2016/17: Maximum score 87")
     assert "From 2022/23: GCSE grading returned to pre-pandemic standards" in notes
     assert "*Source:*" in line
+
+
+def test_intros_say_what_a_reader_needs_to_weigh_the_figures(monkeypatch):
+    from evaltools import briefing, review
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-for-intros")
+    r = review.evaluate("herefordshire_2025_27")
+    text = report.review_intro(r).data
+    # 2025-27 began in January 2025: its latest year holds 3 months of it
+    assert "began in January 2025, so the year ending 31 March 2025 holds only 3 months of it" in text
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    intro = report.briefing_intro(b).data
+    assert "B and C amber, D (worst quarter) red" in intro
+    assert "join two different groups of councils" in intro

@@ -122,3 +122,13 @@ def test_spc_limits_restart_only_at_an_intervention_aimed_at_the_topic(sample_sa
     # Meadows (2025-27) aims at emotional wellbeing (SDQ), not placement moves
     t = topics.evaluate("884", "stability", strategy="herefordshire_2025_27", extract="data/sample")
     assert not any("Meadows" in n and "SPC limits" in n for n in t.notes)
+
+
+def test_a_first_year_holding_part_of_an_intervention_is_said():
+    import datetime as dt
+    assert topics.exposure_months(dt.date(2024, 12, 19), 2025) == 4
+    assert topics.exposure_months(dt.date(2024, 4, 1), 2025) == 12
+    assert topics.exposure_months(dt.date(2025, 3, 31), 2025) == 1
+    t = topics.evaluate("884", "health", strategy="herefordshire_2025_27")
+    one = [e for e in t.evaluations if e.result is not None and e.result.diagnostics["n_post"] == 1]
+    assert one and all(any("holds only" in w and "in part" in w for w in e.warnings) for e in one)

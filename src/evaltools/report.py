@@ -83,13 +83,20 @@ def years_covered(bm: BenchmarkResult) -> str:
     return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else ""
 
 
+def _model_note(bm: BenchmarkResult) -> str:
+    """Which statistical neighbour groups the figures use, when they change over the years."""
+    if bm.comparator != "statistical_neighbours":
+        return ""
+    return (" Statistical neighbours are DfE's April 2021 groupings for years up to 2024 and DfE's 2025 "
+            "model from 2025 (for census figures, from the September 2024 census, which falls in the year "
+            "ending 31 March 2025), so the neighbours' average and range join two different groups of "
+            "councils at that point.")
+
+
 def benchmark_intro(bm: BenchmarkResult, policy: str = "internal") -> Markdown:
     """The opening paragraph of a benchmarking report."""
     comp = comparator_label(bm.comparator)
-    model = ""
-    if bm.comparator == "statistical_neighbours":
-        model = (" Statistical neighbours are DfE's April 2021 groupings for years up to 2024 "
-                 "and DfE's 2025 model from 2025, so the comparator group changes in 2025.")
+    model = _model_note(bm)
     return Markdown(
         f"This report sets **{bm.la.display_name}** (DfE LA number {bm.la.area_code}) against "
         f"its {comp}, the {bm.la.region_name} region and England on "
@@ -451,15 +458,23 @@ def show_verdicts(t) -> None:
 # ---------------------------------------------------------------- annual impact review
 def review_intro(r, policy: str = "published") -> Markdown:
     """The opening of the annual impact review."""
+    from .strategies import collection_year
+    from .topics import exposure_months
     st = r.strategy
     c = r.counts()
+    first = collection_year(st.start)
+    latest = pd.to_numeric(r.table["latest_period"], errors="coerce").max()
+    months = exposure_months(st.start, first)
+    partial = (f" The strategy began in {st.start:%B %Y}, so the year ending 31 March {first} holds only "
+               f"{months} month{'s' if months != 1 else ''} of it; where that is the latest year, a change "
+               "would show only in part." if months < 12 and latest == first else "")
     return Markdown(
         f"This review asks, measure by measure, whether **{st.title}** is working. It covers "
         f"{c['measures']} commitments, from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
         f"ending 31 March {st.baseline_period}. Figures come from " + ", ".join(r.sources or ["no data"])
         + ". A change counts as real only when it is larger than chance alone would give for a "
         "council of this size (95% interval); the smallest change the data could detect is given "
-        f"beside each test. Disclosure policy: **{policy}**.")
+        f"beside each test.{partial} Disclosure policy: **{policy}**.")
 
 
 def show_review_table(r, policy: str = "published") -> None:
@@ -510,7 +525,8 @@ def show_caveats(r) -> None:
     if t.empty:
         display(Markdown("No caveats."))
         return
-    display(Markdown("\n".join(f"- **{row['text']}**: {row['caveats']}." for _, row in t.iterrows())))
+    display(Markdown("\n".join(f"- **{row['text'].rstrip('.')}**: {row['caveats'].rstrip('.')}."
+                                for _, row in t.iterrows())))
 
 
 # ------------------------------------------------------------------- ILACS briefing
@@ -528,8 +544,9 @@ def briefing_intro(b) -> Markdown:
         f"leavers and leadership, from DfE's latest published figures, against England and its "
         f"{comparator_label(bm.comparator)}.{target} Green means better than England beyond noise (or "
         "target met); red, worse beyond noise (or the target missed and not moving the right way); amber, "
-        "within noise. Figures without counts (LAIT rates) are rated by quartile band among all councils. "
-        f"Disclosure policy: **{b.policy}**.")
+        "within noise. Figures without counts (LAIT rates) are rated by quartile band among all councils: "
+        "band A (best quarter) green, B and C amber, D (worst quarter) red. The Basis column says which rule "
+        f"rated each measure.{_model_note(bm)} Disclosure policy: **{b.policy}**.")
 
 
 def show_scorecard(b, area: str | None = None) -> None:

@@ -417,7 +417,8 @@ def build_frame(strategy, *, extract=None, local=None) -> tuple[pd.DataFrame, li
         cm = cm[(cm["period_end"].dt.month == 3) & (cm["group"] == "All children")]
         parts.append(cm.drop(columns=["period_end", "breakdown", "group"]))
         from .synth import is_synthetic
-        sources.append(f"the synthetic SSDA903 sample in {p.name} (generated, not real children's records)"
+        sources.append("a synthetic SSDA903 sample bundled with evaltools (generated, not real children's "
+                       "records: its child-level figures show how the review works, not how children fare)"
                        if is_synthetic(p) else f"the council's SSDA903 extract ({p.name})")
     if local is not None:
         p = input_path(local)

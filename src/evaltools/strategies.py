@@ -96,6 +96,11 @@ class StrategyMeasure:
         return registry.get(self.measure).unit if self.measure else ""
 
 
+def collection_year(day: dt.date) -> int:
+    """The collection year (ending 31 March) that holds ``day``."""
+    return day.year + (1 if day.month >= 4 else 0)
+
+
 @dataclass(frozen=True)
 class Intervention:
     id: str
@@ -111,9 +116,7 @@ class Intervention:
     def first_period(self) -> int | None:
         """The first collection year (ending 31 March) the intervention could affect:
         the one holding its start date. None when undated."""
-        if self.start is None:
-            return None
-        return self.start.year + (1 if self.start.month >= 4 else 0)
+        return None if self.start is None else collection_year(self.start)
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ class Strategy:
     def last_period(self) -> int:
         """The strategy's last collection year (ending 31 March): the one holding its
         end date. A finished strategy is judged on figures up to it (assumption E5)."""
-        return self.end.year + (1 if self.end.month >= 4 else 0)
+        return collection_year(self.end)
     notes: str = ""
 
     def measure(self, measure_id: str) -> StrategyMeasure:

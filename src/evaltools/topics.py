@@ -224,6 +224,12 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
     return ev
 
 
+def exposure_months(start, period: int) -> int:
+    """Calendar months of the collection year ``period`` (to 31 March) from the one an
+    intervention started in: 12 for an April start, 4 for a December start."""
+    return period * 12 + 3 - (start.year * 12 + start.month) + 1
+
+
 #: why a count (children looked after, foster places) is not set against other councils'
 #: change, in topic reports and the annual review (assumption C7)
 COUNT_NOT_COMPARED = ("this is a count, and councils of other sizes change by other amounts, so "
@@ -263,12 +269,22 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         res = did(ind[ind["measure"] == mid], la_code, first, measure=mid, comparators=comparator,
                   label=f"{m.short}: {iv.title}", reference="last")
     except (ValueError, ConfigError) as e:
-        ev.sentence = f"Not evaluated: {str(e).split(': ', 1)[-1]}"
+        why = str(e).split(": ", 1)[-1]
+        if "analysis sample has 0 treated" in why:      # the council lacks a year the others have
+            why = ("the comparison needs a figure for every year from the council and each neighbour, "
+                   "and the council has none for some of them (suppressed or not published)")
+        ev.sentence = f"Not evaluated: {why}."
         return ev
     lo, hi = res.ci
     ev.result, ev.warnings = res, list(res.warnings)
     ev.verdict = verdict(lo, hi, polarity)
     ref = res.diagnostics["reference_period"]
+    months = exposure_months(iv.start, first)
+    if months < 12:
+        part = (f"{iv.title.split(';')[0]} started in {iv.start:%B %Y}, so {m.period_label(first)}, the first "
+                f"year after it, holds only {count(months, 'month')} of it: an effect would show there only in part")
+        ev.warnings.append(part + (" and the later years carry it in full" if len(post) > 1 else
+                                   "; the next year's figures will say more"))
     ev.sentence = (f"Against its statistical neighbours, the council's change from {m.period_label(ref)} to "
                    f"{'the years from ' + m.period_label(first) if len(post) > 1 else m.period_label(first)} was "
                    f"{_num(res.estimate, m)} {_units(m)} (95% CI {_num(lo, m)} to {_num(hi, m)}; "

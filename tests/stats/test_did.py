@@ -198,3 +198,25 @@ def test_reference_last_does_not_credit_a_fall_already_under_way():
     assert last.diagnostics["pretrend_p"] is not None and last.diagnostics["pretrend_p"] < 0.05
     with pytest.raises(ValueError, match="reference"):
         did(df, "u0", 2024, outcome="y", unit="unit", reference="first")
+
+
+def _rising_then_dropping(seed):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(12):
+        for t in range(8):
+            y = ((0.4 * t if t < 5 else 0.4 * 4 - 0.6) if u == 0 else 0.0) + rng.normal(0, 0.6)
+            rows.append({"unit": f"u{u}", "time": 2016 + t, "y": y})
+    return did(pd.DataFrame(rows), "u0", 2021, outcome="y", unit="unit")
+
+
+def test_an_existing_trend_is_blamed_only_when_it_runs_the_way_of_the_effect():
+    # seed 27: rising before (+0.28 a year, p 0.25), effect below 0: a trend carried on
+    # would have pushed the other way, so it cannot explain the effect
+    r = _rising_then_dropping(27)
+    assert r.estimate < 0 < r.diagnostics["pretrend"] and r.diagnostics["pretrend_p"] >= 0.10
+    assert not any("existing trend" in w for w in r.warnings)
+    # seed 29: rising before, effect above 0: the trend may be all there is, said of one council
+    r = _rising_then_dropping(29)
+    assert r.estimate > 0 and r.diagnostics["pretrend"] > 0 and r.diagnostics["pretrend_p"] >= 0.10
+    assert any(w.startswith("the treated unit was already moving") and "existing trend" in w for w in r.warnings)

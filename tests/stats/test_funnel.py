@@ -223,3 +223,14 @@ def test_funnel_chart_plots_points_limits_target_and_labels_the_highlight():
     assert np.asarray([c for c in fig.axes[0].collections if c.get_gid() == "highlight"][0].get_offsets()).tolist() \
         == [[100, 5]]
     plt.close(fig)
+
+
+def test_the_centre_line_is_named_for_what_it_is():
+    from evaltools.plots import funnel_chart
+    df = pd.DataFrame({"unit": [f"u{i}" for i in range(30)], "numerator": [10 + i % 7 for i in range(30)],
+                       "denominator": [100 + 5 * i for i in range(30)]})
+    labels = lambda r: [t.get_text() for t in funnel_chart(r).axes[0].get_legend().get_texts()]  # noqa: E731
+    pooled = funnel(df, kind="proportion")
+    assert any(t.startswith("All councils (") for t in labels(pooled))
+    given = funnel(df, kind="proportion", target=10)
+    assert any(t.startswith("Target (") for t in labels(given))

@@ -44,7 +44,9 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
     tag = {lv: level_tag(lv) for lv in result.levels}
     fig, ax = plt.subplots(figsize=(8, 4.8), dpi=100)
     ax.axhline(result.estimate * scale, color=OKABE_ITO["black"], linewidth=1.4,
-               label=f"Target ({result._fmt(result.estimate)})", gid="target")
+               label=(f"Target ({result._fmt(result.estimate)})" if result.diagnostics.get("target_given")
+                      else f"All councils ({result._fmt(result.estimate)})" if prop
+                      else "All councils' rate (1)"), gid="target")
     adj = " (allowing for overdispersion)" if result.adjusted else ""
     for lv, ls, colour in ((lv_in, "--", OKABE_ITO["blue"]), (lv_out, "-.", OKABE_ITO["black"])):
         for side in ("lower", "upper"):

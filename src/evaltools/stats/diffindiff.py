@@ -370,13 +370,16 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
                      "ci_low": pretrend - stats.t.ppf(z_level, dfree) * pse,
                      "ci_high": pretrend + stats.t.ppf(z_level, dfree) * pse, "p_value": pretrend_p})
         carried = pretrend * (n_post + 1) / 2     # the pre-trend run on to the middle of the post period
-        if abs(carried) >= 0.5 * abs(est) and abs(est) > 0 and pretrend_p >= 0.10:
-            warns.append(f"the treated units were already moving {pretrend:+.3g} per period relative to the "
-                         f"comparators before the intervention; carried on, that alone would give about "
-                         f"{carried:+.3g}, at least half of the estimated effect ({est:+.3g}), so the effect may be "
-                         "an existing trend (see the event study)")
+        who, whose = (("the treated unit was", "the treated unit's") if n_t == 1
+                      else ("the treated units were", "the treated units'"))
+        if abs(carried) >= 0.5 * abs(est) and abs(est) > 0 and np.sign(carried) == np.sign(est) \
+                and pretrend_p >= 0.10:
+            warns.append(f"{who} already moving {pretrend:+.3g} per period relative to the "
+                         f"comparators before the intervention, the same way as the effect; carried on, that alone "
+                         f"would give about {carried:+.3g}, at least half of the estimated effect ({est:+.3g}), so "
+                         "the effect may be an existing trend")
         if pretrend_p < 0.10:
-            warns.append(f"pre-trends are not parallel: before the intervention the treated units' trend "
+            warns.append(f"pre-trends are not parallel: before the intervention {whose} trend "
                          f"differed by {pretrend:+.3g} per period (p = {pretrend_p:.2f}); the comparators "
                          "may not show what would have happened, so read the effect with caution")
     elif n_pre == 2:

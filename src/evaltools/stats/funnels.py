@@ -301,6 +301,7 @@ def funnel(data, *, kind: str = "proportion", measure: str | None = None, period
         if not 0 < target < 100:
             raise ValueError(f"{where}: target {target} must be a percentage strictly between 0 and 100")
         target = target / 100.0          # proportions inside; percentages in the result
+    target_given = target is not None
     if target is None:
         target = x.sum() / d.sum() if kind == "proportion" else 1.0
     if kind == "ratio" and target <= 0:
@@ -373,7 +374,7 @@ def funnel(data, *, kind: str = "proportion", measure: str | None = None, period
         grid = np.unique(np.round(grid))
     series = pd.concat([pd.DataFrame({"denominator": grid, "target": target}), limit_frame(grid)], axis=1)
 
-    diagnostics = {"target": float(target), "phi": phi, "tau2": tau2, "n_units": len(df), "n_used_for_phi": n_phi,
+    diagnostics = {"target": float(target), "target_given": target_given, "phi": phi, "tau2": tau2, "n_units": len(df), "n_used_for_phi": n_phi,
                    "scale": scale, "trim": trim, "trim_fraction": trim_fraction,
                    "overdispersion": overdispersion, "adjusted": adjusted, "from_indicators": tidy,
                    "measure": meta["measure"]}
