@@ -136,6 +136,8 @@ def measure_entry(row, m) -> dict:
                            ("text", _text(m["target_text"]))) if v not in (None, "")}
     if row["measure_id"] in RELATIVE_TARGETS and "value" in t:
         t = {"change_percent": t.pop("value"), **t}
+    if "value" not in t and AGAINST_ENGLAND.search(t.get("text", "")):
+        t = {"relative_to": "england", **t}       # "below England average": England's figure to beat
     if t:
         e["target"] = t
     for key, col in (("definition", "dfe_definition"), ("data", "source_detail")):
@@ -162,6 +164,9 @@ def _targets(spec: str, ids: list[str], entries: list[dict]) -> list[str]:
                     or str(e.get("measure", "")).startswith(("care_leavers_", "staying_put"))]
     return list(dict.fromkeys(out))
 
+
+#: a target worded against England's figure, with no number of its own
+AGAINST_ENGLAND = re.compile(r"\b(below|above)\b.*\b(England|national)\b", re.I)
 
 POLARITY = {"increase": "high", "decrease": "low"}
 KIND_OF_UNIT = {"percent": "percent", "count": "count", "rate": "rate", "score": "score", "days": "days"}

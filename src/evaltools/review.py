@@ -88,6 +88,27 @@ def _target_met(direction: str, target: float, latest: float) -> str:
     return "yes" if latest >= target else "no"
 
 
+def _england_target(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, unit: str) -> None:
+    """A target set against England ("at or below the England rate"): England's figure
+    for the latest year is the level to meet, on the side the strategy's direction (or,
+    for 'maintain', the measure's polarity) says is better."""
+    from .indicators import ENGLAND_CODE
+    sense = {"increase": "high", "decrease": "low"}.get(sm.direction) or registry.get(mid).polarity
+    eng = frame[(frame["measure"] == mid) & (frame["area_code"].astype(str) == ENGLAND_CODE)
+                & (frame["status"] == "ok") & (frame["period"] == row.latest_period)]
+    if sense not in ("high", "low"):
+        row.target_met = "no direction to compare England's figure with"
+    elif eng.empty:
+        row.target_met = f"no England figure for {_period(row.latest_period, mid)}"
+    else:
+        row.target_value = float(eng["value"].iloc[0])
+        row.target_met = _target_met("increase" if sense == "high" else "decrease", row.target_value,
+                                     row.latest_value)
+        row.caveats.append(f"the target is England's figure for the latest year "
+                           f"({_fmt(row.target_value, mid)} in {_period(row.latest_period, mid)}), "
+                           f"{'at or above' if sense == 'high' else 'at or below'} it")
+
+
 def jumps(series: pd.DataFrame) -> list[int]:
     """Periods where the year-on-year change is at least ``JUMP_FACTOR`` times the
     median absolute change of the rest of the series (needs 5 or more years)."""
@@ -213,7 +234,9 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                                f"({row.baseline_value:,.4g} -> {row.target_value:,.4g})")
         else:
             row.target_met = "no baseline for the target"
-    if row.target_value is not None:
+    if sm.target and sm.target.relative_to == "england":
+        _england_target(row, sm, frame, mid, unit)
+    elif row.target_value is not None:
         row.target_met = _target_met(sm.direction, row.target_value, row.latest_value)
 
     # the statistical verdict: counts at both ends give a test; otherwise say why not
@@ -452,9 +475,8 @@ def _period(period, mid) -> str:
 def _fmt(v, mid) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return ""
-    unit = registry.get(mid).unit if mid in registry.ids() else ""
-    if unit == "percent":
-        return f"{v:.1f}%"
+    if mid in registry.ids():            # with its unit, as charts and statements give it
+        return registry.get(mid).format_value(v)
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 

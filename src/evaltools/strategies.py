@@ -73,6 +73,9 @@ class Figure:
     #: a target set as a change from the baseline ("grow by a fifth": 20), in percent;
     #: the review turns it into a level once the baseline is known
     change_percent: float | None = None
+    #: a target set against another area's figure ("below the England average"):
+    #: ``"england"``; the review reads England's figure for the year it judges
+    relative_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,10 @@ class StrategyMeasure:
     @property
     def unit(self) -> str:
         return registry.get(self.measure).unit if self.measure else ""
+
+
+#: what a target can be set against (``target: {relative_to: england}``)
+RELATIVE_TO = ("england",)
 
 
 def collection_year(day: dt.date) -> int:
@@ -214,7 +221,7 @@ def _figure(raw, where, key, probs, period_key) -> Figure | None:
     if not isinstance(raw, dict):
         probs.add(where, f"{key} should be a mapping", f"write {key}: {{value: 48, {period_key}: 2023, text: ...}}")
         return None
-    allowed = {"value", period_key, "text"} | ({"change_percent"} if key == "target" else set())
+    allowed = {"value", period_key, "text"} | ({"change_percent", "relative_to"} if key == "target" else set())
     unknown = set(raw) - allowed
     if unknown:
         probs.add(where, f"{key} has unknown field(s) {', '.join(sorted(unknown))}",
@@ -229,6 +236,16 @@ def _figure(raw, where, key, probs, period_key) -> Figure | None:
         if change is not None and raw.get("value") is not None:
             probs.add(where, f"{key} has both value and change_percent", "give one: a level, or a change "
                       "from the baseline")
+    relative = raw.get("relative_to")
+    if relative is not None:
+        if str(relative).lower() not in RELATIVE_TO:
+            probs.add(where, f"{key} relative_to {relative!r} is not one of {', '.join(RELATIVE_TO)}",
+                      "write relative_to: england for a target such as 'below the England average'")
+            relative = None
+        elif raw.get("value") is not None or change is not None:
+            probs.add(where, f"{key} has relative_to and a value or change_percent",
+                      "give one: a level, a change from the baseline, or a figure to beat")
+        relative = str(relative).lower() if relative is not None else None
     value = raw.get("value")
     if value is not None:
         try:
@@ -238,7 +255,7 @@ def _figure(raw, where, key, probs, period_key) -> Figure | None:
                       "and put the words in text")
             value = None
     return Figure(value=value, period=_year(raw.get(period_key), where, f"{key} {period_key}", probs),
-                  text=str(raw.get("text") or ""), change_percent=change)
+                  text=str(raw.get("text") or ""), change_percent=change, relative_to=relative)
 
 
 def _choice(raw, key, allowed, where, probs, default=None):

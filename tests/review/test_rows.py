@@ -197,3 +197,20 @@ def test_years_unlike_the_others_between_baseline_and_latest_are_flagged():
     assert review._definition_change("ks4_attainment8", 2023, 2025) is None
     assert "2019/20 and 2020/21" in review._definition_change("suspensions_one_plus", 2019, 2024)
     assert review._definition_change("suspensions_one_plus", 2022, 2024) is None
+
+
+def test_a_target_set_against_england_is_judged_on_englands_figure():
+    """Herefordshire 2017-20: 'at or below the England rate per 10,000' and 'below
+    England average' for 3+ placements (direction maintain: DfE's polarity, lower is
+    better, says which side). In 2020 England's rate was 67.9 and Herefordshire's
+    102.5; England's 3+ placements 10.9% and Herefordshire's 8.3%."""
+    st = strategies.load("herefordshire_2017_20")
+    rate, moves = st.measure("hf17_cla_rate_to_national"), st.measure("hf17_short_term_stability")
+    assert rate.target.relative_to == moves.target.relative_to == "england"
+    t = review.review_table(st, published.load_indicators(["cla_rate_per_10k", "cla_3plus_placements"]))
+    t = t.set_index("id")
+    r = t.loc["hf17_cla_rate_to_national"]
+    assert r.latest_period == 2020 and r.target_value == pytest.approx(67.85, abs=0.01) and r.target_met == "no"
+    assert "the target is England's figure for the latest year (67.9 per 10,000 in 2020), at or below it" in r.caveats
+    m = t.loc["hf17_short_term_stability"]
+    assert m.target_value == pytest.approx(10.875) and m.target_met == "yes"
