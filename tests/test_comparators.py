@@ -189,3 +189,11 @@ def test_education_figures_are_named_by_their_academic_year():
     assert "to 2024/25" in fig.alt_text and "DfE LAIT (2016/17 to 2024/25)" in plots.benchmark.source_note(
         ed, "ks4_attainment8")
     plt.close(fig)
+
+
+def test_a_year_range_takes_census_figures_by_their_census_year():
+    """benchmarking's years: [2016, 2025] must not drop the September 2025 workforce
+    census (period 2026): the ILACS pack showed it while benchmarking stopped at Sep 2024."""
+    bm = benchmark.benchmark("884", ["social_worker_agency_rate", "cla_3plus_placements"], periods=(2016, 2025))
+    assert list(bm.series("social_worker_agency_rate")["period"].agg(["min", "max"])) == [2017, 2026]
+    assert list(bm.series("cla_3plus_placements")["period"].agg(["min", "max"])) == [2016, 2025]

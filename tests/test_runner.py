@@ -459,3 +459,26 @@ def test_a_reports_page_title_tells_reports_of_one_notebook_apart():
         "annual impact review, herefordshire 2025-27"
     assert runner._stem_title("topic-safety-ofsted_herefordshire_2024") == "topic, safety, ofsted herefordshire 2024"
     assert runner._stem_title("ilacs_briefing") == "ilacs briefing"
+
+
+def test_a_long_table_starts_under_its_heading_in_the_pdf(tmp_path, monkeypatch):
+    """JupyterLab prints each output whole (break-inside: avoid-page): a table longer
+    than what is left of a page went to the next one, leaving a blank page under its
+    heading. The print styling lets outputs break (rows still do not)."""
+    pypdf = pytest.importorskip("pypdf")
+    monkeypatch.delenv(outputs.CHROMIUM_ENV)
+    if outputs.find_chromium()[0] is None:
+        pytest.skip("no chromium")
+    # a page of text, then a heading and a table shorter than a page but longer than
+    # what is left of this one
+    text = "<p>" + "Words of the report's introduction. " * 60 + "</p>"
+    rows = "".join(f"<tr><td>row {i}</td><td>{i}</td></tr>" for i in range(40))
+    lab_rule = "<style>@media print { .jp-OutputArea-child { break-inside: avoid-page; } }</style>"
+    html = tmp_path / "t.html"
+    html.write_text(f"<html><head>{lab_rule}</head><body>{text}<h2>At a glance</h2>"
+                    "<div class='jp-OutputArea-child'><table class='evaltools-table'>"
+                    f"{rows}</table></div></body></html>")
+    pdf = outputs.html_to_pdf(html, tmp_path / "t.pdf")
+    outputs.close_printers()
+    first = pypdf.PdfReader(pdf).pages[0].extract_text()
+    assert "At a glance" in first and "row 0" in first and "row 39" not in first

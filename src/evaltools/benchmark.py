@@ -164,19 +164,26 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     measures : measure ids (default: every measure in the registry).
     comparator : ``"statistical_neighbours"`` (DfE's, by year), ``"region"``, or a list
         of LA codes or names.
-    periods : (first, last) years ending 31 March, inclusive.
+    periods : (first, last) years, inclusive, as reports label them: years ending 31
+        March, academic years by the year they end, census figures by the census's
+        year, so (2016, 2025) takes the September 2016 to September 2025 workforce
+        censuses (periods 2017 to 2026) with the years ending March 2016 to 2025.
     indicators : an indicator frame to use instead of DfE's published data.
     """
     area = la if isinstance(la, Area) else resolve_la(la, data_root)
     ms = registry.resolve(measures) if measures is not None else registry.published_measures()
     ids = [m.id for m in ms]
+    wide = None if periods is None else (periods[0], periods[1] + max(m.lait_period_shift for m in ms))
     if indicators is None:
-        indicators = published.load_indicators(ids, data_root=data_root, periods=periods)
+        indicators = published.load_indicators(ids, data_root=data_root, periods=wide)
     else:
         indicators = ind.validate(indicators)
         indicators = indicators[indicators["measure"].isin(ids)]
-        if periods is not None:
-            indicators = indicators[indicators["period"].between(*periods)]
+        if wide is not None:
+            indicators = indicators[indicators["period"].between(*wide)]
+    if periods is not None:         # each measure's years as labelled (a census: its own year)
+        shift = indicators["measure"].map({m.id: m.lait_period_shift for m in ms})
+        indicators = indicators[(indicators["period"] - shift).between(*periods)]
     bands = quartile_bands(indicators)
     rows = []
     # every figure looked up by (measure, year) then area: one pass over the frame

@@ -45,7 +45,9 @@ OGL_ATTRIBUTION = ("Contains public sector information licensed under the Open G
 #: Print styling added to the copy of the HTML that is printed (the HTML report itself
 #: is unchanged): A4 with 15 mm margins, no screen padding or scroll bars, wide tables
 #: wrapped to the page width rather than cut off, charts and table rows kept whole
-#: across page breaks, zebra rows kept in print. Table fonts and widths are left to
+#: across page breaks, zebra rows kept in print. JupyterLab's own print rule keeps each
+#: output whole (break-inside: avoid-page), which pushed a long table to the next page
+#: and left most of a page blank under its heading: outputs may break, rows still not. Table fonts and widths are left to
 #: the report's own print rules (evaltools.report.REPORT_CSS) where it has them.
 PRINT_CSS = """<style media="print">
 @page { size: A4; margin: 15mm; }
@@ -56,6 +58,7 @@ body, .jp-Notebook, .jp-OutputArea-output, .jp-MarkdownOutput { overflow: visibl
 html body .jp-OutputArea-output img { max-width: 100%; height: auto; }
 img, svg, tr, caption { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+.jp-OutputArea-child, .jp-Cell-outputWrapper, .jp-Cell { break-inside: auto !important; page-break-inside: auto !important; }
 html body table.evaltools-table { table-layout: auto; max-width: 100%; }
 table.evaltools-table th, table.evaltools-table td {
   white-space: normal !important; min-width: 0 !important; }

@@ -162,3 +162,16 @@ def test_before_after_chart_labels_pass_the_policy(indicators):
     assert "Change not shown" in fig2.alt_text
     internal = plots.before_after_chart(small, policy="internal")
     assert "c" not in [t.get_text() for t in internal.axes[0].texts]
+
+
+def test_small_numbers_for_a_rate_are_few_events_not_a_small_exposure():
+    # placement moves per child-year: about 25 child-years of care a month is not "25
+    # children"; 20 moves a month is not a small number, 3 is
+    rng = np.random.default_rng(5)
+    def series(rate):
+        return pd.DataFrame({"time": np.arange(1, 49), "denominator": 25.0,
+                             "numerator": rng.poisson(rate * 25, 48).astype(float)})
+    many = its(series(0.8), 25, model="poisson")
+    assert not any(w.startswith("small numbers") for w in many.warnings)
+    few = its(series(0.12), 25, model="poisson")
+    assert any(w.startswith("small numbers") and "events" in w for w in few.warnings)

@@ -530,9 +530,14 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
             warns.append(f"the cohort is {abs(change):.0%} {'larger' if change > 0 else 'smaller'} after the "
                          "intervention than before: check whether who is counted changed (definitions, "
                          "UASC arrivals) before reading a change in the rate as an effect")
-        if np.median(den) < 30:
+        if model == "binomial" and np.median(den) < 30:
             warns.append(f"small numbers: a typical period has {np.median(den):.0f} children in the cohort, "
                          "so each figure moves a lot by chance")
+        elif model == "poisson" and np.median(x_count) < 10:
+            # a rate's denominator is exposure (child-years), not children: what is small
+            # is the number of events
+            warns.append(f"small numbers: a typical period has {np.median(x_count):.0f} events, so each "
+                         "figure moves a lot by chance")
     if composition is not None:
         comp = composition.div(composition.sum(axis=1), axis=0)
         post_idx = comp.index >= intervention
