@@ -197,3 +197,16 @@ def test_a_year_range_takes_census_figures_by_their_census_year():
     bm = benchmark.benchmark("884", ["social_worker_agency_rate", "cla_3plus_placements"], periods=(2016, 2025))
     assert list(bm.series("social_worker_agency_rate")["period"].agg(["min", "max"])) == [2017, 2026]
     assert list(bm.series("cla_3plus_placements")["period"].agg(["min", "max"])) == [2016, 2025]
+
+
+def test_a_lait_whole_number_within_rounding_is_in_line_and_its_trend_is_not_a_change():
+    """LAIT gives Herefordshire's 2025 share placed outside the LA and over 20 miles as
+    20 (a whole number) against its neighbours' 20.3: not 'better'. Its 2025 missing
+    figure, LAIT's 7, against EES's exact 7.3% in 2024 is not a fall."""
+    from evaltools import briefing
+    bm = benchmark.benchmark("884", ["cla_placed_outside_la_over_20_miles", "cla_missing_incident"])
+    assert bm.verdict("cla_placed_outside_la_over_20_miles") == "in line"
+    assert "under half a point is rounding" in bm.statement("cla_placed_outside_la_over_20_miles")
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27")
+    row = b.table.set_index("Measure").loc["Had a missing incident"]
+    assert row["Trend"] == "→ no change beyond rounding"

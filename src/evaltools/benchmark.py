@@ -106,7 +106,7 @@ class BenchmarkResult:
             return None
         v, c = last["la_value"], last["comparator_mean"]
         lo, hi = last["la_ci_low"], last["la_ci_high"]
-        if (np.isfinite(lo) and lo <= c <= hi) or v == c:
+        if (np.isfinite(lo) and lo <= c <= hi) or v == c or _within_rounding(last, v, c):
             return "in line"
         if m.higher_is_better is None:
             return "higher" if v > c else "lower"
@@ -325,6 +325,15 @@ def _on_the_year(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> s
     return f", {way} from {m.format_value(p['la_value'])} in {m.period_label(p['period'])}"
 
 
+#: LAIT gives most figures as whole numbers: a difference smaller than this is rounding
+LAIT_ROUNDING = 0.5
+
+
+def _within_rounding(last: pd.Series, v: float, c: float) -> bool:
+    """A LAIT figure (a whole number) within rounding of the comparison."""
+    return last.get("la_source") == "LAIT" and float(v).is_integer() and abs(v - c) < LAIT_ROUNDING
+
+
 def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> str:
     v, c = last["la_value"], last["comparator_mean"]
     lo, hi = last["la_ci_low"], last["la_ci_high"]
@@ -342,6 +351,9 @@ def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> s
         return f"That is {verdict} than its {label}: their average lies outside {interval}."
     if direction == "the same as":
         return f"That is the same as its {label}."
+    if _within_rounding(last, v, c):
+        return (f"That is in line with its {label}: LAIT gives {name}'s figure as a whole number, so a "
+                "difference of under half a point is rounding.")
     verdict = direction
     if m.higher_is_better is not None:
         good = (v > c) == m.higher_is_better

@@ -214,3 +214,16 @@ def test_a_target_set_against_england_is_judged_on_englands_figure():
     assert "the target is England's figure for the latest year (67.9 per 10,000 in 2020), at or below it" in r.caveats
     m = t.loc["hf17_short_term_stability"]
     assert m.target_value == pytest.approx(10.875) and m.target_met == "yes"
+
+
+def test_social_worker_changes_in_the_2017_20_strategys_own_years():
+    """DfE's Official Statistics give Herefordshire's children with 2+ social worker
+    changes in 12 months as 76/330 (23%) in 2019 and 131/348 (38%) in 2020: the 2017-20
+    review judges its commitment on them (the 3+ social workers measure starts in 2024)."""
+    st = strategies.load("herefordshire_2017_20")
+    t = review.review_table(st, published.load_indicators(["cla_sw_changes_2plus_12m"])).set_index("id")
+    r = t.loc["hf17_sw_iro_changes"]
+    assert r.measure == "cla_sw_changes_2plus_12m"
+    assert r.baseline_period == 2019 and r.latest_period == 2020
+    assert r.latest_value == pytest.approx(100 * 131 / 348)
+    assert r.direction_met == "no" and r.verdict == "worsened beyond noise"
