@@ -28,6 +28,7 @@ from evaltools import quality, report
 ex = quality.load(extract, year)
 display(report.style())
 display(Markdown("# Data quality of the SSDA903 extract"))
+display(Markdown(quality.about(ex, extract)))
 display(Markdown(quality.headline(ex)))
 
 # %% [markdown]
@@ -54,13 +55,15 @@ report.show_table(quality.counts_table(ex), caption="Rows read")
 # ## Issues by check
 
 # %%
-report.show_table(quality.issues_table(ex), caption="Issues found, and what each means for the measures")
+report.show_table(quality.issues_table(ex), caption="Issues found, and what each means for the measures",
+                  empty="No issues found: every row passed every check.")
 
 # %% [markdown]
 # ## What this means for the measures
 
 # %%
-report.show_table(quality.exclusions_table(ex), caption="Rows left out of measures because of errors")
+report.show_table(quality.exclusions_table(ex), caption="Rows left out of measures because of errors",
+                  empty="No rows were left out of any measure.")
 
 # %% [markdown] tags=["remove-from-report"]
 # The rows read below are what the notebook tests check.

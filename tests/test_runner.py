@@ -154,8 +154,11 @@ def test_workbook_has_every_table_a_notebook_showed(tmp_path, lines, tables_note
     assert rows[1:] == [("Area", "Count", "Doubled"), ("A", 1, 1), ("B", 2, 2)]
     assert ws["A2"].font.b and ws.freeze_panes == "A3"
     assert ws.column_dimensions["A"].width >= 8
-    # an uncaptioned table is named by the heading above it; cells exactly as shown
-    assert list(wb["Second look"].iter_rows(values_only=True))[2:] == [(2024, "10.2%"), (2025, "c")]
+    # an uncaptioned table is named by the heading above it; cells as shown, a figure
+    # as a number formatted to look the same ("10.2%": 0.102 shown as 0.0%)
+    second = wb["Second look"]
+    assert list(second.iter_rows(values_only=True))[2:] == [(2024, 0.102), (2025, "c")]
+    assert second["B3"].number_format == "0.0%"
     contents = list(wb["Contents"].iter_rows(min_row=3, values_only=True))
     assert contents == [("tables", "Counts by area", "Counts by area"),
                         ("tables", "Second look", "Second look")]
@@ -482,3 +485,16 @@ def test_a_long_table_starts_under_its_heading_in_the_pdf(tmp_path, monkeypatch)
     outputs.close_printers()
     first = pypdf.PdfReader(pdf).pages[0].extract_text()
     assert "At a glance" in first and "row 0" in first and "row 39" not in first
+
+
+@pytest.mark.parametrize("shown, value, fmt", [
+    ("10.2%", 0.102, "0.0%"), ("10%", 0.1, "0%"), ("1,234", 1234, "#,##0"), ("7", 7, None),
+    ("99.9 per 10,000", 99.9, '#,##0.0" per 10,000"'), ("444 days", 444.0, '#,##0" days"'),
+    ("+2.8", 2.8, "+#,##0.0;-#,##0.0;#,##0.0"), ("-0.7", -0.7, "#,##0.0"),
+    ("54.7% (64/117)", "54.7% (64/117)", None), ("c", "c", None), ("Sep 2025", "Sep 2025", None),
+    ("2024/25", "2024/25", None), ("0884", "0884", None), (2024, 2024, None),
+])
+def test_workbook_figures_are_numbers_that_look_as_the_report_shows_them(shown, value, fmt):
+    v, f = outputs.cell_value(shown)
+    assert v == pytest.approx(value) if isinstance(value, float) else v == value
+    assert f == fmt

@@ -375,12 +375,43 @@ def _width(values) -> float:
     return float(min(max(longest + 2, 8), 60))
 
 
+#: a cell that is a number as shown: sign, digits with thousands commas, decimals,
+#: then nothing, a % sign, or one of the registry's unit words
+_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})*|\d+)(\.\d+)?"
+                     r"(%| per 10,000| days| places| cases per worker)?$")
+
+
+def cell_value(text):
+    """A table cell for the workbook: a figure shown as text ("10.2%", "1,234",
+    "99.9 per 10,000") becomes a number with a number format that shows it exactly as
+    the report does, so it can be sorted, summed and charted; anything else ("c",
+    "54.7% (64/117)", "Sep 2025") stays as it is. Returns (value, number format or None)."""
+    if not isinstance(text, str):
+        return text, None
+    m = _NUMBER.match(text.strip())
+    if not m:
+        return text, None
+    sign, whole, frac, unit = m.groups()
+    if len(whole) > 1 and whole[0] == "0":         # a code such as "0884", not a number
+        return text, None
+    number = float(sign + whole.replace(",", "") + (frac or ""))
+    places = len(frac) - 1 if frac else 0
+    digits = "#,##0" + ("." + "0" * places if places else "")
+    plus = (lambda f: f"+{f};-{f};{f}") if sign == "+" else (lambda f: f)    # keep a shown "+"
+    if unit == "%":
+        return number / 100, plus(("0" + ("." + "0" * places if places else "")) + "%")
+    if unit:
+        return number, plus(f'{digits}"{unit}"')
+    return (int(number) if not frac else number), (plus(digits) if "," in whole or frac or sign else None)
+
+
 def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
                    failed: list[tuple[str, str]] = ()) -> Path:
     """Write ``tables.xlsx``: a Contents sheet, one sheet per table, and Notes.
 
     Each table sheet has the caption in row 1, the header in row 2 (bold, frozen with
-    the caption above it) and the cells exactly as the report shows them. Contents
+    the caption above it) and the cells as the report shows them, figures as numbers
+    formatted to look the same (:func:`cell_value`). Contents
     lists notebook, table and sheet with a link to each sheet, and any notebook that
     failed (``failed``: (notebook, error) pairs) so a missing table is explained.
     ``notes`` are (label, value) rows: title, LA, run, policies, attribution.
@@ -408,7 +439,11 @@ def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
         for c in ws[2]:
             c.font = bold
         for row in t["data"]:
-            ws.append(list(row))
+            cells = [cell_value(v) for v in row]
+            ws.append([v for v, _ in cells])
+            for i, (_, fmt) in enumerate(cells):
+                if fmt:
+                    ws.cell(row=ws.max_row, column=i + 1).number_format = fmt
         ws.freeze_panes = "A3"
         for i, col in enumerate(t["columns"]):
             letter = ws.cell(row=2, column=i + 1).column_letter

@@ -86,15 +86,29 @@ def issues_table(ex: Extract) -> pd.DataFrame:
 
 
 def exclusions_table(ex: Extract) -> pd.DataFrame:
-    """Rows left out of measures by table and year, and the measures they feed."""
+    """Rows left out of measures by table and year, and the measures they feed: only the
+    tables and years where some were (the rest lose none)."""
     out = []
     for t in ex.tables:
         e = ex.excluded(t)
         for r in e.itertuples():
+            if not r.excluded:
+                continue
             out.append({"Table": t, "Year": r.year, "Rows": r.rows, "Left out": int(r.excluded),
                         "Share left out": f"{100 * r.excluded / r.rows:.1f}%" if r.rows else "n/a",
                         "Feeds": FEEDS.get(t, "")})
     return pd.DataFrame(out)
+
+
+def about(ex: Extract, extract) -> str:
+    """What was read and who the report is for (assumption E10)."""
+    from .synth import is_synthetic
+    folder = input_path(extract)
+    what = ("the synthetic SSDA903 sample bundled with evaltools (generated, not real children's records)"
+            if is_synthetic(folder) else f"the SSDA903 extract in `{folder.name}`")
+    return (f"This report checks {what}, collection years {ex.years[0]} to {ex.years[-1]}. It is for the "
+            "council's own analysts: it counts rows and issues as they are, some of them 1 to 5, with no "
+            "disclosure policy, so it must not be sent outside the council (assumption E10).")
 
 
 def headline(ex: Extract) -> str:

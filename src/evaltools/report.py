@@ -195,10 +195,14 @@ def table_bundle(df: pd.DataFrame, caption: str | None = None) -> dict:
             TABLE_MIME: {"caption": caption or "", "columns": [str(c) for c in df.columns], "data": data}}
 
 
-def show_table(df: pd.DataFrame, caption: str | None = None) -> None:
+def show_table(df: pd.DataFrame, caption: str | None = None, empty: str | None = None) -> None:
     """Display a table as clean HTML, without the index (and its JSON copy for the
     workbook: :data:`TABLE_MIME`). Tables reach here already under the disclosure
-    policy: built from :func:`evaltools.sdc.apply`'d frames and :func:`evaltools.sdc.label`."""
+    policy: built from :func:`evaltools.sdc.apply`'d frames and :func:`evaltools.sdc.label`.
+    An empty table with an ``empty`` message shows the message instead of a bare header."""
+    if empty is not None and df.empty:
+        display(Markdown(empty))
+        return
     display(table_bundle(df, caption), raw=True)
 
 
