@@ -210,3 +210,15 @@ def test_a_lait_whole_number_within_rounding_is_in_line_and_its_trend_is_not_a_c
     b = briefing.scorecard("884", strategy="herefordshire_2025_27")
     row = b.table.set_index("Measure").loc["Had a missing incident"]
     assert row["Trend"] == "→ no change beyond rounding"
+
+
+def test_neighbours_at_zero_of_a_sizeable_cohort_are_flagged():
+    """Development assessments 2025: Shropshire 0 of 92 and Lancashire 0 of 102 pull the
+    neighbours' average down to 75.0%; the statement names them and gives the average
+    without them."""
+    bm = benchmark.benchmark("884", ["oc2_development_assessments", "oc2_convictions"])
+    text = bm.statement("oc2_development_assessments")
+    assert "2 neighbours report 0% (Shropshire 0 of 92; Lancashire 0 of 102)" in text
+    assert "without them the neighbours averaged 93.7%" in text
+    # where lower is better, 0% is a good result, not a gap
+    assert "report 0%" not in bm.statement("oc2_convictions")

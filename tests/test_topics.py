@@ -132,3 +132,11 @@ def test_a_first_year_holding_part_of_an_intervention_is_said():
     t = topics.evaluate("884", "health", strategy="herefordshire_2025_27")
     one = [e for e in t.evaluations if e.result is not None and e.result.diagnostics["n_post"] == 1]
     assert one and all(any("holds only" in w and "in part" in w for w in e.warnings) for e in one)
+
+
+def test_national_changes_are_not_counted_among_those_that_could_not_be_tested():
+    from evaltools import report
+    t = topics.evaluate("884", "care_leavers", strategy="herefordshire_2017_20")
+    text = report.verdict_overview(t).data
+    national = sum(e.intervention.startswith("nat_") for e in t.evaluations)
+    assert national and f"{national} evaluations of national changes are not set against other councils" in text

@@ -141,6 +141,10 @@ class BenchmarkResult:
                 f"{self.table['period'].min()}-{self.table['period'].max()})")
 
 
+#: a neighbour's 0% on a cohort at least this big is flagged as a likely recording gap
+ZERO_COHORT = 20
+
+
 def _interval(m: registry.Measure, num: float, den: float) -> tuple[float, float]:
     if not (np.isfinite(num) and np.isfinite(den)) or den <= 0:
         return (np.nan, np.nan)
@@ -206,6 +210,11 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
             comp = comparator_codes(area, period, comparator, data_root)
             cv_ok = np.array([at[c][0] for c in comp if c in at and at[c][1] == ind.OK], dtype=float)
             has = np.isfinite(cv_ok).any()
+            # a neighbour at 0% of a sizeable cohort on a measure where higher is better
+            # (no development assessment of 92 children) is more likely unrecorded than real
+            zeros = tuple((c, at[c][2], at[c][3]) for c in comp
+                          if m.unit == "percent" and m.polarity == "high" and c in at and at[c][1] == ind.OK
+                          and at[c][0] == 0 and np.isfinite(at[c][3]) and at[c][3] >= ZERO_COHORT)
             value, la_status, num, den, source = at.get(area.area_code, missing)
             lo, hi = _interval(m, num, den)
             reg = at[area.region_code][0] if area.region_code in at else np.nan
@@ -218,6 +227,7 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
                 "comparator_min": np.nanmin(cv_ok) if has else np.nan,
                 "comparator_max": np.nanmax(cv_ok) if has else np.nan,
                 "comparator_n": int(len(cv_ok)), "comparator_size": len(comp),
+                "comparator_zeros": zeros,
                 "comparator_model": neighbour_model_for(area, period, data_root)
                 if comparator == "statistical_neighbours" else comparator_label(comparator),
                 "region_value": reg, "england_value": eng,
@@ -290,6 +300,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
             f"Its {label} averaged {_fmt(m, cmean)} ({int(last['comparator_n'])} of "
             f"{int(last['comparator_size'])} with a figure{rng}).")
         parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label, name))
+        parts.append(_zeros_note(bm, m, last))
     others = []
     if np.isfinite(last["region_value"]):
         others.append(f"{bm.la.region_name} {_fmt(m, last['region_value'])}")
@@ -301,6 +312,23 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(f"Among {int(last['n_las'])} LAs with a figure it is in "
                      f"{BAND_TEXT[last['band']]}.")
     return " ".join(parts)
+
+
+def _zeros_note(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> str:
+    """A note on neighbours at 0% of a sizeable cohort (see ``comparator_zeros``), with
+    the neighbours' average without them, or ''."""
+    zeros = last.get("comparator_zeros") or ()
+    if not zeros:
+        return ""
+    from .areas import resolve_la
+    who = "; ".join(f"{resolve_la(c).display_name} 0 of {d:,.0f}" for c, _, d in zeros)
+    rest = bm.indicators[(bm.indicators["measure"] == m.id) & (bm.indicators["period"] == last["period"])
+                         & bm.indicators["area_code"].astype(str).isin(
+                             comparator_codes(bm.la, int(last["period"]), bm.comparator))
+                         & (bm.indicators["status"] == ind.OK) & (bm.indicators["value"] > 0)]["value"]
+    without = f"; without them the neighbours averaged {_fmt(m, rest.mean())}" if len(rest) else ""
+    return (f"{'One neighbour reports' if len(zeros) == 1 else f'{len(zeros)} neighbours report'} 0% "
+            f"({who}), more likely a gap in recording than no child at all{without}.")
 
 
 #: what a statement says instead of comparing a count with other councils

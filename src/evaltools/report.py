@@ -25,6 +25,7 @@ from . import registry, sdc
 from .paths import PACKAGE_DIR, RESOURCES_DIR, run_cache_dir
 from .benchmark import BenchmarkResult
 from .comparators import comparator_label
+from .wording import count
 from .plots import benchmark_chart
 
 BAND_SHORT = {"A": "A (best quarter)", "B": "B", "C": "C", "D": "D (worst quarter)",
@@ -338,8 +339,14 @@ def verdict_overview(t) -> Markdown:
     for e in tested:
         if e.verdict != "no detectable change":
             lines.append(f"- **{registry.get(e.measure).short}** after *{e.title}*: {e.sentence}")
-    if len(tested) < len(t.evaluations):
-        lines.append(f"{len(t.evaluations) - len(tested)} could not be tested; the table below says why.")
+    untested = [e for e in t.evaluations if e.verdict == "not evaluated"]
+    national = [e for e in untested if e.intervention.startswith("nat_")]
+    if len(untested) > len(national):
+        lines.append(f"{len(untested) - len(national)} could not be tested; the table below says why.")
+    if national:
+        lines.append(f"{count(len(national), 'evaluation')} of national changes "
+                     f"{'is' if len(national) == 1 else 'are'} not set against other councils, which all had "
+                     "them too; they are listed below for the record.")
     return Markdown("\n\n".join(lines))
 
 

@@ -402,6 +402,13 @@ class Review:
         if len(moved):
             parts.append("Rose or fell beyond noise: " + "; ".join(f"{name(r)} ({r['verdict'].split()[0]})"
                                                               for _, r in moved.iterrows()) + ".")
+        synthetic = any("synthetic" in s for s in self.sources)
+        child = t[(t["source"] == "child_level") & t["verdict"].str.contains("beyond noise|no detectable")]
+        if synthetic and len(child):
+            parts.append(f"{count(len(child), 'verdict')} of these {'rests' if len(child) == 1 else 'rest'} on "
+                         f"the synthetic child-level sample, not real children's records: "
+                         f"{'it shows' if len(child) == 1 else 'they show'} how the review works until the "
+                         "council's own SSDA903 extract is given.")
         flags = {"does not match the published": "baselines that do not match DfE's published figure",
                  "definition changed": "definition changes",
                  "sudden jump": "possible recording changes",

@@ -227,3 +227,11 @@ def test_social_worker_changes_in_the_2017_20_strategys_own_years():
     assert r.baseline_period == 2019 and r.latest_period == 2020
     assert r.latest_value == pytest.approx(100 * 131 / 348)
     assert r.direction_met == "no" and r.verdict == "worsened beyond noise"
+
+
+def test_the_narrative_says_which_verdicts_rest_on_the_synthetic_sample(monkeypatch):
+    monkeypatch.setenv("EVALTOOLS_SALT", "narrative-test-salt")
+    r = review.evaluate("herefordshire_2025_27", extract="data/sample")
+    n = (r.table["source"] == "child_level") & r.table["verdict"].str.contains("beyond noise|no detectable")
+    assert n.sum() > 0
+    assert "on the synthetic child-level sample, not real children's records" in r.narrative()
