@@ -140,3 +140,14 @@ def test_national_changes_are_not_counted_among_those_that_could_not_be_tested()
     text = report.verdict_overview(t).data
     national = sum(e.intervention.startswith("nat_") for e in t.evaluations)
     assert national and f"{national} evaluations of national changes are not set against other councils" in text
+
+
+def test_a_jump_into_the_comparison_years_is_flagged_as_a_possible_recording_change():
+    from evaltools import published
+    ind = published.load_indicators(topics.topic("stability").measure_ids()).copy()
+    at = (ind["measure"] == "cla_3plus_placements") & (ind["area_code"].astype(str) == "884") & (ind["period"] == 2024)
+    ind.loc[at, "value"] = 40.0          # Herefordshire's 2024 figure, recorded differently
+    t = topics.evaluate("884", "stability", strategy="herefordshire_2025_27", indicators=ind)
+    e = [e for e in t.evaluations if e.measure == "cla_3plus_placements" and e.result is not None][0]
+    assert any(w.startswith("a sudden jump in 2024") for w in e.warnings)
+    assert e.mde == f"about {topics.sdc.significant(e.result.diagnostics['mde'])} percentage points"

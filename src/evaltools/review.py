@@ -275,7 +275,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     from the baseline year is set against the statistical neighbours' change
     (difference-in-differences on the published annual figures)."""
     from .stats.diffindiff import did
-    from .topics import COUNT_NOT_COMPARED, mde_from_interval, verdict
+    from .topics import COUNT_NOT_COMPARED, verdict
 
     if registry.get(mid).size_dependent:
         row.verdict, row.test = "not tested", f"not set against the neighbours' change: {COUNT_NOT_COMPARED}"
@@ -300,7 +300,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     since = res.diagnostics["reference_period"]
     row.test = (f"{res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)} "
                 f"(95% CI {lo:+.1f} to {hi:+.1f}; difference-in-differences); a change smaller than about "
-                f"{significant(mde_from_interval(lo, hi))} could not be told from noise")
+                f"{significant(res.diagnostics['mde'])} could not be told from noise")
 
 
 def revisions(first: pd.DataFrame, latest: pd.DataFrame, measure: str, area: str, lo: int, hi: int) -> str | None:

@@ -289,7 +289,14 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
                    f"{'the years from ' + m.period_label(first) if len(post) > 1 else m.period_label(first)} was "
                    f"{_num(res.estimate, m)} {_units(m)} (95% CI {_num(lo, m)} to {_num(hi, m)}; "
                    f"{len(pre)} years before, {len(post)} after): {ev.verdict}.")
-    ev.mde = f"about {sdc.significant(mde_from_interval(lo, hi))} {_units(m)}"
+    # the DiD's own smallest detectable effect (its t quantiles), as its summary gives it
+    ev.mde = f"about {sdc.significant(res.diagnostics['mde'])} {_units(m)}"
+    ls = ind[(ind["measure"] == mid) & (ind["area_code"].astype(str) == la_code) & (ind["status"] == "ok")]
+    from .review import jumps
+    jump = [p for p in jumps(ls.assign(time=ls["period"])) if p >= ref]     # into the comparison
+    if jump:
+        ev.warnings.append("a sudden jump in " + ", ".join(m.period_label(p) for p in jump)
+                           + ": check for a recording change before reading it as a real change")
     return ev
 
 
