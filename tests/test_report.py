@@ -152,3 +152,11 @@ def test_intros_say_what_a_reader_needs_to_weigh_the_figures(monkeypatch):
     intro = report.briefing_intro(b).data
     assert "B and C amber, D (worst quarter) red" in intro
     assert "join two different groups of councils" in intro
+
+
+def test_key_messages_name_every_strength_and_concern():
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    msgs = " ".join(briefing.key_messages(b))
+    for _, row in b.table[b.table["RAG"].isin(["green", "red"])].iterrows():
+        assert row["Measure"] in msgs, row["Measure"]

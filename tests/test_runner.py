@@ -498,3 +498,7 @@ def test_workbook_figures_are_numbers_that_look_as_the_report_shows_them(shown, 
     v, f = outputs.cell_value(shown)
     assert v == pytest.approx(value) if isinstance(value, float) else v == value
     assert f == fmt
+
+
+def test_a_census_label_in_the_workbook_has_a_plain_space():
+    assert outputs.cell_value("Sep\u00a02025") == ("Sep 2025", None)

@@ -151,3 +151,24 @@ def test_a_jump_into_the_comparison_years_is_flagged_as_a_possible_recording_cha
     e = [e for e in t.evaluations if e.measure == "cla_3plus_placements" and e.result is not None][0]
     assert any(w.startswith("a sudden jump in 2024") for w in e.warnings)
     assert e.mde == f"about {topics.sdc.significant(e.result.diagnostics['mde'])} percentage points"
+
+
+def test_an_estimate_resting_on_withheld_figures_is_not_shown_under_the_published_policy():
+    # development assessments: every Herefordshire year leaves 1 to 5 children out
+    pub = topics.evaluate("884", "health", strategy="herefordshire_2025_27", policy="published")
+    e = [e for e in pub.evaluations if e.measure == "oc2_development_assessments" and e.result is not None][0]
+    assert "The estimate is not shown under the published policy" in e.sentence and e.mde == "not shown"
+    assert "95% CI" not in e.sentence
+    internal = topics.evaluate("884", "health", strategy="herefordshire_2025_27", policy="internal")
+    e = [e for e in internal.evaluations if e.measure == "oc2_development_assessments" and e.result is not None][0]
+    assert "95% CI" in e.sentence
+
+
+def test_warnings_read_for_a_report_not_for_a_programmer():
+    import datetime as dt
+    assert topics.exposure_months(dt.date(2024, 12, 19), 2025, academic=True) == 9     # Dec to Aug
+    assert topics._plain("the residuals are still autocorrelated (Ljung-Box p = 0.010 at 4 lags): the "
+                         "intervals may be too narrow; add seasonality, or pass maxlags for Newey-West errors",
+                         "884").endswith("the intervals may be too narrow")
+    assert topics._plain("the treated unit was already moving +0.3 per period", "884").startswith(
+        "Herefordshire was already moving")

@@ -249,7 +249,7 @@ def _fmt(m: registry.Measure, v) -> str:
 def _why_not(m: registry.Measure, row: pd.Series, policy: str) -> str:
     """Why a year's figure is not shown, in words."""
     if bool(row.get("la_withheld", False)):
-        return f"rests on 1 to 5 children, so it is not shown under the {policy} policy"
+        return f"rests on 1 to 5 children and is not shown under the {policy} policy"
     why = ind.SYMBOLS.get(row["la_status"], "not available")
     return f"{why} (DfE symbol '{row['la_status']}')"
 
@@ -326,7 +326,8 @@ def _zeros_note(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> st
                          & bm.indicators["area_code"].astype(str).isin(
                              comparator_codes(bm.la, int(last["period"]), bm.comparator))
                          & (bm.indicators["status"] == ind.OK) & (bm.indicators["value"] > 0)]["value"]
-    without = f"; without them the neighbours averaged {_fmt(m, rest.mean())}" if len(rest) else ""
+    without = (f"; without {'it' if len(zeros) == 1 else 'them'} the neighbours averaged {_fmt(m, rest.mean())}"
+               if len(rest) else "")
     return (f"{'One neighbour reports' if len(zeros) == 1 else f'{len(zeros)} neighbours report'} 0% "
             f"({who}), more likely a gap in recording than no child at all{without}.")
 

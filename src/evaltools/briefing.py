@@ -57,7 +57,7 @@ def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
     """Trend since the previous published year: an arrow, and whether the change is
     beyond noise (Newcombe's interval, where there are counts)."""
     if prev is None:
-        return "no earlier year"
+        return "no figure the year before"
     d = last["la_value"] - prev["la_value"]
     arrow = "↑" if d > 0 else "↓" if d < 0 else "→"
     counts = all(np.isfinite(x) for x in (last["la_numerator"], last["la_denominator"],
@@ -177,7 +177,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
     return Briefing(area, policy, table, bm, st)
 
 
-def key_messages(b: Briefing, limit: int = 3) -> list[str]:
+def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
     """Drafted messages: per judgement area, how many measures are green/amber/red,
     the strengths (green) and the concerns (red)."""
     out = []
@@ -187,8 +187,8 @@ def key_messages(b: Briefing, limit: int = 3) -> list[str]:
             continue
         g, am, r = ((t["RAG"] == x).sum() for x in RAG)
         line = f"**{a}:** {g} green, {am} amber, {r} red of {len(t)} measures."
-        strengths = t[t["RAG"] == "green"].head(limit)
-        concerns = t[t["RAG"] == "red"].head(limit)
+        strengths = t[t["RAG"] == "green"].iloc[:limit]
+        concerns = t[t["RAG"] == "red"].iloc[:limit]
         if len(strengths):
             line += " Strengths: " + "; ".join(f"{x['Measure']} {x['Latest']} ({x['Basis']})"
                                                for _, x in strengths.iterrows()) + "."

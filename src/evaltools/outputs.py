@@ -388,6 +388,7 @@ def cell_value(text):
     "54.7% (64/117)", "Sep 2025") stays as it is. Returns (value, number format or None)."""
     if not isinstance(text, str):
         return text, None
+    text = text.replace("\u00a0", " ")     # a report's no-break space ("Sep 2025"): a plain one
     m = _NUMBER.match(text.strip())
     if not m:
         return text, None

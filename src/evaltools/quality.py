@@ -108,7 +108,7 @@ def about(ex: Extract, extract) -> str:
             if is_synthetic(folder) else f"the SSDA903 extract in `{folder.name}`")
     return (f"This report checks {what}, collection years {ex.years[0]} to {ex.years[-1]}. It is for the "
             "council's own analysts: it counts rows and issues as they are, some of them 1 to 5, with no "
-            "disclosure policy, so it must not be sent outside the council (assumption E10).")
+            "disclosure policy, so it must not be sent outside the council.")
 
 
 def headline(ex: Extract) -> str:

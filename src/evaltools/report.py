@@ -484,8 +484,11 @@ def review_intro(r, policy: str = "published") -> Markdown:
         f"{c['measures']} commitments, from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
         f"ending 31 March {st.baseline_period}. Figures come from " + ", ".join(r.sources or ["no data"])
         + ". A change counts as real only when it is larger than chance alone would give for a "
-        "council of this size (95% interval); the smallest change the data could detect is given "
-        f"beside each test.{partial} Disclosure policy: **{policy}**.")
+        "council of this size (95% interval); the test behind each verdict, with the smallest change "
+        "the data could detect, is in the table's last column. A percentage of children is compared "
+        "with the council's own baseline; the topic reports set the same years against the statistical "
+        "neighbours' change, so their verdict can differ (a council can improve while its neighbours "
+        f"improve as much).{partial} Disclosure policy: **{policy}**.")
 
 
 def show_review_table(r, policy: str = "published") -> None:

@@ -231,7 +231,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         if row.baseline_value is not None:
             row.target_value = row.baseline_value * (1 + sm.target.change_percent / 100)
             row.caveats.append(f"the target is a change of {sm.target.change_percent:+g}% on the baseline "
-                               f"({row.baseline_value:,.4g} -> {row.target_value:,.4g})")
+                               f"({_fmt(row.baseline_value, mid)} to {_fmt(row.target_value, mid)})")
         else:
             row.target_met = "no baseline for the target"
     if sm.target and sm.target.relative_to == "england":
@@ -375,7 +375,10 @@ class Review:
         unread)."""
         c = self.counts()
         t = self.table
-        name = lambda r: r["text"].rstrip(".")                      # noqa: E731
+        def name(r):     # a verdict resting on a year flagged as a possible recording change says so
+            flag = " (its baseline may be a recording change: see the caveats)" \
+                if "sudden jump" in r["caveats"] and "beyond noise" in r["verdict"] else ""
+            return r["text"].rstrip(".") + flag
         parts = [f"The strategy has {c['measures']} measures. {c['with_data']} have figures to assess; "
                  f"{c['no_local']} are local measures with no local data supplied yet, and {c['proposed']} "
                  "are DfE measures evaltools does not compute yet."]
@@ -405,8 +408,9 @@ class Review:
         synthetic = any("synthetic" in s for s in self.sources)
         child = t[(t["source"] == "child_level") & t["verdict"].str.contains("beyond noise|no detectable")]
         if synthetic and len(child):
-            parts.append(f"{count(len(child), 'verdict')} of these {'rests' if len(child) == 1 else 'rest'} on "
-                         f"the synthetic child-level sample, not real children's records: "
+            total = int(t["verdict"].str.contains("beyond noise|no detectable").sum())
+            parts.append(f"{len(child)} of the {total} verdicts {'rests' if len(child) == 1 else 'rest'} on the "
+                         f"synthetic child-level sample, not real children's records: "
                          f"{'it shows' if len(child) == 1 else 'they show'} how the review works until the "
                          "council's own SSDA903 extract is given.")
         flags = {"does not match the published": "baselines that do not match DfE's published figure",
@@ -487,6 +491,14 @@ def _fmt(v, mid) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
+def _test_shown(r, cell) -> str:
+    """The test behind a verdict as the table shows it: withheld with the figures when
+    either end is c (an estimate and its interval would give the suppressed counts back)."""
+    if cell(r["baseline_value"], r["baseline_period"]) == "c" or cell(r["latest_value"], r["latest_period"]) == "c":
+        return "not shown: it rests on figures of 1 to 5 children"
+    return r["test"] or ""
+
+
 def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
     """The review table as people read it, under the disclosure policy: a baseline or
     latest figure resting on 1 to 5 children (child-level or local counts) shows c."""
@@ -515,5 +527,6 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
             "Moved as promised": r["direction_met"],
             "Target": _fmt(r["target_value"], r["measure"]) if pd.notna(r["target_value"]) else "",
             "Target met": r["target_met"], "Verdict": r["verdict"], "Caveats": r["caveats"],
+            "Test": _test_shown(r, cell),
         })
     return pd.DataFrame(rows)

@@ -23,6 +23,8 @@ intervention after the last figure) the evaluation says why instead of giving a 
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,7 +178,23 @@ def _units(m: registry.Measure) -> str:
 
 
 def _num(v: float, m: registry.Measure) -> str:
+    if v != 0 and abs(v) < 0.05:       # "-0.0" would read as no change: give the digits
+        return f"{v:+.2g}"
     return f"{v:+.1f}" if abs(v) < 100 else f"{v:+,.0f}"
+
+
+#: library advice in a warning, for an analyst calling the function, not a reader
+_API_TIP = re.compile(r"; (add seasonality, or )?(pass maxlags for Newey-West errors|use errors='ar1'|"
+                      r"look for a change the model misses|add seasonality)$")
+
+
+def _plain(warning: str, la_code: str) -> str:
+    """A statistics warning as a report reader needs it: the council named rather than
+    'the treated unit', and no advice on function arguments."""
+    from .areas import resolve_la
+    name = resolve_la(la_code).display_name
+    w = _API_TIP.sub("", warning)
+    return (w.replace("the treated unit was", f"{name} was").replace("the treated unit's", f"{name}'s"))
 
 
 def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: str | None = None) -> Evaluation:
@@ -220,14 +238,18 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
                         "trend changed.")
         ev.warnings.append(f"the verdict is the gap at {last:%B %Y}; the level at the start {moved} beyond "
                            f"noise ({step}), so the picture depends on when it is read")
+    ev.warnings = [_plain(w, la_code) for w in ev.warnings]
     ev.mde = f"about {sdc.significant(mde_from_interval(lo, hi))} {_units(m)}"
     return ev
 
 
-def exposure_months(start, period: int) -> int:
+def exposure_months(start, period: int, academic: bool = False) -> int:
     """Calendar months of the collection year ``period`` (to 31 March) from the one an
-    intervention started in: 12 for an April start, 4 for a December start."""
-    return period * 12 + 3 - (start.year * 12 + start.month) + 1
+    intervention started in: 12 for an April start, 4 for a December start. For an
+    academic year (``academic``: 2024/25 is period 2025, September to August) the
+    months to the end of August: 9 for a December start."""
+    end = period * 12 + (8 if academic else 3)
+    return max(0, min(12, end - (start.year * 12 + start.month) + 1))
 
 
 #: why a count (children looked after, foster places) is not set against other councils'
@@ -279,12 +301,13 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     ev.result, ev.warnings = res, list(res.warnings)
     ev.verdict = verdict(lo, hi, polarity)
     ref = res.diagnostics["reference_period"]
-    months = exposure_months(iv.start, first)
+    months = exposure_months(iv.start, first, academic=m.academic_year)
     if months < 12:
         part = (f"{iv.title.split(';')[0]} started in {iv.start:%B %Y}, so {m.period_label(first)}, the first "
                 f"year after it, holds only {count(months, 'month')} of it: an effect would show there only in part")
         ev.warnings.append(part + (" and the later years carry it in full" if len(post) > 1 else
                                    "; the next year's figures will say more"))
+    ev.warnings = [_plain(w, la_code) for w in ev.warnings]
     ev.sentence = (f"Against its statistical neighbours, the council's change from {m.period_label(ref)} to "
                    f"{'the years from ' + m.period_label(first) if len(post) > 1 else m.period_label(first)} was "
                    f"{_num(res.estimate, m)} {_units(m)} (95% CI {_num(lo, m)} to {_num(hi, m)}; "
@@ -406,7 +429,7 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
         if isinstance(extract, (str, Path)) and is_synthetic(input_path(extract)):
             notes.append("The child-level extract is the bundled synthetic sample (generated, not real "
                          "children's records): the monthly charts and time series show how the method "
-                         "works until the council points `extract` at its own 903 files.")
+                         "works until the council's own SSDA903 files are given.")
         end = monthly["period_end"].max()
         # rebase the SPC charts at the latest local intervention with a year either side
         rebase = None
@@ -414,7 +437,7 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
             at = pd.Timestamp(iv.start) + pd.offsets.MonthEnd(0)
             if monthly["period_end"].min() + pd.DateOffset(months=12) <= at <= end - pd.DateOffset(months=12):
                 rebase = at
-                notes.append(f"SPC limits are recalculated from {at:%B %Y}, when {iv.title} started.")
+                notes.append(f"SPC limits are recalculated from {at:%B %Y}, the start of: {iv.title}.")
                 break
         for mid in t.monthly:
             if not (monthly["measure"] == mid).any():
@@ -484,4 +507,29 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
         except ValueError as e:
             notes.append(f"No funnel plot for {registry.get(mid).short}: {e}")
     res.notes = notes
+    _withhold_estimates(res)
     return res
+
+
+def _withhold_estimates(res: TopicResult) -> None:
+    """Under a policy that suppresses small counts, an annual comparison resting on a
+    council figure the policy withholds (a year of 9 of 13) keeps its verdict but not its
+    estimate, interval or smallest detectable change: with the neighbours' published
+    figures they would give the withheld one back."""
+    if not sdc.policy(res.policy).suppress_small:
+        return
+    shown = res.benchmark.disclosed(res.policy)
+    for e in res.evaluations:
+        if e.result is None or not e.method.startswith("difference"):
+            continue
+        s = shown.series(e.measure)
+        hidden = s[s.get("la_withheld", False) & s["period"].isin(e.result.series["time"])] \
+            if "la_withheld" in s else s.iloc[0:0]
+        if hidden.empty:
+            continue
+        m = registry.get(e.measure)
+        years = ", ".join(m.period_label(p) for p in hidden["period"])
+        e.sentence = (f"Against its statistical neighbours: {e.verdict}. The estimate is not shown under the "
+                      f"{res.policy} policy: {res.la.display_name}'s figures for {years} rest on 1 to 5 "
+                      "children, and with the neighbours' published figures it would give them back.")
+        e.mde = "not shown"

@@ -138,7 +138,7 @@ def test_a_relative_target_becomes_a_level_from_the_baseline():
     f = published.load_indicators(["foster_places"])
     r = review.measure_row(sm, f, "884", s.baseline_period, comparators=None)
     assert r.baseline_value == 215 and r.target_value == pytest.approx(258)
-    assert r.target_met == "no" and "a change of +20% on the baseline (215 -> 258)" in "; ".join(r.caveats)
+    assert r.target_met == "no" and "a change of +20% on the baseline (215 places to 258 places)" in "; ".join(r.caveats)
     # a count is not set against the neighbours' change (they are other sizes)
     r = review.measure_row(sm, f, "884", s.baseline_period, comparators="statistical_neighbours")
     assert r.verdict == "not tested" and r.test.endswith(topics.COUNT_NOT_COMPARED)
@@ -235,3 +235,15 @@ def test_the_narrative_says_which_verdicts_rest_on_the_synthetic_sample(monkeypa
     n = (r.table["source"] == "child_level") & r.table["verdict"].str.contains("beyond noise|no detectable")
     assert n.sum() > 0
     assert "on the synthetic child-level sample, not real children's records" in r.narrative()
+
+
+def test_the_table_gives_each_verdicts_test_unless_it_rests_on_withheld_figures(monkeypatch):
+    monkeypatch.setenv("EVALTOOLS_SALT", "display-test-salt")
+    r = review.evaluate("herefordshire_2025_27")
+    d = review.display_table(r, "published").set_index("Measure")
+    assert list(d.columns)[-1] == "Test"
+    tested = d[d["Verdict"].str.contains("beyond noise|no detectable")]
+    shown = tested[~tested["Test"].str.startswith("not shown")]
+    assert len(shown) and shown["Test"].str.contains("95% CI").all()
+    hidden = d[(d["Baseline"] == "c") | (d["Latest"] == "c")]
+    assert hidden["Test"].isin(["", "not shown: it rests on figures of 1 to 5 children"]).all()

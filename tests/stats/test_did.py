@@ -163,11 +163,13 @@ def test_tidy_frame_takes_la_names_as_well_as_numbers(indicators):
 
 
 def test_warnings_name_the_councils_left_out(indicators):
-    # Westmorland and Furness (943), a 2025 neighbour of Herefordshire, has figures only
-    # from 2024: a reader is told its name, not just "943"
+    # Westmorland and Furness (943), a 2025 neighbour of Herefordshire, was created in
+    # April 2023: a reader is told its name, not just "943", and that its earlier years
+    # are missing because it did not exist, not because they were suppressed
     res = did(indicators, "884", 2025, measure="cla_rate_per_10k", comparators="statistical_neighbours")
     text = " | ".join(res.warnings)
-    assert "(Westmorland and Furness (943) 2016, 2017" in text
+    assert "Westmorland and Furness (943) did not exist before 2024: their earlier years are left out" in text
+    assert "suppressed or not available (Westmorland" not in text
     assert "left out of the analysis sample (balanced): Westmorland and Furness (943)" in text
 
 

@@ -7,12 +7,25 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .its import _axis_label
-from .style import OKABE_ITO, chart_title, footnote, style_axes
+from matplotlib.ticker import FuncFormatter
+
+from .style import OKABE_ITO, chart_title, footnote, style_axes, year_axis
+
+
+def _measure(result):
+    """The registry measure a result is of, or None (a DataFrame of the user's own)."""
+    from .. import registry
+    mid = result.diagnostics.get("measure")
+    return registry.get(mid) if mid in registry.ids() else None
 
 
 def _note(fig, result, extra=""):
+    method = result.method
+    m, ref = _measure(result), result.diagnostics.get("reference_period")
+    if m is not None and ref is not None:       # "against 2024" as reports name the year
+        method = method.replace(f"against {ref},", f"against {m.period_label(ref)},")
     footnote(fig, f"Effect {result.estimate:.3g} ({round(result.level * 100)}% CI {result.ci[0]:.3g} "
-             f"to {result.ci[1]:.3g}). {result.method[:1].upper()}{result.method[1:]}.{extra}")
+             f"to {result.ci[1]:.3g}). {method[:1].upper()}{method[1:]}.{extra}")
 
 
 def did_chart(result, *, title: str | None = None, ylabel: str | None = None, treated_label: str = "Treated",
@@ -35,7 +48,13 @@ def did_chart(result, *, title: str | None = None, ylabel: str | None = None, tr
     ax.axvline(d["intervention"], color=OKABE_ITO["grey"], linestyle=":", linewidth=1.2)
     style_axes(ax)
     ax.set_ylabel(ylabel or _axis_label(result))
-    ax.set_xlabel("Period")
+    m = _measure(result)
+    year_axis(ax, x)
+    if m is not None:          # years as reports name them: 2024/25, Sep 2024, 2025
+        ax.set_xlabel(m.axis_label)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: m.period_label(int(round(v)))))
+    else:
+        ax.set_xlabel("Period")
     chart_title(ax, title or "Change against comparators")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     _note(fig, result)

@@ -94,14 +94,21 @@ def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, na
         comparators = frames.comparator_pool(data, codes[0], comparators, "did")
         areas = None if comparators is None else codes + [c for c in comparators if c not in codes]
         df = frames.panel(data, measure, areas, where="did")
-        if df.attrs["dropped"]:
+        from ..areas import CREATED
+        dropped = [(a, t, s) for a, t, s in df.attrs["dropped"] if t >= CREATED.get(str(a), t)]
+        young = sorted({str(a) for a, t, _ in df.attrs["dropped"] if t < CREATED.get(str(a), t)})
+        if young:
+            warns.append(" and ".join(names.get(a, a) for a in young)
+                         + f" did not exist before {min(CREATED[a] for a in young)}: "
+                         "their earlier years are left out")
+        if dropped:
             by_area: dict = {}
-            for a, t, _ in df.attrs["dropped"]:
+            for a, t, _ in dropped:
                 by_area.setdefault(a, []).append(t)
             shown = "; ".join(f"{names.get(a, a)} {', '.join(str(t) for t in ts)}"
                               for a, ts in list(by_area.items())[:4])
             more = len(by_area) - 4
-            n_dropped = len(df.attrs["dropped"])
+            n_dropped = len(dropped)
             warns.append(f"{count(n_dropped, 'LA-year figure')} {'is' if n_dropped == 1 else 'are'} suppressed or not available "
                          f"({shown}{f'; and {more} more LAs' if more > 0 else ''}); they were left out, "
                          "not read as 0")
