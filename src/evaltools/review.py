@@ -379,9 +379,11 @@ class Review:
             flag = " (its baseline may be a recording change: see the caveats)" \
                 if "sudden jump" in r["caveats"] and "beyond noise" in r["verdict"] else ""
             return r["text"].rstrip(".") + flag
+        no_figures = c["measures"] - c["with_data"] - c["no_local"] - c["proposed"]
         parts = [f"The strategy has {c['measures']} measures. {c['with_data']} have figures to assess; "
-                 f"{c['no_local']} are local measures with no local data supplied yet, and {c['proposed']} "
-                 "are DfE measures evaltools does not compute yet."]
+                 f"{c['no_local']} are local measures with no local data supplied yet"
+                 + (f", {no_figures} have no published figures for the council" if no_figures else "")
+                 + f", and {c['proposed']} are DfE measures evaltools does not compute yet."]
         unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"]
         parts.append(f"Since the baseline, {c['direction_yes']} moved the way the strategy promised and "
                      f"{c['direction_no']} moved the other way. Of {c['targets']} measures with a target, "
@@ -413,11 +415,12 @@ class Review:
                          f"synthetic child-level sample, not real children's records: "
                          f"{'it shows' if len(child) == 1 else 'they show'} how the review works until the "
                          "council's own SSDA903 extract is given.")
-        flags = {"does not match the published": "baselines that do not match DfE's published figure",
-                 "definition changed": "definition changes",
-                 "sudden jump": "possible recording changes",
-                 "revised": "DfE revisions of earlier years"}
-        found = [f"{int(t['caveats'].str.contains(k).sum())} {v}" for k, v in flags.items()
+        flags = {"does not match the published": ("baseline that does not match DfE's published figure",
+                                                  "baselines that do not match DfE's published figure"),
+                 "definition changed": ("definition change", "definition changes"),
+                 "sudden jump": ("possible recording change", "possible recording changes"),
+                 "revised": ("DfE revision of earlier years", "DfE revisions of earlier years")}
+        found = [count(int(t["caveats"].str.contains(k).sum()), one, many) for k, (one, many) in flags.items()
                  if t["caveats"].str.contains(k).any()]
         if found:
             parts.append("Read with care: " + ", ".join(found) + " (see the caveats column).")

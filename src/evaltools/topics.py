@@ -173,7 +173,7 @@ def verdict(lo: float, hi: float, polarity: str) -> str:
 def _units(m: registry.Measure) -> str:
     if m.unit in ("percent", "percent_fte", "percent_sessions"):
         return "percentage points"
-    return {"rate_per_10k": "per 10,000 children", "count": "children"}.get(
+    return {"rate_per_10k": "per 10,000 children", "count": "children", "score": "points"}.get(
         m.unit, registry.UNIT_LABELS.get(m.unit, m.unit.replace("_", " ")))
 
 

@@ -247,3 +247,12 @@ def test_the_table_gives_each_verdicts_test_unless_it_rests_on_withheld_figures(
     assert len(shown) and shown["Test"].str.contains("95% CI").all()
     hidden = d[(d["Baseline"] == "c") | (d["Latest"] == "c")]
     assert hidden["Test"].isin(["", "not shown: it rests on figures of 1 to 5 children"]).all()
+
+
+def test_the_narrative_accounts_for_every_measure_and_counts_agree_with_their_nouns(monkeypatch):
+    monkeypatch.setenv("EVALTOOLS_SALT", "narrative-test-salt")
+    r = review.evaluate("herefordshire_2025_27", extract="data/sample")
+    c, text = r.counts(), r.narrative()
+    rest = c["measures"] - c["with_data"] - c["no_local"] - c["proposed"]
+    assert (f"{rest} have no published figures for the council" in text) == (rest > 0)
+    assert "1 baselines" not in text and "1 definition changes" not in text

@@ -36,7 +36,7 @@ def get_salt(salt: str | bytes | None = None) -> bytes:
     if isinstance(salt, str):
         salt = salt.encode("utf-8")
     if len(salt) < 16:
-        raise ConfigError(f"the pseudonymisation salt is only {len(salt)} characters",
+        raise ConfigError(f"the pseudonymisation salt is only {len(salt)} character{'s' if len(salt) != 1 else ''}",
                           fix=f"Set {SALT_ENV} to at least 16 random characters")
     return salt
 
