@@ -47,6 +47,8 @@ class BenchmarkResult:
     comparator: object
     table: pd.DataFrame
     indicators: pd.DataFrame = field(repr=False)
+    #: the policy :meth:`disclosed` applied, if any (so applying it again costs nothing)
+    disclosed_under: str | None = field(default=None, repr=False)
 
     @property
     def measures(self) -> list[registry.Measure]:
@@ -80,17 +82,23 @@ class BenchmarkResult:
         figures are DfE's published ones and are kept. Under a policy that suppresses
         nothing the result is returned as it is; disclosing twice changes nothing."""
         from . import sdc
-        if not sdc.policy(policy).suppress_small:
-            return self
+        pol = sdc.policy(policy)
+        if not pol.suppress_small or self.disclosed_under is not None:
+            return self            # the same primary rule under ofsted and published
         t = self.table.copy()
         hide = (t["la_status"] == ind.OK).to_numpy() & sdc.gives_away(t["la_numerator"], t["la_denominator"])
-        withheld = t["la_withheld"].to_numpy(dtype=bool) if "la_withheld" in t else np.zeros(len(t), bool)
-        t["la_withheld"] = withheld | hide
+        t["la_withheld"] = hide
         cols = [c for c in ("la_value", "la_numerator", "la_denominator", "la_ci_low", "la_ci_high",
                             "band", "rank") if c in t]
         t.loc[hide, cols] = np.nan
         t.loc[hide, "la_status"] = "c"
-        return BenchmarkResult(self.la, self.comparator, t, self.indicators)
+        return BenchmarkResult(self.la, self.comparator, t, self.indicators, disclosed_under=pol.name)
+
+    def withheld_periods(self, measure_id: str, policy: str) -> list[int]:
+        """The years whose council figure for ``measure_id`` the policy withholds
+        (:meth:`disclosed`): a chart or estimate drawn from them would give them back."""
+        s = self.disclosed(policy).series(measure_id)
+        return [int(p) for p in s.loc[s["la_withheld"].astype(bool), "period"]] if "la_withheld" in s else []
 
     def statement(self, measure_id: str, policy: str = "internal") -> str:
         """A plain-English paragraph on where the LA stands on one measure."""

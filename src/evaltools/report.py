@@ -367,13 +367,9 @@ def _months_rest_on_few(t, mid: str) -> bool:
 
 def _years_withheld(t, mid: str, periods) -> list[int]:
     """The years among ``periods`` whose council figure for ``mid`` the topic's policy
-    withholds (:meth:`BenchmarkResult.disclosed`): an annual chart through them would
-    plot what the tables show as c."""
-    s = t.benchmark.disclosed(t.policy).series(mid)
-    if "la_withheld" not in s:
-        return []
-    hit = s[s["la_withheld"].astype(bool) & s["period"].isin(list(periods))]
-    return [int(p) for p in hit["period"]]
+    withholds: an annual chart through them would plot what the tables show as c."""
+    shown = {int(p) for p in periods}
+    return [p for p in t.benchmark.withheld_periods(mid, t.policy) if p in shown]
 
 
 def show_spc(t) -> None:

@@ -94,14 +94,11 @@ def is_small(n) -> np.ndarray:
 
 
 def rests_on_few(numerator, denominator=None) -> bool:
-    """True when a figure gives away a count of 1 to 5 children: its numerator, or,
-    given the denominator of a share, the children left out (37 of 40 reveals 3).
-    Works on one figure or arrays (any of them); missing counts give nothing away."""
-    n = np.asarray(numerator, dtype=float)
-    hit = is_small(n)
-    if denominator is not None:
-        hit = hit | (is_small(np.asarray(denominator, dtype=float) - n) & np.isfinite(n))
-    return bool(np.any(hit))
+    """True when any of the figures gives away a count of 1 to 5 children
+    (:func:`gives_away`: its numerator, its denominator, or the children left out, 37 of
+    40 reveals 3). Works on one figure or arrays; missing counts give nothing away."""
+    den = np.nan if denominator is None else denominator
+    return bool(np.any(gives_away(numerator, den)))
 
 
 def gives_away(numerator, denominator) -> np.ndarray:

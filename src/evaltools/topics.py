@@ -518,17 +518,15 @@ def _withhold_estimates(res: TopicResult) -> None:
     figures they would give the withheld one back."""
     if not sdc.policy(res.policy).suppress_small:
         return
-    shown = res.benchmark.disclosed(res.policy)
     for e in res.evaluations:
         if e.result is None or not e.method.startswith("difference"):
             continue
-        s = shown.series(e.measure)
-        hidden = s[s.get("la_withheld", False) & s["period"].isin(e.result.series["time"])] \
-            if "la_withheld" in s else s.iloc[0:0]
-        if hidden.empty:
+        used = set(e.result.series["time"].astype(int))
+        hidden = [p for p in res.benchmark.withheld_periods(e.measure, res.policy) if p in used]
+        if not hidden:
             continue
         m = registry.get(e.measure)
-        years = ", ".join(m.period_label(p) for p in hidden["period"])
+        years = ", ".join(m.period_label(p) for p in hidden)
         e.sentence = (f"Against its statistical neighbours: {e.verdict}. The estimate is not shown under the "
                       f"{res.policy} policy: {res.la.display_name}'s figures for {years} rest on 1 to 5 "
                       "children, and with the neighbours' published figures it would give them back.")
