@@ -93,7 +93,7 @@ def _england_target(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, unit: st
     for the latest year is the level to meet, on the side the strategy's direction (or,
     for 'maintain', the measure's polarity) says is better."""
     from .indicators import ENGLAND_CODE
-    sense = {"increase": "high", "decrease": "low"}.get(sm.direction) or registry.get(mid).polarity
+    sense = _polarity(sm.direction, mid)
     eng = frame[(frame["measure"] == mid) & (frame["area_code"].astype(str) == ENGLAND_CODE)
                 & (frame["status"] == "ok") & (frame["period"] == row.latest_period)]
     if sense not in ("high", "low"):

@@ -463,7 +463,8 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
                          f"neighbours on figures up to {last_year}, as the annual review judges it.")
         # the strategy's direction for a measure says which way is better, where DfE gives
         # no polarity (fewer children starting care, for a strategy that aims at it)
-        better = {sm.measure: {"increase": "high", "decrease": "low"}[sm.direction]
+        from .review import _polarity
+        better = {sm.measure: _polarity(sm.direction, sm.measure)
                   for sm in st.measures if sm.measure and sm.direction in ("increase", "decrease")}
         undated = [iv.title for iv in st.interventions if iv.start is None
                    and {by_id[x].measure for x in iv.measures if x in by_id} & set(ids)]
