@@ -22,7 +22,7 @@ from .paths import RESOURCES_DIR
 from . import yamlio
 
 UNITS = {
-    "percent", "rate_per_10k", "count", "score", "per_child", "days",
+    "percent", "rate_per_10k", "count", "score", "per_child", "per_child_year", "days",
     "percent_sessions", "percent_fte", "cases_per_worker", "places",
 }
 POLARITIES = {"high", "low", "none"}
@@ -36,6 +36,7 @@ UNIT_LABELS = {
     "count": "children",
     "score": "score",
     "per_child": "per child",
+    "per_child_year": "per child-year",
     "days": "days",
     "percent_sessions": "% of school sessions",
     "percent_fte": "% of social workers (FTE)",
@@ -52,6 +53,10 @@ LAIT_YEARS = {"academic"}
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december"]
 
+
+#: units that are events divided by children, or by years children spent in care: counts
+#: over an exposure, modelled as rates
+PER_CHILD_UNITS = ("per_child", "per_child_year")
 
 #: units whose figures grow with the size of the council
 SIZE_DEPENDENT_UNITS = ("count", "places")

@@ -156,7 +156,7 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
             la.append("c (rests on 1 to 5 children)")
         elif r["la_status"] != ind.OK:
             la.append(f"{r['la_status']} ({ind.SYMBOLS.get(r['la_status'], '')})")
-        elif m.unit in ("percent", "per_child") and pd.notna(num) and pd.notna(den):
+        elif (m.unit == "percent" or m.unit in registry.PER_CHILD_UNITS) and pd.notna(num) and pd.notna(den):
             la.append(f"{m.format_value(r['la_value'])} ({num:,.0f}/{den:,.0f})")
         else:
             la.append(m.format_value(r["la_value"]))

@@ -28,7 +28,7 @@ class Spec:
     """How one measure is computed from child-level data."""
     id: str
     func: Callable
-    unit: str                  # percent | per_child | rate_per_10k | count | score | days
+    unit: str                  # percent | per_child | per_child_year | rate_per_10k | count | score | days
     lookback_months: int = 12  # how far before the reference date the data must reach
     monthly: bool = True       # False: the data are collected once a year (OC2, OC3, AD1)
     breakdown: str | None = None   # the measure is itself split (by reason, type...)
@@ -130,7 +130,7 @@ def aggregate(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
             value = 100 * num / den
         elif unit == "count":
             value, den = num, np.full(len(num), np.nan)
-        else:                       # per_child, score, days: a mean per unit of den
+        else:                       # per_child(_year), score, days: a mean per unit of den
             value = num / den
     return pd.DataFrame({"ref": ref_of, "group": grp_of, "numerator": num, "denominator": den,
                          "value": value})

@@ -16,7 +16,7 @@ _SPECS = [
     Spec("cla_3plus_placements", stability.three_plus, "percent"),
     Spec("cla_3plus_placements_2yr", stability.three_plus_2yr, "percent", lookback_months=24),
     Spec("long_term_stability", stability.long_term, "percent", lookback_months=30),
-    Spec("placement_moves_per_child_year", stability.moves_per_child_year, "per_child", calendar_month=True),
+    Spec("placement_moves_per_child_year", stability.moves_per_child_year, "per_child_year", calendar_month=True),
     Spec("placement_moves_by_reason", stability.moves_by_reason, "percent_of_total",
          breakdown="reason"),
     Spec("new_placements_over_20_miles", location.over_20_miles, "percent", calendar_month=True),

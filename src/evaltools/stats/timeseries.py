@@ -260,7 +260,7 @@ def _choose_model(model, df, numerator, denominator, unit):
     if model == "auto":
         if has_counts and has_den and unit == "percent":
             return "binomial"
-        if has_counts and has_den and unit in ("rate_per_10k", "per_child"):
+        if has_counts and has_den and unit in ("rate_per_10k", *registry.PER_CHILD_UNITS):
             return "poisson"
         return "ols"
     if model in ("binomial", "poisson") and not has_counts:
@@ -315,7 +315,7 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
             unit = ""
     asked = model
     model = _choose_model(model, df, numerator, denominator, unit)
-    if asked == "auto" and model == "ols" and unit in ("percent", "rate_per_10k", "per_child") \
+    if asked == "auto" and model == "ols" and unit in ("percent", "rate_per_10k", *registry.PER_CHILD_UNITS) \
             and numerator in df.columns and df[numerator].notna().any():
         warns.append("some periods have no counts (numerator or denominator), so the series is modelled "
                      "on its published values by linear regression rather than a count model")
