@@ -283,7 +283,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     if np.isfinite(num) and np.isfinite(den):
         if m.unit == "percent":
             fig += f" ({num:,.0f} of {den:,.0f})"
-        elif m.unit == "per_child" and m.counts:
+        elif m.unit in registry.PER_CHILD_UNITS and m.counts:
             fig += f" ({num:,.0f} {m.counts[0]}, {den:,.0f} {m.counts[1]})"
     parts.append(f"{m.period_phrase(period)}, {name}: {fig}.")
     later = s[s["period"] > period]
@@ -362,13 +362,9 @@ def _on_the_year(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> s
     return f", {way} from {m.format_value(p['la_value'])} in {m.period_label(p['period'])}"
 
 
-#: LAIT gives most figures as whole numbers: a difference smaller than this is rounding
-LAIT_ROUNDING = 0.5
-
-
 def _within_rounding(last: pd.Series, v: float, c: float) -> bool:
-    """A LAIT figure (a whole number) within rounding of the comparison."""
-    return last.get("la_source") == "LAIT" and float(v).is_integer() and abs(v - c) < LAIT_ROUNDING
+    """The council's LAIT figure (a whole number) within rounding of the comparison."""
+    return published.within_lait_rounding([last.get("la_source")], [v], v, c)
 
 
 def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> str:
@@ -390,7 +386,7 @@ def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> s
         return f"That is the same as its {label}."
     if _within_rounding(last, v, c):
         return (f"That is in line with its {label}: LAIT gives {name}'s figure as a whole number, so a "
-                "difference of under half a point is rounding.")
+                "difference of half a point or less may be rounding.")
     verdict = direction
     if m.higher_is_better is not None:
         good = (v > c) == m.higher_is_better

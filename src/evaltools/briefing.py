@@ -69,8 +69,8 @@ def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
             return f"{arrow} within noise"
     elif abs(d) < 1e-9:
         return "→ no change"
-    elif "LAIT" in (prev.get("la_source"), last.get("la_source")) and abs(d) < bmk.LAIT_ROUNDING \
-            and (float(prev["la_value"]).is_integer() or float(last["la_value"]).is_integer()):
+    elif published.within_lait_rounding((prev.get("la_source"), last.get("la_source")),
+                                        (prev["la_value"], last["la_value"]), prev["la_value"], last["la_value"]):
         return "→ no change beyond rounding"         # LAIT's whole numbers against an exact figure
     if m.polarity == "none":
         return f"{arrow} {'up' if d > 0 else 'down'}"

@@ -53,6 +53,16 @@ from .paths import RESOURCES_DIR, data_dir, public_file
 from . import yamlio
 
 LAIT_FILE = "lait/bds_long_0.parquet"
+#: LAIT gives most figures as whole numbers: a difference smaller than this is rounding
+LAIT_ROUNDING = 0.5
+
+
+def within_lait_rounding(sources, values, a: float, b: float) -> bool:
+    """``a`` and ``b`` differ by less than LAIT's rounding and at least one of the figures
+    (``values``, from ``sources``) is one of LAIT's whole numbers: the difference may be
+    nothing but rounding."""
+    whole = any(src == "LAIT" and pd.notna(v) and float(v).is_integer() for src, v in zip(sources, values))
+    return whole and abs(a - b) <= LAIT_ROUNDING
 BASE_COLUMNS = ["time_period", "geographic_level", "old_la_code", "la_name", "new_la_code"]
 OPTIONAL_BASE = ["region_code", "region_name", "country_code", "country_name"]
 # Which symbol wins when parts of a numerator carry different symbols.
@@ -356,7 +366,7 @@ def _measure_from_spec(m: registry.Measure, spec: dict, table: pd.DataFrame) -> 
     idx = num.index.intersection(den.index) if m.unit != "count" else num.index
     num, num_st = num.reindex(idx), num_st.reindex(idx)
     den, den_st = den.reindex(idx), den_st.reindex(idx)
-    scale = {"percent": 100.0, "rate_per_10k": 10000.0, "per_child": 1.0, "count": None}[m.unit]
+    scale = {"percent": 100.0, "rate_per_10k": 10000.0, "per_child": 1.0, "per_child_year": 1.0, "count": None}[m.unit]
     out = base.loc[idx].copy()
     out["numerator"] = num.where(num_st == ind.OK)
     out["denominator"] = den.where(den_st == ind.OK)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import registry
+from . import published, registry
 from .stats import frames
 from .sdc import significant
 from .stats.proportions import before_after
@@ -227,6 +227,14 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         row.direction_met = "no figure since the baseline"      # not "no change": nothing to compare
     elif row.baseline_value is not None:
         row.direction_met = _moved(sm.direction, row.baseline_value, row.latest_value, unit)
+        if row.direction_met in ("yes", "no") and sm.direction != "maintain" and row.baseline_from == "published" \
+                and "source" in s.columns:
+            # LAIT's whole numbers: 55 (LAIT) against an exact 54.5% is not a fall
+            at = {int(period_of[t]): (src, v) for t, src, v in zip(s["time"], s["source"], s["value"])}
+            ends = [at[p] for p in (row.baseline_period, row.latest_period) if p in at]
+            if published.within_lait_rounding([e[0] for e in ends], [e[1] for e in ends],
+                                              row.baseline_value, row.latest_value):
+                row.direction_met = "no change beyond rounding"
     if sm.target and sm.target.change_percent is not None:
         if row.baseline_value is not None:
             row.target_value = row.baseline_value * (1 + sm.target.change_percent / 100)
@@ -494,12 +502,8 @@ def _fmt(v, mid) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
-def _test_shown(r, cell) -> str:
-    """The test behind a verdict as the table shows it: withheld with the figures when
-    either end is c (an estimate and its interval would give the suppressed counts back)."""
-    if cell(r["baseline_value"], r["baseline_period"]) == "c" or cell(r["latest_value"], r["latest_period"]) == "c":
-        return "not shown: it rests on figures of 1 to 5 children"
-    return r["test"] or ""
+#: what the review table shows for a comparison whose baseline or latest figure is c
+WITHHELD = "not shown: it rests on figures of 1 to 5 children"
 
 
 def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
@@ -523,13 +527,19 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
                         return "c"
             return _fmt(value, r["measure"]) + (f" ({_period(period, r['measure'])})" if period is not None and not
                                                  pd.isna(period) else "")
+        base = cell(r["baseline_value"], r["baseline_period"])
+        latest = cell(r["latest_value"], r["latest_period"])
+        # the direction, the target check and the test behind the verdict are withheld with
+        # a c figure: "moved as promised" between two c figures, or "target met" against a c
+        # latest figure, would say what the suppressed counts are (the verdict stays)
+        withheld = "c" in (base, latest)
         rows.append({
             "Measure": r["text"], "Source": r["source"].replace("_", "-"),
-            "Baseline": cell(r["baseline_value"], r["baseline_period"]),
-            "Latest": cell(r["latest_value"], r["latest_period"]),
-            "Moved as promised": r["direction_met"],
+            "Baseline": base, "Latest": latest,
+            "Moved as promised": "c" if withheld else r["direction_met"],
             "Target": _fmt(r["target_value"], r["measure"]) if pd.notna(r["target_value"]) else "",
-            "Target met": r["target_met"], "Verdict": r["verdict"], "Caveats": r["caveats"],
-            "Test": _test_shown(r, cell),
+            "Target met": "c" if withheld and r["target_met"] in ("yes", "no") else r["target_met"],
+            "Verdict": r["verdict"], "Caveats": r["caveats"],
+            "Test": WITHHELD if withheld else (r["test"] or ""),
         })
     return pd.DataFrame(rows)
