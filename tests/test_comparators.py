@@ -206,7 +206,11 @@ def test_a_lait_whole_number_within_rounding_is_in_line_and_its_trend_is_not_a_c
     from evaltools import briefing
     bm = benchmark.benchmark("884", ["cla_placed_outside_la_over_20_miles", "cla_missing_incident"])
     assert bm.verdict("cla_placed_outside_la_over_20_miles") == "in line"
-    assert "half a point or less may be rounding" in bm.statement("cla_placed_outside_la_over_20_miles")
+    text = bm.statement("cla_placed_outside_la_over_20_miles")
+    assert "half a point or less may be rounding" in text
+    # LAIT's whole numbers print as given (20%, not 20.0%); the neighbours' average keeps its decimal
+    assert "Herefordshire: 20%." in text and "averaged 20.3%" in text and "England 18%" in text
+    assert "20.0%" not in text and "  " not in text
     b = briefing.scorecard("884", strategy="herefordshire_2025_27")
     row = b.table.set_index("Measure").loc["Had a missing incident"]
     assert row["Trend"] == "→ no change beyond rounding"

@@ -131,14 +131,14 @@ class BenchmarkResult:
         if last["la_status"] != ind.OK:
             return f"{name}: {m.period_label(last['period'])} figure {ind.SYMBOLS.get(last['la_status'], 'not available')}"
         if m.size_dependent:          # not compared with other councils: the change on the year
-            return f"{name}: {m.format_value(last['la_value'])} in {m.period_label(last['period'])}{_on_the_year(self, m, last)}"
+            return f"{name}: {as_printed(m, last['la_value'], last)} in {m.period_label(last['period'])}{_on_the_year(self, m, last)}"
         label = comparator_label(self.comparator)
         v = self.verdict(measure_id)
         text = {"in line": f"in line with {label}", "better": f"better than {label}",
                 "worse": f"worse than {label}", "higher": f"higher than {label}",
                 "lower": f"lower than {label}"}.get(v, "")
         tail = f", {text}" if text else ""
-        return f"{name}: {m.format_value(last['la_value'])} in {m.period_label(last['period'])}{tail}"
+        return f"{name}: {as_printed(m, last['la_value'], last)} in {m.period_label(last['period'])}{tail}"
 
     def summary(self) -> str:
         """One statement per measure, as text."""
@@ -250,8 +250,10 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     return BenchmarkResult(area, comparator, table, indicators)
 
 
-def _fmt(m: registry.Measure, v) -> str:
-    return m.format_value(v)
+def as_printed(m: registry.Measure, v, row: pd.Series | None = None) -> str:
+    """A figure as reports print it; one of LAIT's whole numbers (``row`` from LAIT) without
+    a decimal. An average of councils' figures is given without ``row``: it keeps its decimal."""
+    return m.format_value(v, whole=row is not None and row.get("la_source") == "LAIT")
 
 
 def _why_not(m: registry.Measure, row: pd.Series, policy: str) -> str:
@@ -278,7 +280,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     if last["la_status"] != ind.OK:
         return f"{name}'s {m.period_label(period)} figure {_why_not(m, last, policy)}, so it cannot be compared."
     parts = []
-    fig = _fmt(m, last["la_value"])
+    fig = as_printed(m, last["la_value"], last)
     num, den = last["la_numerator"], last["la_denominator"]
     if np.isfinite(num) and np.isfinite(den):
         if m.unit == "percent":
@@ -293,33 +295,33 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     if p is not None:
         skipped = s[(s["period"] > p["period"]) & (s["period"] < period)]
         if skipped.empty:
-            parts.append(f"The year before ({m.period_label(p['period'])}): {_fmt(m, p['la_value'])}.")
+            parts.append(f"The year before ({m.period_label(p['period'])}): {as_printed(m, p['la_value'], p)}.")
         else:
             parts.append(f"The latest figure before it ({m.period_label(p['period'])}, as "
                          f"{_years(m, skipped['period'])} {'is' if len(skipped) == 1 else 'are'} "
-                         f"suppressed or not available): {_fmt(m, p['la_value'])}.")
+                         f"suppressed or not available): {as_printed(m, p['la_value'], p)}.")
     label = comparator_label(bm.comparator)
     cmean = last["comparator_mean"]
     if np.isfinite(cmean):
         rng = ""
         if last["comparator_n"] > 1:
-            rng = f", range {_fmt(m, last['comparator_min'])} to {_fmt(m, last['comparator_max'])}"
+            rng = f", range {as_printed(m, last['comparator_min'], last)} to {as_printed(m, last['comparator_max'], last)}"
         parts.append(
-            f"Its {label} averaged {_fmt(m, cmean)} ({int(last['comparator_n'])} of "
+            f"Its {label} averaged {as_printed(m, cmean)} ({int(last['comparator_n'])} of "
             f"{int(last['comparator_size'])} with a figure{rng}).")
         parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label, name))
         parts.append(_zeros_note(bm, m, last))
     others = []
     if np.isfinite(last["region_value"]):
-        others.append(f"{bm.la.region_name} {_fmt(m, last['region_value'])}")
+        others.append(f"{bm.la.region_name} {as_printed(m, last['region_value'], last)}")
     if np.isfinite(last["england_value"]):
-        others.append(f"England {_fmt(m, last['england_value'])}")
+        others.append(f"England {as_printed(m, last['england_value'], last)}")
     if others:
         parts.append("For reference: " + "; ".join(others) + ".")
     if isinstance(last.get("band"), str):
         parts.append(f"Among {int(last['n_las'])} LAs with a figure it is in "
                      f"{BAND_TEXT[last['band']]}.")
-    return " ".join(parts)
+    return " ".join(p for p in parts if p)
 
 
 def _zeros_note(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> str:
@@ -334,7 +336,7 @@ def _zeros_note(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> st
                          & bm.indicators["area_code"].astype(str).isin(
                              comparator_codes(bm.la, int(last["period"]), bm.comparator))
                          & (bm.indicators["status"] == ind.OK) & (bm.indicators["value"] > 0)]["value"]
-    without = (f"; without {'it' if len(zeros) == 1 else 'them'} the neighbours averaged {_fmt(m, rest.mean())}"
+    without = (f"; without {'it' if len(zeros) == 1 else 'them'} the neighbours averaged {as_printed(m, rest.mean())}"
                if len(rest) else "")
     return (f"{'One neighbour reports' if len(zeros) == 1 else f'{len(zeros)} neighbours report'} 0% "
             f"({who}), more likely a gap in recording than no child at all{without}.")
@@ -359,7 +361,7 @@ def _on_the_year(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> s
     if p["la_value"] == last["la_value"]:
         return f", unchanged from {m.period_label(p['period'])}"
     way = "up" if last["la_value"] > p["la_value"] else "down"
-    return f", {way} from {m.format_value(p['la_value'])} in {m.period_label(p['period'])}"
+    return f", {way} from {as_printed(m, p['la_value'], p)} in {m.period_label(p['period'])}"
 
 
 def _within_rounding(last: pd.Series, v: float, c: float) -> bool:
@@ -374,7 +376,7 @@ def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> s
     if np.isfinite(lo) and np.isfinite(hi):
         base = (f"a population of {last['la_denominator']:,.0f} children" if m.unit == "rate_per_10k"
                 else f"a cohort of {last['la_denominator']:,.0f}")
-        interval = f"{name}'s 95% interval ({_fmt(m, lo)} to {_fmt(m, hi)}), the range chance alone could give {base}"
+        interval = f"{name}'s 95% interval ({as_printed(m, lo)} to {as_printed(m, hi)}), the range chance alone could give {base}"
         if lo <= c <= hi:
             return f"That is in line with its {label}: their average lies within {interval}."
         verdict = direction

@@ -157,7 +157,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                 rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
                              "Latest": "c (rests on 1 to 5 children)" if withheld else
                              f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
-                             "Trend": "", "England": m.format_value(last["england_value"]),
+                             "Trend": "", "England": bmk.as_printed(m, last["england_value"], last),
                              "Neighbours": m.format_value(last["comparator_mean"]), "Band": "",
                              "RAG": "", "Basis": "latest figure suppressed: not rated" if last["la_status"] == "c"
                              else "no figure for the council",
@@ -165,11 +165,11 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                 continue
             last = ok.iloc[-1]
             prev = ok.iloc[-2] if len(ok) > 1 and int(ok.iloc[-2]["period"]) == int(last["period"]) - 1 else None
-            latest = m.format_value(last["la_value"])
+            latest = bmk.as_printed(m, last["la_value"], last)
             rag, basis = _rag(m, last, targets.get(mid))
             band = last.get("band")
             rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]), "Latest": latest,
-                         "Trend": _arrow(m, prev, last), "England": m.format_value(last["england_value"]),
+                         "Trend": _arrow(m, prev, last), "England": bmk.as_printed(m, last["england_value"], last),
                          "Neighbours": m.format_value(last["comparator_mean"]),
                          "Band": band if isinstance(band, str) else "", "RAG": rag, "Basis": basis,
                          "measure_id": mid})

@@ -218,25 +218,26 @@ class Measure:
         last = first if last is None else last
         return [n for n in self.notes if n["from"] <= last and (n.get("to") is None or first <= n["to"])]
 
-    def format_value(self, value: float) -> str:
-        """A value as a board paper would print it (no rounding of the data itself)."""
+    def format_value(self, value: float, whole: bool = False) -> str:
+        """A value as a board paper would print it (no rounding of the data itself).
+        ``whole``: the figure was published as a whole number (LAIT's), so a whole value
+        prints without a decimal: 55%, not 55.0%, which would claim a precision it lacks."""
         if value is None or pd.isna(value):
             return "not available"
-        if self.unit == "percent":
-            return f"{value:.1f}%"
+        d = 0 if whole and float(value).is_integer() else 1
+        if self.unit in ("percent", "percent_sessions", "percent_fte"):
+            return f"{value:.{d}f}%"
         if self.unit == "count":
             return f"{value:,.0f}"
         if self.unit == "rate_per_10k":
-            return f"{value:.1f} per 10,000"
+            return f"{value:.{d}f} per 10,000"
         if self.unit == "days":
             return f"{value:,.0f} days"
-        if self.unit in ("percent_sessions", "percent_fte"):
-            return f"{value:.1f}%"
         if self.unit == "cases_per_worker":
-            return f"{value:.1f} cases per worker"
+            return f"{value:.{d}f} cases per worker"
         if self.unit == "places":
             return f"{value:,.0f} places"
-        return f"{value:.1f}"
+        return f"{value:.{d}f}"
 
 
 def _codes(v) -> list[str]:

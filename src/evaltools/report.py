@@ -23,7 +23,7 @@ from IPython.display import HTML, Markdown, display
 from . import indicators as ind
 from . import registry, sdc
 from .paths import PACKAGE_DIR, RESOURCES_DIR, run_cache_dir
-from .benchmark import BenchmarkResult
+from .benchmark import BenchmarkResult, as_printed
 from .comparators import comparator_label
 from .wording import count
 from .plots import benchmark_chart
@@ -128,11 +128,11 @@ def latest_table(bm: BenchmarkResult, policy: str = "internal") -> pd.DataFrame:
         rows.append({
             "Measure": m.short,
             "Year": m.period_cell(last["period"]),
-            bm.la.display_name: m.format_value(last["la_value"]) if ok
+            bm.la.display_name: as_printed(m, last["la_value"], last) if ok
             else "c (rests on 1 to 5 children)" if bool(last.get("la_withheld", False))
             else f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
             "Neighbours' average": m.format_value(last["comparator_mean"]),
-            "England": m.format_value(last["england_value"]),
+            "England": as_printed(m, last["england_value"], last),
             "Quartile band": BAND_SHORT.get(last.get("band"), "no band")
             if isinstance(last.get("band"), str) else "no band",
             "Polarity": {"high": "higher is better", "low": "lower is better",
@@ -157,16 +157,17 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
         elif r["la_status"] != ind.OK:
             la.append(f"{r['la_status']} ({ind.SYMBOLS.get(r['la_status'], '')})")
         elif (m.unit == "percent" or m.unit in registry.PER_CHILD_UNITS) and pd.notna(num) and pd.notna(den):
-            la.append(f"{m.format_value(r['la_value'])} ({num:,.0f}/{den:,.0f})")
+            la.append(f"{as_printed(m, r['la_value'], r)} ({num:,.0f}/{den:,.0f})")
         else:
-            la.append(m.format_value(r["la_value"]))
+            la.append(as_printed(m, r["la_value"], r))
     out[bm.la.display_name] = la
     out["Neighbours' average"] = [m.format_value(v) for v in s["comparator_mean"]]
+    rows = [r for _, r in s.iterrows()]
     out["Neighbours' range"] = [
-        f"{m.format_value(a)} to {m.format_value(b)}" if pd.notna(a) else "not available"
-        for a, b in zip(s["comparator_min"], s["comparator_max"])]
-    out[bm.la.region_name] = [m.format_value(v) for v in s["region_value"]]
-    out["England"] = [m.format_value(v) for v in s["england_value"]]
+        f"{as_printed(m, r['comparator_min'], r)} to {as_printed(m, r['comparator_max'], r)}"
+        if pd.notna(r["comparator_min"]) else "not available" for r in rows]
+    out[bm.la.region_name] = [as_printed(m, r["region_value"], r) for r in rows]
+    out["England"] = [as_printed(m, r["england_value"], r) for r in rows]
     if not m.size_dependent:      # counts are not banded among LAs (assumption C7)
         out["Band"] = [BAND_SHORT.get(b, "no band") if isinstance(b, str) else "no band"
                        for b in s.get("band", [None] * len(s))]

@@ -494,11 +494,11 @@ def _period(period, mid) -> str:
     return registry.get(mid).period_label(period) if mid in registry.ids() else str(int(period))
 
 
-def _fmt(v, mid) -> str:
+def _fmt(v, mid, whole: bool = False) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return ""
     if mid in registry.ids():            # with its unit, as charts and statements give it
-        return registry.get(mid).format_value(v)
+        return registry.get(mid).format_value(v, whole=whole)
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
@@ -515,19 +515,22 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
     f = review.frame
     rows = []
     for _, r in review.table.iterrows():
-        def cell(value, period):
+        def cell(value, period, stated=False):
             if value is None or (isinstance(value, float) and np.isnan(value)):
                 return ""
-            if pol.suppress_small and r["measure"] and period is not None and len(f):
-                hit = f[(f["measure"] == r["measure"]) & (f["period"] == period)
-                        & (f["area_code"].astype(str) == str(review.strategy.la))]
-                if len(hit):
-                    num, den = hit["numerator"].iloc[0], hit["denominator"].iloc[0]
-                    if sdc.rests_on_few(num, den if pd.notna(den) else None):
-                        return "c"
-            return _fmt(value, r["measure"]) + (f" ({_period(period, r['measure'])})" if period is not None and not
-                                                 pd.isna(period) else "")
-        base = cell(r["baseline_value"], r["baseline_period"])
+            hit = f[(f["measure"] == r["measure"]) & (f["period"] == period)
+                    & (f["area_code"].astype(str) == str(review.strategy.la))] \
+                if r["measure"] and period is not None and len(f) else f.iloc[:0]
+            if pol.suppress_small and len(hit):
+                num, den = hit["numerator"].iloc[0], hit["denominator"].iloc[0]
+                if sdc.rests_on_few(num, den if pd.notna(den) else None):
+                    return "c"
+            # LAIT's figures and a strategy's own baselines are given as whole numbers or to
+            # their own precision: 55%, not 55.0%
+            whole = stated or (len(hit) > 0 and hit.get("source", pd.Series([""])).iloc[0] == "LAIT")
+            return _fmt(value, r["measure"], whole=whole) + (
+                f" ({_period(period, r['measure'])})" if period is not None and not pd.isna(period) else "")
+        base = cell(r["baseline_value"], r["baseline_period"], stated=r["baseline_from"] == "strategy")
         latest = cell(r["latest_value"], r["latest_period"])
         # the direction, the target check and the test behind the verdict are withheld with
         # a c figure: "moved as promised" between two c figures, or "target met" against a c

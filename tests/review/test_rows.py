@@ -273,3 +273,12 @@ def test_a_move_within_laits_rounding_is_not_called_a_move():
     assert r.direction_met == "no change beyond rounding"
     # an exact figure 0.5 points or more from another exact one is still a move
     assert review._moved("decrease", 7.8, 7.29783, "percent") == "yes"
+
+
+def test_laits_whole_numbers_print_without_a_decimal():
+    """LAIT gives Herefordshire's 2017 NEET figure as 55: the review prints 55%, not 55.0%
+    (a precision LAIT does not give); DfE's exact 54.5% (55 of 101) keeps its decimal."""
+    r = review.evaluate("herefordshire_2017_20")
+    d = review.display_table(r, "published").set_index("Measure")
+    row = d.loc[d.index.str.startswith("Care leavers NEET at 19-21")].iloc[0]
+    assert row["Baseline"] == "55% (2017)" and row["Latest"] == "54.5% (2020)"

@@ -11,6 +11,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from .. import indicators as ind
 from .. import published, registry
+from ..benchmark import as_printed
 from .style import OKABE_ITO, chart_title, footnote, label_headroom, style_axes, unit_axis, year_axis
 
 #: shading of a year in which the LA has no figure (its gap symbol is written at the top)
@@ -137,7 +138,7 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     last = bm.latest(measure_id)
     size_note = ""
     if m.size_dependent:
-        totals = [f"{name} {m.format_value(last[col])}" for name, col in
+        totals = [f"{name} {as_printed(m, last[col], last)}" for name, col in
                   ((bm.la.region_name, "region_value"), ("England", "england_value"))
                   if last is not None and np.isfinite(last[col])]
         size_note = (" A count grows with the size of the area: the region's and England's totals"
@@ -146,7 +147,7 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     footnote(fig, f"{source_note(bm, measure_id)}. {polarity}{gap_note}{size_note}")
     fig.alt_text = (
         f"Line chart of {m.short} for {bm.la.display_name} from {m.period_label(x.min() + shift)} to {m.period_label(x.max() + shift)}"
-        + (f"; latest {m.format_value(last['la_value'])} in {m.period_label(last['period'])}"
+        + (f"; latest {as_printed(m, last['la_value'], last)} in {m.period_label(last['period'])}"
            if last is not None and last["la_status"] == ind.OK else "")
         + (", with statistical neighbours' average and range." if m.size_dependent
            else ", with statistical neighbours' average and range, region and England."))
