@@ -172,3 +172,16 @@ def test_warnings_read_for_a_report_not_for_a_programmer():
                          "884").endswith("the intervals may be too narrow")
     assert topics._plain("the treated unit was already moving +0.3 per period", "884").startswith(
         "Herefordshire was already moving")
+
+
+def test_a_topic_says_when_its_neighbour_group_changes():
+    """The topics run to 2025, when DfE's 2025 statistical neighbour model replaces the
+    2021 one: the intro says the neighbours' figures join two groups. Figures that all
+    come from one model (2016 to 2024) say nothing of it."""
+    from evaltools import benchmark, report
+    t = topics.evaluate("884", "care_leavers", strategy="herefordshire_2025_27")
+    assert set(t.benchmark.table["comparator_model"]) == {"2021", "2025"}
+    assert "join two different groups of councils" in report.topic_intro(t).data
+    old = benchmark.benchmark("884", ["cla_3plus_placements"], periods=(2016, 2024))
+    assert set(old.table["comparator_model"]) == {"2021"}
+    assert report._model_note(old) == ""

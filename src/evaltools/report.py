@@ -85,8 +85,11 @@ def years_covered(bm: BenchmarkResult) -> str:
 
 
 def _model_note(bm: BenchmarkResult) -> str:
-    """Which statistical neighbour groups the figures use, when they change over the years."""
-    if bm.comparator != "statistical_neighbours":
+    """Which statistical neighbour groups the figures use, when they change over the years
+    the report covers (a report of 2016-2020 figures uses one group and says nothing)."""
+    if bm.comparator != "statistical_neighbours" or "comparator_model" not in bm.table.columns:
+        return ""
+    if set(bm.table["comparator_model"].dropna().astype(str)) != {"2021", "2025"}:
         return ""
     return (" Statistical neighbours are DfE's April 2021 groupings for years up to 2024 and DfE's 2025 "
             "model from 2025 (for census figures, from the September 2024 census, which falls in the year "
@@ -321,7 +324,7 @@ def topic_intro(t) -> Markdown:
         f"for {years_covered(bm)}, against its {comparator_label(bm.comparator)} and "
         f"England.{strat}{monthly} Each finding says whether a change is larger than chance alone "
         f"would give for a council of this size (95% interval), and the smallest change the data "
-        f"could have detected. Disclosure policy: **{t.policy}**.{notes}")
+        f"could have detected.{_model_note(bm)} Disclosure policy: **{t.policy}**.{notes}")
 
 
 def verdict_overview(t) -> Markdown:
