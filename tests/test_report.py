@@ -154,6 +154,17 @@ def test_intros_say_what_a_reader_needs_to_weigh_the_figures(monkeypatch):
     assert "join two different groups of councils" in intro
 
 
+def test_a_stated_target_prints_as_the_strategy_states_it():
+    """Herefordshire 2025-27 wants every child's immunisations up to date: the scorecard
+    says "target 100%", not "100.0%"; a target worked out from England's figure keeps its
+    decimal (14.6% for suspensions)."""
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    basis = b.table.set_index("Measure")["Basis"]
+    assert basis["Immunisations up to date"].startswith("target 100% not met")
+    assert basis["One or more suspensions"] == "meets the strategy's target (14.6%)"
+
+
 def test_key_messages_name_every_strength_and_concern():
     from evaltools import briefing
     b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")

@@ -84,11 +84,11 @@ def _rag(m: registry.Measure, last: pd.Series, target) -> tuple[str, str]:
     v = last["la_value"]
     hi_good = m.polarity == "high"
     if target is not None:
-        value, moved = target
+        value, moved = target     # a target as the strategy states it: 100%, not 100.0%
         if (v >= value) if hi_good else (v <= value):
-            return "green", f"meets the strategy's target ({m.format_value(value)})"
+            return "green", f"meets the strategy's target ({m.format_value(value, whole=True)})"
         return ("amber" if moved == "yes" else "red"), (
-            f"target {m.format_value(value)} not met; " + ("moving the right way" if moved == "yes"
+            f"target {m.format_value(value, whole=True)} not met; " + ("moving the right way" if moved == "yes"
                                                            else "not moving the right way"))
     if m.size_dependent:
         return "", "a count: not compared with England or other councils"

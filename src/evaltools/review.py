@@ -536,11 +536,13 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
         # a c figure: "moved as promised" between two c figures, or "target met" against a c
         # latest figure, would say what the suppressed counts are (the verdict stays)
         withheld = "c" in (base, latest)
+        # a target prints as the strategy states it (100%, not 100.0%); one worked out
+        # from England or a baseline keeps its decimal
         rows.append({
             "Measure": r["text"], "Source": r["source"].replace("_", "-"),
             "Baseline": base, "Latest": latest,
             "Moved as promised": "c" if withheld else r["direction_met"],
-            "Target": _fmt(r["target_value"], r["measure"]) if pd.notna(r["target_value"]) else "",
+            "Target": _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",
             "Target met": "c" if withheld and r["target_met"] in ("yes", "no") else r["target_met"],
             "Verdict": r["verdict"], "Caveats": r["caveats"],
             "Test": WITHHELD if withheld else (r["test"] or ""),
