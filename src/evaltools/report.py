@@ -25,7 +25,7 @@ from . import registry, sdc
 from .paths import PACKAGE_DIR, RESOURCES_DIR, run_cache_dir
 from .benchmark import BenchmarkResult, as_printed
 from .comparators import comparator_label
-from .wording import count
+from .wording import count, listing
 from .plots import benchmark_chart
 
 BAND_SHORT = {"A": "A (best quarter)", "B": "B", "C": "C", "D": "D (worst quarter)",
@@ -81,7 +81,7 @@ def years_covered(bm: BenchmarkResult) -> str:
     if len(c):
         parts.append(f"census figures from {census[0].period_label(c.min())} to "
                      f"{census[0].period_label(c.max())}")
-    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else ""
+    return listing(parts)
 
 
 def _model_note(bm: BenchmarkResult) -> str:
@@ -482,7 +482,7 @@ def review_intro(r, policy: str = "published") -> Markdown:
     return Markdown(
         f"This review asks, measure by measure, whether **{st.title}** is working. It covers "
         f"{c['measures']} commitments, from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
-        f"ending 31 March {st.baseline_period}. Figures come from " + ", ".join(r.sources or ["no data"])
+        f"ending 31 March {st.baseline_period}. Figures come from " + listing(r.sources or ["no data"])
         + ". A change counts as real only when it is larger than chance alone would give for a "
         "council of this size (95% interval); the test behind each verdict, with the smallest change "
         "the data could detect, is in the table's last column. A percentage of children is compared "

@@ -29,7 +29,7 @@ from . import published, registry
 from .stats import frames
 from .sdc import significant
 from .stats.proportions import before_after
-from .wording import count
+from .wording import count, listing
 
 VERDICTS = ("improved beyond noise", "no detectable change", "worsened beyond noise")
 #: a baseline "matches" a published figure within half a unit of its last digit
@@ -388,10 +388,17 @@ class Review:
                 if "sudden jump" in r["caveats"] and "beyond noise" in r["verdict"] else ""
             return r["text"].rstrip(".") + flag
         no_figures = c["measures"] - c["with_data"] - c["no_local"] - c["proposed"]
-        parts = [f"The strategy has {c['measures']} measures. {c['with_data']} have figures to assess; "
-                 f"{c['no_local']} are local measures with no local data supplied yet"
-                 + (f", {no_figures} have no published figures for the council" if no_figures else "")
-                 + f", and {c['proposed']} are DfE measures evaltools does not compute yet."]
+        def are(n, what, plural):     # "1 is a local measure", "37 are local measures"
+            return f"{n} {'is ' + what if n == 1 else 'are ' + plural}"
+        rest = [are(c["no_local"], "a local measure with no local data supplied yet",
+                    "local measures with no local data supplied yet") if c["no_local"] else "",
+                f"{no_figures} {'has' if no_figures == 1 else 'have'} no published figures for the council"
+                if no_figures else "",
+                are(c["proposed"], "a DfE measure evaltools does not compute yet",
+                    "DfE measures evaltools does not compute yet") if c["proposed"] else ""]
+        parts = [f"The strategy has {c['measures']} measures. {c['with_data']} "
+                 f"{'has' if c['with_data'] == 1 else 'have'} figures to assess"
+                 + (f"; {listing(rest)}." if any(rest) else ".")]
         unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"]
         parts.append(f"Since the baseline, {c['direction_yes']} moved the way the strategy promised and "
                      f"{c['direction_no']} moved the other way. Of {c['targets']} measures with a target, "

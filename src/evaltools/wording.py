@@ -8,3 +8,9 @@ def count(n, noun: str, plural: str | None = None) -> str:
     text that reads as written rather than generated ('unit(s)')."""
     n = int(n)
     return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def listing(items) -> str:
+    """'a', 'a and b', 'a, b and c': items joined as a sentence lists them."""
+    items = [str(i) for i in items if i]
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
