@@ -53,6 +53,30 @@ def area_measures() -> dict[str, list[str]]:
     return {a: [m for m in ms if m in have] for a, ms in AREAS.items()}
 
 
+def _rated(s: pd.DataFrame) -> tuple[pd.Series, pd.Series | None] | None:
+    """The figure a measure is rated on (the council's latest) and the year before it
+    if it has one, or None when the measure is not rated: no figure for the council, or
+    its latest year suppressed (c), where an older figure would pass for this year's."""
+    ok = s[s["la_status"] == ind.OK]
+    if ok.empty or s.iloc[-1]["la_status"] == "c":
+        return None
+    last = ok.iloc[-1]
+    prev = ok.iloc[-2] if len(ok) > 1 and int(ok.iloc[-2]["period"]) == int(last["period"]) - 1 else None
+    return last, prev
+
+
+def _against(m: registry.Measure, last: pd.Series, ref) -> str | None:
+    """The council's figure against ``ref`` (England's figure, the comparators' average):
+    'better' or 'worse' when its 95% interval clears it, 'within' when the interval
+    holds it, None without an interval or a figure to compare."""
+    lo, hi = last["la_ci_low"], last["la_ci_high"]
+    if not (np.isfinite(ref) and np.isfinite(lo) and np.isfinite(hi)):
+        return None
+    if lo <= ref <= hi:
+        return "within"
+    return "better" if (lo > ref) == (m.polarity == "high") else "worse"
+
+
 def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
     """Trend since the previous published year: an arrow, and whether the change is
     beyond noise (Newcombe's interval, where there are counts)."""
@@ -92,12 +116,10 @@ def _rag(m: registry.Measure, last: pd.Series, target) -> tuple[str, str]:
                                                            else "not moving the right way"))
     if m.size_dependent:
         return "", "a count: not compared with England or other councils"
-    eng = last["england_value"]
-    lo, hi = last["la_ci_low"], last["la_ci_high"]
-    if np.isfinite(eng) and np.isfinite(lo) and np.isfinite(hi):
-        if lo > eng or hi < eng:
-            better = (lo > eng) == hi_good
-            return ("green" if better else "red"), f"{'better' if better else 'worse'} than England beyond noise"
+    side = _against(m, last, last["england_value"])
+    if side in ("better", "worse"):
+        return ("green" if side == "better" else "red"), f"{side} than England beyond noise"
+    if side == "within":
         return "amber", "within noise of England"
     band = last.get("band")
     if isinstance(band, str) and band in "ABCD":
@@ -149,9 +171,8 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
         for mid in [m for m in ms if m in ids]:
             m = registry.get(mid)
             s = bm.series(mid)
-            ok = s[s["la_status"] == ind.OK]
-            # the latest year suppressed (c): an older figure would pass for this year's
-            if ok.empty or s.iloc[-1]["la_status"] == "c":
+            rated = _rated(s)
+            if rated is None:
                 last = s.iloc[-1]
                 withheld = bool(last.get("la_withheld", False))
                 rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
@@ -161,10 +182,9 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                              "Neighbours": m.format_value(last["comparator_mean"]), "Band": "",
                              "RAG": "", "Basis": "latest figure suppressed: not rated" if last["la_status"] == "c"
                              else "no figure for the council",
-                             "measure_id": mid if not ok.empty else None})
+                             "measure_id": mid if (s["la_status"] == ind.OK).any() else None})
                 continue
-            last = ok.iloc[-1]
-            prev = ok.iloc[-2] if len(ok) > 1 and int(ok.iloc[-2]["period"]) == int(last["period"]) - 1 else None
+            last, prev = rated
             latest = bmk.as_printed(m, last["la_value"], last)
             rag, basis = _rag(m, last, targets.get(mid))
             band = last.get("band")
