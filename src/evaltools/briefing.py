@@ -34,7 +34,7 @@ AREAS = {
     "Children in care": [
         "cla_rate_per_10k", "cla_3plus_placements", "long_term_stability", "oc2_health_assessments",
         "oc2_dental_checks", "oc2_immunisations", "oc2_sdq_received", "oc2_sdq_average",
-        "cla_missing_incident", "adoption_a10_days",
+        "oc2_substance_misuse", "cla_missing_incident", "adoption_a10_days",
         "ks4_attainment8", "absence_persistent", "suspensions_one_plus"],
     "Care leavers": [
         "care_leavers_in_touch_17_18", "care_leavers_in_touch_19_21", "care_leavers_eet_17_18",
