@@ -171,3 +171,104 @@ def test_key_messages_name_every_strength_and_concern():
     msgs = " ".join(briefing.key_messages(b))
     for _, row in b.table[b.table["RAG"].isin(["green", "red"])].iterrows():
         assert row["Measure"] in msgs, row["Measure"]
+
+
+# ------------------------------------------------------- other measures to know about
+# The scorecard's measures are fixed; the pack also lists every other measure of the
+# benchmarking report on which the council's latest figure is in band D (the worst
+# quarter of councils) or worse than its neighbours or England beyond noise.
+
+def _latest_raw(indicators, code: str, mid: str) -> pd.Series:
+    """The council's latest published figure of a measure, straight from the bundled data."""
+    mine = indicators[(indicators["measure"] == mid) & (indicators["area_code"].astype(str) == code)
+                      & (indicators["status"] == "ok")]
+    return mine.sort_values("period").iloc[-1]
+
+
+def _worst_quarter(indicators, mid: str, period: int, value: float, high_is_better: bool) -> bool:
+    """Whether a value is in the worst quarter of councils' figures that year."""
+    v = indicators[(indicators["measure"] == mid) & (indicators["period"] == period)
+                   & (indicators["geographic_level"] == "Local authority") & (indicators["status"] == "ok")]["value"]
+    return value < v.quantile(0.25) if high_is_better else value > v.quantile(0.75)
+
+
+def test_the_herefordshire_pack_flags_measures_off_the_scorecard_in_the_worst_quarter(indicators):
+    """Herefordshire 2025: 65 of 273 new placements outside the LA and over 20 miles
+    (23.8%, above the highest quarter of councils' figures; lower is better) and 25 of
+    285 children in care 12 months+ with a substance misuse problem (8.8%). Substance
+    misuse is now a key measure (health is an ILACS focus): red on the scorecard. New
+    placements is not, so it is listed among the other measures and in the key messages."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    msgs = " ".join(briefing.key_messages(b))
+
+    raw = _latest_raw(indicators, "884", "new_placements_outside_la_over_20_miles")
+    assert (int(raw["period"]), raw["numerator"], raw["denominator"]) == (2025, 65, 273)
+    assert _worst_quarter(indicators, "new_placements_outside_la_over_20_miles", 2025, raw["value"], False)
+    row = b.others.set_index("measure_id").loc["new_placements_outside_la_over_20_miles"]
+    assert row["Latest"] == f"{100 * 65 / 273:.1f}%" == "23.8%"
+    assert row["Band"] == "D" and row["Area"] == "Leaders: workforce and sufficiency"   # with its siblings
+    lo, _ = proportion_confint(65, 273, method="wilson")
+    nb = b.benchmark.series("new_placements_outside_la_over_20_miles").iloc[-1]["comparator_mean"]
+    assert 100 * lo > nb               # its 95% interval clears the neighbours' average (18.6%)
+    assert "worse than its statistical neighbours" in row["Why listed"]
+    assert "New placements outside LA and >20 miles 23.8% in 2025 (band D)" in msgs
+
+    raw = _latest_raw(indicators, "884", "oc2_substance_misuse")
+    assert (int(raw["period"]), raw["numerator"], raw["denominator"]) == (2025, 25, 285)
+    assert _worst_quarter(indicators, "oc2_substance_misuse", 2025, raw["value"], False)
+    sm = b.table.set_index("measure_id").loc["oc2_substance_misuse"]
+    assert sm["Area"] == "Children in care" and sm["Latest"] == f"{100 * 25 / 285:.1f}%" == "8.8%"
+    assert (sm["Band"], sm["RAG"]) == ("D", "red")
+    assert "oc2_substance_misuse" not in set(b.others["measure_id"])       # not listed twice
+    assert "Substance misuse 8.8%" in msgs
+    # every measure listed is in the key messages
+    for _, r in b.others.iterrows():
+        assert f"{r['Measure']} {r['Latest']}" in msgs, r["Measure"]
+
+
+def test_a_measure_in_band_a_is_not_flagged():
+    """Herefordshire's latest figures in the best quarter of councils off the scorecard
+    (3+ placements over 2 years 19.9%, mid-year school moves 5.7%...) are not listed,
+    and every measure listed is in band D or worse than a comparison beyond noise."""
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    band_a = set()
+    for mid in briefing.other_measures():
+        s = b.benchmark.series(mid)
+        if len(s) and s.iloc[-1]["la_status"] == "ok" and s.iloc[-1]["band"] == "A":
+            band_a.add(mid)
+    assert {"cla_3plus_placements_2yr", "school_moves_midyear"} <= band_a
+    assert not band_a & set(b.others["measure_id"])
+    for _, r in b.others.iterrows():
+        assert r["Band"] == "D" or "worse" in set(r["sides"].values()), r["Measure"]
+    # New placements over 20 miles: band C, 28.2% worse than England's 20.8% beyond noise
+    # but better than the neighbours' 34.5%; the pack says both
+    row = b.others.set_index("measure_id").loc["new_placements_over_20_miles"]
+    assert row["Band"] == "C" and row["sides"] == {"Neighbours": "better", "England": "worse"}
+    assert row["Why listed"] == ("worse than England beyond noise, though better than its statistical "
+                                 "neighbours beyond noise")
+
+
+def test_no_flagged_figure_rests_on_1_to_5_children_under_the_published_policy():
+    """Camden's 2025 development assessments, 15 of 18 (3 not assessed), are in band D:
+    the council's analysts (internal policy) see them listed; the published pack does
+    not list or rate them, and says the figure is not shown."""
+    from evaltools import briefing, sdc
+    internal = briefing.scorecard("202", policy="internal")
+    published_ = briefing.scorecard("202", policy="published")
+    raw = internal.benchmark.series("oc2_development_assessments").iloc[-1]
+    assert (int(raw["period"]), raw["la_numerator"], raw["la_denominator"]) == (2025, 15, 18)
+    assert "oc2_development_assessments" in set(internal.others["measure_id"])
+    assert "oc2_development_assessments" not in set(published_.others["measure_id"])
+    assert ("Development assessments (0-4)", "2025",
+            "rests on 1 to 5 children, not shown under the published policy") in published_.others_not_rated
+    assert "83.3" not in published_.others.to_string() + " ".join(briefing.key_messages(published_))
+    for b in (published_, briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")):
+        undisclosed = b.benchmark.indicators
+        for _, r in b.others.iterrows():
+            fig = undisclosed[(undisclosed["measure"] == r["measure_id"]) & (undisclosed["period"] == r["period"])
+                              & (undisclosed["area_code"].astype(str) == b.la.area_code)]
+            assert len(fig) == 1 and not sdc.gives_away(fig["numerator"], fig["denominator"]).any(), r["Measure"]

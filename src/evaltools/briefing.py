@@ -13,7 +13,13 @@ all councils, and a RAG rating with its basis:
 * for figures without counts (LAIT rates), by quartile band: A green, D red;
 * measures without a polarity (how many children are in care) are context: no RAG.
 
-:func:`key_messages` drafts the opening messages from the scorecard.
+After the scorecard, :attr:`Briefing.others` lists the other measures an inspector
+would see: every measure DfE publishes for each council (the benchmarking report's
+set) that is not on the scorecard and whose latest figure is in the worst quarter of
+councils (band D), or worse than the comparators or England beyond noise. A latest
+year suppressed (c) is not rated, as on the scorecard.
+
+:func:`key_messages` drafts the opening messages from the scorecard and those measures.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from . import benchmark as bmk
 from . import indicators as ind
 from . import published, registry, sdc
 from .areas import resolve_la
+from .comparators import comparator_label
 from .stats.proportions import difference_ci
 
 #: judgement area -> key measures (those the registry does not hold are skipped)
@@ -51,6 +58,25 @@ RAG = ("green", "amber", "red")
 def area_measures() -> dict[str, list[str]]:
     have = set(registry.ids())
     return {a: [m for m in ms if m in have] for a, ms in AREAS.items()}
+
+
+def other_measures() -> list[str]:
+    """The measures the benchmarking report covers (every measure DfE publishes for each
+    council) that are not on the scorecard, in registry order."""
+    key = {m for ms in AREAS.values() for m in ms}
+    return [m.id for m in registry.published_measures() if m.id not in key]
+
+
+def topic_areas() -> dict[str, str]:
+    """The judgement area of each registry topic: the area where the scorecard puts its
+    key measures on that topic (placements with leaders' sufficiency, health with
+    children in care). A topic with no key measures, or with key measures in more than
+    one area, maps to none."""
+    seen: dict[str, set[str]] = {}
+    for a, ms in area_measures().items():
+        for mid in ms:
+            seen.setdefault(registry.get(mid).topic, set()).add(a)
+    return {t: next(iter(a)) for t, a in seen.items() if len(a) == 1}
 
 
 def _rated(s: pd.DataFrame) -> tuple[pd.Series, pd.Series | None] | None:
@@ -134,6 +160,12 @@ class Briefing:
     table: pd.DataFrame
     benchmark: bmk.BenchmarkResult = field(repr=False)
     strategy: object = None
+    #: the other measures to know about (see the module docstring): the scorecard's
+    #: columns with "Why listed" for the RAG and its basis; ``sides``, the latest figure
+    #: against the Neighbours and England ('better', 'worse', 'within' beyond noise, or None)
+    others: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: other measures not rated because their latest year is suppressed: (measure, year, why)
+    others_not_rated: list = field(default_factory=list)
 
     def area(self, name: str) -> pd.DataFrame:
         return self.table[self.table["Area"] == name].drop(columns=["Area"]).reset_index(drop=True)
@@ -153,12 +185,15 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
     area = resolve_la(la)
     by_area = area_measures()
     ids = [m for ms in by_area.values() for m in ms]
-    frame = indicators if indicators is not None else published.load_indicators(ids)
+    extra = other_measures()
+    frame = indicators if indicators is not None else published.load_indicators(ids + extra)
     have = set(frame.loc[frame["area_code"].astype(str) == area.area_code, "measure"])
     ids = [i for i in ids if i in have]
-    # every figure the scorecard, its trend arrows, bands and the theme pages show comes
-    # from the result as the policy lets it out (a council figure on 1 to 5 children: c)
-    bm = bmk.benchmark(area.area_code, ids, comparator=comparator, indicators=frame).disclosed(pol)
+    extra = [i for i in extra if i in have]
+    # every figure the scorecard, its trend arrows, bands, the theme pages and the other
+    # measures show comes from the result as the policy lets it out (a council figure on
+    # 1 to 5 children: c)
+    bm = bmk.benchmark(area.area_code, ids + extra, comparator=comparator, indicators=frame).disclosed(pol)
     targets = {}
     st = strategies.load(strategy) if isinstance(strategy, str) else strategy
     if st is not None:
@@ -194,12 +229,66 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                          "Band": band if isinstance(band, str) else "", "RAG": rag, "Basis": basis,
                          "measure_id": mid})
     table = pd.DataFrame(rows)
-    return Briefing(area, policy, table, bm, st)
+    others, not_rated = _others(bm, extra, policy)
+    return Briefing(area, policy, table, bm, st, others, not_rated)
+
+
+def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.DataFrame, list]:
+    """The other measures to know about (module docstring), in judgement-area order,
+    and those whose latest year is suppressed, so not rated."""
+    label = comparator_label(bm.comparator)
+    areas = topic_areas()
+    order = {a: i for i, a in enumerate(AREAS)}
+    rows, not_rated = [], []
+    for mid in ids:
+        m = registry.get(mid)
+        s = bm.series(mid)
+        if m.polarity == "none" or m.size_dependent or s.empty:
+            continue                      # no better or worse, or a count: nothing to flag
+        rated = _rated(s)
+        if rated is None:
+            last = s.iloc[-1]
+            if last["la_status"] == "c":
+                why = (f"rests on 1 to 5 children, not shown under the {policy} policy"
+                       if bool(last.get("la_withheld", False)) else "suppressed by DfE")
+                not_rated.append((m.short, m.period_label(last["period"]), why))
+            continue
+        last, prev = rated
+        band = last.get("band")
+        # against the comparators' average and England: 'better', 'worse', 'within' or None
+        sides = {"Neighbours": _against(m, last, last["comparator_mean"]),
+                 "England": _against(m, last, last["england_value"])}
+        name = {"Neighbours": f"its {label}", "England": "England"}
+        worse = [name[k] for k, side in sides.items() if side == "worse"]
+        better = [name[k] for k, side in sides.items() if side == "better"]
+        why = []
+        if band == "D":
+            why.append("in the worst quarter of councils (band D)")
+        if worse:
+            why.append(f"worse than {' and '.join(worse)} beyond noise")
+        if not why:
+            continue
+        text = "; ".join(why)
+        if better:
+            text += f", though better than {' and '.join(better)} beyond noise"
+        rows.append({"Area": areas.get(m.topic, ""), "Measure": m.short, "Year": m.period_cell(last["period"]),
+                     "Latest": m.format_value(last["la_value"]), "Trend": _arrow(m, prev, last),
+                     "England": m.format_value(last["england_value"]),
+                     "Neighbours": m.format_value(last["comparator_mean"]),
+                     "Band": band if isinstance(band, str) else "", "Why listed": text,
+                     "sides": sides, "period": int(last["period"]), "measure_id": mid})
+    cols = ["Area", "Measure", "Year", "Latest", "Trend", "England", "Neighbours", "Band", "Why listed",
+            "sides", "period", "measure_id"]
+    t = pd.DataFrame(rows, columns=cols)
+    t = t.sort_values("Area", key=lambda a: a.map(order).fillna(len(order)), kind="stable")
+    return t.reset_index(drop=True), not_rated
 
 
 def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
     """Drafted messages: per judgement area, how many measures are green/amber/red,
-    the strengths (green) and the concerns (red)."""
+    the strengths (green) and the concerns (red); then the other measures to know
+    about (:attr:`Briefing.others`): those in the worst quarter of councils, and those
+    worse than the comparators or England beyond noise."""
     out = []
     for a in AREAS:
         t = b.table[b.table["Area"] == a]
@@ -219,4 +308,25 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
     worse = b.table[b.table["Trend"].str.contains("worse", na=False) & ~b.table["Trend"].str.contains("untested")]
     if len(worse):
         out.append("Worsened beyond noise since last year: " + "; ".join(worse["Measure"]) + ".")
+    o = b.others
+    if len(o):
+        def year(x):
+            return registry.get(x["measure_id"]).period_label(x["period"])
+        d = o[o["Band"] == "D"]
+        if len(d):
+            out.append("**Also in the worst quarter of councils** (not on the scorecard): " + "; ".join(
+                f"{x['Measure']} {x['Latest']} in {year(x)} (band D)" for _, x in d.iterrows()) + ".")
+        w = o[o["Band"] != "D"]
+        if len(w):
+            label = comparator_label(b.benchmark.comparator)
+            whose = {"England": "England's", "Neighbours": f"its {label}'"}
+
+            def against(x):   # "against England's 20.8%, though better than its statistical neighbours' 34.5%"
+                bad = [f"{whose[k]} {x[k]}" for k, side in x["sides"].items() if side == "worse"]
+                good = [f"{whose[k]} {x[k]}" for k, side in x["sides"].items() if side == "better"]
+                return (f"against {' and '.join(bad)}"
+                        + (f", though better than {' and '.join(good)}" if good else ""))
+            out.append(f"**Also worse than England or its {label} beyond noise** (not on the scorecard): "
+                       + "; ".join(f"{x['Measure']} {x['Latest']} in {year(x)} {against(x)}"
+                                   for _, x in w.iterrows()) + ".")
     return out

@@ -560,7 +560,10 @@ def briefing_intro(b) -> Markdown:
         "target met); red, worse beyond noise (or the target missed and not moving the right way); amber, "
         "within noise. Figures without counts (LAIT rates) are rated by quartile band among all councils: "
         "band A (best quarter) green, B and C amber, D (worst quarter) red. The Basis column says which rule "
-        f"rated each measure.{_model_note(bm)} Disclosure policy: **{b.policy}**.")
+        "rated each measure. After the scorecard, *Other measures to know about* lists the other measures DfE "
+        "publishes for every council on which this one is in the worst quarter of councils (band D) or worse "
+        f"than England or its {comparator_label(bm.comparator)} beyond noise."
+        f"{_model_note(bm)} Disclosure policy: **{b.policy}**.")
 
 
 def show_scorecard(b, area: str | None = None) -> None:
@@ -575,6 +578,32 @@ def show_scorecard(b, area: str | None = None) -> None:
     for rag in ("green", "amber", "red"):
         bundle["text/html"] = bundle["text/html"].replace(f"<td>{rag}</td>", f'<td class="rag-{rag}">{rag}</td>')
     display(bundle, raw=True)
+
+
+def show_others(b) -> None:
+    """The other measures to know about (:attr:`evaltools.briefing.Briefing.others`):
+    measures not on the scorecard where the council is in the worst quarter of councils
+    or worse than England or its comparators beyond noise; then those not rated because
+    their latest figure is suppressed."""
+    label = comparator_label(b.benchmark.comparator)
+    t = b.others.drop(columns=["sides", "period", "measure_id"], errors="ignore").reset_index(drop=True)
+    show_table(t, caption="Other measures to know about",
+               empty=f"No other published measure puts {b.la.display_name} in the worst quarter of councils "
+                     f"or worse than England or its {label} beyond noise.")
+    if b.others_not_rated:
+        display(Markdown("Not rated, as the latest figure is suppressed: " + "; ".join(
+            f"{m} ({y}: {why})" for m, y, why in b.others_not_rated) + "."))
+
+
+def show_other_pages(b) -> None:
+    """A page on the other measures to know about: each measure's chart and table, as
+    the theme pages give the scorecard's."""
+    if b.others.empty:
+        return
+    display(page_break())
+    display(Markdown("## Other measures to know about"))
+    for mid in b.others["measure_id"]:
+        show_measure(b.benchmark, mid, policy=b.policy, level=3)
 
 
 def show_theme(b, area: str) -> None:
