@@ -36,7 +36,8 @@ display(report.briefing_intro(b))
 # %% [markdown]
 # ## Key messages
 #
-# Drafted from the scorecard, for the director to check and edit.
+# Drafted from the scorecard and the other measures to know about, for the director to
+# check and edit.
 
 # %%
 display(Markdown("\n\n".join(briefing.key_messages(b))))
@@ -53,15 +54,31 @@ display(Markdown("\n\n".join(briefing.key_messages(b))))
 report.show_scorecard(b)
 
 # %% [markdown]
+# ## Other measures to know about
+#
+# The scorecard's measures are fixed; an inspector sees every published one. These are
+# the other measures DfE publishes for every council (those of the benchmarking report)
+# on which the council's latest figure is in the worst quarter of councils (band D), or
+# worse than England or its neighbours beyond noise (the council's 95% interval clears
+# their figure). A latest figure that is suppressed is not rated, as on the scorecard.
+
+# %%
+report.show_others(b)
+
+# %% [markdown]
 # The pages that follow take each judgement area in turn: its scorecard, then each
-# measure against the statistical neighbours and England over the years.
+# measure against the statistical neighbours and England over the years; then the other
+# measures to know about, the same way.
 
 # %%
 for area in briefing.AREAS:
     report.show_theme(b, area)
+report.show_other_pages(b)
 
 # %% [markdown] tags=["remove-from-report"]
-# The RAG counts below are what the notebook tests check.
+# The RAG counts and the other measures to know about, below, are what the notebook
+# tests check.
 
 # %% tags=["remove-from-report"]
 print(b.counts())
+print(b.others[["Measure", "Year", "Latest", "Band"]].to_string(index=False))
