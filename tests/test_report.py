@@ -252,6 +252,20 @@ def test_a_measure_in_band_a_is_not_flagged():
                                  "neighbours beyond noise")
 
 
+def test_a_measure_dfe_stopped_publishing_is_not_flagged_on_an_old_figure():
+    """DfE published children with 2+ social worker changes in 12 months only for 2019
+    and 2020: Herefordshire's 37.6% in 2020 is band D, but five years old in a 2025 pack,
+    so it is named as too old rather than listed as a concern today."""
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    s = b.benchmark.series("cla_sw_changes_2plus_12m")
+    assert int(s.iloc[-1]["period"]) == 2020 and s.iloc[-1]["band"] == "D"
+    assert "cla_sw_changes_2plus_12m" not in set(b.others["measure_id"])
+    old = {m: why for m, _, why in b.others_not_rated}
+    assert old["2+ social worker changes"] == "its latest figure is from 2020, too old to describe the council now"
+    assert (b.others["period"] >= 2025 - briefing.STALE_YEARS).all()
+
+
 def test_no_flagged_figure_rests_on_1_to_5_children_under_the_published_policy():
     """Camden's 2025 development assessments, 15 of 18 (3 not assessed), are in band D:
     the council's analysts (internal policy) see them listed; the published pack does

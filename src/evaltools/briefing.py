@@ -53,6 +53,9 @@ AREAS = {
         "cla_in_foster_care"],
 }
 RAG = ("green", "amber", "red")
+#: a measure whose latest figure is more than this many years older than the newest
+#: figure of the pack is not listed among the other measures (DfE stopped publishing it)
+STALE_YEARS = 2
 
 
 def area_measures() -> dict[str, list[str]]:
@@ -240,6 +243,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
     areas = topic_areas()
     order = {a: i for i, a in enumerate(AREAS)}
     rows, not_rated = [], []
+    newest = int(pd.to_numeric(bm.table["period"]).max())
     for mid in ids:
         m = registry.get(mid)
         s = bm.series(mid)
@@ -254,6 +258,11 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
                 not_rated.append((m.short, m.period_label(last["period"]), why))
             continue
         last, prev = rated
+        if int(last["period"]) < newest - STALE_YEARS:   # DfE stopped publishing it: not today's picture
+            not_rated.append((m.short, m.period_label(last["period"]),
+                              f"its latest figure is from {m.period_label(last['period'])}, too old to "
+                              "describe the council now"))
+            continue
         band = last.get("band")
         # against the comparators' average and England: 'better', 'worse', 'within' or None
         sides = {"Neighbours": _against(m, last, last["comparator_mean"]),
@@ -272,8 +281,8 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
         if better:
             text += f", though better than {' and '.join(better)} beyond noise"
         rows.append({"Area": areas.get(m.topic, ""), "Measure": m.short, "Year": m.period_cell(last["period"]),
-                     "Latest": m.format_value(last["la_value"]), "Trend": _arrow(m, prev, last),
-                     "England": m.format_value(last["england_value"]),
+                     "Latest": bmk.as_printed(m, last["la_value"], last), "Trend": _arrow(m, prev, last),
+                     "England": bmk.as_printed(m, last["england_value"], last),
                      "Neighbours": m.format_value(last["comparator_mean"]),
                      "Band": band if isinstance(band, str) else "", "Why listed": text,
                      "sides": sides, "period": int(last["period"]), "measure_id": mid})

@@ -584,14 +584,14 @@ def show_others(b) -> None:
     """The other measures to know about (:attr:`evaltools.briefing.Briefing.others`):
     measures not on the scorecard where the council is in the worst quarter of councils
     or worse than England or its comparators beyond noise; then those not rated because
-    their latest figure is suppressed."""
+    their latest figure is suppressed or too old."""
     label = comparator_label(b.benchmark.comparator)
     t = b.others.drop(columns=["sides", "period", "measure_id"], errors="ignore").reset_index(drop=True)
     show_table(t, caption="Other measures to know about",
                empty=f"No other published measure puts {b.la.display_name} in the worst quarter of councils "
                      f"or worse than England or its {label} beyond noise.")
     if b.others_not_rated:
-        display(Markdown("Not rated, as the latest figure is suppressed: " + "; ".join(
+        display(Markdown("Not rated: " + "; ".join(
             f"{m} ({y}: {why})" for m, y, why in b.others_not_rated) + "."))
 
 
