@@ -248,6 +248,67 @@ def test_sheet_names_are_valid_and_unique():
     assert "Contents" not in names and "History" not in names
 
 
+#: captions as the reports give them, from three reports of a Herefordshire run
+REPORT_TABLES = [
+    ("annual_impact_review-herefordshire_2025_27",
+     "Herefordshire Corporate Parenting Strategy 2025-27: measures with figures"),
+    ("annual_impact_review-herefordshire_2025_27", "Suitable accommodation, aged 19-21: Herefordshire by year"),
+    ("annual_impact_review-herefordshire_2017_20",
+     "Herefordshire Corporate Parenting Strategy 2017-20: measures with figures"),
+    ("annual_impact_review-herefordshire_2017_20", "Suitable accommodation, aged 19-21: Herefordshire by year"),
+    ("ilacs_briefing", "Scorecard: Leaders: workforce and sufficiency"),
+    ("ilacs_briefing", "Suitable accommodation, aged 17-18: Herefordshire by year"),
+    ("ilacs_briefing", "Suitable accommodation, aged 19-21: Herefordshire by year"),
+    ("ilacs_briefing", "Training or employment, aged 19-21: Herefordshire by year"),
+    ("ilacs_briefing", "Dental checks: Herefordshire by year"),
+    ("topic-stability-herefordshire_2025_27", "Evaluations that could not be done"),
+    ("topic-stability-herefordshire_2025_27", "Placement stability: verdicts at each intervention"),
+    ("topic-stability-herefordshire_2017_20", "Evaluations that could not be done"),
+    ("topic-safety-ofsted_herefordshire_2024",
+     "Safety: missing and away from placement: verdicts at each intervention"),
+    ("topic-permanence-herefordshire_2025_27", "New placements outside LA and >20 miles: Herefordshire by year"),
+    ("topic-permanence-herefordshire_2025_27", "New placements >20 miles: Herefordshire by year"),
+    ("benchmarking", "Development assessments (0-4): Herefordshire by year"),
+    ("benchmarking", "Ceased - returned home (planned): Herefordshire by year"),
+]
+
+
+def test_sheet_names_tell_tables_and_reports_apart_in_whole_words():
+    notebooks, titles = zip(*REPORT_TABLES)
+    names = outputs.sheet_names(list(titles), notebooks=list(notebooks))
+    assert names == outputs.sheet_names(list(titles), notebooks=list(notebooks))    # stable
+    assert len({n.lower() for n in names}) == len(names)
+    assert all(len(n) <= outputs.SHEET_MAX and not set(n) & set("[]:*?/\\'") for n in names)
+    # nothing needed a " (2)": the ages, the report and the strategy's years tell them apart
+    assert not any(re.search(r"\(\d+\)$", n) for n in names)
+    by = dict(zip(REPORT_TABLES, names))
+    ilacs_1718 = by["ilacs_briefing", "Suitable accommodation, aged 17-18: Herefordshire by year"]
+    ilacs_1921 = by["ilacs_briefing", "Suitable accommodation, aged 19-21: Herefordshire by year"]
+    assert "17-18" in ilacs_1718 and "19-21" in ilacs_1921
+    # the council's name and "by year" that every trend caption has are gone
+    assert not any("Herefordshire" in n or n.endswith("by year") for n in names)
+    # each report has its own code in front: the two reviews and the two stability
+    # reports by their strategy's first year
+    codes = outputs.report_codes(notebooks)
+    assert len(set(codes.values())) == len(codes)
+    assert codes["annual_impact_review-herefordshire_2025_27"] != codes["annual_impact_review-herefordshire_2017_20"]
+    assert all(n.startswith(codes[nb] + " ") for nb, n in zip(notebooks, names))
+    # whole words: each word is one of the title's (punctuation aside) or a shorter
+    # wording the module lists, and a name does not end on "and", "of", "per"...
+    shorter = {w.lower() for _, short in outputs.SHORTER for w in short.split()}
+    for (nb, title), name in zip(REPORT_TABLES, names):
+        words = {w.lower().strip(",:()") for w in title.split()}
+        for w in name.split()[1:]:
+            assert w.lower().strip("()") in words | shorter, (name, w)
+        assert name.split()[-1].lower() not in outputs._DANGLING, name
+
+
+def test_a_single_reports_sheets_have_no_code():
+    names = outputs.sheet_names(["EET, aged 17-18: Herefordshire by year", "EET, aged 19-21: Herefordshire by year"],
+                                notebooks=["benchmarking", "benchmarking"])
+    assert names == ["EET 17-18", "EET 19-21"]
+
+
 def test_previous_run_ignores_hidden_and_unfinished_folders(tmp_path):
     base = tmp_path / "ev"
     for name, finished in (("old", "2026-01-01T00:00:00+00:00"), ("new", "2026-02-01T00:00:00+00:00"),

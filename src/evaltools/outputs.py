@@ -340,34 +340,120 @@ def table_keys(tables: list[dict]) -> list[tuple[str, str, int]]:
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 SHEET_MAX = 31
 
+#: Short codes of the reports, for the start of their tables' sheet names: by the topic
+#: a topic report is run for, or by notebook. Others are named by a parameter value
+#: without figures (a topic), else the notebook: initials ("data_quality" -> "DQ") or
+#: first five letters.
+REPORT_CODES = {"annual_impact_review": "Rev", "ilacs_briefing": "ILACS", "data_quality": "DQ",
+                "benchmarking": "Bench", "stability": "Stab", "care_leavers": "Leavers",
+                "health": "Health", "safety": "Safety", "permanence": "Perm",
+                "education_workforce": "EduWf"}
 
-def sheet_names(titles: list[str], reserved=("Contents", "Notes")) -> list[str]:
+#: The year series' caption ("CLA rate per 10,000: Herefordshire by year"): every trend
+#: table has one, so the area and "by year" say nothing on a tab
+_BY_YEAR = re.compile(r"\s*:\s*[^:]*\bby year\s*$", re.I)
+
+#: Shorter wording, tried in turn (each everywhere in the name) while a name is too
+#: long. A report's verdicts and measures tables lose the topic or strategy: the
+#: report's code says it.
+SHORTER = [
+    (r"^.*\bverdicts at each intervention$", "Verdicts"),
+    (r"^.*\bmeasures with figures$", "Measures with figures"),
+    (r"^Evaluations that could not be done$", "Not evaluated"),
+    (r"\bchildren in care\b", "CLA"),
+    (r"\bin the year\b", "in year"),
+    (r"\bSGOs to\b", "SGOs"),
+    (r"\bkinship foster\b", "kinship"),
+    (r"\bDevelopment\b", "Dev"),
+    (r"\baccommodation\b", "accom"),
+    (r"\bemployment\b", "employ"),
+    (r"\bTraining or\b", "Train or"),
+    (r"\bIncidents\b", "Incid"),
+    (r"\bScorecard\b", "Scores"),
+    (r"\bplacements\b", "plcmts"),
+    (r"\band >20 miles\b", ">20mi"),
+    (r"\boutside LA\b", "OOA"),
+]
+#: words a shortened name does not end on
+_DANGLING = {"a", "an", "and", "at", "by", "each", "for", "from", "in", "of", "on", "or", "per",
+             "that", "the", "to", "with"}
+
+
+def report_codes(notebooks) -> dict[str, str]:
+    """A short code per report (notebook file stem, "topic-stability-herefordshire_2025_27")
+    to start its sheets' names: :data:`REPORT_CODES` of its topic or notebook, with the
+    strategy's first year where two reports would otherwise share a code ("Rev25",
+    "Rev17"), and its place in the list if that is not enough."""
+    stems = list(dict.fromkeys(notebooks))
+    codes = {}
+    for stem in stems:
+        parts = stem.split("-")
+        known = [p for p in parts[1:] + parts[:1] if p in REPORT_CODES]
+        plain = [p for p in parts[1:] if p and not re.search(r"\d", p)]
+        name = (known or plain or parts)[0]
+        words = [w for w in name.split("_") if w]
+        codes[stem] = REPORT_CODES.get(name) or (
+            "".join(w[0].upper() for w in words) if len(words) > 1 else name[:5].capitalize())
+    shared = Counter(codes.values())
+    for stem in stems:
+        year = re.search(r"(?:19|20)(\d\d)", stem.partition("-")[2])
+        if shared[codes[stem]] > 1 and year:
+            codes[stem] += year.group(1)
+    shared = Counter(codes.values())
+    for i, stem in enumerate(stems, 1):
+        if shared[codes[stem]] > 1:
+            codes[stem] += f"-{i}"
+    return codes
+
+
+def _sheet_title(title: str, limit: int) -> str:
+    """A table's title in at most ``limit`` characters, in whole words: without the year
+    series' area and "by year", "aged" before an age band or commas between words;
+    shortened as needed by :data:`SHORTER`, then by dropping words in brackets without
+    figures, then words from the end, never one with figures (17-18, 2025)."""
+    text = re.sub(r"\baged (?=\d)", "", _BY_YEAR.sub("", str(title)))
+    text = _BAD_SHEET_CHARS.sub(" ", text).replace("'", "")
+    text = " ".join(re.sub(r",(?=\s)|\s-\s", " ", text).split()) or "Table"    # keep 10,000 and 17-18
+    if text.lower() == "history":            # reserved by Excel
+        text = "History table"
+    for pattern, short in SHORTER:
+        if len(text) <= limit:
+            return text
+        text = re.sub(pattern, short, text, flags=re.I)
+    if len(text) > limit:
+        text = " ".join(re.sub(r"\s*\([^)\d]*\)", "", text).split()) or text
+    words = text.split()
+    while len(" ".join(words)) > limit and len(words) > 1:
+        plain = [i for i, w in enumerate(words) if i and not re.search(r"\d", w)]
+        del words[plain[-1] if plain else -1]
+        while len(words) > 1 and words[-1].lower() in _DANGLING:
+            del words[-1]
+    return " ".join(words)[:limit].rstrip()
+
+
+def sheet_names(titles: list[str], reserved=("Contents", "Notes"), notebooks=None) -> list[str]:
     """One valid, unique Excel sheet name per title: at most 31 characters, none of
-    ``[]:*?/\\``, no apostrophes, unique ignoring case (as Excel compares them)."""
+    ``[]:*?/\\``, no apostrophes, unique ignoring case (as Excel compares them), the
+    same for the same inputs.
+
+    Tables from more than one report (``notebooks``: each title's notebook file stem)
+    start with their report's code (:func:`report_codes`): "Rev25 EET 17-18". The title
+    follows in whole words (:func:`_sheet_title`), keeping what tells tables apart
+    (ages such as 17-18, years). A name already taken (the same table shown twice)
+    gets " (2)", " (3)"...; the full title is in the sheet's row 1 and in Contents."""
+    codes = report_codes(notebooks) if notebooks and len(set(notebooks)) > 1 else {}
     used = {r.lower() for r in reserved}
     names = []
-    for title in titles:
-        base = _BAD_SHEET_CHARS.sub(" ", str(title)).replace("'", "")
-        base = " ".join(base.split()) or "Table"
-        if base.lower() == "history":       # reserved by Excel
-            base = "History table"
-        name, n = _shorten(base, SHEET_MAX), 1
+    for i, title in enumerate(titles):
+        lead = codes[notebooks[i]] + " " if codes else ""
+        name, n = lead + _sheet_title(title, SHEET_MAX - len(lead)), 1
         while name.lower() in used:
             n += 1
             suffix = f" ({n})"
-            name = _shorten(base, SHEET_MAX - len(suffix)) + suffix
+            name = lead + _sheet_title(title, SHEET_MAX - len(lead) - len(suffix)) + suffix
         used.add(name.lower())
         names.append(name)
     return names
-
-
-def _shorten(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut at a word boundary when that keeps most of it."""
-    if len(text) <= limit:
-        return text
-    head = text[:limit + 1]
-    cut = head.rsplit(" ", 1)[0].rstrip(" ,;-(") if " " in head else ""
-    return cut if limit // 2 <= len(cut) <= limit else text[:limit].rstrip()
 
 
 def _width(values) -> float:
@@ -431,7 +517,7 @@ def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
     for c in contents[2]:
         c.font = bold
     contents.freeze_panes = "A3"
-    names = sheet_names([t["title"] for t in tables])
+    names = sheet_names([t["title"] for t in tables], notebooks=[t["notebook"] for t in tables])
     for t, name in zip(tables, names):
         ws = wb.create_sheet(name)
         ws.append([t["title"]])
