@@ -309,6 +309,15 @@ def test_a_single_reports_sheets_have_no_code():
     assert names == ["EET 17-18", "EET 19-21"]
 
 
+def test_a_table_shown_twice_has_one_name_with_a_number():
+    titles = ["Scorecard: Care leavers", "Scorecard: Leaders: workforce and sufficiency"] * 2
+    names = outputs.sheet_names(titles, notebooks=["ilacs_briefing"] * 4)
+    assert names[2:] == [names[0] + " (2)", names[1] + " (2)"]
+    names = outputs.sheet_names(titles + ["x"], notebooks=["ilacs_briefing"] * 4 + ["benchmarking"])
+    assert names[:4] == ["ILACS Scores Care leavers", "ILACS Scores Leaders",
+                         "ILACS Scores Care leavers (2)", "ILACS Scores Leaders (2)"]
+
+
 def test_previous_run_ignores_hidden_and_unfinished_folders(tmp_path):
     base = tmp_path / "ev"
     for name, finished in (("old", "2026-01-01T00:00:00+00:00"), ("new", "2026-02-01T00:00:00+00:00"),

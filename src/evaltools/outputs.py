@@ -360,6 +360,7 @@ SHORTER = [
     (r"^.*\bverdicts at each intervention$", "Verdicts"),
     (r"^.*\bmeasures with figures$", "Measures with figures"),
     (r"^Evaluations that could not be done$", "Not evaluated"),
+    (r"\bScorecard\b", "Scores"),
     (r"\bchildren in care\b", "CLA"),
     (r"\bin the year\b", "in year"),
     (r"\bSGOs to\b", "SGOs"),
@@ -369,7 +370,6 @@ SHORTER = [
     (r"\bemployment\b", "employ"),
     (r"\bTraining or\b", "Train or"),
     (r"\bIncidents\b", "Incid"),
-    (r"\bScorecard\b", "Scores"),
     (r"\bplacements\b", "plcmts"),
     (r"\band >20 miles\b", ">20mi"),
     (r"\boutside LA\b", "OOA"),
@@ -442,11 +442,13 @@ def sheet_names(titles: list[str], reserved=("Contents", "Notes"), notebooks=Non
     (ages such as 17-18, years). A name already taken (the same table shown twice)
     gets " (2)", " (3)"...; the full title is in the sheet's row 1 and in Contents."""
     codes = report_codes(notebooks) if notebooks and len(set(notebooks)) > 1 else {}
+    leads = [codes[notebooks[i]] + " " if codes else "" for i in range(len(titles))]
+    shown = Counter(zip(leads, titles))       # a table a report shows twice: room for " (2)"
     used = {r.lower() for r in reserved}
     names = []
-    for i, title in enumerate(titles):
-        lead = codes[notebooks[i]] + " " if codes else ""
-        name, n = lead + _sheet_title(title, SHEET_MAX - len(lead)), 1
+    for lead, title in zip(leads, titles):
+        room = SHEET_MAX - len(lead) - (4 if shown[lead, title] > 1 else 0)
+        name, n = lead + _sheet_title(title, room), 1
         while name.lower() in used:
             n += 1
             suffix = f" ({n})"
