@@ -7,6 +7,7 @@ Tiny notebooks written to a temporary folder keep these fast; PDFs are turned of
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import textwrap
@@ -555,6 +556,49 @@ def test_a_long_table_starts_under_its_heading_in_the_pdf(tmp_path, monkeypatch)
     outputs.close_printers()
     first = pypdf.PdfReader(pdf).pages[0].extract_text()
     assert "At a glance" in first and "row 0" in first and "row 39" not in first
+
+
+def test_a_chart_prints_on_the_page_of_its_heading_and_statement(tmp_path, monkeypatch):
+    """A chart is kept whole: when it did not fit under the heading and statement that
+    introduce it, it went to the next page and left them at the bottom of the page
+    before (154 of the 208 charts of a Herefordshire run). They now go over with it, as
+    does the heading and introduction of the section it opens, and a long table after
+    the chart still breaks across pages. The report's HTML is exported as a run exports
+    it, so JupyterLab's own styles are in play."""
+    pypdf = pytest.importorskip("pypdf")
+    monkeypatch.delenv(outputs.CHROMIUM_ENV)
+    if outputs.find_chromium()[0] is None:
+        pytest.skip("no chromium")
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="576pt" height="302pt" viewBox="0 0 576 302">'
+           '<rect width="576" height="302" fill="#eee"/><text x="20" y="40" font-size="20">'
+           'Chart of the placements</text></svg>')
+    img = (f'<img src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}" '
+           'alt="chart" style="max-width:100%;height:auto">')
+    rows = "".join(f"<tr><td>row {i}</td><td>{i}</td></tr>" for i in range(80))
+
+    def out(mime, text):
+        return nbformat.v4.new_output("display_data", data={mime: text})
+
+    # 160 mm of words; a section's heading and introduction, then a measure's heading,
+    # statement and chart that do not fit under them on the first page; a table
+    # longer than a page
+    words = "".join(f"<p style='height: 16mm; margin: 0'>Words of the introduction {i}.</p>" for i in range(10))
+    nb = new_notebook(cells=[
+        new_code_cell("", outputs=[out("text/html", words)]),
+        new_markdown_cell("## Stability\n\nThe section's own introduction."),
+        new_code_cell("", outputs=[
+            out("text/markdown", "### Placements"), out("text/markdown", "The statement about placements. " * 12),
+            out("text/html", img), out("text/html", f"<table class='evaltools-table'>{rows}</table>")])])
+    nbformat.write(nb, tmp_path / "c.ipynb")
+    runner._export_html(tmp_path / "c.ipynb", tmp_path / "c.html", "c")
+    pdf = outputs.html_to_pdf(tmp_path / "c.html", tmp_path / "c.pdf")
+    outputs.close_printers()
+    first, second = (p.extract_text() for p in pypdf.PdfReader(pdf).pages[:2])
+    assert "introduction 0" in first and "introduction 9" in first and "Chart of the placements" not in first
+    assert "Stability" not in first and "Placements" not in first and "statement about" not in first
+    assert all(w in second for w in ("Stability", "own introduction", "Placements", "statement about",
+                                     "Chart of the placements"))
+    assert "row 0" in second and "row 79" not in second        # the table still breaks
 
 
 @pytest.mark.parametrize("shown, value, fmt", [
