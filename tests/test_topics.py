@@ -185,3 +185,15 @@ def test_a_topic_says_when_its_neighbour_group_changes():
     old = benchmark.benchmark("884", ["cla_3plus_placements"], periods=(2016, 2024))
     assert set(old.table["comparator_model"]) == {"2021"}
     assert report._model_note(old) == ""
+
+
+def test_a_did_verdict_says_how_the_change_ranks_among_the_neighbours_own():
+    """Herefordshire's carer-requested endings fell 5.3 points against its neighbours from
+    2024 to 2025: beyond noise by the placebo interval, and larger than each of the 8
+    neighbours' own changes (rank p = 1/9, the smallest 8 placebos allow)."""
+    t = topics.evaluate("884", "stability", strategy="herefordshire_2025_27")
+    e = next(e for e in t.evaluations if e.measure == "placement_changes_carer_request_behaviour")
+    assert e.verdict == "improved beyond noise" and e.result.placebo_rank == (8, 8)
+    assert e.result.diagnostics["rank_p"] == pytest.approx(1 / 9)
+    assert "It was larger than each of the 8 neighbours' own changes over the same years" in e.sentence
+    assert not any("borderline" in w for w in e.warnings)

@@ -283,7 +283,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     from the baseline year is set against the statistical neighbours' change
     (difference-in-differences on the published annual figures)."""
     from .stats.diffindiff import did
-    from .topics import COUNT_NOT_COMPARED, verdict
+    from .topics import COUNT_NOT_COMPARED, placebo_words, verdict
 
     if registry.get(mid).size_dependent:
         row.verdict, row.test = "not tested", f"not set against the neighbours' change: {COUNT_NOT_COMPARED}"
@@ -308,7 +308,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     since = res.diagnostics["reference_period"]
     row.test = (f"{res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)} "
                 f"(95% CI {lo:+.1f} to {hi:+.1f}; difference-in-differences); a change smaller than about "
-                f"{significant(res.diagnostics['mde'])} could not be told from noise")
+                f"{significant(res.diagnostics['mde'])} could not be told from noise. {placebo_words(res)}").rstrip()
 
 
 def revisions(first: pd.DataFrame, latest: pd.DataFrame, measure: str, area: str, lo: int, hi: int) -> str | None:

@@ -259,6 +259,22 @@ COUNT_NOT_COMPARED = ("this is a count, and councils of other sizes change by ot
                       "and target")
 
 
+def placebo_words(res) -> str:
+    """A sentence on how the council's change ranks among its neighbours' own changes
+    over the same years, each measured as if it had had the intervention (placebo
+    inference), or ''. With 10 neighbours no ranking can reach p < 0.05 (the smallest is
+    1/11): the interval rests on the placebos' spread, and this says how far the ranking
+    backs it."""
+    rank = getattr(res, "placebo_rank", None)
+    if rank is None:
+        return ""
+    k, j = rank
+    if k == j:
+        return f"It was larger than each of the {j} neighbours' own changes over the same years, measured the same way."
+    return (f"{j - k} of the {j} neighbours changed by as much or more, up or down, over the same years, "
+            "measured the same way.")
+
+
 def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
                 polarity: str | None = None) -> Evaluation:
     """``polarity``: which way is better, from the strategy's direction for the measure
@@ -311,7 +327,11 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     ev.sentence = (f"Against its statistical neighbours, the council's change from {m.period_label(ref)} to "
                    f"{'the years from ' + m.period_label(first) if len(post) > 1 else m.period_label(first)} was "
                    f"{_num(res.estimate, m)} {_units(m)} (95% CI {_num(lo, m)} to {_num(hi, m)}; "
-                   f"{len(pre)} years before, {len(post)} after): {ev.verdict}.")
+                   f"{len(pre)} years before, {len(post)} after): {ev.verdict}. {placebo_words(res)}").rstrip()
+    rank = res.placebo_rank
+    if "beyond noise" in ev.verdict and rank and rank[0] < rank[1]:
+        ev.warnings.append(f"the interval puts the change beyond noise, but {rank[1] - rank[0]} of the {rank[1]} "
+                           "neighbours changed by as much or more over the same years: read it as a borderline result")
     # the DiD's own smallest detectable effect (its t quantiles), as its summary gives it
     ev.mde = f"about {sdc.significant(res.diagnostics['mde'])} {_units(m)}"
     ls = ind[(ind["measure"] == mid) & (ind["area_code"].astype(str) == la_code) & (ind["status"] == "ok")]

@@ -46,6 +46,27 @@ def test_recovers_injected_effect_with_placebo_inference():
     assert es.loc[-1, "estimate"] == 0                        # the reference period
 
 
+def test_placebo_rank_counts_the_comparison_units_that_changed_less():
+    """A clear effect (-4 against noise of 0.01) is larger than all 10 placebos, the
+    smallest rank p-value 10 placebos allow (1/11); with no effect some placebos are as
+    large, and the rank agrees with the rank p-value in the diagnostics."""
+    from evaltools.topics import placebo_words
+    res = did(_panel(effect=-4, sd=0.01), "LA00", 2022, **ARGS)
+    assert res.placebo_rank == (10, 10) and res.diagnostics["rank_p"] == pytest.approx(1 / 11)
+    assert "Placebos: 10 of 10 smaller in size than the effect (rank p = 0.0909)" in res.summary()
+    assert placebo_words(res).startswith("It was larger than each of the 10 neighbours' own changes")
+    null = did(_panel(seed=1), "LA00", 2022, **ARGS)
+    k, j = null.placebo_rank
+    plac = np.abs(null.diagnostics["placebo_estimates"])
+    assert j == 10 and k == int((plac < abs(null.estimate)).sum()) < 10
+    assert null.diagnostics["rank_p"] == pytest.approx((1 + j - k) / (j + 1))
+    assert placebo_words(null).startswith(f"{j - k} of the 10 neighbours changed by as much or more")
+    cluster = did(pd.concat([_panel(), _panel(seed=9).assign(unit=lambda d: "B" + d["unit"])]),
+                  ["LA00", "LA01", "LA02", "BLA00", "BLA01", "BLA02"], 2022, **ARGS)
+    assert cluster.diagnostics["inference"] == "cluster" and cluster.placebo_rank is None
+    assert placebo_words(cluster) == ""
+
+
 def test_no_effect_covers_zero_and_few_comparators_warn():
     res = did(_panel(seed=4, n_units=6), "LA00", 2022, **ARGS)
     assert res.ci[0] < 0 < res.ci[1]

@@ -62,6 +62,18 @@ class DiDResult(Result):
     sample: pd.DataFrame = field(default_factory=pd.DataFrame)
     fit: object = None
 
+    @property
+    def placebo_rank(self) -> tuple[int, int] | None:
+        """With placebo inference: (how many of the comparison units' placebo estimates
+        are smaller in size than the estimate, how many placebos there are); else None.
+        "8 of 8" means no comparison unit changed as much by chance; the rank p-value is
+        (1 + placebos at least as large) / (placebos + 1)."""
+        plac = self.diagnostics.get("placebo_estimates")
+        if not plac:
+            return None
+        plac = np.abs(np.asarray(plac, dtype=float))
+        return int((plac < abs(self.estimate)).sum()), len(plac)
+
     def summary(self) -> str:
         d = self.diagnostics
         pct = round(self.level * 100)
@@ -71,6 +83,9 @@ class DiDResult(Result):
                  f"sample: {d['sample_rule']}",
                  f"Effect: {self.estimate:.4g} ({pct}% CI {self.ci[0]:.4g} to {self.ci[1]:.4g}; "
                  f"p = {self.p_value:.3g})"]
+        if self.placebo_rank is not None:
+            k, j = self.placebo_rank
+            lines.append(f"Placebos: {k} of {j} smaller in size than the effect (rank p = {d['rank_p']:.3g})")
         if d.get("pretrend_p") is not None:
             lines.append(f"Pre-trend difference per period: {d['pretrend']:.4g} (p = {d['pretrend_p']:.3g})")
         lines += [f"Note: {n}" for n in d.get("notes", [])]
