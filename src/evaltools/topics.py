@@ -319,7 +319,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     ref = res.diagnostics["reference_period"]
     months = exposure_months(iv.start, first, academic=m.academic_year)
     if months < 12:
-        part = (f"{iv.title.split(';')[0]} started in {iv.start:%B %Y}, so {m.period_label(first)}, the first "
+        part = (f"{iv.title.split(';')[0]} dates from {iv.start.day} {iv.start:%B %Y}, so {m.period_label(first)}, the first "
                 f"year after it, holds only {count(months, 'month')} of it: an effect would show there only in part")
         ev.warnings.append(part + (" and the later years carry it in full" if len(post) > 1 else
                                    "; the next year's figures will say more"))
