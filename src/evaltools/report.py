@@ -402,8 +402,9 @@ def show_evaluations(t) -> None:
     for e in done:
         m = registry.get(e.measure)
         display(Markdown(f"### {m.short}: {e.title}"))
-        display(Markdown(f"**{e.verdict.capitalize()}.** {e.sentence} With these data, a true change "
-                         f"smaller than {e.mde} would probably go unnoticed (80% power)."))
+        mde = (f" With these data, a true change smaller than {e.mde} would probably go unnoticed (80% power)."
+               if e.mde and e.mde != "not shown" else "")      # withheld with the estimate (topics._withhold_estimates)
+        display(Markdown(f"**{e.verdict.capitalize()}.** {e.sentence}{mde}"))
         child_level = e.method.startswith("interrupted")
         if child_level and _months_rest_on_few(t, e.measure):
             display(Markdown(f"*Chart not shown under the {t.policy} policy: some months rest on 1 to 5 "

@@ -246,6 +246,10 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         _england_target(row, sm, frame, mid, unit)
     elif row.target_value is not None:
         row.target_met = _target_met(sm.direction, row.target_value, row.latest_value)
+    if row.target_met in ("yes", "no") and row.baseline_period is not None \
+            and row.baseline_period == row.latest_period:
+        # the only figure is the baseline year's: the strategy cannot have met (or missed) it yet
+        row.target_met = f"{'met' if row.target_met == 'yes' else 'not met'} at the baseline; no figure since"
 
     # the statistical verdict: counts at both ends give a test; otherwise say why not
     if row.baseline_period is None:
@@ -275,7 +279,21 @@ def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, are
         row.test = (f"{res.estimate:+.1f} points ({round(res.level * 100)}% CI {res.ci[0]:+.1f} to "
                     f"{res.ci[1]:+.1f}); {res.diagnostics['notes'][1]}")
     except ValueError as e:
-        row.verdict, row.test = "not tested", str(e).split(": ", 1)[-1]
+        row.verdict, row.test = "not tested", _untested(str(e), have, mid, (row.baseline_period, row.latest_period))
+
+
+def _untested(message: str, have: pd.DataFrame, mid: str, periods) -> str:
+    """Why a proportion test could not be run, in words (the statistics' error names
+    the measure's id and the periods as a list)."""
+    if "has no counts" in message:
+        bare = have[have["period"].isin(periods) & (have["numerator"].isna() | have["denominator"].isna())]
+        years = sorted(bare["period"].unique())
+        if not years:
+            return "no counts of children to test the change"
+        return (f"the published {listing(_period(p, mid) for p in years)} "
+                f"{'figure has' if len(years) == 1 else 'figures have'} no counts of children, so the change "
+                "cannot be tested for noise")
+    return message.split(": ", 1)[-1]
 
 
 def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, comparators) -> None:
@@ -404,7 +422,7 @@ class Review:
                      f"{c['direction_no']} moved the other way. Of {c['targets']} measures with a target, "
                      f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now and "
                      f"{c['targets_not_met']} {'does' if c['targets_not_met'] == 1 else 'do'} not"
-                     + (f"; {unjudged} cannot be judged yet (no figures, or no baseline for the target)"
+                     + (f"; {unjudged} cannot be judged yet (no figures, none since the baseline, or no baseline for the target)"
                         if unjudged else "") + ".")
         better = t[t["verdict"] == "improved beyond noise"]
         worse = t[t["verdict"] == "worsened beyond noise"]

@@ -270,7 +270,11 @@ def placebo_words(res) -> str:
         return ""
     k, j = rank
     if k == j:
-        return f"It was larger than each of the {j} neighbours' own changes over the same years, measured the same way."
+        # the largest of j + 1 changes happens by chance 1 time in j + 1: with 10 neighbours
+        # that is no proof, and says so whichever way the interval went
+        return (f"It was larger than each of the {j} neighbours' own changes over the same years, measured "
+                f"the same way; with {j} neighbours, the largest change of all would still happen by chance "
+                f"1 time in {j + 1}.")
     return (f"{j - k} of the {j} neighbours changed by as much or more, up or down, over the same years, "
             "measured the same way.")
 

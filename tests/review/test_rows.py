@@ -289,3 +289,23 @@ def test_laits_whole_numbers_print_without_a_decimal():
     d = review.display_table(r, "published").set_index("Measure")
     row = d.loc[d.index.str.startswith("Care leavers NEET at 19-21")].iloc[0]
     assert row["Baseline"] == "55% (2017)" and row["Latest"] == "54.5% (2020)"
+
+
+def test_a_target_is_not_met_on_the_baseline_year_alone():
+    """Herefordshire 2025-27 wants suspensions below England's (14.6%); its only figure
+    is the baseline year's 9.7% (2023/24): met at the baseline, not by the strategy."""
+    t = review.evaluate("herefordshire_2025_27").table
+    r = t[t["measure"] == "suspensions_one_plus"].iloc[0]
+    assert r.baseline_period == r.latest_period == 2024
+    assert r.target_met == "met at the baseline; no figure since"
+
+
+def test_untested_rows_say_why_in_words():
+    """A percentage LAIT gives without counts cannot be tested: the test column says so
+    in words, not with the measure's id; a 0% baseline (no convictions, 0 of 213) still
+    has a smallest detectable change (half a child stands in for the spread)."""
+    t = review.evaluate("herefordshire_2025_27").table
+    assert not t["test"].fillna("").str.contains(r"'[a-z0-9]+_[a-z0-9_]+'|\[20", regex=True).any()
+    assert t["test"].fillna("").str.contains("figure has no counts of children, so the change cannot").any()
+    conv = t[t["measure"] == "oc2_convictions"].iloc[0]
+    assert conv.baseline_value == 0 and "a change smaller than 1 percentage point cannot" in conv.test

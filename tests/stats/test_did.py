@@ -55,6 +55,7 @@ def test_placebo_rank_counts_the_comparison_units_that_changed_less():
     assert res.placebo_rank == (10, 10) and res.diagnostics["rank_p"] == pytest.approx(1 / 11)
     assert "Placebos: 10 of 10 smaller in size than the effect (rank p = 0.0909)" in res.summary()
     assert placebo_words(res).startswith("It was larger than each of the 10 neighbours' own changes")
+    assert placebo_words(res).endswith("would still happen by chance 1 time in 11.")
     null = did(_panel(seed=1), "LA00", 2022, **ARGS)
     k, j = null.placebo_rank
     plac = np.abs(null.diagnostics["placebo_estimates"])
@@ -90,6 +91,9 @@ def test_a_pre_trend_too_noisy_to_test_but_big_enough_to_explain_the_effect_warn
     carried = d["pretrend"] * (4 + 1) / 2                       # 4 periods after the change
     assert abs(carried) >= 0.5 * abs(res.estimate)
     assert any("already moving" in w and "existing trend" in w for w in res.warnings)
+    # the warning says how much of the effect the trend would give: half, or all of it
+    share = "as much as the whole" if abs(carried) >= abs(res.estimate) else "at least half of the"
+    assert any(f"{share} estimated effect" in w for w in res.warnings)
     # with no pre-trend at all, no such warning
     flat = did(_panel(trend_gap=0.0, sd=1.2, seed=6, effect=3.0), "LA00", 2022, **ARGS)
     assert not any("already moving" in w for w in flat.warnings)

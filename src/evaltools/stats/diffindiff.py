@@ -396,9 +396,11 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
                       else ("the treated units were", "the treated units'"))
         if abs(carried) >= 0.5 * abs(est) and abs(est) > 0 and np.sign(carried) == np.sign(est) \
                 and pretrend_p >= 0.10:
-            warns.append(f"{who} already moving {pretrend:+.3g} per period relative to the "
+            share = ("as much as the whole estimated effect" if abs(carried) >= abs(est)
+                     else "at least half of the estimated effect")
+            warns.append(f"{who} already moving {pretrend:+.2g} per period relative to the "
                          f"comparators before the intervention, the same way as the effect; carried on, that alone "
-                         f"would give about {carried:+.3g}, at least half of the estimated effect ({est:+.3g}), so "
+                         f"would give about {carried:+.2g}, {share} ({est:+.2g}), so "
                          "the effect may be an existing trend")
         if pretrend_p < 0.10:
             warns.append(f"pre-trends are not parallel: before the intervention {whose} trend "

@@ -30,6 +30,7 @@ import math
 from scipy import optimize, stats
 from statsmodels.stats import proportion as smp
 
+from ..wording import count
 from .results import Result
 
 METHODS_ONE = ("wilson", "exact", "wilson_cc", "mid_p", "wald")
@@ -266,12 +267,15 @@ def before_after(frame, before, after, *, measure: str | None = None, area: str 
     (xa, na), (xb, nb) = counts["after"], counts["before"]
     label = f"{m.short if m else measure}: {_span(a)} against {_span(b)}"
     res = difference(xa, na, xb, nb, method=method, level=level, label=label)
-    mde = mde_proportion(nb, xb / nb if nb else 0.5, comparison="two_periods", n2=na)
+    # a baseline of 0% or 100% has no binomial spread, which would make any change
+    # "detectable" (an MDE of 0): half a child either way stands in for it
+    p0 = xb / nb if nb and 0 < xb < nb else ((xb + 0.5) / (nb + 1) if nb else 0.5)
+    mde = mde_proportion(nb, p0, comparison="two_periods", n2=na)
     res.diagnostics.update(measure=measure, before=b, after=a, verdict=verdict(res, polarity),
                            polarity=polarity, mde=100 * mde,
                            notes=[f"{verdict(res, polarity).capitalize()}.",
                                   f"with {nb:,} and {na:,} children, a change smaller than "
-                                  f"{round(100 * mde + 1e-9):.0f} percentage points cannot be told from noise "
+                                  f"{count(round(100 * mde + 1e-9), 'percentage point')} cannot be told from noise "
                                   "(80% power, 5% significance)"])
     if len(b) > 1 or len(a) > 1:
         res.warnings.append("several years are pooled: a child counted in more than one year makes the "
