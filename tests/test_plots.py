@@ -224,10 +224,15 @@ def test_year_ticks_are_whole_years_with_snug_limits(stability):
         year_axis(ax, years)
         assert ax.get_xlim() == lim and list(ax.get_xticks()) == ticks
         plt.close(fig)
-    fig, ax = plt.subplots()                   # a long span: matplotlib's whole-year ticks
+    fig, ax = plt.subplots()                   # a long span: whole years, the latest labelled
     ax.plot([1990, 2025], [0, 1])
     year_axis(ax, np.arange(1990, 2026))
-    assert all(float(t).is_integer() for t in ax.get_xticks())
+    assert all(float(t).is_integer() for t in ax.get_xticks()) and ax.get_xticks()[-1] == 2025
+    assert len(ax.get_xticks()) <= 7
+    plt.close(fig)
+    fig, ax = plt.subplots()                   # 2016 to 2025: every second year, to 2025
+    year_axis(ax, np.arange(2016, 2026))
+    assert list(ax.get_xticks()) == [2017, 2019, 2021, 2023, 2025]
     plt.close(fig)
     fig = plots.benchmark_chart(stability, "new_placements_outside_la")
     ax = fig.axes[0]

@@ -41,8 +41,13 @@ def unit_axis(measure) -> str:
     return UNIT_AXIS[measure.unit]
 
 
-#: year axes with at most this many years between the first and the last tick every year
-_EVERY_YEAR_SPAN = 10
+#: year axes with at most this many years between the first and the last tick every
+#: year; a longer span ticks every second (or third...) year, counted back from the
+#: latest so it is always labelled (ten labels of "2016" to "2025" ran together on a
+#: chart with its legend beside it)
+_EVERY_YEAR_SPAN = 7
+#: at most this many year ticks on a long span
+_MAX_YEAR_TICKS = 7
 
 
 def year_axis(ax, years) -> None:
@@ -63,7 +68,8 @@ def year_axis(ax, years) -> None:
     if hi - lo <= _EVERY_YEAR_SPAN:
         ax.set_xticks(np.arange(lo, hi + 1))
     else:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        step = int(np.ceil((hi - lo + 1) / _MAX_YEAR_TICKS))
+        ax.set_xticks(np.arange(hi, lo - 1, -step)[::-1])
     ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
 
 
