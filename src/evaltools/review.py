@@ -538,14 +538,14 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
 
     pol = sdc.policy(policy)
     f = review.frame
+    mine = f[f["area_code"].astype(str) == str(review.strategy.la)] if len(f) else f   # the council's rows, once
     rows = []
     for _, r in review.table.iterrows():
         def cell(value, period, stated=False):
             if value is None or (isinstance(value, float) and np.isnan(value)):
                 return ""
-            hit = f[(f["measure"] == r["measure"]) & (f["period"] == period)
-                    & (f["area_code"].astype(str) == str(review.strategy.la))] \
-                if r["measure"] and period is not None and len(f) else f.iloc[:0]
+            hit = mine[(mine["measure"] == r["measure"]) & (mine["period"] == period)] \
+                if r["measure"] and period is not None and len(mine) else mine.iloc[:0]
             if pol.suppress_small and len(hit):
                 num, den = hit["numerator"].iloc[0], hit["denominator"].iloc[0]
                 if sdc.rests_on_few(num, den if pd.notna(den) else None):
