@@ -42,7 +42,7 @@ display(report.review_intro(r, policy))
 # A first draft from the numbers, for the analyst to check and edit.
 
 # %%
-display(Markdown(r.narrative()))
+display(Markdown(r.narrative(policy)))
 
 # %% [markdown]
 # ## Measure by measure
@@ -81,4 +81,4 @@ report.show_caveats(r)
 # The counts below are what the notebook tests check.
 
 # %% tags=["remove-from-report"]
-print(r.counts())
+print(r.counts(policy))

@@ -100,7 +100,7 @@ def test_disclosed_hides_a_figure_that_leaves_1_to_5_out_everywhere():
         for g in gone:
             assert g not in text, (mid, g)
     t = report.trend_table(bm, "staying_put_18", policy="published").set_index("Year")
-    assert t.loc[2022, "Herefordshire"] == "c (rests on 1 to 5 children)"
+    assert t.loc[2022, "Herefordshire"] == "c (would reveal 1 to 5 children)"
     assert t.loc[2022, "Band"] == "no band"
     # under the internal policy the council's analysts see it
     assert "69.2% (9 of 13)" in bm.statement("staying_put_18", policy="internal") or \
@@ -278,7 +278,7 @@ def test_no_flagged_figure_rests_on_1_to_5_children_under_the_published_policy()
     assert "oc2_development_assessments" in set(internal.others["measure_id"])
     assert "oc2_development_assessments" not in set(published_.others["measure_id"])
     assert ("Development assessments (0-4)", "2025",
-            "rests on 1 to 5 children, not shown under the published policy") in published_.others_not_rated
+            "would reveal 1 to 5 children, not shown under the published policy") in published_.others_not_rated
     assert "83.3" not in published_.others.to_string() + " ".join(briefing.key_messages(published_))
     for b in (published_, briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")):
         undisclosed = b.benchmark.indicators
@@ -286,3 +286,45 @@ def test_no_flagged_figure_rests_on_1_to_5_children_under_the_published_policy()
             fig = undisclosed[(undisclosed["measure"] == r["measure_id"]) & (undisclosed["period"] == r["period"])
                               & (undisclosed["area_code"].astype(str) == b.la.area_code)]
             assert len(fig) == 1 and not sdc.gives_away(fig["numerator"], fig["denominator"]).any(), r["Measure"]
+
+
+def test_not_recorded_counts_dfes_unknown_category_for_the_measures_that_name_it():
+    """Herefordshire 2025, care leavers aged 17-18: DfE's accommodation table has 45
+    suitable, 0 unsuitable and 14 "No information" of 59."""
+    from evaltools import published
+    f = published.not_recorded(["care_leavers_suitable_accommodation_17_18", "care_leavers_eet_17_18",
+                                "cla_rate_per_10k"])
+    assert set(f["measure"]) == {"care_leavers_suitable_accommodation_17_18", "care_leavers_eet_17_18"}
+    row = f[(f["area_code"] == "884") & (f["period"] == 2025)
+            & (f["measure"] == "care_leavers_suitable_accommodation_17_18")].iloc[0]
+    assert (row["not_known"], row["denominator"]) == (14, 59)
+    eng = f[(f["area_code"] == "E92000001") & (f["period"] == 2025)
+            & (f["measure"] == "care_leavers_suitable_accommodation_17_18")].iloc[0]
+    assert (eng["not_known"], eng["denominator"]) == (870, 14750)
+
+
+def test_a_red_rating_resting_on_many_unknowns_says_it_may_reflect_recording():
+    """14 of Herefordshire's 59 care leavers aged 17-18 have no information recorded
+    (24%, England 6%): their EET and accommodation ratings are red, and say why they
+    may be. Measures with few unknowns, or none published, say nothing of it."""
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    t = b.table.set_index("Measure")
+    for name in ("EET, aged 17-18", "Suitable accommodation, aged 17-18"):
+        assert t.loc[name, "RAG"] == "red"
+        assert "14 of 59 (24%) have no information recorded (England 6%)" in t.loc[name, "Basis"]
+    # 19-21: 6 of 117 unknown (5%), below the 10% worth naming
+    assert "no information recorded" not in t.loc["EET, aged 19-21", "Basis"]
+    assert t["Basis"].str.contains("no information recorded").sum() == 2
+    assert any("may reflect recording" in k for k in briefing.key_messages(b))
+
+
+def test_a_trend_arrow_says_when_the_year_before_is_withheld_not_missing():
+    """In touch at 17-18, 2024: the 2023 figure leaves 1 to 5 out and shows c under the
+    published policy, so there is no trend, and the scorecard says why rather than
+    "no figure the year before"."""
+    from evaltools import briefing
+    pub = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published").table.set_index("Measure")
+    internal = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="internal").table.set_index("Measure")
+    assert pub.loc["In touch, aged 17-18", "Trend"] == "no trend: the year before would reveal 1 to 5 children"
+    assert internal.loc["In touch, aged 17-18", "Trend"].split()[0] in "↑↓→"

@@ -27,6 +27,7 @@ from . import published, registry
 from .areas import Area, resolve_la
 from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model_for,
                           quartile_bands)
+from .wording import REVEALS
 
 
 @dataclass
@@ -259,7 +260,7 @@ def as_printed(m: registry.Measure, v, row: pd.Series | None = None) -> str:
 def _why_not(m: registry.Measure, row: pd.Series, policy: str) -> str:
     """Why a year's figure is not shown, in words."""
     if bool(row.get("la_withheld", False)):
-        return f"rests on 1 to 5 children and is not shown under the {policy} policy"
+        return f"{REVEALS} and is not shown under the {policy} policy"
     why = ind.SYMBOLS.get(row["la_status"], "not available")
     return f"{why} (DfE symbol '{row['la_status']}')"
 

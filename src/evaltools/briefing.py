@@ -35,6 +35,7 @@ from . import published, registry, sdc
 from .areas import resolve_la
 from .comparators import comparator_label
 from .stats.proportions import difference_ci
+from .wording import REVEALS, WITHHELD_CELL
 
 #: judgement area -> key measures (those the registry does not hold are skipped)
 AREAS = {
@@ -83,15 +84,16 @@ def topic_areas() -> dict[str, str]:
 
 
 def _rated(s: pd.DataFrame) -> tuple[pd.Series, pd.Series | None] | None:
-    """The figure a measure is rated on (the council's latest) and the year before it
-    if it has one, or None when the measure is not rated: no figure for the council, or
-    its latest year suppressed (c), where an older figure would pass for this year's."""
+    """The figure a measure is rated on (the council's latest) and the row of the year
+    before it if there is one (its figure may be suppressed: :func:`_arrow` says so), or
+    None when the measure is not rated: no figure for the council, or its latest year
+    suppressed (c), where an older figure would pass for this year's."""
     ok = s[s["la_status"] == ind.OK]
     if ok.empty or s.iloc[-1]["la_status"] == "c":
         return None
     last = ok.iloc[-1]
-    prev = ok.iloc[-2] if len(ok) > 1 and int(ok.iloc[-2]["period"]) == int(last["period"]) - 1 else None
-    return last, prev
+    before = s[pd.to_numeric(s["period"]) == int(last["period"]) - 1]
+    return last, (before.iloc[-1] if len(before) else None)
 
 
 def _against(m: registry.Measure, last: pd.Series, ref) -> str | None:
@@ -111,6 +113,12 @@ def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
     beyond noise (Newcombe's interval, where there are counts)."""
     if prev is None:
         return "no figure the year before"
+    if prev["la_status"] != ind.OK:        # a trend from an older year would pass for the year's change
+        if bool(prev.get("la_withheld", False)):
+            return f"no trend: the year before {REVEALS}"
+        if prev["la_status"] == "c":
+            return "no trend: DfE suppressed the year before (c)"
+        return f"no trend: the year before is {ind.SYMBOLS.get(prev['la_status'], 'not available')}"
     d = last["la_value"] - prev["la_value"]
     arrow = "↑" if d > 0 else "↓" if d < 0 else "→"
     counts = all(np.isfinite(x) for x in (last["la_numerator"], last["la_denominator"],
@@ -156,6 +164,33 @@ def _rag(m: registry.Measure, last: pd.Series, target) -> tuple[str, str]:
     return "", "no comparison available"
 
 
+#: a share of a cohort with no information recorded worth naming beside a rating: at
+#: least this percentage, and above England's
+UNKNOWN_SHARE = 10.0
+
+
+def _recording(m: registry.Measure, last: pd.Series, unknowns: pd.DataFrame, pol, area_code: str) -> str | None:
+    """Beside a red or amber rating: how many of the cohort have no information
+    recorded, when that is many (:data:`UNKNOWN_SHARE`, and more than England's share),
+    since the figure may then reflect recording rather than young people's lives. None
+    when it is not, or when the count would give away 1 to 5 children."""
+    mine = unknowns[(unknowns["measure"] == m.id) & (unknowns["period"] == last["period"])
+                    & (unknowns["status"] == ind.OK)]
+    own = mine[mine["area_code"].astype(str) == str(area_code)]
+    if own.empty:
+        return None
+    k, n, share = own.iloc[0][["not_known", "denominator", "value"]]
+    eng = mine[mine["area_code"].astype(str) == ind.ENGLAND_CODE]["value"]
+    eng = float(eng.iloc[0]) if len(eng) else np.nan
+    if share < UNKNOWN_SHARE or (np.isfinite(eng) and share <= eng) \
+            or (pol.suppress_small and bool(sdc.gives_away(k, n).any())):
+        return None
+    pct = sdc.round_half_up(share, pol.percent_decimals)
+    return (f"{k:,.0f} of {n:,.0f} ({pct:g}%) have no information recorded"
+            + (f" (England {sdc.round_half_up(eng, pol.percent_decimals):g}%)" if np.isfinite(eng) else "")
+            + ": the rating may reflect recording more than young people's lives")
+
+
 @dataclass
 class Briefing:
     la: object
@@ -197,6 +232,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
     # measures show comes from the result as the policy lets it out (a council figure on
     # 1 to 5 children: c)
     bm = bmk.benchmark(area.area_code, ids + extra, comparator=comparator, indicators=frame).disclosed(pol)
+    unknowns = published.not_recorded(ids)
     targets = {}
     st = strategies.load(strategy) if isinstance(strategy, str) else strategy
     if st is not None:
@@ -214,7 +250,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                 last = s.iloc[-1]
                 withheld = bool(last.get("la_withheld", False))
                 rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
-                             "Latest": "c (rests on 1 to 5 children)" if withheld else
+                             "Latest": WITHHELD_CELL if withheld else
                              f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
                              "Trend": "", "England": bmk.as_printed(m, last["england_value"], last),
                              "Neighbours": m.format_value(last["comparator_mean"]), "Band": "",
@@ -225,6 +261,9 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             last, prev = rated
             latest = bmk.as_printed(m, last["la_value"], last)
             rag, basis = _rag(m, last, targets.get(mid))
+            recording = _recording(m, last, unknowns, pol, area.area_code) if rag in ("red", "amber") else None
+            if recording:
+                basis = f"{basis}; {recording}"
             band = last.get("band")
             rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]), "Latest": latest,
                          "Trend": _arrow(m, prev, last), "England": bmk.as_printed(m, last["england_value"], last),
@@ -253,7 +292,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
         if rated is None:
             last = s.iloc[-1]
             if last["la_status"] == "c":
-                why = (f"rests on 1 to 5 children, not shown under the {policy} policy"
+                why = (f"{REVEALS}, not shown under the {policy} policy"
                        if bool(last.get("la_withheld", False)) else "suppressed by DfE")
                 not_rated.append((m.short, m.period_label(last["period"]), why))
             continue

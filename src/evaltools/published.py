@@ -603,6 +603,34 @@ def _cached(m: registry.Measure, root: str, key: str, build, fp: str) -> pd.Data
     return df
 
 
+def not_recorded(measures=None, *, data_root: Path | None = None) -> pd.DataFrame:
+    """How many of a measure's cohort have no information recorded, per area and year,
+    for the measures whose spec in measures.yaml names DfE's category for them
+    (``published.not_known``: "No information", "Total information not known").
+
+    A share of care leavers in suitable accommodation, or in education, employment or
+    training, falls when a council does not know what its young people are doing: a low
+    figure with many unknowns may reflect recording, not their lives. Columns:
+    area_code, period, measure, not_known (count), denominator, value (percent), status.
+    """
+    root = str(data_root or data_dir())
+    ms = registry.resolve(measures) if measures is not None else registry.published_measures()
+    frames = []
+    for m in ms:
+        spec = m.published or {}
+        if not spec.get("not_known"):
+            continue
+        base = {k: v for k, v in spec.items() if k not in ("by_period", "not_known")}
+        got = _measure_from_spec(m, {**base, "numerator": spec["not_known"]},
+                                 load_table(spec["table"], Path(root)))
+        got["measure"] = m.id
+        frames.append(got.rename(columns={"numerator": "not_known"}))
+    cols = ["area_code", "period", "measure", "not_known", "denominator", "value", "status"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
 def load_indicators(measures=None, *, data_root: Path | None = None,
                     periods: tuple[int, int] | None = None,
                     use_lait: bool = True, release: str = "latest") -> pd.DataFrame:

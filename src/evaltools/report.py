@@ -25,7 +25,7 @@ from . import registry, sdc
 from .paths import PACKAGE_DIR, RESOURCES_DIR, run_cache_dir
 from .benchmark import BenchmarkResult, as_printed
 from .comparators import comparator_label
-from .wording import count, listing
+from .wording import REVEALS, WITHHELD_CELL, count, listing
 from .plots import benchmark_chart
 
 BAND_SHORT = {"A": "A (best quarter)", "B": "B", "C": "C", "D": "D (worst quarter)",
@@ -132,7 +132,7 @@ def latest_table(bm: BenchmarkResult, policy: str = "internal") -> pd.DataFrame:
             "Measure": m.short,
             "Year": m.period_cell(last["period"]),
             bm.la.display_name: as_printed(m, last["la_value"], last) if ok
-            else "c (rests on 1 to 5 children)" if bool(last.get("la_withheld", False))
+            else WITHHELD_CELL if bool(last.get("la_withheld", False))
             else f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
             "Neighbours' average": m.format_value(last["comparator_mean"]),
             "England": as_printed(m, last["england_value"], last),
@@ -156,7 +156,7 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
     for _, r in s.iterrows():
         num, den = r["la_numerator"], r["la_denominator"]
         if bool(r.get("la_withheld", False)):
-            la.append("c (rests on 1 to 5 children)")
+            la.append(WITHHELD_CELL)
         elif r["la_status"] != ind.OK:
             la.append(f"{r['la_status']} ({ind.SYMBOLS.get(r['la_status'], '')})")
         elif (m.unit == "percent" or m.unit in registry.PER_CHILD_UNITS) and pd.notna(num) and pd.notna(den):
@@ -415,7 +415,7 @@ def show_evaluations(t) -> None:
             hidden = _years_withheld(t, e.measure, s["time"]) if s is not None and "time" in s else []
             if hidden:
                 display(Markdown(f"*Chart not shown under the {t.policy} policy: {t.la.display_name}'s "
-                                 f"figure for {', '.join(map(str, hidden))} rests on 1 to 5 children.*"))
+                                 f"figure for {', '.join(map(str, hidden))} {REVEALS}.*"))
                 continue
         title = f"{m.short}: {e.verdict}"
         if child_level:
@@ -448,7 +448,7 @@ def show_funnels(t) -> None:
         if len(row) and sdc.policy(t.policy).suppress_small and \
                 sdc.gives_away(row.iloc[0]["numerator"], row.iloc[0]["denominator"]).any():
             display(Markdown(f"*Not shown under the {t.policy} policy: {t.la.display_name}'s {r.period} "
-                             "figure rests on 1 to 5 children.*"))
+                             f"figure {REVEALS}.*"))
             continue
         if len(row):
             x = row.iloc[0]

@@ -29,7 +29,7 @@ from . import published, registry
 from .stats import frames
 from .sdc import significant
 from .stats.proportions import before_after
-from .wording import count, listing
+from .wording import REVEALS, count, listing
 
 VERDICTS = ("improved beyond noise", "no detectable change", "worsened beyond noise")
 #: a baseline "matches" a published figure within half a unit of its last digit
@@ -378,28 +378,34 @@ class Review:
     frame: pd.DataFrame = field(repr=False)
     sources: list[str] = field(default_factory=list)
 
-    def counts(self) -> dict:
+    def counts(self, policy: str = "internal") -> dict:
+        """How many measures are in each state. Under a policy that suppresses small
+        counts, a measure whose baseline or latest figure shows c is counted as
+        ``withheld``, not in the directions or targets (the table shows c there)."""
         t = self.table
+        hid = withheld(self, policy)
+        shown = t[~hid]
         return {
             "measures": len(t),
             "with_data": int((~t["verdict"].isin(["no data", "not evaluated"])).sum()),
-            "direction_yes": int((t["direction_met"] == "yes").sum()),
-            "direction_no": int((t["direction_met"] == "no").sum()),
+            "direction_yes": int((shown["direction_met"] == "yes").sum()),
+            "direction_no": int((shown["direction_met"] == "no").sum()),
+            "withheld": int(hid.sum()),
             "targets": int(t["target_value"].notna().sum()),
-            "targets_met": int((t["target_met"] == "yes").sum()),
+            "targets_met": int((shown["target_met"] == "yes").sum()),
             **{v: int((t["verdict"] == v).sum()) for v in VERDICTS},
             # beyond noise on a measure with no better direction: rose or fell
             "changed": int(t["verdict"].isin(["rose beyond noise", "fell beyond noise"]).sum()),
-            "targets_not_met": int((t["target_met"] == "no").sum()),
+            "targets_not_met": int((shown["target_met"] == "no").sum()),
             "not_tested": int((t["verdict"] == "not tested").sum()),
             "proposed": int((t["verdict"] == "not evaluated").sum()),
             "no_local": int(t["caveats"].str.contains("no local data supplied").sum()),
         }
 
-    def narrative(self) -> str:
+    def narrative(self, policy: str = "internal") -> str:
         """A short draft for the board paper, from the numbers (to edit, not to paste
-        unread)."""
-        c = self.counts()
+        unread), under the disclosure ``policy`` the table is shown with."""
+        c = self.counts(policy)
         t = self.table
         def name(r):     # a verdict resting on a year flagged as a possible recording change says so
             flag = " (its baseline may be a recording change: see the caveats)" \
@@ -417,9 +423,13 @@ class Review:
         parts = [f"The strategy has {c['measures']} measures. {c['with_data']} "
                  f"{'has' if c['with_data'] == 1 else 'have'} figures to assess"
                  + (f"; {listing(rest)}." if any(rest) else ".")]
-        unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"]
+        unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"]     # includes the withheld
         parts.append(f"Since the baseline, {c['direction_yes']} moved the way the strategy promised and "
-                     f"{c['direction_no']} moved the other way. Of {c['targets']} measures with a target, "
+                     f"{c['direction_no']} moved the other way"
+                     + (f" ({count(c['withheld'], 'more is', 'more are')} not shown: "
+                        f"{'its figures' if c['withheld'] == 1 else 'their figures'} would reveal 1 to 5 children)"
+                        if c["withheld"] else "")
+                     + f". Of {c['targets']} measures with a target, "
                      f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now and "
                      f"{c['targets_not_met']} {'does' if c['targets_not_met'] == 1 else 'do'} not"
                      + (f"; {unjudged} cannot be judged yet (no figures, none since the baseline, or no baseline for the target)"
@@ -444,10 +454,11 @@ class Review:
         child = t[(t["source"] == "child_level") & t["verdict"].str.contains("beyond noise|no detectable")]
         if synthetic and len(child):
             total = int(t["verdict"].str.contains("beyond noise|no detectable").sum())
+            which = f" ({'; '.join(r['text'].rstrip('.') for _, r in child.iterrows())})" if len(child) <= 3 else ""
             parts.append(f"{len(child)} of the {total} verdicts {'rests' if len(child) == 1 else 'rest'} on the "
-                         f"synthetic child-level sample, not real children's records: "
+                         f"synthetic child-level sample{which}, not real children's records: "
                          f"{'it shows' if len(child) == 1 else 'they show'} how the review works until the "
-                         "council's own SSDA903 extract is given.")
+                         "council's own SSDA903 extract is given (the Source column says child-level).")
         flags = {"does not match the published": ("baseline that does not match DfE's published figure",
                                                   "baselines that do not match DfE's published figure"),
                  "definition changed": ("definition change", "definition changes"),
@@ -528,7 +539,57 @@ def _fmt(v, mid, whole: bool = False) -> str:
 
 
 #: what the review table shows for a comparison whose baseline or latest figure is c
-WITHHELD = "not shown: it rests on figures of 1 to 5 children"
+WITHHELD = f"not shown: its figures {REVEALS}"
+
+
+def _rests_on_few(mine: pd.DataFrame, measure, period, pol) -> bool:
+    """Whether the council's figure for ``measure`` in ``period`` gives away a count of
+    1 to 5 children under the policy (``mine``: the council's rows of the frame)."""
+    from . import sdc
+
+    if not pol.suppress_small or not measure or period is None or pd.isna(period) or not len(mine):
+        return False
+    hit = mine[(mine["measure"] == measure) & (mine["period"] == period)]
+    if not len(hit):
+        return False
+    num, den = hit["numerator"].iloc[0], hit["denominator"].iloc[0]
+    return bool(sdc.rests_on_few(num, den if pd.notna(den) else None))
+
+
+def _mine(review: Review) -> pd.DataFrame:
+    f = review.frame
+    return f[f["area_code"].astype(str) == str(review.strategy.la)] if len(f) else f   # the council's rows, once
+
+
+def withheld(review: Review, policy: str = "published") -> pd.Series:
+    """Per review row, whether its baseline or latest figure shows c under the policy:
+    such a row's direction, target check and test are withheld too (see
+    :func:`display_table`), and the narrative does not count them."""
+    from . import sdc
+
+    pol = sdc.policy(policy)
+    mine = _mine(review)
+    t = review.table
+    flags = [bool(pd.notna(r["baseline_value"]) and _rests_on_few(mine, r["measure"], r["baseline_period"], pol))
+             or bool(pd.notna(r["latest_value"]) and _rests_on_few(mine, r["measure"], r["latest_period"], pol))
+             for _, r in t.iterrows()]
+    return pd.Series(flags, index=t.index, dtype=bool)
+
+
+#: what a strategy's direction asks of the figure, in the review table's words
+AIMS = {"increase": "aim: higher", "decrease": "aim: lower", "maintain": "aim: keep it"}
+
+
+def _with_figure(r) -> str:
+    """A commitment with the figure that measures it and the way the strategy wants
+    it to go: "More children placed inside Herefordshire's boundary (figure: New
+    placements outside LA; aim: lower)". The commitment's words alone can point the
+    other way from the figure shown beside them."""
+    mid = r["measure"]
+    if not mid or mid not in registry.ids():
+        return r["text"]
+    aim = AIMS.get(r["direction"])
+    return f"{r['text'].rstrip('.')} (figure: {registry.get(mid).short}" + (f"; {aim})" if aim else ")")
 
 
 def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
@@ -537,19 +598,16 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
     from . import sdc
 
     pol = sdc.policy(policy)
-    f = review.frame
-    mine = f[f["area_code"].astype(str) == str(review.strategy.la)] if len(f) else f   # the council's rows, once
+    mine = _mine(review)
     rows = []
     for _, r in review.table.iterrows():
         def cell(value, period, stated=False):
             if value is None or (isinstance(value, float) and np.isnan(value)):
                 return ""
+            if _rests_on_few(mine, r["measure"], period, pol):
+                return "c"
             hit = mine[(mine["measure"] == r["measure"]) & (mine["period"] == period)] \
                 if r["measure"] and period is not None and len(mine) else mine.iloc[:0]
-            if pol.suppress_small and len(hit):
-                num, den = hit["numerator"].iloc[0], hit["denominator"].iloc[0]
-                if sdc.rests_on_few(num, den if pd.notna(den) else None):
-                    return "c"
             # LAIT's figures and a strategy's own baselines are given as whole numbers or to
             # their own precision: 55%, not 55.0%
             whole = stated or (len(hit) > 0 and hit.get("source", pd.Series([""])).iloc[0] == "LAIT")
@@ -564,7 +622,7 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
         # a target prints as the strategy states it (100%, not 100.0%); one worked out
         # from England or a baseline keeps its decimal
         rows.append({
-            "Measure": r["text"], "Source": r["source"].replace("_", "-"),
+            "Measure": _with_figure(r), "Source": r["source"].replace("_", "-"),
             "Baseline": base, "Latest": latest,
             "Moved as promised": "c" if withheld else r["direction_met"],
             "Target": _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",

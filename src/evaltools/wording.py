@@ -14,3 +14,11 @@ def listing(items) -> str:
     """'a', 'a and b', 'a, b and c': items joined as a sentence lists them."""
     items = [str(i) for i in items if i]
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+#: why a figure is withheld under a policy that suppresses small counts: it rests on 1
+#: to 5 children, or leaves 1 to 5 out (36 of 38 gives away 2), so "rests on" alone
+#: would mislead about the second case
+REVEALS = "would reveal 1 to 5 children"
+#: the table cell of such a figure
+WITHHELD_CELL = f"c ({REVEALS})"

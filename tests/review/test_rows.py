@@ -235,8 +235,44 @@ def test_the_narrative_says_which_verdicts_rest_on_the_synthetic_sample(monkeypa
     monkeypatch.setenv("EVALTOOLS_SALT", "narrative-test-salt")
     r = review.evaluate("herefordshire_2025_27", extract="data/sample")
     n = (r.table["source"] == "child_level") & r.table["verdict"].str.contains("beyond noise|no detectable")
-    assert n.sum() > 0
-    assert "on the synthetic child-level sample, not real children's records" in r.narrative()
+    assert 0 < n.sum() <= 3
+    text = r.narrative()
+    assert "on the synthetic child-level sample (" in text and "not real children's records" in text
+    for name in r.table.loc[n, "text"]:          # a reader can tell which verdicts they are
+        assert name.rstrip(".") in text.split("synthetic child-level sample")[1]
+
+
+def test_the_narrative_does_not_count_a_direction_the_table_withholds(monkeypatch):
+    """The development checks (0-4) rest on 1 to 5 children: the table shows c for
+    "moved as promised", so the draft's count of measures that moved leaves it out and
+    says one more is not shown, under the published policy only."""
+    monkeypatch.setenv("EVALTOOLS_SALT", "narrative-test-salt")
+    r = review.evaluate("herefordshire_2025_27", extract="data/sample")
+    d = review.display_table(r, "published")
+    shown = d["Moved as promised"]
+    hid = review.withheld(r, "published")
+    assert hid.sum() == (shown == "c").sum() >= 1
+    c_pub, c_int = r.counts("published"), r.counts("internal")
+    assert c_pub["direction_yes"] == (shown == "yes").sum()
+    assert c_pub["direction_no"] == (shown == "no").sum()
+    assert c_pub["withheld"] == hid.sum() and c_int["withheld"] == 0
+    assert c_int["direction_yes"] + c_int["direction_no"] == \
+        c_pub["direction_yes"] + c_pub["direction_no"] + (r.table.loc[hid, "direction_met"].isin(["yes", "no"])).sum()
+    one = "1 more is not shown: its figures would reveal 1 to 5 children" if hid.sum() == 1 else \
+        f"{hid.sum()} more are not shown"
+    assert f"{c_pub['direction_yes']} moved the way the strategy promised" in r.narrative("published")
+    assert one in r.narrative("published") and "not shown" not in r.narrative("internal")
+
+
+def test_each_commitment_names_the_figure_that_measures_it_and_the_way_it_should_go():
+    """"More children placed inside Herefordshire's boundary" is measured by the share
+    placed outside it: the row says so, or its rising figure reads as good news."""
+    r = review.evaluate("herefordshire_2025_27")
+    d = review.display_table(r, "internal")
+    row = d[d["Measure"].str.startswith("More children placed inside Herefordshire's boundary")]
+    assert row["Measure"].iloc[0].endswith("(figure: New placements outside LA; aim: lower)")
+    local = d[d["Source"] == "local"]["Measure"]
+    assert len(local) and not local.str.contains("figure:").any()     # no registry figure to name
 
 
 def test_the_table_withholds_the_test_direction_and_target_check_of_withheld_figures(monkeypatch):
