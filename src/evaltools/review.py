@@ -324,6 +324,12 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     lo, hi = res.ci
     row.verdict = verdict(lo, hi, _polarity(sm.direction, mid))
     since = res.diagnostics["reference_period"]
+    if "beyond noise" in row.verdict and any(w.startswith("already under way") for w in res.warnings):
+        recent = res.diagnostics["recent_change"]
+        row.caveats.append(
+            f"already under way before the baseline: from {_period(since - 1, mid)} to {_period(since, mid)} the "
+            f"council's figure moved {recent:+.1f} against the neighbours', the same way as the {res.estimate:+.1f} "
+            "since, so part of the change may continue one that began before the strategy")
     row.test = (f"{res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)} "
                 f"(95% CI {lo:+.1f} to {hi:+.1f}; difference-in-differences); a change smaller than about "
                 f"{significant(res.diagnostics['mde'])} could not be told from noise. {placebo_words(res)}").rstrip()
@@ -408,9 +414,13 @@ class Review:
         c = self.counts(policy)
         t = self.table
         def name(r):     # a verdict resting on a year flagged as a possible recording change says so
-            flag = " (its baseline may be a recording change: see the caveats)" \
-                if "sudden jump" in r["caveats"] and "beyond noise" in r["verdict"] else ""
-            return r["text"].rstrip(".") + flag
+            flags = []
+            if "beyond noise" in r["verdict"]:
+                if "sudden jump" in r["caveats"]:
+                    flags.append("its baseline may be a recording change")
+                if "already under way before the baseline" in r["caveats"]:
+                    flags.append("the change was already under way before the baseline")
+            return r["text"].rstrip(".") + (f" ({'; '.join(flags)}: see the caveats)" if flags else "")
         no_figures = c["measures"] - c["with_data"] - c["no_local"] - c["proposed"]
         def are(n, what, plural):     # "1 is a local measure", "37 are local measures"
             return f"{n} {'is ' + what if n == 1 else 'are ' + plural}"

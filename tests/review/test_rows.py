@@ -345,3 +345,19 @@ def test_untested_rows_say_why_in_words():
     assert t["test"].fillna("").str.contains("figure has no counts of children, so the change cannot").any()
     conv = t[t["measure"] == "oc2_convictions"].iloc[0]
     assert conv.baseline_value == 0 and "a change smaller than 1 percentage point cannot" in conv.test
+
+
+def test_a_fall_already_under_way_before_the_baseline_is_a_caveat_of_its_verdict():
+    """Herefordshire's CLA rate fell from 121.6 (2023) to 113.0 (2024), 8.8 more than its
+    neighbours', before the 2025-27 strategy; the review credits only the change since
+    2024 (-13.6 against the neighbours, beyond noise) and says the fall began earlier."""
+    r = review.evaluate("herefordshire_2025_27")
+    t = r.table.set_index("measure")
+    row = t.loc["cla_rate_per_10k"]
+    assert row["verdict"] == "improved beyond noise"
+    assert ("already under way before the baseline: from 2023 to 2024 the council's figure moved -8.8 "
+            "against the neighbours', the same way as the -13.6 since") in row["caveats"]
+    assert "the change was already under way before the baseline: see the caveats" in r.narrative()
+    # a verdict of no detectable change carries no such caveat
+    quiet = t[t["verdict"] == "no detectable change"]
+    assert not quiet["caveats"].str.contains("already under way").any()

@@ -247,3 +247,33 @@ def test_an_existing_trend_is_blamed_only_when_it_runs_the_way_of_the_effect():
     r = _rising_then_dropping(29)
     assert r.estimate > 0 and r.diagnostics["pretrend"] > 0 and r.diagnostics["pretrend_p"] >= 0.10
     assert any(w.startswith("the treated unit was already moving") and "existing trend" in w for w in r.warnings)
+
+
+def _late_turn(drop_before: float, seed: int = 5):
+    """12 flat comparators with noise; the treated unit level for 6 years, then
+    ``drop_before`` lower in the baseline year (2023) and 10 lower still after."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(13):
+        for t in range(9):
+            year = 2017 + t
+            y = 50.0 + rng.normal(0, 0.3)
+            if u == 0:
+                y = 60.0 - (drop_before if year >= 2023 else 0.0) - (10.0 if year >= 2024 else 0.0)
+            rows.append({"unit": f"u{u}", "time": year, "y": y})
+    return did(pd.DataFrame(rows), "u0", 2024, outcome="y", unit="unit", reference="last")
+
+
+def test_a_change_that_began_the_year_before_the_baseline_is_named():
+    """A fall that starts one year before the baseline is invisible to the linear
+    pre-trend test (six level years, one step) and not subtracted with the baseline year
+    as the reference: the result says it was already under way. Herefordshire's CLA rate
+    fell 8.8 against its neighbours from 2023 to 2024, then 13.6 after the 2024 baseline."""
+    r = _late_turn(drop_before=8.0)
+    assert r.estimate == pytest.approx(-10.0, abs=0.5)
+    assert r.diagnostics["recent_change"] == pytest.approx(-8.0, abs=0.5)
+    assert any(w.startswith("already under way") and "the same way as the effect" in w for w in r.warnings)
+    # a step the other way, or too small to matter beside the effect, is not named
+    for drop in (-8.0, 2.0):
+        r = _late_turn(drop_before=drop)
+        assert not any(w.startswith("already under way") for w in r.warnings)

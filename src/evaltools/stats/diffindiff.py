@@ -372,6 +372,19 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
                          "p_value": float(2 * stats.t.sf(abs(bi / si), dfree)) if si > 0 else np.nan})
         rows.append({"term": "period -1 (reference)", "relative_period": -1, "estimate": 0.0, "se": 0.0,
                      "ci_low": 0.0, "ci_high": 0.0, "p_value": np.nan})
+    recent = None
+    if reference == "last" and rows:
+        # the last step before the reference period: with only the baseline year as
+        # reference, a change that began the year before is not subtracted, and the
+        # linear pre-trend test below misses a turn that came late
+        before = [r for r in rows if r["relative_period"] == -2]
+        if before:
+            recent = -float(before[0]["estimate"])     # the gap's move from period -2 to -1
+            if est != 0 and np.sign(recent) == np.sign(est) and abs(recent) >= 0.5 * abs(est):
+                who = "the treated unit's" if n_t == 1 else "the treated units'"
+                warns.append(f"already under way: in the last period before the reference, {who} gap to "
+                             f"the comparators moved {recent:+.2g}, the same way as the effect ({est:+.2g}); "
+                             "the effect may continue a change that began before the intervention")
     if n_pre >= 3:
         pre = df[df["_post"] == 0].copy()
         pre["pretrend"] = pre["treated"] * pre["time"].map(pos).astype(float)
@@ -428,7 +441,8 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
                    "n_post": n_post, "n_obs": len(df), "se": se, "sample_rule": rule,
                    "intervention": intervention, "pretrend": pretrend, "pretrend_p": pretrend_p,
                    "mde": mde, "measure": measure, "notes": notes, "reference": reference,
-                   "reference_period": last_pre if reference == "last" else None, **extra}
+                   "reference_period": last_pre if reference == "last" else None,
+                   "recent_change": recent, **extra}
     return DiDResult(method=method, estimate=est, ci=(lo, hi), p_value=p, level=level,
                      label=label or "difference-in-differences effect", diagnostics=diagnostics,
                      warnings=warns, table=table, series=series, sample=per_unit.reset_index(), fit=fit)
