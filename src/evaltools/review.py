@@ -258,6 +258,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         row.verdict, row.test = "not tested", "the latest figure is the baseline year"
     elif unit == "percent" or (sm.source == "local" and s["numerator"].notna().all()):
         _before_after_verdict(row, sm, have, mid, area)
+        if "beyond noise" in row.verdict and sm.source == "published" and comparators is not None:
+            _against_neighbours(row, sm, frame, mid, area, comparators)
         if row.verdict == "not tested" and sm.source == "published" and comparators is not None:
             why = row.test          # no counts for a year (LAIT's early years): compare with neighbours
             _did_verdict(row, sm, frame, mid, area, comparators)
@@ -280,6 +282,22 @@ def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, are
                     f"{res.ci[1]:+.1f}); {res.diagnostics['notes'][1]}")
     except ValueError as e:
         row.verdict, row.test = "not tested", _untested(str(e), have, mid, (row.baseline_period, row.latest_period))
+
+
+def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, comparators) -> None:
+    """A percentage that moved beyond noise against the council's own baseline may not
+    have moved against its neighbours, who are the topic reports' yardstick: when the
+    two tests disagree, the row says so, so a reader of both is not left with two
+    verdicts and no reason."""
+    other = MeasureRow(id=row.id, text=row.text, source=row.source, measure=row.measure,
+                       direction=row.direction, baseline_period=row.baseline_period)
+    _did_verdict(other, sm, frame, mid, area, comparators)
+    if other.verdict in ("not tested", row.verdict):
+        return
+    row.caveats.append(f"against the statistical neighbours' change, as the topic reports test it: {other.verdict} "
+                       f"({other.test.split(';')[0].split(' (')[0]}, {other.test.split('(', 1)[1].split(';')[0]}): "
+                       "the change is within what the neighbours' own figures did over the same years, so it "
+                       "may not be the strategy's doing")
 
 
 def _untested(message: str, have: pd.DataFrame, mid: str, periods) -> str:

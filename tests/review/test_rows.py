@@ -361,3 +361,19 @@ def test_a_fall_already_under_way_before_the_baseline_is_a_caveat_of_its_verdict
     # a verdict of no detectable change carries no such caveat
     quiet = t[t["verdict"] == "no detectable change"]
     assert not quiet["caveats"].str.contains("already under way").any()
+
+
+def test_a_verdict_the_neighbours_test_would_not_give_says_so_in_its_row():
+    """Dental checks, Herefordshire: 51.3% (2024) to 72.3% (2025) is beyond noise against
+    the council's own baseline (Newcombe), but within what the neighbours' own changes
+    give (DiD, the topic reports' test). The row names the second verdict; a row where
+    the two agree, or that has no own-baseline verdict beyond noise, does not."""
+    r = review.evaluate("herefordshire_2025_27")
+    t = r.table.set_index("measure")
+    dental = t.loc["oc2_dental_checks"]
+    assert dental["verdict"] == "improved beyond noise"
+    assert ("against the statistical neighbours' change, as the topic reports test it: no detectable change "
+            "(+16.1 against the statistical neighbours' change since 2024, 95% CI -3.7 to +35.8)") in dental["caveats"]
+    named = t[t["caveats"].str.contains("as the topic reports test it")]
+    assert (named["verdict"].str.contains("beyond noise")).all()
+    assert list(named.index) == ["oc2_dental_checks"]
