@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from evaltools import topics
@@ -197,3 +198,23 @@ def test_a_did_verdict_says_how_the_change_ranks_among_the_neighbours_own():
     assert e.result.diagnostics["rank_p"] == pytest.approx(1 / 9)
     assert "It was larger than each of the 8 neighbours' own changes over the same years" in e.sentence
     assert not any("borderline" in w for w in e.warnings)
+
+
+def test_evaluations_not_done_for_one_reason_at_one_intervention_share_a_row():
+    """The care leavers report listed "a national change touched every council" once
+    per measure, 7 rows per national change; now one row names the 7 measures.
+    Findings stay one row per measure."""
+    from evaltools.topics import NOT_EVALUATED, merge_measures
+    why = "Not evaluated against other councils: a national change touched every council."
+    t = pd.DataFrame([
+        {"Intervention": "Act 2017", "Measure": "EET, aged 17-18", "Verdict": NOT_EVALUATED, "Finding": why},
+        {"Intervention": "Act 2017", "Measure": "EET, aged 19-21", "Verdict": NOT_EVALUATED, "Finding": why},
+        {"Intervention": "Strategy", "Measure": "EET, aged 17-18", "Verdict": "no detectable change", "Finding": "a"},
+        {"Intervention": "Strategy", "Measure": "EET, aged 19-21", "Verdict": "no detectable change", "Finding": "a"},
+        {"Intervention": "Act 2017", "Measure": "In touch, aged 19-21", "Verdict": NOT_EVALUATED, "Finding": why},
+        {"Intervention": "Strategy", "Measure": "In touch, aged 19-21", "Verdict": NOT_EVALUATED, "Finding": "b"},
+    ])
+    m = merge_measures(t)
+    assert list(m["Measure"]) == ["EET, aged 17-18; EET, aged 19-21; In touch, aged 19-21",
+                                  "EET, aged 17-18", "EET, aged 19-21", "In touch, aged 19-21"]
+    assert list(m["Intervention"]) == ["Act 2017", "Strategy", "Strategy", "Strategy"]

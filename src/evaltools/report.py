@@ -429,8 +429,9 @@ def show_evaluations(t) -> None:
             display(Markdown("\n".join(f"- *Caution:* {w}" for w in e.warnings)))
     rest = [e for e in t.evaluations if e.result is None]
     if rest:
-        show_table(pd.DataFrame([{"Intervention": e.title, "Measure": registry.get(e.measure).short,
-                                  "Method": e.method, "Why not": e.sentence} for e in rest]),
+        from .topics import merge_measures
+        show_table(merge_measures(pd.DataFrame([{"Intervention": e.title, "Measure": registry.get(e.measure).short,
+                                                 "Method": e.method, "Why not": e.sentence} for e in rest])),
                    caption="Evaluations that could not be done")
 
 

@@ -111,7 +111,7 @@ TOPICS = {t.id: t for t in [
           ("permanence", "placements", "population", "sufficiency"),
           monthly=("cla_starts", "cla_ceased", "new_placements_over_20_miles", "new_placements_outside_la"),
           funnel=("ceased_adopted", "cla_placed_outside_la_over_20_miles"),
-          about="Permanence means a child leaves care to a lasting home: adoption, a special guardianship order, a child arrangements order or a planned return home. Adoption timeliness follows DfE's A1 (entering care to moving in with the adoptive family), A2 (placement order to matching) and A10 (entering care to adoption) averages. Sufficiency asks whether there are homes close by: new placements over 20 miles from home and outside the council's area."),
+          about="Permanence means a child leaves care to a lasting home: adoption, a special guardianship order, a child arrangements order or a planned return home. DfE measures adoption timeliness by A1 (entering care to moving in with the adoptive family), A2 (placement order to matching with the adopters) and A10 (A1, counted from moving in with foster carers who then adopt). DfE publishes these per council in its adoption scorecards, which evaltools does not bundle, so this report does not chart them; they are worked out from the council's own SSDA903 extract in the annual impact review of any strategy that names them. Sufficiency asks whether there are homes close by: new placements over 20 miles from home and outside the council's area."),
     Topic("education_workforce", "Education and workforce",
           "How are children in care doing at school, and is the social work workforce stable?",
           ("education", "workforce"),
@@ -147,6 +147,28 @@ class Evaluation:
         return {"Intervention": self.title, "Started": str(self.start) if self.start else "undated",
                 "Measure": m.short, "Method": self.method, "Verdict": self.verdict,
                 "Finding": self.sentence, "Smallest detectable change": self.mde}
+
+
+def merge_measures(table: pd.DataFrame, column: str = "Measure") -> pd.DataFrame:
+    """Rows that differ only in ``column`` become one row listing its values: a national
+    change not set against other councils is one row, "EET, aged 17-18; EET, aged
+    19-21; ...", not one per measure. Rows with a verdict other than "not evaluated"
+    are each kept (a finding is about one measure). Order is kept."""
+    if table.empty or column not in table:
+        return table
+    keys = [c for c in table.columns if c != column]
+    done = table["Verdict"] != NOT_EVALUATED if "Verdict" in table else pd.Series(False, index=table.index)
+    out, seen = [], {}
+    for i, r in table.iterrows():
+        k = tuple(r[keys])
+        if not done[i] and k in seen:
+            row = out[seen[k]]
+            row[column] = f"{row[column]}; {r[column]}"
+            continue
+        if not done[i]:
+            seen[k] = len(out)
+        out.append(r.to_dict())
+    return pd.DataFrame(out, columns=table.columns)
 
 
 def _z(level: float = 0.95) -> float:
@@ -363,9 +385,11 @@ class TopicResult:
     strategy: object = None
 
     def verdicts(self) -> pd.DataFrame:
-        """One row per evaluation: intervention, measure, method, verdict, finding, MDE."""
+        """One row per evaluation: intervention, measure, method, verdict, finding, MDE;
+        evaluations not done for the same reason at the same intervention share one row
+        (:func:`merge_measures`)."""
         cols = ["Intervention", "Started", "Measure", "Method", "Verdict", "Finding", "Smallest detectable change"]
-        return pd.DataFrame([e.row() for e in self.evaluations], columns=cols)
+        return merge_measures(pd.DataFrame([e.row() for e in self.evaluations], columns=cols))
 
     def counts(self) -> dict:
         v = [e.verdict for e in self.evaluations]
