@@ -86,7 +86,7 @@ TOPICS = {t.id: t for t in [
           ("stability",), extra=("placement_changes_carer_request_behaviour",),
           monthly=("placement_moves_per_child_year",),
           funnel=("cla_3plus_placements", "long_term_stability"),
-          about="Stability is the measure children themselves talk about most: every move means a new home, often a new school, and new adults to trust. DfE counts children with three or more placements in the year (short-term stability) and, of children under 16 looked after for 2.5 years or more, those in the same placement for 2 years (long-term stability; from 2025 the same carer rather than the same placement). The monthly series counts placement moves per child-year of care in each calendar month."),
+          about="Stability is the measure children themselves talk about most: every move means a new home, often a new school, and new adults to trust. DfE counts children with three or more placements in the year (short-term stability) and, of children under 16 looked after for 2.5 years or more, those with the same carer for 2 years (long-term stability; DfE said "the same placement" until its 2023 release, which restated the years from 2019 as "the same carer"). The monthly series counts placement moves per child-year of care in each calendar month."),
     Topic("care_leavers", "Care leavers",
           "Are care leavers in education, employment or training, suitably housed and in touch?",
           ("care_leavers",),
