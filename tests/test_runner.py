@@ -310,7 +310,29 @@ def test_a_single_reports_sheets_have_no_code():
     assert names == ["EET 17-18", "EET 19-21"]
 
 
-def test_a_table_shown_twice_has_one_name_with_a_number():
+def test_a_table_a_report_shows_twice_has_one_sheet(tmp_path):
+    """The briefing's scorecard, shown in its overview and again on its theme's page,
+    is one sheet and one line of Contents; a different table with the same title, and
+    the same table in another report, keep their own sheets."""
+    def table(notebook, title, data):
+        return {"notebook": notebook, "caption": title, "title": title,
+                "columns": ["Measure", "Latest"], "data": data}
+    scores = table("ilacs_briefing", "Scorecard: Children in care", [["Health assessments", "95.4%"]])
+    other = table("ilacs_briefing", "Scorecard: Children in care", [["Dental checks", "72.3%"]])
+    tables = [scores, table("ilacs_briefing", "Dental checks: Herefordshire by year", [["2025", "72.3%"]]),
+              dict(scores), other, dict(scores, notebook="benchmarking")]
+    assert outputs.distinct_tables(tables) == [tables[0], tables[1], other, tables[4]]
+    from openpyxl import load_workbook
+    wb = load_workbook(outputs.write_workbook(tmp_path / "t.xlsx", tables, []))
+    assert wb.sheetnames == ["Contents", "ILACS Scores CLA", "ILACS Dental checks", "ILACS Scores CLA (2)",
+                             "Bench Scores Children in care", "Notes"]
+    assert list(wb["ILACS Scores CLA (2)"].iter_rows(min_row=3, values_only=True)) == [("Dental checks", 0.723)]
+    contents = list(wb["Contents"].iter_rows(min_row=3, values_only=True))
+    assert [r[2] for r in contents] == wb.sheetnames[1:-1]
+    assert [r[1] for r in contents].count("Scorecard: Children in care") == 3
+
+
+def test_different_tables_sharing_a_title_have_one_name_with_a_number():
     titles = ["Scorecard: Care leavers", "Scorecard: Leaders: workforce and sufficiency"] * 2
     names = outputs.sheet_names(titles, notebooks=["ilacs_briefing"] * 4)
     assert names[2:] == [names[0] + " (2)", names[1] + " (2)"]

@@ -340,6 +340,20 @@ def notebook_tables(ipynb, notebook: str) -> list[dict]:
     return out
 
 
+def distinct_tables(tables: list[dict]) -> list[dict]:
+    """The tables without repeats: a table a report shows again with the same title,
+    header and cells (the ILACS briefing's scorecards, in its overview and again on
+    each theme's page) is kept once, where it first appears. Tables of different
+    reports, or different tables that share a title, are all kept."""
+    seen, out = set(), []
+    for t in tables:
+        key = json.dumps([t["notebook"], t["title"], t["caption"], t["columns"], t["data"]], default=str)
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
+
+
 def table_keys(tables: list[dict]) -> list[tuple[str, str, int]]:
     """(notebook, title, n): the n-th table of that title in that notebook, n from 1.
     This is how a table is matched between runs."""
@@ -454,11 +468,12 @@ def sheet_names(titles: list[str], reserved=("Contents", "Notes"), notebooks=Non
     Tables from more than one report (``notebooks``: each title's notebook file stem)
     start with their report's code (:func:`report_codes`): "Rev25 EET 17-18". The title
     follows in whole words (:func:`_sheet_title`), keeping what tells tables apart
-    (ages such as 17-18, years). A name already taken (the same table shown twice)
-    gets " (2)", " (3)"...; the full title is in the sheet's row 1 and in Contents."""
+    (ages such as 17-18, years). A name already taken (different tables of one report
+    that share a title) gets " (2)", " (3)"...; the full title is in the sheet's row 1
+    and in Contents."""
     codes = report_codes(notebooks) if notebooks and len(set(notebooks)) > 1 else {}
     leads = [codes[notebooks[i]] + " " if codes else "" for i in range(len(titles))]
-    shown = Counter(zip(leads, titles))       # a table a report shows twice: room for " (2)"
+    shown = Counter(zip(leads, titles))       # tables sharing a title: room for " (2)"
     used = {r.lower() for r in reserved}
     names = []
     for lead, title in zip(leads, titles):
@@ -513,7 +528,8 @@ def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
                    failed: list[tuple[str, str]] = ()) -> Path:
     """Write ``tables.xlsx``: a Contents sheet, one sheet per table, and Notes.
 
-    Each table sheet has the caption in row 1, the header in row 2 (bold, frozen with
+    A table a report shows twice, identical, has one sheet and one line in Contents
+    (:func:`distinct_tables`). Each table sheet has the caption in row 1, the header in row 2 (bold, frozen with
     the caption above it) and the cells as the report shows them, figures as numbers
     formatted to look the same (:func:`cell_value`). Contents
     lists notebook, table and sheet with a link to each sheet, and any notebook that
@@ -534,6 +550,7 @@ def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
     for c in contents[2]:
         c.font = bold
     contents.freeze_panes = "A3"
+    tables = distinct_tables(tables)
     names = sheet_names([t["title"] for t in tables], notebooks=[t["notebook"] for t in tables])
     for t, name in zip(tables, names):
         ws = wb.create_sheet(name)

@@ -683,7 +683,7 @@ def _finish(plan: _Plan, context: dict, log) -> RunResult:
         if not r["ok"]:
             failed.append((stem, r["error"]))
     notes = _workbook_notes(plan)
-    workbook_note = {"path": WORKBOOK, "tables": len(tables)}
+    workbook_note = {"path": WORKBOOK, "tables": len(outputs.distinct_tables(tables))}   # one per sheet
     try:
         outputs.write_workbook(work / WORKBOOK, tables, notes, failed)
         workbook_note["sha256"] = sha256(work / WORKBOOK)
