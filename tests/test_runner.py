@@ -624,16 +624,65 @@ def test_a_chart_prints_on_the_page_of_its_heading_and_statement(tmp_path, monke
 
 
 @pytest.mark.parametrize("shown, value, fmt", [
-    ("10.2%", 0.102, "0.0%"), ("10%", 0.1, "0%"), ("1,234", 1234, "#,##0"), ("7", 7, None),
+    ("10.2%", 0.102, "0.0%"), ("10%", 0.1, "0%"), ("95.4%", 0.954, "0.0%"), ("1,234", 1234, "#,##0"), ("7", 7, None),
     ("99.9 per 10,000", 99.9, '#,##0.0" per 10,000"'), ("444 days", 444.0, '#,##0" days"'),
-    ("+2.8", 2.8, "+#,##0.0;-#,##0.0;#,##0.0"), ("-0.7", -0.7, "#,##0.0"),
+    ("+2.8", 2.8, "+#,##0.0;-#,##0.0;+#,##0.0"), ("-0.7", -0.7, "#,##0.0"),
     ("54.7% (64/117)", "54.7% (64/117)", None), ("c", "c", None), ("Sep 2025", "Sep 2025", None),
     ("2024/25", "2024/25", None), ("0884", "0884", None), (2024, 2024, None),
 ])
 def test_workbook_figures_are_numbers_that_look_as_the_report_shows_them(shown, value, fmt):
     v, f = outputs.cell_value(shown)
-    assert v == pytest.approx(value) if isinstance(value, float) else v == value
+    assert v == value and type(v) is type(value)
     assert f == fmt
+
+
+def excel_shows(value, fmt):
+    """How Excel displays a number in one of the formats cell_value gives: sections
+    for positive;negative;zero, an optional sign, #,##0 or 0 with decimals, % and a
+    quoted unit; Excel rounds half away from zero."""
+    from decimal import ROUND_HALF_UP, Decimal
+    if fmt is None:
+        return str(value)
+    sections = fmt.split(";")
+    section = sections[0] if value > 0 or len(sections) == 1 else sections[1] if value < 0 else sections[2]
+    m = re.fullmatch(r'([+-]?)(#,##0|0)(\.0+)?(%?)(?:"(.*)")?', section)
+    sign, digits, decimals, percent, unit = m.groups()
+    x = Decimal(repr(abs(value))) * (100 if percent else 1)
+    places = len(decimals) - 1 if decimals else 0
+    text = f"{x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):{',' if ',' in digits else ''}f}"
+    if len(sections) == 1 and value < 0:
+        sign = "-"
+    return f"{sign}{text}{percent}{unit or ''}"
+
+
+@pytest.mark.parametrize("printed", [
+    "95.4%", "82.4%", "70.2%", "8.8%", "0.0%", "100.0%", "7%", "20%", "20.0%", "9.0%", "1,234", "12,345.6",
+    "99.9 per 10,000", "113 per 10,000", "16.1 cases per worker", "1,135 places", "444 days", "+0.0",
+    "+2.8", "-0.7", "-0.0", "+12%", "-3.25", "0.125"])
+def test_a_workbook_cell_shows_what_the_report_printed_and_holds_that_figure(printed):
+    """A user clicking a cell sees the figure the report printed (0.954, never
+    0.9540000000000001), and the cell displays exactly the printed text: LAIT's whole
+    "20%" as 20%, an EES "20.0%" as 20.0%, a sign as printed."""
+    from decimal import Decimal
+    value, fmt = outputs.cell_value(printed)
+    assert excel_shows(value, fmt) == printed
+    number = Decimal(re.match(r"[+-]?[\d,.]+", printed).group().replace(",", ""))
+    assert value == float(number / 100 if printed.endswith("%") else number)
+
+
+def test_every_one_decimal_percentage_is_stored_as_printed():
+    for tenths in range(1001):
+        printed = f"{tenths // 10}.{tenths % 10}%"
+        value, fmt = outputs.cell_value(printed)
+        assert repr(value) == repr(tenths / 1000) and fmt == "0.0%", printed
+
+
+def test_lait_whole_figures_and_ees_decimals_keep_their_own_formats_in_one_column():
+    """A trend table's Herefordshire column: LAIT's whole 13% for 2018, EES's 11.7% for
+    2020, as the report prints them (docs/assumptions.md C4a)."""
+    assert outputs.cell_value("13%") == (0.13, "0%")
+    assert outputs.cell_value("11.7%") == (0.117, "0.0%")
+    assert outputs.cell_value("20%") == (0.2, "0%") and outputs.cell_value("20.0%") == (0.2, "0.0%")
 
 
 def test_a_census_label_in_the_workbook_has_a_plain_space():

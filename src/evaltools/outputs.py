@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 import time
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 #: Same value as :data:`evaltools.report.TABLE_MIME` (not imported from there: report
@@ -503,7 +504,19 @@ def cell_value(text):
     """A table cell for the workbook: a figure shown as text ("10.2%", "1,234",
     "99.9 per 10,000") becomes a number with a number format that shows it exactly as
     the report does, so it can be sorted, summed and charted; anything else ("c",
-    "54.7% (64/117)", "Sep 2025") stays as it is. Returns (value, number format or None)."""
+    "54.7% (64/117)", "Sep 2025") stays as it is. Returns (value, number format or None).
+
+    * The value is the figure as printed, read from its digits in decimal: "95.4%" is
+      0.954, not the 0.9540000000000001 that 95.4 / 100 gives in binary. The report
+      already rounded it (half up, :func:`evaltools.sdc.round_half_up`), so nothing is
+      rounded here.
+    * The format has the decimals the cell was printed with, cell by cell: a LAIT
+      figure, which LAIT publishes as a whole number and every report prints so
+      ("7%", docs/assumptions.md C4a), is "0%"; an EES figure or a neighbours' average
+      printed to one decimal ("7.3%", "9.0%") is "0.0%". A column can hold both, as
+      the report's own table does, and Excel shows each cell as the report does: a
+      column-wide format would show LAIT's 7% as 7.0%, a precision LAIT does not give.
+    * A printed sign is kept, on a zero too ("+0.0")."""
     if not isinstance(text, str):
         return text, None
     text = text.replace("\u00a0", " ")     # a report's no-break space ("Sep 2025"): a plain one
@@ -513,15 +526,21 @@ def cell_value(text):
     sign, whole, frac, unit = m.groups()
     if len(whole) > 1 and whole[0] == "0":         # a code such as "0884", not a number
         return text, None
-    number = float(sign + whole.replace(",", "") + (frac or ""))
+    exact = Decimal(sign + whole.replace(",", "") + (frac or ""))
     places = len(frac) - 1 if frac else 0
-    digits = "#,##0" + ("." + "0" * places if places else "")
-    plus = (lambda f: f"+{f};-{f};{f}") if sign == "+" else (lambda f: f)    # keep a shown "+"
+    decimals = "." + "0" * places if places else ""
+
+    def signed(f):                       # the sign as printed, on a zero too
+        if sign == "+":
+            return f"+{f};-{f};+{f}"
+        return f"{f};-{f};-{f}" if sign == "-" and exact == 0 else f
     if unit == "%":
-        return number / 100, plus(("0" + ("." + "0" * places if places else "")) + "%")
+        return float(exact.scaleb(-2)), signed(f"0{decimals}%")
     if unit:
-        return number, plus(f'{digits}"{unit}"')
-    return (int(number) if not frac else number), (plus(digits) if "," in whole or frac or sign else None)
+        return float(exact), signed(f'#,##0{decimals}"{unit}"')
+    if not frac:
+        return int(exact), (signed("#,##0") if "," in whole or sign else None)
+    return float(exact), signed(f"#,##0{decimals}")
 
 
 def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
