@@ -17,8 +17,11 @@
 # Parameters (papermill replaces this cell).
 # extract: folder of SSDA903 CSVs (one sub-folder per year), relative to the repository.
 # year: collection year (year ending 31 March) when the folder names do not say.
+# policy: disclosure policy for every table and count: internal (every count, for the
+# analyst fixing the extract), ofsted or published (counts of 1 to 5 show as c).
 extract = "data/ssda903_fake"
 year = None
+policy = "internal"
 
 # %%
 from IPython.display import Markdown, display
@@ -28,8 +31,8 @@ from evaltools import quality, report
 ex = quality.load(extract, year)
 display(report.style())
 display(Markdown("# Data quality of the SSDA903 extract"))
-display(Markdown(quality.about(ex, extract)))
-display(Markdown(quality.headline(ex)))
+display(Markdown(quality.about(ex, extract, policy)))
+display(Markdown(quality.headline(ex, policy)))
 
 # %% [markdown]
 # Child identifiers were replaced by keyed hashes as the files were read, dates of birth
@@ -42,31 +45,34 @@ display(Markdown(quality.headline(ex)))
 
 # %%
 display(Markdown(quality.files_sentence(ex)))
-if len(quality.files_table(ex)):
-    report.show_table(quality.files_table(ex), caption="Files fixed in memory (the files themselves are unchanged)")
+fixed = quality.files_table(ex, policy)
+if len(fixed):
+    report.show_table(fixed, caption="Files fixed in memory (the files themselves are unchanged)")
 
 # %% [markdown]
 # ## Rows by table and year
 
 # %%
-report.show_table(quality.counts_table(ex), caption="Rows read")
+report.show_table(quality.counts_table(ex, policy), caption="Rows read")
 
 # %% [markdown]
 # ## Issues by check
 
 # %%
-report.show_table(quality.issues_table(ex), caption="Issues found, and what each means for the measures",
+report.show_table(quality.issues_table(ex, policy),
+                  caption="Issues found, and what each means for the measures",
                   empty="No issues found: every row passed every check.")
 
 # %% [markdown]
 # ## What this means for the measures
 
 # %%
-report.show_table(quality.exclusions_table(ex), caption="Rows left out of measures because of errors",
+report.show_table(quality.exclusions_table(ex, policy),
+                  caption="Rows left out of measures because of errors",
                   empty="No rows were left out of any measure.")
 
 # %% [markdown] tags=["remove-from-report"]
 # The rows read below are what the notebook tests check.
 
 # %% tags=["remove-from-report"]
-print(quality.counts_table(ex).to_string(index=False))
+print(quality.counts_table(ex, policy).to_string(index=False))

@@ -140,3 +140,28 @@ def test_no_count_from_1_to_5_under_the_published_policy(run):
     assert seen > 0                         # the scan did look at figures with counts
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["status"] == "ok"
+
+
+def test_the_data_quality_report_counts_under_the_published_policy(run):
+    """The evaluation's shared policy reaches the data quality report, whose tables of
+    rows read and issues found show no count of 1 to 5 in the workbook: every count
+    column of its sheets holds a number of 6 or more, 0, or c."""
+    from openpyxl import load_workbook
+    folder, _ = run
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (dq,) = [n for n in manifest["notebooks"] if n["notebook"] == "data_quality"]
+    assert dq["parameters"]["policy"] == "published"
+    wb = load_workbook(folder / "tables.xlsx")
+    sheets = [r[2] for r in wb["Contents"].iter_rows(min_row=3, values_only=True) if r[0] == "data_quality"]
+    assert sheets
+    counts, withheld = [], 0
+    for name in sheets:
+        rows = list(wb[name].iter_rows(min_row=2, values_only=True))
+        for j, col in enumerate(rows[0]):
+            if col in ("Year", "Share left out"):
+                continue
+            cells = [r[j] for r in rows[1:]]
+            counts += [v for v in cells if isinstance(v, int)]
+            withheld += cells.count("c")
+    assert counts and not [n for n in counts if 1 <= n <= 5]
+    assert withheld > 0                     # the small extract has counts of 1 to 5 to withhold

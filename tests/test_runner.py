@@ -7,6 +7,7 @@ Tiny notebooks written to a temporary folder keep these fast; PDFs are turned of
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
 import re
@@ -530,6 +531,20 @@ def test_longest_notebooks_start_first(tmp_path):
     order = runner.start_order(plan)
     assert ev.jobs[order[0]].notebook == "data_quality" and order[1:] == [i for i in range(len(nbs))
                                                                         if ev.jobs[i].notebook != "data_quality"]
+
+
+def test_the_data_quality_report_takes_the_evaluations_policy():
+    """data_quality declares `policy` (default internal), so the shared `policy:
+    published` of Herefordshire's evaluation reaches it; an evaluation without one
+    leaves it at internal, for the analyst fixing the extract."""
+    from evaltools.paths import input_path
+
+    declared = runner.notebook_parameters("data_quality")
+    assert ast.literal_eval(declared["policy"]["default"]) == "internal"
+    jobs = {f: [j.parameters for j in runner.load_evaluation(input_path(f"evaluations/{f}.yaml")).jobs
+                if j.notebook == "data_quality"] for f in ("herefordshire", "data_quality_demo")}
+    assert jobs["herefordshire"] == [{"extract": "data/sample", "policy": "published"}]
+    assert "policy" not in jobs["data_quality_demo"][0]
 
 
 def test_cells_tagged_remove_from_report_stay_out_of_the_html(tmp_path):
