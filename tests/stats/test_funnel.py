@@ -225,6 +225,22 @@ def test_funnel_chart_plots_points_limits_target_and_labels_the_highlight():
     plt.close(fig)
 
 
+def test_a_council_near_the_top_is_labelled_below_its_point_by_the_name_reports_use(indicators):
+    """Herefordshire's health assessments (95.4%, 2025) sit near 100%, where the limit
+    lines run together: its label goes below the point, on an opaque box, and reads
+    "Herefordshire", as the chart's title does, not DfE's "Herefordshire, County of"."""
+    res = funnel(indicators, measure="oc2_health_assessments", period=2025, highlight="884",
+                 overdispersion="additive")
+    fig = plots.funnel_chart(res)
+    ax = fig.axes[0]
+    (label,) = [t for t in ax.texts if "Herefordshire" in t.get_text()]
+    assert label.get_text() == "Herefordshire"
+    assert label.get_va() == "top" and label.xyann[1] < 0            # below the point
+    assert label.get_bbox_patch().get_alpha() == 1.0
+    assert "Herefordshire highlighted" in fig.alt_text and "County of" not in fig.alt_text
+    plt.close(fig)
+
+
 def test_the_centre_line_is_named_for_what_it_is():
     from evaltools.plots import funnel_chart
     df = pd.DataFrame({"unit": [f"u{i}" for i in range(30)], "numerator": [10 + i % 7 for i in range(30)],

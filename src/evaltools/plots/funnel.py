@@ -32,6 +32,32 @@ def _group(assessment: str) -> tuple[str, bool]:
     return (word if word in GROUPS else "as"), not possibly
 
 
+def _display_name(row) -> str:
+    """The council's name as the reports write it ("Herefordshire", not DfE's
+    "Herefordshire, County of"), or the unit as given."""
+    if "area_code" in row and isinstance(row["area_code"], str) and row["area_code"]:
+        try:
+            from ..areas import resolve_la
+            return resolve_la(row["area_code"]).display_name
+        except Exception:        # noqa: BLE001 - not a council code: keep the unit's own name
+            pass
+    return str(row["unit"])
+
+
+def _label_point(ax, text: str, x: float, y: float) -> None:
+    """A highlighted point's name on an opaque white box, placed into the room the
+    axes have: below the point near the top (where the limit lines converge on 100%),
+    left of it near the right edge."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    high = (y - y0) > 0.8 * (y1 - y0)
+    right = (x - x0) > 0.7 * (x1 - x0)
+    ax.annotate(text, (x, y), xytext=(-10 if right else 10, -14 if high else 10), textcoords="offset points",
+                ha="right" if right else "left", va="top" if high else "bottom", fontsize=9, fontweight="bold",
+                color=OKABE_ITO["vermillion"], zorder=6,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": OKABE_ITO["vermillion"],
+                      "linewidth": 0.6, "alpha": 1.0})
+
+
 def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: str | None = None,
                  source: str = ""):
     """Chart a funnel result: points, target line, inner (95%) and outer (99.8%)
@@ -73,12 +99,6 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
     if len(hl):
         ax.scatter(hl["denominator"], hl["value"] * scale, facecolor="none", edgecolor=OKABE_ITO["vermillion"],
                    s=160, linewidth=2, zorder=5, label="Highlighted", gid="highlight")
-        for _, r in hl.iterrows():
-            # on a white box above the other councils' points, which would hide it
-            ax.annotate(r["unit"], (r["denominator"], r["value"] * scale), xytext=(8, 8),
-                        textcoords="offset points", fontsize=9, fontweight="bold", color=OKABE_ITO["vermillion"],
-                        zorder=6, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
-                                        "alpha": 0.85})
     style_axes(ax, integer_x=False)
     m = registry_measure(result.diagnostics.get("measure"))
     base = m.base if m is not None and m.unit == "percent" else "children"
@@ -86,6 +106,8 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
     ax.set_ylabel(ylabel or (f"% of {base}" if prop else "Observed ÷ expected (1 = as expected)"))
     if prop:
         ax.set_ylim(bottom=0)
+    for _, r in hl.iterrows():
+        _label_point(ax, _display_name(r), r["denominator"], r["value"] * scale)
     period = f", {result.period}" if result.period is not None else ""
     chart_title(ax, title or f"{result.label or 'Funnel plot'}{period}", pad=20)
     d = result.diagnostics
@@ -99,5 +121,5 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
                     f"{'number of children' if prop else 'expected count'}, target {result._fmt(result.estimate)}: "
                     f"{d[f'n_above_{tag[lv_out]}']} above and {d[f'n_below_{tag[lv_out]}']} below the "
                     f"{100 * lv_out:g}% limits"
-                    + (f"; {', '.join(hl['unit'])} highlighted" if len(hl) else "") + ".")
+                    + (f"; {', '.join(_display_name(r) for _, r in hl.iterrows())} highlighted" if len(hl) else "") + ".")
     return fig
