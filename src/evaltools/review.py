@@ -533,7 +533,8 @@ WITHHELD = "not shown: it rests on figures of 1 to 5 children"
 
 def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
     """The review table as people read it, under the disclosure policy: a baseline or
-    latest figure resting on 1 to 5 children (child-level or local counts) shows c."""
+    latest figure resting on 1 to 5 children (child-level or local counts), or hidden
+    by the published policy's cohort rule (:func:`evaltools.sdc.withheld`), shows c."""
     from . import sdc
 
     pol = sdc.policy(policy)
@@ -546,10 +547,8 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
                 return ""
             hit = mine[(mine["measure"] == r["measure"]) & (mine["period"] == period)] \
                 if r["measure"] and period is not None and len(mine) else mine.iloc[:0]
-            if pol.suppress_small and len(hit):
-                num, den = hit["numerator"].iloc[0], hit["denominator"].iloc[0]
-                if sdc.rests_on_few(num, den if pd.notna(den) else None):
-                    return "c"
+            if len(hit) and sdc.withheld(hit.iloc[:1], pol)[0]:     # 1 to 5, or the cohort rule
+                return "c"
             # LAIT's figures and a strategy's own baselines are given as whole numbers or to
             # their own precision: 55%, not 55.0%
             whole = stated or (len(hit) > 0 and hit.get("source", pd.Series([""])).iloc[0] == "LAIT")

@@ -553,6 +553,7 @@ def _withhold_estimates(res: TopicResult) -> None:
         m = registry.get(e.measure)
         years = ", ".join(m.period_label(p) for p in hidden)
         e.sentence = (f"Against its statistical neighbours: {e.verdict}. The estimate is not shown under the "
-                      f"{res.policy} policy: {res.la.display_name}'s figures for {years} rest on 1 to 5 "
-                      "children, and with the neighbours' published figures it would give them back.")
+                      f"{res.policy} policy: {res.la.display_name}'s figures for {years} "
+                      f"{sdc.withheld_because(res.la.area_code, e.measure, hidden, plural=True)}, and with the "
+                      "neighbours' published figures it would give them back.")
         e.mde = "not shown"
