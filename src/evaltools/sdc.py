@@ -283,9 +283,10 @@ def cohort_withheld(frame: pd.DataFrame, shown: np.ndarray) -> np.ndarray:
     them together; yet from an area's figures for one year a reader can add and
     subtract: 98 care leavers, 47 in EET, 48 not, leaves 3 whose activity is not known.
     Where any count the shown figures of one area, year and cohort pin down (a sum of
-    DfE's categories, found from how the table's categories add up) is 1 to 5, the
-    smallest of those figures that takes part is hidden too (a 0 last: hiding it hides
-    nothing), until none is; hiding one figure of 6 or more children leaves at least 7
+    DfE's categories, found from how the table's categories add up) is 1 to 5, one of
+    the figures that takes part is hidden too, until none is (:func:`_cohort_pick`: the
+    one freeing the most such counts, then the smallest, a 0 last since hiding it hides
+    nothing); beside 1 to 5 left out, one hidden figure of 6 or more leaves at least 7
     unknown. DfE publishes these counts itself (its "Total information not known" is
     3): the rule keeps the policy's own promise, that nothing shown gives away 1 to 5
     children, across the report.
