@@ -107,6 +107,25 @@ def test_disclosed_hides_a_figure_that_leaves_1_to_5_out_everywhere():
         "69.2%" in report.trend_table(bm, "staying_put_18").to_string()
 
 
+def test_a_figure_the_cohort_rule_hides_is_gone_from_table_and_chart_and_says_why():
+    """Herefordshire 2022, care leavers 19 to 21: EET 47 and NEET 48 of 98 leave 3 not
+    known. Under published EET (the smaller) is c in the trend table, which says why, and
+    its chart does not plot it; the NEET table shows 48 of 98; under ofsted both show."""
+    from evaltools.plots import benchmark_chart
+    bm = benchmark.benchmark("884", ["care_leavers_eet_19_21", "care_leavers_neet_19_21"])
+    eet = report.trend_table(bm, "care_leavers_eet_19_21", policy="published").set_index("Year")
+    assert eet.loc[2022, "Herefordshire"] == "c (would reveal 1 to 5 children with other figures of the same cohort)"
+    assert report.trend_table(bm, "care_leavers_neet_19_21", policy="published").set_index("Year").loc[
+        2022, "Herefordshire"] == "49.0% (48/98)"
+    assert report.trend_table(bm, "care_leavers_eet_19_21", policy="ofsted").set_index("Year").loc[
+        2022, "Herefordshire"] == "48.0% (47/98)"
+    for pol, plotted in (("published", False), ("ofsted", True)):
+        fig = benchmark_chart(bm.disclosed(pol), "care_leavers_eet_19_21")
+        line = next(ln for ax in fig.axes for ln in ax.get_lines() if ln.get_label() == "Herefordshire")
+        points = dict(zip(line.get_xdata(), line.get_ydata()))
+        assert pd.notna(points[2022]) == plotted and pd.notna(points[2021])
+
+
 def test_statement_says_when_the_year_before_is_not_the_year_before():
     bm = benchmark.benchmark("884", ["care_leavers_in_touch_19_21"])
     text = bm.statement("care_leavers_in_touch_19_21", policy="published")

@@ -155,3 +155,140 @@ def test_significant_figures_never_in_scientific_notation():
     assert [significant(x) for x in (160.4, 155, 48.3, 4.84, 0.0484, 12345, 9.96, -7.25)] == \
         ["160", "160", "48", "4.8", "0.048", "12,000", "10", "-7.3"]     # 155 and -7.25: half up
     assert significant(1.5, 3) == "1.50" and significant(99.6, 3) == "99.6" and significant(0) == "0"
+
+
+# ------------------------------------------------- the cohort rule (published policy)
+EET, NEET, HE = "care_leavers_eet_19_21", "care_leavers_neet_19_21", "care_leavers_he_19_21"
+
+
+def _cohort(figures, area="999", period=2024, **extra):
+    """One area's figures for one year: {measure: (numerator, denominator)}. Area 999 is
+    no council, so the rule is decided among the frame's own rows (as for 903 figures)."""
+    rows = [dict(area_code=area, area_name="Test", ons_code="", geographic_level="Local authority",
+                 period=period, measure=m, numerator=float(n), denominator=float(d),
+                 value=100 * n / d, status="ok", source="SSDA903 extract", **extra)
+            for m, (n, d) in figures.items()]
+    return pd.DataFrame(rows)
+
+
+def _hidden(out):
+    return set(out.loc[out["status"] == "c", "measure"])
+
+
+def _pinned_small(figures, out):
+    """Counts of 1 to 5 that the shown rows pin down, found without the rule's own code:
+    the young people are split into higher education (he), other EET, NEET and not known;
+    a set of them is pinned down when its indicator is a combination of the shown
+    figures' (least squares leaves no residual)."""
+    total = next(d for _, d in figures.values())
+    he = figures.get(HE, (0, 0))[0]
+    eet, neet = figures[EET][0], figures[NEET][0]
+    cells = np.array([he, eet - he, neet, total - eet - neet], dtype=float)
+    covers = {EET: [1, 1, 0, 0], NEET: [0, 0, 1, 0], HE: [1, 0, 0, 0]}
+    shown = list(out.loc[out["status"] == "ok", "measure"])
+    if not shown:                    # nothing shown, not even the cohort's size
+        return []
+    a = np.array([[1, 1, 1, 1]] + [covers[m] for m in shown], dtype=float)
+    found = []
+    for k in range(1, 16):
+        v = np.array([(k >> i) & 1 for i in range(4)], dtype=float)
+        coef = np.linalg.lstsq(a.T, v, rcond=None)[0]
+        if np.allclose(a.T @ coef, v) and 1 <= v @ cells <= 5:
+            found.append(tuple(v))
+    return found
+
+
+def test_cohort_rule_hides_one_more_sibling_only_when_the_rest_is_1_to_5():
+    """EET and NEET of one cohort of 100: nothing left (0) or 7 left, both shown; 3 left
+    (not known), the smaller of the two is hidden too, and then the 3 are one unknown among
+    at least 40 (sdc.determined: no hidden count is pinned down). A sibling already hidden
+    as 1 to 5 hides the rest itself: nothing more. Ofsted and internal: no cohort rule."""
+    for eet, neet in [(50, 50), (40, 53)]:
+        out = sdc.apply(_cohort({EET: (eet, 100), NEET: (neet, 100)}), "published")
+        assert _hidden(out) == set() and out.attrs["secondary"] == 0
+    f = _cohort({EET: (40, 100), NEET: (57, 100)})
+    out = sdc.apply(f, "published")
+    assert _hidden(out) == {EET} and out.attrs["secondary"] == 1
+    assert out.loc[out["measure"] == EET, ["numerator", "denominator", "value"]].isna().all().all()
+    assert sdc.apply(_cohort({EET: (57, 100), NEET: (40, 100)}), "published").pipe(_hidden) == {NEET}
+    # cells EET, NEET, not known; the cohort of 100 is published
+    total = np.array([[1.0, 1.0, 1.0]])
+    assert sdc.determined(total, np.array([False, False, True]))[2]          # before: the 3 given away
+    assert not sdc.determined(total, np.array([True, False, True])).any()     # after: neither is
+    for pol in ("ofsted", "internal"):
+        assert _hidden(sdc.apply(f, pol)) == set()
+    out = sdc.apply(_cohort({EET: (3, 100), NEET: (94, 100)}), "published")    # 3 left, EET is 3
+    assert _hidden(out) == {EET} and out.attrs["secondary"] == 0
+
+
+def test_cohort_rule_sees_nested_measures_through_the_tables_parts():
+    """Higher education is part of EET: EET 40 and HE 37 leave 3 in other education,
+    employment or training though no two names overlap. The smaller, HE, is hidden."""
+    figures = {EET: (40, 100), NEET: (45, 100), HE: (37, 100)}
+    out = sdc.apply(_cohort(figures), "published")
+    assert _hidden(out) == {HE} and not _pinned_small(figures, out)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 30), st.integers(0, 30), st.integers(0, 60), st.integers(0, 8), st.booleans())
+def test_cohort_rule_leaves_no_count_of_1_to_5_to_subtraction(he, other, neet, unknown, with_he):
+    figures = {EET: (he + other, 0), NEET: (neet, 0)} | ({HE: (he, 0)} if with_he else {})
+    total = he + other + neet + unknown
+    if total == 0:
+        return
+    figures = {m: (n, total) for m, (n, _) in figures.items()}
+    out = sdc.apply(_cohort(figures), "published")
+    assert not _pinned_small(figures, out)
+    ok = out[out["status"] == "ok"]
+    assert not sdc.is_small(ok["numerator"]).any() and not sdc.is_small(ok["denominator"] - ok["numerator"]).any()
+
+
+def test_child_level_siblings_are_decided_within_each_period_end_and_group():
+    """903 figures: each rolling window (period end) and breakdown group is a cohort of its
+    own; the rule hides NEET where EET, NEET and the 3 not known meet, and nothing else."""
+    a = _cohort({EET: (60, 100), NEET: (37, 100)}, period_end="2024-03-31", breakdown="all", group="All children")
+    b = _cohort({EET: (60, 100), NEET: (30, 100)}, period_end="2024-02-29", breakdown="all", group="All children")
+    out = sdc.apply(pd.concat([a, b], ignore_index=True), "published")
+    assert list(out["status"]) == ["ok", "c", "ok", "ok"] and out.attrs["secondary"] == 1
+
+
+def _years(out, ok=True):
+    """(year, measure) of the rows shown (or, ``ok=False``, hidden)."""
+    return {(int(p), m) for p, m, s in zip(out["period"], out["measure"], out["status"]) if (s == "ok") == ok}
+
+
+def _herefordshire(measures):
+    from evaltools import published
+    f = published.load_indicators(list(measures))
+    return f[(f["area_code"] == "884") & f["period"].between(2018, 2025)].reset_index(drop=True)
+
+
+def test_herefordshire_care_leavers_eet_and_neet_are_not_both_shown_where_3_are_not_known():
+    """DfE's la_care_leavers_activity, Herefordshire, 19 to 21: 2020-2023 leave 3, 2, 3
+    and 3 young people whose activity is not known (98 - 47 - 48 in 2022). Under published
+    one of EET and NEET is c in each of those years and both are shown in the others;
+    under ofsted both are always shown."""
+    f = _herefordshire([EET, NEET])
+    pub, ofs = _years(sdc.apply(f, "published")), _years(sdc.apply(f, "ofsted"))
+    for year in range(2018, 2026):
+        rest = (f.loc[f["period"] == year, "denominator"].iloc[0]
+                - f.loc[f["period"] == year, "numerator"].sum())
+        both = {(year, EET), (year, NEET)}
+        assert both <= ofs
+        assert (both <= pub) == (not 1 <= rest <= 5), year
+    assert {y for y in range(2020, 2024)} == {y for y in range(2018, 2026) if not {(y, EET), (y, NEET)} <= pub}
+
+
+def test_every_report_hides_the_same_sibling_whichever_it_shows():
+    """The decision is taken once from every area's published figures, so a table of EET
+    alone, one of NEET alone and one of both hide the same figures, and the benchmarking
+    result (its tables, charts and statements) hides them too."""
+    from evaltools import benchmark
+    f = _herefordshire([EET, NEET, HE])
+    both = _years(sdc.apply(f, "published"), ok=False)
+    alone = set().union(*(_years(sdc.apply(f[f["measure"] == m], "published"), ok=False) for m in (EET, NEET, HE)))
+    assert both == alone and {(2020, EET), (2021, NEET), (2022, EET), (2023, NEET)} <= alone
+    bm = benchmark.benchmark("884", measures=[EET], comparator="statistical_neighbours").disclosed("published")
+    s = bm.series(EET)
+    assert {(int(p), EET) for p in s.loc[s["la_withheld"], "period"]} == {k for k in alone if k[1] == EET}
+    assert sdc.withheld_because("884", EET, [2022]) == "would reveal 1 to 5 children with other figures of the same cohort"

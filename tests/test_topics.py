@@ -165,6 +165,18 @@ def test_an_estimate_resting_on_withheld_figures_is_not_shown_under_the_publishe
     assert "95% CI" in e.sentence
 
 
+def test_an_estimate_through_a_year_the_cohort_rule_hides_says_why_and_only_under_published():
+    """Care leavers 19 to 21 in EET: Herefordshire's 2020 and 2022 figures would reveal the 3
+    young people not known beside NEET, so the published topic keeps the verdict, not the
+    estimate, and says why in those words (not "rest on 1 to 5 children"); ofsted shows it."""
+    def eet(policy):
+        t = topics.evaluate("884", "care_leavers", strategy="herefordshire_2025_27", policy=policy)
+        return [e for e in t.evaluations if e.measure == "care_leavers_eet_19_21" and e.result is not None][0]
+    pub, ofs = eet("published"), eet("ofsted")
+    assert "figures for 2020, 2022 would reveal 1 to 5 children with other figures of the same cohort" in pub.sentence
+    assert pub.mde == "not shown" and pub.verdict == ofs.verdict and "95% CI" in ofs.sentence
+
+
 def test_warnings_read_for_a_report_not_for_a_programmer():
     import datetime as dt
     assert topics.exposure_months(dt.date(2024, 12, 19), 2025, academic=True) == 9     # Dec to Aug

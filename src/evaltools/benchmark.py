@@ -78,17 +78,22 @@ class BenchmarkResult:
         (9 of 13 staying put gives away the 4 who did not), becomes ``c`` everywhere it
         could show: value, counts, interval, quartile band and rank. Charts, titles,
         statements, trend arrows and bands drawn from the result then cannot give it
-        away, as the tables do not. ``la_withheld`` marks the figures hidden here (DfE's
-        own ``c`` figures are not marked). The comparators', region's and England's
-        figures are DfE's published ones and are kept. Under a policy that suppresses
-        nothing the result is returned as it is; disclosing twice changes nothing."""
+        away, as the tables do not. Under ``published`` so does a figure that the
+        council's other figures of the same cohort would give 1 to 5 children away with
+        (:func:`evaltools.sdc.cohort_withheld`: EET and NEET of care leavers). ``la_withheld``
+        marks the figures hidden here (DfE's own ``c`` figures are not marked). The
+        comparators', region's and England's figures are DfE's published ones and are
+        kept. Under a policy that suppresses nothing the result is returned as it is;
+        disclosing twice changes nothing."""
         from . import sdc
         pol = sdc.policy(policy)
-        if not pol.suppress_small or self.disclosed_under is not None:
-            return self            # the same primary rule under ofsted and published
+        if not pol.suppress_small or self.disclosed_under in (pol.name, "published"):
+            return self
         t = self.table.copy()
-        hide = (t["la_status"] == ind.OK).to_numpy() & sdc.gives_away(t["la_numerator"], t["la_denominator"])
-        t["la_withheld"] = hide
+        hide = sdc.withheld(pd.DataFrame({
+            "area_code": self.la.area_code, "period": t["period"], "measure": t["measure"],
+            "numerator": t["la_numerator"], "denominator": t["la_denominator"], "status": t["la_status"]}), pol)
+        t["la_withheld"] = hide | (t["la_withheld"].to_numpy(dtype=bool) if "la_withheld" in t else False)
         cols = [c for c in ("la_value", "la_numerator", "la_denominator", "la_ci_low", "la_ci_high",
                             "band", "rank") if c in t]
         t.loc[hide, cols] = np.nan

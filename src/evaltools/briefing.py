@@ -35,7 +35,7 @@ from . import published, registry, sdc
 from .areas import resolve_la
 from .comparators import comparator_label
 from .stats.proportions import difference_ci
-from .wording import REVEALS, WITHHELD_CELL
+from .wording import REVEALS
 
 #: judgement area -> key measures (those the registry does not hold are skipped)
 AREAS = {
@@ -250,7 +250,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                 last = s.iloc[-1]
                 withheld = bool(last.get("la_withheld", False))
                 rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
-                             "Latest": WITHHELD_CELL if withheld else
+                             "Latest": f"c ({sdc.withheld_because(area.area_code, mid, [last['period']])})" if withheld else
                              f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
                              "Trend": "", "England": bmk.as_printed(m, last["england_value"], last),
                              "Neighbours": m.format_value(last["comparator_mean"]), "Band": "",

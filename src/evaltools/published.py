@@ -303,17 +303,24 @@ def _measure_from_table(m: registry.Measure, table: pd.DataFrame) -> pd.DataFram
     keys that differ}), for a breakdown DfE split or renamed: years the span covers take
     the override, the others the main spec.
     """
-    eras = m.published.get("by_period") or []
-    if not eras:
-        return _measure_from_spec(m, m.published, table)
-    base = {k: v for k, v in m.published.items() if k != "by_period"}
+    (_, _, base), *eras = _eras(m)
     out = _measure_from_spec(m, base, table)
-    for era in eras:
-        spec = {**base, **{k: v for k, v in era.items() if k not in ("from", "to")}}
-        lo, hi = era.get("from") or -np.inf, era.get("to") or np.inf
+    for lo, hi, spec in eras:
         got = _measure_from_spec(m, spec, table)
         out = pd.concat([out[~out["period"].between(lo, hi)], got[got["period"].between(lo, hi)]],
                         ignore_index=True)
+    return out
+
+
+def _eras(m: registry.Measure) -> list[tuple[float, float, dict]]:
+    """A measure's table specs, each with the first and last year it covers: the main
+    spec for every year, then each ``by_period`` override for its span (where spans
+    overlap, the later override wins)."""
+    base = {k: v for k, v in m.published.items() if k != "by_period"}
+    out = [(-np.inf, np.inf, base)]
+    for era in m.published.get("by_period") or []:
+        spec = {**base, **{k: v for k, v in era.items() if k not in ("from", "to")}}
+        out.append((era.get("from") or -np.inf, era.get("to") or np.inf, spec))
     return out
 
 
@@ -389,6 +396,73 @@ def _measure_from_spec(m: registry.Measure, spec: dict, table: pd.DataFrame) -> 
     out["value"] = value.where(status == ind.OK)
     out["status"] = status
     return out.reset_index()
+
+
+# ---------------------------------------------------------------------------- cohorts
+def category_parts(table_id: str, group: str) -> dict[str, list[str]]:
+    """How the categories of one group of a table add up (``parts`` in
+    published_tables.yaml): {category: the categories it is the sum of}."""
+    return dict(((table_specs().get(table_id) or {}).get("parts") or {}).get(group) or {})
+
+
+def _leaves(parts: dict[str, list[str]], category: str) -> frozenset:
+    """The smallest categories ``category`` is the sum of (itself when not split)."""
+    if category not in parts:
+        return frozenset([category])
+    return frozenset().union(*(_leaves(parts, c) for c in parts[category]))
+
+
+def _cohort_of_spec(m: registry.Measure, spec: dict) -> tuple[tuple, frozenset, frozenset] | None:
+    num, den = _parts(spec)
+    if m.unit != "percent" or spec.get("value_category") or den is None or not num:
+        return None
+    places = {(p["group"], p["subgroup"]) for p in num + [den]}
+    if len(places) != 1 or any(p["category"] is None for p in num + [den]):
+        return None
+    group, subgroup = places.pop()
+    parts = category_parts(spec["table"], group)
+    if den["category"] not in parts:
+        return None
+    whole = _leaves(parts, den["category"])
+    pieces = [_leaves(parts, p["category"]) for p in num]
+    counted = frozenset().union(*pieces)
+    if not counted <= whole or sum(map(len, pieces)) != len(counted):
+        raise SchemaError(f"the numerator of {m.id} counts a category twice or one outside its denominator "
+                          f"({sorted(counted - whole) or [p['category'] for p in num]})",
+                          where=f"measures.yaml entry {m.id!r}",
+                          fix="Check its numerator against `parts` in published_tables.yaml")
+    return (spec["table"], group, subgroup), counted, whole
+
+
+@lru_cache(maxsize=None)
+def cohort_sets(measure_id: str, period: int) -> tuple[tuple, frozenset, frozenset] | None:
+    """The cohort a measure's figure for ``period`` is a share of, as (table, group,
+    subgroup), with the categories its numerator and denominator count, each broken
+    into the smallest categories of DfE's table (``parts`` in published_tables.yaml):
+    "Total in education, employment or training" is higher education, other education,
+    apprenticeships and other training or employment, so it holds "Higher education".
+    None when the measure is not a share of one group of a table that says how its
+    categories add up."""
+    m = registry.get(measure_id)
+    if not m.published:
+        return None
+    spec = [s for lo, hi, s in _eras(m) if lo <= int(period) <= hi][-1]
+    return _cohort_of_spec(m, spec)
+
+
+@lru_cache(maxsize=1)
+def cohort_measures() -> dict[tuple, list[str]]:
+    """Measures that are shares of one cohort of a DfE table, by cohort (table, group,
+    subgroup), in registry order; only cohorts with two or more measures, whose figures
+    together can say more than each alone (EET and NEET of care leavers aged 19 to 21:
+    the cohort less both is the young people whose activity is not known)."""
+    out: dict[tuple, list[str]] = {}
+    for m in registry.measures():
+        for _, _, spec in _eras(m) if m.published else []:
+            c = _cohort_of_spec(m, spec)
+            if c is not None and m.id not in out.setdefault(c[0], []):
+                out[c[0]].append(m.id)
+    return {k: v for k, v in out.items() if len(v) > 1}
 
 
 # ---------------------------------------------------------------------------- LAIT

@@ -25,7 +25,7 @@ from . import registry, sdc
 from .paths import PACKAGE_DIR, RESOURCES_DIR, run_cache_dir
 from .benchmark import BenchmarkResult, as_printed
 from .comparators import comparator_label
-from .wording import REVEALS, WITHHELD_CELL, count, listing
+from .wording import count, listing
 from .plots import benchmark_chart
 
 BAND_SHORT = {"A": "A (best quarter)", "B": "B", "C": "C", "D": "D (worst quarter)",
@@ -113,7 +113,10 @@ def benchmark_intro(bm: BenchmarkResult, policy: str = "internal") -> Markdown:
         "difference from the neighbours is larger than chance alone would give for a cohort "
         f"of that size (95% interval). Disclosure policy: **{policy}**"
         + (": a council figure resting on 1 to 5 children, or leaving 1 to 5 out, shows as c "
-           "in tables, text and charts." if sdc.policy(policy).suppress_small else "."))
+           "in tables, text and charts." if sdc.policy(policy).suppress_small else ".")
+        + (" So does one of the council's figures of the same cohort (care leavers in education, "
+           "employment or training, and not) where together they would leave 1 to 5 children "
+           "to subtraction." if sdc.policy(policy).secondary else ""))
 
 
 def latest_table(bm: BenchmarkResult, policy: str = "internal") -> pd.DataFrame:
@@ -132,7 +135,8 @@ def latest_table(bm: BenchmarkResult, policy: str = "internal") -> pd.DataFrame:
             "Measure": m.short,
             "Year": m.period_cell(last["period"]),
             bm.la.display_name: as_printed(m, last["la_value"], last) if ok
-            else WITHHELD_CELL if bool(last.get("la_withheld", False))
+            else f"c ({sdc.withheld_because(bm.la.area_code, m.id, [last['period']])})"
+            if bool(last.get("la_withheld", False))
             else f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
             "Neighbours' average": m.format_value(last["comparator_mean"]),
             "England": as_printed(m, last["england_value"], last),
@@ -156,7 +160,7 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
     for _, r in s.iterrows():
         num, den = r["la_numerator"], r["la_denominator"]
         if bool(r.get("la_withheld", False)):
-            la.append(WITHHELD_CELL)
+            la.append(f"c ({sdc.withheld_because(bm.la.area_code, measure_id, [r['period']])})")
         elif r["la_status"] != ind.OK:
             la.append(f"{r['la_status']} ({ind.SYMBOLS.get(r['la_status'], '')})")
         elif (m.unit == "percent" or m.unit in registry.PER_CHILD_UNITS) and pd.notna(num) and pd.notna(den):
@@ -415,7 +419,8 @@ def show_evaluations(t) -> None:
             hidden = _years_withheld(t, e.measure, s["time"]) if s is not None and "time" in s else []
             if hidden:
                 display(Markdown(f"*Chart not shown under the {t.policy} policy: {t.la.display_name}'s "
-                                 f"figure for {', '.join(map(str, hidden))} {REVEALS}.*"))
+                                 f"figure for {', '.join(map(str, hidden))} "
+                                 f"{sdc.withheld_because(t.la.area_code, e.measure, hidden)}.*"))
                 continue
         title = f"{m.short}: {e.verdict}"
         if child_level:
@@ -446,10 +451,11 @@ def show_funnels(t) -> None:
         display(Markdown(f"### {m.title}, {r.period}"))
         row = r.table[r.table["highlight"]]
         title = None
-        if len(row) and sdc.policy(t.policy).suppress_small and \
-                sdc.gives_away(row.iloc[0]["numerator"], row.iloc[0]["denominator"]).any():
+        if len(row) and sdc.policy(t.policy).suppress_small and (
+                sdc.gives_away(row.iloc[0]["numerator"], row.iloc[0]["denominator"]).any()
+                or int(r.period) in t.benchmark.withheld_periods(mid, t.policy)):      # the cohort rule too
             display(Markdown(f"*Not shown under the {t.policy} policy: {t.la.display_name}'s {r.period} "
-                             f"figure {REVEALS}.*"))
+                             f"figure {sdc.withheld_because(t.la.area_code, mid, [r.period])}.*"))
             continue
         if len(row):
             x = row.iloc[0]

@@ -571,17 +571,15 @@ WITHHELD = f"not shown: its figures {REVEALS}"
 
 
 def _rests_on_few(mine: pd.DataFrame, measure, period, pol) -> bool:
-    """Whether the council's figure for ``measure`` in ``period`` gives away a count of
-    1 to 5 children under the policy (``mine``: the council's rows of the frame)."""
+    """Whether the council's figure for ``measure`` in ``period`` is withheld under the
+    policy (``mine``: the council's rows of the frame): it gives away a count of 1 to 5
+    children, alone or, under published, with other figures of its cohort."""
     from . import sdc
 
     if not pol.suppress_small or not measure or period is None or pd.isna(period) or not len(mine):
         return False
     hit = mine[(mine["measure"] == measure) & (mine["period"] == period)]
-    if not len(hit):
-        return False
-    num, den = hit["numerator"].iloc[0], hit["denominator"].iloc[0]
-    return bool(sdc.rests_on_few(num, den if pd.notna(den) else None))
+    return bool(len(hit)) and bool(sdc.withheld(hit.iloc[:1], pol)[0])     # 1 to 5, or the cohort rule
 
 
 def _mine(review: Review) -> pd.DataFrame:
@@ -622,7 +620,8 @@ def _with_figure(r) -> str:
 
 def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
     """The review table as people read it, under the disclosure policy: a baseline or
-    latest figure resting on 1 to 5 children (child-level or local counts) shows c."""
+    latest figure resting on 1 to 5 children (child-level or local counts), or hidden
+    by the published policy's cohort rule (:func:`evaltools.sdc.withheld`), shows c."""
     from . import sdc
 
     pol = sdc.policy(policy)

@@ -13,7 +13,9 @@ Policies
 ``published``
     for anything public (board papers online, annual reports): as ``ofsted``, plus
     secondary suppression so no suppressed count can be recovered from row or column
-    totals, percentages rounded to whole numbers, round half up.
+    totals, nor from the figures of one cohort's measures together (the cohort rule,
+    :func:`cohort_withheld`: care leavers in EET and NEET leave those whose activity is
+    not known), percentages rounded to whole numbers, round half up.
 
 The DfE symbols (``c`` suppressed, ``x`` not available, ``z`` not applicable, ``k``
 below 0.5%, ``low``) are kept as the row's status, never turned into 0. Python's
@@ -25,11 +27,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
+from .wording import REVEALS
 
 SMALL = (1, 5)          # counts from 1 to 5 are suppressed; 0 is shown
 
@@ -114,6 +119,9 @@ def apply(frame: pd.DataFrame, pol: str | Policy = "published") -> pd.DataFrame:
 
     * Primary: rows whose numerator, denominator, or complement (denominator -
       numerator) is 1 to 5 get status ``c`` with no value or counts.
+    * Cohort (published policy): measures that count parts of one cohort (EET and NEET
+      of care leavers aged 19 to 21) leave the rest of it to subtraction; where that
+      is 1 to 5 children, one more of them is hidden (:func:`cohort_withheld`).
     * Secondary (published policy): where rows add up to a total, a hidden row could be
       worked out by subtraction, so more rows are hidden until none can be
       (:func:`relations` says which rows add up; :func:`determined` checks). The
@@ -121,16 +129,16 @@ def apply(frame: pd.DataFrame, pol: str | Policy = "published") -> pd.DataFrame:
     * Values are rounded half up to the policy's decimals.
 
     Rows already carrying a DfE symbol keep it. ``attrs["secondary"]`` counts the rows
-    hidden by secondary suppression. The input frame is not changed."""
+    hidden by the cohort rule and secondary suppression. The input frame is not changed."""
     pol = policy(pol)
     out = frame.copy()
     out.attrs["secondary"] = 0
     if pol.suppress_small and len(out):
-        hit = gives_away(out["numerator"], out["denominator"]) & (out["status"] == "ok").to_numpy()
+        primary, cohort = _withheld(out, pol)
+        hit = primary | cohort
         if pol.secondary and hit.any():
-            before = hit.copy()
             hit = _secondary_rows(out, hit)
-            out.attrs["secondary"] = int((hit & ~before).sum())
+        out.attrs["secondary"] = int((hit & ~primary).sum())
         out.loc[hit, ["numerator", "denominator", "value"]] = np.nan
         out.loc[hit, "status"] = "c"
     if "measure" in out:
@@ -240,6 +248,211 @@ def _secondary_rows(frame: pd.DataFrame, hidden: np.ndarray) -> np.ndarray:
     return hidden
 
 
+def withheld(frame: pd.DataFrame, pol: str | Policy = "published") -> np.ndarray:
+    """Which rows of an indicator frame the policy withholds, row by row and cohort by
+    cohort: under ofsted and published a figure giving away 1 to 5 children
+    (:func:`gives_away`), under published also the figures the cohort rule hides
+    (:func:`cohort_withheld`). Relations between rows of the frame (breakdowns, areas)
+    are :func:`apply`'s to add. Rows with a DfE symbol are never flagged: they show it."""
+    primary, cohort = _withheld(frame, pol)
+    return primary | cohort
+
+
+def _withheld(frame: pd.DataFrame, pol: str | Policy) -> tuple[np.ndarray, np.ndarray]:
+    """(primary, cohort): the rows :func:`withheld` flags, by rule."""
+    pol = policy(pol)
+    none = np.zeros(len(frame), dtype=bool)
+    if not pol.suppress_small or not len(frame):
+        return none, none
+    ok = (frame["status"] == "ok").to_numpy()
+    primary = gives_away(frame["numerator"], frame["denominator"]) & ok
+    if not pol.secondary:
+        return primary, none
+    counted = np.isfinite(frame["numerator"].to_numpy(dtype=float)) & \
+        np.isfinite(frame["denominator"].to_numpy(dtype=float))
+    return primary, cohort_withheld(frame, ok & ~primary & counted)
+
+
+def cohort_withheld(frame: pd.DataFrame, shown: np.ndarray) -> np.ndarray:
+    """The cohort rule of the published policy: which of the ``shown`` rows of an
+    indicator frame to hide because, with the other measures of the same cohort, they
+    give away 1 to 5 children.
+
+    Measures that are shares of one cohort of a DfE table
+    (:func:`evaltools.published.cohort_measures`: care leavers aged 19 to 21 in EET, not
+    in EET, in higher education...) are shown each in its own table, and no table holds
+    them together; yet from an area's figures for one year a reader can add and
+    subtract: 98 care leavers, 47 in EET, 48 not, leaves 3 whose activity is not known.
+    Where any count the shown figures of one area, year and cohort pin down (a sum of
+    DfE's categories, found from how the table's categories add up) is 1 to 5, one of
+    the figures that takes part is hidden too, until none is (:func:`_cohort_pick`: the
+    one freeing the most such counts, then the smallest, a 0 last since hiding it hides
+    nothing); beside 1 to 5 left out, one hidden figure of 6 or more leaves at least 7
+    unknown. DfE publishes these counts itself (its "Total information not known" is
+    3): the rule keeps the policy's own promise, that nothing shown gives away 1 to 5
+    children, across the report.
+
+    The decision is the same in every report: DfE's figures (those matching the
+    published frame's counts for the area, year and measure) take it from every
+    area's published figures at once (:func:`published_cohort_withheld`), so a report
+    showing only EET hides EET in exactly the years a report showing NEET does. Other
+    rows (the council's own 903 figures) are decided among the frame's rows of the same
+    area, year (and period end, breakdown and group)."""
+    out = np.zeros(len(frame), dtype=bool)
+    shown = np.asarray(shown, dtype=bool)
+    if not shown.any() or not {"area_code", "period", "measure"} <= set(frame.columns):
+        return out
+    from . import published
+    members = {m for ms in published.cohort_measures().values() for m in ms}
+    cand = shown & frame["measure"].isin(members).to_numpy()
+    if not cand.any():
+        return out
+    pub = published_cohort_withheld()
+    rows = frame.loc[cand, ["area_code", "period", "measure", "numerator", "denominator"]]
+    key = pd.MultiIndex.from_arrays([rows["area_code"].astype(str), rows["period"].astype(int), rows["measure"]])
+    theirs = pub.reindex(key)
+    same = (theirs["numerator"].to_numpy() == rows["numerator"].to_numpy(dtype=float)) & \
+        (theirs["denominator"].to_numpy() == rows["denominator"].to_numpy(dtype=float))
+    if "breakdown" in frame.columns:        # a group of children is not DfE's figure
+        same &= frame.loc[cand, "breakdown"].fillna("all").isin(ALL_GROUPS).to_numpy()
+    idx = np.flatnonzero(cand)
+    out[idx[same]] = theirs["withheld"].to_numpy(dtype=bool)[same]
+    own = np.zeros(len(frame), dtype=bool)
+    own[idx[~same]] = True
+    return out | _cohort_rows(frame, own)
+
+
+@lru_cache(maxsize=2)
+def _published_cohort_withheld(root: str) -> pd.DataFrame:
+    from . import published
+    ids = [m for ms in published.cohort_measures().values() for m in ms]
+    f = published.load_indicators(ids, data_root=Path(root))
+    ok = (f["status"] == "ok").to_numpy()
+    num, den = f["numerator"].to_numpy(dtype=float), f["denominator"].to_numpy(dtype=float)
+    shown = ok & ~gives_away(num, den) & np.isfinite(num) & np.isfinite(den)
+    out = pd.DataFrame({"numerator": num, "denominator": den, "withheld": _cohort_rows(f, shown)},
+                       index=pd.MultiIndex.from_arrays([f["area_code"].astype(str), f["period"].astype(int),
+                                                        f["measure"]]))
+    return out[~out.index.duplicated()]
+
+
+def published_cohort_withheld() -> pd.DataFrame:
+    """DfE's figures of every measure of a cohort (:func:`evaltools.published.cohort_measures`)
+    for every area and year, indexed by (area_code, period, measure), with their
+    numerator and denominator and ``withheld``: whether the cohort rule hides it under
+    the published policy (:func:`cohort_withheld`). Computed once per data folder."""
+    from .paths import data_dir
+    return _published_cohort_withheld(str(data_dir()))
+
+
+def withheld_because(area_code, measure: str, periods, plural: bool = False) -> str:
+    """Why a council's withheld published figures for ``periods`` are withheld, as the
+    rest of "Herefordshire's figure for 2022 ...": "would reveal 1 to 5 children" (it
+    rests on them or leaves them out; ``plural`` is kept for callers); where the cohort rule withheld them, "would reveal 1 to 5
+    children with other figures of the same cohort" (EET 47 of 98 beside NEET 48)."""
+    pub = published_cohort_withheld()
+    keys = [(str(area_code), int(p), str(measure)) for p in periods]
+    cohort = [k in pub.index and bool(pub.loc[k, "withheld"]) for k in keys]
+    if not any(cohort):
+        return REVEALS            # resting on 1 to 5, or leaving 1 to 5 out (36 of 38)
+    return f"{REVEALS} with other figures of the same cohort" if all(cohort) \
+        else f"{REVEALS}, alone or with other figures of the same cohort"
+
+
+def _cohort_rows(frame: pd.DataFrame, shown: np.ndarray) -> np.ndarray:
+    """The cohort rule among the ``shown`` rows of the frame itself: per area, year
+    (period end, breakdown, group) and cohort, the rows :func:`_cohort_pick` hides."""
+    from . import published, registry
+    out = np.zeros(len(frame), dtype=bool)
+    if not shown.any():
+        return out
+    f = frame[shown]
+    mids = f["measure"].astype(str).to_numpy()
+    periods = f["period"].to_numpy(dtype=int)
+    sets = {k: published.cohort_sets(*k) for k in set(zip(mids, periods))}
+    rank = {m: i for i, m in enumerate(registry.ids())}
+    cohort = [str(sets[k][0]) if sets[k] else "" for k in zip(mids, periods)]
+    keys = [f[c].astype(str).to_numpy() for c in ("area_code", "period", "period_end", "breakdown", "group")
+            if c in f.columns]
+    group = pd.Series(list(zip(*keys, cohort))).factorize()[0] if keys else np.zeros(len(f), dtype=int)
+    group = np.where(np.array(cohort) != "", group, -1)
+    pos = np.flatnonzero(shown)
+    num, den = f["numerator"].to_numpy(dtype=float), f["denominator"].to_numpy(dtype=float)
+    order = np.argsort(group, kind="stable")
+    for block in np.split(order, np.flatnonzero(np.diff(group[order])) + 1):
+        if len(block) < 2 or group[block[0]] < 0 or len(set(mids[block])) < len(block):
+            continue
+        items = [(pos[i], *sets[(mids[i], periods[i])][1:], num[i], den[i])
+                 for i in sorted(block, key=lambda i: rank[mids[i]])]       # ties: registry order
+        out[_cohort_pick(items)] = True
+    return out
+
+
+def _cohort_pick(items: list[tuple]) -> list:
+    """Which figures of one cohort to hide: ``items`` are (key, numerator's categories,
+    denominator's categories, numerator, denominator) of the figures shown. While some
+    sum of categories that the shown figures pin down is 1 to 5, one more figure is
+    hidden: of those without which such a sum is no longer pinned down, the one that
+    frees the most of them, then the smallest (a 0 last), then the first."""
+    live, hide = list(items), []
+    while len(live) > 1:        # one figure's sums are its count, its cohort and the rest: primary
+        small = _small_sums(live)
+        if not small:
+            break
+        freed = [sum(not _pins(live[:i] + live[i + 1:], s) for s in small) for i in range(len(live))]
+        if not any(freed):
+            break
+        pick = min(range(len(live)), key=lambda i: (-freed[i], not live[i][3] > 0, live[i][3], i))
+        hide.append(live.pop(pick)[0])
+    return hide
+
+
+def _nodes(items: list[tuple]) -> tuple[tuple, np.ndarray] | None:
+    """The sets of categories the figures count (numerators and denominators, once each)
+    and their counts; None when two figures count the same set differently."""
+    count: dict[frozenset, float] = {}
+    for _, num, den, n, d in items:
+        for cats, v in ((num, n), (den, d)):
+            if count.setdefault(cats, float(v)) != float(v):
+                return None
+    return tuple(count), np.array(list(count.values()))
+
+
+def _small_sums(items: list[tuple]) -> list[frozenset]:
+    """The sums of categories the figures pin down that are 1 to 5 children."""
+    nodes = _nodes(items)
+    if nodes is None:
+        return []
+    sums, weights = _derivable(nodes[0])
+    values = np.round(weights @ nodes[1], 6)
+    return [s for s, small in zip(sums, is_small(values)) if small]
+
+
+def _pins(items: list[tuple], cats: frozenset) -> bool:
+    """Whether the figures pin down the number of children in the categories ``cats``."""
+    nodes = _nodes(items)
+    return nodes is not None and cats in _derivable(nodes[0])[0]
+
+
+@lru_cache(maxsize=4096)
+def _derivable(sets: tuple[frozenset, ...]) -> tuple[list[frozenset], np.ndarray]:
+    """Every set of categories whose number of children the numbers in ``sets`` pin
+    down, and the weights that give it from those numbers. The categories are first
+    merged into the coarsest pieces each set is a union of; every union of pieces is
+    then tested (a cohort has a handful of pieces)."""
+    cats = sorted(frozenset().union(*sets))
+    piece: dict[tuple, set] = {}
+    for c in cats:
+        piece.setdefault(tuple(c in s for s in sets), set()).add(c)
+    pieces = [frozenset(p) for p in piece.values()]
+    a = np.array([[p <= s for p in pieces] for s in sets], dtype=float)
+    k = len(pieces)
+    unions = ((np.arange(1, 2 ** k)[:, None] >> np.arange(k)) & 1).astype(float)
+    unions = unions[_pinned(a, unions)]
+    found = [frozenset().union(*(p for p, on in zip(pieces, u) if on)) for u in unions]
+    return found, unions @ np.linalg.pinv(a)
+
+
 def label(value: float, n: float | None = None, pol: str | Policy = "published", unit: str = "percent",
           denominator: float | None = None) -> str:
     """A chart or table label under the policy: 'c' when it rests on 1 to 5 children,
@@ -271,8 +484,6 @@ def determined(equations: np.ndarray, hidden: np.ndarray, tol: float = 1e-9) -> 
     "a line with one hidden cell": a cell joining two blocks of hidden cells is also
     given away (the block sums are known from the totals), and this finds it.
     """
-    from scipy.linalg import null_space
-
     hidden = np.asarray(hidden, dtype=bool)
     out = np.zeros(hidden.shape, dtype=bool)
     if not hidden.any():
@@ -281,9 +492,20 @@ def determined(equations: np.ndarray, hidden: np.ndarray, tol: float = 1e-9) -> 
     a_h = a_h[np.abs(a_h).sum(axis=1) > 0]
     if len(a_h) == 0:
         return out
-    ns = null_space(a_h)
-    out[hidden] = np.abs(ns).max(axis=1, initial=0.0) <= tol if ns.size else True
+    out[hidden] = _pinned(a_h, np.eye(a_h.shape[1]), tol)
     return out
+
+
+def _pinned(equations: np.ndarray, sums: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+    """Which sums of unknown cells (rows of 0/1 or weights over the cells) the equations
+    between the cells fix exactly: those giving 0 on every solution of the homogeneous
+    system, i.e. orthogonal to its null space."""
+    from scipy.linalg import null_space
+
+    ns = null_space(np.asarray(equations, dtype=float))
+    if not ns.size:
+        return np.ones(len(sums), dtype=bool)
+    return np.abs(np.asarray(sums, dtype=float) @ ns).max(axis=1) <= tol
 
 
 def _table_equations(n_r: int, n_c: int) -> np.ndarray:

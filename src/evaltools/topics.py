@@ -86,7 +86,7 @@ TOPICS = {t.id: t for t in [
           ("stability",), extra=("placement_changes_carer_request_behaviour",),
           monthly=("placement_moves_per_child_year",),
           funnel=("cla_3plus_placements", "long_term_stability"),
-          about="Stability is the measure children themselves talk about most: every move means a new home, often a new school, and new adults to trust. DfE counts children with three or more placements in the year (short-term stability) and, of children under 16 looked after for 2.5 years or more, those with the same carer for 2 years (long-term stability; DfE said "the same placement" until its 2023 release, which restated the years from 2019 as "the same carer"). The monthly series counts placement moves per child-year of care in each calendar month."),
+          about="Stability is the measure children themselves talk about most: every move means a new home, often a new school, and new adults to trust. DfE counts children with three or more placements in the year (short-term stability) and, of children under 16 looked after for 2.5 years or more, those with the same carer for 2 years (long-term stability; DfE said 'the same placement' until its 2023 release, which restated the years from 2019 as 'the same carer'). The monthly series counts placement moves per child-year of care in each calendar month."),
     Topic("care_leavers", "Care leavers",
           "Are care leavers in education, employment or training, suitably housed and in touch?",
           ("care_leavers",),
@@ -577,6 +577,7 @@ def _withhold_estimates(res: TopicResult) -> None:
         m = registry.get(e.measure)
         years = ", ".join(m.period_label(p) for p in hidden)
         e.sentence = (f"Against its statistical neighbours: {e.verdict}. The estimate is not shown under the "
-                      f"{res.policy} policy: {res.la.display_name}'s figures for {years} rest on 1 to 5 "
-                      "children, and with the neighbours' published figures it would give them back.")
+                      f"{res.policy} policy: {res.la.display_name}'s figures for {years} "
+                      f"{sdc.withheld_because(res.la.area_code, e.measure, hidden, plural=True)}, and with the "
+                      "neighbours' published figures it would give them back.")
         e.mde = "not shown"

@@ -20,5 +20,3 @@ def listing(items) -> str:
 #: to 5 children, or leaves 1 to 5 out (36 of 38 gives away 2), so "rests on" alone
 #: would mislead about the second case
 REVEALS = "would reveal 1 to 5 children"
-#: the table cell of such a figure
-WITHHELD_CELL = f"c ({REVEALS})"
