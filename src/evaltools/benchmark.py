@@ -203,42 +203,50 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     # (only the areas the table reads: the LA, its region, England and every year's
     # comparators, a tenth of the frame)
     cells: dict = {}
-    cols = ["measure", "period", "area_code", "value", "status", "numerator", "denominator", "source"]
+    cols = ["measure", "period", "area_code", "value", "status", "numerator", "denominator", "source",
+            "decimals"]
+    if "decimals" not in indicators:     # a frame of figures as worked out, none rounded
+        indicators = indicators.assign(decimals=np.nan)
     read = {area.area_code, area.region_code, ind.ENGLAND_CODE}
     for period in indicators["period"].unique():
         read.update(comparator_codes(area, int(period), comparator, data_root))
     mine = indicators.loc[indicators["area_code"].isin(read), cols]
     for mid, period, code, *rest in mine.itertuples(index=False, name=None):
         cells.setdefault((mid, int(period)), {})[code] = rest
-    missing = (np.nan, "x", np.nan, np.nan, "")
+    missing = (np.nan, "x", np.nan, np.nan, "", np.nan)
     for m in ms:
         periods_m = sorted(p for (mid, p) in cells if mid == m.id)
         for period in periods_m:
             at = cells[(m.id, period)]
             comp = comparator_codes(area, period, comparator, data_root)
             cv_ok = np.array([at[c][0] for c in comp if c in at and at[c][1] == ind.OK], dtype=float)
+            # how the comparators' figures were published: whole numbers only if all were
+            cd_ok = np.array([at[c][5] for c in comp if c in at and at[c][1] == ind.OK], dtype=float)
             has = np.isfinite(cv_ok).any()
             # a neighbour at 0% of a sizeable cohort on a measure where higher is better
             # (no development assessment of 92 children) is more likely unrecorded than real
             zeros = tuple((c, at[c][2], at[c][3]) for c in comp
                           if m.unit == "percent" and m.polarity == "high" and c in at and at[c][1] == ind.OK
                           and at[c][0] == 0 and np.isfinite(at[c][3]) and at[c][3] >= ZERO_COHORT)
-            value, la_status, num, den, source = at.get(area.area_code, missing)
+            value, la_status, num, den, source, decimals = at.get(area.area_code, missing)
             lo, hi = _interval(m, num, den)
-            reg = at[area.region_code][0] if area.region_code in at else np.nan
-            eng = at[ind.ENGLAND_CODE][0] if ind.ENGLAND_CODE in at else np.nan
+            reg, *_, reg_dec = at.get(area.region_code, missing)
+            eng, *_, eng_dec = at.get(ind.ENGLAND_CODE, missing)
             rows.append({
                 "measure": m.id, "period": period,
                 "la_value": value, "la_numerator": num, "la_denominator": den,
                 "la_status": la_status, "la_ci_low": lo, "la_ci_high": hi, "la_source": source,
+                "la_decimals": decimals,
                 "comparator_mean": np.nanmean(cv_ok) if has else np.nan,
                 "comparator_min": np.nanmin(cv_ok) if has else np.nan,
                 "comparator_max": np.nanmax(cv_ok) if has else np.nan,
+                "comparator_decimals": cd_ok.max() if len(cd_ok) else np.nan,
                 "comparator_n": int(len(cv_ok)), "comparator_size": len(comp),
                 "comparator_zeros": zeros,
                 "comparator_model": neighbour_model_for(area, period, data_root)
                 if comparator == "statistical_neighbours" else comparator_label(comparator),
                 "region_value": reg, "england_value": eng,
+                "region_decimals": reg_dec, "england_decimals": eng_dec,
             })
     table = pd.DataFrame(rows)
     if table.empty:
@@ -365,8 +373,8 @@ def _on_the_year(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> s
 
 
 def _within_rounding(last: pd.Series, v: float, c: float) -> bool:
-    """The council's LAIT figure (a whole number) within rounding of the comparison."""
-    return published.within_lait_rounding([last.get("la_source")], [v], v, c)
+    """The council's figure, published as a whole number (LAIT's), within rounding of ``c``."""
+    return published.within_lait_rounding([last.get("la_decimals")], v, c)
 
 
 def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> str:

@@ -122,8 +122,8 @@ def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
             return f"{arrow} within noise"
     elif abs(d) < 1e-9:
         return "→ no change"
-    elif published.within_lait_rounding((prev.get("la_source"), last.get("la_source")),
-                                        (prev["la_value"], last["la_value"]), prev["la_value"], last["la_value"]):
+    elif published.within_lait_rounding((prev.get("la_decimals"), last.get("la_decimals")),
+                                        prev["la_value"], last["la_value"]):
         return "→ no change beyond rounding"         # LAIT's whole numbers against an exact figure
     if m.polarity == "none":
         return f"{arrow} {'up' if d > 0 else 'down'}"

@@ -228,11 +228,10 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     elif row.baseline_value is not None:
         row.direction_met = _moved(sm.direction, row.baseline_value, row.latest_value, unit)
         if row.direction_met in ("yes", "no") and sm.direction != "maintain" and row.baseline_from == "published" \
-                and "source" in s.columns:
+                and "decimals" in have.columns:
             # LAIT's whole numbers: 55 (LAIT) against an exact 54.5% is not a fall
-            at = {int(period_of[t]): (src, v) for t, src, v in zip(s["time"], s["source"], s["value"])}
-            ends = [at[p] for p in (row.baseline_period, row.latest_period) if p in at]
-            if published.within_lait_rounding([e[0] for e in ends], [e[1] for e in ends],
+            at = dict(zip(have["period"].astype(int), have["decimals"]))
+            if published.within_lait_rounding([at.get(p) for p in (row.baseline_period, row.latest_period)],
                                               row.baseline_value, row.latest_value):
                 row.direction_met = "no change beyond rounding"
     if sm.target and sm.target.change_percent is not None:
