@@ -226,3 +226,34 @@ def test_neighbours_at_zero_of_a_sizeable_cohort_are_flagged():
     assert "without them the neighbours averaged 93.7%" in text
     # where lower is better, 0% is a good result, not a gap
     assert "report 0%" not in bm.statement("oc2_convictions")
+
+
+def test_a_one_decimal_lait_figure_keeps_its_decimal_and_a_whole_one_does_not():
+    """LAIT publishes absence to one decimal (Herefordshire 6.5%, England 9.0% in
+    2024/25), so England's 9.0 prints 9.0%, not 9%; it publishes the share placed over
+    20 miles away in whole numbers (England 18), so 18 prints 18%, not 18.0%."""
+    from evaltools import registry, report
+    absence, away = registry.get("absence_overall"), registry.get("cla_placed_outside_la_over_20_miles")
+    assert benchmark.as_printed(absence, 9.0, 1) == "9.0%"
+    assert benchmark.as_printed(away, 20.0, 0) == "20%"
+    assert benchmark.as_printed(away, 20.0) == "20.0%"          # an average, or from counts
+    bm = benchmark.benchmark("884", ["absence_overall", "cla_placed_outside_la_over_20_miles"])
+    last = bm.latest("absence_overall")
+    assert last["england_value"] == 9.0 and last["england_decimals"] == 1 and last["la_decimals"] == 1
+    text = bm.statement("absence_overall")
+    assert "England 9.0%." in text and "range 6.0% to 12.9%" in text and "England 9%" not in text
+    t = report.latest_table(bm).set_index("Measure")
+    assert t.loc["Overall absence", "England"] == "9.0%"
+    assert t.loc[away.short, "England"] == "18%" and t.loc[away.short, "Herefordshire"] == "20%"
+
+
+def test_englands_figure_is_printed_to_its_own_precision_not_the_councils(indicators):
+    """England's figure beside the council's follows England's own row: with no figure
+    for Herefordshire in 2025, England's LAIT 18 (a whole-number column) is still 18%."""
+    from evaltools import registry, report
+    mid = "cla_placed_outside_la_over_20_miles"
+    f = indicators[(indicators.measure == mid) & ~((indicators.area_code == "884") & (indicators.period == 2025))]
+    bm = benchmark.benchmark("884", [mid], indicators=f)
+    last = bm.series(mid).iloc[-1]
+    assert last["period"] == 2025 and last["la_status"] == "x" and last["la_source"] == ""
+    assert report.latest_table(bm).set_index("Measure").loc[registry.get(mid).short, "England"] == "18%"

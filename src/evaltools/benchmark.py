@@ -131,14 +131,15 @@ class BenchmarkResult:
         if last["la_status"] != ind.OK:
             return f"{name}: {m.period_label(last['period'])} figure {ind.SYMBOLS.get(last['la_status'], 'not available')}"
         if m.size_dependent:          # not compared with other councils: the change on the year
-            return f"{name}: {as_printed(m, last['la_value'], last)} in {m.period_label(last['period'])}{_on_the_year(self, m, last)}"
+            return (f"{name}: {as_printed(m, last['la_value'], last['la_decimals'])} in "
+                    f"{m.period_label(last['period'])}{_on_the_year(self, m, last)}")
         label = comparator_label(self.comparator)
         v = self.verdict(measure_id)
         text = {"in line": f"in line with {label}", "better": f"better than {label}",
                 "worse": f"worse than {label}", "higher": f"higher than {label}",
                 "lower": f"lower than {label}"}.get(v, "")
         tail = f", {text}" if text else ""
-        return f"{name}: {as_printed(m, last['la_value'], last)} in {m.period_label(last['period'])}{tail}"
+        return f"{name}: {as_printed(m, last['la_value'], last['la_decimals'])} in {m.period_label(last['period'])}{tail}"
 
     def summary(self) -> str:
         """One statement per measure, as text."""
@@ -258,10 +259,15 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     return BenchmarkResult(area, comparator, table, indicators)
 
 
-def as_printed(m: registry.Measure, v, row: pd.Series | None = None) -> str:
-    """A figure as reports print it; one of LAIT's whole numbers (``row`` from LAIT) without
-    a decimal. An average of councils' figures is given without ``row``: it keeps its decimal."""
-    return m.format_value(v, whole=row is not None and row.get("la_source") == "LAIT")
+def as_printed(m: registry.Measure, v, decimals=None) -> str:
+    """A figure as reports print it, to the precision DfE published it to: ``decimals``
+    from the table (``la_decimals``, ``england_decimals``, ``region_decimals``,
+    ``comparator_decimals`` for the neighbours' range), from the indicator frame. A
+    figure of one of LAIT's whole-number columns (0) prints without a decimal (20%);
+    one of its one-decimal columns keeps it (absence: 9.0%, not 9%), as does a figure
+    worked out from counts and an average of councils' figures (given without
+    ``decimals``)."""
+    return m.format_value(v, whole=published.published_whole(decimals))
 
 
 def _why_not(m: registry.Measure, row: pd.Series, policy: str) -> str:
@@ -288,7 +294,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     if last["la_status"] != ind.OK:
         return f"{name}'s {m.period_label(period)} figure {_why_not(m, last, policy)}, so it cannot be compared."
     parts = []
-    fig = as_printed(m, last["la_value"], last)
+    fig = as_printed(m, last["la_value"], last["la_decimals"])
     num, den = last["la_numerator"], last["la_denominator"]
     if np.isfinite(num) and np.isfinite(den):
         if m.unit == "percent":
@@ -303,17 +309,18 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     if p is not None:
         skipped = s[(s["period"] > p["period"]) & (s["period"] < period)]
         if skipped.empty:
-            parts.append(f"The year before ({m.period_label(p['period'])}): {as_printed(m, p['la_value'], p)}.")
+            parts.append(f"The year before ({m.period_label(p['period'])}): {as_printed(m, p['la_value'], p['la_decimals'])}.")
         else:
             parts.append(f"The latest figure before it ({m.period_label(p['period'])}, as "
                          f"{_years(m, skipped['period'])} {'is' if len(skipped) == 1 else 'are'} "
-                         f"suppressed or not available): {as_printed(m, p['la_value'], p)}.")
+                         f"suppressed or not available): {as_printed(m, p['la_value'], p['la_decimals'])}.")
     label = comparator_label(bm.comparator)
     cmean = last["comparator_mean"]
     if np.isfinite(cmean):
         rng = ""
         if last["comparator_n"] > 1:
-            rng = f", range {as_printed(m, last['comparator_min'], last)} to {as_printed(m, last['comparator_max'], last)}"
+            rng = (f", range {as_printed(m, last['comparator_min'], last['comparator_decimals'])} to "
+                   f"{as_printed(m, last['comparator_max'], last['comparator_decimals'])}")
         parts.append(
             f"Its {label} averaged {as_printed(m, cmean)} ({int(last['comparator_n'])} of "
             f"{int(last['comparator_size'])} with a figure{rng}).")
@@ -321,9 +328,9 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(_zeros_note(bm, m, last))
     others = []
     if np.isfinite(last["region_value"]):
-        others.append(f"{bm.la.region_name} {as_printed(m, last['region_value'], last)}")
+        others.append(f"{bm.la.region_name} {as_printed(m, last['region_value'], last['region_decimals'])}")
     if np.isfinite(last["england_value"]):
-        others.append(f"England {as_printed(m, last['england_value'], last)}")
+        others.append(f"England {as_printed(m, last['england_value'], last['england_decimals'])}")
     if others:
         parts.append("For reference: " + "; ".join(others) + ".")
     if isinstance(last.get("band"), str):
@@ -369,7 +376,7 @@ def _on_the_year(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> s
     if p["la_value"] == last["la_value"]:
         return f", unchanged from {m.period_label(p['period'])}"
     way = "up" if last["la_value"] > p["la_value"] else "down"
-    return f", {way} from {as_printed(m, p['la_value'], p)} in {m.period_label(p['period'])}"
+    return f", {way} from {as_printed(m, p['la_value'], p['la_decimals'])} in {m.period_label(p['period'])}"
 
 
 def _within_rounding(last: pd.Series, v: float, c: float) -> bool:

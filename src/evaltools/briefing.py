@@ -210,24 +210,25 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             m = registry.get(mid)
             s = bm.series(mid)
             rated = _rated(s)
+            last = s.iloc[-1] if rated is None else rated[0]
+            england = bmk.as_printed(m, last["england_value"], last["england_decimals"])
             if rated is None:
-                last = s.iloc[-1]
                 withheld = bool(last.get("la_withheld", False))
                 rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
                              "Latest": "c (rests on 1 to 5 children)" if withheld else
                              f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
-                             "Trend": "", "England": bmk.as_printed(m, last["england_value"], last),
+                             "Trend": "", "England": england,
                              "Neighbours": m.format_value(last["comparator_mean"]), "Band": "",
                              "RAG": "", "Basis": "latest figure suppressed: not rated" if last["la_status"] == "c"
                              else "no figure for the council",
                              "measure_id": mid if (s["la_status"] == ind.OK).any() else None})
                 continue
             last, prev = rated
-            latest = bmk.as_printed(m, last["la_value"], last)
+            latest = bmk.as_printed(m, last["la_value"], last["la_decimals"])
             rag, basis = _rag(m, last, targets.get(mid))
             band = last.get("band")
             rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]), "Latest": latest,
-                         "Trend": _arrow(m, prev, last), "England": bmk.as_printed(m, last["england_value"], last),
+                         "Trend": _arrow(m, prev, last), "England": england,
                          "Neighbours": m.format_value(last["comparator_mean"]),
                          "Band": band if isinstance(band, str) else "", "RAG": rag, "Basis": basis,
                          "measure_id": mid})
@@ -281,8 +282,8 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
         if better:
             text += f", though better than {' and '.join(better)} beyond noise"
         rows.append({"Area": areas.get(m.topic, ""), "Measure": m.short, "Year": m.period_cell(last["period"]),
-                     "Latest": bmk.as_printed(m, last["la_value"], last), "Trend": _arrow(m, prev, last),
-                     "England": bmk.as_printed(m, last["england_value"], last),
+                     "Latest": bmk.as_printed(m, last["la_value"], last["la_decimals"]), "Trend": _arrow(m, prev, last),
+                     "England": bmk.as_printed(m, last["england_value"], last["england_decimals"]),
                      "Neighbours": m.format_value(last["comparator_mean"]),
                      "Band": band if isinstance(band, str) else "", "Why listed": text,
                      "sides": sides, "period": int(last["period"]), "measure_id": mid})

@@ -551,7 +551,8 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
                     return "c"
             # LAIT's figures and a strategy's own baselines are given as whole numbers or to
             # their own precision: 55%, not 55.0%
-            whole = stated or (len(hit) > 0 and hit.get("source", pd.Series([""])).iloc[0] == "LAIT")
+            whole = stated or (len(hit) > 0 and published.published_whole(hit["decimals"].iloc[0]
+                                                                           if "decimals" in hit else None))
             return _fmt(value, r["measure"], whole=whole) + (
                 f" ({_period(period, r['measure'])})" if period is not None and not pd.isna(period) else "")
         base = cell(r["baseline_value"], r["baseline_period"], stated=r["baseline_from"] == "strategy")
