@@ -105,20 +105,10 @@ class BenchmarkResult:
         return _statement(self, registry.get(measure_id), policy)
 
     def verdict(self, measure_id: str) -> str | None:
-        """Latest year against comparators: 'better', 'worse', 'higher', 'lower',
-        'in line' (within the LA's 95% interval) or None when there is nothing to compare."""
-        m = registry.get(measure_id)
+        """Latest year against comparators (:func:`compare`): 'better', 'worse', 'higher',
+        'lower', 'in line' or None when there is nothing to compare."""
         last = self.latest(measure_id)
-        if (m.size_dependent or last is None or last["la_status"] != ind.OK
-                or not np.isfinite(last["comparator_mean"])):
-            return None
-        v, c = last["la_value"], last["comparator_mean"]
-        lo, hi = last["la_ci_low"], last["la_ci_high"]
-        if (np.isfinite(lo) and lo <= c <= hi) or v == c or _within_rounding(last, v, c):
-            return "in line"
-        if m.higher_is_better is None:
-            return "higher" if v > c else "lower"
-        return "better" if (v > c) == m.higher_is_better else "worse"
+        return None if last is None else compare(registry.get(measure_id), last, last["comparator_mean"])
 
     def headline(self, measure_id: str) -> str:
         """A chart title that states the finding, e.g. 'Herefordshire: 10.2% in 2025,
@@ -270,6 +260,43 @@ def as_printed(m: registry.Measure, v, decimals=None) -> str:
     return m.format_value(v, whole=published.published_whole(decimals))
 
 
+def compare(m: registry.Measure, row: pd.Series, ref, *, tested_only: bool = False) -> str | None:
+    """The council's figure in ``row`` (a row of :attr:`BenchmarkResult.table`) against
+    ``ref`` (the comparators' average, England's figure): the one rule behind the
+    verdicts, headlines and statements here and the briefing's ratings.
+
+    * ``'in line'`` when the council's 95% interval holds ``ref``; for a figure without
+      an interval, when the two are equal or differ by no more than the rounding of a
+      figure DfE published as a whole number (LAIT's 20 against 20.3);
+    * otherwise ``'better'`` or ``'worse'`` by the measure's polarity (the side of
+      ``ref`` its interval lies on, when it has one), or ``'higher'`` or ``'lower'`` for
+      a measure without a polarity;
+    * None when there is nothing to compare: no council figure that year, no ``ref``, or
+      a count, which grows with the council and is not set against other areas.
+
+    ``tested_only``: say only what is beyond noise, so None for a figure without an
+    interval (LAIT's figures without counts, scores) rather than a plain comparison.
+    """
+    if m.size_dependent or row.get("la_status") != ind.OK:
+        return None
+    v = row["la_value"]
+    if ref is None or not (np.isfinite(v) and np.isfinite(ref)):
+        return None
+    lo, hi = row["la_ci_low"], row["la_ci_high"]
+    tested = np.isfinite(lo) and np.isfinite(hi)
+    if tested and lo <= ref <= hi:
+        return "in line"
+    if not tested:
+        if tested_only:
+            return None
+        if v == ref or _within_rounding(row, v, ref):
+            return "in line"
+    above = lo > ref if tested else v > ref
+    if m.higher_is_better is None:
+        return "higher" if above else "lower"
+    return "better" if above == m.higher_is_better else "worse"
+
+
 def _why_not(m: registry.Measure, row: pd.Series, policy: str) -> str:
     """Why a year's figure is not shown, in words."""
     if bool(row.get("la_withheld", False)):
@@ -385,28 +412,24 @@ def _within_rounding(last: pd.Series, v: float, c: float) -> bool:
 
 
 def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> str:
+    """The statement's sentence on the council against its comparators: :func:`compare`
+    in words, with the interval (or the lack of one) it rests on."""
     v, c = last["la_value"], last["comparator_mean"]
     lo, hi = last["la_ci_low"], last["la_ci_high"]
+    side = compare(m, last, c)
     direction = "higher" if v > c else "lower" if v < c else "the same as"
+    verdict = f"{direction} ({side})" if side in ("better", "worse") else direction
     if np.isfinite(lo) and np.isfinite(hi):
         base = (f"a population of {last['la_denominator']:,.0f} children" if m.unit == "rate_per_10k"
                 else f"a cohort of {last['la_denominator']:,.0f}")
         interval = f"{name}'s 95% interval ({as_printed(m, lo)} to {as_printed(m, hi)}), the range chance alone could give {base}"
-        if lo <= c <= hi:
+        if side == "in line":
             return f"That is in line with its {label}: their average lies within {interval}."
-        verdict = direction
-        if m.higher_is_better is not None and v != c:
-            good = (v > c) == m.higher_is_better
-            verdict = f"{direction} ({'better' if good else 'worse'})"
         return f"That is {verdict} than its {label}: their average lies outside {interval}."
     if direction == "the same as":
         return f"That is the same as its {label}."
-    if _within_rounding(last, v, c):
+    if side == "in line":
         return (f"That is in line with its {label}: LAIT gives {name}'s figure as a whole number, so a "
                 "difference of half a point or less may be rounding.")
-    verdict = direction
-    if m.higher_is_better is not None:
-        good = (v > c) == m.higher_is_better
-        verdict = f"{direction} ({'better' if good else 'worse'})"
     return (f"That is {verdict} than its {label}; no interval is available for this kind "
             "of figure, so treat small differences with care.")

@@ -95,15 +95,12 @@ def _rated(s: pd.DataFrame) -> tuple[pd.Series, pd.Series | None] | None:
 
 
 def _against(m: registry.Measure, last: pd.Series, ref) -> str | None:
-    """The council's figure against ``ref`` (England's figure, the comparators' average):
-    'better' or 'worse' when its 95% interval clears it, 'within' when the interval
-    holds it, None without an interval or a figure to compare."""
-    lo, hi = last["la_ci_low"], last["la_ci_high"]
-    if not (np.isfinite(ref) and np.isfinite(lo) and np.isfinite(hi)):
-        return None
-    if lo <= ref <= hi:
-        return "within"
-    return "better" if (lo > ref) == (m.polarity == "high") else "worse"
+    """The council's figure against ``ref`` (England's figure, the comparators' average)
+    beyond noise, by the benchmark's rule (:func:`evaltools.benchmark.compare`): 'better'
+    or 'worse' when its 95% interval clears it, 'in line' when the interval holds it.
+    None without an interval: the briefing then rates by quartile band and does not list
+    the measure as worse beyond noise, so a plain comparison must not pass for a test."""
+    return bmk.compare(m, last, ref, tested_only=True)
 
 
 def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
@@ -148,7 +145,7 @@ def _rag(m: registry.Measure, last: pd.Series, target) -> tuple[str, str]:
     side = _against(m, last, last["england_value"])
     if side in ("better", "worse"):
         return ("green" if side == "better" else "red"), f"{side} than England beyond noise"
-    if side == "within":
+    if side == "in line":
         return "amber", "within noise of England"
     band = last.get("band")
     if isinstance(band, str) and band in "ABCD":
@@ -165,7 +162,8 @@ class Briefing:
     strategy: object = None
     #: the other measures to know about (see the module docstring): the scorecard's
     #: columns with "Why listed" for the RAG and its basis; ``sides``, the latest figure
-    #: against the Neighbours and England ('better', 'worse', 'within' beyond noise, or None)
+    #: against the Neighbours and England ('better', 'worse' beyond noise, 'in line' within it,
+    #: or None without an interval: :func:`_against`)
     others: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: other measures not rated because their latest year is suppressed: (measure, year, why)
     others_not_rated: list = field(default_factory=list)
@@ -265,7 +263,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
                               "describe the council now"))
             continue
         band = last.get("band")
-        # against the comparators' average and England: 'better', 'worse', 'within' or None
+        # against the comparators' average and England: 'better', 'worse', 'in line' or None
         sides = {"Neighbours": _against(m, last, last["comparator_mean"]),
                  "England": _against(m, last, last["england_value"])}
         name = {"Neighbours": f"its {label}", "England": "England"}
