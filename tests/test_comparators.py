@@ -226,3 +226,79 @@ def test_neighbours_at_zero_of_a_sizeable_cohort_are_flagged():
     assert "without them the neighbours averaged 93.7%" in text
     # where lower is better, 0% is a good result, not a gap
     assert "report 0%" not in bm.statement("oc2_convictions")
+
+
+def _latest(value, lo=np.nan, hi=np.nan, decimals=np.nan, status="ok"):
+    """A council's latest row of a benchmark table, as :func:`benchmark.compare` reads it."""
+    return pd.Series({"la_status": status, "la_value": value, "la_ci_low": lo, "la_ci_high": hi,
+                      "la_decimals": decimals})
+
+
+def test_compare_is_the_one_rule_for_verdicts_and_the_briefing():
+    """One comparison behind the benchmark's verdicts and statements and the briefing's
+    RAG ratings: EET 19-21 (higher is better), 3+ placements (lower is better), the CLA
+    rate (no polarity), against a reference of 45, 55 or 65."""
+    from evaltools import registry
+    eet, moves, rate = (registry.get(m) for m in ("care_leavers_eet_19_21", "cla_3plus_placements",
+                                                  "cla_rate_per_10k"))
+    tested = _latest(55.0, lo=50.0, hi=60.0)
+    # the council's 95% interval holds the reference: in line, whatever the polarity
+    for m in (eet, moves, rate):
+        assert benchmark.compare(m, tested, 55.0) == "in line"
+        assert benchmark.compare(m, tested, 59.9, tested_only=True) == "in line"
+    # the interval clears the reference: the polarity says which way is better
+    assert benchmark.compare(eet, tested, 45.0) == "better" and benchmark.compare(eet, tested, 65.0) == "worse"
+    assert benchmark.compare(moves, tested, 45.0) == "worse" and benchmark.compare(moves, tested, 65.0) == "better"
+    assert benchmark.compare(eet, tested, 45.0, tested_only=True) == "better"
+    # no polarity: only higher or lower
+    assert benchmark.compare(rate, tested, 45.0) == "higher" and benchmark.compare(rate, tested, 65.0) == "lower"
+    # no interval (LAIT's figures without counts): compared as they stand, unless only
+    # what is beyond noise may be said (the briefing), when there is nothing to say
+    plain = _latest(25.5)
+    assert benchmark.compare(eet, plain, 17.4) == "better" and benchmark.compare(moves, plain, 17.4) == "worse"
+    assert benchmark.compare(rate, plain, 17.4) == "higher"
+    assert benchmark.compare(eet, plain, 25.5) == "in line"
+    assert benchmark.compare(eet, plain, 17.4, tested_only=True) is None
+    # a whole number DfE published (LAIT's 20) within half a point is in line; the same
+    # 20.0 from a column published to one decimal is a figure to the tenth, so it is not
+    assert benchmark.compare(eet, _latest(20.0, decimals=0), 20.3) == "in line"
+    assert benchmark.compare(eet, _latest(20.0, decimals=0), 19.5) == "in line"
+    assert benchmark.compare(eet, _latest(20.0, decimals=0), 20.6) == "worse"
+    assert benchmark.compare(eet, _latest(20.0, decimals=1), 20.3) == "worse"
+    assert benchmark.compare(eet, _latest(20.0), 20.3) == "worse"           # worked out from counts
+    assert benchmark.compare(eet, _latest(20.0, decimals=0), 20.3, tested_only=True) is None
+    # nothing to compare: no reference, no council figure, a count
+    assert benchmark.compare(eet, tested, np.nan) is None
+    assert benchmark.compare(eet, _latest(np.nan, status="c"), 45.0) is None
+    assert benchmark.compare(registry.get("cla_count"), _latest(344.0), 828.0) is None
+
+
+def test_a_one_decimal_lait_figure_keeps_its_decimal_and_a_whole_one_does_not():
+    """LAIT publishes absence to one decimal (Herefordshire 6.5%, England 9.0% in
+    2024/25), so England's 9.0 prints 9.0%, not 9%; it publishes the share placed over
+    20 miles away in whole numbers (England 18), so 18 prints 18%, not 18.0%."""
+    from evaltools import registry, report
+    absence, away = registry.get("absence_overall"), registry.get("cla_placed_outside_la_over_20_miles")
+    assert benchmark.as_printed(absence, 9.0, 1) == "9.0%"
+    assert benchmark.as_printed(away, 20.0, 0) == "20%"
+    assert benchmark.as_printed(away, 20.0) == "20.0%"          # an average, or from counts
+    bm = benchmark.benchmark("884", ["absence_overall", "cla_placed_outside_la_over_20_miles"])
+    last = bm.latest("absence_overall")
+    assert last["england_value"] == 9.0 and last["england_decimals"] == 1 and last["la_decimals"] == 1
+    text = bm.statement("absence_overall")
+    assert "England 9.0%." in text and "range 6.0% to 12.9%" in text and "England 9%" not in text
+    t = report.latest_table(bm).set_index("Measure")
+    assert t.loc["Overall absence", "England"] == "9.0%"
+    assert t.loc[away.short, "England"] == "18%" and t.loc[away.short, "Herefordshire"] == "20%"
+
+
+def test_englands_figure_is_printed_to_its_own_precision_not_the_councils(indicators):
+    """England's figure beside the council's follows England's own row: with no figure
+    for Herefordshire in 2025, England's LAIT 18 (a whole-number column) is still 18%."""
+    from evaltools import registry, report
+    mid = "cla_placed_outside_la_over_20_miles"
+    f = indicators[(indicators.measure == mid) & ~((indicators.area_code == "884") & (indicators.period == 2025))]
+    bm = benchmark.benchmark("884", [mid], indicators=f)
+    last = bm.series(mid).iloc[-1]
+    assert last["period"] == 2025 and last["la_status"] == "x" and last["la_source"] == ""
+    assert report.latest_table(bm).set_index("Measure").loc[registry.get(mid).short, "England"] == "18%"

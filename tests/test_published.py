@@ -94,7 +94,10 @@ def test_national_and_regional_rows(indicators):
 
 def test_frame_honours_the_contract(indicators):
     out = ind.validate(indicators)
-    assert list(out.columns) == ind.COLUMNS
+    # the contract's columns, and the precision DfE published each figure to
+    assert list(out.columns) == ind.COLUMNS + ["decimals"]
+    assert out.loc[out.source != "LAIT", "decimals"].isna().all()
+    assert out.loc[out.source == "LAIT", "decimals"].notna().all()
     props = out[out.measure.isin([m for m in out.measure.unique()
                                   if m not in ("cla_rate_per_10k", "cla_starts_rate_per_10k",
                                                "cla_ceased_rate_per_10k", "cla_count",
@@ -256,6 +259,29 @@ def test_lait_dashes_and_zeros_are_counted_exactly():
         assert (g.status == "x").sum() == (r["Values"].str.strip() == "-").sum(), mid
         assert g.loc[g.status == "x", "value"].isna().all()
         assert (g.value == 0).sum() == (pd.to_numeric(r["Values"], errors="coerce") == 0).sum(), mid
+
+
+def test_lait_columns_keep_the_precision_dfe_publishes_them_to(indicators):
+    """A LAIT column with any value to the tenth is published to one decimal, so its
+    whole-looking 9.0 (England's overall absence, 2024/25) is 9.0, not 9; a column of
+    whole numbers is published to whole numbers. A sum or gap of columns takes the most
+    decimals of its parts; figures worked out from EES counts have none."""
+    assert published._decimals(pd.Series([9.0, 9.3, 5.0999999999999996, np.nan])) == 1
+    assert published._decimals(pd.Series([20.0, 18.0, np.nan])) == 0
+    assert published._decimals(pd.Series([6.42, 18.579999999999998])) == 2
+    eng = row(indicators, "E92000001", 2025, "absence_overall")
+    assert eng.source == "LAIT" and eng.value == 9.0 and eng.decimals == 1
+    assert not published.published_whole(eng.decimals)
+    away = row(indicators, "E92000001", 2025, "cla_placed_outside_la_over_20_miles")
+    assert away.source == "LAIT" and away.value == 18 and away.decimals == 0
+    assert published.published_whole(away.decimals)
+    assert row(indicators, "884", 2025, "ks4_attainment8_gap").decimals == 1      # a gap of two codes
+    assert row(indicators, "884", 2019, "sgo_former_foster_carers").decimals == 0  # a sum of two
+    assert np.isnan(row(indicators, "884", 2025, "cla_3plus_placements").decimals)  # EES counts
+    # only a whole number's rounding can hide half a point
+    assert published.within_lait_rounding([0.0], 20.0, 20.3)
+    assert not published.within_lait_rounding([1.0], 9.0, 9.3)
+    assert not published.within_lait_rounding([np.nan, None], 20.0, 20.3)
 
 
 def test_a_suppressed_part_suppresses_the_sum(indicators):

@@ -111,20 +111,10 @@ class BenchmarkResult:
         return _statement(self, registry.get(measure_id), policy)
 
     def verdict(self, measure_id: str) -> str | None:
-        """Latest year against comparators: 'better', 'worse', 'higher', 'lower',
-        'in line' (within the LA's 95% interval) or None when there is nothing to compare."""
-        m = registry.get(measure_id)
+        """Latest year against comparators (:func:`compare`): 'better', 'worse', 'higher',
+        'lower', 'in line' or None when there is nothing to compare."""
         last = self.latest(measure_id)
-        if (m.size_dependent or last is None or last["la_status"] != ind.OK
-                or not np.isfinite(last["comparator_mean"])):
-            return None
-        v, c = last["la_value"], last["comparator_mean"]
-        lo, hi = last["la_ci_low"], last["la_ci_high"]
-        if (np.isfinite(lo) and lo <= c <= hi) or v == c or _within_rounding(last, v, c):
-            return "in line"
-        if m.higher_is_better is None:
-            return "higher" if v > c else "lower"
-        return "better" if (v > c) == m.higher_is_better else "worse"
+        return None if last is None else compare(registry.get(measure_id), last, last["comparator_mean"])
 
     def headline(self, measure_id: str) -> str:
         """A chart title that states the finding, e.g. 'Herefordshire: 10.2% in 2025,
@@ -137,14 +127,15 @@ class BenchmarkResult:
         if last["la_status"] != ind.OK:
             return f"{name}: {m.period_label(last['period'])} figure {ind.SYMBOLS.get(last['la_status'], 'not available')}"
         if m.size_dependent:          # not compared with other councils: the change on the year
-            return f"{name}: {as_printed(m, last['la_value'], last)} in {m.period_label(last['period'])}{_on_the_year(self, m, last)}"
+            return (f"{name}: {as_printed(m, last['la_value'], last['la_decimals'])} in "
+                    f"{m.period_label(last['period'])}{_on_the_year(self, m, last)}")
         label = comparator_label(self.comparator)
         v = self.verdict(measure_id)
         text = {"in line": f"in line with {label}", "better": f"better than {label}",
                 "worse": f"worse than {label}", "higher": f"higher than {label}",
                 "lower": f"lower than {label}"}.get(v, "")
         tail = f", {text}" if text else ""
-        return f"{name}: {as_printed(m, last['la_value'], last)} in {m.period_label(last['period'])}{tail}"
+        return f"{name}: {as_printed(m, last['la_value'], last['la_decimals'])} in {m.period_label(last['period'])}{tail}"
 
     def summary(self) -> str:
         """One statement per measure, as text."""
@@ -209,42 +200,50 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     # (only the areas the table reads: the LA, its region, England and every year's
     # comparators, a tenth of the frame)
     cells: dict = {}
-    cols = ["measure", "period", "area_code", "value", "status", "numerator", "denominator", "source"]
+    cols = ["measure", "period", "area_code", "value", "status", "numerator", "denominator", "source",
+            "decimals"]
+    if "decimals" not in indicators:     # a frame of figures as worked out, none rounded
+        indicators = indicators.assign(decimals=np.nan)
     read = {area.area_code, area.region_code, ind.ENGLAND_CODE}
     for period in indicators["period"].unique():
         read.update(comparator_codes(area, int(period), comparator, data_root))
     mine = indicators.loc[indicators["area_code"].isin(read), cols]
     for mid, period, code, *rest in mine.itertuples(index=False, name=None):
         cells.setdefault((mid, int(period)), {})[code] = rest
-    missing = (np.nan, "x", np.nan, np.nan, "")
+    missing = (np.nan, "x", np.nan, np.nan, "", np.nan)
     for m in ms:
         periods_m = sorted(p for (mid, p) in cells if mid == m.id)
         for period in periods_m:
             at = cells[(m.id, period)]
             comp = comparator_codes(area, period, comparator, data_root)
             cv_ok = np.array([at[c][0] for c in comp if c in at and at[c][1] == ind.OK], dtype=float)
+            # how the comparators' figures were published: whole numbers only if all were
+            cd_ok = np.array([at[c][5] for c in comp if c in at and at[c][1] == ind.OK], dtype=float)
             has = np.isfinite(cv_ok).any()
             # a neighbour at 0% of a sizeable cohort on a measure where higher is better
             # (no development assessment of 92 children) is more likely unrecorded than real
             zeros = tuple((c, at[c][2], at[c][3]) for c in comp
                           if m.unit == "percent" and m.polarity == "high" and c in at and at[c][1] == ind.OK
                           and at[c][0] == 0 and np.isfinite(at[c][3]) and at[c][3] >= ZERO_COHORT)
-            value, la_status, num, den, source = at.get(area.area_code, missing)
+            value, la_status, num, den, source, decimals = at.get(area.area_code, missing)
             lo, hi = _interval(m, num, den)
-            reg = at[area.region_code][0] if area.region_code in at else np.nan
-            eng = at[ind.ENGLAND_CODE][0] if ind.ENGLAND_CODE in at else np.nan
+            reg, *_, reg_dec = at.get(area.region_code, missing)
+            eng, *_, eng_dec = at.get(ind.ENGLAND_CODE, missing)
             rows.append({
                 "measure": m.id, "period": period,
                 "la_value": value, "la_numerator": num, "la_denominator": den,
                 "la_status": la_status, "la_ci_low": lo, "la_ci_high": hi, "la_source": source,
+                "la_decimals": decimals,
                 "comparator_mean": np.nanmean(cv_ok) if has else np.nan,
                 "comparator_min": np.nanmin(cv_ok) if has else np.nan,
                 "comparator_max": np.nanmax(cv_ok) if has else np.nan,
+                "comparator_decimals": cd_ok.max() if len(cd_ok) else np.nan,
                 "comparator_n": int(len(cv_ok)), "comparator_size": len(comp),
                 "comparator_zeros": zeros,
                 "comparator_model": neighbour_model_for(area, period, data_root)
                 if comparator == "statistical_neighbours" else comparator_label(comparator),
                 "region_value": reg, "england_value": eng,
+                "region_decimals": reg_dec, "england_decimals": eng_dec,
             })
     table = pd.DataFrame(rows)
     if table.empty:
@@ -256,10 +255,52 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     return BenchmarkResult(area, comparator, table, indicators)
 
 
-def as_printed(m: registry.Measure, v, row: pd.Series | None = None) -> str:
-    """A figure as reports print it; one of LAIT's whole numbers (``row`` from LAIT) without
-    a decimal. An average of councils' figures is given without ``row``: it keeps its decimal."""
-    return m.format_value(v, whole=row is not None and row.get("la_source") == "LAIT")
+def as_printed(m: registry.Measure, v, decimals=None) -> str:
+    """A figure as reports print it, to the precision DfE published it to: ``decimals``
+    from the table (``la_decimals``, ``england_decimals``, ``region_decimals``,
+    ``comparator_decimals`` for the neighbours' range), from the indicator frame. A
+    figure of one of LAIT's whole-number columns (0) prints without a decimal (20%);
+    one of its one-decimal columns keeps it (absence: 9.0%, not 9%), as does a figure
+    worked out from counts and an average of councils' figures (given without
+    ``decimals``)."""
+    return m.format_value(v, whole=published.published_whole(decimals))
+
+
+def compare(m: registry.Measure, row: pd.Series, ref, *, tested_only: bool = False) -> str | None:
+    """The council's figure in ``row`` (a row of :attr:`BenchmarkResult.table`) against
+    ``ref`` (the comparators' average, England's figure): the one rule behind the
+    verdicts, headlines and statements here and the briefing's ratings.
+
+    * ``'in line'`` when the council's 95% interval holds ``ref``; for a figure without
+      an interval, when the two are equal or differ by no more than the rounding of a
+      figure DfE published as a whole number (LAIT's 20 against 20.3);
+    * otherwise ``'better'`` or ``'worse'`` by the measure's polarity (the side of
+      ``ref`` its interval lies on, when it has one), or ``'higher'`` or ``'lower'`` for
+      a measure without a polarity;
+    * None when there is nothing to compare: no council figure that year, no ``ref``, or
+      a count, which grows with the council and is not set against other areas.
+
+    ``tested_only``: say only what is beyond noise, so None for a figure without an
+    interval (LAIT's figures without counts, scores) rather than a plain comparison.
+    """
+    if m.size_dependent or row.get("la_status") != ind.OK:
+        return None
+    v = row["la_value"]
+    if ref is None or not (np.isfinite(v) and np.isfinite(ref)):
+        return None
+    lo, hi = row["la_ci_low"], row["la_ci_high"]
+    tested = np.isfinite(lo) and np.isfinite(hi)
+    if tested and lo <= ref <= hi:
+        return "in line"
+    if not tested:
+        if tested_only:
+            return None
+        if v == ref or _within_rounding(row, v, ref):
+            return "in line"
+    above = lo > ref if tested else v > ref
+    if m.higher_is_better is None:
+        return "higher" if above else "lower"
+    return "better" if above == m.higher_is_better else "worse"
 
 
 def _why_not(m: registry.Measure, row: pd.Series, policy: str) -> str:
@@ -286,7 +327,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     if last["la_status"] != ind.OK:
         return f"{name}'s {m.period_label(period)} figure {_why_not(m, last, policy)}, so it cannot be compared."
     parts = []
-    fig = as_printed(m, last["la_value"], last)
+    fig = as_printed(m, last["la_value"], last["la_decimals"])
     num, den = last["la_numerator"], last["la_denominator"]
     if np.isfinite(num) and np.isfinite(den):
         if m.unit == "percent":
@@ -301,17 +342,18 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     if p is not None:
         skipped = s[(s["period"] > p["period"]) & (s["period"] < period)]
         if skipped.empty:
-            parts.append(f"The year before ({m.period_label(p['period'])}): {as_printed(m, p['la_value'], p)}.")
+            parts.append(f"The year before ({m.period_label(p['period'])}): {as_printed(m, p['la_value'], p['la_decimals'])}.")
         else:
             parts.append(f"The latest figure before it ({m.period_label(p['period'])}, as "
                          f"{_years(m, skipped['period'])} {'is' if len(skipped) == 1 else 'are'} "
-                         f"suppressed or not available): {as_printed(m, p['la_value'], p)}.")
+                         f"suppressed or not available): {as_printed(m, p['la_value'], p['la_decimals'])}.")
     label = comparator_label(bm.comparator)
     cmean = last["comparator_mean"]
     if np.isfinite(cmean):
         rng = ""
         if last["comparator_n"] > 1:
-            rng = f", range {as_printed(m, last['comparator_min'], last)} to {as_printed(m, last['comparator_max'], last)}"
+            rng = (f", range {as_printed(m, last['comparator_min'], last['comparator_decimals'])} to "
+                   f"{as_printed(m, last['comparator_max'], last['comparator_decimals'])}")
         parts.append(
             f"Its {label} averaged {as_printed(m, cmean)} ({int(last['comparator_n'])} of "
             f"{int(last['comparator_size'])} with a figure{rng}).")
@@ -319,9 +361,9 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(_zeros_note(bm, m, last))
     others = []
     if np.isfinite(last["region_value"]):
-        others.append(f"{bm.la.region_name} {as_printed(m, last['region_value'], last)}")
+        others.append(f"{bm.la.region_name} {as_printed(m, last['region_value'], last['region_decimals'])}")
     if np.isfinite(last["england_value"]):
-        others.append(f"England {as_printed(m, last['england_value'], last)}")
+        others.append(f"England {as_printed(m, last['england_value'], last['england_decimals'])}")
     if others:
         parts.append("For reference: " + "; ".join(others) + ".")
     if isinstance(last.get("band"), str):
@@ -367,37 +409,33 @@ def _on_the_year(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> s
     if p["la_value"] == last["la_value"]:
         return f", unchanged from {m.period_label(p['period'])}"
     way = "up" if last["la_value"] > p["la_value"] else "down"
-    return f", {way} from {as_printed(m, p['la_value'], p)} in {m.period_label(p['period'])}"
+    return f", {way} from {as_printed(m, p['la_value'], p['la_decimals'])} in {m.period_label(p['period'])}"
 
 
 def _within_rounding(last: pd.Series, v: float, c: float) -> bool:
-    """The council's LAIT figure (a whole number) within rounding of the comparison."""
-    return published.within_lait_rounding([last.get("la_source")], [v], v, c)
+    """The council's figure, published as a whole number (LAIT's), within rounding of ``c``."""
+    return published.within_lait_rounding([last.get("la_decimals")], v, c)
 
 
 def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> str:
+    """The statement's sentence on the council against its comparators: :func:`compare`
+    in words, with the interval (or the lack of one) it rests on."""
     v, c = last["la_value"], last["comparator_mean"]
     lo, hi = last["la_ci_low"], last["la_ci_high"]
+    side = compare(m, last, c)
     direction = "higher" if v > c else "lower" if v < c else "the same as"
+    verdict = f"{direction} ({side})" if side in ("better", "worse") else direction
     if np.isfinite(lo) and np.isfinite(hi):
         base = (f"a population of {last['la_denominator']:,.0f} children" if m.unit == "rate_per_10k"
                 else f"a cohort of {last['la_denominator']:,.0f}")
         interval = f"{name}'s 95% interval ({as_printed(m, lo)} to {as_printed(m, hi)}), the range chance alone could give {base}"
-        if lo <= c <= hi:
+        if side == "in line":
             return f"That is in line with its {label}: their average lies within {interval}."
-        verdict = direction
-        if m.higher_is_better is not None and v != c:
-            good = (v > c) == m.higher_is_better
-            verdict = f"{direction} ({'better' if good else 'worse'})"
         return f"That is {verdict} than its {label}: their average lies outside {interval}."
     if direction == "the same as":
         return f"That is the same as its {label}."
-    if _within_rounding(last, v, c):
+    if side == "in line":
         return (f"That is in line with its {label}: LAIT gives {name}'s figure as a whole number, so a "
                 "difference of half a point or less may be rounding.")
-    verdict = direction
-    if m.higher_is_better is not None:
-        good = (v > c) == m.higher_is_better
-        verdict = f"{direction} ({'better' if good else 'worse'})"
     return (f"That is {verdict} than its {label}; no interval is available for this kind "
             "of figure, so treat small differences with care.")

@@ -97,15 +97,12 @@ def _rated(s: pd.DataFrame) -> tuple[pd.Series, pd.Series | None] | None:
 
 
 def _against(m: registry.Measure, last: pd.Series, ref) -> str | None:
-    """The council's figure against ``ref`` (England's figure, the comparators' average):
-    'better' or 'worse' when its 95% interval clears it, 'within' when the interval
-    holds it, None without an interval or a figure to compare."""
-    lo, hi = last["la_ci_low"], last["la_ci_high"]
-    if not (np.isfinite(ref) and np.isfinite(lo) and np.isfinite(hi)):
-        return None
-    if lo <= ref <= hi:
-        return "within"
-    return "better" if (lo > ref) == (m.polarity == "high") else "worse"
+    """The council's figure against ``ref`` (England's figure, the comparators' average)
+    beyond noise, by the benchmark's rule (:func:`evaltools.benchmark.compare`): 'better'
+    or 'worse' when its 95% interval clears it, 'in line' when the interval holds it.
+    None without an interval: the briefing then rates by quartile band and does not list
+    the measure as worse beyond noise, so a plain comparison must not pass for a test."""
+    return bmk.compare(m, last, ref, tested_only=True)
 
 
 def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
@@ -130,8 +127,8 @@ def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
             return f"{arrow} within noise"
     elif abs(d) < 1e-9:
         return "→ no change"
-    elif published.within_lait_rounding((prev.get("la_source"), last.get("la_source")),
-                                        (prev["la_value"], last["la_value"]), prev["la_value"], last["la_value"]):
+    elif published.within_lait_rounding((prev.get("la_decimals"), last.get("la_decimals")),
+                                        prev["la_value"], last["la_value"]):
         return "→ no change beyond rounding"         # LAIT's whole numbers against an exact figure
     if m.polarity == "none":
         return f"{arrow} {'up' if d > 0 else 'down'}"
@@ -156,7 +153,7 @@ def _rag(m: registry.Measure, last: pd.Series, target) -> tuple[str, str]:
     side = _against(m, last, last["england_value"])
     if side in ("better", "worse"):
         return ("green" if side == "better" else "red"), f"{side} than England beyond noise"
-    if side == "within":
+    if side == "in line":
         return "amber", "within noise of England"
     band = last.get("band")
     if isinstance(band, str) and band in "ABCD":
@@ -200,7 +197,8 @@ class Briefing:
     strategy: object = None
     #: the other measures to know about (see the module docstring): the scorecard's
     #: columns with "Why listed" for the RAG and its basis; ``sides``, the latest figure
-    #: against the Neighbours and England ('better', 'worse', 'within' beyond noise, or None)
+    #: against the Neighbours and England ('better', 'worse' beyond noise, 'in line' within it,
+    #: or None without an interval: :func:`_against`)
     others: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: other measures not rated because their latest year is suppressed: (measure, year, why)
     others_not_rated: list = field(default_factory=list)
@@ -246,27 +244,28 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             m = registry.get(mid)
             s = bm.series(mid)
             rated = _rated(s)
+            last = s.iloc[-1] if rated is None else rated[0]
+            england = bmk.as_printed(m, last["england_value"], last["england_decimals"])
             if rated is None:
-                last = s.iloc[-1]
                 withheld = bool(last.get("la_withheld", False))
                 rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
                              "Latest": f"c ({sdc.withheld_because(area.area_code, mid, [last['period']])})" if withheld else
                              f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
-                             "Trend": "", "England": bmk.as_printed(m, last["england_value"], last),
+                             "Trend": "", "England": england,
                              "Neighbours": m.format_value(last["comparator_mean"]), "Band": "",
                              "RAG": "", "Basis": "latest figure suppressed: not rated" if last["la_status"] == "c"
                              else "no figure for the council",
                              "measure_id": mid if (s["la_status"] == ind.OK).any() else None})
                 continue
             last, prev = rated
-            latest = bmk.as_printed(m, last["la_value"], last)
+            latest = bmk.as_printed(m, last["la_value"], last["la_decimals"])
             rag, basis = _rag(m, last, targets.get(mid))
             recording = _recording(m, last, unknowns, pol, area.area_code) if rag in ("red", "amber") else None
             if recording:
                 basis = f"{basis}; {recording}"
             band = last.get("band")
             rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]), "Latest": latest,
-                         "Trend": _arrow(m, prev, last), "England": bmk.as_printed(m, last["england_value"], last),
+                         "Trend": _arrow(m, prev, last), "England": england,
                          "Neighbours": m.format_value(last["comparator_mean"]),
                          "Band": band if isinstance(band, str) else "", "RAG": rag, "Basis": basis,
                          "measure_id": mid})
@@ -303,7 +302,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
                               "describe the council now"))
             continue
         band = last.get("band")
-        # against the comparators' average and England: 'better', 'worse', 'within' or None
+        # against the comparators' average and England: 'better', 'worse', 'in line' or None
         sides = {"Neighbours": _against(m, last, last["comparator_mean"]),
                  "England": _against(m, last, last["england_value"])}
         name = {"Neighbours": f"its {label}", "England": "England"}
@@ -320,8 +319,8 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
         if better:
             text += f", though better than {' and '.join(better)} beyond noise"
         rows.append({"Area": areas.get(m.topic, ""), "Measure": m.short, "Year": m.period_cell(last["period"]),
-                     "Latest": bmk.as_printed(m, last["la_value"], last), "Trend": _arrow(m, prev, last),
-                     "England": bmk.as_printed(m, last["england_value"], last),
+                     "Latest": bmk.as_printed(m, last["la_value"], last["la_decimals"]), "Trend": _arrow(m, prev, last),
+                     "England": bmk.as_printed(m, last["england_value"], last["england_decimals"]),
                      "Neighbours": m.format_value(last["comparator_mean"]),
                      "Band": band if isinstance(band, str) else "", "Why listed": text,
                      "sides": sides, "period": int(last["period"]), "measure_id": mid})

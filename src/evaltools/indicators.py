@@ -21,6 +21,11 @@ council's SSDA903 extract or a local CSV, is a frame with these columns:
 ``source``         where the row came from, e.g. ``"EES 2025 release"``, ``"LAIT"``
 =================  ==========================================================
 
+Frames of DfE's published figures (:mod:`evaltools.published`) carry one more column,
+kept by :func:`conform` when present: ``decimals``, how many decimals DfE published a
+rounded figure to (LAIT's: 0 for its whole-number columns, 1 for absence...), NaN for a
+figure worked out from counts.
+
 Frames computed from a council's own 903 data (:mod:`evaltools.measures`) carry three
 more columns, kept by :func:`conform` when present: ``period_end`` (the last day of the
 12-month window: 31 March, or a month end for rolling figures), ``breakdown`` and
@@ -52,8 +57,8 @@ COLUMNS = [
     "source",
 ]
 
-#: optional columns of child-level frames (see above)
-OPTIONAL = ["period_end", "breakdown", "group"]
+#: optional columns: of child-level frames, and the published figures' precision (see above)
+OPTIONAL = ["period_end", "breakdown", "group", "decimals"]
 
 OK = "ok"
 #: DfE's symbols, from the EES data guidance (c, x, z, k, low, u) with their meaning.
@@ -101,6 +106,8 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     for c, t in _DTYPES.items():
         out[c] = out[c].astype(t)
     out["ons_code"] = out["ons_code"].fillna("")
+    if "decimals" in out:
+        out["decimals"] = out["decimals"].astype("float64")
     return out.reset_index(drop=True)
 
 

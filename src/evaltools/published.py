@@ -22,6 +22,11 @@ DfE's LAIT benchmarking data set, harmonises them, and returns the indicator fra
   codes (a gap); ``as_at: 30 September`` moves a census-date figure into the year
   ending 31 March that holds that day. LAIT gives these without counts, so numerator
   and denominator stay empty; LAIT's '-' (suppressed or not available) is status ``x``.
+* **LAIT's precision is kept.** Each LAIT row's ``decimals`` says how many decimals DfE
+  publishes its column to: 0 for most (20%), 1 for absence, attainment and the
+  workforce (9.3%, so 9.0%, not 9%), read from the column's values when LAIT is loaded.
+  Rows worked out from EES counts have none (NaN). Reports print a figure as published
+  (:func:`published_whole`).
 
 Use :func:`load_indicators` for the frame, :func:`source_files` for what it reads.
 
@@ -57,12 +62,18 @@ LAIT_FILE = "lait/bds_long_0.parquet"
 LAIT_ROUNDING = 0.5
 
 
-def within_lait_rounding(sources, values, a: float, b: float) -> bool:
-    """``a`` and ``b`` differ by less than LAIT's rounding and at least one of the figures
-    (``values``, from ``sources``) is one of LAIT's whole numbers: the difference may be
-    nothing but rounding."""
-    whole = any(src == "LAIT" and pd.notna(v) and float(v).is_integer() for src, v in zip(sources, values))
-    return whole and abs(a - b) <= LAIT_ROUNDING
+def published_whole(decimals) -> bool:
+    """A figure DfE published as a whole number: its ``decimals`` (the indicator frame's
+    column) is 0, as for every figure of one of LAIT's whole-number columns. Figures
+    worked out from counts (NaN) and LAIT's one-decimal columns (absence's 9.0) are not."""
+    return decimals is not None and pd.notna(decimals) and float(decimals) == 0
+
+
+def within_lait_rounding(decimals, a: float, b: float) -> bool:
+    """``a`` and ``b`` differ by no more than LAIT's rounding and at least one of the two
+    figures was published as a whole number (``decimals``: theirs, as the indicator
+    frame's column gives them): the difference may be nothing but rounding."""
+    return any(published_whole(d) for d in decimals) and abs(a - b) <= LAIT_ROUNDING
 BASE_COLUMNS = ["time_period", "geographic_level", "old_la_code", "la_name", "new_la_code"]
 OPTIONAL_BASE = ["region_code", "region_name", "country_code", "country_name"]
 # Which symbol wins when parts of a numerator carry different symbols.
@@ -526,17 +537,35 @@ def _lait_series(code: str, root: str, areas: pd.DataFrame) -> pd.DataFrame:
     is_num = pd.to_numeric(s, errors="coerce").notna()
     status = s.where(~is_num, ind.OK).str.lower()
     status = status.where(status.isin(list(ind.STATUSES)), "x")
+    raw = pd.to_numeric(s, errors="coerce")
     return pd.DataFrame({
         "area_code": code_col, "period": d["period"].astype(int),
-        "raw": pd.to_numeric(s, errors="coerce"), "status": status,
+        "raw": raw, "status": status, "decimals": _decimals(raw),
     }).dropna(subset=["area_code"])
 
 
+#: the most decimals :func:`_decimals` tells apart (LAIT's columns have 0 to 2)
+_MAX_DECIMALS = 3
+
+
+def _decimals(values: pd.Series) -> int:
+    """How many decimals DfE publishes a LAIT column to: the fewest that write every one
+    of its values, over every area and year (0 for a column of whole numbers; 1 when any
+    value has a tenth, so its 9.0 is 9.0, not 9). LAIT stores some values as binary
+    fractions (5.0999999999999996 for 5.1), hence the tolerance."""
+    v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    for d in range(_MAX_DECIMALS):
+        scaled = v * 10 ** d
+        if np.all(np.abs(scaled - np.round(scaled)) < 1e-6):
+            return d
+    return _MAX_DECIMALS
+
+
 def _lait_keyed(code: str, root: str, areas: pd.DataFrame, shift: int) -> pd.DataFrame:
-    """One LAIT code's raw values and statuses, indexed by (area_code, period)."""
+    """One LAIT code's raw values, statuses and decimals, indexed by (area_code, period)."""
     s = _lait_series(code, root, areas)
     s = s.assign(period=s["period"] + shift)
-    return s.set_index(["area_code", "period"])[["raw", "status"]]
+    return s.set_index(["area_code", "period"])[["raw", "status", "decimals"]]
 
 
 def _lait_value(m: registry.Measure, root: str, areas: pd.DataFrame) -> pd.DataFrame:
@@ -562,6 +591,8 @@ def _lait_value(m: registry.Measure, root: str, areas: pd.DataFrame) -> pd.DataF
     out = pd.DataFrame(index=idx)
     out["status"] = status.reindex(idx)
     out["value"] = raw.reindex(idx).where(out["status"] == ind.OK)
+    # a sum or gap of codes is published to the most decimals of its parts
+    out["decimals"] = float(max((p["decimals"].max() for _, p in parts if len(p)), default=0))
     return out
 
 
@@ -737,6 +768,8 @@ def load_indicators(measures=None, *, data_root: Path | None = None,
             parts.append(lait)
         df = pd.concat(parts, ignore_index=True) if parts else ind.empty()
         df["measure"] = m.id
+        if "decimals" not in df:         # no LAIT rows: every figure as worked out
+            df["decimals"] = np.nan
         return ind.conform(df)
 
     fp = fingerprint(root)

@@ -134,12 +134,12 @@ def latest_table(bm: BenchmarkResult, policy: str = "internal") -> pd.DataFrame:
         rows.append({
             "Measure": m.short,
             "Year": m.period_cell(last["period"]),
-            bm.la.display_name: as_printed(m, last["la_value"], last) if ok
+            bm.la.display_name: as_printed(m, last["la_value"], last["la_decimals"]) if ok
             else f"c ({sdc.withheld_because(bm.la.area_code, m.id, [last['period']])})"
             if bool(last.get("la_withheld", False))
             else f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
             "Neighbours' average": m.format_value(last["comparator_mean"]),
-            "England": as_printed(m, last["england_value"], last),
+            "England": as_printed(m, last["england_value"], last["england_decimals"]),
             "Quartile band": BAND_SHORT.get(last.get("band"), "no band")
             if isinstance(last.get("band"), str) else "no band",
             "Polarity": {"high": "higher is better", "low": "lower is better",
@@ -164,17 +164,18 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
         elif r["la_status"] != ind.OK:
             la.append(f"{r['la_status']} ({ind.SYMBOLS.get(r['la_status'], '')})")
         elif (m.unit == "percent" or m.unit in registry.PER_CHILD_UNITS) and pd.notna(num) and pd.notna(den):
-            la.append(f"{as_printed(m, r['la_value'], r)} ({num:,.0f}/{den:,.0f})")
+            la.append(f"{as_printed(m, r['la_value'], r['la_decimals'])} ({num:,.0f}/{den:,.0f})")
         else:
-            la.append(as_printed(m, r["la_value"], r))
+            la.append(as_printed(m, r["la_value"], r["la_decimals"]))
     out[bm.la.display_name] = la
     out["Neighbours' average"] = [m.format_value(v) for v in s["comparator_mean"]]
     rows = [r for _, r in s.iterrows()]
     out["Neighbours' range"] = [
-        f"{as_printed(m, r['comparator_min'], r)} to {as_printed(m, r['comparator_max'], r)}"
+        f"{as_printed(m, r['comparator_min'], r['comparator_decimals'])} to "
+        f"{as_printed(m, r['comparator_max'], r['comparator_decimals'])}"
         if pd.notna(r["comparator_min"]) else "not available" for r in rows]
-    out[bm.la.region_name] = [as_printed(m, r["region_value"], r) for r in rows]
-    out["England"] = [as_printed(m, r["england_value"], r) for r in rows]
+    out[bm.la.region_name] = [as_printed(m, r["region_value"], r["region_decimals"]) for r in rows]
+    out["England"] = [as_printed(m, r["england_value"], r["england_decimals"]) for r in rows]
     if not m.size_dependent:      # counts are not banded among LAs (assumption C7)
         out["Band"] = [BAND_SHORT.get(b, "no band") if isinstance(b, str) else "no band"
                        for b in s.get("band", [None] * len(s))]

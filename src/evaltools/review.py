@@ -228,11 +228,10 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     elif row.baseline_value is not None:
         row.direction_met = _moved(sm.direction, row.baseline_value, row.latest_value, unit)
         if row.direction_met in ("yes", "no") and sm.direction != "maintain" and row.baseline_from == "published" \
-                and "source" in s.columns:
+                and "decimals" in have.columns:
             # LAIT's whole numbers: 55 (LAIT) against an exact 54.5% is not a fall
-            at = {int(period_of[t]): (src, v) for t, src, v in zip(s["time"], s["source"], s["value"])}
-            ends = [at[p] for p in (row.baseline_period, row.latest_period) if p in at]
-            if published.within_lait_rounding([e[0] for e in ends], [e[1] for e in ends],
+            at = dict(zip(have["period"].astype(int), have["decimals"]))
+            if published.within_lait_rounding([at.get(p) for p in (row.baseline_period, row.latest_period)],
                                               row.baseline_value, row.latest_value):
                 row.direction_met = "no change beyond rounding"
     if sm.target and sm.target.change_percent is not None:
@@ -637,7 +636,8 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
                 if r["measure"] and period is not None and len(mine) else mine.iloc[:0]
             # LAIT's figures and a strategy's own baselines are given as whole numbers or to
             # their own precision: 55%, not 55.0%
-            whole = stated or (len(hit) > 0 and hit.get("source", pd.Series([""])).iloc[0] == "LAIT")
+            whole = stated or (len(hit) > 0 and published.published_whole(hit["decimals"].iloc[0]
+                                                                           if "decimals" in hit else None))
             return _fmt(value, r["measure"], whole=whole) + (
                 f" ({_period(period, r['measure'])})" if period is not None and not pd.isna(period) else "")
         base = cell(r["baseline_value"], r["baseline_period"], stated=r["baseline_from"] == "strategy")

@@ -327,6 +327,18 @@ def test_laits_whole_numbers_print_without_a_decimal():
     assert row["Baseline"] == "55% (2017)" and row["Latest"] == "54.5% (2020)"
 
 
+def test_laits_one_decimal_figures_keep_their_decimal():
+    """LAIT publishes caseloads to one decimal: Herefordshire's 14.0 at the September 2020
+    census is 14.0 cases per worker in the review, not 14 (as a whole-number column's 55
+    is 55%)."""
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2021-04-01",
+                                       "end": "2023-03-31", "baseline_period": 2021},
+                          "measures": [{"id": "caseload", "text": "Lower caseloads", "source": "published",
+                                        "measure": "social_worker_caseload", "direction": "decrease"}]})
+    d = review.display_table(review.evaluate(s), "published").set_index("Measure")
+    assert d.loc["Lower caseloads (figure: Average caseload; aim: lower)", "Baseline"] == "14.0 cases per worker (Sep 2020)"
+
+
 def test_a_target_is_not_met_on_the_baseline_year_alone():
     """Herefordshire 2025-27 wants suspensions below England's (14.6%); its only figure
     is the baseline year's 9.7% (2023/24): met at the baseline, not by the strategy."""

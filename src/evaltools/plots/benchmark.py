@@ -138,16 +138,16 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     last = bm.latest(measure_id)
     size_note = ""
     if m.size_dependent:
-        totals = [f"{name} {as_printed(m, last[col], last)}" for name, col in
-                  ((bm.la.region_name, "region_value"), ("England", "england_value"))
-                  if last is not None and np.isfinite(last[col])]
+        totals = [f"{name} {as_printed(m, last[f'{who}_value'], last[f'{who}_decimals'])}" for name, who in
+                  ((bm.la.region_name, "region"), ("England", "england"))
+                  if last is not None and np.isfinite(last[f"{who}_value"])]
         size_note = (" A count grows with the size of the area: the region's and England's totals"
                      + (f" ({', '.join(totals)} in {m.period_label(last['period'])})" if totals else "")
                      + " are not drawn; compare rates.")
     footnote(fig, f"{source_note(bm, measure_id)}. {polarity}{gap_note}{size_note}")
     fig.alt_text = (
         f"Line chart of {m.short} for {bm.la.display_name} from {m.period_label(x.min() + shift)} to {m.period_label(x.max() + shift)}"
-        + (f"; latest {as_printed(m, last['la_value'], last)} in {m.period_label(last['period'])}"
+        + (f"; latest {as_printed(m, last['la_value'], last['la_decimals'])} in {m.period_label(last['period'])}"
            if last is not None and last["la_status"] == ind.OK else "")
         + (", with statistical neighbours' average and range." if m.size_dependent
            else ", with statistical neighbours' average and range, region and England."))
