@@ -51,9 +51,11 @@ display(Markdown(r.narrative(policy)))
 # its target, and the statistical verdict: **improved beyond noise**, **no detectable
 # change** or **worsened beyond noise**. Percentages of children are compared year with
 # year (Newcombe's interval); rates, days and averages are set against the statistical
-# neighbours' change (difference-in-differences). "c" marks a figure resting on 1 to 5
-# children; "no local data supplied" marks a local measure whose figures the council has
-# not yet given (the analyst adds them to the local measures template).
+# neighbours' change (difference-in-differences). "c" marks a figure that would reveal
+# 1 to 5 children (it rests on them, or leaves them out); "no local data supplied" marks a
+# local measure whose figures the council has not yet given (the analyst adds them to the
+# local measures template). Each commitment names the figure that measures it and the way
+# the strategy wants it to go.
 
 # %%
 report.show_review_table(r, policy)

@@ -402,6 +402,36 @@ def test_html_to_pdf_makes_an_a4_pdf(tmp_path, monkeypatch):
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["r.pdf"]
 
 
+def test_a_table_of_sentences_prints_on_a_landscape_page_with_its_heading(tmp_path, monkeypatch):
+    """The review's table (ten columns, its tests and caveats in sentences) was squeezed
+    into slivers on A4 portrait; it now prints landscape, with the heading before it, and
+    the report's other pages stay portrait."""
+    import pandas as pd
+
+    from evaltools import report
+    monkeypatch.delenv(outputs.CHROMIUM_ENV)
+    exe, why = outputs.find_chromium()
+    if exe is None:
+        pytest.skip(f"no PDF without chromium: {why}")
+    wide = pd.DataFrame({"Measure": ["A commitment"] * 3, "Baseline": ["10.2% (2024)"] * 3,
+                         "Test": ["-0.7 points (95% CI -5.1 to +3.9); with 387 and 344 children, a change "
+                                  "smaller than 6 percentage points cannot be told from noise"] * 3})
+    narrow = pd.DataFrame({"Year": [2024, 2025], "Latest": ["10.2%", "9.8%"]})
+    assert "evaltools-wide" in report.table_classes(wide) and "text-3" in report.table_classes(wide)
+    assert "evaltools-wide" not in report.table_classes(narrow) and "text-" not in report.table_classes(narrow)
+    cell = "<div class='jp-Cell {}'>{}</div>"
+    body = (cell.format("jp-MarkdownCell", "<h1>Report</h1><p>portrait</p>")
+            + cell.format("jp-MarkdownCell", "<h2>Measure by measure</h2>")
+            + cell.format("jp-CodeCell", report.table_bundle(wide)["text/html"])
+            + cell.format("jp-CodeCell", report.table_bundle(narrow)["text/html"]))
+    html = tmp_path / "r.html"
+    html.write_text(f"<html><head><title>t</title>{report.REPORT_CSS}</head><body>{body}</body></html>")
+    data = outputs.html_to_pdf(html, tmp_path / "r.pdf", timeout=120).read_bytes()
+    boxes = [(round(float(w)), round(float(h))) for w, h in
+             re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)]
+    assert boxes == [(595, 842), (842, 595), (595, 842)]       # portrait, landscape (heading + table), portrait
+
+
 def test_regions_and_la_lists():
     wm = runner.region_las("west midlands")
     assert len(wm) == 14 and "884" in [a.area_code for a in wm]

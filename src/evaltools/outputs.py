@@ -58,10 +58,14 @@ OGL_ATTRIBUTION = ("Contains public sector information licensed under the Open G
 #: The space left at the foot of a page is at most a section's introduction, a heading,
 #: a statement and a chart (236 pages became 241), and a table after them still breaks
 #: by rows. scripts/pdf_breaks.py counts the charts parted from their words.
+#: A table of sentences (``evaltools-wide``, :func:`evaltools.report.table_classes`) prints
+#: on a landscape page (``@page wide`` in the report's rules), with its cell and the
+#: heading cell before it when that cell holds no chart.
 #: Table fonts and widths are left to the report's own print rules
 #: (evaltools.report.REPORT_CSS) where it has them.
 PRINT_CSS = """<style media="print">
 @page { size: A4; margin: 15mm; }
+@page wide { size: A4 landscape; margin: 12mm; }
 html, body { margin: 0 !important; padding: 0 !important; background: #fff !important; }
 .jp-Notebook, .jp-Cell { padding: 0 !important; margin: 0 !important; }
 .jp-OutputArea-output, .jp-RenderedHTMLCommon { padding-left: 0 !important; padding-right: 0 !important; }
@@ -78,6 +82,8 @@ h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
 html body table.evaltools-table { table-layout: auto; max-width: 100%; }
 table.evaltools-table th, table.evaltools-table td {
   white-space: normal !important; min-width: 0 !important; }
+.jp-Cell:has(table.evaltools-wide):not(:has(img)),
+.jp-MarkdownCell:has(+ .jp-Cell table.evaltools-wide):not(:has(+ .jp-Cell img)) { page: wide; }
 * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 </style>"""
 

@@ -11,12 +11,14 @@ import hashlib
 import html
 import io
 import os
+import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
@@ -43,7 +45,13 @@ table.evaltools-table td.rag-green { background: #009E73; color: #fff; font-weig
 table.evaltools-table td.rag-amber { background: #E69F00; color: #000; font-weight: bold; text-align: center; }
 table.evaltools-table td.rag-red { background: #D55E00; color: #fff; font-weight: bold; text-align: center; }
 .evaltools-page-break { break-before: page; page-break-before: always; }
+""" + "".join(f"table.evaltools-table.text-{j} td:nth-child({j}), table.evaltools-table.text-{j} th:nth-child({j}) "
+              "{ text-align: left; white-space: normal; min-width: 8em; }\n" for j in range(2, 21)) + """@page wide { size: A4 landscape; margin: 12mm; }
 @media print {
+  table.evaltools-table.evaltools-wide { page: wide; }
+  table.evaltools-table td { vertical-align: top; }
+""" + "".join(f"  table.evaltools-wide.text-{j} td:nth-child({j}) {{ min-width: 13em !important; }}\n"
+              for j in range(2, 21)) + """  table.evaltools-wide td:first-child { min-width: 13em !important; }
   table.evaltools-table { font-size: 9px; width: 100%; }
   table.evaltools-table th, table.evaltools-table td { white-space: normal !important; min-width: 0 !important; padding: 2px 4px; }
   .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }
@@ -189,10 +197,37 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
 TABLE_MIME = "application/vnd.evaltools.table+json"
 
 
+#: a cell that is a figure (right-aligned): "99.9 per 10,000 (2025)", "72.3% (206/285)",
+#: "-0.7", "c", "Q4 (highest)"'s neighbours are words
+_FIGURE = re.compile(r"^(c|[-+−]?[£]?\d[\d,]*(\.\d+)?%?( per 10,000| places| cases per worker| days| points)?"
+                     r"( \([^)]*\))?)$")
+#: a table whose rows hold more characters than this (medians of its columns) is mostly
+#: words: printed on a landscape page, so its sentences are not squeezed into slivers
+WIDE_ROW_CHARS = 150
+
+
+def table_classes(df: pd.DataFrame) -> str:
+    """The HTML classes of a table: ``text-N`` for each column (from 2) that holds
+    phrases rather than figures (left-aligned and wrapped; figures and one-word cells such
+    as "yes" or a RAG stay as they were), and
+    ``evaltools-wide`` for a table of sentences, printed on a landscape page."""
+    classes = ["evaltools-table"]
+    widths = []
+    for j, col in enumerate(df.columns, start=1):
+        cells = [str(v) for v in df[col] if v is not None and not (isinstance(v, float) and np.isnan(v))
+                 and str(v) != ""]
+        widths.append(float(np.median([len(c) for c in cells])) if cells else 0.0)
+        if j > 1 and cells and widths[-1] >= 12 and sum(bool(_FIGURE.match(c)) for c in cells) < len(cells) / 2:
+            classes.append(f"text-{j}")
+    if sum(widths) > WIDE_ROW_CHARS:
+        classes.append("evaltools-wide")
+    return " ".join(classes)
+
+
 def table_bundle(df: pd.DataFrame, caption: str | None = None) -> dict:
     """The display bundle for a table: clean HTML for people and a JSON copy
     (``{"caption", "columns", "data"}``, cells as shown) for the workbook."""
-    body = df.to_html(index=False, escape=True, border=0, classes="evaltools-table")
+    body = df.to_html(index=False, escape=True, border=0, classes=table_classes(df))
     if caption:
         head, rest = body.split(">", 1)
         body = f"{head}><caption>{html.escape(caption)}</caption>{rest}"
