@@ -347,3 +347,19 @@ def test_a_trend_arrow_says_when_the_year_before_is_withheld_not_missing():
     internal = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="internal").table.set_index("Measure")
     assert pub.loc["In touch, aged 17-18", "Trend"] == "no trend: the year before would reveal 1 to 5 children"
     assert internal.loc["In touch, aged 17-18", "Trend"].split()[0] in "↑↓→"
+
+
+def test_a_statement_names_a_large_unrecorded_share_but_never_one_that_would_undo_suppression():
+    """The topic and benchmarking statements say what the briefing says: 14 of
+    Herefordshire's 59 care leavers aged 17-18 have no information recorded (2025).
+    Where the cohort rule hid a figure of the same table and year (EET 19-21, 2022),
+    no unknown count is given: subtracted from the cohort, it could give the figure back."""
+    from evaltools import registry
+    bm = benchmark.benchmark("884", ["care_leavers_suitable_accommodation_17_18", "care_leavers_eet_19_21"])
+    text = bm.statement("care_leavers_suitable_accommodation_17_18", policy="published")
+    assert "14 of 59 (24%) have no information recorded (England 6%): the figure may reflect recording" in text
+    assert "no information recorded" not in bm.statement("care_leavers_eet_19_21", policy="published")
+    eet = registry.get("care_leavers_eet_19_21")
+    assert benchmark._cohort_hidden(eet, "884", 2022)
+    assert benchmark.recording_note(eet, 2022, "884", "published") is None
+    assert benchmark.recording_note(registry.get("cla_rate_per_10k"), 2025, "884", "published") is None

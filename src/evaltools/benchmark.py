@@ -16,6 +16,7 @@ are compared without an interval, and the statement says so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -316,6 +317,59 @@ def _years(m: registry.Measure, periods) -> str:
     return m.period_label(ps[0]) if len(ps) == 1 else f"{m.period_label(ps[0])} to {m.period_label(ps[-1])}"
 
 
+#: a share of a cohort with no information recorded worth naming beside a figure: at
+#: least this percentage, and above England's
+UNKNOWN_SHARE = 10.0
+
+
+@lru_cache(maxsize=64)
+def _not_recorded(measure_id: str) -> pd.DataFrame:
+    return published.not_recorded([measure_id])
+
+
+def _cohort_hidden(m: registry.Measure, area_code: str, period: int) -> bool:
+    """Whether the cohort rule hid any figure of the council's from ``m``'s table and
+    group in ``period``."""
+    from . import sdc
+    spec = m.published or {}
+    kin = [x.id for x in registry.published_measures()
+           if (x.published or {}).get("table") == spec.get("table")
+           and (x.published or {}).get("group") == spec.get("group")]
+    hid = sdc.published_cohort_withheld()
+    keys = [(str(area_code), int(period), k) for k in kin]
+    return any(k in hid.index and bool(hid.loc[k, "withheld"]) for k in keys)
+
+
+def recording_note(m: registry.Measure, period, area_code: str, policy, what: str = "the figure") -> str | None:
+    """How many of the council's cohort have no information recorded in ``period``, when
+    that is many (:data:`UNKNOWN_SHARE`, and more than England's share), since ``what``
+    may then reflect recording rather than young people's lives: "14 of 59 (24%) have no
+    information recorded (England 6%): the rating may reflect ...". None when it is not,
+    when the measure names no such category (``published.not_known``), or when the count
+    would give away 1 to 5 children under the policy."""
+    from . import sdc
+    if not (m.published or {}).get("not_known"):
+        return None
+    pol = sdc.policy(policy)
+    f = _not_recorded(m.id)
+    year = f[(f["period"] == int(period)) & (f["status"] == ind.OK)]
+    own = year[year["area_code"].astype(str) == str(area_code)]
+    if own.empty:
+        return None
+    k, n, share = own.iloc[0][["not_known", "denominator", "value"]]
+    eng = year[year["area_code"].astype(str) == ind.ENGLAND_CODE]["value"]
+    eng = float(eng.iloc[0]) if len(eng) else np.nan
+    if share < UNKNOWN_SHARE or (np.isfinite(eng) and share <= eng) \
+            or (pol.suppress_small and bool(sdc.gives_away(k, n).any())):
+        return None
+    if pol.secondary and _cohort_hidden(m, area_code, int(period)):
+        return None        # the unknown count, subtracted, could give back a figure the cohort rule hid
+    pct = sdc.round_half_up(share, pol.percent_decimals)
+    return (f"{k:,.0f} of {n:,.0f} ({pct:g}%) have no information recorded"
+            + (f" (England {sdc.round_half_up(eng, pol.percent_decimals):g}%)" if np.isfinite(eng) else "")
+            + f": {what} may reflect recording more than young people's lives")
+
+
 def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal") -> str:
     bm = bm.disclosed(policy)
     s = bm.series(m.id)
@@ -359,6 +413,9 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
             f"{int(last['comparator_size'])} with a figure{rng}).")
         parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label, name))
         parts.append(_zeros_note(bm, m, last))
+        note = recording_note(m, last["period"], bm.la.area_code, policy)
+        if note:
+            parts.append(f"{note[0].upper()}{note[1:]}.")
     others = []
     if np.isfinite(last["region_value"]):
         others.append(f"{bm.la.region_name} {as_printed(m, last['region_value'], last['region_decimals'])}")

@@ -161,33 +161,6 @@ def _rag(m: registry.Measure, last: pd.Series, target) -> tuple[str, str]:
     return "", "no comparison available"
 
 
-#: a share of a cohort with no information recorded worth naming beside a rating: at
-#: least this percentage, and above England's
-UNKNOWN_SHARE = 10.0
-
-
-def _recording(m: registry.Measure, last: pd.Series, unknowns: pd.DataFrame, pol, area_code: str) -> str | None:
-    """Beside a red or amber rating: how many of the cohort have no information
-    recorded, when that is many (:data:`UNKNOWN_SHARE`, and more than England's share),
-    since the figure may then reflect recording rather than young people's lives. None
-    when it is not, or when the count would give away 1 to 5 children."""
-    mine = unknowns[(unknowns["measure"] == m.id) & (unknowns["period"] == last["period"])
-                    & (unknowns["status"] == ind.OK)]
-    own = mine[mine["area_code"].astype(str) == str(area_code)]
-    if own.empty:
-        return None
-    k, n, share = own.iloc[0][["not_known", "denominator", "value"]]
-    eng = mine[mine["area_code"].astype(str) == ind.ENGLAND_CODE]["value"]
-    eng = float(eng.iloc[0]) if len(eng) else np.nan
-    if share < UNKNOWN_SHARE or (np.isfinite(eng) and share <= eng) \
-            or (pol.suppress_small and bool(sdc.gives_away(k, n).any())):
-        return None
-    pct = sdc.round_half_up(share, pol.percent_decimals)
-    return (f"{k:,.0f} of {n:,.0f} ({pct:g}%) have no information recorded"
-            + (f" (England {sdc.round_half_up(eng, pol.percent_decimals):g}%)" if np.isfinite(eng) else "")
-            + ": the rating may reflect recording more than young people's lives")
-
-
 @dataclass
 class Briefing:
     la: object
@@ -230,7 +203,6 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
     # measures show comes from the result as the policy lets it out (a council figure on
     # 1 to 5 children: c)
     bm = bmk.benchmark(area.area_code, ids + extra, comparator=comparator, indicators=frame).disclosed(pol)
-    unknowns = published.not_recorded(ids)
     targets = {}
     st = strategies.load(strategy) if isinstance(strategy, str) else strategy
     if st is not None:
@@ -260,7 +232,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             last, prev = rated
             latest = bmk.as_printed(m, last["la_value"], last["la_decimals"])
             rag, basis = _rag(m, last, targets.get(mid))
-            recording = _recording(m, last, unknowns, pol, area.area_code) if rag in ("red", "amber") else None
+            recording = bmk.recording_note(m, last["period"], area.area_code, pol, "the rating") if rag in ("red", "amber") else None
             if recording:
                 basis = f"{basis}; {recording}"
             band = last.get("band")
