@@ -290,11 +290,13 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
     verdicts and no reason."""
     other = MeasureRow(id=row.id, text=row.text, source=row.source, measure=row.measure,
                        direction=row.direction, baseline_period=row.baseline_period)
-    _did_verdict(other, sm, frame, mid, area, comparators)
-    if other.verdict in ("not tested", row.verdict):
+    res = _did_verdict(other, sm, frame, mid, area, comparators)
+    if res is None or other.verdict in ("not tested", row.verdict):
         return
+    since, (lo, hi) = res.diagnostics["reference_period"], res.ci
     row.caveats.append(f"against the statistical neighbours' change, as the topic reports test it: {other.verdict} "
-                       f"({other.test.split(';')[0].split(' (')[0]}, {other.test.split('(', 1)[1].split(';')[0]}): "
+                       f"({res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)}, "
+                       f"95% CI {lo:+.1f} to {hi:+.1f}): "
                        "the change is within what the neighbours' own figures did over the same years, so it "
                        "may not be the strategy's doing")
 
@@ -313,16 +315,17 @@ def _untested(message: str, have: pd.DataFrame, mid: str, periods) -> str:
     return message.split(": ", 1)[-1]
 
 
-def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, comparators) -> None:
+def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, comparators):
     """Rates, days and averages have no counts of children to compare, so the change
     from the baseline year is set against the statistical neighbours' change
-    (difference-in-differences on the published annual figures)."""
+    (difference-in-differences on the published annual figures). Returns the DiD
+    result, or None when it could not be run (the row says why)."""
     from .stats.diffindiff import did
     from .topics import COUNT_NOT_COMPARED, placebo_words, verdict
 
     if registry.get(mid).size_dependent:
         row.verdict, row.test = "not tested", f"not set against the neighbours' change: {COUNT_NOT_COMPARED}"
-        return
+        return None
     first = row.baseline_period + 1
     f = frame[frame["measure"] == mid]
     mine = f[(f["area_code"].astype(str) == str(area)) & (f["status"] == "ok")]
@@ -330,14 +333,14 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     if pre < 2:
         row.verdict = "not tested"
         row.test = f"{count(pre, 'published year')} up to the baseline; a comparison with the neighbours needs 2"
-        return
+        return None
     try:
         # against the baseline year itself: a fall that began years before the strategy
         # is not credited to it (the earlier years still test the pre-trends)
         res = did(f, str(area), first, measure=mid, comparators=comparators, reference="last")
     except (ValueError, KeyError) as e:
         row.verdict, row.test = "not tested", str(e).split(": ", 1)[-1]
-        return
+        return None
     lo, hi = res.ci
     row.verdict = verdict(lo, hi, _polarity(sm.direction, mid))
     since = res.diagnostics["reference_period"]
@@ -350,6 +353,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     row.test = (f"{res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)} "
                 f"(95% CI {lo:+.1f} to {hi:+.1f}; difference-in-differences); a change smaller than about "
                 f"{significant(res.diagnostics['mde'])} could not be told from noise. {placebo_words(res)}").rstrip()
+    return res
 
 
 def revisions(first: pd.DataFrame, latest: pd.DataFrame, measure: str, area: str, lo: int, hi: int) -> str | None:
