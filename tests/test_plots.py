@@ -33,8 +33,21 @@ def test_la_line_has_gaps_not_zeros_where_suppressed(bm):
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts.count("c") == 2
     footer = " ".join(" ".join(t.get_text() for t in fig.texts).split())
-    assert "c = suppressed to protect confidentiality" in footer and "Lower is better" in footer
+    assert "c = suppressed by DfE to protect confidentiality" in footer and "Lower is better" in footer
     assert "Grey-shaded years are gaps in the Herefordshire line, marked at the top" in footer
+
+
+def test_a_year_withheld_by_the_policy_is_not_called_dfe_suppression(bm):
+    """Under published the cohort rule withholds Herefordshire's EET 19-21 for 2020 and
+    2022 (DfE published them): the note says why this report leaves them out, not that
+    DfE suppressed them."""
+    fig = plots.benchmark_chart(bm.disclosed("published"), "care_leavers_eet_19_21")
+    x, y = _line(fig, "Herefordshire").get_data()
+    by_year = dict(zip(x, y))
+    assert np.isnan(by_year[2020]) and np.isnan(by_year[2022]) and np.isfinite(by_year[2021])
+    footer = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    assert "c = would reveal 1 to 5 children with other figures of the same cohort." in footer
+    assert "DfE" not in footer.split("marked at the top")[1].split(".")[0]
 
 
 def test_chart_draws_the_benchmark_numbers(bm):

@@ -126,7 +126,9 @@ class BenchmarkResult:
         if last is None:
             return f"{name}: no published figures"
         if last["la_status"] != ind.OK:
-            return f"{name}: {m.period_label(last['period'])} figure {ind.SYMBOLS.get(last['la_status'], 'not available')}"
+            why = not_shown(self.la.area_code, measure_id, last)
+            return (f"{name}: {m.period_label(last['period'])} figure "
+                    + (f"not shown: it {why}" if bool(last.get("la_withheld", False)) else why))
         if m.size_dependent:          # not compared with other councils: the change on the year
             return (f"{name}: {as_printed(m, last['la_value'], last['la_decimals'])} in "
                     f"{m.period_label(last['period'])}{_on_the_year(self, m, last)}")
@@ -302,6 +304,20 @@ def compare(m: registry.Measure, row: pd.Series, ref, *, tested_only: bool = Fal
     if m.higher_is_better is None:
         return "higher" if above else "lower"
     return "better" if above == m.higher_is_better else "worse"
+
+
+def not_shown(area_code: str, measure_id: str, row: pd.Series) -> str:
+    """What a council figure that is not shown is, in words, for a table cell or a chart
+    note: a figure this report withholds (``la_withheld``, :meth:`BenchmarkResult.disclosed`)
+    "would reveal 1 to 5 children"; one of DfE's symbols, what DfE meant by it, a ``c``
+    being DfE's own suppression, not this report's."""
+    from . import sdc
+
+    if bool(row.get("la_withheld", False)):
+        return sdc.withheld_because(area_code, measure_id, [row["period"]])
+    if row["la_status"] == "c":
+        return "suppressed by DfE to protect confidentiality"
+    return ind.SYMBOLS.get(row["la_status"], "not available")
 
 
 def _why_not(m: registry.Measure, row: pd.Series, policy: str) -> str:

@@ -219,10 +219,8 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             last = s.iloc[-1] if rated is None else rated[0]
             england = bmk.as_printed(m, last["england_value"], last["england_decimals"])
             if rated is None:
-                withheld = bool(last.get("la_withheld", False))
                 rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
-                             "Latest": f"c ({sdc.withheld_because(area.area_code, mid, [last['period']])})" if withheld else
-                             f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
+                             "Latest": f"{last['la_status']} ({bmk.not_shown(area.area_code, mid, last)})",
                              "Trend": "", "England": england,
                              "Neighbours": m.format_value(last["comparator_mean"]), "Band": "",
                              "RAG": "", "Basis": "latest figure suppressed: not rated" if last["la_status"] == "c"

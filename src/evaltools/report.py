@@ -25,7 +25,7 @@ from IPython.display import HTML, Markdown, display
 from . import indicators as ind
 from . import registry, sdc
 from .paths import PACKAGE_DIR, RESOURCES_DIR, run_cache_dir
-from .benchmark import BenchmarkResult, as_printed
+from .benchmark import BenchmarkResult, as_printed, not_shown
 from .comparators import comparator_label
 from .wording import count, listing
 from .plots import benchmark_chart
@@ -143,9 +143,7 @@ def latest_table(bm: BenchmarkResult, policy: str = "internal") -> pd.DataFrame:
             "Measure": m.short,
             "Year": m.period_cell(last["period"]),
             bm.la.display_name: as_printed(m, last["la_value"], last["la_decimals"]) if ok
-            else f"c ({sdc.withheld_because(bm.la.area_code, m.id, [last['period']])})"
-            if bool(last.get("la_withheld", False))
-            else f"{last['la_status']} ({ind.SYMBOLS.get(last['la_status'], '')})",
+            else f"{last['la_status']} ({not_shown(bm.la.area_code, m.id, last)})",
             "Neighbours' average": m.format_value(last["comparator_mean"]),
             "England": as_printed(m, last["england_value"], last["england_decimals"]),
             "Quartile band": BAND_SHORT.get(last.get("band"), "no band")
@@ -167,10 +165,8 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
     la = []
     for _, r in s.iterrows():
         num, den = r["la_numerator"], r["la_denominator"]
-        if bool(r.get("la_withheld", False)):
-            la.append(f"c ({sdc.withheld_because(bm.la.area_code, measure_id, [r['period']])})")
-        elif r["la_status"] != ind.OK:
-            la.append(f"{r['la_status']} ({ind.SYMBOLS.get(r['la_status'], '')})")
+        if r["la_status"] != ind.OK:
+            la.append(f"{r['la_status']} ({not_shown(bm.la.area_code, measure_id, r)})")
         elif (m.unit == "percent" or m.unit in registry.PER_CHILD_UNITS) and pd.notna(num) and pd.notna(den):
             la.append(f"{as_printed(m, r['la_value'], r['la_decimals'])} ({num:,.0f}/{den:,.0f})")
         else:

@@ -11,7 +11,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from .. import indicators as ind
 from .. import published, registry
-from ..benchmark import as_printed
+from ..benchmark import as_printed, not_shown
 from .style import OKABE_ITO, chart_title, footnote, label_headroom, style_axes, unit_axis, year_axis
 
 #: shading of a year in which the LA has no figure (its gap symbol is written at the top)
@@ -109,9 +109,10 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
                     fontweight="bold", color=OKABE_ITO["vermillion"])
     gap_note = ""
     if not gaps.empty:
-        syms = sorted(set(gaps["la_status"]))
+        meaning = dict.fromkeys(f"{r['la_status']} = {not_shown(bm.la.area_code, m.id, r)}"
+                                for _, r in gaps.sort_values("la_status").iterrows())
         gap_note = (f" Grey-shaded years are gaps in the {bm.la.display_name} line, marked at the top: "
-                    + ", ".join(f"{x} = {ind.SYMBOLS.get(x, 'not available')}" for x in syms) + ".")
+                    + "; ".join(meaning) + ".")
     style_axes(ax)
     year_axis(ax, x)
     if m.unit == "percent":
