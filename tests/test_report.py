@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from evaltools import benchmark, report
 
@@ -363,3 +364,48 @@ def test_a_statement_names_a_large_unrecorded_share_but_never_one_that_would_und
     assert benchmark._cohort_hidden(eet, "884", 2022)
     assert benchmark.recording_note(eet, 2022, "884", "published") is None
     assert benchmark.recording_note(registry.get("cla_rate_per_10k"), 2025, "884", "published") is None
+
+
+def test_a_run_of_zeros_too_long_to_be_chance_is_named_as_a_possible_recording_gap():
+    """Herefordshire reports 0 of 964 children aged 10-17 convicted over 2021-2025
+    (DfE's c in 2019 and 2020 ends the run): at England's rates about 21 would be
+    expected, so the statement asks for recording to be checked rather than letting the
+    best-quarter band stand alone. One 0 of 196 is chance (about 4 expected)."""
+    from evaltools import registry
+    m = registry.get("oc2_convictions")
+    bm = benchmark.benchmark("884", ["oc2_convictions"])
+    run = benchmark.council_zero_run(bm, m)
+    assert (run.first, run.last, run.years, run.cohort) == (2021, 2025, 5, 964)
+    assert run.expected == pytest.approx(21, abs=0.5)
+    text = bm.statement("oc2_convictions", policy="published")
+    assert ("Herefordshire recorded 0 in every year from 2021 to 2025 (0 of 964 in all); at England's "
+            "rates about 21 would be expected") in text and "check that these are being recorded" in text
+    one = benchmark.zero_run(m, [2025], [0], [196], ["ok"], {2025: 2.0})
+    assert one is None                                   # 0.98 ** 196 = 1.9%: chance
+    big = benchmark.zero_run(m, [2025], [0], [400], ["ok"], {2025: 2.0})
+    assert big is not None and big.short(m) == ("0 recorded in 2025 where England's rate gives about 8: "
+                                                "check it is being recorded")
+    # a figure above 0, a suppressed year or an unknown cohort ends the run
+    assert benchmark.zero_run(m, [2024, 2025], [1, 0], [400, 400], ["ok", "ok"], {2024: 2.0, 2025: 2.0}).years == 1
+    assert benchmark.zero_run(m, [2025], [0], [400], ["c"], {2025: 2.0}) is None
+    assert benchmark.zero_run(registry.get("cla_rate_per_10k"), [2025], [0], [400], ["ok"], {2025: 2.0}) is None
+
+
+def test_the_review_and_the_scorecard_carry_a_run_of_zeros():
+    """The review's caveats name it and its narrative counts it; a scorecard rating on
+    such a run gives it in its basis."""
+    from evaltools import briefing, published, review, strategies
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31", "baseline_period": 2024},
+                          "measures": [{"id": "crime", "text": "Fewer children convicted", "source": "published",
+                                        "measure": "oc2_convictions", "direction": "decrease"}]})
+    t = review.review_table(s, published.load_indicators(["oc2_convictions"])).set_index("id")
+    assert "Herefordshire recorded 0 in every year from 2021 to 2025" in t.loc["crime", "caveats"]
+    # the scorecard: Herefordshire's health assessments, made 0 of a large cohort for two years
+    f = published.load_indicators(["oc2_health_assessments"] + briefing.other_measures())
+    mine = (f["area_code"] == "884") & (f["measure"] == "oc2_health_assessments") & f["period"].isin([2024, 2025])
+    f.loc[mine, ["numerator", "value"]] = 0
+    b = briefing.scorecard("884", policy="internal", indicators=f)
+    row = b.table.set_index("Measure").loc["Health assessments"]
+    assert row["RAG"] == "red" and "0 recorded in every year from 2024 to 2025 where England's rates give about" \
+        in row["Basis"]

@@ -356,6 +356,76 @@ def _cohort_hidden(m: registry.Measure, area_code: str, period: int) -> bool:
     return any(k in hid.index and bool(hid.loc[k, "withheld"]) for k in keys)
 
 
+#: a council's run of 0% figures is named when 0 in every one of those years would
+#: happen by chance less often than this at England's rate
+ZERO_RUN_CHANCE = 0.001
+
+
+@dataclass(frozen=True)
+class ZeroRun:
+    """A council's latest figures that are all 0 (:func:`zero_run`)."""
+    first: int
+    last: int
+    years: int
+    cohort: float           # the denominators added up over those years
+    expected: float         # what England's rate in each year would have given
+
+    def _when(self, m: registry.Measure) -> str:
+        return (f"in {m.period_label(self.last)}" if self.years == 1 else
+                f"in every year from {m.period_label(self.first)} to {m.period_label(self.last)}")
+
+    def short(self, m: registry.Measure) -> str:
+        """For a rating's basis: "0 recorded in every year from 2021 to 2025 where England's
+        rates give about 21: check it is being recorded"."""
+        return (f"0 recorded {self._when(m)} where England's {'rate gives' if self.years == 1 else 'rates give'} "
+                f"about {self.expected:,.0f}: check it is being recorded")
+
+    def words(self, m: registry.Measure, name: str) -> str:
+        """"Herefordshire recorded 0 in every year from 2021 to 2025 (0 of 964 in all);
+        at England's rates about 19 would be expected ...": a sentence, without its full
+        stop."""
+        return (f"{name} recorded 0 {self._when(m)} (0 of {self.cohort:,.0f}{' in all' if self.years > 1 else ''}); "
+                f"at England's {'rate' if self.years == 1 else 'rates'} about {self.expected:,.0f} would be "
+                f"expected, and a true 0 would happen by chance less than once in "
+                f"{round(1 / ZERO_RUN_CHANCE):,}: check that these are being recorded before reading "
+                "the figure as a result")
+
+
+def zero_run(m: registry.Measure, periods, numerators, denominators, statuses, england) -> ZeroRun | None:
+    """The council's latest run of years with a published 0% (numerator 0 of a known
+    cohort), when it is too long or the cohort too big to be chance: at England's rate
+    ``england[period]`` (%) in each year, 0 in every one of them would happen with a
+    probability below :data:`ZERO_RUN_CHANCE`. Herefordshire's 0 children of 964 aged
+    10-17 convicted in 2021-2025, where about 19 would be expected, is more likely
+    convictions not recorded on the return than none at all. The run ends at the first
+    year back that is not a 0 (a figure, a suppressed year: a DfE ``c`` is 1 to 5).
+    Only percentages of children; None when there is no such run."""
+    if m.unit != "percent":
+        return None
+    rows = sorted(zip(periods, numerators, denominators, statuses), key=lambda r: r[0], reverse=True)
+    years, cohort, expected, log_chance = [], 0.0, 0.0, 0.0
+    for period, num, den, status in rows:
+        rate = england.get(int(period), np.nan)
+        if status != ind.OK or not (num == 0 and np.isfinite(den) and den > 0 and np.isfinite(rate)):
+            break
+        years.append(int(period))
+        cohort += den
+        expected += den * rate / 100
+        log_chance += den * np.log1p(-min(rate, 99.999) / 100)
+    if not years or log_chance >= np.log(ZERO_RUN_CHANCE):
+        return None
+    return ZeroRun(min(years), max(years), len(years), cohort, expected)
+
+
+def council_zero_run(bm: BenchmarkResult, m: registry.Measure) -> ZeroRun | None:
+    """:func:`zero_run` of the council's published figures in ``bm``."""
+    s = bm.series(m.id)
+    if s.empty:
+        return None
+    return zero_run(m, s["period"], s["la_numerator"], s["la_denominator"], s["la_status"],
+                    dict(zip(s["period"].astype(int), s["england_value"])))
+
+
 def recording_note(m: registry.Measure, period, area_code: str, policy, what: str = "the figure") -> str | None:
     """How many of the council's cohort have no information recorded in ``period``, when
     that is many (:data:`UNKNOWN_SHARE`, and more than England's share), since ``what``
@@ -432,6 +502,9 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         note = recording_note(m, last["period"], bm.la.area_code, policy)
         if note:
             parts.append(f"{note[0].upper()}{note[1:]}.")
+    zeros = council_zero_run(bm, m)
+    if zeros is not None:
+        parts.append(zeros.words(m, name) + ".")
     others = []
     if np.isfinite(last["region_value"]):
         others.append(f"{bm.la.region_name} {as_printed(m, last['region_value'], last['region_decimals'])}")

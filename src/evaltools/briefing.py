@@ -233,6 +233,9 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             recording = bmk.recording_note(m, last["period"], area.area_code, pol, "the rating") if rag in ("red", "amber") else None
             if recording:
                 basis = f"{basis}; {recording}"
+            zeros = bmk.council_zero_run(bm, m) if rag else None
+            if zeros is not None:
+                basis = f"{basis}; {zeros.short(m)}"
             band = last.get("band")
             rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]), "Latest": latest,
                          "Trend": _arrow(m, prev, last), "England": england,

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import indicators as ind
 from . import published, registry
 from .stats import frames
 from .sdc import significant
@@ -222,6 +223,9 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     if j:
         row.caveats.append("a sudden jump in " + ", ".join(_period(p, mid) for p in j)
                            + ": check for a recording change before reading it as a real change")
+    zeros = _zero_run(frame, have, mid, area)
+    if zeros is not None:
+        row.caveats.append(zeros)
 
     if row.baseline_value is not None and row.baseline_period == row.latest_period:
         row.direction_met = "no figure since the baseline"      # not "no change": nothing to compare
@@ -494,6 +498,7 @@ class Review:
                                                   "baselines that do not match DfE's published figure"),
                  "definition changed": ("definition change", "definition changes"),
                  "sudden jump": ("possible recording change", "possible recording changes"),
+                 "being recorded": ("run of zeros that may be unrecorded", "runs of zeros that may be unrecorded"),
                  "revised": ("DfE revision of earlier years", "DfE revisions of earlier years")}
         found = [count(int(t["caveats"].str.contains(k).sum()), one, many) for k, (one, many) in flags.items()
                  if t["caveats"].str.contains(k).any()]
@@ -553,6 +558,22 @@ def evaluate(strategy, *, extract=None, local=None, comparators="statistical_nei
     pub = sorted({m.measure for m in st.measures if m.source == "published" and m.measure})
     first = published.load_indicators(pub, use_lait=False, release="first") if pub else None
     return Review(st, review_table(st, frame, comparators=comparators, first=first), frame, sources)
+
+
+def _zero_run(frame: pd.DataFrame, have: pd.DataFrame, mid: str, area) -> str | None:
+    """The caveat of a run of 0% figures too long to be chance (``benchmark.zero_run``):
+    more likely not recorded than none at all."""
+    from . import benchmark
+    from .areas import resolve_la
+
+    if mid not in registry.ids() or "status" not in have:
+        return None
+    m = registry.get(mid)
+    eng = frame[(frame["measure"] == mid) & (frame["area_code"].astype(str) == ind.ENGLAND_CODE)
+                & (frame["status"] == ind.OK)]
+    run = benchmark.zero_run(m, have["period"], have["numerator"], have["denominator"], have["status"],
+                             dict(zip(eng["period"].astype(int), eng["value"])))
+    return None if run is None else run.words(m, resolve_la(area).display_name)
 
 
 def _period(period, mid) -> str:
