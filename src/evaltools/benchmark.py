@@ -450,9 +450,8 @@ def recording_note(m: registry.Measure, period, area_code: str, policy, what: st
         return None
     if pol.secondary and _cohort_hidden(m, area_code, int(period)):
         return None        # the unknown count, subtracted, could give back a figure the cohort rule hid
-    pct = sdc.round_half_up(share, pol.percent_decimals)
-    return (f"{k:,.0f} of {n:,.0f} ({pct:g}%) have no information recorded"
-            + (f" (England {sdc.round_half_up(eng, pol.percent_decimals):g}%)" if np.isfinite(eng) else "")
+    return (f"{k:,.0f} of {n:,.0f} ({sdc.label(share, pol=pol)}) have no information recorded"
+            + (f" (England {sdc.label(eng, pol=pol)})" if np.isfinite(eng) else "")
             + f": {what} may reflect recording more than young people's lives")
 
 

@@ -15,7 +15,14 @@ Policies
     secondary suppression so no suppressed count can be recovered from row or column
     totals, nor from the figures of one cohort's measures together (the cohort rule,
     :func:`cohort_withheld`: care leavers in EET and NEET leave those whose activity is
-    not known), percentages rounded to whole numbers, round half up.
+    not known).
+
+Every policy prints percentages and rates to one decimal place, rounded half up, and a
+figure DfE published as a whole number as it was published (LAIT's 20%). DfE's own
+tables give a council's percentages as whole numbers, but a percentage here stands
+beside the counts it comes from (72.3%, 206 of 285), so the decimal gives nothing away,
+and a report's comparisons need it (51.3% the year before): rounding only the label
+would print 72% beside a change computed from 72.3%.
 
 The DfE symbols (``c`` suppressed, ``x`` not available, ``z`` not applicable, ``k``
 below 0.5%, ``low``) are kept as the row's status, never turned into 0. Python's
@@ -51,7 +58,7 @@ class Policy:
 POLICIES = {
     "internal": Policy("internal", False, False, 1, 1),
     "ofsted": Policy("ofsted", True, False, 1, 1),
-    "published": Policy("published", True, True, 0, 0),
+    "published": Policy("published", True, True, 1, 1),
 }
 
 
