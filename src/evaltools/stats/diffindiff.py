@@ -22,7 +22,7 @@ Inference, chosen by ``inference``:
   corrects for the placebo comparisons having one comparator fewer. The p-value is
   the matching t-test; the rank p-value (share of placebos at least as extreme) is
   in the diagnostics. This assumes comparators' year-to-year noise is like the
-  treated LA's; LAs of very different size break it (docs/assumptions.md S1), so
+  treated LA's; LAs of very different size break it (docs/assumptions.md M1), so
   compare like-sized LAs such as statistical neighbours.
 * ``"auto"`` (default): placebo when fewer than 5 units are treated, cluster otherwise.
 
