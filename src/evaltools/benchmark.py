@@ -51,6 +51,8 @@ class BenchmarkResult:
     indicators: pd.DataFrame = field(repr=False)
     #: the policy :meth:`disclosed` applied, if any (so applying it again costs nothing)
     disclosed_under: str | None = field(default=None, repr=False)
+    #: each measure's rows, by year, split once (:meth:`series`; a report asks hundreds of times)
+    _by_measure: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def measures(self) -> list[registry.Measure]:
@@ -60,9 +62,12 @@ class BenchmarkResult:
         return self.table.copy()
 
     def series(self, measure_id: str) -> pd.DataFrame:
-        """The rows of one measure, by year."""
-        t = self.table[self.table["measure"] == measure_id]
-        return t.sort_values("period").reset_index(drop=True)
+        """The rows of one measure, by year (a copy: the caller may change it)."""
+        if not self._by_measure:
+            t = self.table.sort_values(["measure", "period"], kind="stable")
+            self._by_measure.update({m: g.reset_index(drop=True) for m, g in t.groupby("measure", sort=False)})
+            self._by_measure[None] = self.table.iloc[:0].reset_index(drop=True)
+        return self._by_measure.get(measure_id, self._by_measure[None]).copy()
 
     def latest(self, measure_id: str) -> pd.Series | None:
         """The latest year in which the LA has a figure (or the latest year at all)."""
