@@ -33,6 +33,7 @@ import pandas as pd
 
 from . import indicators
 from .errors import SchemaError
+from .periods import collection_year
 from .paths import data_dir
 
 UNITS = ("percent", "count", "rate", "score", "days")
@@ -141,7 +142,7 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
         except (ValueError, TypeError):
             problems.append(f"{where}: period {per!r} is not a year (2024) or a date (2024-09-30)")
             continue
-        period = period_end.year + (1 if period_end.month >= 4 else 0)
+        period = collection_year(period_end)
         if m.unit == "percent":
             if np.isfinite(num) != np.isfinite(den):
                 problems.append(f"{where}: {mid} needs both numerator and denominator, or value alone")

@@ -509,7 +509,7 @@ def show_verdicts(t) -> None:
 # ---------------------------------------------------------------- annual impact review
 def review_intro(r, policy: str = "published") -> Markdown:
     """The opening of the annual impact review."""
-    from .strategies import collection_year
+    from .periods import collection_year
     from .topics import exposure_months
     st = r.strategy
     c = r.counts()

@@ -49,6 +49,7 @@ import yaml
 
 from . import registry
 from .errors import ConfigError
+from .periods import collection_year
 from .paths import data_dir
 from . import yamlio
 
@@ -101,11 +102,6 @@ class StrategyMeasure:
 
 #: what a target can be set against (``target: {relative_to: england}``)
 RELATIVE_TO = ("england",)
-
-
-def collection_year(day: dt.date) -> int:
-    """The collection year (ending 31 March) that holds ``day``."""
-    return day.year + (1 if day.month >= 4 else 0)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ..periods import collection_year
 from .data import CareData, add_months, day, from_days, month_and_day
 
 #: age bands DfE uses for children looked after (age at the reference date)
@@ -60,8 +61,7 @@ def monthly_refs(cd: CareData) -> np.ndarray:
 
 def period_of(ref: np.ndarray) -> np.ndarray:
     """Collection year (year ending 31 March) a reference date falls in."""
-    d = pd.DatetimeIndex(np.asarray(ref).astype("datetime64[D]"))
-    return np.where(d.month >= 4, d.year + 1, d.year)
+    return collection_year(ref)
 
 
 def age_at(cd: CareData, cid: np.ndarray, ref: np.ndarray) -> np.ndarray:

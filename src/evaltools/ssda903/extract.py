@@ -39,6 +39,7 @@ import pandas as pd
 from ..errors import ConfigError, MissingDataError, SchemaError
 from ..paths import run_cache_dir
 from . import pseudonymise as ps
+from ..periods import collection_year
 from .checks import CheckContext, run_checks
 from .clean import ISSUE_COLUMNS, parse_dates, read_raw, type_columns
 from .distance import placement_geography
@@ -263,7 +264,7 @@ def peek(path: Path, want_year: bool = True) -> tuple[str, int | None]:
     latest = pd.concat(dates).max() if dates else pd.NaT
     if pd.isna(latest):
         return table, None
-    return table, int(latest.year + (1 if latest.month >= 4 else 0))
+    return table, int(collection_year(latest))
 
 
 def discover(source) -> tuple[Path, list[Path]]:

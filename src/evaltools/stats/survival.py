@@ -62,6 +62,7 @@ from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from ..errors import SchemaError
+from ..periods import collection_year
 from .results import Result
 
 CONF_TYPES = ("log", "log-log", "plain")
@@ -853,10 +854,6 @@ def _dates(s: pd.Series, name: str) -> pd.Series:
     return out
 
 
-def _collection_year(d: pd.Series) -> pd.Series:
-    return d.dt.year + (d.dt.month >= 4).astype(int)
-
-
 def _care_data(source, header):
     """A prepared :class:`~evaltools.measures.CareData` and whether the extract's
     coverage (first and last collection year) is known."""
@@ -880,9 +877,9 @@ def _care_data(source, header):
     if "YEAR" in ep:
         years = sorted(set(ep["YEAR"].astype(int)))
     else:
-        last = max(_collection_year(ep["DECOM"]).max(), _collection_year(ep["DEC"].dropna()).max()
+        last = max(collection_year(ep["DECOM"]).max(), collection_year(ep["DEC"].dropna()).max()
                    if ep["DEC"].notna().any() else 0)
-        years = list(range(int(_collection_year(ep["DECOM"]).min()), int(last) + 1))
+        years = list(range(int(collection_year(ep["DECOM"]).min()), int(last) + 1))
     if header is None:
         header = pd.DataFrame({"CHILD": pd.unique(ep["CHILD"]), "DOB": pd.NaT, "SEX": None})
     return CareData.from_tables(ep, header, years=years), "YEAR" in ep

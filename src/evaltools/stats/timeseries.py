@@ -471,9 +471,6 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
     eta, eta_c = Xa @ beta, Xc @ beta
     se_c = np.sqrt(np.einsum("ij,jk,ik->i", Xc, V, Xc))
     z_c = stats.t(fit.df(Xc)).ppf(0.5 + level / 2) if kr else z
-    off = np.zeros(n)
-    if model == "poisson" and den is not None:
-        off = np.log(den)
     per = 1.0
     if model == "ols":
         inv = lambda e: e  # noqa: E731

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..periods import collection_year
 from . import geography
 
 DAY0 = pd.Timestamp("1970-01-01")
@@ -559,8 +560,7 @@ def _leavers(ch, params, cfg, ints, rng) -> pd.DataFrame:
         ok = bday >= end[idx]             # no longer looked after at the birthday
         bday = bday[ok]
         cid = idx[ok]
-        year = pd.to_datetime(bday, unit="D")
-        coll = np.where(year.month >= 4, year.year + 1, year.year)
+        coll = collection_year(pd.to_datetime(bday, unit="D"))
         keep = (coll >= cfg.first_year) & (coll <= cfg.last_year)
         cid, bday, coll = cid[keep], bday[keep], coll[keep]
         if not len(cid):
