@@ -29,6 +29,7 @@ from . import indicators as ind
 from . import published, registry
 from .stats import frames
 from .sdc import significant
+from .stats.power import detectable
 from .stats.proportions import before_after
 from .wording import REVEALS, count, listing
 
@@ -355,8 +356,9 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
             f"council's figure moved {recent:+.1f} against the neighbours', the same way as the {res.estimate:+.1f} "
             "since, so part of the change may continue one that began before the strategy")
     row.test = (f"{res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)} "
-                f"(95% CI {lo:+.1f} to {hi:+.1f}; difference-in-differences); a change smaller than about "
-                f"{significant(res.diagnostics['mde'])} could not be told from noise. {placebo_words(res)}").rstrip()
+                f"(95% CI {lo:+.1f} to {hi:+.1f}; difference-in-differences); "
+                f"{detectable('about ' + significant(res.diagnostics['mde']), res.estimate, lo, hi, res.diagnostics['mde'])}. "
+                f"{placebo_words(res)}").rstrip()
     return res
 
 

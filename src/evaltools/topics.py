@@ -146,7 +146,7 @@ class Evaluation:
         m = registry.get(self.measure)
         return {"Intervention": self.title, "Started": str(self.start) if self.start else "undated",
                 "Measure": m.short, "Method": self.method, "Verdict": self.verdict,
-                "Finding": self.sentence, "Smallest detectable change": self.mde}
+                "Finding": self.sentence, "Change the test finds 4 times in 5": self.mde}
 
 
 def merge_measures(table: pd.DataFrame, column: str = "Measure") -> pd.DataFrame:
@@ -388,7 +388,7 @@ class TopicResult:
         """One row per evaluation: intervention, measure, method, verdict, finding, MDE;
         evaluations not done for the same reason at the same intervention share one row
         (:func:`merge_measures`)."""
-        cols = ["Intervention", "Started", "Measure", "Method", "Verdict", "Finding", "Smallest detectable change"]
+        cols = ["Intervention", "Started", "Measure", "Method", "Verdict", "Finding", "Change the test finds 4 times in 5"]
         return merge_measures(pd.DataFrame([e.row() for e in self.evaluations], columns=cols))
 
     def counts(self) -> dict:

@@ -138,7 +138,7 @@ def test_tidy_frame_against_statistical_neighbours(indicators):
     used = res.sample[res.sample["used"]]
     assert (used["role"] == "treated").sum() == 1 and 8 <= (used["role"] == "comparison").sum() <= 10
     assert res.diagnostics["inference"] == "placebo"
-    assert "cannot be told from noise" in res.summary()
+    assert "would usually not be told from noise" in res.summary()
     assert res.diagnostics["n_pre"] + res.diagnostics["n_post"] == 10
 
 

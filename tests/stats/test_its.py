@@ -44,7 +44,7 @@ def test_no_effect_interval_covers_zero_and_no_warnings():
     res = its(_ols_series(level=0, slope=0, seed=3), 25)
     assert res.ci[0] < 0 < res.ci[1]
     assert res.warnings == []
-    assert "cannot be told from noise" in res.summary()
+    assert "would usually not be told from noise" in res.summary()
 
 
 def test_short_pre_period_warns():

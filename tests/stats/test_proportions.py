@@ -58,3 +58,18 @@ def test_no_runtime_warnings_at_zero_and_full_counts():
                 r = stats.difference(*args, method=m)
                 assert 0 <= r.p_value <= 1
             stats.proportion(args[0], args[1])
+
+
+def test_the_smallest_detectable_change_never_contradicts_the_verdict():
+    """Herefordshire's starts per 10,000 fell 8.5 against the neighbours (95% CI
+    -16.6 to -0.4) where the test finds a change of about 9.2 4 times in 5: the review
+    printed "improved beyond noise" beside "a change smaller than about 9.2 could not
+    be told from noise". A change smaller than that can be found; it is then near the
+    edge of noise, and the words say so."""
+    from evaltools.stats.power import detectable
+    found = detectable("about 9.2", -8.5, -16.6, -0.4, 9.2)
+    assert "this smaller one was found, near the edge of what the data can tell from noise" in found
+    assert "would usually not" not in found
+    assert detectable("about 9.2", -12.0, -20.0, -4.0, 9.2).startswith("a change of about 9.2 or more is found 4 times in 5")
+    assert detectable("about 9.2", -3.0, -11.0, 5.0, 9.2).startswith(
+        "a change smaller than about 9.2 would usually not be told from noise")

@@ -47,6 +47,7 @@ from scipy import stats
 
 from ..wording import count
 from . import frames
+from .power import detectable
 from .results import Result
 
 MIN_COMPARATORS = 5
@@ -435,8 +436,7 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
 
     dfree_main = (n_t + n_c - 1) if inference == "cluster" else len(extra["placebo_estimates"]) - 1
     mde = float(stats.t.ppf(0.975, dfree_main) + stats.t.ppf(0.8, dfree_main)) * se
-    notes = [f"effects smaller than {mde:.3g} cannot be told from noise with these data "
-             "(80% power, 5% significance)"]
+    notes = [detectable(f"{mde:.3g}", est, lo, hi, mde, what="an effect") + " with these data"]
     diagnostics = {"inference": inference, "n_treated": n_t, "n_comparators": n_c, "n_pre": n_pre,
                    "n_post": n_post, "n_obs": len(df), "se": se, "sample_rule": rule,
                    "intervention": intervention, "pretrend": pretrend, "pretrend_p": pretrend_p,

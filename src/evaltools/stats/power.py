@@ -71,6 +71,27 @@ def mde_proportion(n: float, p: float, *, comparison: str = "benchmark", n2: flo
     return mde_multiplier(power, alpha) * se
 
 
+def detectable(size: str, estimate: float, lo: float, hi: float, mde: float, what: str = "a change") -> str:
+    """The smallest detectable change beside a result, in words that cannot contradict
+    its verdict. ``size``: the change as printed ("about 9.2", "8 percentage points");
+    ``mde``: the same number, to compare with the ``estimate``; ``lo``, ``hi``: its 95%
+    interval. The smallest detectable change is what a test finds 4 times in 5 (80%
+    power, 5% significance): a change smaller than it can still be detected, and then
+    it sits near the edge of what the data can tell from noise.
+
+    * not detected (the interval holds 0): "a change smaller than about 9.2 would
+      usually not be told from noise";
+    * detected, smaller than that: "this test finds a change of about 9.2 4 times in 5;
+      this smaller one was found, near the edge of what the data can tell from noise";
+    * detected and as large: "a change of about 9.2 or more is found 4 times in 5"."""
+    if not (lo > 0 or hi < 0):
+        return f"{what} smaller than {size} would usually not be told from noise (80% power, 5% significance)"
+    if abs(estimate) < mde:
+        return (f"this test finds {what} of {size} 4 times in 5 (80% power, 5% significance); this smaller "
+                "one was found, near the edge of what the data can tell from noise")
+    return f"{what} of {size} or more is found 4 times in 5 (80% power, 5% significance)"
+
+
 def mde_sentence(n: int, p: float, what: str = "children", **kw) -> str:
     """The minimum detectable effect in words, for beside an evaluation result."""
     mde = mde_proportion(n, p, **kw)

@@ -31,6 +31,7 @@ from scipy import optimize, stats
 from statsmodels.stats import proportion as smp
 
 from ..wording import count
+from .power import detectable
 from .results import Result
 
 METHODS_ONE = ("wilson", "exact", "wilson_cc", "mid_p", "wald")
@@ -274,9 +275,9 @@ def before_after(frame, before, after, *, measure: str | None = None, area: str 
     res.diagnostics.update(measure=measure, before=b, after=a, verdict=verdict(res, polarity),
                            polarity=polarity, mde=100 * mde,
                            notes=[f"{verdict(res, polarity).capitalize()}.",
-                                  f"with {nb:,} and {na:,} children, a change smaller than "
-                                  f"{count(round(100 * mde + 1e-9), 'percentage point')} cannot be told from noise "
-                                  "(80% power, 5% significance)"])
+                                  f"with {nb:,} and {na:,} children, "
+                                  + detectable(count(round(100 * mde + 1e-9), 'percentage point'),
+                                               res.estimate, *res.ci, 100 * mde)])
     if len(b) > 1 or len(a) > 1:
         res.warnings.append("several years are pooled: a child counted in more than one year makes the "
                             "interval somewhat too narrow")

@@ -69,7 +69,7 @@ from .. import registry
 from ..sdc import significant
 from ..wording import count
 from . import frames
-from .power import mde_multiplier
+from .power import detectable, mde_multiplier
 from .results import Result
 
 MODELS = ("auto", "ols", "poisson", "binomial")
@@ -548,8 +548,12 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
     # t-based multiplier when the interval uses t (20% larger than 2.80 at 6 df)
     mult = (float(dist.ppf(0.975) + dist.ppf(0.8)) if use_t else mde_multiplier())
     mde = mult * float(level_row["se"])
-    notes = [f"changes in level smaller than {_fmt_mde(mde, model)} cannot be told from noise with this "
-             "series (80% power, 5% significance)"]
+    if model == "ols":
+        est_l, lo_l, hi_l = level_row["estimate"], level_row["ci_low"], level_row["ci_high"]
+    else:                                 # ratios: tested on the log scale, where no change is 0
+        est_l, lo_l, hi_l = level_row["coef"], np.log(level_row["ci_low"]), np.log(level_row["ci_high"])
+    notes = [detectable(_fmt_mde(mde, model), est_l, lo_l, hi_l, mde, what="a change in level")
+             + " with this series"]
     diagnostics = {"model": model, "n": n, "n_pre": n_pre, "n_post": n_post, "ljung_box_p": lb_p,
                    "ljung_box_lags": lb_lags, "newey_west_lags": lags, "errors": errors if model == "ols" else None,
                    "dispersion": dispersion_value, "mde_level": mde, "notes": notes,
