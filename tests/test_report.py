@@ -168,6 +168,13 @@ def test_intros_say_what_a_reader_needs_to_weigh_the_figures(monkeypatch):
     text = report.review_intro(r).data
     # 2025-27 began in January 2025: its latest year holds 3 months of it
     assert "began in January 2025, so the year ending 31 March 2025 holds only 3 months of it" in text
+    # the topic reports date the Cabinet's approval a fortnight earlier: the intro says so
+    assert ("The topic reports date each intervention from its own start: Corporate Parenting Strategy "
+            "2025-27 approved by Cabinet, 19 December 2024.") in text
+    # baselines the strategy states for 2023 are not the 2024 the intro names: listed
+    assert ("3 commitments take their baseline from another year, as the strategy states it or as the first "
+            "year with a figure: Suitable accommodation, aged 19-21 (2023); KS4 Attainment 8 (2022/23); "
+            "EET, aged 19-21 (2023).") in text
     b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
     intro = report.briefing_intro(b).data
     assert "B and C amber, D (worst quarter) red" in intro

@@ -519,13 +519,31 @@ def review_intro(r, policy: str = "published") -> Markdown:
     partial = (f" The strategy began in {st.start:%B %Y}, so the year ending 31 March {first} holds only "
                f"{months} month{'s' if months != 1 else ''} of it; where that is the latest year, a change "
                "would show only in part." if months < 12 and latest == first else "")
+    # interventions that began before the strategy's own start (its approval): the topic
+    # reports date their evaluations from these, not from the start above
+    early = [iv for iv in st.interventions if iv.start is not None and iv.start < st.start
+             and collection_year(iv.start) == first]
+    if early:
+        partial += (" The topic reports date each intervention from its own start: "
+                    + "; ".join(f"{iv.title.split(';')[0]}, {iv.start.day} {iv.start:%B %Y}" for iv in early) + ".")
+    # commitments whose baseline the strategy gives for another year than its baseline year
+    other = r.table[pd.to_numeric(r.table["baseline_period"], errors="coerce").notna()
+                    & (pd.to_numeric(r.table["baseline_period"], errors="coerce") != st.baseline_period)]
+    if len(other):
+        def named(row):
+            m = registry.get(row["measure"]) if row["measure"] in registry.ids() else None
+            year = m.period_label(int(row["baseline_period"])) if m else str(int(row["baseline_period"]))
+            return f"{m.short if m else row['measure']} ({year})"
+        partial += (f" {'One commitment takes its' if len(other) == 1 else f'{len(other)} commitments take their'} "
+                    "baseline from another year, as the strategy states it or as the first year with a "
+                    "figure: " + "; ".join(named(x) for _, x in other.iterrows()) + ".")
     return Markdown(
         f"This review asks, measure by measure, whether **{st.title}** is working. It covers "
         f"{c['measures']} commitments, from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
         f"ending 31 March {st.baseline_period}. Figures come from " + listing(r.sources or ["no data"])
         + ". A change counts as real only when it is larger than chance alone would give for a "
-        "council of this size (95% interval); the test behind each verdict, with the smallest change "
-        "the data could detect, is in the table's last column. A percentage of children is compared "
+        "council of this size (95% interval); the test behind each verdict, with the size of change "
+        "it finds 4 times in 5, is in the table's last column. A percentage of children is compared "
         "with the council's own baseline; the topic reports set the same years against the statistical "
         "neighbours' change, so their verdict can differ (a council can improve while its neighbours "
         f"improve as much).{partial} Disclosure policy: **{policy}**.")
