@@ -423,6 +423,9 @@ class Review:
             "with_data": int((~t["verdict"].isin(["no data", "not evaluated"])).sum()),
             "direction_yes": int((shown["direction_met"] == "yes").sum()),
             "direction_no": int((shown["direction_met"] == "no").sum()),
+            # of those, figures from the child-level extract (the synthetic sample until a council's own)
+            "direction_child_level": int((shown["direction_met"].isin(["yes", "no"])
+                                          & (shown["source"] == "child_level")).sum()),
             "withheld": int(hid.sum()),
             "targets": int(t["target_value"].notna().sum()),
             "targets_met": int((shown["target_met"] == "yes").sum()),
@@ -443,6 +446,8 @@ class Review:
         def name(r):     # a verdict resting on a year flagged as a possible recording change says so
             flags = []
             if "beyond noise" in r["verdict"]:
+                if "as the topic reports test it: no detectable change" in r["caveats"]:
+                    flags.append("within the statistical neighbours' own change")
                 if "sudden jump" in r["caveats"]:
                     flags.append("its baseline may be a recording change")
                 if "already under way before the baseline" in r["caveats"]:
@@ -461,11 +466,16 @@ class Review:
                  f"{'has' if c['with_data'] == 1 else 'have'} figures to assess"
                  + (f"; {listing(rest)}." if any(rest) else ".")]
         unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"]     # includes the withheld
+        synthetic = any("synthetic" in s for s in self.sources)
+        on_sample = c["direction_child_level"] if synthetic else 0
+        aside = ([f"{count(on_sample, 'of these rests', 'of these rest')} on the synthetic child-level sample, "
+                  "not real children's records"] if on_sample else []) \
+            + ([f"{count(c['withheld'], 'more is', 'more are')} not shown: "
+                f"{'its figures' if c['withheld'] == 1 else 'their figures'} would reveal 1 to 5 children"]
+               if c["withheld"] else [])
         parts.append(f"Since the baseline, {c['direction_yes']} moved the way the strategy promised and "
                      f"{c['direction_no']} moved the other way"
-                     + (f" ({count(c['withheld'], 'more is', 'more are')} not shown: "
-                        f"{'its figures' if c['withheld'] == 1 else 'their figures'} would reveal 1 to 5 children)"
-                        if c["withheld"] else "")
+                     + (f" ({'; '.join(aside)})" if aside else "")
                      + f". Of {c['targets']} measures with a target, "
                      f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now and "
                      f"{c['targets_not_met']} {'does' if c['targets_not_met'] == 1 else 'do'} not"
@@ -487,7 +497,6 @@ class Review:
         if len(moved):
             parts.append("Rose or fell beyond noise: " + "; ".join(f"{name(r)} ({r['verdict'].split()[0]})"
                                                               for _, r in moved.iterrows()) + ".")
-        synthetic = any("synthetic" in s for s in self.sources)
         child = t[(t["source"] == "child_level") & t["verdict"].str.contains("beyond noise|no detectable")]
         if synthetic and len(child):
             total = int(t["verdict"].str.contains("beyond noise|no detectable").sum())

@@ -239,7 +239,7 @@ def test_the_narrative_says_which_verdicts_rest_on_the_synthetic_sample(monkeypa
     text = r.narrative()
     assert "on the synthetic child-level sample (" in text and "not real children's records" in text
     for name in r.table.loc[n, "text"]:          # a reader can tell which verdicts they are
-        assert name.rstrip(".") in text.split("synthetic child-level sample")[1]
+        assert name.rstrip(".") in text.split("synthetic child-level sample (")[1]
 
 
 def test_the_narrative_does_not_count_a_direction_the_table_withholds(monkeypatch):
@@ -262,6 +262,20 @@ def test_the_narrative_does_not_count_a_direction_the_table_withholds(monkeypatc
         f"{hid.sum()} more are not shown"
     assert f"{c_pub['direction_yes']} moved the way the strategy promised" in r.narrative("published")
     assert one in r.narrative("published") and "not shown" not in r.narrative("internal")
+    # the moves that rest on the synthetic sample are counted for the reader
+    sample = (r.table["source"] == "child_level") & r.table["direction_met"].isin(["yes", "no"]) & ~hid
+    assert sample.sum() >= 1
+    assert (f"{sample.sum()} of these rest on the synthetic child-level sample, not real children's records; "
+            + one) in r.narrative("published")
+
+
+def test_a_verdict_the_neighbours_matched_says_so_in_the_draft():
+    """Dental checks rose beyond noise against Herefordshire's own baseline, but no more
+    than its neighbours' did: the draft's list of improvements says so beside it."""
+    r = review.evaluate("herefordshire_2025_27")
+    text = r.narrative("published")
+    assert ("Children in care have annual dental checks (access to dental care) (within the statistical "
+            "neighbours' own change: see the caveats)") in text
 
 
 def test_each_commitment_names_the_figure_that_measures_it_and_the_way_it_should_go():
