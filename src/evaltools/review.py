@@ -20,6 +20,7 @@ Caveats flagged here:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -653,6 +654,18 @@ def _with_figure(r) -> str:
     return f"{r['text'].rstrip('.')} (figure: {registry.get(mid).short}" + (f"; {aim})" if aim else ")")
 
 
+_REVISED = re.compile(r"DfE revised .*?\(the review uses the latest figures\)")
+_COUNTS = re.compile(r" \(\d[\d,]*/\d[\d,]*\)")
+
+
+def _revision_counts_left_out(caveats: str) -> str:
+    """The caveats with DfE's revisions given as percentages alone: "first published as
+    80.7 (251/311), now 81.0 (251/310)" beside the same revision of other shares of one
+    cohort (dental 159/311 to 159/310) says what the 1 child dropped from the return
+    had and had not, a count of 1 to 5 no policy that suppresses them may show."""
+    return _REVISED.sub(lambda m: _COUNTS.sub("", m.group(0)), caveats)
+
+
 def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
     """The review table as people read it, under the disclosure policy: a baseline or
     latest figure resting on 1 to 5 children (child-level or local counts), or hidden
@@ -690,7 +703,8 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
             "Moved as promised": "c" if withheld else r["direction_met"],
             "Target": _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",
             "Target met": "c" if withheld and r["target_met"] in ("yes", "no") else r["target_met"],
-            "Verdict": r["verdict"], "Caveats": r["caveats"],
+            "Verdict": r["verdict"], "Caveats": _revision_counts_left_out(r["caveats"]) if pol.suppress_small
+            else r["caveats"],
             "Test": WITHHELD if withheld else (r["test"] or ""),
         })
     return pd.DataFrame(rows)

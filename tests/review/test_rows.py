@@ -403,3 +403,18 @@ def test_a_verdict_the_neighbours_test_would_not_give_says_so_in_its_row():
     named = t[t["caveats"].str.contains("as the topic reports test it")]
     assert (named["verdict"].str.contains("beyond noise")).all()
     assert list(named.index) == ["oc2_dental_checks"]
+
+
+def test_revisions_give_no_counts_under_a_policy_that_suppresses_them():
+    """DfE's 2024 health figures were revised: immunisations 251/311 to 251/310, dental
+    159/311 to 159/310, health assessments 295/311 to 294/310. Side by side they say what
+    the one child taken off the return had and had not; under published the revision is
+    given as percentages alone, under internal with its counts."""
+    r = review.evaluate("herefordshire_2025_27")
+    pub = review.display_table(r, "published")["Caveats"]
+    internal = review.display_table(r, "internal")["Caveats"]
+    revised = internal.str.contains("DfE revised")
+    assert internal[revised].str.contains(r"first published as [\d.]+ \(\d[\d,]*/\d[\d,]*\)", regex=True).any()
+    assert pub[revised].str.contains("DfE revised").all()
+    assert not pub.str.contains(r"published as [\d.]+ \(\d", regex=True).any()
+    assert not pub.str.contains(r"now [\d.]+ \(\d", regex=True).any()
