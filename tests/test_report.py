@@ -416,3 +416,19 @@ def test_the_review_and_the_scorecard_carry_a_run_of_zeros():
     row = b.table.set_index("Measure").loc["Health assessments"]
     assert row["RAG"] == "red" and "0 recorded in every year from 2024 to 2025 where England's rates give about" \
         in row["Basis"]
+
+
+def test_a_did_chart_names_the_fixed_set_of_neighbours_it_averages():
+    """The stability topic's DiD chart showed the neighbours' average of 3+ placements
+    rising from 2024 to 2025 while the trend table beside it showed it falling: the DiD
+    keeps DfE's latest set in every year, the table each year's own set. The line says
+    which it is."""
+    from evaltools import published
+    from evaltools.areas import resolve_la
+    from evaltools.stats.diffindiff import did
+    f = published.load_indicators(["cla_3plus_placements"])
+    res = did(f, "884", 2025, measure="cla_3plus_placements", comparators="statistical_neighbours",
+              reference="last")
+    n = res.diagnostics["n_comparators"]
+    assert report.did_comparison_label(res, resolve_la("884")) == \
+        f"Average of the {n} neighbours compared\n(DfE's 2025 set, every year)"

@@ -460,7 +460,7 @@ def show_evaluations(t) -> None:
                             source="Source: the council's SSDA903 extract, by calendar month.")
         else:
             fig = did_chart(e.result, title=title + " against the statistical neighbours",
-                            treated_label=t.la.display_name, comparison_label="Statistical neighbours' average")
+                            treated_label=t.la.display_name, comparison_label=did_comparison_label(e.result, t.la))
         show_figure(fig)
         if e.warnings:
             display(Markdown("\n".join(f"- *Caution:* {w}" for w in e.warnings)))
@@ -504,6 +504,17 @@ def show_verdicts(t) -> None:
         display(Markdown("No dated intervention aimed at these measures."))
         return
     show_table(v, caption=f"{t.topic.title}: verdicts at each intervention")
+
+
+def did_comparison_label(result, la) -> str:
+    """The comparison line of a difference-in-differences chart: the same neighbours in
+    every year, DfE's set of the latest year, so its average can move otherwise than the
+    trend chart's, whose neighbours are each year's own set."""
+    from .comparators import neighbour_model_for
+    latest = int(pd.to_numeric(result.series["time"]).max())
+    n = int(result.diagnostics.get("n_comparators", 0))
+    return (f"Average of the {n} neighbours compared\n(DfE's {neighbour_model_for(la.area_code, latest)} "
+            "set, every year)")
 
 
 # ---------------------------------------------------------------- annual impact review
