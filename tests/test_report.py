@@ -189,7 +189,10 @@ def test_a_stated_target_prints_as_the_strategy_states_it():
     b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
     basis = b.table.set_index("Measure")["Basis"]
     assert basis["Immunisations up to date"].startswith("target 100% not met")
-    assert basis["One or more suspensions"] == "meets the strategy's target (14.6%)"
+    # 2023/24 is the strategy's baseline year: the green says the target was met before it began
+    # (the review: "met at the baseline; no figure since")
+    assert basis["One or more suspensions"] == ("meets the strategy's target (14.6%) in 2023/24, its baseline "
+                                                "year: no figure since the strategy began")
 
 
 def test_key_messages_name_every_strength_and_concern():

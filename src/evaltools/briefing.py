@@ -142,9 +142,14 @@ def _rag(m: registry.Measure, last: pd.Series, target) -> tuple[str, str]:
     v = last["la_value"]
     hi_good = m.polarity == "high"
     if target is not None:
-        value, moved = target     # a target as the strategy states it: 100%, not 100.0%
+        value, moved, before = target     # a target as the strategy states it: 100%, not 100.0%
+        # a latest figure from the strategy's baseline year judges where it started, not its effect
+        when = (f" in {m.period_label(before)}, its baseline year: no figure since the strategy began"
+                if before is not None else "")
         if (v >= value) if hi_good else (v <= value):
-            return "green", f"meets the strategy's target ({m.format_value(value, whole=True)})"
+            return "green", f"meets the strategy's target ({m.format_value(value, whole=True)}){when}"
+        if before is not None:
+            return "red", f"target {m.format_value(value, whole=True)} not met{when}"
         return ("amber" if moved == "yes" else "red"), (
             f"target {m.format_value(value, whole=True)} not met; " + ("moving the right way" if moved == "yes"
                                                            else "not moving the right way"))
@@ -209,7 +214,11 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
         rt = review.review_table(st, frame[frame["measure"].isin(ids)], comparators=None)
         for _, r in rt.iterrows():
             if r["measure"] in ids and pd.notna(r["target_value"]) and r["measure"] not in targets:
-                targets[r["measure"]] = (float(r["target_value"]), r["direction_met"])
+                # the latest figure is the strategy's baseline year: the rating must say so
+                # ("met at the baseline; no figure since", as the review puts it)
+                targets[r["measure"]] = (float(r["target_value"]), r["direction_met"],
+                                         int(r["latest_period"]) if str(r["target_met"]).endswith("no figure since")
+                                         else None)
     rows = []
     for a, ms in by_area.items():
         for mid in [m for m in ms if m in ids]:
