@@ -423,7 +423,12 @@ def test_a_table_of_sentences_prints_on_a_landscape_page_with_its_heading(tmp_pa
     body = (cell.format("jp-MarkdownCell", "<h1>Report</h1><p>portrait</p>")
             + cell.format("jp-MarkdownCell", "<h2>Measure by measure</h2>")
             + cell.format("jp-CodeCell", report.table_bundle(wide)["text/html"])
-            + cell.format("jp-CodeCell", report.table_bundle(narrow)["text/html"]))
+            + cell.format("jp-CodeCell", report.table_bundle(narrow)["text/html"])
+            # a chart and its wide table in one cell (a trend table) stay portrait: alone on a
+            # landscape page the table was laid out at the portrait width and cut off
+            + cell.format("jp-CodeCell", "<img src='data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAA"
+                          "fFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' width='300' height='200'>"
+                          + report.table_bundle(wide)["text/html"]))
     html = tmp_path / "r.html"
     html.write_text(f"<html><head><title>t</title>{report.REPORT_CSS}</head><body>{body}</body></html>")
     data = outputs.html_to_pdf(html, tmp_path / "r.pdf", timeout=120).read_bytes()

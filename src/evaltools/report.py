@@ -48,7 +48,10 @@ table.evaltools-table td.rag-red { background: #D55E00; color: #fff; font-weight
 """ + "".join(f"table.evaltools-table.text-{j} td:nth-child({j}), table.evaltools-table.text-{j} th:nth-child({j}) "
               "{ text-align: left; white-space: normal; min-width: 8em; }\n" for j in range(2, 21)) + """@page wide { size: A4 landscape; margin: 12mm; }
 @media print {
-  table.evaltools-table.evaltools-wide { page: wide; }
+  /* landscape only with its cell (outputs.PRINT_CSS): a wide table under a chart in one
+     cell stays portrait and wraps; given a landscape page alone, Chromium laid it out at
+     the portrait width and cut off its last columns */
+  .jp-Cell:not(:has(img)) table.evaltools-table.evaltools-wide { page: wide; }
   table.evaltools-table td { vertical-align: top; }
 """ + "".join(f"  table.evaltools-wide.text-{j} td:nth-child({j}) {{ min-width: 13em !important; }}\n"
               for j in range(2, 21)) + """  table.evaltools-wide td:first-child { min-width: 13em !important; }
