@@ -263,7 +263,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         row.verdict, row.test = "not tested", "the latest figure is the baseline year"
     elif unit == "percent" or (sm.source == "local" and s["numerator"].notna().all()):
         _before_after_verdict(row, sm, have, mid, area)
-        if "beyond noise" in row.verdict and sm.source == "published" and comparators is not None:
+        if row.verdict != "not tested" and sm.source == "published" and comparators is not None:
             _against_neighbours(row, sm, frame, mid, area, comparators)
         if row.verdict == "not tested" and sm.source == "published" and comparators is not None:
             why = row.test          # no counts for a year (LAIT's early years): compare with neighbours
@@ -289,22 +289,34 @@ def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, are
         row.verdict, row.test = "not tested", _untested(str(e), have, mid, (row.baseline_period, row.latest_period))
 
 
+#: an interval whose nearer end lies within this share of its width from 0 is borderline
+BORDERLINE = 0.05
+
+
 def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, comparators) -> None:
-    """A percentage that moved beyond noise against the council's own baseline may not
-    have moved against its neighbours, who are the topic reports' yardstick: when the
-    two tests disagree, the row says so, so a reader of both is not left with two
-    verdicts and no reason."""
+    """A percentage tested against the council's own baseline is also set against its
+    neighbours' change, the topic reports' yardstick: when the two tests disagree, the
+    row says so, so a reader of both is not left with two verdicts and no reason. A
+    change beyond noise may be no more than the neighbours' own (dental checks); one
+    within noise may stand out against what the neighbours did (carer-requested endings),
+    and when that interval only just leaves out no change, the row says so."""
     other = MeasureRow(id=row.id, text=row.text, source=row.source, measure=row.measure,
                        direction=row.direction, baseline_period=row.baseline_period)
     res = _did_verdict(other, sm, frame, mid, area, comparators)
     if res is None or other.verdict in ("not tested", row.verdict):
         return
     since, (lo, hi) = res.diagnostics["reference_period"], res.ci
-    row.caveats.append(f"against the statistical neighbours' change, as the topic reports test it: {other.verdict} "
-                       f"({res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)}, "
-                       f"95% CI {lo:+.1f} to {hi:+.1f}): "
-                       "the change is within what the neighbours' own figures did over the same years, so it "
-                       "may not be the strategy's doing")
+    head = (f"against the statistical neighbours' change, as the topic reports test it: {other.verdict} "
+            f"({res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)}, "
+            f"95% CI {lo:+.1f} to {hi:+.1f}): ")
+    if "beyond noise" in row.verdict:
+        row.caveats.append(head + "the change is within what the neighbours' own figures did over the same "
+                           "years, so it may not be the strategy's doing")
+        return
+    edge = min(abs(lo), abs(hi)) < BORDERLINE * (hi - lo)
+    row.caveats.append(head + "against its own baseline the change is within noise, but set against what the "
+                       "neighbours' figures did over the same years it stands out"
+                       + ("; the interval only just leaves out no change, so read it as borderline" if edge else ""))
 
 
 def _untested(message: str, have: pd.DataFrame, mid: str, periods) -> str:
