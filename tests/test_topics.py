@@ -230,3 +230,15 @@ def test_evaluations_not_done_for_one_reason_at_one_intervention_share_a_row():
     assert list(m["Measure"]) == ["EET, aged 17-18; EET, aged 19-21; In touch, aged 19-21",
                                   "EET, aged 17-18", "EET, aged 19-21", "In touch, aged 19-21"]
     assert list(m["Intervention"]) == ["Act 2017", "Strategy", "Strategy", "Strategy"]
+
+
+def test_an_undated_intervention_says_what_the_source_says_and_how_to_date_it():
+    """The evaluator asks whether the Meadows support for foster carers worked: the
+    strategy says it launches "November 20xx", with no year. The topic says so and how a
+    council dates it to have it evaluated; no date is made up."""
+    t = topics.evaluate("884", "stability", strategy="herefordshire_2025_27")
+    note = next(n for n in t.notes if n.startswith("Not evaluated because the strategy gives no date"))
+    assert 'Meadows wraparound and out-of-hours support for foster carers to enable step-down from residential ' \
+           '(the strategy says "November 20xx")' in note
+    assert "give its `start` in the strategy's file (data/strategies, see its README) and rerun" in note
+    assert not any(e.title.startswith("Meadows wraparound") for e in t.evaluations if e.result is not None)

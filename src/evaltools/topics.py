@@ -514,10 +514,14 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
         from .review import _polarity
         better = {sm.measure: _polarity(sm.direction, sm.measure)
                   for sm in st.measures if sm.measure and sm.direction in ("increase", "decrease")}
-        undated = [iv.title for iv in st.interventions if iv.start is None
+        undated = [iv for iv in st.interventions if iv.start is None
                    and {by_id[x].measure for x in iv.measures if x in by_id} & set(ids)]
         if undated:
-            notes.append("Not evaluated because the strategy gives no date: " + "; ".join(undated) + ".")
+            notes.append("Not evaluated because the strategy gives no date: "
+                         + "; ".join(iv.title + (f" (the strategy says \"{iv.when}\")" if iv.when else "")
+                                     for iv in undated)
+                         + ". Once the council confirms when it began, give its `start` in the strategy's "
+                         "file (data/strategies, see its README) and rerun: it is then evaluated like the others.")
         annual: dict = {}
         for iv in dated:
             targets = aims(iv)
