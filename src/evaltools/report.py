@@ -56,6 +56,8 @@ table.evaltools-table td.rag-red { background: #D55E00; color: #fff; font-weight
 """ + "".join(f"  table.evaltools-wide.text-{j} td:nth-child({j}) {{ min-width: 13em !important; }}\n"
               for j in range(2, 21)) + """  table.evaltools-wide td:first-child { min-width: 13em !important; }
   table.evaltools-table { font-size: 9px; width: 100%; }
+  /* a table of sentences has a landscape page to itself: about 8 pt, not 6.75 */
+  table.evaltools-table.evaltools-wide { font-size: 10.5px; }
   table.evaltools-table th, table.evaltools-table td { white-space: normal !important; min-width: 0 !important; padding: 2px 4px; }
   .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }
   img { max-width: 100% !important; break-inside: avoid; }
