@@ -65,14 +65,17 @@ report.show_scorecard(b)
 # %%
 report.show_others(b)
 
+# %%
+display(report.page_break())
+
 # %% [markdown]
 # The pages that follow take each judgement area in turn: its scorecard, then each
 # measure against the statistical neighbours and England over the years; then the other
 # measures to know about, the same way.
 
 # %%
-for area in briefing.AREAS:
-    report.show_theme(b, area)
+for i, area in enumerate(briefing.AREAS):
+    report.show_theme(b, area, new_page=i > 0)
 report.show_other_pages(b)
 
 # %% [markdown] tags=["remove-from-report"]

@@ -413,12 +413,13 @@ def test_a_table_of_sentences_prints_on_a_landscape_page_with_its_heading(tmp_pa
     exe, why = outputs.find_chromium()
     if exe is None:
         pytest.skip(f"no PDF without chromium: {why}")
-    wide = pd.DataFrame({"Measure": ["A commitment"] * 3, "Baseline": ["10.2% (2024)"] * 3,
+    wide = pd.DataFrame({"Measure": ["A commitment"] * 6, "Baseline": ["10.2% (2024)"] * 6,
                          "Test": ["-0.7 points (95% CI -5.1 to +3.9); with 387 and 344 children, a change "
-                                  "smaller than 6 percentage points would usually not be told from noise"] * 3})
+                                  "smaller than 6 percentage points would usually not be told from noise"] * 6})
     narrow = pd.DataFrame({"Year": [2024, 2025], "Latest": ["10.2%", "9.8%"]})
     assert "evaltools-wide" in report.table_classes(wide) and "text-3" in report.table_classes(wide)
     assert "evaltools-wide" not in report.table_classes(narrow) and "text-" not in report.table_classes(narrow)
+    assert "evaltools-wide" not in report.table_classes(wide.head(3))     # short: wraps on portrait
     cell = "<div class='jp-Cell {}'>{}</div>"
     body = (cell.format("jp-MarkdownCell", "<h1>Report</h1><p>portrait</p>")
             + cell.format("jp-MarkdownCell", "<h2>Measure by measure</h2>")

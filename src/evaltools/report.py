@@ -205,6 +205,9 @@ _FIGURE = re.compile(r"^(c|[-+−]?[£]?\d[\d,]*(\.\d+)?%?( per 10,000| places| 
 #: a table whose rows hold more characters than this (medians of its columns) is mostly
 #: words: printed on a landscape page, so its sentences are not squeezed into slivers
 WIDE_ROW_CHARS = 150
+#: ... and has at least this many rows: a short one wraps well enough on portrait, where a
+#: landscape page of its own left the briefing's three "other measures" two-thirds blank
+WIDE_MIN_ROWS = 6
 
 
 def table_classes(df: pd.DataFrame) -> str:
@@ -220,7 +223,7 @@ def table_classes(df: pd.DataFrame) -> str:
         widths.append(float(np.median([len(c) for c in cells])) if cells else 0.0)
         if j > 1 and cells and widths[-1] >= 12 and sum(bool(_FIGURE.match(c)) for c in cells) < len(cells) / 2:
             classes.append(f"text-{j}")
-    if sum(widths) > WIDE_ROW_CHARS:
+    if sum(widths) > WIDE_ROW_CHARS and len(df) >= WIDE_MIN_ROWS:
         classes.append("evaltools-wide")
     return " ".join(classes)
 
@@ -680,9 +683,11 @@ def show_other_pages(b) -> None:
         show_measure(b.benchmark, mid, policy=b.policy, level=3)
 
 
-def show_theme(b, area: str) -> None:
-    """One page per judgement area: its scorecard, then each measure's chart and table."""
-    display(page_break())
+def show_theme(b, area: str, new_page: bool = True) -> None:
+    """One page per judgement area: its scorecard, then each measure's chart and table.
+    ``new_page=False`` for the first, which follows its introduction on the same page."""
+    if new_page:
+        display(page_break())
     display(Markdown(f"## {area}"))
     show_scorecard(b, area)
     for mid in b.table.loc[b.table["Area"] == area, "measure_id"].dropna():
