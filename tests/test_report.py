@@ -435,3 +435,14 @@ def test_a_did_chart_names_the_fixed_set_of_neighbours_it_averages():
     n = res.diagnostics["n_comparators"]
     assert report.did_comparison_label(res, resolve_la("884")) == \
         f"Average of the {n} neighbours compared\n(DfE's 2025 set, every year)"
+
+
+def test_an_amber_measure_in_the_worst_quarter_is_named_in_the_key_messages():
+    """In touch at 17-18 (88.5%, 2024) is within noise of England, so amber, but in band D:
+    an inspector sees the band, so the key messages name it."""
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    row = b.table.set_index("Measure").loc["In touch, aged 17-18"]
+    assert row["RAG"] == "amber" and row["Band"] == "D"
+    msgs = " ".join(briefing.key_messages(b))
+    assert "Amber, but in the worst quarter of councils: In touch, aged 17-18 88.5% (2024)." in msgs

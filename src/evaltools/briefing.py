@@ -333,6 +333,11 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
         if len(concerns):
             line += " Concerns: " + "; ".join(f"{x['Measure']} {x['Latest']} ({x['Basis']})"
                                               for _, x in concerns.iterrows()) + "."
+        # amber against England, yet in the worst quarter of councils: an inspector sees the band
+        watch = t[(t["RAG"] == "amber") & (t["Band"] == "D")].iloc[:limit]
+        if len(watch):
+            line += (" Amber, but in the worst quarter of councils: "
+                     + "; ".join(f"{x['Measure']} {x['Latest']} ({x['Year']})" for _, x in watch.iterrows()) + ".")
         out.append(line)
     worse = b.table[b.table["Trend"].str.contains("worse", na=False) & ~b.table["Trend"].str.contains("untested")]
     if len(worse):
