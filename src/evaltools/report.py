@@ -36,7 +36,7 @@ BAND_SHORT = {"A": "A (best quarter)", "B": "B", "C": "C", "D": "D (worst quarte
 
 REPORT_CSS = """<style>
 table.evaltools-table { border-collapse: collapse; margin: 0.5em 0 1em 0; font-size: 13px; }
-table.evaltools-table th, table.evaltools-table td { padding: 3px 10px; text-align: right; white-space: nowrap; }
+table.evaltools-table th, table.evaltools-table td { padding: 3px 10px; text-align: right; white-space: nowrap; vertical-align: top; }
 table.evaltools-table th:first-child, table.evaltools-table td:first-child { text-align: left; white-space: normal; min-width: 12em; max-width: 28em; }
 table.evaltools-table td:last-child { white-space: normal; text-align: left; min-width: 16em; max-width: 34em; }
 table.evaltools-table caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
