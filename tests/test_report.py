@@ -446,3 +446,14 @@ def test_an_amber_measure_in_the_worst_quarter_is_named_in_the_key_messages():
     assert row["RAG"] == "amber" and row["Band"] == "D"
     msgs = " ".join(briefing.key_messages(b))
     assert "Amber, but in the worst quarter of councils: In touch, aged 17-18 88.5% (2024)." in msgs
+
+
+def test_a_statement_on_a_figure_years_old_says_it_is_history():
+    """Staying put at 18: Herefordshire's latest figure is 2021 (2022-2024 suppressed);
+    a theme page that leads with it says it is too old to describe the council now, as
+    the briefing, which does not rate it, already implies."""
+    bm = benchmark.benchmark("884", ["staying_put_18", "cla_rate_per_10k"])
+    text = bm.statement("staying_put_18", policy="published")
+    assert "It is 4 years older than the newest figures here (2025): read it as history, too old to " \
+           "describe Herefordshire now." in text
+    assert "read it as history" not in bm.statement("cla_rate_per_10k", policy="published")

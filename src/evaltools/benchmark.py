@@ -154,6 +154,11 @@ class BenchmarkResult:
                 f"{self.table['period'].min()}-{self.table['period'].max()})")
 
 
+#: a council's latest figure more than this many years older than the newest figures of
+#: the report is history, not today's picture (the briefing does not rate it, and a
+#: statement says so)
+STALE_YEARS = 2
+
 #: a neighbour's 0% on a cohort at least this big is flagged as a likely recording gap
 ZERO_COHORT = 20
 
@@ -482,6 +487,10 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     later = s[s["period"] > period]
     if len(later):
         parts.append(f"Later figures ({_years(m, later['period'])}) are suppressed or not available.")
+    newest = int(pd.to_numeric(bm.table["period"]).max())
+    if period < newest - STALE_YEARS:
+        parts.append(f"It is {newest - period} years older than the newest figures here ({newest}): read it "
+                     f"as history, too old to describe {name} now.")
     p = _earlier(s, period)
     if p is not None:
         skipped = s[(s["period"] > p["period"]) & (s["period"] < period)]

@@ -56,7 +56,7 @@ AREAS = {
 RAG = ("green", "amber", "red")
 #: a measure whose latest figure is more than this many years older than the newest
 #: figure of the pack is not listed among the other measures (DfE stopped publishing it)
-STALE_YEARS = 2
+STALE_YEARS = bmk.STALE_YEARS
 
 
 def area_measures() -> dict[str, list[str]]:
