@@ -28,7 +28,6 @@ from . import published, registry
 from .areas import Area, resolve_la
 from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model_for,
                           quartile_bands)
-from .wording import REVEALS
 
 
 @dataclass
@@ -330,12 +329,12 @@ def not_shown(area_code: str, measure_id: str, row: pd.Series) -> str:
     return ind.SYMBOLS.get(row["la_status"], "not available")
 
 
-def _why_not(m: registry.Measure, row: pd.Series, policy: str) -> str:
-    """Why a year's figure is not shown, in words."""
+def _why_not(area_code: str, m: registry.Measure, row: pd.Series, policy: str) -> str:
+    """Why a year's figure is not shown, in words (:func:`not_shown`, with who hid it)."""
+    why = not_shown(area_code, m.id, row)
     if bool(row.get("la_withheld", False)):
-        return f"{REVEALS} and is not shown under the {policy} policy"
-    why = ind.SYMBOLS.get(row["la_status"], "not available")
-    return f"{why} (DfE symbol '{row['la_status']}')"
+        return f"{why} and is not shown under the {policy} policy"
+    return f"is {why} (DfE symbol '{row['la_status']}')"
 
 
 def _years(m: registry.Measure, periods) -> str:
@@ -392,7 +391,7 @@ class ZeroRun:
 
     def words(self, m: registry.Measure, name: str) -> str:
         """"Herefordshire recorded 0 in every year from 2021 to 2025 (0 of 964 in all);
-        at England's rates about 19 would be expected ...": a sentence, without its full
+        at England's rates about 21 would be expected ...": a sentence, without its full
         stop."""
         return (f"{name} recorded 0 {self._when(m)} (0 of {self.cohort:,.0f}{' in all' if self.years > 1 else ''}); "
                 f"at England's {'rate' if self.years == 1 else 'rates'} about {self.expected:,.0f} would be "
@@ -406,7 +405,7 @@ def zero_run(m: registry.Measure, periods, numerators, denominators, statuses, e
     cohort), when it is too long or the cohort too big to be chance: at England's rate
     ``england[period]`` (%) in each year, 0 in every one of them would happen with a
     probability below :data:`ZERO_RUN_CHANCE`. Herefordshire's 0 children of 964 aged
-    10-17 convicted in 2021-2025, where about 19 would be expected, is more likely
+    10-17 convicted in 2021-2025, where about 21 would be expected, is more likely
     convictions not recorded on the return than none at all. The run ends at the first
     year back that is not a 0 (a figure, a suppressed year: a DfE ``c`` is 1 to 5).
     Only percentages of children; None when there is no such run."""
@@ -474,7 +473,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     name = bm.la.display_name
     period = int(last["period"])
     if last["la_status"] != ind.OK:
-        return f"{name}'s {m.period_label(period)} figure {_why_not(m, last, policy)}, so it cannot be compared."
+        return f"{name}'s {m.period_label(period)} figure {_why_not(bm.la.area_code, m, last, policy)}, so it cannot be compared."
     parts = []
     fig = as_printed(m, last["la_value"], last["la_decimals"])
     num, den = last["la_numerator"], last["la_denominator"]

@@ -273,7 +273,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
         if rated is None:
             last = s.iloc[-1]
             if last["la_status"] == "c":
-                why = (f"{REVEALS}, not shown under the {policy} policy"
+                why = (f"{bmk.not_shown(bm.la.area_code, mid, last)}, not shown under the {policy} policy"
                        if bool(last.get("la_withheld", False)) else "suppressed by DfE")
                 not_rated.append((m.short, m.period_label(last["period"]), why))
             continue
