@@ -214,11 +214,11 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
         rt = review.review_table(st, frame[frame["measure"].isin(ids)], comparators=None)
         for _, r in rt.iterrows():
             if r["measure"] in ids and pd.notna(r["target_value"]) and r["measure"] not in targets:
-                # the latest figure is the strategy's baseline year: the rating must say so
-                # ("met at the baseline; no figure since", as the review puts it)
+                # the latest figure is the baseline year's: the rating must say so ("met at the
+                # baseline; no figure since", as the review puts it)
+                at_baseline = pd.notna(r["latest_period"]) and r["latest_period"] == r["baseline_period"]
                 targets[r["measure"]] = (float(r["target_value"]), r["direction_met"],
-                                         int(r["latest_period"]) if str(r["target_met"]).endswith("no figure since")
-                                         else None)
+                                         int(r["latest_period"]) if at_baseline else None)
     rows = []
     for a, ms in by_area.items():
         for mid in [m for m in ms if m in ids]:

@@ -546,16 +546,15 @@ def review_intro(r, policy: str = "published") -> Markdown:
         partial += (" The topic reports date each intervention from its own start: "
                     + "; ".join(f"{iv.title.split(';')[0]}, {iv.start.day} {iv.start:%B %Y}" for iv in early) + ".")
     # commitments whose baseline the strategy gives for another year than its baseline year
-    other = r.table[pd.to_numeric(r.table["baseline_period"], errors="coerce").notna()
-                    & (pd.to_numeric(r.table["baseline_period"], errors="coerce") != st.baseline_period)]
+    base = pd.to_numeric(r.table["baseline_period"], errors="coerce")
+    other = r.table[base.notna() & (base != st.baseline_period)]
     if len(other):
-        def named(row):
-            m = registry.get(row["measure"]) if row["measure"] in registry.ids() else None
-            year = m.period_label(int(row["baseline_period"])) if m else str(int(row["baseline_period"]))
-            return f"{m.short if m else row['measure']} ({year})"
+        from .review import _period
+        named = [f"{registry.get(x['measure']).short if x['measure'] in registry.ids() else x['measure']} "
+                 f"({_period(x['baseline_period'], x['measure'])})" for _, x in other.iterrows()]
         partial += (f" {'One commitment takes its' if len(other) == 1 else f'{len(other)} commitments take their'} "
                     "baseline from another year, as the strategy states it or as the first year with a "
-                    "figure: " + "; ".join(named(x) for _, x in other.iterrows()) + ".")
+                    "figure: " + "; ".join(named) + ".")
     return Markdown(
         f"This review asks, measure by measure, whether **{st.title}** is working. It covers "
         f"{c['measures']} commitments, from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
