@@ -242,3 +242,18 @@ def test_an_undated_intervention_says_what_the_source_says_and_how_to_date_it():
            '(the strategy says "November 20xx")' in note
     assert "give its `start` in the strategy's file (data/strategies, see its README) and rerun" in note
     assert not any(e.title.startswith("Meadows wraparound") for e in t.evaluations if e.result is not None)
+
+
+def test_the_smallest_detectable_change_never_contradicts_the_verdict():
+    """A change found beyond noise is never followed by "a change smaller than X would
+    usually not be told from noise" (the 2025-27 stability topic finds carer-requested
+    endings improved, -5.3 points, below what that test finds 4 times in 5); a change
+    not found is."""
+    t = topics.evaluate("884", "stability", strategy="herefordshire_2025_27", extract="data/sample")
+    done = [e for e in t.evaluations if e.result is not None and e.mde != "not shown"]
+    assert done and all(e.mde_words for e in done)
+    for e in done:
+        beyond = "beyond noise" in e.verdict
+        assert ("would usually not be told from noise" in e.mde_words) is not beyond, (e.verdict, e.mde_words)
+        assert e.mde in e.mde_words
+    assert any("beyond noise" in e.verdict for e in done)

@@ -446,8 +446,9 @@ def show_evaluations(t) -> None:
     for e in done:
         m = registry.get(e.measure)
         display(Markdown(f"### {m.short}: {e.title}"))
-        mde = (f" With these data, a true change smaller than {e.mde} would probably go unnoticed (80% power)."
-               if e.mde and e.mde != "not shown" else "")      # withheld with the estimate (topics._withhold_estimates)
+        # in words that fit the verdict; none where it is withheld with the estimate
+        # (topics._withhold_estimates)
+        mde = f" With these data, {e.mde_words}." if e.mde_words else ""
         display(Markdown(f"**{e.verdict.capitalize()}.** {e.sentence}{mde}"))
         child_level = e.method.startswith("interrupted")
         if child_level and _months_rest_on_few(t, e.measure):

@@ -39,7 +39,7 @@ from .errors import ConfigError
 from .stats import spc as spc_mod
 from .stats.diffindiff import did
 from .stats.funnels import funnel
-from .stats.power import mde_multiplier
+from .stats.power import detectable, mde_multiplier
 from .stats.timeseries import its
 from .wording import count
 
@@ -139,6 +139,8 @@ class Evaluation:
     verdict: str = NOT_EVALUATED
     sentence: str = ""
     mde: str = ""
+    #: the smallest detectable change in words that fit the verdict (power.detectable)
+    mde_words: str = ""
     warnings: list[str] = field(default_factory=list)
     result: object = None
 
@@ -261,7 +263,9 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
         ev.warnings.append(f"the verdict is the gap at {last:%B %Y}; the level at the start {moved} beyond "
                            f"noise ({step}), so the picture depends on when it is read")
     ev.warnings = [_plain(w, la_code) for w in ev.warnings]
-    ev.mde = f"about {sdc.significant(mde_from_interval(lo, hi))} {_units(m)}"
+    mde = mde_from_interval(lo, hi)
+    ev.mde = f"about {sdc.significant(mde)} {_units(m)}"
+    ev.mde_words = detectable(ev.mde, est, lo, hi, mde)
     return ev
 
 
@@ -360,6 +364,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
                            "neighbours changed by as much or more over the same years: read it as a borderline result")
     # the DiD's own smallest detectable effect (its t quantiles), as its summary gives it
     ev.mde = f"about {sdc.significant(res.diagnostics['mde'])} {_units(m)}"
+    ev.mde_words = detectable(ev.mde, res.estimate, lo, hi, res.diagnostics["mde"], what="an effect")
     ls = ind[(ind["measure"] == mid) & (ind["area_code"].astype(str) == la_code) & (ind["status"] == "ok")]
     from .review import jumps
     jump = [p for p in jumps(ls.assign(time=ls["period"])) if p >= ref]     # into the comparison
@@ -584,4 +589,4 @@ def _withhold_estimates(res: TopicResult) -> None:
                       f"{res.policy} policy: {res.la.display_name}'s figures for {years} "
                       f"{sdc.withheld_because(res.la.area_code, e.measure, hidden, plural=True)}, and with the "
                       "neighbours' published figures it would give them back.")
-        e.mde = "not shown"
+        e.mde, e.mde_words = "not shown", ""

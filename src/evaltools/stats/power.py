@@ -10,7 +10,13 @@ noise" (against a fixed benchmark, at 80% power and 5% two-sided significance).
 * ``power_prop_test`` / ``n_prop_test``: R's ``power.prop.test`` formula;
 * ``mde_proportion``: the smallest change in a proportion detectable with given
   numbers, against a fixed benchmark (the usual board-paper question: "is our 48% now
-  different from the 50% target?") or between two periods each with its own noise.
+  different from the 50% target?") or between two periods each with its own noise,
+  from the baseline's spread alone (Bloom 1995);
+* ``power_two_proportions`` / ``mde_two_periods``: the two-period comparison the
+  review makes, from R's power.prop.test formula for groups of any size, with the
+  spread of the later figure taken at the changed proportion. Near 0% or 100% the
+  baseline's spread is almost nothing and Bloom's formula promises changes the test
+  cannot find (0 of 190 children one year: "1 point", where about 4 are needed).
 
 Hand-written (short formulas) because statsmodels' power classes use the strict
 two-sided power, which differs from R's documented examples in the 7th decimal.
@@ -69,6 +75,42 @@ def mde_proportion(n: float, p: float, *, comparison: str = "benchmark", n2: flo
     else:
         raise ValueError("comparison is 'benchmark' or 'two_periods'")
     return mde_multiplier(power, alpha) * se
+
+
+def power_two_proportions(n1: float, p1: float, n2: float, p2: float, alpha: float = 0.05) -> float:
+    """Power of a two-sided comparison of ``p1`` in ``n1`` children with ``p2`` in
+    ``n2``: R's power.prop.test formula (non-strict), with the pooled proportion
+    weighted by group size under the null. With ``n1 == n2`` it is
+    :func:`power_prop_test`."""
+    q = lambda p: p * (1 - p)             # noqa: E731
+    pooled = (n1 * p1 + n2 * p2) / (n1 + n2)
+    spread = math.sqrt(q(p1) / n1 + q(p2) / n2)
+    z = stats.norm.isf(alpha / 2)
+    num = abs(p1 - p2) - z * math.sqrt(q(pooled) * (1 / n1 + 1 / n2))
+    if spread == 0:                       # 0% against 100%: no chance in it
+        return float(num > 0)
+    return float(stats.norm.cdf(num / spread))
+
+
+def mde_two_periods(n1: float, p: float, n2: float | None = None, *, power: float = 0.8,
+                    alpha: float = 0.05) -> float:
+    """Smallest change (a fraction: 0.04 = 4 points) from ``p`` in ``n1`` children to a
+    later period of ``n2`` (default ``n1``) that the comparison finds with ``power``:
+    the larger of the rise and the fall that reach it, so a change smaller than this is
+    usually missed whichever way it goes. A move towards 0% or 100% is found sooner
+    than one away from it (the spread shrinks there); from 0% only a rise is possible.
+    NaN where no possible change reaches ``power`` (a handful of children)."""
+    n2 = n1 if n2 is None else n2
+    if n1 <= 0 or n2 <= 0 or not 0 <= p <= 1:
+        raise ValueError("need n1, n2 > 0 and 0 <= p <= 1")
+    found = []
+    for end in (1.0, 0.0):
+        if end == p or power_two_proportions(n1, p, n2, end, alpha) < power:
+            continue
+        gap = optimize.brentq(lambda d: power_two_proportions(n1, p, n2, p + d, alpha) - power,
+                              1e-12 * (1 if end > p else -1), end - p, xtol=1e-12)
+        found.append(abs(gap))
+    return max(found) if found else math.nan
 
 
 def detectable(size: str, estimate: float, lo: float, hi: float, mde: float, what: str = "a change") -> str:

@@ -239,7 +239,7 @@ def before_after(frame, before, after, *, measure: str | None = None, area: str 
     """
     from .. import registry
     from . import frames
-    from .power import mde_proportion
+    from .power import mde_two_periods
 
     s = frames.series(frame, measure, area, where="before_after")
     measure = s.attrs["measure"]
@@ -268,16 +268,16 @@ def before_after(frame, before, after, *, measure: str | None = None, area: str 
     (xa, na), (xb, nb) = counts["after"], counts["before"]
     label = f"{m.short if m else measure}: {_span(a)} against {_span(b)}"
     res = difference(xa, na, xb, nb, method=method, level=level, label=label)
-    # a baseline of 0% or 100% has no binomial spread, which would make any change
-    # "detectable" (an MDE of 0): half a child either way stands in for it
-    p0 = xb / nb if nb and 0 < xb < nb else ((xb + 0.5) / (nb + 1) if nb else 0.5)
-    mde = mde_proportion(nb, p0, comparison="two_periods", n2=na)
+    # the spread of the later figure is taken at the changed proportion, so a baseline
+    # of 0% or 100% (no spread of its own) still gives the change the test needs
+    mde = mde_two_periods(nb, xb / nb, na) if nb and na else math.nan
+    found = (detectable(count(round(100 * mde + 1e-9), 'percentage point'), res.estimate, *res.ci, 100 * mde)
+             if math.isfinite(mde) else "too few for any change to be found 4 times in 5 (80% power, "
+                                        "5% significance)")
     res.diagnostics.update(measure=measure, before=b, after=a, verdict=verdict(res, polarity),
                            polarity=polarity, mde=100 * mde,
                            notes=[f"{verdict(res, polarity).capitalize()}.",
-                                  f"with {nb:,} and {na:,} children, "
-                                  + detectable(count(round(100 * mde + 1e-9), 'percentage point'),
-                                               res.estimate, *res.ci, 100 * mde)])
+                                  f"with {nb:,} and {na:,} children, {found}"])
     if len(b) > 1 or len(a) > 1:
         res.warnings.append("several years are pooled: a child counted in more than one year makes the "
                             "interval somewhat too narrow")
