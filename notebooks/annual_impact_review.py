@@ -77,7 +77,7 @@ report.show_review_charts(r, policy, comparator)
 # revisions of earlier years and suppressed years.
 
 # %%
-report.show_caveats(r)
+report.show_caveats(r, policy)
 
 # %% [markdown] tags=["remove-from-report"]
 # The counts below are what the notebook tests check.

@@ -610,13 +610,17 @@ def show_review_charts(r, policy: str = "published", comparator="statistical_nei
         show_measure(bm, mid, policy=policy, level=3)
 
 
-def show_caveats(r) -> None:
+def show_caveats(r, policy: str = "published") -> None:
+    """Each commitment's caveats, as the disclosure ``policy`` may show them (the same
+    words as the review table's Caveats column)."""
+    from .review import shown_caveats
+
     t = r.table[r.table["caveats"] != ""]
     t = t[~t["caveats"].isin(["no local data supplied"])]
     if t.empty:
         display(Markdown("No caveats."))
         return
-    display(Markdown("\n".join(f"- **{row['text'].rstrip('.')}**: {row['caveats'].rstrip('.')}."
+    display(Markdown("\n".join(f"- **{row['text'].rstrip('.')}**: {shown_caveats(row['caveats'], policy).rstrip('.')}."
                                 for _, row in t.iterrows())))
 
 

@@ -670,11 +670,16 @@ _REVISED = re.compile(r"DfE revised .*?\(the review uses the latest figures\)")
 _COUNTS = re.compile(r" \(\d[\d,]*/\d[\d,]*\)")
 
 
-def _revision_counts_left_out(caveats: str) -> str:
-    """The caveats with DfE's revisions given as percentages alone: "first published as
-    80.7 (251/311), now 81.0 (251/310)" beside the same revision of other shares of one
-    cohort (dental 159/311 to 159/310) says what the 1 child dropped from the return
-    had and had not, a count of 1 to 5 no policy that suppresses them may show."""
+def shown_caveats(caveats: str, policy: str = "published") -> str:
+    """A row's caveats as a policy may show them: under one that suppresses small counts,
+    DfE's revisions are given as percentages alone. "First published as 80.7 (251/311),
+    now 81.0 (251/310)" beside the same revision of other shares of one cohort (dental
+    159/311 to 159/310) says what the 1 child dropped from the return had and had not, a
+    count of 1 to 5 no such policy may show. The table and the Caveats list both use it."""
+    from . import sdc
+
+    if not sdc.policy(policy).suppress_small:
+        return caveats
     return _REVISED.sub(lambda m: _COUNTS.sub("", m.group(0)), caveats)
 
 
@@ -715,8 +720,7 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
             "Moved as promised": "c" if withheld else r["direction_met"],
             "Target": _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",
             "Target met": "c" if withheld and r["target_met"] in ("yes", "no") else r["target_met"],
-            "Verdict": r["verdict"], "Caveats": _revision_counts_left_out(r["caveats"]) if pol.suppress_small
-            else r["caveats"],
+            "Verdict": r["verdict"], "Caveats": shown_caveats(r["caveats"], policy),
             "Test": WITHHELD if withheld else (r["test"] or ""),
         })
     return pd.DataFrame(rows)

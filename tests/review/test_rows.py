@@ -406,7 +406,7 @@ def test_a_verdict_the_neighbours_test_would_not_give_says_so_in_its_row():
     assert sorted(named.index) == ["oc2_dental_checks", "placement_changes_carer_request_behaviour"]
 
 
-def test_revisions_give_no_counts_under_a_policy_that_suppresses_them():
+def test_revisions_give_no_counts_under_a_policy_that_suppresses_them(monkeypatch):
     """DfE's 2024 health figures were revised: immunisations 251/311 to 251/310, dental
     159/311 to 159/310, health assessments 295/311 to 294/310. Side by side they say what
     the one child taken off the return had and had not; under published the revision is
@@ -419,6 +419,15 @@ def test_revisions_give_no_counts_under_a_policy_that_suppresses_them():
     assert pub[revised].str.contains("DfE revised").all()
     assert not pub.str.contains(r"published as [\d.]+ \(\d", regex=True).any()
     assert not pub.str.contains(r"now [\d.]+ \(\d", regex=True).any()
+    # the Caveats list after the table says the same as its column
+    from evaltools import report
+    for policy, counts in (("published", False), ("internal", True)):
+        shown = []
+        monkeypatch.setattr(report, "display", shown.append)
+        report.show_caveats(r, policy)
+        text = shown[0].data
+        assert "DfE revised" in text
+        assert bool(re.search(r"published as [\d.]+ \(\d", text)) is counts
 
 
 def test_a_change_within_noise_that_the_topic_calls_beyond_noise_is_named():
