@@ -383,18 +383,23 @@ def revisions(first: pd.DataFrame, latest: pd.DataFrame, measure: str, area: str
               & (f["period"] >= lo) & (f["period"] <= hi)]
         return f.set_index("period")
     a, b = pick(first), pick(latest)
+    whole = measure in registry.ids() and registry.get(measure).unit == "count"
+
+    def same(u, v) -> bool:          # a count measure has no denominator in either release
+        return (pd.isna(u) and pd.isna(v)) or u == v
+
     out = []
     for p in sorted(set(a.index) & set(b.index)):
         x, y = a.loc[p], b.loc[p]
         if isinstance(x, pd.DataFrame) or isinstance(y, pd.DataFrame):
             continue
         counts = pd.notna(x["numerator"]) and pd.notna(y["numerator"])
-        changed = (x["numerator"] != y["numerator"] or x["denominator"] != y["denominator"]) if counts \
-            else abs(x["value"] - y["value"]) > MATCH_TOLERANCE
+        changed = not (same(x["numerator"], y["numerator"]) and same(x["denominator"], y["denominator"])) \
+            if counts else abs(x["value"] - y["value"]) > MATCH_TOLERANCE
         if not changed:
             continue
         def fig(r):
-            v = f"{r['value']:.1f}"
+            v = f"{r['value']:,.0f}" if whole else f"{r['value']:.1f}"
             return f"{v} ({r['numerator']:,.0f}/{r['denominator']:,.0f})" if counts and pd.notna(r["denominator"]) else v
         out.append(f"{int(p)} first published as {fig(x)}, now {fig(y)}")
     return ("DfE revised " + "; ".join(out) + " (the review uses the latest figures)") if out else None

@@ -441,3 +441,16 @@ def test_a_change_within_noise_that_the_topic_calls_beyond_noise_is_named():
     assert ("against the statistical neighbours' change, as the topic reports test it: improved beyond noise"
             in row.caveats)
     assert "it stands out; the interval only just leaves out no change, so read it as borderline" in row.caveats
+
+
+def test_a_count_with_no_denominator_is_not_a_revision_when_it_is_unchanged():
+    """St Helens' children looked after: 466 in 2019 in the first release and the latest.
+    A count has no denominator in either, and no denominator is not a change; a real
+    revision of a count prints whole numbers (466 to 470, not 466.0 to 470.0)."""
+    rows = pd.DataFrame({"measure": "cla_count", "area_code": "876", "period": [2019, 2020],
+                         "numerator": [466.0, 496.0], "denominator": [float("nan")] * 2,
+                         "value": [466.0, 496.0], "status": "ok"})
+    assert review.revisions(rows, rows.copy(), "cla_count", "876", 2018, 2020) is None
+    later = rows.assign(numerator=[470.0, 496.0], value=[470.0, 496.0])
+    assert review.revisions(rows, later, "cla_count", "876", 2018, 2020) == (
+        "DfE revised 2019 first published as 466, now 470 (the review uses the latest figures)")
