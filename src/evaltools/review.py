@@ -148,6 +148,11 @@ def _definition_change(measure: str, first: int, last: int) -> str | None:
     return "; ".join(out) or None
 
 
+#: a child-level measure's caveat when the review was given no 903 extract
+NO_EXTRACT = ("a child-level measure, from the council's own SSDA903 returns: no extract was given for this "
+              "review (the evaluation's `extract`)")
+
+
 def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                 comparators="statistical_neighbours", end_period: int | None = None,
                 first: pd.DataFrame | None = None) -> MeasureRow:
@@ -156,8 +161,11 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     the last year of the strategy; later figures are left out, so a finished strategy
     is judged on its own years. ``first``: the same measures as DfE first published
     them (``published.load_indicators(release="first")``), to flag revisions."""
+    later = frame.iloc[:0]
+    has_extract = bool(len(frame)) and frame["source"].astype(str).str.startswith("SSDA903").any()
     if end_period is not None and len(frame):
-        frame = frame[pd.to_numeric(frame["period"], errors="coerce") <= end_period]
+        after = pd.to_numeric(frame["period"], errors="coerce") > end_period
+        frame, later = frame[~after], frame[after]
     row = MeasureRow(id=sm.id, text=sm.text, source=sm.source, measure=sm.measure or sm.local,
                      direction=sm.direction,
                      target_value=sm.target.value if sm.target else None)
@@ -169,15 +177,24 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         return row
     have = frame[(frame["measure"] == mid) & (frame["area_code"].astype(str) == str(area))] \
         if len(frame) else frame
+    # figures only after a finished strategy's years: said, so "no figures" is not read
+    # as DfE publishing nothing (St Helens' in-house foster places start in 2022)
+    mine_later = later[(later["measure"] == mid) & (later["area_code"].astype(str) == str(area))
+                       & (later["status"] == "ok")] if len(later) else later
+    after_end = (f"; DfE's figures for the council start in {_period(int(mine_later['period'].min()), mid)}, after "
+                 f"the strategy's last year ({_period(end_period, mid)})") if len(mine_later) else ""
     if have.empty:
-        row.caveats.append("no local data supplied" if sm.source == "local" else "no figures for this council")
+        row.caveats.append("no local data supplied" if sm.source == "local" else
+                           NO_EXTRACT if sm.source == "child_level" and not has_extract else
+                           "no figures for this council" + (" in the strategy's years" + after_end if after_end else ""))
         row.direction_met = row.target_met = row.verdict = "no data"
         return row
     s = frames.series(have, mid, str(area), where="review")
     dropped = s.attrs.get("dropped", [])
     unit = registry.get(mid).unit if mid in registry.ids() else ""
     if s.empty:
-        row.caveats.append("every figure is suppressed or not available")
+        row.caveats.append("every figure is suppressed or not available"
+                           + (" in the strategy's years" + after_end if after_end else ""))
         row.direction_met = row.target_met = row.verdict = "no data"
         return row
     last = s.iloc[-1]
@@ -454,6 +471,7 @@ class Review:
             "not_tested": int((t["verdict"] == "not tested").sum()),
             "proposed": int((t["verdict"] == "not evaluated").sum()),
             "no_local": int(t["caveats"].str.contains("no local data supplied").sum()),
+            "no_extract": int((t["caveats"] == NO_EXTRACT).sum()),
         }
 
     def narrative(self, policy: str = "internal") -> str:
@@ -471,13 +489,15 @@ class Review:
                 if "already under way before the baseline" in r["caveats"]:
                     flags.append("the change was already under way before the baseline")
             return r["text"].rstrip(".") + (f" ({'; '.join(flags)}: see the caveats)" if flags else "")
-        no_figures = c["measures"] - c["with_data"] - c["no_local"] - c["proposed"]
+        no_figures = c["measures"] - c["with_data"] - c["no_local"] - c["proposed"] - c["no_extract"]
         def are(n, what, plural):     # "1 is a local measure", "37 are local measures"
             return f"{n} {'is ' + what if n == 1 else 'are ' + plural}"
         rest = [are(c["no_local"], "a local measure with no local data supplied yet",
                     "local measures with no local data supplied yet") if c["no_local"] else "",
                 f"{no_figures} {'has' if no_figures == 1 else 'have'} no published figures for the council"
                 if no_figures else "",
+                are(c["no_extract"], "a child-level measure with no SSDA903 extract given",
+                    "child-level measures with no SSDA903 extract given") if c["no_extract"] else "",
                 are(c["proposed"], "a DfE measure evaltools does not compute yet",
                     "DfE measures evaltools does not compute yet") if c["proposed"] else ""]
         parts = [f"The strategy has {c['measures']} measures. {c['with_data']} "

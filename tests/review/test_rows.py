@@ -454,3 +454,22 @@ def test_a_count_with_no_denominator_is_not_a_revision_when_it_is_unchanged():
     later = rows.assign(numerator=[470.0, 496.0], value=[470.0, 496.0])
     assert review.revisions(rows, later, "cla_count", "876", 2018, 2020) == (
         "DfE revised 2019 first published as 466, now 470 (the review uses the latest figures)")
+
+
+def test_a_finished_strategy_says_when_figures_exist_only_after_it_and_what_a_child_level_row_needs():
+    """St Helens 2019-20: social worker changes are measured by DfE's 2019-2020 figures
+    (30.3% to 48.4% with 2+ changes, worsened beyond noise), not the 3+ social workers
+    measure that starts in 2024; in-house foster places start in 2022, after the
+    strategy, which the row says rather than "no figures"; a child-level measure with no
+    extract given says that, and the draft counts it apart from missing published ones."""
+    r = review.evaluate("st_helens_2019")
+    t = r.table.set_index("id")
+    sw = t.loc["sh19_sw_pa_changes"]
+    assert (round(sw.baseline_value, 1), int(sw.baseline_period), round(sw.latest_value, 1)) == (30.3, 2019, 48.4)
+    assert sw.verdict == "worsened beyond noise"
+    assert t.loc["sh19_local_foster_carers"].caveats == (
+        "no figures for this council in the strategy's years; DfE's figures for the council start in 2022, "
+        "after the strategy's last year (2020)")
+    assert t.loc["sh19_review_participation"].caveats == review.NO_EXTRACT
+    assert "6 are child-level measures with no SSDA903 extract given" in r.narrative("published")
+    assert review.evaluate("herefordshire_2025_27", extract="data/sample").counts()["no_extract"] == 0
