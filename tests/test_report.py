@@ -457,3 +457,33 @@ def test_a_statement_on_a_figure_years_old_says_it_is_history():
     assert "It is 4 years older than the newest figures here (2025): read it as history, too old to " \
            "describe Herefordshire now." in text
     assert "read it as history" not in bm.statement("cla_rate_per_10k", policy="published")
+
+
+def test_a_workforce_census_does_not_make_the_newest_year_one_no_figure_is_labelled():
+    """The September 2025 workforce census falls in the year ending March 2026 (period
+    2026) but is labelled Sep 2025: a 2021 figure beside it is 4 years older than the
+    newest figures (2025), as the topic reports without the census say, not 5 years
+    older than "2026"."""
+    bm = benchmark.benchmark("884", ["staying_put_18", "cla_rate_per_10k", "social_worker_caseload"])
+    assert int(bm.table["period"].max()) == 2026 and bm.newest_year() == 2025
+    assert "It is 4 years older than the newest figures here (2025)" in bm.statement("staying_put_18",
+                                                                                    policy="published")
+
+
+def test_an_average_of_too_few_neighbours_is_not_given():
+    """Hertfordshire's care leavers in apprenticeships: in 2022 only Cambridgeshire of its
+    10 neighbours had a figure (0 of 364), which the trend table and chart gave as the
+    neighbours' average, 0.0% (0.0% to 0.0%). An average needs at least half the set;
+    the table and the statement say how few there are."""
+    bm = benchmark.benchmark("919", ["care_leavers_apprenticeship_19_21"], periods=(2016, 2024))
+    s = bm.series("care_leavers_apprenticeship_19_21").set_index("period")
+    assert s.loc[2022, "comparator_n"] == 1 and pd.isna(s.loc[2022, "comparator_mean"])
+    assert pd.isna(s.loc[2022, "comparator_min"])
+    t = report.trend_table(bm, "care_leavers_apprenticeship_19_21", policy="published").set_index("Year")
+    assert t.loc[2022, "Neighbours' average"] == "too few (1 of 10)"
+    assert t.loc[2022, "Neighbours' range"] == "not available"
+    assert ("Only 3 of its 10 statistical neighbours have a figure, too few for an average (at least 5 are "
+            "needed).") in bm.statement("care_leavers_apprenticeship_19_21", policy="published")
+    full = benchmark.benchmark("919", ["care_leavers_apprenticeship_19_21"])
+    assert full.latest("care_leavers_apprenticeship_19_21")["comparator_n"] == 5     # 5 of 10: given
+    assert "averaged 1.1% (5 of 10 with a figure" in full.statement("care_leavers_apprenticeship_19_21")

@@ -15,6 +15,8 @@ are compared without an interval, and the statement says so.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -59,6 +61,16 @@ class BenchmarkResult:
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
+
+    def newest_year(self) -> int | None:
+        """The newest year any figure here is for, as reports label years: a September
+        2025 workforce census (period 2026, the year ending 31 March it falls in) counts
+        as 2025, so a figure is never called older than "the newest figures (2026)" when
+        no figure is labelled 2026."""
+        if self.table.empty:
+            return None
+        shift = self.table["measure"].map(lambda mid: registry.get(mid).lait_period_shift)
+        return int((pd.to_numeric(self.table["period"]) - shift).max())
 
     def series(self, measure_id: str) -> pd.DataFrame:
         """The rows of one measure, by year (a copy: the caller may change it)."""
@@ -157,6 +169,9 @@ class BenchmarkResult:
 #: the report is history, not today's picture (the briefing does not rate it, and a
 #: statement says so)
 STALE_YEARS = 2
+#: the comparators' average (and range) is given only when at least this share of the
+#: set has a figure that year: 5 of 10 statistical neighbours
+MIN_COMPARATOR_SHARE = 0.5
 
 #: a neighbour's 0% on a cohort at least this big is flagged as a likely recording gap
 ZERO_COHORT = 20
@@ -231,7 +246,9 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
             cv_ok = np.array([at[c][0] for c in comp if c in at and at[c][1] == ind.OK], dtype=float)
             # how the comparators' figures were published: whole numbers only if all were
             cd_ok = np.array([at[c][5] for c in comp if c in at and at[c][1] == ind.OK], dtype=float)
-            has = np.isfinite(cv_ok).any()
+            # an average of the few comparators with a figure stands for none of the set
+            # (Hertfordshire 2022 apprenticeships: 1 of 10 neighbours, at 0%)
+            has = np.isfinite(cv_ok).any() and len(cv_ok) >= MIN_COMPARATOR_SHARE * len(comp)
             # a neighbour at 0% of a sizeable cohort on a measure where higher is better
             # (no development assessment of 92 children) is more likely unrecorded than real
             zeros = tuple((c, at[c][2], at[c][3]) for c in comp
@@ -265,6 +282,14 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     sized = table["measure"].map(lambda mid: registry.get(mid).size_dependent)
     table.loc[sized, ["band", "n_las"]] = np.nan     # a count's quarter says how big a council is
     return BenchmarkResult(area, comparator, table, indicators)
+
+
+def comparator_cell(m: registry.Measure, row) -> str:
+    """The comparators' average as a table cell: the figure, "too few (3 of 10)" where
+    fewer than :data:`MIN_COMPARATOR_SHARE` of the set have one, or "not available"."""
+    if pd.isna(row["comparator_mean"]) and row.get("comparator_n", 0) > 0:
+        return f"too few ({int(row['comparator_n'])} of {int(row['comparator_size'])})"
+    return m.format_value(row["comparator_mean"])
 
 
 def as_printed(m: registry.Measure, v, decimals=None) -> str:
@@ -486,9 +511,9 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     later = s[s["period"] > period]
     if len(later):
         parts.append(f"Later figures ({_years(m, later['period'])}) are suppressed or not available.")
-    newest = int(pd.to_numeric(bm.table["period"]).max())
-    if period < newest - STALE_YEARS:
-        parts.append(f"It is {newest - period} years older than the newest figures here ({newest}): read it "
+    newest, year = bm.newest_year(), period - m.lait_period_shift
+    if year < newest - STALE_YEARS:
+        parts.append(f"It is {newest - year} years older than the newest figures here ({newest}): read it "
                      f"as history, too old to describe {name} now.")
     p = _earlier(s, period)
     if p is not None:
@@ -514,6 +539,10 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         note = recording_note(m, last["period"], bm.la.area_code, policy)
         if note:
             parts.append(f"{note[0].upper()}{note[1:]}.")
+    elif last["comparator_n"] > 0:
+        parts.append(f"Only {int(last['comparator_n'])} of its {int(last['comparator_size'])} {label} "
+                     f"{'has' if last['comparator_n'] == 1 else 'have'} a figure, too few for an average "
+                     f"(at least {math.ceil(MIN_COMPARATOR_SHARE * last['comparator_size'])} are needed).")
     zeros = council_zero_run(bm, m)
     if zeros is not None:
         parts.append(zeros.words(m, name) + ".")

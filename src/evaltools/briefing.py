@@ -231,7 +231,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                 rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
                              "Latest": f"{last['la_status']} ({bmk.not_shown(area.area_code, mid, last)})",
                              "Trend": "", "England": england,
-                             "Neighbours": m.format_value(last["comparator_mean"]), "Band": "",
+                             "Neighbours": bmk.comparator_cell(m, last), "Band": "",
                              "RAG": "", "Basis": "latest figure suppressed: not rated" if last["la_status"] == "c"
                              else "no figure for the council",
                              "measure_id": mid if (s["la_status"] == ind.OK).any() else None})
@@ -248,7 +248,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             band = last.get("band")
             rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]), "Latest": latest,
                          "Trend": _arrow(m, prev, last), "England": england,
-                         "Neighbours": m.format_value(last["comparator_mean"]),
+                         "Neighbours": bmk.comparator_cell(m, last),
                          "Band": band if isinstance(band, str) else "", "RAG": rag, "Basis": basis,
                          "measure_id": mid})
     table = pd.DataFrame(rows)
@@ -263,7 +263,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
     areas = topic_areas()
     order = {a: i for i, a in enumerate(AREAS)}
     rows, not_rated = [], []
-    newest = int(pd.to_numeric(bm.table["period"]).max())
+    newest = bm.newest_year()
     for mid in ids:
         m = registry.get(mid)
         s = bm.series(mid)
@@ -278,7 +278,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
                 not_rated.append((m.short, m.period_label(last["period"]), why))
             continue
         last, prev = rated
-        if int(last["period"]) < newest - STALE_YEARS:   # DfE stopped publishing it: not today's picture
+        if int(last["period"]) - m.lait_period_shift < newest - STALE_YEARS:   # DfE stopped publishing it
             not_rated.append((m.short, m.period_label(last["period"]),
                               f"its latest figure is from {m.period_label(last['period'])}, too old to "
                               "describe the council now"))
@@ -303,7 +303,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
         rows.append({"Area": areas.get(m.topic, ""), "Measure": m.short, "Year": m.period_cell(last["period"]),
                      "Latest": bmk.as_printed(m, last["la_value"], last["la_decimals"]), "Trend": _arrow(m, prev, last),
                      "England": bmk.as_printed(m, last["england_value"], last["england_decimals"]),
-                     "Neighbours": m.format_value(last["comparator_mean"]),
+                     "Neighbours": bmk.comparator_cell(m, last),
                      "Band": band if isinstance(band, str) else "", "Why listed": text,
                      "sides": sides, "period": int(last["period"]), "measure_id": mid})
     cols = ["Area", "Measure", "Year", "Latest", "Trend", "England", "Neighbours", "Band", "Why listed",

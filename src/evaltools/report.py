@@ -25,7 +25,7 @@ from IPython.display import HTML, Markdown, display
 from . import indicators as ind
 from . import registry, sdc
 from .paths import PACKAGE_DIR, RESOURCES_DIR, run_cache_dir
-from .benchmark import BenchmarkResult, as_printed, not_shown
+from .benchmark import BenchmarkResult, as_printed, comparator_cell, not_shown
 from .comparators import comparator_label
 from .wording import count, listing
 from .plots import benchmark_chart
@@ -149,7 +149,7 @@ def latest_table(bm: BenchmarkResult, policy: str = "internal") -> pd.DataFrame:
             "Year": m.period_cell(last["period"]),
             bm.la.display_name: as_printed(m, last["la_value"], last["la_decimals"]) if ok
             else f"{last['la_status']} ({not_shown(bm.la.area_code, m.id, last)})",
-            "Neighbours' average": m.format_value(last["comparator_mean"]),
+            "Neighbours' average": comparator_cell(m, last),
             "England": as_printed(m, last["england_value"], last["england_decimals"]),
             "Quartile band": BAND_SHORT.get(last.get("band"), "no band")
             if isinstance(last.get("band"), str) else "no band",
@@ -177,8 +177,8 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
         else:
             la.append(as_printed(m, r["la_value"], r["la_decimals"]))
     out[bm.la.display_name] = la
-    out["Neighbours' average"] = [m.format_value(v) for v in s["comparator_mean"]]
     rows = [r for _, r in s.iterrows()]
+    out["Neighbours' average"] = [comparator_cell(m, r) for r in rows]
     out["Neighbours' range"] = [
         f"{as_printed(m, r['comparator_min'], r['comparator_decimals'])} to "
         f"{as_printed(m, r['comparator_max'], r['comparator_decimals'])}"
