@@ -114,7 +114,11 @@ def _num(v):
 
 
 def _text(v) -> str:
-    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
+    """A catalogue cell as a report prints it: money as £1,000, not the research notes'
+    GBP1,000."""
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    return re.sub(r"\bGBP ?(?=\d)", "£", str(v).strip())
 
 
 def measure_entry(row, m) -> dict:

@@ -514,11 +514,12 @@ class Review:
         parts.append(f"Since the baseline, {c['direction_yes']} moved the way the strategy promised and "
                      f"{c['direction_no']} moved the other way"
                      + (f" ({'; '.join(aside)})" if aside else "")
-                     + f". Of {c['targets']} measures with a target, "
-                     f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now and "
-                     f"{c['targets_not_met']} {'does' if c['targets_not_met'] == 1 else 'do'} not"
-                     + (f"; {unjudged} cannot be judged yet (no figures, none since the baseline, or no baseline for the target)"
-                        if unjudged else "") + ".")
+                     + (". No measure has a numerical target." if not c["targets"] else
+                        f". Of {count(c['targets'], 'measure')} with a target, "
+                        f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now and "
+                        f"{c['targets_not_met']} {'does' if c['targets_not_met'] == 1 else 'do'} not"
+                        + (f"; {unjudged} cannot be judged yet (no figures, none since the baseline, or no "
+                           "baseline for the target)" if unjudged else "") + "."))
         better = t[t["verdict"] == "improved beyond noise"]
         worse = t[t["verdict"] == "worsened beyond noise"]
         moved = t[t["verdict"].isin(["rose beyond noise", "fell beyond noise"])]

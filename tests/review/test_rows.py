@@ -473,3 +473,13 @@ def test_a_finished_strategy_says_when_figures_exist_only_after_it_and_what_a_ch
     assert t.loc["sh19_review_participation"].caveats == review.NO_EXTRACT
     assert "6 are child-level measures with no SSDA903 extract given" in r.narrative("published")
     assert review.evaluate("herefordshire_2025_27", extract="data/sample").counts()["no_extract"] == 0
+
+
+def test_a_strategy_without_targets_says_so_and_money_prints_in_pounds():
+    """Hertfordshire 2022-25 sets no numerical target: the draft says so, not "Of 0
+    measures with a target, 0 meet it now and 0 do not"; its bursary is £1,000."""
+    r = review.evaluate("hertfordshire_2022_25")
+    text = r.narrative("published")
+    assert "No measure has a numerical target." in text and "Of 0 measures" not in text
+    assert any("£1,000 apprenticeship bursary" in m for m in r.table["text"])
+    assert not r.table["text"].str.contains("GBP").any()
