@@ -213,7 +213,11 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                 row.caveats.append(
                     f"the strategy's baseline {sm.baseline.value:g} does not match the published {_period(b_period, mid)} figure "
                     f"({pub:.1f})" + (f"; it matches {', '.join(_period(p, mid) for p in matches)}" if matches
-                                      else "; it matches no published year"))
+                                      else "; it matches no published year")
+                    + " (the review starts from the published figure, to compare like with like)")
+                # the latest figure is DfE's, so the start is too: the direction, a target
+                # set as a change on the baseline and the test all read the same two figures
+                row.baseline_value, row.baseline_from = pub, "published"
     elif b_period in published_at:
         row.baseline_value, row.baseline_period, row.baseline_from = published_at[b_period], b_period, "published"
     elif b_period is not None and any(p > b_period for p in published_at):

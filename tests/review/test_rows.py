@@ -159,7 +159,20 @@ def test_hertfordshire_eet_baseline_matches_no_published_year():
     r = review.measure_row(sm, published.load_indicators(["care_leavers_eet_19_21"]), "919", s.baseline_period,
                            comparators=None)
     assert ("the strategy's baseline 46.8 does not match the published 2021 figure (55.0); it matches no "
-            "published year") in r.caveats
+            "published year (the review starts from the published figure, to compare like with like)") in r.caveats
+    # the direction and the test both read DfE's 2021 figure against DfE's latest: a rise
+    # from 46.8 to 55.9 was one of 0.9 points
+    assert (round(r.baseline_value, 1), r.baseline_from) == (55.0, "published")
+    assert r.test.startswith("+0.9 points")
+
+
+def test_a_strategy_baseline_that_does_not_reconcile_does_not_count_as_movement():
+    """Hertfordshire's out-of-area placements: the strategy says 24.5% in 2021, DfE 22%
+    then and 22% in 2025. Set against its own 24.5 the latest figure "moved as
+    promised"; against DfE's 2021 figure it did not move."""
+    r = review.evaluate("hertfordshire_2022_25").table.set_index("id")
+    row = r[r["caveats"].str.contains("strategy's baseline 24.5")].iloc[0]
+    assert row.baseline_value == 22 and row.direction_met != "yes"
 
 
 def test_the_review_sets_the_latest_year_against_the_baseline_year_not_every_earlier_year():
