@@ -483,6 +483,20 @@ class Review:
         unread), under the disclosure ``policy`` the table is shown with."""
         c = self.counts(policy)
         t = self.table
+        shown = display_table(self, policy)
+        shown.index = t.index
+        def figures(r) -> str:
+            """" — SDQ completed (5-16) from 65.6% in 2019 to 74.5% in 2020, target 100%
+            not met": a commitment's name alone ("All cared-for children have a completed
+            SDQ") in a list of gains reads as if it were achieved. Figures as the table
+            shows them; none where one is c."""
+            d = shown.loc[r.name]
+            if not r["measure"] or r["measure"] not in registry.ids() or "c" in (d["Baseline"], d["Latest"]) \
+                    or not d["Baseline"] or not d["Latest"]:
+                return ""
+            base, latest = (re.sub(r" \(([^()]*)\)$", r" in \1", d[k]) for k in ("Baseline", "Latest"))
+            target = f", target {d['Target']} not met" if d["Target"] and d["Target met"] == "no" else ""
+            return f" \u2014 {registry.get(r['measure']).short} from {base} to {latest}{target}"
         def name(r):     # a verdict resting on a year flagged as a possible recording change says so
             flags = []
             if "beyond noise" in r["verdict"]:
@@ -492,7 +506,7 @@ class Review:
                     flags.append("its baseline may be a recording change")
                 if "already under way before the baseline" in r["caveats"]:
                     flags.append("the change was already under way before the baseline")
-            return r["text"].rstrip(".") + (f" ({'; '.join(flags)}: see the caveats)" if flags else "")
+            return r["text"].rstrip(".") + figures(r) + (f" ({'; '.join(flags)}: see the caveats)" if flags else "")
         no_figures = c["measures"] - c["with_data"] - c["no_local"] - c["proposed"] - c["no_extract"]
         def are(n, what, plural):     # "1 is a local measure", "37 are local measures"
             return f"{n} {'is ' + what if n == 1 else 'are ' + plural}"

@@ -287,8 +287,8 @@ def test_a_verdict_the_neighbours_matched_says_so_in_the_draft():
     than its neighbours' did: the draft's list of improvements says so beside it."""
     r = review.evaluate("herefordshire_2025_27")
     text = r.narrative("published")
-    assert ("Children in care have annual dental checks (access to dental care) (within the statistical "
-            "neighbours' own change: see the caveats)") in text
+    assert ("Children in care have annual dental checks (access to dental care) \u2014 Dental checks from 51.3% "
+            "in 2024 to 72.3% in 2025 (within the statistical neighbours' own change: see the caveats)") in text
 
 
 def test_each_commitment_names_the_figure_that_measures_it_and_the_way_it_should_go():
@@ -496,3 +496,18 @@ def test_a_strategy_without_targets_says_so_and_money_prints_in_pounds():
     assert "No measure has a numerical target." in text and "Of 0 measures" not in text
     assert any("£1,000 apprenticeship bursary" in m for m in r.table["text"])
     assert not r.table["text"].str.contains("GBP").any()
+
+
+def test_the_drafts_lists_of_changes_give_the_figures_not_only_the_commitment():
+    """St Helens: "Improved beyond noise: All cared-for children have a completed SDQ"
+    read as if every child had one; the list gives the figure, its years and the missed
+    target. A figure the table shows as c is not given in the draft either."""
+    r = review.evaluate("st_helens_2019")
+    text = r.narrative("published")
+    assert ("All cared-for children have a completed SDQ \u2014 SDQ completed (5-16) from 65.6% in 2019 to 74.5% "
+            "in 2020, target 100% not met") in text
+    assert ("Worsened beyond noise: Change social workers or PAs only when unavoidable \u2014 2+ social worker "
+            "changes from 30.3% in 2019 to 48.4% in 2020.") in text
+    shown = review.display_table(r, "published")
+    hidden = r.table[(shown["Baseline"] == "c").to_numpy() | (shown["Latest"] == "c").to_numpy()]
+    assert len(hidden) and all(f"{t} \u2014" not in text for t in hidden["text"].str.rstrip("."))
