@@ -511,3 +511,20 @@ def test_the_drafts_lists_of_changes_give_the_figures_not_only_the_commitment():
     shown = review.display_table(r, "published")
     hidden = r.table[(shown["Baseline"] == "c").to_numpy() | (shown["Latest"] == "c").to_numpy()]
     assert len(hidden) and all(f"{t} \u2014" not in text for t in hidden["text"].str.rstrip("."))
+
+
+def test_a_jump_within_sampling_noise_is_not_called_a_recording_change():
+    """St Helens' care leavers: EET 19-21 rose from 25 of 65 to 37 of 75, three times the
+    series' usual change but within chance for cohorts that size; the same rise in
+    cohorts of 2,000 is not."""
+    years = list(range(2016, 2023))
+    def series(scale):
+        den = [65 * scale, 65 * scale, 75 * scale, 70 * scale, 72 * scale, 70 * scale, 71 * scale]
+        pct = [38.0, 37.0, 49.3, 48.0, 47.0, 48.5, 47.5]
+        return pd.DataFrame({"measure": "care_leavers_eet_19_21", "time": years, "period": years,
+                             "value": pct, "numerator": [round(p * d / 100) for p, d in zip(pct, den)],
+                             "denominator": den})
+    assert review.jumps(series(1)) == []
+    assert review.jumps(series(30)) == [2018]
+    # without cohorts (a rate, LAIT's figures) the median rule alone
+    assert review.jumps(series(1).drop(columns=["numerator", "denominator"])) == [2018]
