@@ -10,7 +10,8 @@ count is printed too.
 
     python scripts/pdf_breaks.py reports/herefordshire/<run>/*.pdf
 
-Each PDF is read beside its ``.html``. Needs pypdf. Exits 1 if any chart is parted.
+Each PDF is read beside its ``.html``. Blank pages (no text at all) are listed too.
+Needs pypdf. Exits 1 if any chart is parted or any page is blank.
 """
 
 from __future__ import annotations
@@ -126,16 +127,27 @@ def splits(html_path: Path, pdf_path: Path) -> tuple[int, list[dict], int]:
     return len(pages), found, missing
 
 
+def blank_pages(pdf_path: Path) -> list[int]:
+    """Pages (from 1) with no text at all: every page of a report has words, and every
+    chart is SVG whose labels print as text, so an empty page is one Chromium left blank
+    (a chart's bottom margin pushed onto a page of its own before a landscape table)."""
+    import pypdf
+
+    return [i for i, p in enumerate(pypdf.PdfReader(str(pdf_path)).pages, 1) if not (p.extract_text() or "").strip()]
+
+
 def main(argv: list[str]) -> int:
     total = 0
     for arg in argv:
         pdf = Path(arg)
         n, found, missing = splits(pdf.with_suffix(".html"), pdf)
-        total += len(found)
+        blank = blank_pages(pdf)
+        total += len(found) + len(blank)
         words = sum(f["what"] == "words" for f in found)
         print(f"{pdf.name}: {n} pages, {words} chart(s) on a later page than the words before them, "
               f"{len(found) - words} than their heading"
-              + (f", {missing} chart(s) not found in the PDF's text" if missing else ""))
+              + (f", {missing} chart(s) not found in the PDF's text" if missing else "")
+              + (f", blank page(s) {', '.join(map(str, blank))}" if blank else ""))
         for f in found:
             print(f"  p{f['before_page']} {f['what']} '...{f['before'][-70:]}' | p{f['chart_page']} chart '{f['chart']}'")
     return 1 if total else 0

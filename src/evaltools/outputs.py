@@ -71,6 +71,12 @@ html, body { margin: 0 !important; padding: 0 !important; background: #fff !impo
 .jp-OutputArea-output, .jp-RenderedHTMLCommon { padding-left: 0 !important; padding-right: 0 !important; }
 body, .jp-Notebook, .jp-OutputArea-output, .jp-MarkdownOutput { overflow: visible !important; }
 html body .jp-OutputArea-output img { max-width: 100%; height: auto; }
+/* the space under a chart is the next block's top margin, not the chart's own bottom
+   margin (JupyterLab's 1em): a chart that just fits at the foot of a page pushed its
+   margin onto a page of its own, left blank before a landscape table */
+html body .jp-RenderedHTMLCommon > img { margin-bottom: 0 !important; }
+.jp-OutputArea-child:has(> .jp-OutputArea-output > img) + .jp-OutputArea-child,
+.jp-Cell:has(.jp-OutputArea-child:last-child > .jp-OutputArea-output > img) + .jp-Cell { margin-top: 1em !important; }
 img, svg, tr, caption { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
 .jp-OutputArea-child, .jp-Cell-outputWrapper, .jp-Cell { break-inside: auto !important; page-break-inside: auto !important; }
