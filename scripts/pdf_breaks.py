@@ -108,10 +108,15 @@ def splits(html_path: Path, pdf_path: Path) -> tuple[int, list[dict], int]:
             before, heading = "", None
             continue
         needle = _norm(before)[-60:]
-        at_before = text.find(needle, cursor) if needle else -1
-        at_heading = text.rfind(_norm(heading), cursor, max(at_before, 0) + len(needle)) if heading else -1
         words = sorted(value, key=lambda w: -len(_norm(w)))[0]
+        at_before = text.find(needle, cursor) if needle else -1
         at_chart = text.find(_norm(words), max(cursor, at_before))
+        if at_before >= 0 and at_chart >= 0:
+            # the last place the words occur before the chart: findings often end alike
+            # ("... would usually not be told from noise"), and a section without a chart
+            # between two that have one is not the chart's introduction
+            at_before = max(at_before, text.rfind(needle, at_before, at_chart))
+        at_heading = text.rfind(_norm(heading), cursor, max(at_before, 0) + len(needle)) if heading else -1
         if at_chart < 0 or (needle and at_before < 0):
             missing += 1
         else:
