@@ -175,7 +175,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     is judged on its own years. ``first``: the same measures as DfE first published
     them (``published.load_indicators(release="first")``), to flag revisions."""
     later = frame.iloc[:0]
-    has_extract = bool(len(frame)) and frame["source"].astype(str).str.startswith("SSDA903").any()
+    has_extract = bool(len(frame)) and "source" in frame and frame["source"].astype(str).str.startswith("SSDA903").any()
     if end_period is not None and len(frame):
         after = pd.to_numeric(frame["period"], errors="coerce") > end_period
         frame, later = frame[~after], frame[after]
