@@ -46,7 +46,15 @@ table.evaltools-table td.rag-amber { background: #E69F00; color: #000; font-weig
 table.evaltools-table td.rag-red { background: #D55E00; color: #fff; font-weight: bold; text-align: center; }
 .evaltools-page-break { break-before: page; page-break-before: always; }
 """ + "".join(f"table.evaltools-table.text-{j} td:nth-child({j}), table.evaltools-table.text-{j} th:nth-child({j}) "
-              "{ text-align: left; white-space: normal; min-width: 8em; }\n" for j in range(2, 21)) + """@page wide { size: A4 landscape; margin: 12mm; }
+              "{ text-align: left; white-space: normal; min-width: 8em; }\n" for j in range(2, 21)) + """@media screen {
+  /* a table of sentences fits the window: every cell wraps and the columns share its
+     width by their content (JupyterLab's fixed layout gave ten columns equal widths,
+     and unwrapped figures pushed the review's Test column out of a 1400 px window) */
+  html body table.evaltools-table.evaltools-wide { width: 100%; table-layout: auto; }
+  table.evaltools-table.evaltools-wide th, table.evaltools-table.evaltools-wide td { white-space: normal; }
+  table.evaltools-table.evaltools-wide td:last-child { max-width: none; }
+}
+@page wide { size: A4 landscape; margin: 12mm; }
 @media print {
   /* landscape only with its cell (outputs.PRINT_CSS): a wide table under a chart in one
      cell stays portrait and wraps; given a landscape page alone, Chromium laid it out at
