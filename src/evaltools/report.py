@@ -571,9 +571,9 @@ def review_intro(r, policy: str = "published") -> Markdown:
         + ". A change counts as real only when it is larger than chance alone would give for a "
         "council of this size (95% interval); the test behind each verdict, with the size of change "
         "it finds 4 times in 5, is in the table's last column. A percentage of children is compared "
-        "with the council's own baseline; the topic reports set the same years against the statistical "
-        "neighbours' change, so their verdict can differ (a council can improve while its neighbours "
-        f"improve as much).{partial} Disclosure policy: **{policy}**.")
+        "with the council's own baseline; the topic reports set each intervention's years against the "
+        "statistical neighbours' change, so their verdict can differ (a council can improve while its "
+        f"neighbours improve as much).{partial} Disclosure policy: **{policy}**.")
 
 
 def show_review_table(r, policy: str = "published") -> None:

@@ -325,6 +325,10 @@ def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, are
 
 #: an interval whose nearer end lies within this share of its width from 0 is borderline
 BORDERLINE = 0.05
+#: how a row's caveats name its second test: from the review's baseline, where the topic
+#: reports start from each intervention's year, so their figures can differ
+AGAINST_NEIGHBOURS = ("against the statistical neighbours' change since the baseline (the kind of test the "
+                      "topic reports make from each intervention's year)")
 
 
 def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, comparators) -> None:
@@ -340,7 +344,7 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
     if res is None or other.verdict in ("not tested", row.verdict):
         return
     since, (lo, hi) = res.diagnostics["reference_period"], res.ci
-    head = (f"against the statistical neighbours' change, as the topic reports test it: {other.verdict} "
+    head = (f"{AGAINST_NEIGHBOURS}: {other.verdict} "
             f"({res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)}, "
             f"95% CI {lo:+.1f} to {hi:+.1f}): ")
     if "beyond noise" in row.verdict:
@@ -513,7 +517,7 @@ class Review:
         def name(r):     # a verdict resting on a year flagged as a possible recording change says so
             flags = []
             if "beyond noise" in r["verdict"]:
-                if "as the topic reports test it: no detectable change" in r["caveats"]:
+                if f"{AGAINST_NEIGHBOURS}: no detectable change" in r["caveats"]:
                     flags.append("within the statistical neighbours' own change")
                 if "sudden jump" in r["caveats"]:
                     flags.append("its baseline may be a recording change")

@@ -413,9 +413,9 @@ def test_a_verdict_the_neighbours_test_would_not_give_says_so_in_its_row():
     t = r.table.set_index("measure")
     dental = t.loc["oc2_dental_checks"]
     assert dental["verdict"] == "improved beyond noise"
-    assert ("against the statistical neighbours' change, as the topic reports test it: no detectable change "
+    assert (f"{review.AGAINST_NEIGHBOURS}: no detectable change "
             "(+16.1 against the statistical neighbours' change since 2024, 95% CI -3.7 to +35.8)") in dental["caveats"]
-    named = t[t["caveats"].str.contains("as the topic reports test it")]
+    named = t[t["caveats"].str.contains(review.AGAINST_NEIGHBOURS, regex=False)]
     assert sorted(named.index) == ["oc2_dental_checks", "placement_changes_carer_request_behaviour"]
 
 
@@ -451,7 +451,7 @@ def test_a_change_within_noise_that_the_topic_calls_beyond_noise_is_named():
     r = review.evaluate("herefordshire_2025_27").table
     row = r[r["measure"] == "placement_changes_carer_request_behaviour"].iloc[0]
     assert row.verdict == "no detectable change"
-    assert ("against the statistical neighbours' change, as the topic reports test it: improved beyond noise"
+    assert (f"{review.AGAINST_NEIGHBOURS}: improved beyond noise"
             in row.caveats)
     assert "it stands out; the interval only just leaves out no change, so read it as borderline" in row.caveats
 
