@@ -487,3 +487,16 @@ def test_an_average_of_too_few_neighbours_is_not_given():
     full = benchmark.benchmark("919", ["care_leavers_apprenticeship_19_21"])
     assert full.latest("care_leavers_apprenticeship_19_21")["comparator_n"] == 5     # 5 of 10: given
     assert "averaged 1.1% (5 of 10 with a figure" in full.statement("care_leavers_apprenticeship_19_21")
+
+
+def test_a_target_rating_is_not_amber_when_the_latest_year_fell_beyond_noise():
+    """St Helens' SDQ completion: up since the 2019 strategy's baseline (65.6%) but down
+    from 94.6% (245/259) in 2024 to 88.3% (235/266) in 2025, beyond noise. The scorecard
+    showed "amber: moving the right way" beside its own "↓ worse" arrow."""
+    from evaltools import briefing
+
+    b = briefing.scorecard("342", strategy="st_helens_2019", policy="published")
+    row = b.table.set_index("Measure").loc["SDQ completed (5-16)"]
+    assert row["Trend"] == "↓ worse" and row["RAG"] == "red"
+    assert row["Basis"] == ("target 100% not met; better than the baseline but worse than the year before "
+                            "beyond noise")

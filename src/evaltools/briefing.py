@@ -7,7 +7,8 @@ change is beyond noise), England, the statistical neighbours, the quartile band 
 all councils, and a RAG rating with its basis:
 
 * against the strategy's target, when the council's strategy sets one: green met,
-  amber moving the right way, red not;
+  amber moving the right way since the baseline (and not worse than the year before
+  beyond noise), red not;
 * otherwise against England: green better beyond noise (the council's 95% interval
   clears England's figure), red worse beyond noise, amber within noise;
 * for figures without counts (LAIT rates), by quartile band: A green, D red;
@@ -136,7 +137,7 @@ def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
     return f"{arrow} {'better' if good else 'worse'}" + ("" if m.unit == "percent" and counts else " (untested)")
 
 
-def _rag(m: registry.Measure, last: pd.Series, target) -> tuple[str, str]:
+def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple[str, str]:
     if m.polarity == "none":
         return "", "context (no better or worse)"
     v = last["la_value"]
@@ -150,6 +151,11 @@ def _rag(m: registry.Measure, last: pd.Series, target) -> tuple[str, str]:
             return "green", f"meets the strategy's target ({m.format_value(value, whole=True)}){when}"
         if before is not None:
             return "red", f"target {m.format_value(value, whole=True)} not met{when}"
+        if moved == "yes" and trend.endswith(" worse"):
+            # better than the baseline, but a fall beyond noise since the year before
+            # (``trend``: the scorecard's arrow) is not moving the right way now
+            return "red", (f"target {m.format_value(value, whole=True)} not met; better than the baseline "
+                           "but worse than the year before beyond noise")
         return ("amber" if moved == "yes" else "red"), (
             f"target {m.format_value(value, whole=True)} not met; " + ("moving the right way" if moved == "yes"
                                                            else "not moving the right way"))
@@ -238,7 +244,8 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                 continue
             last, prev = rated
             latest = bmk.as_printed(m, last["la_value"], last["la_decimals"])
-            rag, basis = _rag(m, last, targets.get(mid))
+            trend = _arrow(m, prev, last)
+            rag, basis = _rag(m, last, targets.get(mid), trend)
             recording = bmk.recording_note(m, last["period"], area.area_code, pol, "the rating") if rag in ("red", "amber") else None
             if recording:
                 basis = f"{basis}; {recording}"
@@ -247,7 +254,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                 basis = f"{basis}; {zeros.short(m)}"
             band = last.get("band")
             rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]), "Latest": latest,
-                         "Trend": _arrow(m, prev, last), "England": england,
+                         "Trend": trend, "England": england,
                          "Neighbours": bmk.comparator_cell(m, last),
                          "Band": band if isinstance(band, str) else "", "RAG": rag, "Basis": basis,
                          "measure_id": mid})
