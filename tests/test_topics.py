@@ -257,3 +257,18 @@ def test_the_smallest_detectable_change_never_contradicts_the_verdict():
         assert ("would usually not be told from noise" in e.mde_words) is not beyond, (e.verdict, e.mde_words)
         assert e.mde in e.mde_words
     assert any("beyond noise" in e.verdict for e in done)
+
+
+def test_cautions_use_words_a_director_reads():
+    """The difference-in-differences' analyst terms ("1 unit left out of the analysis
+    sample (balanced)", "the rank p-value cannot go below 0.10", "moving -0.69 per period
+    relative to the comparators", "Ljung-Box p = 0.011 at 10 lags") are said in words."""
+    ws = [w for tp, st in (("safety", "ofsted_herefordshire_2024"), ("stability", "herefordshire_2025_27"))
+          for e in topics.evaluate("884", tp, strategy=st, extract="data/sample").evaluations for w in e.warnings]
+    text = " | ".join(ws)
+    for jargon in ("analysis sample", "rank p-value", "placebo comparisons", "per period", "comparators",
+                   " lags", "pre-trends", "residuals"):
+        assert jargon not in text, jargon
+    assert ("left out of the comparison, which needs a figure for every year from each council: Westmorland and "
+            "Furness (943)") in ws
+    assert any(w.startswith("only 9 neighbours could be compared") and w.endswith("1 time in 10") for w in ws)

@@ -212,12 +212,38 @@ _API_TIP = re.compile(r"; (add seasonality, or )?(pass maxlags for Newey-West er
                       r"look for a change the model misses|add seasonality)$")
 
 
+#: the difference-in-differences' analyst wording, as a director reads it
+_PLAIN = [
+    (re.compile(r"^(?:\d+|an?|one) units? left out of the analysis sample \(balanced\): (.+)$"),
+     r"left out of the comparison, which needs a figure for every year from each council: \1"),
+    (re.compile(r"^\d+ units? left out of the analysis sample \(all\): (.+)$"),
+     r"left out of the comparison (no figures): \1"),
+    (re.compile(r"^only (\d+) comparison units: the interval rests on \d+ placebo comparisons and the rank "
+                r"p-value cannot go below ([\d.]+)$"),
+     r"only \1 neighbours could be compared: the interval rests on how much their own figures moved, and "
+     r"however large the council's change, chance alone could still rank it first 1 time in \1 + 1"),
+    (re.compile(r" per period relative to the comparators"), " a year against the neighbours"),
+    (re.compile(r"^pre-trends are not parallel: before the intervention (.+?)'s trend differed by ([-+\d.e]+) per "
+                r"period \(p = ([\d.]+)\); the comparators may not show what would have happened"),
+     r"before the intervention \1's trend already differed from the neighbours' by \2 a year (p = \3): the "
+     r"neighbours may not show what would have happened without it"),
+    (re.compile(r"^the residuals are still autocorrelated \(Ljung-Box p = ([\d.]+) at \d+ lags\)"),
+     r"neighbouring months still move together more than the model allows (Ljung-Box test, p = \1)"),
+    (re.compile(r"in the last period before the reference, (.+?)'s gap to the comparators"),
+     r"in the year before the one compared against, \1's gap to the neighbours"),
+]
+
+
 def _plain(warning: str, la_code: str) -> str:
     """A statistics warning as a report reader needs it: the council named rather than
-    'the treated unit', and no advice on function arguments."""
+    'the treated unit', in words rather than the analysis' terms (the analysis sample,
+    placebo comparisons, rank p-values), and no advice on function arguments."""
     from .areas import resolve_la
     name = resolve_la(la_code).display_name
     w = _API_TIP.sub("", warning)
+    for pattern, words in _PLAIN:
+        w = pattern.sub(words, w)
+    w = re.sub(r"1 time in (\d+) \+ 1", lambda m: f"1 time in {int(m.group(1)) + 1}", w)
     return (w.replace("the treated unit was", f"{name} was").replace("the treated unit's", f"{name}'s"))
 
 
