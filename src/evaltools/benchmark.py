@@ -153,6 +153,10 @@ class BenchmarkResult:
         text = {"in line": f"in line with {label}", "better": f"better than {label}",
                 "worse": f"worse than {label}", "higher": f"higher than {label}",
                 "lower": f"lower than {label}"}.get(v, "")
+        if v in ("better", "worse", "higher", "lower") and not np.isfinite(last["la_ci_low"]):
+            # no interval to say whether 14.9 against 14.8 is more than chance: the title
+            # gives the neighbours' figure and says so, as the statement beside it does
+            text += f" ({as_printed(m, last['comparator_mean'])}; untested)"
         tail = f", {text}" if text else ""
         return f"{name}: {as_printed(m, last['la_value'], last['la_decimals'])} in {m.period_label(last['period'])}{tail}"
 

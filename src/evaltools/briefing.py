@@ -168,7 +168,7 @@ def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple
         return "amber", "within noise of England"
     band = last.get("band")
     if isinstance(band, str) and band in "ABCD":
-        return {"A": "green", "D": "red"}.get(band, "amber"), f"quartile band {band} (no counts to test)"
+        return {"A": "green", "D": "red"}.get(band, "amber"), f"quartile band {band}; no counts to test"
     return "", "no comparison available"
 
 
