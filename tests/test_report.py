@@ -500,3 +500,13 @@ def test_a_target_rating_is_not_amber_when_the_latest_year_fell_beyond_noise():
     assert row["Trend"] == "↓ worse" and row["RAG"] == "red"
     assert row["Basis"] == ("target 100% not met; better than the baseline but worse than the year before "
                             "beyond noise")
+
+
+def test_a_title_comparing_a_figure_without_an_interval_says_it_is_untested():
+    """Hertfordshire's average SDQ score, 14.9 against its neighbours' 14.8, was titled
+    "worse than statistical neighbours" while the statement said to treat small
+    differences with care; a figure with counts keeps the tested title."""
+    bm = benchmark.benchmark("919", ["oc2_sdq_average", "oc2_health_assessments"])
+    assert bm.headline("oc2_sdq_average") == ("Hertfordshire: 14.9 in 2025, worse than statistical neighbours "
+                                              "(14.8; untested)")
+    assert "untested" not in bm.headline("oc2_health_assessments")
