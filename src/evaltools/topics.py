@@ -212,7 +212,8 @@ _API_TIP = re.compile(r"; (add seasonality, or )?(pass maxlags for Newey-West er
                       r"look for a change the model misses|add seasonality)$")
 
 
-#: the difference-in-differences' analyst wording, as a director reads it
+#: the difference-in-differences' analyst wording, as a director reads it (a replacement
+#: string or function, as ``re.sub`` takes)
 _PLAIN = [
     (re.compile(r"^(?:\d+|an?|one) units? left out of the analysis sample \(balanced\): (.+)$"),
      r"left out of the comparison, which needs a figure for every year from each council: \1"),
@@ -220,8 +221,9 @@ _PLAIN = [
      r"left out of the comparison (no figures): \1"),
     (re.compile(r"^only (\d+) comparison units: the interval rests on \d+ placebo comparisons and the rank "
                 r"p-value cannot go below ([\d.]+)$"),
-     r"only \1 neighbours could be compared: the interval rests on how much their own figures moved, and "
-     r"however large the council's change, chance alone could still rank it first 1 time in \1 + 1"),
+     lambda m: (f"only {m[1]} neighbours could be compared: the interval rests on how much their own figures "
+                "moved, and however large the council's change, chance alone could still rank it first 1 time "
+                f"in {int(m[1]) + 1}")),
     (re.compile(r" per period relative to the comparators"), " a year against the neighbours"),
     (re.compile(r"^pre-trends are not parallel: before the intervention (.+?)'s trend differed by ([-+\d.e]+) per "
                 r"period \(p = ([\d.]+)\); the comparators may not show what would have happened"),
@@ -243,7 +245,6 @@ def _plain(warning: str, la_code: str) -> str:
     w = _API_TIP.sub("", warning)
     for pattern, words in _PLAIN:
         w = pattern.sub(words, w)
-    w = re.sub(r"1 time in (\d+) \+ 1", lambda m: f"1 time in {int(m.group(1)) + 1}", w)
     return (w.replace("the treated unit was", f"{name} was").replace("the treated unit's", f"{name}'s"))
 
 
