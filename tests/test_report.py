@@ -510,3 +510,14 @@ def test_a_title_comparing_a_figure_without_an_interval_says_it_is_untested():
     assert bm.headline("oc2_sdq_average") == ("Hertfordshire: 14.9 in 2025, worse than statistical neighbours "
                                               "(14.8; untested)")
     assert "untested" not in bm.headline("oc2_health_assessments")
+
+
+def test_the_average_without_neighbours_at_zero_follows_the_same_share_rule():
+    """Hertfordshire's care leavers in apprenticeships, 2025: 5 of 10 neighbours have a
+    figure and 2 of them report 0%; "without them the neighbours averaged 1.8%" rested on
+    3 of 10, fewer than an average needs, so the note names the zeros without it."""
+    bm = benchmark.benchmark("919", ["care_leavers_apprenticeship_19_21"])
+    text = bm.statement("care_leavers_apprenticeship_19_21")
+    assert "2 neighbours report 0% (Cambridgeshire 0 of 337; Bracknell Forest 0 of 88)" in text
+    assert "without them the neighbours averaged" not in text
+    assert benchmark.needed_for_average(10) == 5 and benchmark.needed_for_average(9) == 5

@@ -177,6 +177,12 @@ STALE_YEARS = 2
 #: set has a figure that year: 5 of 10 statistical neighbours
 MIN_COMPARATOR_SHARE = 0.5
 
+
+def needed_for_average(size: int) -> int:
+    """How many of a comparator set of ``size`` need a figure for their average to be
+    given (:data:`MIN_COMPARATOR_SHARE`): 5 of 10 neighbours."""
+    return math.ceil(MIN_COMPARATOR_SHARE * size)
+
 #: a neighbour's 0% on a cohort at least this big is flagged as a likely recording gap
 ZERO_COHORT = 20
 
@@ -252,7 +258,7 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
             cd_ok = np.array([at[c][5] for c in comp if c in at and at[c][1] == ind.OK], dtype=float)
             # an average of the few comparators with a figure stands for none of the set
             # (Hertfordshire 2022 apprenticeships: 1 of 10 neighbours, at 0%)
-            has = np.isfinite(cv_ok).any() and len(cv_ok) >= MIN_COMPARATOR_SHARE * len(comp)
+            has = np.isfinite(cv_ok).any() and len(cv_ok) >= needed_for_average(len(comp))
             # a neighbour at 0% of a sizeable cohort on a measure where higher is better
             # (no development assessment of 92 children) is more likely unrecorded than real
             zeros = tuple((c, at[c][2], at[c][3]) for c in comp
@@ -546,7 +552,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     elif last["comparator_n"] > 0:
         parts.append(f"Only {int(last['comparator_n'])} of its {int(last['comparator_size'])} {label} "
                      f"{'has' if last['comparator_n'] == 1 else 'have'} a figure, too few for an average "
-                     f"(at least {math.ceil(MIN_COMPARATOR_SHARE * last['comparator_size'])} are needed).")
+                     f"(at least {needed_for_average(int(last['comparator_size']))} are needed).")
     zeros = council_zero_run(bm, m)
     if zeros is not None:
         parts.append(zeros.words(m, name) + ".")
@@ -571,12 +577,13 @@ def _zeros_note(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> st
         return ""
     from .areas import resolve_la
     who = "; ".join(f"{resolve_la(c).display_name} 0 of {d:,.0f}" for c, _, d in zeros)
+    comp = comparator_codes(bm.la, int(last["period"]), bm.comparator)
     rest = bm.indicators[(bm.indicators["measure"] == m.id) & (bm.indicators["period"] == last["period"])
-                         & bm.indicators["area_code"].astype(str).isin(
-                             comparator_codes(bm.la, int(last["period"]), bm.comparator))
+                         & bm.indicators["area_code"].astype(str).isin(comp)
                          & (bm.indicators["status"] == ind.OK) & (bm.indicators["value"] > 0)]["value"]
+    # the same rule as the average itself: too few of the others stand for none of the set
     without = (f"; without {'it' if len(zeros) == 1 else 'them'} the neighbours averaged {as_printed(m, rest.mean())}"
-               if len(rest) else "")
+               if len(rest) and len(rest) >= needed_for_average(len(comp)) else "")
     return (f"{'One neighbour reports' if len(zeros) == 1 else f'{len(zeros)} neighbours report'} 0% "
             f"({who}), more likely a gap in recording than no child at all{without}.")
 
