@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaltools import benchmark, comparators
+from evaltools import benchmark, comparators, registry
 
 from .conftest import row
 
@@ -302,3 +302,84 @@ def test_englands_figure_is_printed_to_its_own_precision_not_the_councils(indica
     last = bm.series(mid).iloc[-1]
     assert last["period"] == 2025 and last["la_status"] == "x" and last["la_source"] == ""
     assert report.latest_table(bm).set_index("Measure").loc[registry.get(mid).short, "England"] == "18%"
+
+
+def test_a_neighbour_whose_figure_rests_on_a_recording_gap_is_left_out_and_named(indicators):
+    """Hampshire, a Hertfordshire neighbour, records no information for 66% of its care
+    leavers aged 17-18 in 2025; its 20.2% in education, employment or training would pull
+    the neighbours' average from 70.1% to 65.1% and make Hertfordshire's 75.0% look
+    better than its neighbours. It is left out, named, and the average with it given."""
+    gaps = benchmark.recording_gaps()
+    assert gaps[("850", 2025, "care_leavers_eet_17_18")] == pytest.approx(100 * 245 / 371)
+    assert min(gaps.values()) >= benchmark.COMPARATOR_UNKNOWN_SHARE
+    bm = benchmark.benchmark("919", ["care_leavers_eet_17_18"])
+    r = bm.series("care_leavers_eet_17_18").set_index("period").loc[2025]
+    sn = comparators.statistical_neighbours("919", 2025)
+    assert "850" in sn
+    others = [row(indicators, c, 2025, "care_leavers_eet_17_18").value for c in sn if c != "850"]
+    assert r.comparator_mean == pytest.approx(np.mean(others)) and r.comparator_n == 9
+    assert [c for c, *_ in r.comparator_unknown] == ["850"]
+    hants = row(indicators, "850", 2025, "care_leavers_eet_17_18").value
+    text = bm.statement("care_leavers_eet_17_18", "published")
+    assert ("One neighbour is left out of the average because its figure reflects recording more than young "
+            "people's lives: Hampshire (20.2%, with no information for 66% of the young people); with it the "
+            f"average would be {np.mean(others + [hants]):.1f}%.") in text
+    assert "in line with its statistical neighbours" in text     # not "better", as with Hampshire
+    # a figure from anywhere but DfE's tables is not DfE's, whatever its council
+    local = indicators[indicators["measure"] == "care_leavers_eet_17_18"].assign(source="council's own CSV")
+    mine = benchmark.benchmark("919", ["care_leavers_eet_17_18"], indicators=local)
+    assert mine.series("care_leavers_eet_17_18").set_index("period").loc[2025].comparator_n == 10
+
+
+def test_a_test_against_the_neighbours_leaves_out_one_with_a_recording_gap_whole(indicators):
+    """A difference-in-differences needs every year from each neighbour, so Hampshire is
+    left out of Hertfordshire's comparison on suitable accommodation altogether, and the
+    caveat says which of its years put it out."""
+    from evaltools.stats.diffindiff import did
+    f = indicators[indicators["measure"] == "care_leavers_suitable_accommodation_19_21"]
+    frame, against, left = benchmark.set_aside(f, "919", "statistical_neighbours")
+    sn = comparators.comparator_codes("919", int(f["period"].max()))
+    assert against == [c for c in sn if c != "850"] and frame is f
+    assert [(a, p) for a, p, _ in left] == [("850", 2019), ("850", 2023), ("850", 2024), ("850", 2025)]
+    res = did(frame, "919", 2022, measure="care_leavers_suitable_accommodation_19_21", comparators=against)
+    assert res.diagnostics["n_comparators"] == len(against) and not any("Hampshire" in w for w in res.warnings)
+    words = benchmark.gaps_words(left)
+    assert words.startswith("left out of the comparison: Hampshire, where DfE records no information for "
+                            "27%, 25%, 64% and 51% of the young people in 2019, 2023, 2024 and 2025")
+    # against every other LA, the frame comes back without the LAs left out
+    frame, against, left = benchmark.set_aside(f, "919", None)
+    assert against is None and not frame["area_code"].astype(str).isin({a for a, *_ in left}).any()
+    assert "850" in {a for a, *_ in left} and (frame["area_code"].astype(str) == "919").any()
+    # the council's own figures are never set aside
+    assert "850" not in {a for a, *_ in benchmark.set_aside(f, "850", "statistical_neighbours")[2]}
+
+
+def test_neighbours_suppressed_for_few_children_are_counted_as_the_range_they_can_be(indicators):
+    """Hertfordshire's convictions 2025, 2.3% (12 of 521): the 5 neighbours with a figure
+    average 1.2% (three at 0), and the other 5 are DfE's c. England's count bears out that
+    a convictions c is 1 to 5 children, so the whole set's average lies between counting
+    each at 1 and at 5: 1.0% to 2.6%, which reaches into Hertfordshire's interval. It was
+    "worse than statistical neighbours"; it is in line."""
+    few = benchmark.c_means_few(indicators)
+    assert ("oc2_convictions", 2025) in few
+    assert ("new_placements_over_20_miles", 2025) not in few     # a c there hides about 77 children
+    bm = benchmark.benchmark("919", ["oc2_convictions"])
+    last = bm.latest("oc2_convictions")
+    sn = comparators.statistical_neighbours("919", 2025)
+    rows = [row(indicators, c, 2025, "oc2_convictions") for c in sn]
+    shown = [r.value for r in rows if r.status == "ok"]
+    hidden = [r.denominator for r in rows if r.status == "c"]
+    assert len(hidden) == 5 and last.comparator_mean == pytest.approx(np.mean(shown))
+    for k, col in ((1, "comparator_low"), (5, "comparator_high")):
+        assert last[col] == pytest.approx((sum(shown) + sum(100 * k / d for d in hidden)) / 10)
+    assert benchmark.comparator_ref(last) == (last.comparator_low, last.comparator_high)
+    assert bm.verdict("oc2_convictions") == "in line"
+    assert benchmark.compare(registry.get("oc2_convictions"), last, last.comparator_mean) == "worse"
+    text = bm.statement("oc2_convictions", "published")
+    assert ("5 more are suppressed (DfE's c: 1 to 5 children each, in cohorts of 67 to 403): counted at 1 and "
+            "at 5, the average of all 10 is 1.0% to 2.6%. That is in line with its statistical neighbours: the "
+            "average of all 10 (1.0% to 2.6%) reaches into Hertfordshire's 95% interval") in text
+    # a range the council clears on one side is a difference
+    clear = last.copy()
+    clear["la_ci_low"], clear["la_ci_high"] = 2.7, 4.0
+    assert benchmark.compare(registry.get("oc2_convictions"), clear, benchmark.comparator_ref(last)) == "worse"

@@ -272,3 +272,16 @@ def test_cautions_use_words_a_director_reads():
     assert ("left out of the comparison, which needs a figure for every year from each council: Westmorland and "
             "Furness (943)") in ws
     assert any(w.startswith("only 9 neighbours could be compared") and w.endswith("1 time in 10") for w in ws)
+
+
+def test_a_neighbour_with_a_recording_gap_is_left_out_of_the_topics_comparison():
+    """Hertfordshire's care leavers: Hampshire's figures rest on 64% and 51% unknown in
+    2024 and 2025, so each difference-in-differences against the neighbours leaves it
+    out and says why."""
+    t = topics.evaluate("919", "care_leavers", strategy="hertfordshire_2022_25")
+    did = [e for e in t.evaluations if e.result is not None and "difference" in e.method]
+    assert did
+    for e in did:
+        assert e.result.diagnostics["n_comparators"] == 9
+        assert any(w.startswith("left out of the comparison: Hampshire, where DfE records no information")
+                   for w in e.warnings)

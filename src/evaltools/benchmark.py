@@ -131,7 +131,7 @@ class BenchmarkResult:
         """Latest year against comparators (:func:`compare`): 'better', 'worse', 'higher',
         'lower', 'in line' or None when there is nothing to compare."""
         last = self.latest(measure_id)
-        return None if last is None else compare(registry.get(measure_id), last, last["comparator_mean"])
+        return None if last is None else compare(registry.get(measure_id), last, comparator_ref(last))
 
     def headline(self, measure_id: str) -> str:
         """A chart title that states the finding, e.g. 'Herefordshire: 10.2% in 2025,
@@ -185,6 +185,126 @@ def needed_for_average(size: int) -> int:
 
 #: a neighbour's 0% on a cohort at least this big is flagged as a likely recording gap
 ZERO_COHORT = 20
+
+#: a comparator's published figure is left out of its set's average, and of the tests
+#: against the neighbours, when DfE records no information for at least this percentage
+#: of its cohort (:func:`recording_gaps`)
+COMPARATOR_UNKNOWN_SHARE = 25.0
+
+
+@lru_cache(maxsize=4)
+def _gaps(root: str) -> dict:
+    from pathlib import Path
+    f = published.not_recorded(data_root=Path(root))
+    f = f[(f["status"] == ind.OK) & (f["value"] >= COMPARATOR_UNKNOWN_SHARE)]
+    return {(str(a), int(p), m): float(v) for a, p, m, v in
+            zip(f["area_code"], f["period"], f["measure"], f["value"])}
+
+
+def recording_gaps(data_root=None) -> dict:
+    """DfE's figures that rest on a recording gap: ``(area code, period, measure) ->
+    share (%)`` of the cohort with no information recorded, where that share is at least
+    :data:`COMPARATOR_UNKNOWN_SHARE`. A share of care leavers in education, employment or
+    training counts the unknown as not in it: Hampshire's 2025 figure for 19-21 year olds
+    has no information for 51% of them, and its 17-18 figure of 20% (66% not known) is
+    a record of what was not recorded, not of young people's lives. A quarter unknown
+    could move a figure by more than twice the gap between the middle half of councils
+    (EET 19-21 in 2025: 49% to 60%). Such a neighbour is left out of the comparison, and
+    named (:func:`set_aside`, :func:`gaps_words`); the council's own figure keeps its
+    place, with :func:`recording_note` beside it (docs/assumptions.md C2b)."""
+    from .paths import data_dir
+    return _gaps(str(data_root or data_dir()))
+
+
+def _is_gap(gaps: dict, code, period, measure: str, source) -> float | None:
+    """The not-known share behind a DfE figure that rests on a recording gap, else None
+    (a figure from anywhere but DfE's tables is not DfE's)."""
+    if not str(source).startswith("EES"):
+        return None
+    return gaps.get((str(code), int(period), measure))
+
+
+def set_aside(frame: pd.DataFrame, keep, comparators="statistical_neighbours", data_root=None):
+    """For a test of ``keep`` against its ``comparators`` on ``frame`` (one measure):
+    the frame and comparators to use, without any comparator with a figure that rests
+    on a recording gap (:func:`recording_gaps`), and the figures that put them out,
+    ``(area code, period, share not known)``. A test against the neighbours needs every
+    year from each (a balanced panel), so such a neighbour is left out of it whole: the
+    comparators come back as a list of the others (the set the test would take from the
+    frame, ``stats.frames.comparator_pool``), or, for every other LA (None), the frame
+    comes back without it. The council ``keep``'s own figures stay."""
+    from .stats.frames import comparator_pool
+    gaps = recording_gaps(data_root)
+    if frame.empty or not gaps or "source" not in frame:
+        return frame, comparators, []
+    pool = comparator_pool(frame, str(keep), comparators)
+    pool = None if pool is None else [str(c) for c in pool]
+    codes = frame["area_code"].astype(str)
+    left = sorted((a, int(p), share) for a, p, m, src in zip(codes, frame["period"], frame["measure"], frame["source"])
+                  if a != str(keep) and (pool is None or a in pool)
+                  and (share := _is_gap(gaps, a, p, m, src)) is not None)
+    if not left:
+        return frame, comparators, []
+    out = {a for a, *_ in left}
+    if pool is None:
+        return frame[~codes.isin(out)], None, left
+    return frame, [c for c in pool if c not in out], left
+
+
+#: how :func:`gaps_words` begins (a caveat found again by it)
+GAPS_LEAD = "left out of the comparison: "
+
+
+def gaps_words(left, m: registry.Measure | None = None) -> str:
+    """"left out of the comparison: Hampshire, where DfE records no information for 64%
+    and 51% of the young people in 2024 and 2025 ...": what :func:`set_aside` left out,
+    as a clause without its full stop, or ''."""
+    if not left:
+        return ""
+    from .wording import listing
+    by: dict = {}
+    for code, period, share in left:
+        by.setdefault(code, []).append((period, share))
+    label = (lambda p: m.period_label(p)) if m is not None else str
+    parts = [f"{resolve_la(code).display_name}, where DfE records no information for "
+             f"{listing(f'{sh:.0f}%' for _, sh in items)} of the young people in {listing(label(p) for p, _ in items)}"
+             for code, items in by.items()]
+    return (GAPS_LEAD + "; ".join(parts) + f" (figures with at least {COMPARATOR_UNKNOWN_SHARE:.0f}% not known "
+            "reflect recording more than young people's lives, and the comparison needs every year from each "
+            "neighbour)")
+
+
+#: England's count may be rounded (to the nearest 10 in some tables): the slack allowed
+#: when checking what DfE's c stands for (:func:`c_means_few`)
+ENGLAND_ROUNDING = 10
+
+
+def c_means_few(indicators: pd.DataFrame) -> set:
+    """The (measure, period) pairs of percentages where DfE's c on a council's figure
+    stands for 1 to 5 children, as its symbol guide says: England's count less the
+    councils' published counts lies between 1 and 5 for each c (give or take
+    :data:`ENGLAND_ROUNDING`). Convictions 2025: 414 c's over the years, about 3 children
+    each. Where it does not hold, c hides more than that (secondary suppression, small
+    cohorts: new placements over 20 miles, about 77 children per c), and nothing is
+    assumed about it. Only DfE's EES tables (LAIT gives no counts); docs/assumptions.md C2c."""
+    f = indicators[indicators["source"].astype(str).str.startswith("EES")
+                   & indicators["measure"].isin([m.id for m in registry.published_measures() if m.unit == "percent"])]
+    if f.empty:
+        return set()
+    code = f["area_code"].astype(str)
+    la = f[code.str.fullmatch(r"\d{3}")]
+    eng = f[code == ind.ENGLAND_CODE].drop_duplicates(["measure", "period"]).set_index(["measure", "period"])["numerator"]
+    ok = la[la["status"] == ind.OK].groupby(["measure", "period"])["numerator"].sum()
+    nc = la[la["status"] == "c"].groupby(["measure", "period"]).size()
+    out = set()
+    for key, k in nc.items():
+        total = eng.get(key, np.nan)
+        if not np.isfinite(total):
+            continue
+        rest = total - ok.get(key, 0.0)
+        if k - ENGLAND_ROUNDING <= rest <= 5 * k + ENGLAND_ROUNDING:
+            out.add((key[0], int(key[1])))
+    return out
 
 
 def _interval(m: registry.Measure, num: float, den: float) -> tuple[float, float]:
@@ -248,21 +368,39 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     for mid, period, code, *rest in mine.itertuples(index=False, name=None):
         cells.setdefault((mid, int(period)), {})[code] = rest
     missing = (np.nan, "x", np.nan, np.nan, "", np.nan)
+    gaps = recording_gaps(data_root)
+    few = c_means_few(indicators)
     for m in ms:
         periods_m = sorted(p for (mid, p) in cells if mid == m.id)
         for period in periods_m:
             at = cells[(m.id, period)]
             comp = comparator_codes(area, period, comparator, data_root)
-            cv_ok = np.array([at[c][0] for c in comp if c in at and at[c][1] == ind.OK], dtype=float)
+            published_ok = [c for c in comp if c in at and at[c][1] == ind.OK]
+            # a neighbour whose figure rests on a recording gap (Hampshire's care leavers,
+            # 51% not known) stands for recording, not young people's lives
+            unknown = tuple((c, share) for c in published_ok
+                            if (share := _is_gap(gaps, c, period, m.id, at[c][4])) is not None)
+            used = [c for c in published_ok if c not in {u for u, _ in unknown}]
+            cv_ok = np.array([at[c][0] for c in used], dtype=float)
             # how the comparators' figures were published: whole numbers only if all were
-            cd_ok = np.array([at[c][5] for c in comp if c in at and at[c][1] == ind.OK], dtype=float)
+            cd_ok = np.array([at[c][5] for c in used], dtype=float)
             # an average of the few comparators with a figure stands for none of the set
             # (Hertfordshire 2022 apprenticeships: 1 of 10 neighbours, at 0%)
             has = np.isfinite(cv_ok).any() and len(cv_ok) >= needed_for_average(len(comp))
+            # neighbours DfE suppressed (c: 1 to 5 children, where England's count bears
+            # that out) on a percentage: with each cohort known, the average of the whole
+            # set lies between counting them at 1 and at 5 children (a rare outcome's
+            # average of the rest sits low)
+            hidden = [at[c][3] for c in comp if (m.id, period) in few and c in at and at[c][1] == "c"
+                      and np.isfinite(at[c][3]) and at[c][3] > 0]
+            bounds = (np.nan, np.nan)
+            if has and hidden:
+                k = len(cv_ok) + len(hidden)
+                bounds = tuple((cv_ok.sum() + sum(100 * min(n, d) / d for d in hidden)) / k for n in (1, 5))
             # a neighbour at 0% of a sizeable cohort on a measure where higher is better
             # (no development assessment of 92 children) is more likely unrecorded than real
-            zeros = tuple((c, at[c][2], at[c][3]) for c in comp
-                          if m.unit == "percent" and m.polarity == "high" and c in at and at[c][1] == ind.OK
+            zeros = tuple((c, at[c][2], at[c][3]) for c in used
+                          if m.unit == "percent" and m.polarity == "high"
                           and at[c][0] == 0 and np.isfinite(at[c][3]) and at[c][3] >= ZERO_COHORT)
             value, la_status, num, den, source, decimals = at.get(area.area_code, missing)
             lo, hi = _interval(m, num, den)
@@ -278,7 +416,12 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
                 "comparator_max": np.nanmax(cv_ok) if has else np.nan,
                 "comparator_decimals": cd_ok.max() if len(cd_ok) else np.nan,
                 "comparator_n": int(len(cv_ok)), "comparator_size": len(comp),
+                # the whole set's average with its c figures at 1 and at 5 children
+                "comparator_low": bounds[0], "comparator_high": bounds[1],
+                "comparator_hidden": (len(hidden), min(hidden), max(hidden)) if hidden else (),
                 "comparator_zeros": zeros,
+                # left out of the average: (code, share not known, the figure)
+                "comparator_unknown": tuple((c, sh, at[c][0]) for c, sh in unknown),
                 "comparator_model": neighbour_model_for(area, period, data_root)
                 if comparator == "statistical_neighbours" else comparator_label(comparator),
                 "region_value": reg, "england_value": eng,
@@ -313,6 +456,16 @@ def as_printed(m: registry.Measure, v, decimals=None) -> str:
     return m.format_value(v, whole=published.published_whole(decimals))
 
 
+def comparator_ref(row: pd.Series):
+    """What the council is set against among its comparators: their average, or, where
+    some of them are DfE's c on a percentage with a known cohort, the range the whole
+    set's average can take (``comparator_low`` to ``comparator_high``), as a tuple."""
+    lo, hi = row.get("comparator_low", np.nan), row.get("comparator_high", np.nan)
+    if np.isfinite(row["comparator_mean"]) and np.isfinite(lo) and np.isfinite(hi):
+        return (float(lo), float(hi))
+    return row["comparator_mean"]
+
+
 def compare(m: registry.Measure, row: pd.Series, ref, *, tested_only: bool = False) -> str | None:
     """The council's figure in ``row`` (a row of :attr:`BenchmarkResult.table`) against
     ``ref`` (the comparators' average, England's figure): the one rule behind the
@@ -327,24 +480,29 @@ def compare(m: registry.Measure, row: pd.Series, ref, *, tested_only: bool = Fal
     * None when there is nothing to compare: no council figure that year, no ``ref``, or
       a count, which grows with the council and is not set against other areas.
 
+    ``ref`` may be a range ``(low, high)`` (:func:`comparator_ref`): the council is then
+    in line when its interval reaches into the range, and better or worse only when it
+    clears all of it.
+
     ``tested_only``: say only what is beyond noise, so None for a figure without an
     interval (LAIT's figures without counts, scores) rather than a plain comparison.
     """
     if m.size_dependent or row.get("la_status") != ind.OK:
         return None
     v = row["la_value"]
-    if ref is None or not (np.isfinite(v) and np.isfinite(ref)):
+    low, high = ref if isinstance(ref, tuple) else (ref, ref)
+    if low is None or not (np.isfinite(v) and np.isfinite(low) and np.isfinite(high)):
         return None
     lo, hi = row["la_ci_low"], row["la_ci_high"]
     tested = np.isfinite(lo) and np.isfinite(hi)
-    if tested and lo <= ref <= hi:
+    if tested and lo <= high and low <= hi:
         return "in line"
     if not tested:
         if tested_only:
             return None
-        if v == ref or _within_rounding(row, v, ref):
+        if low <= v <= high or _within_rounding(row, v, low) or _within_rounding(row, v, high):
             return "in line"
-    above = lo > ref if tested else v > ref
+    above = lo > high if tested else v > high
     if m.higher_is_better is None:
         return "higher" if above else "lower"
     return "better" if above == m.higher_is_better else "worse"
@@ -544,15 +702,19 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(
             f"Its {label} averaged {as_printed(m, cmean)} ({int(last['comparator_n'])} of "
             f"{int(last['comparator_size'])} with a figure{rng}).")
+        parts.append(_unknown_note(m, last))
+        parts.append(_hidden_note(m, last))
         parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label, name))
         parts.append(_zeros_note(bm, m, last))
         note = recording_note(m, last["period"], bm.la.area_code, policy)
         if note:
             parts.append(f"{note[0].upper()}{note[1:]}.")
     elif last["comparator_n"] > 0:
+        usable = " usable" if last.get("comparator_unknown") else ""
         parts.append(f"Only {int(last['comparator_n'])} of its {int(last['comparator_size'])} {label} "
-                     f"{'has' if last['comparator_n'] == 1 else 'have'} a figure, too few for an average "
+                     f"{'has' if last['comparator_n'] == 1 else 'have'} a{usable} figure, too few for an average "
                      f"(at least {needed_for_average(int(last['comparator_size']))} are needed).")
+        parts.append(_unknown_note(m, last))
     zeros = council_zero_run(bm, m)
     if zeros is not None:
         parts.append(zeros.words(m, name) + ".")
@@ -569,6 +731,41 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     return " ".join(p for p in parts if p)
 
 
+def _hidden_note(m: registry.Measure, last: pd.Series) -> str:
+    """"5 more are suppressed (DfE's c: 1 to 5 children each, in cohorts of 67 to 403):
+    counted at 1 and at 5, the average of all 10 is 1.0% to 2.6%." or ''."""
+    hidden = last.get("comparator_hidden") or ()
+    if not hidden or not isinstance(comparator_ref(last), tuple):
+        return ""
+    k, small, big = hidden
+    cohorts = f"a cohort of {small:,.0f}" if k == 1 else f"cohorts of {small:,.0f} to {big:,.0f}"
+    return (f"{k} more {'is' if k == 1 else 'are'} suppressed (DfE's c: 1 to 5 children"
+            f"{'' if k == 1 else ' each'}, in {cohorts}): counted at 1 and at 5, the average of all "
+            f"{int(last['comparator_n']) + k} is {as_printed(m, last['comparator_low'])} to "
+            f"{as_printed(m, last['comparator_high'])}.")
+
+
+def _unknown_note(m: registry.Measure, last: pd.Series) -> str:
+    """Which neighbours were left out of the average because their figure rests on a
+    recording gap (``comparator_unknown``), with what the average would have been with
+    them (LAIT's neighbours' average counts every published figure), or ''."""
+    unknown = last.get("comparator_unknown") or ()
+    if not unknown:
+        return ""
+    who = "; ".join(f"{resolve_la(c).display_name} ({as_printed(m, v)}, with no information for {sh:.0f}% "
+                    "of the young people)" for c, sh, v in unknown)
+    one = len(unknown) == 1
+    cv = last["comparator_mean"]
+    n = int(last["comparator_n"])
+    withall = ""
+    if np.isfinite(cv):
+        total = (cv * n + sum(v for *_, v in unknown)) / (n + len(unknown))
+        withall = f"; with {'it' if one else 'them'} the average would be {as_printed(m, total)}"
+    return (f"{'One neighbour is' if one else f'{len(unknown)} neighbours are'} left out of the average because "
+            f"{'its figure reflects' if one else 'their figures reflect'} recording more than young people's "
+            f"lives: {who}{withall}.")
+
+
 def _zeros_note(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> str:
     """A note on neighbours at 0% of a sizeable cohort (see ``comparator_zeros``), with
     the neighbours' average without them, or ''."""
@@ -580,7 +777,9 @@ def _zeros_note(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> st
     comp = comparator_codes(bm.la, int(last["period"]), bm.comparator)
     rest = bm.indicators[(bm.indicators["measure"] == m.id) & (bm.indicators["period"] == last["period"])
                          & bm.indicators["area_code"].astype(str).isin(comp)
-                         & (bm.indicators["status"] == ind.OK) & (bm.indicators["value"] > 0)]["value"]
+                         & (bm.indicators["status"] == ind.OK) & (bm.indicators["value"] > 0)
+                         & ~bm.indicators["area_code"].astype(str).isin({c for c, *_ in
+                                                                          last.get("comparator_unknown") or ()})]["value"]
     # the same rule as the average itself: too few of the others stand for none of the set
     without = (f"; without {'it' if len(zeros) == 1 else 'them'} the neighbours averaged {as_printed(m, rest.mean())}"
                if len(rest) and len(rest) >= needed_for_average(len(comp)) else "")
@@ -620,13 +819,24 @@ def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> s
     in words, with the interval (or the lack of one) it rests on."""
     v, c = last["la_value"], last["comparator_mean"]
     lo, hi = last["la_ci_low"], last["la_ci_high"]
-    side = compare(m, last, c)
-    direction = "higher" if v > c else "lower" if v < c else "the same as"
+    ref = comparator_ref(last)
+    side = compare(m, last, ref)
+    ranged = isinstance(ref, tuple)
+    if ranged:
+        direction = "higher" if v > ref[1] else "lower" if v < ref[0] else "the same as"
+    else:
+        direction = "higher" if v > c else "lower" if v < c else "the same as"
     verdict = f"{direction} ({side})" if side in ("better", "worse") else direction
     if np.isfinite(lo) and np.isfinite(hi):
         base = (f"a population of {last['la_denominator']:,.0f} children" if m.unit == "rate_per_10k"
                 else f"a cohort of {last['la_denominator']:,.0f}")
         interval = f"{name}'s 95% interval ({as_printed(m, lo)} to {as_printed(m, hi)}), the range chance alone could give {base}"
+        if ranged:
+            whole = (f"the average of all {int(last['comparator_n']) + last['comparator_hidden'][0]} "
+                     f"({as_printed(m, ref[0])} to {as_printed(m, ref[1])})")
+            if side == "in line":
+                return f"That is in line with its {label}: {whole} reaches into {interval}."
+            return f"That is {verdict} than its {label}: {whole} lies wholly outside {interval}."
         if side == "in line":
             return f"That is in line with its {label}: their average lies within {interval}."
         return f"That is {verdict} than its {label}: their average lies outside {interval}."

@@ -292,7 +292,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
             continue
         band = last.get("band")
         # against the comparators' average and England: 'better', 'worse', 'in line' or None
-        sides = {"Neighbours": _against(m, last, last["comparator_mean"]),
+        sides = {"Neighbours": _against(m, last, bmk.comparator_ref(last)),
                  "England": _against(m, last, last["england_value"])}
         name = {"Neighbours": f"its {label}", "England": "England"}
         worse = [name[k] for k, side in sides.items() if side == "worse"]

@@ -28,6 +28,7 @@ import pandas as pd
 
 from . import indicators as ind
 from . import published, registry
+from .benchmark import GAPS_LEAD, gaps_words, set_aside
 from .stats import frames
 from .sdc import significant
 from .stats.power import detectable
@@ -350,11 +351,12 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
     if "beyond noise" in row.verdict:
         row.caveats.append(head + "the change is within what the neighbours' own figures did over the same "
                            "years, so it may not be the strategy's doing")
-        return
-    edge = min(abs(lo), abs(hi)) < BORDERLINE * (hi - lo)
-    row.caveats.append(head + "against its own baseline the change is within noise, but set against what the "
-                       "neighbours' figures did over the same years it stands out"
-                       + ("; the interval only just leaves out no change, so read it as borderline" if edge else ""))
+    else:
+        edge = min(abs(lo), abs(hi)) < BORDERLINE * (hi - lo)
+        row.caveats.append(head + "against its own baseline the change is within noise, but set against what the "
+                           "neighbours' figures did over the same years it stands out"
+                           + ("; the interval only just leaves out no change, so read it as borderline" if edge else ""))
+    row.caveats += [c for c in other.caveats if c.startswith(GAPS_LEAD)]   # who that test left out
 
 
 def _untested(message: str, have: pd.DataFrame, mid: str, periods) -> str:
@@ -383,7 +385,8 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
         row.verdict, row.test = "not tested", f"not set against the neighbours' change: {COUNT_NOT_COMPARED}"
         return None
     first = row.baseline_period + 1
-    f = frame[frame["measure"] == mid]
+    # a neighbour's figures that rest on a recording gap are left out, and named
+    f, against, left = set_aside(frame[frame["measure"] == mid], area, comparators)
     mine = f[(f["area_code"].astype(str) == str(area)) & (f["status"] == "ok")]
     pre = int((mine["period"] < first).sum())
     if pre < 2:
@@ -393,13 +396,14 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     try:
         # against the baseline year itself: a fall that began years before the strategy
         # is not credited to it (the earlier years still test the pre-trends)
-        res = did(f, str(area), first, measure=mid, comparators=comparators, reference="last")
+        res = did(f, str(area), first, measure=mid, comparators=against, reference="last")
     except (ValueError, KeyError) as e:
         row.verdict, row.test = "not tested", str(e).split(": ", 1)[-1]
         return None
     lo, hi = res.ci
     row.verdict = verdict(lo, hi, _polarity(sm.direction, mid))
     since = res.diagnostics["reference_period"]
+    gap = gaps_words(left, registry.get(mid))
     if "beyond noise" in row.verdict and any(w.startswith("already under way") for w in res.warnings):
         recent = res.diagnostics["recent_change"]
         row.caveats.append(
@@ -410,6 +414,8 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
                 f"(95% CI {lo:+.1f} to {hi:+.1f}; difference-in-differences); "
                 f"{detectable('about ' + significant(res.diagnostics['mde']), res.estimate, lo, hi, res.diagnostics['mde'])}. "
                 f"{placebo_words(res)}").rstrip()
+    if gap:
+        row.caveats.append(gap)
     return res
 
 

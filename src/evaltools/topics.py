@@ -361,7 +361,9 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     try:
         # after years against the last year before: a change already under way in earlier
         # years is not credited to the intervention (they still test the pre-trends)
-        res = did(ind[ind["measure"] == mid], la_code, first, measure=mid, comparators=comparator,
+        # a neighbour's figures that rest on a recording gap are left out, and named
+        pub, against, left = bmk.set_aside(ind[ind["measure"] == mid], la_code, comparator)
+        res = did(pub, la_code, first, measure=mid, comparators=against,
                   label=f"{m.short}: {iv.title}", reference="last")
     except (ValueError, ConfigError) as e:
         why = str(e).split(": ", 1)[-1]
@@ -381,6 +383,8 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         ev.warnings.append(part + (" and the later years carry it in full" if len(post) > 1 else
                                    "; the next year's figures will say more"))
     ev.warnings = [_plain(w, la_code) for w in ev.warnings]
+    if left:
+        ev.warnings.append(bmk.gaps_words(left, m))
     ev.sentence = (f"Against its statistical neighbours, the council's change from {m.period_label(ref)} to "
                    f"{'the years from ' + m.period_label(first) if len(post) > 1 else m.period_label(first)} was "
                    f"{_num(res.estimate, m)} {_units(m)} (95% CI {_num(lo, m)} to {_num(hi, m)}; "

@@ -498,6 +498,18 @@ def test_a_strategy_without_targets_says_so_and_money_prints_in_pounds():
     assert not r.table["text"].str.contains("GBP").any()
 
 
+def test_a_neighbour_with_a_recording_gap_is_left_out_of_the_review_test_and_named():
+    """Hertfordshire's suitable accommodation 19-21 fell beyond noise; the test against
+    the neighbours' change had counted Hampshire, whose figure fell from 76% to 33% as
+    its unknowns rose to 64%. It is left out of that test, and the row says so."""
+    r = review.evaluate("hertfordshire_2022_25").table.set_index("measure")
+    row = r.loc["care_leavers_suitable_accommodation_19_21"]
+    assert row.verdict == "worsened beyond noise"
+    assert ("left out of the comparison: Hampshire, where DfE records no information for 27%, 25%, 64% and 51% "
+            "of the young people in 2019, 2023, 2024 and 2025") in row.caveats
+    assert "-3.6 against the statistical neighbours' change since 2021" in row.caveats
+
+
 def test_the_drafts_lists_of_changes_give_the_figures_not_only_the_commitment():
     """St Helens: "Improved beyond noise: All cared-for children have a completed SDQ"
     read as if every child had one; the list gives the figure, its years and the missed
