@@ -279,6 +279,21 @@ def gaps_words(left, m: registry.Measure | None = None) -> str:
 ENGLAND_ROUNDING = 10
 
 
+@lru_cache(maxsize=4)
+def _few(root: str) -> frozenset:
+    from pathlib import Path
+    ids = [m.id for m in registry.published_measures() if m.unit == "percent"]
+    return frozenset(c_means_few(published.load_indicators(ids, data_root=Path(root))))
+
+
+def c_means_few_published(data_root=None) -> frozenset:
+    """:func:`c_means_few` of DfE's published figures, worked out once per data folder
+    (a fact about DfE's tables, as :func:`recording_gaps`: not redone for every council
+    of a batch)."""
+    from .paths import data_dir
+    return _few(str(data_root or data_dir()))
+
+
 def c_means_few(indicators: pd.DataFrame) -> set:
     """The (measure, period) pairs of percentages where DfE's c on a council's figure
     stands for 1 to 5 children, as its symbol guide says: England's count less the
@@ -369,7 +384,7 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
         cells.setdefault((mid, int(period)), {})[code] = rest
     missing = (np.nan, "x", np.nan, np.nan, "", np.nan)
     gaps = recording_gaps(data_root)
-    few = c_means_few(indicators)
+    few = c_means_few_published(data_root)
     for m in ms:
         periods_m = sorted(p for (mid, p) in cells if mid == m.id)
         for period in periods_m:
@@ -392,7 +407,7 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
             # set lies between counting them at 1 and at 5 children (a rare outcome's
             # average of the rest sits low)
             hidden = [at[c][3] for c in comp if (m.id, period) in few and c in at and at[c][1] == "c"
-                      and np.isfinite(at[c][3]) and at[c][3] > 0]
+                      and str(at[c][4]).startswith("EES") and np.isfinite(at[c][3]) and at[c][3] > 0]
             bounds = (np.nan, np.nan)
             if has and hidden:
                 k = len(cv_ok) + len(hidden)
@@ -402,6 +417,9 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
             zeros = tuple((c, at[c][2], at[c][3]) for c in used
                           if m.unit == "percent" and m.polarity == "high"
                           and at[c][0] == 0 and np.isfinite(at[c][3]) and at[c][3] >= ZERO_COHORT)
+            # the average without any neighbour at 0%, by the same half-the-set rule
+            above0 = cv_ok[cv_ok > 0]
+            without_zeros = above0.mean() if zeros and len(above0) >= needed_for_average(len(comp)) else np.nan
             value, la_status, num, den, source, decimals = at.get(area.area_code, missing)
             lo, hi = _interval(m, num, den)
             reg, *_, reg_dec = at.get(area.region_code, missing)
@@ -419,7 +437,7 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
                 # the whole set's average with its c figures at 1 and at 5 children
                 "comparator_low": bounds[0], "comparator_high": bounds[1],
                 "comparator_hidden": (len(hidden), min(hidden), max(hidden)) if hidden else (),
-                "comparator_zeros": zeros,
+                "comparator_zeros": zeros, "comparator_without_zeros": without_zeros,
                 # left out of the average: (code, share not known, the figure)
                 "comparator_unknown": tuple((c, sh, at[c][0]) for c, sh in unknown),
                 "comparator_model": neighbour_model_for(area, period, data_root)
@@ -705,7 +723,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(_unknown_note(m, last))
         parts.append(_hidden_note(m, last))
         parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label, name))
-        parts.append(_zeros_note(bm, m, last))
+        parts.append(_zeros_note(m, last))
         note = recording_note(m, last["period"], bm.la.area_code, policy)
         if note:
             parts.append(f"{note[0].upper()}{note[1:]}.")
@@ -766,23 +784,16 @@ def _unknown_note(m: registry.Measure, last: pd.Series) -> str:
             f"lives: {who}{withall}.")
 
 
-def _zeros_note(bm: BenchmarkResult, m: registry.Measure, last: pd.Series) -> str:
+def _zeros_note(m: registry.Measure, last: pd.Series) -> str:
     """A note on neighbours at 0% of a sizeable cohort (see ``comparator_zeros``), with
     the neighbours' average without them, or ''."""
     zeros = last.get("comparator_zeros") or ()
     if not zeros:
         return ""
-    from .areas import resolve_la
     who = "; ".join(f"{resolve_la(c).display_name} 0 of {d:,.0f}" for c, _, d in zeros)
-    comp = comparator_codes(bm.la, int(last["period"]), bm.comparator)
-    rest = bm.indicators[(bm.indicators["measure"] == m.id) & (bm.indicators["period"] == last["period"])
-                         & bm.indicators["area_code"].astype(str).isin(comp)
-                         & (bm.indicators["status"] == ind.OK) & (bm.indicators["value"] > 0)
-                         & ~bm.indicators["area_code"].astype(str).isin({c for c, *_ in
-                                                                          last.get("comparator_unknown") or ()})]["value"]
-    # the same rule as the average itself: too few of the others stand for none of the set
-    without = (f"; without {'it' if len(zeros) == 1 else 'them'} the neighbours averaged {as_printed(m, rest.mean())}"
-               if len(rest) and len(rest) >= needed_for_average(len(comp)) else "")
+    rest = last.get("comparator_without_zeros", np.nan)
+    without = (f"; without {'it' if len(zeros) == 1 else 'them'} the neighbours averaged {as_printed(m, rest)}"
+               if np.isfinite(rest) else "")
     return (f"{'One neighbour reports' if len(zeros) == 1 else f'{len(zeros)} neighbours report'} 0% "
             f"({who}), more likely a gap in recording than no child at all{without}.")
 
