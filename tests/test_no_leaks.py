@@ -64,7 +64,8 @@ def run(tmp_path_factory):
         "  - notebook: topic\n    parameters: {topic: safety, strategy: ofsted_herefordshire_2024}\n"
         "  - notebook: topic\n    parameters: {topic: stability, strategy: herefordshire_2017_20}\n"
         "  - notebook: annual_impact_review\n    parameters: {strategy: herefordshire_2017_20}\n"
-        "  - data_quality\n", encoding="utf-8")
+        "  - data_quality\n"
+        "pdf: all\n", encoding="utf-8")            # every report's PDF is scanned too
     out = runner.run_evaluation(cfg, run_id="t1", out_root=root / "reports", log=lambda *_: None)
     assert out.ok, [o.error for o in out.outcomes]
     return out.out_dir, planted

@@ -47,7 +47,7 @@ def test_benchmarking_notebook_runs_end_to_end(tmp_path):
     cfg.write_text(
         "name: mini\nla: Herefordshire\nparameters:\n  years: [2019, 2025]\n"
         "  measures: [cla_3plus_placements, care_leavers_eet_19_21, oc2_convictions]\n"
-        "notebooks:\n  - benchmarking\n", encoding="utf-8")
+        "notebooks:\n  - benchmarking\npdf: all\n", encoding="utf-8")
     res = runner.run_evaluation(cfg, run_id="t1", out_root=tmp_path / "reports", log=lambda *_: None)
     assert res.ok, [o.error for o in res.outcomes]
     out = tmp_path / "reports" / "mini" / "t1"

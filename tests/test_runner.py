@@ -18,6 +18,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from evaltools import cli, outputs, runner
+from evaltools.errors import ConfigError
 from evaltools.paths import REPO_ROOT
 from evaltools.report import TABLE_MIME
 
@@ -369,7 +370,7 @@ def test_batch_over_two_las_shares_one_pool(tmp_path, lines, monkeypatch):
     nbs = tmp_path / "nb"
     write_notebook(nbs, "hello", "## Hello", "from IPython.display import Markdown, display\n"
                    "display(Markdown(f'# Report for LA {la}'))", parameters="la = '884'")
-    cfg = write_yaml(tmp_path / "e.yaml", "name: b\nla: 884\nnotebooks: [hello]\n")
+    cfg = write_yaml(tmp_path / "e.yaml", "name: b\nla: 884\nnotebooks: [hello]\npdf: all\n")
     res = runner.run_batch(cfg, ["884", "Hertfordshire", "884"], run_id="b1",
                            out_root=tmp_path / "reports", log=lines.append, jobs=2, notebooks_dir=nbs)
     assert res.ok and res.workers == 2
@@ -383,8 +384,27 @@ def test_batch_over_two_las_shares_one_pool(tmp_path, lines, monkeypatch):
         assert f"Report for LA {la}" in (out / "hello.html").read_text(encoding="utf-8")
         if outputs.find_chromium()[0]:
             assert (out / "hello.pdf").read_bytes()[:5] == b"%PDF-"
-            assert m["pdf"]["status"] == "made"
+            assert m["pdf"]["status"] == "made" and m["pdf"]["reports"] == ["hello"]
     assert not list((tmp_path / "reports").glob("*/.*"))
+
+
+def test_pdf_key_says_which_reports_are_printed(tmp_path):
+    """By default only the board papers (reviews, briefing pack) are printed; ``pdf``
+    widens or narrows that, and a wrong value is a one-line error."""
+    ev = runner.load_evaluation(REPO_ROOT / "evaluations" / "herefordshire.yaml")
+    printed = {j.notebook for j in ev.jobs if j.pdf}
+    assert printed == {"annual_impact_review", "ilacs_briefing"}
+    assert {j.notebook for j in ev.jobs if not j.pdf} >= {"topic", "benchmarking", "data_quality"}
+    nbs = tmp_path / "nb"
+    for name in ("a", "b"):
+        write_notebook(nbs, name, "## A", "print(1)")
+    for value, expected in (("all", {"a", "b"}), ("none", set()), ("[b]", {"b"}), ("board", set())):
+        cfg = write_yaml(tmp_path / "e.yaml", f"name: p\nla: 884\nnotebooks: [a, b]\npdf: {value}\n")
+        assert {j.notebook for j in runner.load_evaluation(cfg, notebooks_dir=nbs).jobs if j.pdf} == expected
+    for value, words in (("[c]", "'pdf' names notebook 'c'"), ("sometimes", "'pdf' is 'sometimes'")):
+        cfg = write_yaml(tmp_path / "e.yaml", f"name: p\nla: 884\nnotebooks: [a, b]\npdf: {value}\n")
+        with pytest.raises(ConfigError, match=words):
+            runner.load_evaluation(cfg, notebooks_dir=nbs)
 
 
 def test_html_to_pdf_makes_an_a4_pdf(tmp_path, monkeypatch):

@@ -69,6 +69,8 @@ ALLOWED_KEYS = {
     "parameters": "a mapping of notebook parameters, passed to every notebook that takes them",
     "notebooks": "a list of notebook names from notebooks/, or mappings "
                  "{notebook: NAME, parameters: {...}}",
+    "pdf": "which reports also get an A4 PDF: board (the default: the annual impact reviews "
+           "and the ILACS briefing pack), all, none, or a list of notebook names",
 }
 REQUIRED_KEYS = ("name", "la", "notebooks")
 PACKAGES = ["evaltools", "pandas", "numpy", "statsmodels", "scipy", "matplotlib", "seaborn",
@@ -77,12 +79,18 @@ PACKAGES = ["evaltools", "pandas", "numpy", "statsmodels", "scipy", "matplotlib"
 #: Figures listed one by one in the manifest's changes (the total is always given).
 CHANGES_CAP = 500
 WORKBOOK = "tables.xlsx"
+#: the board papers: the reports printed to PDF unless an evaluation's ``pdf`` says
+#: otherwise. Every report has its self-contained HTML, which prints from a browser;
+#: the issue's board paper and Ofsted pack are these two, and printing the other
+#: reports (topics, benchmarking, data quality) took a third of a council's run
+BOARD_PAPERS = ("annual_impact_review", "ilacs_briefing")
 
 
 @dataclass
 class NotebookJob:
     notebook: str
     parameters: dict
+    pdf: bool = True                # printed to PDF too (see BOARD_PAPERS)
 
 
 @dataclass
@@ -241,6 +249,9 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
                                   fix=f"notebook {nb} needs it: 'la' should be {ALLOWED_KEYS['la']}")
             merged["la"] = area.area_code
         jobs.append(NotebookJob(nb, merged))
+    printed = _pdf_notebooks(doc.get("pdf", "board"), where, available)
+    for j in jobs:
+        j.pdf = j.notebook in printed
     takers = {k for d in declared_by.values() for k in d}
     for key in shared:
         if key not in takers:
@@ -249,6 +260,24 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
     title = doc.get("title") or (f"{area.display_name}: evaluation" if area else name)
     return Evaluation(name=name, title=str(title), la=area.area_code if area else None,
                       jobs=jobs, config_path=path, notebooks_dir=nb_dir)
+
+
+def _pdf_notebooks(value, where: str, available: list[str]) -> set[str]:
+    """The notebooks an evaluation's ``pdf`` key prints: ``board`` (:data:`BOARD_PAPERS`),
+    ``all``, ``none`` or a list of notebook names."""
+    if value in ("board", None):
+        return set(BOARD_PAPERS)
+    if value == "all":
+        return set(available)
+    if value in ("none", False):
+        return set()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        unknown = [v for v in value if v not in available]
+        if unknown:
+            raise ConfigError(f"'pdf' names notebook '{unknown[0]}', which is not in notebooks/",
+                              where=where, fix=f"Available: {', '.join(available)}")
+        return set(value)
+    raise ConfigError(f"'pdf' is {value!r}", where=where, fix=f"It should be {ALLOWED_KEYS['pdf']}")
 
 
 # ------------------------------------------------------------------- LAs and regions
@@ -535,7 +564,8 @@ def execute_notebook_task(task: dict) -> dict:
     t0 = time.perf_counter()
     saved = {k: os.environ.get(k) for k in task["env"]}
     os.environ.update(task["env"])
-    out_nb, html, pdf = Path(task["ipynb"]), Path(task["html"]), Path(task["pdf"])
+    out_nb, html = Path(task["ipynb"]), Path(task["html"])
+    pdf = Path(task["pdf"]) if task.get("pdf") else None
     written, tables, ok, error, timings = [], [], True, None, {}
 
     def lap(step, since):
@@ -559,7 +589,7 @@ def execute_notebook_task(task: dict) -> dict:
             lap("html", t)
         if ok:
             tables = outputs.notebook_tables(out_nb, task["stem"])
-            if task["chromium"]:
+            if task["chromium"] and pdf is not None:
                 t = time.perf_counter()
                 try:
                     outputs.html_to_pdf(html, pdf, chromium=task["chromium"])
@@ -709,7 +739,7 @@ def _finish(plan: _Plan, context: dict, log) -> RunResult:
              "outputs": [{"path": p.name, "sha256": sha256(p)} for p in o.outputs]}
             for o, j in zip(outcomes, ev.jobs)
         ],
-        "pdf": context["pdf"],
+        "pdf": {**context["pdf"], "reports": [s for s, j in zip(plan.stems, ev.jobs) if j.pdf]},
         "workbook": workbook_note,
         "inputs": _input_rows(ev),
     }
@@ -900,10 +930,17 @@ def _run_plans_in(plans: list[_Plan], *, workers, pdf, log, pool=None) -> tuple[
                 "input": str(p.ev.notebooks_dir / f"{job.notebook}.ipynb"),
                 "cwd": str(p.ev.notebooks_dir), "parameters": job.parameters, "env": p.env,
                 "ipynb": str(p.work / f"{stem}.ipynb"), "html": str(p.work / f"{stem}.html"),
-                "pdf": str(p.work / f"{stem}.pdf"), "stem": stem,
+                "pdf": str(p.work / f"{stem}.pdf") if job.pdf else None, "stem": stem,
                 "title": f"{p.ev.title}: {_stem_title(stem)}"}))
     _SHA_CACHE.clear()
+    if not any(j.pdf for p in plans for j in p.ev.jobs) and pdf is not False:
+        pdf = False
+        why = "the evaluation asks for no PDF (its 'pdf' key)"
+    else:
+        why = None
     chromium, pdf_note = _pdf_settings(pdf, log)
+    if why:
+        pdf_note["reason"] = why
     context = {"pdf": pdf_note, "git": git_state(), "packages": package_versions()}
     for _, _, t in tasks:
         t["chromium"] = chromium
@@ -985,7 +1022,8 @@ def run_evaluation(config, *, la_override=None, run_id: str | None = None,
     ``config`` is a YAML path or an :class:`Evaluation`. With ``la_override`` the
     folder is ``<name>-<la>``. ``jobs``: notebooks run at once (default: CPU cores).
     ``notebooks_dir`` overrides ``notebooks/``. ``pdf=False`` skips PDFs; by default
-    they are made when Chromium is installed.
+    the reports the evaluation's ``pdf`` key names (the board papers unless it says
+    otherwise) are printed when Chromium is installed.
     """
     ev = config if isinstance(config, Evaluation) else load_evaluation(
         config, la_override=la_override, notebooks_dir=notebooks_dir)
