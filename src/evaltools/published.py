@@ -720,17 +720,21 @@ def not_recorded(measures=None, *, data_root: Path | None = None) -> pd.DataFram
     """
     root = str(data_root or data_dir())
     ms = registry.resolve(measures) if measures is not None else registry.published_measures()
-    frames = []
-    for m in ms:
-        spec = m.published or {}
-        if not spec.get("not_known"):
-            continue
+    cols = ["area_code", "period", "measure", "not_known", "denominator", "value", "status"]
+
+    def build(m):
+        spec = m.published
         base = {k: v for k, v in spec.items() if k not in ("by_period", "not_known")}
         got = _measure_from_spec(m, {**base, "numerator": spec["not_known"]},
                                  load_table(spec["table"], Path(root)))
         got["measure"] = m.id
-        frames.append(got.rename(columns={"numerator": "not_known"}))
-    cols = ["area_code", "period", "measure", "not_known", "denominator", "value", "status"]
+        return got.rename(columns={"numerator": "not_known"})[cols]
+
+    # kept on disk beside the measures' own figures: every report's benchmark reads
+    # them (a second of work per kernel, for files that change once a year)
+    fp = fingerprint(root)
+    frames = [_cached(m, root, "not-known", lambda m=m: build(m), fp)
+              for m in ms if (m.published or {}).get("not_known")]
     if not frames:
         return pd.DataFrame(columns=cols)
     return pd.concat(frames, ignore_index=True)[cols]
