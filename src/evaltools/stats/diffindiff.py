@@ -128,13 +128,15 @@ def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, na
             warns.append(f"{count(n_dropped, 'LA-year figure')} {'is' if n_dropped == 1 else 'are'} suppressed or not available "
                          f"({shown}{f'; and {more} more LAs' if more > 0 else ''}); they were left out, "
                          "not read as 0")
+        measure = df.attrs["measure"]
         df = df.rename(columns={"area_code": "unit", "value": "y"})
+        df.attrs = {}        # read above: not carried (deep-copied) through every step below
         missing = set(codes) - set(df["unit"])
         if missing:
             raise ValueError(f"did: treated area(s) {', '.join(sorted(missing))} have no figures for "
-                             f"measure {df.attrs['measure']!r}")
+                             f"measure {measure!r}")
         df["treated"] = df["unit"].isin(codes).astype(int)
-        return df[["unit", "time", "y", "treated"]], df.attrs["measure"]
+        return df[["unit", "time", "y", "treated"]], measure
     for col, what in ((unit, "unit"), (time, "time"), (outcome, "outcome")):
         if col not in data.columns:
             raise ValueError(f"did: no {what} column {col!r}; name it with {what}=")
@@ -158,24 +160,47 @@ def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, na
     return df, None
 
 
+def _time_dummies(times) -> tuple[np.ndarray, list[str]]:
+    """One 0/1 column per period but the first (``pd.get_dummies(..., drop_first=True)``,
+    named alike), built directly: a DiD fits a dozen small designs."""
+    values, inv = np.unique(np.asarray(times), return_inverse=True)
+    d = np.zeros((len(inv), max(len(values) - 1, 0)))
+    rows = np.flatnonzero(inv > 0)
+    d[rows, inv[rows] - 1] = 1.0
+    return d, [f"t_{v}" for v in values[1:]]
+
+
+def _demean(a: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``a`` (rows x columns) less its mean within each group: the unit effects taken
+    out (Frisch-Waugh-Lovell)."""
+    codes = pd.factorize(groups)[0]
+    n = np.bincount(codes).astype(float)
+    sums = np.zeros((len(n), a.shape[1]))
+    np.add.at(sums, codes, a)
+    return a - (sums / n[:, None])[codes]
+
+
 def _design(df, fixed_effects, controls, terms):
     """Design matrix and outcome. Unit effects are removed by demeaning within unit
     (exact for unbalanced panels too, by Frisch-Waugh-Lovell), so they neither slow
     the fit nor inflate the clustered errors' degrees-of-freedom correction (as Stata's
     ``xtreg, fe vce(cluster)``)."""
-    tdum = pd.get_dummies(df["time"], prefix="t", drop_first=True, dtype=float)
-    X = pd.concat([df[terms].astype(float), tdum] + ([df[controls].astype(float)] if controls else []),
-                  axis=1)
-    y = df["y"].astype(float)
+    tdum, tnames = _time_dummies(df["time"])
+    parts = [df[t].to_numpy(dtype=float) for t in terms]
+    X = np.column_stack(parts + [tdum] + [df[c].to_numpy(dtype=float) for c in controls or []])
+    names = list(terms) + tnames + list(controls or [])
+    y = df["y"].to_numpy(dtype=float)
     if fixed_effects == "unit":
         g = df["unit"].to_numpy()
-        X = X - X.groupby(g).transform("mean")
-        y = y - y.groupby(g).transform("mean")
-        X = X.loc[:, (X.abs() > 1e-12).any()]
+        X = _demean(X, g)
+        y = _demean(y[:, None], g)[:, 0]
+        keep = (np.abs(X) > 1e-12).any(axis=0)
+        X, names = X[:, keep], [n for n, k in zip(names, keep) if k]
     else:
-        X.insert(len(terms), "const", 1.0)
-        X.insert(len(terms) + 1, "treated_group", df["treated"].astype(float))
-    return X, y.to_numpy()
+        at = len(terms)
+        X = np.column_stack([X[:, :at], np.ones(len(y)), df["treated"].to_numpy(dtype=float), X[:, at:]])
+        names = names[:at] + ["const", "treated_group"] + names[at:]
+    return pd.DataFrame(X, columns=names, index=df.index), y
 
 
 def _fit(df, fixed_effects, controls, terms):
@@ -193,13 +218,12 @@ def _placebo(df, fixed_effects, controls, terms):
     time dummies, controls and outcome are built (and demeaned) once."""
     comp = df[df["treated"] == 0]
     units = comp["unit"].to_numpy()
-    tdum = pd.get_dummies(comp["time"], prefix="t", drop_first=True, dtype=float)
-    rest = pd.concat([tdum] + ([comp[controls].astype(float)] if controls else []), axis=1)
-    y = comp["y"].astype(float)
+    tdum, _ = _time_dummies(comp["time"])
+    rest = np.column_stack([tdum] + [comp[c].to_numpy(dtype=float) for c in controls or []])
+    y = comp["y"].to_numpy(dtype=float)
     if fixed_effects == "unit":
-        rest = rest - rest.groupby(units).transform("mean")
-        y = y - y.groupby(units).transform("mean")
-    rest, y = rest.to_numpy(), y.to_numpy()
+        rest = _demean(rest, units)
+        y = _demean(y[:, None], units)[:, 0]
     if_treated = np.column_stack([comp["_" + t].to_numpy(dtype=float) for t in terms])
     out = []
     for u in pd.unique(units):
