@@ -169,14 +169,18 @@ NO_EXTRACT = ("a child-level measure, from the council's own SSDA903 returns: no
 
 def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                 comparators="statistical_neighbours", end_period: int | None = None,
-                first: pd.DataFrame | None = None) -> MeasureRow:
+                first: pd.DataFrame | None = None, has_extract: bool | None = None) -> MeasureRow:
     """The review row of one strategy measure, from the indicator frame (every area, so
     rates can be set against the ``comparators``; None skips that test). ``end_period``:
     the last year of the strategy; later figures are left out, so a finished strategy
     is judged on its own years. ``first``: the same measures as DfE first published
-    them (``published.load_indicators(release="first")``), to flag revisions."""
+    them (``published.load_indicators(release="first")``), to flag revisions.
+    ``has_extract``: whether the review read a child-level extract (default: whether
+    ``frame`` holds any of its rows), for a frame cut down to the one measure."""
     later = frame.iloc[:0]
-    has_extract = bool(len(frame)) and "source" in frame and frame["source"].astype(str).str.startswith("SSDA903").any()
+    if has_extract is None:
+        has_extract = bool(len(frame)) and "source" in frame and \
+            frame["source"].astype(str).str.startswith("SSDA903").any()
     if end_period is not None and len(frame):
         after = pd.to_numeric(frame["period"], errors="coerce") > end_period
         frame, later = frame[~after], frame[after]
@@ -455,8 +459,14 @@ def review_table(strategy, frame: pd.DataFrame, comparators="statistical_neighbo
     measures read the rows whose source is the 903 extract; the others the rest."""
     child = frame["source"].astype(str).str.startswith("SSDA903") if len(frame) else pd.Series(dtype=bool)
     end = strategy.last_period
-    rows = [measure_row(sm, frame[child] if sm.source == "child_level" else frame[~child], strategy.la,
-                        strategy.baseline_period, comparators, end_period=end, first=first)
+    # each row reads only its own measure's figures (child-level ones from the extract,
+    # the others from the rest): the frame is split once rather than filtered per row
+    parts = {(bool(c), str(m)): g for (c, m), g in
+             frame.groupby([child.to_numpy(dtype=bool), frame["measure"].astype(str).to_numpy()], sort=False)} \
+        if len(frame) else {}
+    rows = [measure_row(sm, parts.get((sm.source == "child_level", str(sm.measure or sm.local)), frame.iloc[:0]),
+                        strategy.la, strategy.baseline_period, comparators, end_period=end, first=first,
+                        has_extract=bool(child.any()))
             for sm in strategy.measures]
     out = pd.DataFrame([r.__dict__ for r in rows])
     out["caveats"] = out["caveats"].map("; ".join)
