@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.regression.linear_model import OLS
 
 from ..wording import count
 from . import frames
@@ -329,7 +329,7 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
     est_df = df if reference == "mean" else df[df["time"] >= last_pre].copy()
     X, y = _design(est_df, fixed_effects, controls, ["treated_after"])
     if inference == "cluster":
-        fit = sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(est_df["unit"])[0]},
+        fit = OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(est_df["unit"])[0]},
                                use_t=True)
         est, se = float(fit.params["treated_after"]), float(fit.bse["treated_after"])
         G = n_t + n_c
@@ -343,7 +343,7 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
                          "use inference='placebo'")
         extra = {}
     else:
-        fit = sm.OLS(y, X).fit()
+        fit = OLS(y, X).fit()
         est = float(fit.params["treated_after"])
         est_df["_treated_after"] = est_df["_post"]
         plac, ses = _placebo(est_df, fixed_effects, controls, ["treated_after"])
@@ -382,7 +382,7 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
             df[t] = df["treated"] * df["_" + t]
         Xe, ye = _design(df, fixed_effects, controls, terms)
         if inference == "cluster":
-            fe = sm.OLS(ye, Xe).fit(cov_type="cluster",
+            fe = OLS(ye, Xe).fit(cov_type="cluster",
                                                              cov_kwds={"groups": groups}, use_t=True)
             b, s = fe.params[terms].to_numpy(), fe.bse[terms].to_numpy()
             crit, dfree = stats.t.ppf(z_level, n_t + n_c - 1), n_t + n_c - 1
@@ -416,7 +416,7 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
         pre["_pretrend"] = pre["time"].map(pos).astype(float)
         if inference == "cluster":
             Xp, yp = _design(pre, fixed_effects, controls, ["pretrend"])
-            fp = sm.OLS(yp, Xp).fit(
+            fp = OLS(yp, Xp).fit(
                 cov_type="cluster", cov_kwds={"groups": pd.factorize(pre["unit"])[0]}, use_t=True)
             pretrend, pse, dfree = float(fp.params["pretrend"]), float(fp.bse["pretrend"]), n_t + n_c - 1
         else:

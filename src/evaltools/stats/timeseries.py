@@ -61,8 +61,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import optimize, stats
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.regression.linear_model import GLS, OLS
 from statsmodels.stats.diagnostic import acorr_ljungbox
 
 from .. import registry
@@ -112,7 +114,7 @@ class _AR1Fit:
         d = np.abs(np.subtract.outer(np.arange(n), np.arange(n))).astype(float)
         g = 1 / (1 - r ** 2)
         V = r ** d * g                                   # corr. structure, Sigma = sigma² V
-        self.full = sm.GLS(y, X, sigma=V).fit()
+        self.full = GLS(y, X, sigma=V).fit()
         s2 = float(self.full.scale)
         self.params = self.full.params
         phi = np.asarray(self.full.cov_params())         # (X' Sigma^-1 X)^-1
@@ -374,7 +376,7 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
         if errors == "newey-west":
             if lags is None:
                 lags = max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
-            fit = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True},
+            fit = OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True},
                                    use_t=True)
             method = (f"segmented regression, OLS with Newey-West errors ({lags} lag"
                       f"{'s' if lags != 1 else ''})")
@@ -387,7 +389,7 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
             method = (f"segmented regression with AR(1) errors (REML, rho {fit.rho:.2f}; GLS with "
                       "Kenward-Roger intervals)")
         else:
-            fit = sm.OLS(y, X).fit()
+            fit = OLS(y, X).fit()
             method = "segmented regression, OLS"
             if n < MIN_AR1 and errors_arg == "auto":
                 method += f" (too few points, {n}, to model autocorrelation)"
@@ -399,10 +401,10 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
         den = df[denominator].to_numpy(dtype=float) if denominator in df.columns else None
         if model == "poisson":
             offset = np.log(den) if den is not None and np.all(den > 0) else None
-            glm = sm.GLM(x_count, X, family=sm.families.Poisson(), offset=offset)
+            glm = GLM(x_count, X, family=families.Poisson(), offset=offset)
             scale_name = "rate ratio"
         else:
-            glm = sm.GLM(np.column_stack([x_count, den - x_count]), X, family=sm.families.Binomial())
+            glm = GLM(np.column_stack([x_count, den - x_count]), X, family=families.Binomial())
             scale_name = "odds ratio"
         base = glm.fit()
         dispersion_value = float(base.pearson_chi2 / base.df_resid)
