@@ -277,12 +277,15 @@ def type_columns(raw: RawFile, schema: Schema, year: int, ready: frozenset = fro
         if len(codes) and codes.min() < 0:  # a missing value (-1): treat as a blank
             uniq = uniq.append(pd.Index([""], dtype=object))
             codes = np.where(codes < 0, len(uniq) - 1, codes)
-        u = pd.Series(np.asarray(uniq, dtype=object), dtype=object).map(str)
-        st = u.str.strip()
-        ws_fixed |= bool((st != u).any())
-        st = st.str.strip('"').str.strip()
-        blank_u = (st == "").to_numpy()
-        value_u, bad_u, msg = _convert(st, col)
+        # the distinct values are few (codes, dates): cleaned as a Python list, where each
+        # pandas string method would cost more than the work itself
+        u = [str(v) for v in uniq]
+        trimmed = [v.strip() for v in u]
+        ws_fixed |= trimmed != u
+        st_list = [v.strip('"').strip() for v in trimmed]
+        st = pd.Series(st_list, dtype=object)
+        blank_u = np.array([v == "" for v in st_list], dtype=bool)
+        value_u, bad_u, msg = _convert(st, col, blank_u)
         bad_u = bad_u.to_numpy()
         if col.type == "date" and (~blank_u).any() and bad_u[~blank_u].all():
             first = st[~blank_u].iloc[0] if name not in PERSONAL_COLUMNS else "(value withheld)"
@@ -291,15 +294,15 @@ def type_columns(raw: RawFile, schema: Schema, year: int, ready: frozenset = fro
                 f"(first: {first!r})", where=str(path.parent),
                 fix="Export dates as dd/mm/yyyy")
         if col.type == "int":
-            floaty = (st.str.match(_NUMERIC_CODE) & ~blank_u).to_numpy()
+            floaty = np.array([bool(_NUMERIC_CODE.match(v)) for v in st_list], dtype=bool) & ~blank_u
             if floaty.any():
                 fixes.append(f"{name}: read {int(np.isin(codes, np.flatnonzero(floaty)).sum())} "
                              "value(s) like '1.0' as whole numbers")
         if col.type == "code":
-            lowered = ((st != st.str.upper()) & ~blank_u).to_numpy()
+            lowered = np.array([v != v.upper() for v in st_list], dtype=bool) & ~blank_u
             if lowered.any():
                 fixes.append(f"{name}: upper-cased {int(np.isin(codes, np.flatnonzero(lowered)).sum())} code(s)")
-            floaty = (st.str.match(_NUMERIC_CODE) & ~blank_u).to_numpy()
+            floaty = np.array([bool(_NUMERIC_CODE.match(v)) for v in st_list], dtype=bool) & ~blank_u
             if floaty.any():
                 fixes.append(f"{name}: read {int(np.isin(codes, np.flatnonzero(floaty)).sum())} "
                              "value(s) like '1.0' as whole numbers")
@@ -331,16 +334,18 @@ def type_columns(raw: RawFile, schema: Schema, year: int, ready: frozenset = fro
     return out, issues, fixes
 
 
-def _convert(st: pd.Series, col: Column):
-    """(typed values, mask of unconvertible non-blank values, (check code, message))."""
-    blank = st == ""
+def _convert(st: pd.Series, col: Column, blank_u: np.ndarray | None = None):
+    """(typed values, mask of unconvertible non-blank values, (check code, message)).
+    ``st``: a column's distinct values, trimmed (object dtype); ``blank_u``: which are ""."""
+    blank = pd.Series(blank_u, index=st.index) if blank_u is not None else st == ""
     if col.type in ("id", "text"):
         return st.where(~blank), pd.Series(False, index=st.index), ("", "")
     if col.type == "code":
-        v = st.str.upper().str.replace(_NUMERIC_CODE, r"\1", regex=True)
-        bad = ~blank & ~v.isin(list(col.codes))
-        return v.where(~blank), bad, ("CODE_INVALID",
-                                      f"{col.name} {{v!r}} is not a valid code for this collection year")
+        valid = frozenset(col.codes)
+        v = [None if b else _NUMERIC_CODE.sub(r"\1", x.upper()) for x, b in zip(st, blank)]
+        bad = pd.Series([not b and x not in valid for x, b in zip(v, blank)], index=st.index, dtype=bool)
+        return pd.Series([np.nan if x is None else x for x in v], index=st.index, dtype=object), bad, (
+            "CODE_INVALID", f"{col.name} {{v!r}} is not a valid code for this collection year")
     if col.type == "date":
         d = parse_dates(st)
         bad = ~blank & d.isna()
