@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -62,8 +63,16 @@ def local_authorities(data_root: Path | None = None) -> pd.DataFrame:
 
 def resolve_la(query, data_root: Path | None = None) -> Area:
     """The LA a user meant by a DfE number (884), ONS code (E06000019) or name."""
-    las = local_authorities(data_root)
-    q = str(query).strip()
+    from .paths import data_dir
+    return _resolve(str(query).strip(), str(data_root or data_dir()))
+
+
+@lru_cache(maxsize=512)
+def _resolve(q: str, root: str) -> Area:
+    """:func:`resolve_la` for one query and data folder, remembered: a report resolves
+    the same few councils hundreds of times (an unknown one raises, and is not kept)."""
+    query = q
+    las = local_authorities(Path(root))
     if re.fullmatch(r"\d+(\.0)?", q):
         q = str(int(float(q)))
         hit = las[las["area_code"] == q]
