@@ -240,9 +240,12 @@ def set_aside(frame: pd.DataFrame, keep, comparators="statistical_neighbours", d
     pool = comparator_pool(frame, str(keep), comparators)
     pool = None if pool is None else [str(c) for c in pool]
     codes = frame["area_code"].astype(str)
-    left = sorted((a, int(p), share) for a, p, m, src in zip(codes, frame["period"], frame["measure"], frame["source"])
-                  if a != str(keep) and (pool is None or a in pool)
-                  and (share := _is_gap(gaps, a, p, m, src)) is not None)
+    # only the comparators' rows in an area with a gap are looked at one by one
+    gap_areas = {a for a, _, _ in gaps} - {str(keep)}
+    near = codes.isin(gap_areas if pool is None else gap_areas & set(pool)).to_numpy()
+    sub = frame[near]
+    left = sorted((a, int(p), share) for a, p, m, src in zip(codes[near], sub["period"], sub["measure"], sub["source"])
+                  if (share := _is_gap(gaps, a, p, m, src)) is not None)
     if not left:
         return frame, comparators, []
     out = {a for a, *_ in left}
