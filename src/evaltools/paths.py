@@ -8,6 +8,7 @@ editable install, as ``make`` does); ``./data`` in the working directory.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import MissingDataError
@@ -20,13 +21,21 @@ REPO_ROOT = PACKAGE_DIR.parent.parent
 
 def data_dir(override: str | os.PathLike | None = None) -> Path:
     """Return the data folder (holding ``public/``), checking it exists."""
+    env = os.environ.get("EVALTOOLS_DATA_DIR", "")
+    return _data_dir(str(override or ""), env, "" if override or env else os.getcwd())
+
+
+@lru_cache(maxsize=16)
+def _data_dir(override: str, env: str, cwd: str) -> Path:
+    """:func:`data_dir` for one setting, found once: a report asks thousands of times
+    (a folder that is missing raises each time, and is looked for again)."""
     candidates: list[Path] = []
     if override:
         candidates.append(Path(override))
-    elif os.environ.get("EVALTOOLS_DATA_DIR"):
-        candidates.append(Path(os.environ["EVALTOOLS_DATA_DIR"]))
+    elif env:
+        candidates.append(Path(env))
     else:
-        candidates += [REPO_ROOT / "data", Path.cwd() / "data"]
+        candidates += [REPO_ROOT / "data", Path(cwd) / "data"]
     for c in candidates:
         if (c / "public").is_dir():
             return c.resolve()
