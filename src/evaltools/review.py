@@ -708,8 +708,22 @@ def _rests_on_few(mine: pd.DataFrame, measure, period, pol) -> bool:
 
 
 def _mine(review: Review) -> pd.DataFrame:
-    f = review.frame
-    return f[f["area_code"].astype(str) == str(review.strategy.la)] if len(f) else f   # the council's rows, once
+    """The council's rows of the review's frame (found once per review)."""
+    memo = review.__dict__.setdefault("_memo", {})
+    if "mine" not in memo:
+        f = review.frame
+        memo["mine"] = f[f["area_code"].astype(str) == str(review.strategy.la)] if len(f) else f
+    return memo["mine"]
+
+
+def _few(review: Review, measure, period, pol) -> bool:
+    """:func:`_rests_on_few` for the review's council, remembered: the table, the
+    counts and the narrative each ask about the same figures."""
+    memo = review.__dict__.setdefault("_memo", {})
+    key = ("few", measure, period, pol.name, pol.suppress_small, pol.secondary)
+    if key not in memo:
+        memo[key] = _rests_on_few(_mine(review), measure, period, pol)
+    return memo[key]
 
 
 def withheld(review: Review, policy: str = "published") -> pd.Series:
@@ -719,10 +733,9 @@ def withheld(review: Review, policy: str = "published") -> pd.Series:
     from . import sdc
 
     pol = sdc.policy(policy)
-    mine = _mine(review)
     t = review.table
-    flags = [bool(pd.notna(r["baseline_value"]) and _rests_on_few(mine, r["measure"], r["baseline_period"], pol))
-             or bool(pd.notna(r["latest_value"]) and _rests_on_few(mine, r["measure"], r["latest_period"], pol))
+    flags = [bool(pd.notna(r["baseline_value"]) and _few(review, r["measure"], r["baseline_period"], pol))
+             or bool(pd.notna(r["latest_value"]) and _few(review, r["measure"], r["latest_period"], pol))
              for _, r in t.iterrows()]
     return pd.Series(flags, index=t.index, dtype=bool)
 
@@ -773,7 +786,7 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
         def cell(value, period, stated=False):
             if value is None or (isinstance(value, float) and np.isnan(value)):
                 return ""
-            if _rests_on_few(mine, r["measure"], period, pol):
+            if _few(review, r["measure"], period, pol):
                 return "c"
             hit = mine[(mine["measure"] == r["measure"]) & (mine["period"] == period)] \
                 if r["measure"] and period is not None and len(mine) else mine.iloc[:0]
