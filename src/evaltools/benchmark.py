@@ -54,6 +54,8 @@ class BenchmarkResult:
     disclosed_under: str | None = field(default=None, repr=False)
     #: each measure's rows, by year, split once (:meth:`series`; a report asks hundreds of times)
     _by_measure: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: :meth:`disclosed` under each policy, worked out once (a report asks for every measure)
+    _disclosed: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def measures(self) -> list[registry.Measure]:
@@ -106,6 +108,13 @@ class BenchmarkResult:
         pol = sdc.policy(policy)
         if not pol.suppress_small or self.disclosed_under in (pol.name, "published"):
             return self
+        key = (pol.name, pol.suppress_small, pol.secondary)
+        if key not in self._disclosed:
+            self._disclosed[key] = self._disclose(pol)
+        return self._disclosed[key]
+
+    def _disclose(self, pol) -> BenchmarkResult:
+        from . import sdc
         t = self.table.copy()
         hide = sdc.withheld(pd.DataFrame({
             "area_code": self.la.area_code, "period": t["period"], "measure": t["measure"],
