@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	# byte-compile evaltools as pip does the packages it installs: an editable install is
+	# not, and where PYTHONDONTWRITEBYTECODE is set every kernel of a run compiled it again
+	$(BIN)/python -m compileall -q src/evaltools
 	@touch $(STAMP)
 
 run: $(STAMP)
