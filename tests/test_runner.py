@@ -144,6 +144,7 @@ def test_workbook_has_every_table_a_notebook_showed(tmp_path, lines, tables_note
         la: 884
         parameters: {{extract: {data}}}
         notebooks: [tables]
+        pdf: all
         """)
     res = runner.run_evaluation(cfg, run_id="r1", out_root=tmp_path / "reports", log=lines.append,
                                 notebooks_dir=nbs)
