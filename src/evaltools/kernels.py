@@ -65,6 +65,7 @@ class _Warm:
 
     def __init__(self) -> None:
         self.km = None
+        self.kc = None          # its client, connected once and kept (see _ready_client)
         self.runs = 0
         self.finalizer = None
         self.sockets: str | None = None    # the kernel's private socket folder (ipc)
@@ -82,6 +83,7 @@ class _Warm:
         return self.km
 
     def shutdown(self) -> None:
+        self.drop_client()
         km, self.km, self.runs = self.km, None, 0
         if km is not None and km.has_kernel:
             try:
@@ -89,6 +91,33 @@ class _Warm:
             except Exception:     # noqa: BLE001 - already gone
                 pass
         self.remove_sockets()
+
+    def drop_client(self) -> None:
+        kc, self.kc = self.kc, None
+        if kc is not None:
+            try:
+                kc.stop_channels()
+            except Exception:     # noqa: BLE001 - already closed
+                pass
+
+    async def ready_client(self, timeout: float):
+        """The kernel's client, its channels started and the kernel answering. A new
+        client waits for the kernel (and a fixed 0.2 s for its output channel to fall
+        quiet) before every notebook; the warm kernel's client is connected once and
+        kept for the notebooks after. Messages a notebook's cells get are matched to the
+        requests that caused them, so nothing carries over from one notebook to the next."""
+        from jupyter_core.utils import ensure_async
+        if self.kc is None:
+            kc = self.km.client()
+            await ensure_async(kc.start_channels())
+            try:
+                await ensure_async(kc.wait_for_ready(timeout=timeout))
+            except BaseException:
+                kc.stop_channels()
+                raise
+            self.kc = kc
+        self.kc.allow_stdin = False
+        return self.kc
 
     def remove_sockets(self) -> None:
         folder, self.sockets = self.sockets, None
@@ -136,14 +165,9 @@ def warm_up(preload: str = REPORT_IMPORTS, kernel_name: str = "python3") -> bool
         if not km.has_kernel:
             run_sync(km.start_kernel)(extra_arguments=list(_KERNEL_ARGS), env=dict(os.environ))
         import papermill  # noqa: F401 - loaded here rather than by the first notebook
-        kc = km.client()
-        kc.start_channels()
-        try:
-            run_sync(kc.wait_for_ready)(timeout=60)
-            reply = run_sync(kc.execute_interactive)(preload, silent=True, store_history=False,
-                                                     timeout=300)
-        finally:
-            kc.stop_channels()
+        kc = run_sync(_WARM.ready_client)(60)
+        reply = run_sync(kc.execute_interactive)(preload, silent=True, store_history=False,
+                                                 timeout=300)
         if reply["content"].get("status") != "ok":
             raise RuntimeError(reply["content"].get("evalue", "preload failed"))
         return True
@@ -176,6 +200,7 @@ def execute_notebook(input_path: str, output_path: str, *, parameters: dict, cwd
     papermill raises (a failing cell: ``PapermillExecutionError``); after any failure
     the kernel is discarded."""
     import papermill
+    from nbclient.util import run_hook
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.utils import merge_kwargs, remove_args
@@ -184,6 +209,13 @@ def execute_notebook(input_path: str, output_path: str, *, parameters: dict, cwd
     reset = _RESET.format(env=repr(dict(env)), cwd=json.dumps(cwd))
 
     class _Client(PapermillNotebookClient):
+        async def async_start_new_kernel_client(self):
+            self.kc = await _WARM.ready_client(self.startup_timeout)
+            await run_hook(self.on_notebook_start, notebook=self.nb)
+            return self.kc
+
+        start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
         def papermill_execute_cells(self):
             reply = self.wait_for_reply(self.kc.execute(reset, silent=True, store_history=False))
             if reply is None or reply["content"].get("status") != "ok":
@@ -200,13 +232,10 @@ def execute_notebook(input_path: str, output_path: str, *, parameters: dict, cwd
                 kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                 kernel_name=kernel_name, log=papermill.engines.logger, log_output=log_output,
                 stdout_file=stdout_file, stderr_file=stderr_file))
-            try:
-                # a kernel started here inherits the run's environment; a warm one is
-                # given it by the reset above
-                return client.execute(cwd=cwd, env={**os.environ, **env})
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
+            # a kernel started here inherits the run's environment; a warm one is given it
+            # by the reset above. Its client stays connected for the next notebook (a
+            # failure drops it with the kernel: see execute_notebook)
+            return client.execute(cwd=cwd, env={**os.environ, **env})
 
     papermill_engines.register("evaltools-warm", _Engine)
     ok = False
