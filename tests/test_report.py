@@ -530,3 +530,28 @@ def test_the_average_without_neighbours_at_zero_follows_the_same_share_rule():
     assert "2 neighbours report 0% (Cambridgeshire 0 of 337; Bracknell Forest 0 of 88)" in text
     assert "without them the neighbours averaged" not in text
     assert benchmark.needed_for_average(10) == 5 and benchmark.needed_for_average(9) == 5
+
+
+def test_table_html_is_what_pandas_writes():
+    """Tables are written without pandas' formatter where every cell is plain text; the
+    HTML is pandas' own, character for character, for text with markup characters,
+    quotes and spaces, and tables of numbers, gaps or line breaks go to pandas."""
+    import random
+    import string
+
+    from evaltools.report import _table_html
+    rnd = random.Random(7)
+    chars = string.ascii_letters + " &<>\"'é%£−–,.()/\\\n\t"
+    for k in range(400):
+        ncol, nrow = rnd.randint(1, 5), rnd.randint(0, 6)
+        df = pd.DataFrame({i: ["".join(rnd.choice(chars) for _ in range(rnd.randint(0, 25))) for _ in range(nrow)]
+                           for i in range(ncol)})
+        df.columns = ["".join(rnd.choice(chars) for _ in range(rnd.randint(0, 10))) for _ in range(ncol)]
+        if k % 3 == 0:
+            df = df.astype(object)
+        if k % 7 == 0 and nrow:
+            df.iloc[0, 0] = None
+        if k % 11 == 0:
+            df["n"] = [i / 3 for i in range(nrow)]
+        assert _table_html(df, "evaltools-table text-2") == df.to_html(
+            index=False, escape=True, border=0, classes="evaltools-table text-2")

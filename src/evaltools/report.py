@@ -236,10 +236,38 @@ def table_classes(df: pd.DataFrame) -> str:
     return " ".join(classes)
 
 
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def _table_html(df: pd.DataFrame, classes: str) -> str:
+    """``df.to_html(index=False, escape=True, border=0, classes=classes)``, character
+    for character (tested), written directly when every header and cell is plain text
+    on one line, as report tables are: pandas' formatter took 7 ms a table, 200 tables
+    a council. Anything else (numbers, missing values, line breaks, double spaces, a
+    text pandas would trim) goes to pandas."""
+    texts = list(df.columns)
+    cells = [df.iloc[:, j].tolist() for j in range(df.shape[1])]
+
+    def simple(v) -> bool:
+        return isinstance(v, str) and v == v.strip() and not any(ch in v for ch in ("\n", "\r", "\t", "\\", "  "))
+
+    if not (all(simple(t) for t in texts) and all(simple(v) for col in cells for v in col)):
+        return df.to_html(index=False, escape=True, border=0, classes=classes)
+    out = [f'<table class="dataframe {classes}">', "  <thead>", '    <tr style="text-align: right;">']
+    out += [f"      <th>{t.translate(_HTML_ESCAPES)}</th>" for t in texts]
+    out += ["    </tr>", "  </thead>", "  <tbody>"]
+    for row in zip(*cells):
+        out.append("    <tr>")
+        out += [f"      <td>{v.translate(_HTML_ESCAPES)}</td>" for v in row]
+        out.append("    </tr>")
+    out += ["  </tbody>", "</table>"]
+    return "\n".join(out)
+
+
 def table_bundle(df: pd.DataFrame, caption: str | None = None) -> dict:
     """The display bundle for a table: clean HTML for people and a JSON copy
     (``{"caption", "columns", "data"}``, cells as shown) for the workbook."""
-    body = df.to_html(index=False, escape=True, border=0, classes=table_classes(df))
+    body = _table_html(df, table_classes(df))
     if caption:
         head, rest = body.split(">", 1)
         body = f"{head}><caption>{html.escape(caption)}</caption>{rest}"
