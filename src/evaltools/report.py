@@ -271,11 +271,13 @@ def table_bundle(df: pd.DataFrame, caption: str | None = None) -> dict:
     if caption:
         head, rest = body.split(">", 1)
         body = f"{head}><caption>{html.escape(caption)}</caption>{rest}"
-    cells = df.astype(object).where(df.notna(), None)
     def plain(v):
+        if v is None or (not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v)):
+            return None                                      # NaN, NA, NaT: an empty cell
         v = v.item() if hasattr(v, "item") else v          # numpy scalars
         return v if v is None or isinstance(v, (str, int, float, bool)) else str(v)
-    data = [[plain(v) for v in row] for row in cells.itertuples(index=False, name=None)]
+    columns = [df.iloc[:, j].tolist() for j in range(df.shape[1])]
+    data = [[plain(v) for v in row] for row in zip(*columns)] if columns else [[] for _ in range(len(df))]
     return {"text/html": body,
             TABLE_MIME: {"caption": caption or "", "columns": [str(c) for c in df.columns], "data": data}}
 
