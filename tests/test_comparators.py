@@ -383,3 +383,19 @@ def test_neighbours_suppressed_for_few_children_are_counted_as_the_range_they_ca
     clear = last.copy()
     clear["la_ci_low"], clear["la_ci_high"] = 2.7, 4.0
     assert benchmark.compare(registry.get("oc2_convictions"), clear, benchmark.comparator_ref(last)) == "worse"
+
+
+def test_briefing_quotes_the_range_a_council_was_found_worse_than():
+    """Where the neighbours' average is a range (some of them DfE's c for a few
+    children), the briefing's other measures and its key message give that range, not
+    only the average of those with a figure."""
+    from evaltools import briefing
+    bm = benchmark.benchmark("919", ["oc2_convictions"])
+    t = bm.table.copy()
+    at = t.index[t["period"] == bm.latest("oc2_convictions")["period"]]
+    t.loc[at, ["la_ci_low", "la_ci_high"]] = [2.7, 4.0]        # clears 1.0% to 2.6%
+    worse = benchmark.BenchmarkResult(bm.la, bm.comparator, t, bm.indicators)
+    others, _ = briefing._others(worse, ["oc2_convictions"], "published")
+    (row,) = others.to_dict("records")
+    assert row["sides"]["Neighbours"] == "worse"
+    assert row["Neighbours"] == "1.2% (1.0% to 2.6% with the neighbours DfE shows as c counted)"

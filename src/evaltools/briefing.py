@@ -263,6 +263,18 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
     return Briefing(area, policy, table, bm, st, others, not_rated)
 
 
+def _neighbours_cell(m: registry.Measure, last) -> str:
+    """The neighbours' figure a measure was judged against: their average, with the
+    range it can take where some of them are DfE's c for a few children
+    (:func:`evaltools.benchmark.comparator_ref`), since that range is what the council
+    was found worse than."""
+    cell, ref = bmk.comparator_cell(m, last), bmk.comparator_ref(last)
+    if isinstance(ref, tuple):
+        cell += (f" ({m.format_value(ref[0])} to {m.format_value(ref[1])} with the neighbours DfE "
+                 "shows as c counted)")
+    return cell
+
+
 def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.DataFrame, list]:
     """The other measures to know about (module docstring), in judgement-area order,
     and those whose latest year is suppressed, so not rated."""
@@ -310,7 +322,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
         rows.append({"Area": areas.get(m.topic, ""), "Measure": m.short, "Year": m.period_cell(last["period"]),
                      "Latest": bmk.as_printed(m, last["la_value"], last["la_decimals"]), "Trend": _arrow(m, prev, last),
                      "England": bmk.as_printed(m, last["england_value"], last["england_decimals"]),
-                     "Neighbours": bmk.comparator_cell(m, last),
+                     "Neighbours": _neighbours_cell(m, last),
                      "Band": band if isinstance(band, str) else "", "Why listed": text,
                      "sides": sides, "period": int(last["period"]), "measure_id": mid})
     cols = ["Area", "Measure", "Year", "Latest", "Trend", "England", "Neighbours", "Band", "Why listed",
