@@ -54,9 +54,9 @@ class BenchmarkResult:
     disclosed_under: str | None = field(default=None, repr=False)
     #: each measure's rows, by year, split once (:meth:`series`; a report asks hundreds of times)
     _by_measure: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    #: :meth:`disclosed` under each policy and :meth:`newest_year`, worked out once (a
-    #: report asks for every measure)
+    #: :meth:`disclosed` under each policy, worked out once (a report asks for every measure)
     _disclosed: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _newest: int | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def measures(self) -> list[registry.Measure]:
@@ -72,10 +72,10 @@ class BenchmarkResult:
         no figure is labelled 2026."""
         if self.table.empty:
             return None
-        if "newest" not in self._disclosed:             # the table never changes: once
+        if self._newest is None:                         # the table never changes: once
             shift = self.table["measure"].map(lambda mid: registry.get(mid).lait_period_shift)
-            self._disclosed["newest"] = int((pd.to_numeric(self.table["period"]) - shift).max())
-        return self._disclosed["newest"]
+            self._newest = int((pd.to_numeric(self.table["period"]) - shift).max())
+        return self._newest
 
     def series(self, measure_id: str) -> pd.DataFrame:
         """The rows of one measure, by year (a copy: the caller may change it)."""

@@ -65,7 +65,7 @@ class _Warm:
 
     def __init__(self) -> None:
         self.km = None
-        self.kc = None          # its client, connected once and kept (see _ready_client)
+        self.kc = None          # its client, connected once and kept (see ready_client)
         self.runs = 0
         self.finalizer = None
         self.sockets: str | None = None    # the kernel's private socket folder (ipc)
