@@ -489,6 +489,12 @@ def as_printed(m: registry.Measure, v, decimals=None) -> str:
     return m.format_value(v, whole=published.published_whole(decimals))
 
 
+def range_words(m: registry.Measure, ref: tuple) -> str:
+    """A range of the comparators' average (:func:`comparator_ref`) as reports print it:
+    "1.0% to 2.6%"."""
+    return f"{as_printed(m, ref[0])} to {as_printed(m, ref[1])}"
+
+
 def comparator_ref(row: pd.Series):
     """What the council is set against among its comparators: their average, or, where
     some of them are DfE's c on a percentage with a known cohort, the range the whole
@@ -774,8 +780,7 @@ def _hidden_note(m: registry.Measure, last: pd.Series) -> str:
     cohorts = f"a cohort of {small:,.0f}" if k == 1 else f"cohorts of {small:,.0f} to {big:,.0f}"
     return (f"{k} more {'is' if k == 1 else 'are'} suppressed (DfE's c: 1 to 5 children"
             f"{'' if k == 1 else ' each'}, in {cohorts}): counted at 1 and at 5, the average of all "
-            f"{int(last['comparator_n']) + k} is {as_printed(m, last['comparator_low'])} to "
-            f"{as_printed(m, last['comparator_high'])}.")
+            f"{int(last['comparator_n']) + k} is {range_words(m, comparator_ref(last))}.")
 
 
 def _unknown_note(m: registry.Measure, last: pd.Series) -> str:
@@ -859,7 +864,7 @@ def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> s
         interval = f"{name}'s 95% interval ({as_printed(m, lo)} to {as_printed(m, hi)}), the range chance alone could give {base}"
         if ranged:
             whole = (f"the average of all {int(last['comparator_n']) + last['comparator_hidden'][0]} "
-                     f"({as_printed(m, ref[0])} to {as_printed(m, ref[1])})")
+                     f"({range_words(m, ref)})")
             if side == "in line":
                 return f"That is in line with its {label}: {whole} reaches into {interval}."
             return f"That is {verdict} than its {label}: {whole} lies wholly outside {interval}."

@@ -270,8 +270,7 @@ def _neighbours_cell(m: registry.Measure, last) -> str:
     was found worse than."""
     cell, ref = bmk.comparator_cell(m, last), bmk.comparator_ref(last)
     if isinstance(ref, tuple):
-        cell += (f" ({m.format_value(ref[0])} to {m.format_value(ref[1])} with the neighbours DfE "
-                 "shows as c counted)")
+        cell += f" ({bmk.range_words(m, ref)} with the neighbours DfE shows as c counted)"
     return cell
 
 

@@ -482,6 +482,9 @@ class Review:
     table: pd.DataFrame
     frame: pd.DataFrame = field(repr=False)
     sources: list[str] = field(default_factory=list)
+    #: the council's rows and which of its figures each policy withholds, found once
+    #: (:func:`_mine`, :func:`_few`: the table, counts and narrative all ask)
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def counts(self, policy: str = "internal") -> dict:
         """How many measures are in each state. Under a policy that suppresses small
@@ -709,21 +712,19 @@ def _rests_on_few(mine: pd.DataFrame, measure, period, pol) -> bool:
 
 def _mine(review: Review) -> pd.DataFrame:
     """The council's rows of the review's frame (found once per review)."""
-    memo = review.__dict__.setdefault("_memo", {})
-    if "mine" not in memo:
+    if "mine" not in review._memo:
         f = review.frame
-        memo["mine"] = f[f["area_code"].astype(str) == str(review.strategy.la)] if len(f) else f
-    return memo["mine"]
+        review._memo["mine"] = f[f["area_code"].astype(str) == str(review.strategy.la)] if len(f) else f
+    return review._memo["mine"]
 
 
 def _few(review: Review, measure, period, pol) -> bool:
     """:func:`_rests_on_few` for the review's council, remembered: the table, the
     counts and the narrative each ask about the same figures."""
-    memo = review.__dict__.setdefault("_memo", {})
     key = ("few", measure, period, pol.name, pol.suppress_small, pol.secondary)
-    if key not in memo:
-        memo[key] = _rests_on_few(_mine(review), measure, period, pol)
-    return memo[key]
+    if key not in review._memo:
+        review._memo[key] = _rests_on_few(_mine(review), measure, period, pol)
+    return review._memo[key]
 
 
 def withheld(review: Review, policy: str = "published") -> pd.Series:

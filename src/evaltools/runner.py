@@ -515,7 +515,7 @@ REMOVE_FROM_REPORT = "remove-from-report"
 @lru_cache(maxsize=1)
 def _html_exporter():
     """nbconvert's HTML exporter, made once per process: a new one compiles its Jinja
-    templates again, 0.3 s of every report's export."""
+    templates again, about 0.1 s of every report's export."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -943,14 +943,10 @@ def _run_plans_in(plans: list[_Plan], *, workers, pdf, log, pool=None) -> tuple[
                 "pdf": str(p.work / f"{stem}.pdf") if job.pdf else None, "stem": stem,
                 "title": f"{p.ev.title}: {_stem_title(stem)}"}))
     _SHA_CACHE.clear()
-    if not any(j.pdf for p in plans for j in p.ev.jobs) and pdf is not False:
-        pdf = False
-        why = "the evaluation asks for no PDF (its 'pdf' key)"
-    else:
-        why = None
-    chromium, pdf_note = _pdf_settings(pdf, log)
-    if why:
-        pdf_note["reason"] = why
+    wanted = any(j.pdf for p in plans for j in p.ev.jobs)
+    chromium, pdf_note = _pdf_settings(pdf if wanted else False, log)
+    if not wanted and pdf is not False:
+        pdf_note["reason"] = "the evaluation asks for no PDF (its 'pdf' key)"
     context = {"pdf": pdf_note, "git": git_state(), "packages": package_versions()}
     for _, _, t in tasks:
         t["chromium"] = chromium
