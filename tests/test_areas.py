@@ -20,6 +20,13 @@ def test_resolve_others():
     assert resolve_la(919).area_name == "Hertfordshire"
 
 
+def test_display_names_are_as_councils_write_them():
+    # DfE's "St. Helens" beside the strategy's "St Helens" named one council two ways
+    assert resolve_la("342").display_name == "St Helens"
+    assert resolve_la("342").area_name == "St. Helens"          # lookups keep DfE's name
+    assert resolve_la("Bristol").display_name == "Bristol"
+
+
 def test_unknown_name_lists_closest_matches():
     with pytest.raises(UnknownAreaError) as e:
         resolve_la("Herefordshir")

@@ -37,8 +37,11 @@ class Area:
 
     @property
     def display_name(self) -> str:
-        """The name as a report would write it: 'Herefordshire', not 'Herefordshire, County of'."""
-        return re.sub(r",\s*(County|City) of$", "", self.area_name)
+        """The name as a report would write it: 'Herefordshire', not 'Herefordshire, County
+        of'; 'St Helens', as the council and GOV.UK style write it, not DfE's 'St. Helens'
+        (a review would otherwise name the council both ways: its strategy's title has
+        no full stop)."""
+        return re.sub(r"\bSt\. ", "St ", re.sub(r",\s*(County|City) of$", "", self.area_name))
 
 
 #: councils created since 2016, with their first collection year (ending 31 March):
