@@ -121,9 +121,22 @@ def _text(v) -> str:
     return re.sub(r"\bGBP ?(?=\d)", "£", str(v).strip())
 
 
+def _commitment(text: str, measure_id: str) -> str:
+    """A commitment's words as reviews print them beside the figure that measures it:
+    the catalogue's unit hint "(count)" is dropped where that figure is a percentage.
+    St Helens asks for the number of children excluded and DfE publishes the share
+    suspended; "Exclusions ... (count) (figure: One or more suspensions)" beside 9.8%
+    read as a mistake. The entry's notes say what the strategy asked for."""
+    from evaltools import registry
+
+    if measure_id and measure_id in registry.ids() and registry.get(measure_id).unit == "percent":
+        return re.sub(r"\s*\(count\)$", "", text)
+    return text
+
+
 def measure_entry(row, m) -> dict:
-    e = {"id": row["measure_id"], "text": _text(row["measure_text"]), "priority_area": _text(row["priority_area"]),
-         "source": m["source"]}
+    e = {"id": row["measure_id"], "text": _commitment(_text(row["measure_text"]), _text(m["registry_id"])),
+         "priority_area": _text(row["priority_area"]), "source": m["source"]}
     if m["source"] in ("published", "child_level"):
         if _text(m["registry_id"]):
             e["measure"] = _text(m["registry_id"])
