@@ -622,6 +622,40 @@ def test_cells_tagged_remove_from_report_stay_out_of_the_html(tmp_path):
     assert len(nbformat.read(tmp_path / "x.ipynb", as_version=4).cells) == 4
 
 
+def test_report_html_reads_as_nbconverts_own_exporter_writes_it():
+    """The runner's exporter skips nbconvert's re-parse of the whole page and adds the
+    same tabindex and stand-in alt text itself: parsed, the page is what nbconvert's
+    exporter writes, for text, markdown, HTML tables, charts with and without alt text,
+    stderr and a removed cell."""
+    bs4 = pytest.importorskip("bs4")
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    out = nbformat.v4.new_output
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Title\n\nA paragraph with *emphasis*, a [link](https://example.org) & <b>bold</b>."),
+        new_code_cell("x", outputs=[
+            out("display_data", data={"text/markdown": "**Finding**: 3 of 10 < 5", "text/plain": "md"}),
+            out("display_data", data={"text/html": '<table class="dataframe"><tr><td>1 &amp; 2</td></tr></table>',
+                                      "text/plain": "t"}),
+            out("display_data", data={"text/html": '<img src="data:image/svg+xml;base64,PHN2Zy8+" alt="A chart">',
+                                      "text/plain": "c"}),
+            out("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+            out("stream", name="stderr", text="a warning\n"),
+            out("stream", name="stdout", text="kept <tag>\n")]),
+        new_code_cell("hidden", metadata={"tags": [runner.REMOVE_FROM_REPORT]},
+                      outputs=[out("stream", name="stdout", text="secret\n")])])
+    config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": {runner.REMOVE_FROM_REPORT}}})
+    stock = HTMLExporter(template_name="lab", config=config)
+    stock.exclude_input = stock.exclude_input_prompt = stock.exclude_output_prompt = True
+    theirs, _ = stock.from_notebook_node(nb, resources={"metadata": {"name": "T"}})
+    ours, _ = runner._html_exporter().from_notebook_node(nb, resources={"metadata": {"name": "T"}})
+    assert 'tabindex="0"' in theirs and "No description has been provided" in theirs   # the case is covered
+    assert str(bs4.BeautifulSoup(ours, features="html.parser")) == theirs
+    assert "secret" not in ours
+
+
 def test_a_reports_page_title_tells_reports_of_one_notebook_apart():
     assert runner._stem_title("annual_impact_review-herefordshire_2025_27") == \
         "annual impact review, herefordshire 2025-27"
