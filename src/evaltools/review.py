@@ -597,7 +597,7 @@ class Review:
             parts.append(f"{len(child)} of the {total} verdicts {'rests' if len(child) == 1 else 'rest'} on the "
                          f"synthetic child-level sample{which}, not real children's records: "
                          f"{'it shows' if len(child) == 1 else 'they show'} how the review works until the "
-                         "council's own SSDA903 extract is given (the Source column says child-level).")
+                         f"council's own SSDA903 extract is given (the Source column says {SYNTHETIC_SOURCE}).")
         flags = {"does not match the published": ("baseline that does not match DfE's published figure",
                                                   "baselines that do not match DfE's published figure"),
                  "definition changed": ("definition change", "definition changes"),
@@ -757,8 +757,13 @@ def _with_figure(r) -> str:
     return f"{r['text'].rstrip('.')} (figure: {registry.get(mid).short}" + (f"; {aim})" if aim else ")")
 
 
+#: the Source column of a figure from the bundled synthetic sample
+SYNTHETIC_SOURCE = "synthetic sample"
+
 _REVISED = re.compile(r"DfE revised .*?\(the review uses the latest figures\)")
 _COUNTS = re.compile(r" \(\d[\d,]*/\d[\d,]*\)")
+#: a revision whose figure, without its counts, reads the same before and after
+_SAME = re.compile(r"(\d{4}) first published as ([\d.,]+), now \2(?=;| \()")
 
 
 def shown_caveats(caveats: str, policy: str = "published") -> str:
@@ -766,12 +771,15 @@ def shown_caveats(caveats: str, policy: str = "published") -> str:
     DfE's revisions are given as percentages alone. "First published as 80.7 (251/311),
     now 81.0 (251/310)" beside the same revision of other shares of one cohort (dental
     159/311 to 159/310) says what the 1 child dropped from the return had and had not, a
-    count of 1 to 5 no such policy may show. The table and the Caveats list both use it."""
+    count of 1 to 5 no such policy may show. A revision that then reads "8.6, now 8.6"
+    says that the year was revised but still rounds to the same figure. The table and the
+    Caveats list both use it."""
     from . import sdc
 
     if not sdc.policy(policy).suppress_small:
         return caveats
-    return _REVISED.sub(lambda m: _COUNTS.sub("", m.group(0)), caveats)
+    return _REVISED.sub(lambda m: _SAME.sub(r"\1, still \2 when rounded", _COUNTS.sub("", m.group(0))),
+                        caveats)
 
 
 def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
@@ -782,6 +790,9 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
 
     pol = sdc.policy(policy)
     mine = _mine(review)
+    # a figure from the bundled synthetic sample says so on its own row, which a board
+    # paper may quote without the introduction that explains it
+    synthetic = any("synthetic" in s for s in review.sources)
     rows = []
     for _, r in review.table.iterrows():
         def cell(value, period, stated=False):
@@ -806,7 +817,8 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
         # a target prints as the strategy states it (100%, not 100.0%); one worked out
         # from England or a baseline keeps its decimal
         rows.append({
-            "Measure": _with_figure(r), "Source": r["source"].replace("_", "-"),
+            "Measure": _with_figure(r), "Source": SYNTHETIC_SOURCE if synthetic and r["source"] == "child_level"
+            else r["source"].replace("_", "-"),
             "Baseline": base, "Latest": latest,
             "Moved as promised": "c" if withheld else r["direction_met"],
             "Target": _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",

@@ -253,6 +253,11 @@ def test_the_narrative_says_which_verdicts_rest_on_the_synthetic_sample(monkeypa
     assert "on the synthetic child-level sample (" in text and "not real children's records" in text
     for name in r.table.loc[n, "text"]:          # a reader can tell which verdicts they are
         assert name.rstrip(".") in text.split("synthetic child-level sample (")[1]
+    # and each such row says so itself: a board paper may quote the table without the draft
+    d = review.display_table(r, "published")
+    sample = (r.table["source"] == "child_level").to_numpy()
+    assert (d.loc[sample, "Source"] == review.SYNTHETIC_SOURCE).all() and sample.any()
+    assert "child-level" not in set(d["Source"]) and f"the Source column says {review.SYNTHETIC_SOURCE}" in text
 
 
 def test_the_narrative_does_not_count_a_direction_the_table_withholds(monkeypatch):
@@ -441,6 +446,21 @@ def test_revisions_give_no_counts_under_a_policy_that_suppresses_them(monkeypatc
         text = shown[0].data
         assert "DfE revised" in text
         assert bool(re.search(r"published as [\d.]+ \(\d", text)) is counts
+
+
+def test_a_revision_that_rounds_to_the_same_figure_says_so_without_its_counts():
+    """Hertfordshire 2022, 3+ placements: 88/1,024 first published, 88/1,022 now; both
+    8.6%. Without the counts, "first published as 8.6, now 8.6" reads as no revision."""
+    text = ("DfE revised 2022 first published as 8.6 (88/1,024), now 8.6 (88/1,022); 2023 first "
+            "published as 9.7 (94/965), now 9.8 (94/964) (the review uses the latest figures)")
+    assert review.shown_caveats(text, "published") == (
+        "DfE revised 2022, still 8.6 when rounded; 2023 first published as 9.7, now 9.8 "
+        "(the review uses the latest figures)")
+    assert review.shown_caveats(text, "internal") == text
+    r = review.evaluate("hertfordshire_2022_25")
+    shown = review.display_table(r, "published")["Caveats"]
+    assert shown.str.contains("DfE revised 2022, still 8.6 when rounded").any()
+    assert not shown.str.contains(r"first published as ([\d.]+), now \1\b", regex=True).any()
 
 
 def test_a_change_within_noise_that_the_topic_calls_beyond_noise_is_named():
