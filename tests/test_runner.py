@@ -657,10 +657,15 @@ def test_report_html_reads_as_nbconverts_own_exporter_writes_it():
 
 
 def test_a_reports_page_title_tells_reports_of_one_notebook_apart():
+    """The browser tab and the PDF's title: the report's name, then the strategy's own
+    title, not file names in lower case."""
     assert runner._stem_title("annual_impact_review-herefordshire_2025_27") == \
-        "annual impact review, herefordshire 2025-27"
-    assert runner._stem_title("topic-safety-ofsted_herefordshire_2024") == "topic, safety, ofsted herefordshire 2024"
-    assert runner._stem_title("ilacs_briefing") == "ilacs briefing"
+        "Annual impact review, Herefordshire Corporate Parenting Strategy 2025-27"
+    assert runner._stem_title("topic-safety-ofsted_herefordshire_2024") == (
+        "Topic report, Safety, Herefordshire: points from Ofsted's fifth monitoring visit (22-23 October 2024)")
+    assert runner._stem_title("topic-care_leavers") == "Topic report, Care leavers"
+    assert runner._stem_title("ilacs_briefing") == "ILACS briefing pack"
+    assert runner._stem_title("my_notebook-my_strategy_2026_28-3") == "My notebook, My strategy 2026-28, 3"
 
 
 def test_a_long_table_starts_under_its_heading_in_the_pdf(tmp_path, monkeypatch):

@@ -675,11 +675,32 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
+#: a notebook's name in a report's page title
+NOTEBOOK_TITLES = {"annual_impact_review": "Annual impact review", "ilacs_briefing": "ILACS briefing pack",
+                   "topic": "Topic report", "data_quality": "Data quality", "benchmarking": "Benchmarking"}
+
+
+@lru_cache(maxsize=None)
+def _strategy_title(strategy_id: str) -> str | None:
+    from . import strategies
+    try:
+        return strategies.load(strategy_id).title
+    except Exception:       # noqa: BLE001 - the notebook reports a bad strategy in its own words
+        return None
+
+
 def _stem_title(stem: str) -> str:
-    """A report's file stem in words for its page title:
-    'annual_impact_review-herefordshire_2025_27' -> 'annual impact review, herefordshire 2025-27'."""
-    return ", ".join(re.sub(r"(\d{4})_(\d{2})\b", r"\1-\2", part).replace("_", " ")
-                     for part in stem.split("-"))
+    """A report's file stem in words for its page title (the browser's tab, the PDF's
+    title): 'annual_impact_review-herefordshire_2025_27' -> 'Annual impact review,
+    Herefordshire Corporate Parenting Strategy 2025-27'. A part naming a bundled
+    strategy gives its title; any other part is its words."""
+    first, *rest = stem.split("-")
+    words = [NOTEBOOK_TITLES.get(first) or first.replace("_", " ").capitalize()]
+    for part in rest:
+        part = re.sub(r"(\d{4})_(\d{2})\b", r"\1-\2", part)
+        title = _strategy_title(part.replace("-", "_")) if re.fullmatch(r"[a-z0-9_-]+", part) else None
+        words.append(title or part.replace("_", " ").capitalize())
+    return ", ".join(words)
 
 
 def _default_run_id() -> str:
