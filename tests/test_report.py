@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaltools import benchmark, report
+from evaltools import benchmark, registry, report
 
 
 def test_scorecard_shows_the_latest_year_even_when_suppressed():
@@ -189,10 +189,11 @@ def test_a_stated_target_prints_as_the_strategy_states_it():
     b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
     basis = b.table.set_index("Measure")["Basis"]
     assert basis["Immunisations up to date"].startswith("target 100% not met")
-    # 2023/24 is the strategy's baseline year: the green says the target was met before it began
-    # (the review: "met at the baseline; no figure since")
-    assert basis["One or more suspensions"] == ("meets the strategy's target (14.6%) in 2023/24, its baseline "
-                                                "year: no figure since the strategy began")
+    # 2023/24 is the strategy's baseline year: meeting the target then is not the strategy's
+    # doing (the review: "met at the baseline; no figure since"), so the figure is rated
+    # as one without a target would be, and the basis says why
+    assert basis["One or more suspensions"] == ("quartile band A; no counts to test; the strategy's target "
+                                                "(14.6%) is not judged on its baseline year alone")
 
 
 def test_key_messages_name_every_strength_and_concern():
@@ -493,16 +494,34 @@ def test_an_average_of_too_few_neighbours_is_not_given():
 
 
 def test_a_target_rating_is_not_amber_when_the_latest_year_fell_beyond_noise():
-    """St Helens' SDQ completion: up since the 2019 strategy's baseline (65.6%) but down
-    from 94.6% (245/259) in 2024 to 88.3% (235/266) in 2025, beyond noise. The scorecard
-    showed "amber: moving the right way" beside its own "↓ worse" arrow."""
+    """A figure better than the baseline but worse than the year before beyond noise
+    was rated "amber: moving the right way" beside its own "↓ worse" arrow."""
+    from evaltools import briefing
+
+    m = registry.get("oc2_sdq_received")
+    last = pd.Series({"la_value": 88.3})
+    assert briefing._rag(m, last, (100.0, "yes"), "↓ worse") == (
+        "red", "target 100% not met; better than the baseline but worse than the year before beyond noise")
+    assert briefing._rag(m, last, (100.0, "yes"), "↓ within noise") == (
+        "amber", "target 100% not met; moving the right way")
+    assert briefing._rag(m, last, (85.0, "no"), "↓ worse") == ("green", "meets the strategy's target (85%)")
+
+
+def test_a_target_from_a_strategy_that_has_ended_does_not_rate_todays_figure():
+    """St Helens' interim strategy ran to March 2020 and wanted every SDQ completed. Its
+    88.3% in 2025 (235/266) was rated red against that 100%, ten points above England's
+    78.2%: an Ofsted reader saw a strength as a concern. A figure from after the strategy
+    is rated against England, and the basis says why the target is not used."""
     from evaltools import briefing
 
     b = briefing.scorecard("342", strategy="st_helens_2019", policy="published")
     row = b.table.set_index("Measure").loc["SDQ completed (5-16)"]
-    assert row["Trend"] == "↓ worse" and row["RAG"] == "red"
-    assert row["Basis"] == ("target 100% not met; better than the baseline but worse than the year before "
-                            "beyond noise")
+    assert str(row["Year"]) == "2025" and row["Trend"] == "↓ worse" and row["RAG"] == "green"
+    assert row["Basis"] == ("better than England beyond noise; the strategy's target (100%) was for the years "
+                            "to March 2020")
+    concerns = [m.split(" Concerns: ")[1] for m in briefing.key_messages(b) if " Concerns: " in m]
+    strengths = [m.split(" Strengths: ")[1] for m in briefing.key_messages(b) if " Strengths: " in m]
+    assert not any("SDQ completed" in c for c in concerns) and any("SDQ completed" in x for x in strengths)
 
 
 def test_a_title_comparing_a_figure_without_an_interval_says_it_is_untested():

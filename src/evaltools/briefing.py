@@ -8,7 +8,9 @@ all councils, and a RAG rating with its basis:
 
 * against the strategy's target, when the council's strategy sets one: green met,
   amber moving the right way since the baseline (and not worse than the year before
-  beyond noise), red not;
+  beyond noise), red not. Only a figure from the strategy's years after its baseline
+  year is held to its target; a latest figure from the baseline year, or from after
+  the strategy ended, is rated as below and its basis says why;
 * otherwise against England: green better beyond noise (the council's 95% interval
   clears England's figure), red worse beyond noise, amber within noise;
 * for figures without counts (LAIT rates), by quartile band: A green, D red;
@@ -137,20 +139,34 @@ def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
     return f"{arrow} {'better' if good else 'worse'}" + ("" if m.unit == "percent" and counts else " (untested)")
 
 
+def _target_for(m: registry.Measure, last: pd.Series, target, st) -> tuple[tuple | None, str | None]:
+    """The strategy's target a scorecard row is rated against, or None and why not. A
+    target judges the figure the review judged it on: a year after the baseline and
+    within the strategy. A latest figure from the baseline year says where the council
+    started, not what the strategy did (the review: "met at the baseline; no figure
+    since"); a figure from after the strategy ended is not held to a target set for
+    other years (St Helens' 2019 target of 100% SDQs against 2025's 88.3%, ten points
+    above England). Those rows are rated against England, and say so."""
+    if target is None or m.polarity == "none":
+        return None, None
+    value, moved, judged = target
+    shown = m.format_value(value, whole=True)
+    if judged is None:
+        return None, f"the strategy's target ({shown}) is not judged on its baseline year alone"
+    if int(last["period"]) > st.last_period:         # the review's years end there too
+        return None, f"the strategy's target ({shown}) was for the years to {st.end:%B %Y}"
+    return (value, moved), None
+
+
 def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple[str, str]:
     if m.polarity == "none":
         return "", "context (no better or worse)"
     v = last["la_value"]
     hi_good = m.polarity == "high"
     if target is not None:
-        value, moved, before = target     # a target as the strategy states it: 100%, not 100.0%
-        # a latest figure from the strategy's baseline year judges where it started, not its effect
-        when = (f" in {m.period_label(before)}, its baseline year: no figure since the strategy began"
-                if before is not None else "")
+        value, moved = target     # a target as the strategy states it: 100%, not 100.0%
         if (v >= value) if hi_good else (v <= value):
-            return "green", f"meets the strategy's target ({m.format_value(value, whole=True)}){when}"
-        if before is not None:
-            return "red", f"target {m.format_value(value, whole=True)} not met{when}"
+            return "green", f"meets the strategy's target ({m.format_value(value, whole=True)})"
         if moved == "yes" and trend.endswith(" worse"):
             # better than the baseline, but a fall beyond noise since the year before
             # (``trend``: the scorecard's arrow) is not moving the right way now
@@ -220,11 +236,11 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
         rt = review.review_table(st, frame[frame["measure"].isin(ids)], comparators=None)
         for _, r in rt.iterrows():
             if r["measure"] in ids and pd.notna(r["target_value"]) and r["measure"] not in targets:
-                # the latest figure is the baseline year's: the rating must say so ("met at the
-                # baseline; no figure since", as the review puts it)
-                at_baseline = pd.notna(r["latest_period"]) and r["latest_period"] == r["baseline_period"]
-                targets[r["measure"]] = (float(r["target_value"]), r["direction_met"],
-                                         int(r["latest_period"]) if at_baseline else None)
+                # the year the review judged the target in (None: no figure since the baseline
+                # year, or none at all), as the review puts it
+                judged = (int(r["latest_period"]) if pd.notna(r["latest_period"])
+                          and r["latest_period"] != r["baseline_period"] else None)
+                targets[r["measure"]] = (float(r["target_value"]), r["direction_met"], judged)
     rows = []
     for a, ms in by_area.items():
         for mid in [m for m in ms if m in ids]:
@@ -245,7 +261,10 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             last, prev = rated
             latest = bmk.as_printed(m, last["la_value"], last["la_decimals"])
             trend = _arrow(m, prev, last)
-            rag, basis = _rag(m, last, targets.get(mid), trend)
+            target, aside = _target_for(m, last, targets.get(mid), st)
+            rag, basis = _rag(m, last, target, trend)
+            if aside:
+                basis = f"{basis}; {aside}"
             recording = bmk.recording_note(m, last["period"], area.area_code, pol, "the rating") if rag in ("red", "amber") else None
             if recording:
                 basis = f"{basis}; {recording}"

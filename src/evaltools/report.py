@@ -670,8 +670,9 @@ def page_break() -> HTML:
 
 def briefing_intro(b) -> Markdown:
     bm = b.benchmark
-    target = (f" Where **{b.strategy.title}** sets a target, the RAG rating is against it; otherwise it is "
-              "against England." if b.strategy is not None else " The RAG rating is against England.")
+    target = (f" Where the strategy, **{b.strategy.title}**, sets a target, the RAG rating of a figure from "
+              "its years after its baseline year is against it; otherwise it is against England."
+              if b.strategy is not None else " The RAG rating is against England.")
     return Markdown(
         f"Where **{b.la.display_name}** stands on {len(b.table)} key measures for children in care, care "
         f"leavers and leadership, from DfE's latest published figures, against England and its "
