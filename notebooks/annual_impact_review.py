@@ -79,6 +79,12 @@ report.show_review_charts(r, policy, comparator)
 # %%
 report.show_caveats(r, policy)
 
+# %% [markdown]
+# ## Terms used
+
+# %%
+report.show_terms("review")
+
 # %% [markdown] tags=["remove-from-report"]
 # The counts below are what the notebook tests check.
 

@@ -78,6 +78,12 @@ for i, area in enumerate(briefing.AREAS):
     report.show_theme(b, area, new_page=i > 0)
 report.show_other_pages(b)
 
+# %% [markdown]
+# ## Terms used
+
+# %%
+report.show_terms("briefing")
+
 # %% [markdown] tags=["remove-from-report"]
 # The RAG counts and the other measures to know about, below, are what the notebook
 # tests check.

@@ -95,6 +95,12 @@ report.show_funnels(t)
 # %%
 report.show_verdicts(t)
 
+# %% [markdown]
+# ## Terms used
+
+# %%
+report.show_terms("topic")
+
 # %% [markdown] tags=["remove-from-report"]
 # The summary line below is what the notebook tests check.
 

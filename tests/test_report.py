@@ -574,3 +574,33 @@ def test_table_html_is_what_pandas_writes():
             df["n"] = [i / 3 for i in range(nrow)]
         assert _table_html(df, "evaltools-table text-2") == df.to_html(
             index=False, escape=True, border=0, classes="evaltools-table text-2")
+
+
+def test_every_abbreviation_the_review_and_briefing_print_is_in_their_glossary(monkeypatch):
+    """A board member meets CLA, EET, SDQ, KS4, CI... in the review's draft and table and
+    in the scorecard: each report ends with the terms it uses (resources/terms.yaml), and
+    an abbreviation added to the wording without a gloss fails here."""
+    import re
+
+    from evaltools import briefing, review
+
+    monkeypatch.setenv("EVALTOOLS_SALT", "glossary-test-salt-0123")
+    common = {"GCSE", "GP"}           # everyday English
+
+    def glossed(kind):
+        return " ".join(f"{t['term']} {t['meaning']}" for t in report.terms() if kind in t["reports"])
+
+    r = review.evaluate("herefordshire_2025_27", extract="data/sample")
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27")
+    for kind, text in (("review", r.narrative() + review.display_table(r).to_string()),
+                       ("briefing", b.table.to_string() + " ".join(briefing.key_messages(b)) + b.others.to_string())):
+        used = set(re.findall(r"\b[A-Z][A-Z0-9]+(?=s?\b)", text)) - common
+        assert used and {"CLA", "EET", "SDQ"} <= used
+        missing = {a for a in used if not re.search(rf"\b{a}\b", glossed(kind))}
+        assert not missing, f"{kind}: {sorted(missing)} not in resources/terms.yaml"
+    shown = []
+    monkeypatch.setattr(report, "display", shown.append)
+    report.show_terms("briefing")
+    assert "- **RAG**: red, amber or green" in shown[0].data and "Difference-in-differences" not in shown[0].data
+    with pytest.raises(ValueError, match="no glossary for 'x'"):
+        report.show_terms("x")

@@ -648,6 +648,26 @@ def show_review_charts(r, policy: str = "published", comparator="statistical_nei
         show_measure(bm, mid, policy=policy, level=3)
 
 
+#: the kinds of report the glossary (resources/terms.yaml) writes for
+TERM_REPORTS = ("review", "briefing", "topic")
+
+
+@lru_cache(maxsize=1)
+def terms() -> tuple[dict, ...]:
+    """The glossary: each term, its meaning in plain English, and the kinds of report
+    that use it (``resources/terms.yaml``)."""
+    from . import yamlio
+    return tuple(yamlio.load((RESOURCES_DIR / "terms.yaml").read_text(encoding="utf-8")))
+
+
+def show_terms(kind: str) -> None:
+    """The terms a report of this ``kind`` (:data:`TERM_REPORTS`) uses, explained for a
+    reader who is not an analyst: its last section."""
+    if kind not in TERM_REPORTS:
+        raise ValueError(f"no glossary for {kind!r}: one of {', '.join(TERM_REPORTS)}")
+    display(Markdown("\n".join(f"- **{t['term']}**: {t['meaning']}" for t in terms() if kind in t["reports"])))
+
+
 def show_caveats(r, policy: str = "published") -> None:
     """Each commitment's caveats, as the disclosure ``policy`` may show them (the same
     words as the review table's Caveats column)."""

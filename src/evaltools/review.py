@@ -163,8 +163,8 @@ def _definition_change(measure: str, first: int, last: int) -> str | None:
 
 
 #: a child-level measure's caveat when the review was given no 903 extract
-NO_EXTRACT = ("a child-level measure, from the council's own SSDA903 returns: no extract was given for this "
-              "review (the evaluation's `extract`)")
+NO_EXTRACT = ("a child-level measure, from the council's own SSDA903 returns: none were given for this "
+              "review (the extract setting of the evaluation file)")
 
 
 def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
