@@ -135,7 +135,10 @@ def validate(df: pd.DataFrame, *, where: str = "indicator frame") -> pd.DataFram
                           fix="A suppressed or unavailable figure has no value")
     key = ["area_code", "period", "measure"]
     if "period_end" in out:
-        key = ["area_code", "period_end", "measure"] + [c for c in ("breakdown", "group") if c in out]
+        # figures of the same year ending on different dates (a council's quarterly local
+        # measure) are not duplicates; rows without a period_end (DfE's annual figures,
+        # in one frame with them) are keyed by their year alone
+        key = ["area_code", "period", "period_end", "measure"] + [c for c in ("breakdown", "group") if c in out]
     dup = out.duplicated(key)
     if dup.any():
         first = out.loc[dup].iloc[0]

@@ -97,6 +97,24 @@ def test_local_measures_show_no_data_until_supplied(table, tmp_path):
     assert r.verdict == "improved beyond noise" and r.target_met == "no"
 
 
+def test_a_review_given_local_measures_draws_its_charts(tmp_path, monkeypatch):
+    """A council's local CSV (the README's own example row) made every report of the
+    review fail: its rows carry the date each figure ends, DfE's do not, and the charts'
+    frame then read every DfE figure as a duplicate of the others."""
+    from evaltools import report
+
+    p = tmp_path / "local.csv"
+    p.write_text("measure,period,numerator,denominator,value,source_note\n"
+                 "pathway_plans_up_to_date,2024,151,163,,Care leavers team tracker\n")
+    r = review.evaluate("herefordshire_2025_27", local=p)
+    row = r.table.set_index("measure").loc["pathway_plans_up_to_date"]
+    assert row.latest_value == pytest.approx(100 * 151 / 163)
+    shown = []
+    monkeypatch.setattr(report, "display", lambda x, **kw: shown.append(x))
+    report.show_review_charts(r, "published")
+    assert sum("<img" in getattr(x, "data", "") for x in shown) >= 1
+
+
 def test_jumps_needs_five_years_and_a_real_outlier():
     s = pd.DataFrame({"time": range(2016, 2024), "value": [2, 2.2, 8, 8.3, 8.1, 8.6, 8.4, 8.2]})
     assert review.jumps(s) == [2018]
