@@ -40,6 +40,8 @@ UNITS = ("percent", "count", "rate", "score", "days")
 POLARITIES = ("high", "low", "none")
 KINDS = ("survey", "record", "education", "workforce", "health")
 COLUMNS = ["measure", "period", "numerator", "denominator", "value", "source_note"]
+#: the columns a local measures CSV may have: the template's, and ``area`` (optional)
+READ_COLUMNS = COLUMNS + ["area"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,13 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
         raise SchemaError("local measures file not found", where=str(p),
                           fix="Copy data/local/template.csv, fill it in, and give its path")
     raw = pd.read_csv(p, dtype=str, keep_default_na=False)
+    raw.columns = [str(c).strip() for c in raw.columns]
+    unknown = [c for c in raw.columns if c not in READ_COLUMNS]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], READ_COLUMNS, n=1, cutoff=0.6)
+        raise SchemaError(f"local measures file has a column evaltools does not read: {unknown[0]!r}"
+                          + (f" (did you mean {close[0]}?)" if close else ""), where=str(p),
+                          fix=f"Its columns are {', '.join(READ_COLUMNS)}. Start from data/local/template.csv")
     missing = {"measure", "period"} - set(raw.columns)
     if missing or not ({"value", "numerator"} & set(raw.columns)):
         raise SchemaError(f"local measures file needs columns measure, period and value or numerator/denominator "
@@ -159,6 +168,10 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
                 val = pct
             elif not 0 <= val <= 100:
                 problems.append(f"{where}: {mid} is a percentage but the value is {val:g} (give 86 for 86%)")
+                continue
+            elif 0 < val < 1:
+                problems.append(f"{where}: {mid} is a percentage and {val:g} looks like a fraction (give 93 for "
+                                "93%, or the numerator and denominator for a share under 1%)")
                 continue
         elif not np.isfinite(val):
             val = num

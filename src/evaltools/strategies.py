@@ -42,13 +42,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from . import registry
-from .errors import ConfigError
+from .errors import ConfigError, EvaltoolsError
 from .periods import collection_year
 from .paths import data_dir
 from . import yamlio
@@ -254,6 +255,45 @@ def _figure(raw, where, key, probs, period_key) -> Figure | None:
                   text=str(raw.get("text") or ""), change_percent=change, relative_to=relative)
 
 
+#: the direction a strategy wants a measure to go, by its polarity (is higher better?)
+BETTER = {"high": "increase", "low": "decrease"}
+
+
+def _unit_polarity(reg, local_id) -> tuple[str | None, str | None]:
+    """The unit and polarity of a registry or local measure, or None where unknown."""
+    if reg and reg in registry.ids():
+        m = registry.get(reg)
+        return m.unit, m.polarity
+    if local_id:
+        from . import local
+        try:
+            d = local.definitions().get(str(local_id))
+        except EvaltoolsError:
+            d = None
+        if d is not None:
+            return d.unit, d.polarity
+    return None, None
+
+
+_PERCENT_WORDS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)")
+
+
+def _check_percentages(baseline, target, where, probs) -> None:
+    """A baseline or target of a percentage is a number from 0 to 100: 160 is a typing
+    slip, and 0.6 beside "60%" in its own words (or a baseline of 50) a fraction the
+    review would judge as 0.6%."""
+    for key, fig, other in (("baseline", baseline, target), ("target", target, baseline)):
+        if fig is None or fig.value is None:
+            continue
+        v = fig.value
+        if not 0 <= v <= 100:
+            probs.add(where, f"{key} value {v:g} is not a percentage", "give a number from 0 to 100, e.g. 60 for 60%")
+        elif 0 < v < 1:
+            said = [float(x) for x in _PERCENT_WORDS.findall(fig.text)]
+            if any(x >= 1 for x in said) or (other is not None and other.value is not None and other.value >= 1):
+                probs.add(where, f"{key} value {v:g} looks like a fraction of 1", f"write {v * 100:g} for {v * 100:g}%")
+
+
 def _choice(raw, key, allowed, where, probs, default=None):
     v = raw.get(key, default)
     if v not in allowed:
@@ -317,8 +357,11 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
         if not raw.get("text"):
             probs.add(where, "text is missing", "quote the strategy's commitment")
         source = _choice(raw, "source", SOURCES, where, probs)
-        direction = _choice(raw, "direction", DIRECTIONS, where, probs, "none")
         reg, local = raw.get("measure"), raw.get("local")
+        unit, polarity = _unit_polarity(reg, local if source == "local" else None)
+        # without a direction, the way the measure is better (DfE's polarity), as a
+        # strategy that says "fewer children with 3+ placements" means
+        direction = _choice(raw, "direction", DIRECTIONS, where, probs, BETTER.get(polarity, "none"))
         if source in ("published", "child_level"):
             if not reg and raw.get("proposed_measure"):
                 pass                      # known gap: listed in the review as not yet evaluated
@@ -331,11 +374,14 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
                           f"did you mean {close[0]}?" if close else "evaltools measures lists the ids")
         if source == "local" and not local:
             probs.add(where, "a local measure needs local:", "give the measure's id in the local measures CSV")
+        baseline = _figure(raw.get("baseline"), where, "baseline", probs, "period")
+        target = _figure(raw.get("target"), where, "target", probs, "by")
+        if unit == "percent":
+            _check_percentages(baseline, target, where, probs)
         measures.append(StrategyMeasure(
             id=mid, text=str(raw.get("text") or ""), source=source, direction=direction,
             measure=reg or None, proposed_measure=raw.get("proposed_measure") or None, local=local or None, priority_area=str(raw.get("priority_area") or ""),
-            baseline=_figure(raw.get("baseline"), where, "baseline", probs, "period"),
-            target=_figure(raw.get("target"), where, "target", probs, "by"),
+            baseline=baseline, target=target,
             definition=str(raw.get("definition") or ""), data=str(raw.get("data") or ""),
             notes=str(raw.get("notes") or "")))
     if not measures:
@@ -390,6 +436,10 @@ def load(path_or_id) -> Strategy:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
+        problem = str(getattr(e, "problem", "") or "")
+        if problem.endswith(")") and " is not a date (" in problem:      # see yamlio.load
+            raise StrategyError(f"strategy file, line {mark.line + 1}: {problem.split(' (')[0]}", where=str(p),
+                                fix="Write a date that exists as YYYY-MM-DD, e.g. 2024-12-19") from None
         raise StrategyError(f"strategy file is not valid YAML{line}", where=str(p),
                             fix="Check the indentation and quoting there") from None
     return parse(doc, str(p))

@@ -3,15 +3,43 @@
 The same safe subset of YAML as ``yaml.safe_load``, parsed by libyaml's C parser where
 PyYAML was built with it (its wheels are): a strategy file reads about ten times faster,
 and every notebook of a run reads one. Errors are the same ``yaml.YAMLError``s, with the
-line and column of the problem."""
+line and column of the problem; a date that does not exist (``2024-13-01``,
+``2024-02-30``), which PyYAML reports as a bare ``ValueError``, is one of them too."""
 
 from __future__ import annotations
+
+import datetime as dt
+import re
 
 import yaml
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: what YAML reads as a date: an unquoted YYYY-MM-DD (or YYYY-M-D)
+_DATE = re.compile(r"(?<![\w.'\"-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.'\"])")
+
+
+def _bad_date(text: str) -> tuple[str, int, int] | None:
+    """The first unquoted date in ``text`` that is no real date: (it, line, column), 0-based."""
+    for n, line in enumerate(text.splitlines()):
+        body = line.split("#", 1)[0]
+        for m in _DATE.finditer(body):
+            try:
+                dt.date(*(int(g) for g in m.groups()))
+            except ValueError:
+                return m.group(0), n, m.start()
+    return None
 
 
 def load(stream):
     """Parse one YAML document from a string or an open file."""
-    return yaml.load(stream, Loader=_LOADER)  # noqa: S506 - a safe loader
+    text = stream if isinstance(stream, str) else stream.read()
+    try:
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    except ValueError as exc:
+        bad = _bad_date(text)
+        if bad is None:
+            raise
+        value, line, col = bad
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{value} is not a date ({exc})",
+            yaml.error.Mark("<yaml>", 0, line, col, None, None)) from None

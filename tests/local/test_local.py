@@ -52,7 +52,9 @@ def test_a_date_period_counts_in_its_collection_year(tmp_path):
     ("pathway_plan_up_to_date,2024,1,2,,", "did you mean pathway_plans_up_to_date"),
     ("pathway_plans_up_to_date,2024,170,163,,", "not between 0 and the denominator"),
     ("pathway_plans_up_to_date,2024,151,,,", "needs both numerator and denominator"),
-    ("bright_spots_feel_safe,2024,,,0.86,", None),               # 0.86% is legal, if odd
+    # a share typed as a fraction (0.86 for 86%) was read as 0.86%; under 1% takes the counts
+    ("bright_spots_feel_safe,2024,,,0.86,", "looks like a fraction (give 93 for 93%"),
+    ("bright_spots_feel_safe,2024,1,200,,", None),
     ("bright_spots_feel_safe,2024,,,186,", "give 86 for 86%"),
     ("pathway_plans_up_to_date,2024,151,163,50,", "does not match"),
     ("pa_changes,last year,,,3,", "is not a year"),
@@ -81,3 +83,12 @@ def test_the_template_has_a_row_for_every_definition():
     t = local.template(DEFS)
     assert list(t["measure"]) == list(DEFS) and list(t.columns) == local.COLUMNS
     assert (t[["numerator", "denominator", "value"]] == "").all().all()
+
+
+def test_a_misspelt_column_is_named(tmp_path):
+    """`numerater` was reported as every filled row lacking a numerator."""
+    p = _write(tmp_path, "measure,period,numerater,denominator,value,source_note\n"
+                         "pathway_plans_up_to_date,2024,151,163,,tracker\n")
+    with pytest.raises(SchemaError) as e:
+        local.read(p, la="884", defs=DEFS)
+    assert "a column evaltools does not read: 'numerater' (did you mean numerator?)" in str(e.value)

@@ -68,6 +68,11 @@ def _broken(change):
     (lambda d: d["measures"][0].update(target={"relative_to": "wales"}), "relative_to 'wales' is not one of"),
     (lambda d: d["measures"][0].update(target={"relative_to": "england", "value": 50}),
      "has relative_to and a value"),
+    # a percentage's baseline and target are 0 to 100: 0.55 beside a baseline of 48 was
+    # judged as 0.55% (met), and 160 could never be
+    (lambda d: d["measures"][0]["target"].update(value=0.55), "target value 0.55 looks like a fraction of 1 (write 55 for 55%)"),
+    (lambda d: d["measures"][0]["target"].update(value=160), "target value 160 is not a percentage"),
+    (lambda d: d["measures"][0]["baseline"].update(value=-3), "baseline value -3 is not a percentage"),
 ])
 def test_each_mistake_is_named_with_where_and_how_to_fix(tmp_path, change, words):
     p = tmp_path / "s.yaml"
@@ -107,3 +112,21 @@ def test_cli_check_says_valid_or_gives_one_line_and_exit_2(tmp_path, capsys):
     assert main(["strategy", "check", str(p)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("evaltools: error:") and "source 'dfe'" in err and "\n" not in err
+
+
+def test_a_measure_without_a_direction_takes_the_way_dfe_says_is_better(tmp_path):
+    """"Fewer children with 3+ placements", no direction given: it was 'none', and
+    "8% or fewer" was judged not met at 6.0%."""
+    doc = copy.deepcopy(GOOD)
+    doc["measures"][0].pop("direction")
+    doc["measures"].append({"id": "moves", "text": "Fewer moves", "source": "published",
+                            "measure": "cla_3plus_placements", "target": {"value": 8}})
+    doc["measures"].append({"id": "rate", "text": "Children in care only when needed", "source": "published",
+                            "measure": "cla_rate_per_10k"})
+    doc["measures"][1].pop("direction")
+    p = tmp_path / "s.yaml"
+    p.write_text(yaml.safe_dump(doc))
+    s = strategies.load(p)
+    assert [(m.id, m.direction) for m in s.measures] == [
+        ("eet", "increase"), ("pathway", "increase"), ("moves", "decrease"), ("rate", "none")]
+    assert 0.55 not in [m.target.value for m in s.measures if m.target]      # GOOD keeps its 55
