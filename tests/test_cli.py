@@ -150,3 +150,79 @@ def test_batch_mistakes_are_one_line(tmp_path, capsys, args, fragments):
                            str(tmp_path / "reports"), *args)
     one_line_error(code, err, *fragments)
     assert not (tmp_path / "reports").exists()
+
+
+REVIEW = textwrap.dedent("""\
+    name: test
+    la: 884
+    notebooks:
+      - notebook: annual_impact_review
+        parameters: {strategy: herefordshire_2025_27, extract: data/sample}
+""")
+
+
+@pytest.mark.parametrize("text,extra,fragments", [
+    # a strategy does not follow --la to another council, nor the bundled sample
+    (REVIEW, ["--la", "Shropshire"],
+     ["strategy herefordshire_2025_27 is Herefordshire's (884), but this run is for Shropshire (893)",
+      "notebooks item 1"]),
+    (REVIEW.replace("strategy: herefordshire_2025_27, ", ""), ["--la", "893"],
+     ["is evaltools' synthetic sample for LA 884, not Shropshire's", "Point extract at the council's own"]),
+    (REVIEW.replace("data/sample", "data/sampel"), [], ["extract folder data/sampel not found"]),
+    (REVIEW.replace("herefordshire_2025_27", "herefordshire_2025"), [],
+     ["strategy 'herefordshire_2025' not found", "herefordshire_2025_27"]),
+    (REVIEW.replace("extract: data/sample", "local: nope.csv"), [],
+     ["local measures file not found", "data/local/template.csv"]),
+    (REVIEW.replace("extract: data/sample", "policy: public"), [],
+     ["unknown disclosure policy 'public'", "notebooks item 1", "internal, ofsted, published"]),
+    (REVIEW.replace("extract: data/sample", "comparator: statistical_neighbors"), [],
+     ["unknown comparator 'statistical_neighbors'", "notebooks item 1"]),
+])
+def test_the_inputs_a_notebook_names_are_checked_before_anything_runs(tmp_path, capsys, text, extra, fragments):
+    """A strategy, extract, local CSV, policy or comparator mistake was a failed report
+    (status 1) after the run started; a bundled strategy run for another LA with --la
+    gave a review of Herefordshire in a folder named for the other council."""
+    code, _, err = run_cli(capsys, "run", write(tmp_path, text), *extra,
+                           "--reports-dir", str(tmp_path / "reports"))
+    one_line_error(code, err, *fragments)
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_relative_path_is_read_from_beside_the_evaluation_file(tmp_path, monkeypatch):
+    """`local: l.csv` beside the evaluation file, run from another folder: it was looked
+    for under the repository root."""
+    from evaltools import runner
+
+    (tmp_path / "l.csv").write_text("measure,period,numerator,denominator,value,source_note\n"
+                                    "pathway_plans_up_to_date,2024,151,163,,tracker\n")
+    cfg = write(tmp_path, REVIEW.replace("extract: data/sample", "local: l.csv"))
+    monkeypatch.chdir(tmp_path.parent)
+    job = runner.load_evaluation(cfg).jobs[0]
+    assert job.parameters["local"] == str((tmp_path / "l.csv").resolve())
+    assert job.parameters["strategy"] == "herefordshire_2025_27"
+    # the bundled evaluations' paths, from the repository root, reach the notebook as written
+    assert runner.load_evaluation(write(tmp_path, REVIEW)).jobs[0].parameters["extract"] == "data/sample"
+
+
+def test_an_impossible_date_in_a_strategy_is_one_line(tmp_path, capsys):
+    from evaltools import strategies
+    text = (strategies.strategies_dir() / "st_helens_2019.yaml").read_text(encoding="utf-8")
+    bad = text.replace("start: '2019-04-01'", "start: 2019-02-30", 1)
+    assert bad != text
+    code, _, err = run_cli(capsys, "strategy", "check", write(tmp_path, bad, "s.yaml"))
+    one_line_error(code, err, "2019-02-30 is not a date", "line ", "YYYY-MM-DD")
+
+
+def test_areas_finds_a_council_by_part_of_its_name(capsys):
+    code, out, _ = run_cli(capsys, "areas", "telford")
+    assert code == 0 and out.startswith("894\tTelford and Wrekin")
+    code, out, _ = run_cli(capsys, "areas", "kingston")
+    assert code == 0 and [ln.split("\t")[0] for ln in out.splitlines()] == ["810", "314"]
+    code, _, err = run_cli(capsys, "areas", "hereford")
+    one_line_error(code, err, "Closest matches: Herefordshire, County of (884)")
+
+
+def test_a_listing_piped_to_head_stops_quietly():
+    r = subprocess.run(f"{sys.executable} -m evaltools measures | head -1", shell=True, capture_output=True,
+                       text=True)
+    assert r.stdout.count("\n") == 1 and "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr

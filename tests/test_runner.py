@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import base64
 import json
+import shutil
 import re
 import textwrap
 
@@ -480,8 +481,9 @@ def test_cli_batch_prints_a_summary_per_la(tmp_path, monkeypatch, capsys):
     assert code == 1
     summary = out[out.index("evaltools: 2 LA(s) in"):].splitlines()
     assert "1 complete, 1 with failures" in summary[0]
-    assert summary[1].split()[:2] == ["884", "ok"] and summary[1].endswith(str(tmp_path / "r/s-884/x"))
-    assert summary[2].split()[:2] == ["919", "1"] and "1 of 1 notebook(s) failed" in summary[2]
+    # each LA by its number and name, as people know it
+    assert summary[1].split()[:3] == ["884", "Herefordshire", "ok"] and summary[1].endswith(str(tmp_path / "r/s-884/x"))
+    assert summary[2].split()[:3] == ["919", "Hertfordshire", "1"] and "1 of 1 notebook(s) failed" in summary[2]
     assert err.strip() == "evaltools: 1 notebook(s) failed: 919 check (AssertionError: no figures for 919)"
     m = json.loads((tmp_path / "r/s-919/x/manifest.json").read_text())
     assert m["status"] == "failed"
@@ -798,3 +800,35 @@ def test_lait_whole_figures_and_ees_decimals_keep_their_own_formats_in_one_colum
 
 def test_a_census_label_in_the_workbook_has_a_plain_space():
     assert outputs.cell_value("Sep\u00a02025") == ("Sep 2025", None)
+
+
+def test_the_manifest_fingerprints_the_strategy_and_local_measures_a_notebook_read(tmp_path):
+    """A changed target or a new local figure moved the review's figures, and the
+    manifest's inputs said nothing had changed."""
+    own = tmp_path / "own.yaml"
+    own.write_text("x: 1\n")
+    loc = tmp_path / "local.csv"
+    loc.write_text("measure,period,value\n")
+    ev = runner.Evaluation("e", "E", "884", [
+        runner.NotebookJob("annual_impact_review", {"strategy": "herefordshire_2025_27", "local": str(loc)}),
+        runner.NotebookJob("annual_impact_review", {"strategy": str(own)})])
+    rows = {r["path"]: r["sha256"] for r in runner._input_rows(ev)}
+    assert "data/strategies/herefordshire_2025_27.yaml" in rows and "data/local/local_measures.csv" in rows
+    assert rows[str(own)] == runner.sha256(own) and rows[str(loc)] == runner.sha256(loc)
+
+
+def test_changes_are_set_against_the_last_run_whose_reports_all_succeeded(tmp_path):
+    """A rerun after a failed one listed every table of the failed report as added."""
+    def run(name, status, finished):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "manifest.json").write_text(json.dumps({"status": status, "finished": finished}))
+    run("r1", "ok", "2026-11-01T10:00:00")
+    run("r2", "failed", "2026-11-02T10:00:00")
+    assert runner.previous_run(tmp_path).name == "r1"
+    run("r3", "ok", "2026-11-03T10:00:00")
+    assert runner.previous_run(tmp_path).name == "r3"
+    assert runner.previous_run(tmp_path, exclude="r3").name == "r1"
+    for d in ("r1", "r3"):
+        shutil.rmtree(tmp_path / d)
+    assert runner.previous_run(tmp_path).name == "r2"        # none succeeded: the newest

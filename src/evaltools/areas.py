@@ -64,6 +64,23 @@ def local_authorities(data_root: Path | None = None) -> pd.DataFrame:
     return a[a["geographic_level"] == "Local authority"].reset_index(drop=True)
 
 
+def _contains(name: str, words: str) -> bool:
+    """Whether a normalised LA name holds the normalised words, as whole words."""
+    return bool(words) and f" {words} " in f" {name} "
+
+
+def search_las(query, data_root: Path | None = None) -> list[Area]:
+    """Every LA whose name holds the words of ``query`` ("kingston": Kingston upon Hull
+    and Kingston upon Thames), or the one its number or ONS code names."""
+    try:
+        return [resolve_la(query, data_root)]
+    except UnknownAreaError:
+        pass
+    words = _norm(query)
+    return [resolve_la(r.area_code, data_root) for r in local_authorities(data_root).itertuples()
+            if _contains(_norm(r.area_name), words)]
+
+
 def resolve_la(query, data_root: Path | None = None) -> Area:
     """The LA a user meant by a DfE number (884), ONS code (E06000019) or name."""
     from .paths import data_dir
@@ -92,8 +109,10 @@ def _resolve(q: str, root: str) -> Area:
         near = las.assign(d=(las["area_code"].astype(int) - int(q)).abs()).nsmallest(3, "d")
         close = [f"{r.area_name} ({r.area_code})" for r in near.itertuples()]
     else:
-        close = [names[c] for c in difflib.get_close_matches(_norm(q), list(names), n=3,
-                                                             cutoff=0.5)]
+        # names holding the words typed ("telford": Telford and Wrekin) first, then spellings
+        close = [names[c] for c in names if _contains(c, _norm(q))][:3]
+        close += [names[c] for c in difflib.get_close_matches(_norm(q), list(names), n=3, cutoff=0.5)
+                  if names[c] not in close][:3 - len(close)]
     hint = ("Closest matches: " + "; ".join(close)) if close else \
         "Run `evaltools areas` to list every local authority"
     raise UnknownAreaError(f"no English local authority matches {str(query)!r}",

@@ -13,6 +13,7 @@ A user mistake prints one line, ``evaltools: error: ...``, and exits with status
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -41,7 +42,7 @@ def _cmd_run(args) -> int:
         if (res.out_dir / runner.WORKBOOK).is_file():
             print(f"  {res.out_dir / runner.WORKBOOK}")
         print(f"  {res.manifest_path}")
-        failed = [f"{o.notebook} ({o.error})" for o in res.outcomes if not o.ok]
+        failed = [f"{o.stem or o.notebook} ({o.error})" for o in res.outcomes if not o.ok]
         if failed:
             print(f"evaltools: {len(failed)} notebook(s) failed: {'; '.join(failed)}", file=sys.stderr)
             return 1
@@ -54,8 +55,8 @@ def _cmd_run(args) -> int:
     for r in batch.runs:
         bad = [o for o in r.outcomes if not o.ok]
         state = "ok" if not bad else f"{len(bad)} of {len(r.outcomes)} notebook(s) failed"
-        print(f"  {r.evaluation.la}  {state:<28} {r.out_dir}")
-    failed = [f"{r.evaluation.la} {o.notebook} ({o.error})" for r in batch.runs for o in r.outcomes
+        print(f"  {r.evaluation.la} {_la_name(r.evaluation.la):<28} {state:<28} {r.out_dir}")
+    failed = [f"{r.evaluation.la} {o.stem or o.notebook} ({o.error})" for r in batch.runs for o in r.outcomes
               if not o.ok]
     if failed:
         print(f"evaltools: {len(failed)} notebook(s) failed: {'; '.join(failed)}", file=sys.stderr)
@@ -64,12 +65,13 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_areas(args) -> int:
-    from .areas import local_authorities, resolve_la
+    from .areas import local_authorities, resolve_la, search_las
 
     if args.query:
-        a = resolve_la(args.query)
-        print(f"{a.area_code}\t{a.area_name}\t{a.ons_code}\t{a.region_name}\t"
-              f"{a.first_period}-{a.last_period}")
+        found = search_las(args.query) or [resolve_la(args.query)]     # none: the error's suggestions
+        for a in found:
+            print(f"{a.area_code}\t{a.area_name}\t{a.ons_code}\t{a.region_name}\t"
+                  f"{a.first_period}-{a.last_period}")
         return 0
     for r in local_authorities().itertuples():
         print(f"{r.area_code}\t{r.area_name}\t{r.ons_code}\t{r.region_name}\t"
@@ -205,6 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _la_name(code) -> str:
+    from .areas import resolve_la
+    try:
+        return resolve_la(code).display_name
+    except EvaltoolsError:
+        return ""
+
+
 class _Terminated(KeyboardInterrupt):
     """SIGTERM (``kill``, a CI timeout), handled as Ctrl-C is: the run stops its
     workers and removes its unfinished report folders on the way out."""
@@ -223,6 +233,10 @@ def main(argv=None) -> int:
     except EvaltoolsError as exc:
         print(f"evaltools: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # the reader went away (`evaltools measures | head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt as exc:
         print("evaltools: " + ("stopped (SIGTERM)" if isinstance(exc, _Terminated) else "interrupted"),
               file=sys.stderr)

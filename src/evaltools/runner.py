@@ -179,6 +179,86 @@ def _check_parameters(params, where: str, notebook: str, declared: dict) -> dict
     return dict(params)
 
 
+def resolve_input(value, base: Path) -> Path:
+    """A file or folder an evaluation names: absolute, or relative to the evaluation
+    file's folder, the current folder or the repository root, the first where it
+    exists (the bundled evaluations say ``data/sample``, from the root)."""
+    p = Path(str(value)).expanduser()
+    if p.is_absolute():
+        return p
+    for root in (base, Path.cwd(), REPO_ROOT):
+        if (root / p).exists():
+            return (root / p).resolve()
+    return p
+
+
+def _as_given(value, p: Path) -> str:
+    """How a resolved input goes to the notebook: as the user wrote it where the notebook
+    would find the same file (:func:`evaltools.paths.input_path`, from the repository
+    root), otherwise absolute."""
+    q = Path(str(value)).expanduser()
+    same = q.is_absolute() or (REPO_ROOT / q).resolve() == Path(p).resolve()
+    return str(value) if same else str(Path(p).resolve())
+
+
+def _preflight(params: dict, where: str, area: Area | None, base: Path, checked: dict) -> dict:
+    """Check the inputs a notebook's parameters name before anything runs, so a mistake
+    is one line and status 2, not a failed report: the strategy (and that it is this
+    LA's), the extract folder (and that the bundled synthetic sample is not passed off
+    as another council's), the local measures CSV, the comparator and the disclosure
+    policy. Paths come back absolute (see :func:`resolve_input`)."""
+    from . import local, sdc, strategies
+    from .comparators import comparator_codes
+    from .synth import is_synthetic
+
+    out = dict(params)
+    try:
+        if out.get("policy") is not None:
+            sdc.policy(out["policy"])
+        comparator = out.get("comparator")
+        if comparator is not None and area is not None and ("comparator", repr(comparator)) not in checked:
+            comparator_codes(area, 2025, comparator)
+            checked[("comparator", repr(comparator))] = True
+    except (ConfigError, UnknownAreaError) as e:
+        raise ConfigError(e.what, where=where, fix=e.fix) from None
+    value = out.get("strategy")
+    if value:
+        text = str(value)
+        named = text if not (Path(text).suffix or "/" in text) else _as_given(text, resolve_input(text, base))
+        if named not in checked:
+            checked[named] = strategies.load(named)
+        st = checked[named]
+        out["strategy"] = named
+        if area is not None and resolve_la(st.la).area_code != area.area_code:
+            own = resolve_la(st.la)
+            raise ConfigError(f"strategy {st.id} is {own.display_name}'s ({own.area_code}), but this run is for "
+                              f"{area.display_name} ({area.area_code})", where=where,
+                              fix="Give a strategy of that council's, or run the evaluation for "
+                                  f"{own.display_name} (without --la or --region)")
+    value = out.get("extract")
+    if value:
+        p = resolve_input(value, base)
+        if not p.exists():
+            raise ConfigError(f"extract folder {value} not found", where=where,
+                              fix="Give the folder of the council's SSDA903 CSVs, absolute or relative to "
+                                  "the evaluation file, or extract: null")
+        if area is not None and is_synthetic(p):
+            las = [str(x) for x in (yamlio.load((p / "synth.yaml").read_text(encoding="utf-8")) or {}).get("las") or []]
+            if las and area.area_code not in las:
+                raise ConfigError(f"extract {value} is evaltools' synthetic sample for LA {', '.join(las)}, not "
+                                  f"{area.display_name}'s", where=where,
+                                  fix="Point extract at the council's own SSDA903 folder, or set extract: null")
+        out["extract"] = _as_given(value, p)
+    value = out.get("local")
+    if value:
+        p = resolve_input(value, base)
+        if ("local", str(p)) not in checked:
+            local.read(p, la=area.area_code if area is not None else None)     # every row checked now
+            checked[("local", str(p))] = True
+        out["local"] = _as_given(value, p)
+    return out
+
+
 def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation:
     """Read and check an evaluation YAML; every mistake is a one-line ConfigError.
 
@@ -224,6 +304,7 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
         raise ConfigError(f"'notebooks' is a {type(nbs).__name__}", where=where,
                           fix=f"It should be {ALLOWED_KEYS['notebooks']}")
     available = available_notebooks(nb_dir)
+    checked: dict = {}          # inputs already checked, shared by the notebooks naming them
     declared_by: dict[str, dict] = {}
     jobs = []
     for i, item in enumerate(nbs, 1):
@@ -249,7 +330,7 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
                 raise ConfigError("missing key 'la'", where=where,
                                   fix=f"notebook {nb} needs it: 'la' should be {ALLOWED_KEYS['la']}")
             merged["la"] = area.area_code
-        jobs.append(NotebookJob(nb, merged))
+        jobs.append(NotebookJob(nb, _preflight(merged, item_where, area, path.parent, checked)))
     printed = _pdf_notebooks(doc.get("pdf", "board"), where, available)
     for j in jobs:
         j.pdf = j.notebook in printed
@@ -406,11 +487,19 @@ def package_versions() -> dict:
 def _input_rows(ev: Evaluation) -> list[dict]:
     inputs = [ev.config_path] if ev.config_path else []
     inputs += [ev.notebooks_dir / f"{j.notebook}.ipynb" for j in ev.jobs] + input_files()
-    for j in ev.jobs:       # child-level extracts a notebook read
+    from .local import local_dir
+    from .strategies import strategies_dir
+    for j in ev.jobs:       # the strategy, child-level extract and local measures a notebook read
         src = j.parameters.get("extract")
         if src:
             p = input_path(src)
             inputs += sorted(p.rglob("*.csv")) if p.is_dir() else [p]
+        st = j.parameters.get("strategy")
+        if st:
+            inputs.append(input_path(st) if (Path(str(st)).suffix or "/" in str(st))
+                          else strategies_dir() / f"{st}.yaml")
+        if j.parameters.get("local"):
+            inputs += [input_path(j.parameters["local"]), local_dir() / "local_measures.csv"]
     seen, rows = set(), []
     for p in inputs:
         if p in seen or not p.exists():
@@ -423,7 +512,10 @@ def _input_rows(ev: Evaluation) -> list[dict]:
 # ------------------------------------------------------------ comparing with last run
 def previous_run(base: Path, exclude: str | None = None) -> Path | None:
     """The newest complete run folder under ``reports/<name>[-<la>]/``: not hidden (so
-    not a run in progress), holding a manifest; newest by the manifest's finish time."""
+    not a run in progress), holding a manifest; newest by the manifest's finish time.
+    A run whose notebooks all succeeded is preferred: set against one where a report
+    failed, every table of that report would read as "added". Without one, the newest
+    run of any status (the manifest's ``since_status`` says which)."""
     if not base.is_dir():
         return None
     found = []
@@ -432,10 +524,10 @@ def previous_run(base: Path, exclude: str | None = None) -> Path | None:
         if d.name.startswith(".") or d.name == exclude or not m.is_file():
             continue
         try:
-            finished = json.loads(m.read_text(encoding="utf-8")).get("finished") or ""
+            doc = json.loads(m.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        found.append((finished, d.stat().st_mtime, d.name, d))
+        found.append((doc.get("status") == "ok", doc.get("finished") or "", d.stat().st_mtime, d.name, d))
     return max(found)[-1] if found else None
 
 
@@ -1006,7 +1098,7 @@ def _run_plans_in(plans: list[_Plan], *, workers, pdf, log, pool=None) -> tuple[
     total, many = len(tasks), len(plans) > 1
 
     def name(p, i):
-        return f"{p.label} {p.ev.jobs[i].notebook}" if many else p.ev.jobs[i].notebook
+        return f"{p.label} {p.stems[i]}" if many else p.stems[i]
 
     def done(k, p, i, r):
         p.results[i] = r
