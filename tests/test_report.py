@@ -348,6 +348,11 @@ def test_a_red_rating_resting_on_many_unknowns_says_it_may_reflect_recording():
     assert "no information recorded" not in t.loc["EET, aged 19-21", "Basis"]
     assert t["Basis"].str.contains("no information recorded").sum() == 2
     assert any("may reflect recording" in k for k in briefing.key_messages(b))
+    # the key message says the shared cohort's note once, after both concerns
+    care = next(k for k in briefing.key_messages(b) if k.startswith("**Care leavers:**"))
+    assert care.count("have no information recorded") == 1
+    assert ("(worse than England beyond noise). For both: 14 of 59 (23.7%) have no information recorded "
+            "(England 5.9%)") in care
 
 
 def test_a_trend_arrow_says_when_the_year_before_is_withheld_not_missing():

@@ -350,6 +350,18 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
     return t.reset_index(drop=True), not_rated
 
 
+def _listed(rows: pd.DataFrame) -> str:
+    """Measures with their figure and basis, as a sentence. A clause every basis shares
+    (one cohort's unrecorded activity behind both EET and accommodation at 17-18) is
+    said once after the list, not after each measure."""
+    parts = [str(x["Basis"]).split("; ") for _, x in rows.iterrows()]
+    shared = [p for p in parts[0] if len(parts) > 1 and p != parts[0][0] and len(p) > 40
+              and all(p in q for q in parts[1:])]
+    items = "; ".join(f"{x['Measure']} {x['Latest']} ({'; '.join(p for p in ps if p not in shared)})"
+                      for (_, x), ps in zip(rows.iterrows(), parts))
+    return items + "." + (f" For {'both' if len(parts) == 2 else 'each'}: {'; '.join(shared)}." if shared else "")
+
+
 def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
     """Drafted messages: per judgement area, how many measures are green/amber/red,
     the strengths (green) and the concerns (red); then the other measures to know
@@ -365,11 +377,9 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
         strengths = t[t["RAG"] == "green"].iloc[:limit]
         concerns = t[t["RAG"] == "red"].iloc[:limit]
         if len(strengths):
-            line += " Strengths: " + "; ".join(f"{x['Measure']} {x['Latest']} ({x['Basis']})"
-                                               for _, x in strengths.iterrows()) + "."
+            line += " Strengths: " + _listed(strengths)
         if len(concerns):
-            line += " Concerns: " + "; ".join(f"{x['Measure']} {x['Latest']} ({x['Basis']})"
-                                              for _, x in concerns.iterrows()) + "."
+            line += " Concerns: " + _listed(concerns)
         # amber against England, yet in the worst quarter of councils: an inspector sees the band
         watch = t[(t["RAG"] == "amber") & (t["Band"] == "D")].iloc[:limit]
         if len(watch):

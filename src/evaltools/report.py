@@ -395,8 +395,8 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
 def topic_intro(t) -> Markdown:
     """The opening of a topic notebook: the question, the council, the data, the notes."""
     bm = t.benchmark
-    strat = (f" It evaluates the interventions of **{t.strategy.title}** that should move these "
-             "measures." if t.strategy is not None else "")
+    strat = (f" It evaluates the interventions that should move these measures, as set out in "
+             f"**{t.strategy.title}**." if t.strategy is not None else "")
     monthly = (" Monthly figures come from the council's child-level SSDA903 extract, each calendar "
                "month on its own." if t.monthly is not None else "")
     notes = "".join(f"\n\n- {n}" for n in t.notes)
@@ -644,6 +644,9 @@ def show_review_charts(r, policy: str = "published", comparator="statistical_nei
     # a finished strategy's charts end with it, as its table does (assumption E5)
     published = published[pd.to_numeric(published["period"]) <= r.strategy.last_period]
     bm = benchmark(r.strategy.la, ids, comparator=comparator, indicators=published)
+    model = _model_note(bm)
+    if model:
+        display(Markdown(model.strip()))
     for mid in ids:
         show_measure(bm, mid, policy=policy, level=3)
 

@@ -521,7 +521,7 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
             at = pd.Timestamp(iv.start) + pd.offsets.MonthEnd(0)
             if monthly["period_end"].min() + pd.DateOffset(months=12) <= at <= end - pd.DateOffset(months=12):
                 rebase = at
-                notes.append(f"SPC limits are recalculated from {at:%B %Y}, the start of: {iv.title}.")
+                notes.append(f"SPC limits are recalculated from {at:%B %Y}, when this began: {iv.title}.")
                 break
         for mid in t.monthly:
             if not (monthly["measure"] == mid).any():

@@ -109,10 +109,15 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
                     fontweight="bold", color=OKABE_ITO["vermillion"])
     gap_note = ""
     if not gaps.empty:
-        meaning = dict.fromkeys(f"{r['la_status']} = {not_shown(bm.la.area_code, m.id, r)}"
-                                for _, r in gaps.sort_values("la_status").iterrows())
+        # one meaning per symbol: "c = suppressed by DfE, or would reveal 1 to 5 children",
+        # not "c = ...; c = ..." as though c were two symbols
+        meaning: dict[str, list[str]] = {}
+        for _, r in gaps.sort_values("la_status").iterrows():
+            why = not_shown(bm.la.area_code, m.id, r)
+            if why not in meaning.setdefault(r["la_status"], []):
+                meaning[r["la_status"]].append(why)
         gap_note = (f" Grey-shaded years are gaps in the {bm.la.display_name} line, marked at the top: "
-                    + "; ".join(meaning) + ".")
+                    + "; ".join(f"{k} = {', or '.join(v)}" for k, v in meaning.items()) + ".")
     style_axes(ax)
     year_axis(ax, x)
     if m.unit == "percent":
