@@ -226,3 +226,9 @@ def test_a_listing_piped_to_head_stops_quietly():
     r = subprocess.run(f"{sys.executable} -m evaltools measures | head -1", shell=True, capture_output=True,
                        text=True)
     assert r.stdout.count("\n") == 1 and "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr
+
+
+def test_validate_names_a_missing_folder_before_asking_for_the_salt(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("EVALTOOLS_SALT", raising=False)
+    code, _, err = run_cli(capsys, "validate", str(tmp_path / "no_such_903"))
+    one_line_error(code, err, "no_such_903 does not exist", "Give the folder holding the 903 CSV files")

@@ -478,7 +478,7 @@ def test_a_revision_that_rounds_to_the_same_figure_says_so_without_its_counts():
     r = review.evaluate("hertfordshire_2022_25")
     shown = review.display_table(r, "published")["Caveats"]
     assert shown.str.contains("DfE revised 2022, still 8.6 when rounded").any()
-    assert not shown.str.contains(r"first published as ([\d.]+), now \1\b", regex=True).any()
+    assert not any(re.search(r"first published as ([\d.]+), now \1\b", c) for c in shown)
 
 
 def test_a_change_within_noise_that_the_topic_calls_beyond_noise_is_named():

@@ -317,6 +317,7 @@ def read_extract(source, *, year: int | None = None, salt=None,
     :func:`_read_extract`. Within a run (``EVALTOOLS_RUN_CACHE``, set by the runner to a
     private folder it deletes at the end) the ingested extract is read once and shared
     by the run's notebooks; it holds only pseudonymised ids and never leaves that folder."""
+    discover(source)                    # a missing folder is the first thing to say, before the salt
     cache = _run_cache_path(source, year, ps.get_salt(salt), compute_distance)
     if cache is not None and cache.is_file():
         try:
