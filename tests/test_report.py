@@ -609,3 +609,11 @@ def test_every_abbreviation_the_review_and_briefing_print_is_in_their_glossary(m
     assert "- **RAG**: red, amber or green" in shown[0].data and "Difference-in-differences" not in shown[0].data
     with pytest.raises(ValueError, match="no glossary for 'x'"):
         report.show_terms("x")
+
+
+def test_the_glossary_gives_every_dfe_symbol_its_meaning():
+    from evaltools import indicators
+    symbols = next(t for t in report.terms() if t["term"].startswith("c, x"))
+    assert set(symbols["term"].split(", ")) == set(indicators.SYMBOLS)
+    for meaning in indicators.SYMBOLS.values():
+        assert meaning.split(" (")[0] in symbols["meaning"], meaning
