@@ -228,9 +228,14 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
             pub = published_at[b_period]
             if abs(pub - sm.baseline.value) > MATCH_TOLERANCE:
                 matches = [p for p, v in published_at.items() if abs(v - sm.baseline.value) <= MATCH_TOLERANCE]
+                def matched(p):     # a whole-number figure (LAIT's) matches only within its rounding
+                    v = published_at[p]
+                    return _period(p, mid) + (f" ({v:g}, a whole number: within its rounding only)"
+                                              if float(v).is_integer() and not float(sm.baseline.value).is_integer()
+                                              else "")
                 row.caveats.append(
                     f"the strategy's baseline {sm.baseline.value:g} does not match the published {_period(b_period, mid)} figure "
-                    f"({pub:.1f})" + (f"; it matches {', '.join(_period(p, mid) for p in matches)}" if matches
+                    f"({pub:.1f})" + (f"; it matches {', '.join(matched(p) for p in matches)}" if matches
                                       else "; it matches no published year")
                     + " (the review starts from the published figure, to compare like with like)")
                 # the latest figure is DfE's, so the start is too: the direction, a target

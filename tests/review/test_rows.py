@@ -184,6 +184,16 @@ def test_hertfordshire_eet_baseline_matches_no_published_year():
     assert r.test.startswith("+0.9 points")
 
 
+def test_a_baseline_matching_only_a_whole_number_year_says_so():
+    """Hertfordshire's CLA rate baseline, 37.5, "matched 2016": LAIT's whole-number 38,
+    which any figure from 37.5 to 38.5 would match."""
+    s = strategies.load("hertfordshire_2022_25")
+    sm = next(m for m in s.measures if m.measure == "cla_rate_per_10k")
+    r = review.measure_row(sm, published.load_indicators(["cla_rate_per_10k"]), "919", s.baseline_period,
+                           comparators=None)
+    assert "it matches 2016 (38, a whole number: within its rounding only)" in "; ".join(r.caveats)
+
+
 def test_a_strategy_baseline_that_does_not_reconcile_does_not_count_as_movement():
     """Hertfordshire's out-of-area placements: the strategy says 24.5% in 2021, DfE 22%
     then and 22% in 2025. Set against its own 24.5 the latest figure "moved as
