@@ -83,9 +83,15 @@ def run_cache_dir() -> Path | None:
     return Path(folder) if folder and Path(folder).is_dir() else None
 
 
-def input_path(path) -> Path:
+def input_path(path, base=None) -> Path:
     """A user's input file or folder: absolute, or relative to the repository root
     (notebooks run in notebooks/, so a path like data/sample is read from the root),
-    unless it exists relative to the current folder."""
-    p = Path(path)
-    return p if p.is_absolute() or p.exists() else REPO_ROOT / p
+    unless it exists relative to ``base`` (the folder of the evaluation file naming it)
+    or, after that, to the current folder."""
+    p = Path(path).expanduser()
+    if p.is_absolute():
+        return p
+    for root in ([Path(base)] if base is not None else []) + [Path(".")]:
+        if (root / p).exists():
+            return root / p
+    return REPO_ROOT / p

@@ -179,19 +179,6 @@ def _check_parameters(params, where: str, notebook: str, declared: dict) -> dict
     return dict(params)
 
 
-def resolve_input(value, base: Path) -> Path:
-    """A file or folder an evaluation names: absolute, or relative to the evaluation
-    file's folder, the current folder or the repository root, the first where it
-    exists (the bundled evaluations say ``data/sample``, from the root)."""
-    p = Path(str(value)).expanduser()
-    if p.is_absolute():
-        return p
-    for root in (base, Path.cwd(), REPO_ROOT):
-        if (root / p).exists():
-            return (root / p).resolve()
-    return p
-
-
 def _as_given(value, p: Path) -> str:
     """How a resolved input goes to the notebook: as the user wrote it where the notebook
     would find the same file (:func:`evaltools.paths.input_path`, from the repository
@@ -206,7 +193,9 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
     is one line and status 2, not a failed report: the strategy (and that it is this
     LA's), the extract folder (and that the bundled synthetic sample is not passed off
     as another council's), the local measures CSV, the comparator and the disclosure
-    policy. Paths come back absolute (see :func:`resolve_input`)."""
+    policy. A relative path is found as :func:`evaltools.paths.input_path` finds it,
+    beside the evaluation file (``base``) first, and goes to the notebook as written
+    where the notebook finds the same file, otherwise absolute (:func:`_as_given`)."""
     from . import local, sdc, strategies
     from .comparators import comparator_codes
     from .synth import is_synthetic
@@ -224,7 +213,7 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
     value = out.get("strategy")
     if value:
         text = str(value)
-        named = text if not (Path(text).suffix or "/" in text) else _as_given(text, resolve_input(text, base))
+        named = _as_given(text, input_path(text, base)) if strategies.is_path(text) else text
         if named not in checked:
             checked[named] = strategies.load(named)
         st = checked[named]
@@ -237,7 +226,7 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
                                   f"{own.display_name} (without --la or --region)")
     value = out.get("extract")
     if value:
-        p = resolve_input(value, base)
+        p = input_path(value, base)
         if not p.exists():
             raise ConfigError(f"extract folder {value} not found", where=where,
                               fix="Give the folder of the council's SSDA903 CSVs, absolute or relative to "
@@ -251,7 +240,7 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
         out["extract"] = _as_given(value, p)
     value = out.get("local")
     if value:
-        p = resolve_input(value, base)
+        p = input_path(value, base)
         if ("local", str(p)) not in checked:
             local.read(p, la=area.area_code if area is not None else None)     # every row checked now
             checked[("local", str(p))] = True
@@ -488,7 +477,7 @@ def _input_rows(ev: Evaluation) -> list[dict]:
     inputs = [ev.config_path] if ev.config_path else []
     inputs += [ev.notebooks_dir / f"{j.notebook}.ipynb" for j in ev.jobs] + input_files()
     from .local import local_dir
-    from .strategies import strategies_dir
+    from .strategies import path_of
     for j in ev.jobs:       # the strategy, child-level extract and local measures a notebook read
         src = j.parameters.get("extract")
         if src:
@@ -496,8 +485,7 @@ def _input_rows(ev: Evaluation) -> list[dict]:
             inputs += sorted(p.rglob("*.csv")) if p.is_dir() else [p]
         st = j.parameters.get("strategy")
         if st:
-            inputs.append(input_path(st) if (Path(str(st)).suffix or "/" in str(st))
-                          else strategies_dir() / f"{st}.yaml")
+            inputs.append(path_of(st))
         if j.parameters.get("local"):
             inputs += [input_path(j.parameters["local"]), local_dir() / "local_measures.csv"]
     seen, rows = set(), []

@@ -51,7 +51,7 @@ import yaml
 from . import registry
 from .errors import ConfigError, EvaltoolsError
 from .periods import collection_year
-from .paths import data_dir
+from .paths import data_dir, input_path
 from . import yamlio
 
 SOURCES = ("published", "child_level", "local")
@@ -420,12 +420,23 @@ def strategies_dir() -> Path:
     return data_dir() / "strategies"
 
 
+def is_path(path_or_id) -> bool:
+    """Whether a strategy is named by its file (``my_strategy.yaml``) rather than the
+    id of a bundled one (``herefordshire_2025_27``)."""
+    return bool(Path(str(path_or_id)).suffix)
+
+
+def path_of(path_or_id) -> Path:
+    """The file a strategy is read from: its path (a relative one from the repository
+    root unless it exists here: :func:`evaltools.paths.input_path`), or the bundled file
+    of its id."""
+    return input_path(path_or_id) if is_path(path_or_id) else strategies_dir() / f"{path_or_id}.yaml"
+
+
 def load(path_or_id) -> Strategy:
     """Read and check one strategy: a path to a YAML file, or the id of a bundled one
     (``"herefordshire_2025_27"``)."""
-    p = Path(path_or_id)
-    if not p.suffix:
-        p = strategies_dir() / f"{path_or_id}.yaml"
+    p = path_of(path_or_id)
     if not p.is_file():
         have = ", ".join(sorted(q.stem for q in strategies_dir().glob("*.yaml"))) if strategies_dir().is_dir() else ""
         raise StrategyError(f"strategy {str(path_or_id)!r} not found", where=str(p),
