@@ -491,6 +491,11 @@ class Review:
     #: (:func:`_mine`, :func:`_few`: the table, counts and narrative all ask)
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
+    @property
+    def synthetic(self) -> bool:
+        """Whether its child-level figures come from the bundled synthetic sample."""
+        return any("synthetic" in s for s in self.sources)
+
     def counts(self, policy: str = "internal") -> dict:
         """How many measures are in each state. Under a policy that suppresses small
         counts, a measure whose baseline or latest figure shows c is counted as
@@ -563,7 +568,7 @@ class Review:
                  f"{'has' if c['with_data'] == 1 else 'have'} figures to assess"
                  + (f"; {listing(rest)}." if any(rest) else ".")]
         unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"]     # includes the withheld
-        synthetic = any("synthetic" in s for s in self.sources)
+        synthetic = self.synthetic
         on_sample = c["direction_child_level"] if synthetic else 0
         aside = ([f"{count(on_sample, 'of these rests', 'of these rest')} on the synthetic child-level sample, "
                   "not real children's records"] if on_sample else []) \
@@ -797,7 +802,7 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
     mine = _mine(review)
     # a figure from the bundled synthetic sample says so on its own row, which a board
     # paper may quote without the introduction that explains it
-    synthetic = any("synthetic" in s for s in review.sources)
+    synthetic = review.synthetic
     rows = []
     for _, r in review.table.iterrows():
         def cell(value, period, stated=False):

@@ -198,7 +198,7 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
     where the notebook finds the same file, otherwise absolute (:func:`_as_given`)."""
     from . import local, sdc, strategies
     from .comparators import comparator_codes
-    from .synth import is_synthetic
+    from .synth import synthetic_las
 
     out = dict(params)
     try:
@@ -231,12 +231,11 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
             raise ConfigError(f"extract folder {value} not found", where=where,
                               fix="Give the folder of the council's SSDA903 CSVs, absolute or relative to "
                                   "the evaluation file, or extract: null")
-        if area is not None and is_synthetic(p):
-            las = [str(x) for x in (yamlio.load((p / "synth.yaml").read_text(encoding="utf-8")) or {}).get("las") or []]
-            if las and area.area_code not in las:
-                raise ConfigError(f"extract {value} is evaltools' synthetic sample for LA {', '.join(las)}, not "
-                                  f"{area.display_name}'s", where=where,
-                                  fix="Point extract at the council's own SSDA903 folder, or set extract: null")
+        las = synthetic_las(p) if area is not None else []
+        if las and area.area_code not in las:
+            raise ConfigError(f"extract {value} is evaltools' synthetic sample for LA {', '.join(las)}, not "
+                              f"{area.display_name}'s", where=where,
+                              fix="Point extract at the council's own SSDA903 folder, or set extract: null")
         out["extract"] = _as_given(value, p)
     value = out.get("local")
     if value:

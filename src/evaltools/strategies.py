@@ -447,9 +447,8 @@ def load(path_or_id) -> Strategy:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
-        problem = str(getattr(e, "problem", "") or "")
-        if problem.endswith(")") and " is not a date (" in problem:      # see yamlio.load
-            raise StrategyError(f"strategy file, line {mark.line + 1}: {problem.split(' (')[0]}", where=str(p),
+        if isinstance(e, yamlio.DateError):
+            raise StrategyError(f"strategy file, line {mark.line + 1}: {e.value} is not a date", where=str(p),
                                 fix="Write a date that exists as YYYY-MM-DD, e.g. 2024-12-19") from None
         raise StrategyError(f"strategy file is not valid YAML{line}", where=str(p),
                             fix="Check the indentation and quoting there") from None

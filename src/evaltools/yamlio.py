@@ -18,6 +18,14 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DATE = re.compile(r"(?<![\w.'\"-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.'\"])")
 
 
+class DateError(yaml.constructor.ConstructorError):
+    """An unquoted date that does not exist; ``value`` is it as written."""
+
+    def __init__(self, value: str, reason: str, mark):
+        super().__init__(None, None, f"{value} is not a date ({reason})", mark)
+        self.value = value
+
+
 def _bad_date(text: str) -> tuple[str, int, int] | None:
     """The first unquoted date in ``text`` that is no real date: (it, line, column), 0-based."""
     for n, line in enumerate(text.splitlines()):
@@ -40,6 +48,4 @@ def load(stream):
         if bad is None:
             raise
         value, line, col = bad
-        raise yaml.constructor.ConstructorError(
-            None, None, f"{value} is not a date ({exc})",
-            yaml.error.Mark("<yaml>", 0, line, col, None, None)) from None
+        raise DateError(value, str(exc), yaml.error.Mark("<yaml>", 0, line, col, None, None)) from None

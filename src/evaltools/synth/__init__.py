@@ -8,7 +8,8 @@ figures, deterministic for a seed, with interventions whose true effect is recor
 from .generate import SynthConfig, SynthResult, generate, parameters, write
 from .simulate import Intervention
 
-__all__ = ["SynthConfig", "SynthResult", "Intervention", "generate", "write", "parameters", "is_synthetic"]
+__all__ = ["SynthConfig", "SynthResult", "Intervention", "generate", "write", "parameters", "is_synthetic",
+           "synthetic_las"]
 
 
 def is_synthetic(folder) -> bool:
@@ -19,3 +20,15 @@ def is_synthetic(folder) -> bool:
         return (Path(folder) / "synth.yaml").is_file()
     except TypeError:
         return False
+
+
+def synthetic_las(folder) -> list[str]:
+    """The LAs (DfE numbers) a synthetic extract was generated for, from its synth.yaml;
+    empty for any other extract."""
+    from pathlib import Path
+
+    from .. import yamlio
+    if not is_synthetic(folder):
+        return []
+    doc = yamlio.load((Path(folder) / "synth.yaml").read_text(encoding="utf-8")) or {}
+    return [str(x) for x in doc.get("las") or []]
