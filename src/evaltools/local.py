@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -60,18 +61,30 @@ def local_dir() -> Path:
 
 
 def definitions(path: str | Path | None = None) -> dict[str, LocalMeasure]:
-    """The local measure definitions (``data/local/local_measures.csv`` by default)."""
+    """The local measure definitions (``data/local/local_measures.csv`` by default).
+
+    Read once per version of the file: every strategy measure asks for its unit and
+    polarity, 372 times in a council's run, and re-reading the CSV each time was a
+    fifth of the notebooks' own work."""
     p = Path(path) if path else local_dir() / "local_measures.csv"
     if not p.is_file():
         raise SchemaError("local measure definitions not found", where=str(p),
                           fix="Restore data/local/local_measures.csv with git checkout")
+    st = p.stat()
+    return dict(_definitions(str(p.resolve()), st.st_size, st.st_mtime_ns))
+
+
+@lru_cache(maxsize=8)
+def _definitions(path: str, size: int, mtime_ns: int) -> dict[str, LocalMeasure]:
+    """The definitions in ``path`` as it was at (``size``, ``mtime_ns``)."""
+    p = Path(path)
     d = pd.read_csv(p, dtype=str, keep_default_na=False)
     missing = {"id", "title", "unit", "polarity", "kind"} - set(d.columns)
     if missing:
         raise SchemaError(f"local measure definitions lack column(s) {', '.join(sorted(missing))}", where=str(p),
                           fix="Keep the header id,title,unit,polarity,kind,strategies,description")
     out = {}
-    for n, r in d.iterrows():
+    for n, r in enumerate(d.to_dict("records")):
         row = f"{p.name} row {n + 2}"
         for col, allowed in (("unit", UNITS), ("polarity", POLARITIES), ("kind", KINDS)):
             if r[col] not in allowed:
