@@ -832,3 +832,29 @@ def test_changes_are_set_against_the_last_run_whose_reports_all_succeeded(tmp_pa
     for d in ("r1", "r3"):
         shutil.rmtree(tmp_path / d)
     assert runner.previous_run(tmp_path).name == "r2"        # none succeeded: the newest
+
+
+def test_a_published_run_never_quotes_an_internal_runs_figures(tmp_path, lines, tables_notebook):
+    """Run internal, then published, in one folder: the published manifest's changes
+    listed the internal run's counts as "before" beside the published run's c."""
+    nbs, data = tables_notebook
+    yaml_text = "name: d\nla: 884\nparameters: {{extract: {}, policy: {}}}\nnotebooks: [tables]\n"
+    cfg = write_yaml(tmp_path / "e.yaml", yaml_text.format(data, "internal"))
+    kw = dict(out_root=tmp_path / "reports", log=lines.append, notebooks_dir=nbs)
+    runner.run_evaluation(cfg, run_id="int", **kw)
+    write_yaml(cfg, yaml_text.format(data, "published"))
+    pub = runner.run_evaluation(cfg, run_id="pub", **kw)
+    doc = json.loads((pub.out_dir / "manifest.json").read_text())
+    assert [n["policy"] for n in doc["notebooks"]] == ["published"]
+    f = doc["changes"]["figures"]
+    assert f["cells"] == [] and f["moved"] == 0
+    assert f["not_compared"] == [{"notebook": "tables", "policy_before": "internal", "policy_now": "published"}]
+    assert "figures of 1 report not compared (another disclosure policy)" in lines[-1]
+
+    (data / "data.csv").write_text("Area,Count\nA,1\nB,9\n")
+    again = runner.run_evaluation(cfg, run_id="pub2", **kw)      # newer than "int": compared with "pub"
+    ch = json.loads((again.out_dir / "manifest.json").read_text())["changes"]
+    assert ch["since_run"] == "pub" and ch["figures"]["not_compared"] == []
+    assert {(c["row"], c["column"], c["before"], c["after"]) for c in ch["figures"]["cells"]} == {
+        ("B", "Count", 2, 9), ("B", "Doubled", 2, 9)}
+    assert runner.previous_run(pub.out_dir.parent, exclude="x", policies={"tables": "internal"}).name == "int"

@@ -497,12 +497,32 @@ def _input_rows(ev: Evaluation) -> list[dict]:
 
 
 # ------------------------------------------------------------ comparing with last run
-def previous_run(base: Path, exclude: str | None = None) -> Path | None:
+def _policies(manifest: dict) -> dict:
+    """Each report's disclosure policy in a run's manifest (None for a report without
+    one). A manifest written before policies were recorded gives its reports' policy
+    parameter, or the notebook's default today."""
+    out = {}
+    for n in manifest.get("notebooks", []):
+        stem = n.get("stem") or n.get("notebook")
+        if "policy" in n:
+            out[stem] = n["policy"]
+        else:
+            try:
+                out[stem] = job_policy(n["notebook"], n.get("parameters") or {})
+            except Exception:               # a notebook since removed: its parameters say
+                out[stem] = (n.get("parameters") or {}).get("policy")
+    return out
+
+
+def previous_run(base: Path, exclude: str | None = None, policies: dict | None = None) -> Path | None:
     """The newest complete run folder under ``reports/<name>[-<la>]/``: not hidden (so
     not a run in progress), holding a manifest; newest by the manifest's finish time.
-    A run whose notebooks all succeeded is preferred: set against one where a report
-    failed, every table of that report would read as "added". Without one, the newest
-    run of any status (the manifest's ``since_status`` says which)."""
+    Preferred, in this order: a run whose reports had the same disclosure ``policies``
+    (``{stem: policy}``; a published run is not compared with an internal one, whose
+    figures its manifest must not quote), then one whose notebooks all succeeded (set
+    against one where a report failed, every table of that report would read as
+    "added"). Without one, the newest run of any status (the manifest's
+    ``since_status`` says which)."""
     if not base.is_dir():
         return None
     found = []
@@ -514,7 +534,8 @@ def previous_run(base: Path, exclude: str | None = None) -> Path | None:
             doc = json.loads(m.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        found.append((doc.get("status") == "ok", doc.get("finished") or "", d.stat().st_mtime, d.name, d))
+        same = policies is None or all(_policies(doc).get(k, v) == v for k, v in policies.items())
+        found.append((same, doc.get("status") == "ok", doc.get("finished") or "", d.stat().st_mtime, d.name, d))
     return max(found)[-1] if found else None
 
 
@@ -548,7 +569,14 @@ def compare_runs(prev_dir: Path, manifest: dict, tables: list[dict]) -> dict:
                                "before": params_old[stem].get(k), "after": p.get(k)})
     params += [{"notebook": s, "parameter": None, "before": "notebook removed", "after": None}
                for s in params_old if s not in params_new]
-    figures = outputs.table_changes(_run_tables(prev_dir, prev), tables, cap=CHANGES_CAP)
+    # a report whose policy differs is not compared figure by figure: an internal run's
+    # counts must not reach a published run's manifest as "before" (nor the reverse)
+    pol_old, pol_new = _policies(prev), _policies(manifest)
+    differ = sorted(s for s in pol_new if s in pol_old and pol_old[s] != pol_new[s])
+    figures = outputs.table_changes([t for t in _run_tables(prev_dir, prev) if t["notebook"] not in differ],
+                                    [t for t in tables if t["notebook"] not in differ], cap=CHANGES_CAP)
+    figures["not_compared"] = [{"notebook": s, "policy_before": pol_old[s], "policy_now": pol_new[s]}
+                               for s in differ]
     return {
         "since_run": prev.get("run_id", prev_dir.name),
         "since_status": prev.get("status"),
@@ -579,6 +607,8 @@ def changes_summary(ch: dict | None) -> str:
         parts.append(n(len(ch["parameters"]), "parameter") + " changed")
     f = ch["figures"]
     parts.append(n(f["moved"], "figure") + " moved")
+    if f.get("not_compared"):
+        parts.append(f"figures of {n(len(f['not_compared']), 'report')} not compared (another disclosure policy)")
     for key, what in (("tables_added", "added"), ("tables_removed", "removed")):
         if f[key]:
             parts.append(n(len(f[key]), "table") + f" {what}")
@@ -876,7 +906,7 @@ def _finish(plan: _Plan, context: dict, log) -> RunResult:
         "notebooks": [
             {"notebook": o.notebook, "stem": o.stem, "status": "ok" if o.ok else "failed",
              "seconds": round(o.seconds, 1), "timings": o.timings, "error": o.error,
-             "parameters": j.parameters,
+             "parameters": j.parameters, "policy": job_policy(j.notebook, j.parameters, ev.notebooks_dir),
              "outputs": [{"path": p.name, "sha256": sha256(p)} for p in o.outputs]}
             for o, j in zip(outcomes, ev.jobs)
         ],
@@ -884,7 +914,7 @@ def _finish(plan: _Plan, context: dict, log) -> RunResult:
         "workbook": workbook_note,
         "inputs": _input_rows(ev),
     }
-    prev = previous_run(plan.base, exclude=plan.run_id)
+    prev = previous_run(plan.base, exclude=plan.run_id, policies=_policies(manifest))
     try:
         manifest["changes"] = compare_runs(prev, manifest, tables) if prev else None
     except Exception as exc:     # a damaged old run must not cost this one its report
@@ -899,6 +929,29 @@ def _finish(plan: _Plan, context: dict, log) -> RunResult:
     return RunResult(ev, plan.final, outcomes, plan.final / "manifest.json", manifest["changes"])
 
 
+def job_policy(notebook: str, parameters: dict, notebooks_dir=None) -> str | None:
+    """The disclosure policy a notebook runs under: its ``policy`` parameter, or the
+    default its parameters cell declares; None for a notebook without one."""
+    declared, default = _policy_default(notebook, str(_nb_dir(notebooks_dir)))
+    if not declared:
+        return None
+    value = parameters.get("policy")
+    return str(default if value is None else value)
+
+
+@lru_cache(maxsize=64)
+def _policy_default(notebook: str, notebooks_dir: str) -> tuple[bool, str | None]:
+    """Whether a notebook declares a ``policy`` parameter, and its default (read once:
+    every earlier run's manifest is checked against it)."""
+    declared = notebook_parameters(notebook, notebooks_dir)
+    if "policy" not in declared:
+        return False, None
+    try:
+        return True, str(ast.literal_eval(declared["policy"]["default"]))
+    except (ValueError, SyntaxError):
+        return True, str(declared["policy"]["default"])
+
+
 def _workbook_notes(plan: _Plan) -> list[tuple[str, str]]:
     ev = plan.ev
     notes = [("Evaluation", ev.title),
@@ -908,15 +961,9 @@ def _workbook_notes(plan: _Plan) -> list[tuple[str, str]]:
         notes.append(("Local authority", f"{a.display_name} (DfE {a.area_code}, ONS {a.ons_code})"))
     notes.append(("Run", f"{plan.run_id} (started {plan.started.isoformat(timespec='seconds')})"))
     for job, stem in zip(ev.jobs, plan.stems):
-        declared = notebook_parameters(job.notebook, ev.notebooks_dir)
-        if "policy" in declared:
-            value = job.parameters.get("policy")
-            if value is None:
-                try:
-                    value = ast.literal_eval(declared["policy"]["default"])
-                except (ValueError, SyntaxError):
-                    value = declared["policy"]["default"]
-            notes.append((f"Disclosure policy ({stem})", str(value)))
+        value = job_policy(job.notebook, job.parameters, ev.notebooks_dir)
+        if value is not None:
+            notes.append((f"Disclosure policy ({stem})", value))
     notes += [
         ("Cells", "Exactly as shown in the reports, after disclosure control: 'c' marks a "
                   "suppressed figure, never a zero"),
