@@ -285,3 +285,31 @@ def test_a_neighbour_with_a_recording_gap_is_left_out_of_the_topics_comparison()
         assert e.result.diagnostics["n_comparators"] == 9
         assert any(w.startswith("left out of the comparison: Hampshire, where DfE records no information")
                    for w in e.warnings)
+
+
+def test_a_withheld_comparison_keeps_its_cautions_without_the_figures(monkeypatch):
+    """A chart withheld under the published policy took its cautions with it ("pre-trends
+    are not parallel" went unsaid); now they are shown, without figures that would give
+    the withheld years back."""
+    from evaltools import report
+    pub = topics.evaluate("884", "health", strategy="herefordshire_2025_27", policy="published")
+    withheld = [e for e in pub.evaluations if e.result is not None and e.mde == "not shown"]
+    assert withheld and any(e.warnings for e in withheld)
+    for e in withheld:
+        assert not any(topics._SIGNED.search(w) for w in e.warnings), e.warnings
+    shown = []
+    monkeypatch.setattr(report, "display", lambda obj, **k: shown.append(getattr(obj, "data", obj)))
+    monkeypatch.setattr(report, "show_figure", lambda fig: shown.append("<chart>"))
+    report.show_evaluations(pub)
+    text = "\n".join(map(str, shown))
+    assert "Chart not shown under the published policy" in text
+    for e in withheld:
+        assert all(w in text for w in e.warnings)
+
+
+def test_cautions_never_quote_a_typical_month_of_1_to_5():
+    w = "small numbers: a typical period has 4 events, so each figure moves a lot by chance"
+    assert topics._TYPICAL_FEW.sub(r"\1fewer than 6 ", w).startswith("small numbers: a typical period has fewer than 6 events")
+    assert topics._without_figures("pre-trends are not parallel: before the intervention Herefordshire's trend "
+                                   "differed by +1.25 per period (p = 0.06)").startswith("pre-trends are not parallel (")
+    assert topics._without_figures("a sudden jump in 2016-17: check") == "a sudden jump in 2016-17: check"

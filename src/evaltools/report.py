@@ -489,26 +489,28 @@ def show_evaluations(t) -> None:
         mde = f" With these data, {e.mde_words}." if e.mde_words else ""
         display(Markdown(f"**{e.verdict.capitalize()}.** {e.sentence}{mde}"))
         child_level = e.method.startswith("interrupted")
+        withheld = None
         if child_level and _months_rest_on_few(t, e.measure):
-            display(Markdown(f"*Chart not shown under the {t.policy} policy: some months rest on 1 to 5 "
-                             "children.*"))
-            continue
-        if not child_level:
+            withheld = "some months rest on 1 to 5 children"
+        elif not child_level:
             s = e.result.series
             hidden = _years_withheld(t, e.measure, s["time"]) if s is not None and "time" in s else []
             if hidden:
-                display(Markdown(f"*Chart not shown under the {t.policy} policy: {t.la.display_name}'s "
-                                 f"figure for {', '.join(map(str, hidden))} "
-                                 f"{sdc.withheld_because(t.la.area_code, e.measure, hidden)}.*"))
-                continue
-        title = f"{m.short}: {e.verdict}"
-        if child_level:
-            fig = its_chart(e.result, title=title + " against the earlier trend",
-                            source="Source: the council's SSDA903 extract, by calendar month.")
+                withheld = (f"{t.la.display_name}'s figure for {', '.join(map(str, hidden))} "
+                            f"{sdc.withheld_because(t.la.area_code, e.measure, hidden)}")
+        if withheld:
+            display(Markdown(f"*Chart not shown under the {t.policy} policy: {withheld}.*"))
         else:
-            fig = did_chart(e.result, title=title + " against the statistical neighbours",
-                            treated_label=t.la.display_name, comparison_label=did_comparison_label(e.result, t.la))
-        show_figure(fig)
+            title = f"{m.short}: {e.verdict}"
+            if child_level:
+                fig = its_chart(e.result, title=title + " against the earlier trend",
+                                source="Source: the council's SSDA903 extract, by calendar month.")
+            else:
+                fig = did_chart(e.result, title=title + " against the statistical neighbours",
+                                treated_label=t.la.display_name,
+                                comparison_label=did_comparison_label(e.result, t.la))
+            show_figure(fig)
+        # the cautions belong to the finding, shown or not with its chart
         if e.warnings:
             display(Markdown("\n".join(f"- *Caution:* {w}" for w in e.warnings)))
     rest = [e for e in t.evaluations if e.result is None]

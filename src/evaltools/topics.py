@@ -608,6 +608,7 @@ def _withhold_estimates(res: TopicResult) -> None:
     if not sdc.policy(res.policy).suppress_small:
         return
     for e in res.evaluations:
+        e.warnings = [_TYPICAL_FEW.sub(r"\1fewer than 6 ", w) for w in e.warnings]
         if e.result is None or not e.method.startswith("difference"):
             continue
         used = set(e.result.series["time"].astype(int))
@@ -621,3 +622,23 @@ def _withhold_estimates(res: TopicResult) -> None:
                       f"{sdc.withheld_because(res.la.area_code, e.measure, hidden, plural=True)}, and with the "
                       "neighbours' published figures it would give them back.")
         e.mde, e.mde_words = "not shown", ""
+        e.warnings = [_without_figures(w) for w in e.warnings]
+
+
+#: an ITS caution quoting a typical month's count ("a typical period has 3 events"): a
+#: count of 1 to 5 under a policy that suppresses them
+_TYPICAL_FEW = re.compile(r"(a typical period has )[1-5] (?=children|events)")
+#: a signed figure or a p-value in a caution ("moved +1.2", "(p = 0.06)")
+_SIGNED = re.compile(r"(?<![\w.])[+-]\d")
+
+
+def _without_figures(w: str) -> str:
+    """A caution on a comparison whose estimate is withheld, without the figures that
+    would give the withheld years back: the finding before its first figure ("pre-trends
+    are not parallel"), and why the rest is not shown."""
+    if not _SIGNED.search(w):
+        return w
+    head = w[:_SIGNED.search(w).start()]
+    head = head.split(":")[0] if ":" in head else "the council's figure was already moving the same way " \
+        "as the effect before the intervention"
+    return f"{head} (the figures are not shown: they would give the withheld years back)"
