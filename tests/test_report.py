@@ -617,3 +617,10 @@ def test_the_glossary_gives_every_dfe_symbol_its_meaning():
     assert set(symbols["term"].split(", ")) == set(indicators.SYMBOLS)
     for meaning in indicators.SYMBOLS.values():
         assert meaning.split(" (")[0] in symbols["meaning"], meaning
+
+
+def test_a_scorecard_is_never_rated_against_another_councils_strategy():
+    from evaltools import briefing
+    from evaltools.errors import ConfigError
+    with pytest.raises(ConfigError, match="herefordshire_2025_27 is Herefordshire's"):
+        briefing.scorecard("919", strategy="herefordshire_2025_27")

@@ -858,3 +858,22 @@ def test_a_published_run_never_quotes_an_internal_runs_figures(tmp_path, lines, 
     assert {(c["row"], c["column"], c["before"], c["after"]) for c in ch["figures"]["cells"]} == {
         ("B", "Count", 2, 9), ("B", "Doubled", 2, 9)}
     assert runner.previous_run(pub.out_dir.parent, exclude="x", policies={"tables": "internal"}).name == "int"
+
+
+@pytest.mark.parametrize("notebooks, said", [
+    ("[ilacs_briefing]", "the notebook's default strategy herefordshire_2025_27 is Herefordshire's"),
+    ("[{notebook: topic, parameters: {strategy: hertfordshire_2022_25}}]",
+     "the notebook's default extract data/sample is evaltools' synthetic sample for LA 884"),
+])
+def test_a_notebooks_default_inputs_are_checked_for_the_runs_la(tmp_path, notebooks, said):
+    """Hertfordshire's briefing was rated against Herefordshire's strategy, its topic
+    report fed Herefordshire's synthetic sample: the notebooks' defaults skipped the check."""
+    cfg = write_yaml(tmp_path / "e.yaml", f"name: herts\nla: 919\nnotebooks: {notebooks}\n")
+    with pytest.raises(ConfigError) as e:
+        runner.load_evaluation(cfg)
+    assert said in str(e.value) and "null" in str(e.value)
+    ok = write_yaml(tmp_path / "ok.yaml", "name: herts\nla: 919\nnotebooks:\n"
+                    "  - {notebook: ilacs_briefing, parameters: {strategy: hertfordshire_2022_25}}\n"
+                    "  - {notebook: topic, parameters: {strategy: null, extract: null}}\n")
+    jobs = runner.load_evaluation(ok).jobs
+    assert jobs[0].parameters == {"la": "919", "strategy": "hertfordshire_2022_25"}   # defaults not written in

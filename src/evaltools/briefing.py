@@ -37,6 +37,7 @@ from . import indicators as ind
 from . import published, registry, sdc
 from .areas import resolve_la
 from .comparators import comparator_label
+from .errors import ConfigError
 from .stats.proportions import difference_ci
 from .wording import REVEALS
 
@@ -232,6 +233,10 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
     bm = bmk.benchmark(area.area_code, ids + extra, comparator=comparator, indicators=frame).disclosed(pol)
     targets = {}
     st = strategies.load(strategy) if isinstance(strategy, str) else strategy
+    if st is not None and resolve_la(st.la).area_code != area.area_code:
+        raise ConfigError(f"strategy {st.id} is {resolve_la(st.la).display_name}'s: its targets cannot rate "
+                          f"{area.display_name}'s figures", fix="Give the council's own strategy, or strategy=None "
+                          "to rate against England")
     if st is not None:
         rt = review.review_table(st, frame[frame["measure"].isin(ids)], comparators=None)
         for _, r in rt.iterrows():

@@ -188,7 +188,20 @@ def _as_given(value, p: Path) -> str:
     return str(value) if same else str(Path(p).resolve())
 
 
-def _preflight(params: dict, where: str, area: Area | None, base: Path, checked: dict) -> dict:
+#: the parameters naming inputs that :func:`_preflight` checks
+PREFLIGHT_KEYS = ("policy", "comparator", "strategy", "extract", "local")
+
+
+def _default(spec: dict):
+    """A parameter's default as papermill reads it from the parameters cell."""
+    try:
+        return ast.literal_eval(spec["default"])
+    except (ValueError, SyntaxError):
+        return spec["default"]
+
+
+def _preflight(params: dict, where: str, area: Area | None, base: Path, checked: dict,
+               defaults: set = frozenset()) -> dict:
     """Check the inputs a notebook's parameters name before anything runs, so a mistake
     is one line and status 2, not a failed report: the strategy (and that it is this
     LA's), the extract folder (and that the bundled synthetic sample is not passed off
@@ -220,6 +233,11 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
         out["strategy"] = named
         if area is not None and resolve_la(st.la).area_code != area.area_code:
             own = resolve_la(st.la)
+            if "strategy" in defaults:
+                raise ConfigError(f"the notebook's default strategy {st.id} is {own.display_name}'s, but this run "
+                                  f"is for {area.display_name} ({area.area_code})", where=where,
+                                  fix="Give the council's own strategy (strategy: <id or file>) in the "
+                                      "evaluation, or strategy: null")
             raise ConfigError(f"strategy {st.id} is {own.display_name}'s ({own.area_code}), but this run is for "
                               f"{area.display_name} ({area.area_code})", where=where,
                               fix="Give a strategy of that council's, or run the evaluation for "
@@ -233,7 +251,8 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
                                   "the evaluation file, or extract: null")
         las = synthetic_las(p) if area is not None else []
         if las and area.area_code not in las:
-            raise ConfigError(f"extract {value} is evaltools' synthetic sample for LA {', '.join(las)}, not "
+            whose = "the notebook's default extract" if "extract" in defaults else "extract"
+            raise ConfigError(f"{whose} {value} is evaltools' synthetic sample for LA {', '.join(las)}, not "
                               f"{area.display_name}'s", where=where,
                               fix="Point extract at the council's own SSDA903 folder, or set extract: null")
         out["extract"] = _as_given(value, p)
@@ -318,7 +337,12 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
                 raise ConfigError("missing key 'la'", where=where,
                                   fix=f"notebook {nb} needs it: 'la' should be {ALLOWED_KEYS['la']}")
             merged["la"] = area.area_code
-        jobs.append(NotebookJob(nb, _preflight(merged, item_where, area, path.parent, checked)))
+        # the inputs a notebook reads by default are checked too: a briefing for
+        # Hertfordshire must not be rated against the default Herefordshire strategy
+        defaults = {k: _default(declared[k]) for k in PREFLIGHT_KEYS if k in declared and k not in merged}
+        effective = _preflight({**defaults, **merged}, item_where, area, path.parent, checked,
+                               defaults=set(defaults))
+        jobs.append(NotebookJob(nb, {k: effective[k] for k in merged}))
     printed = _pdf_notebooks(doc.get("pdf", "board"), where, available)
     for j in jobs:
         j.pdf = j.notebook in printed
@@ -944,12 +968,7 @@ def _policy_default(notebook: str, notebooks_dir: str) -> tuple[bool, str | None
     """Whether a notebook declares a ``policy`` parameter, and its default (read once:
     every earlier run's manifest is checked against it)."""
     declared = notebook_parameters(notebook, notebooks_dir)
-    if "policy" not in declared:
-        return False, None
-    try:
-        return True, str(ast.literal_eval(declared["policy"]["default"]))
-    except (ValueError, SyntaxError):
-        return True, str(declared["policy"]["default"])
+    return ("policy" in declared, str(_default(declared["policy"])) if "policy" in declared else None)
 
 
 def _workbook_notes(plan: _Plan) -> list[tuple[str, str]]:
