@@ -588,3 +588,17 @@ def test_a_jump_within_sampling_noise_is_not_called_a_recording_change():
     assert review.jumps(series(30)) == [2018]
     # without cohorts (a rate, LAIT's figures) the median rule alone
     assert review.jumps(series(1).drop(columns=["numerator", "denominator"])) == [2018]
+
+
+def test_a_local_figure_leaving_1_to_5_out_is_withheld_whichever_row_of_its_year_is_shown(tmp_path):
+    """Two dated rows in one year (30/40 in June, 37/40 in December): only the first was
+    checked, so the review showed 92.5%, which leaves 3 children out."""
+    p = tmp_path / "local.csv"
+    p.write_text("measure,period,numerator,denominator\n"
+                 "pathway_plans_up_to_date,2024-06-30,30,40\npathway_plans_up_to_date,2024-12-31,37,40\n")
+    r = review.evaluate("herefordshire_2025_27", local=p)
+    i = r.table.index[r.table["measure"] == "pathway_plans_up_to_date"][0]
+    assert r.table.loc[i, "latest_value"] == pytest.approx(92.5)
+    assert review.withheld(r, "published")[i] and not review.withheld(r, "internal")[i]
+    shown = review.display_table(r, "published").to_string()
+    assert "92.5" not in shown
