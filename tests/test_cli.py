@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -9,6 +10,7 @@ import textwrap
 import pytest
 
 from evaltools import cli
+from evaltools.paths import REPO_ROOT
 
 GOOD = textwrap.dedent("""\
     name: test
@@ -232,3 +234,18 @@ def test_validate_names_a_missing_folder_before_asking_for_the_salt(tmp_path, ca
     monkeypatch.delenv("EVALTOOLS_SALT", raising=False)
     code, _, err = run_cli(capsys, "validate", str(tmp_path / "no_such_903"))
     one_line_error(code, err, "no_such_903 does not exist", "Give the folder holding the 903 CSV files")
+
+
+@pytest.mark.parametrize("where, said", [("inside", "is inside the extract folder"), ("dir", "is a folder"),
+                                         ("nofolder", "does not exist")])
+def test_validate_never_writes_its_issues_over_an_input(tmp_path, capsys, monkeypatch, where, said):
+    """`validate 903 --issues 903/header.csv` replaced the extract's own file."""
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    folder = tmp_path / "903"
+    shutil.copytree(REPO_ROOT / "data" / "ssda903_fake", folder)
+    before = {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    target = {"inside": folder / sorted(before)[0], "dir": tmp_path,
+              "nofolder": tmp_path / "no" / "issues.csv"}[where]
+    code, _, err = run_cli(capsys, "validate", str(folder), "--issues", str(target))
+    one_line_error(code, err, said)
+    assert {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

@@ -87,9 +87,29 @@ def _cmd_measures(args) -> int:
     return 0
 
 
+def _issues_path(issues: str | None, folder: str) -> None:
+    """Refuse, before the extract is read, an ``--issues`` file that would overwrite an
+    input or land where the next read takes it for a table, or cannot be written."""
+    from pathlib import Path
+
+    if not issues:
+        return
+    out, src = Path(issues).resolve(), Path(folder).resolve()
+    if out == src or src in out.parents:
+        raise ConfigError(f"--issues {issues} is inside the extract folder {folder}",
+                          fix="Write it outside the extract (input files are never modified, and the next "
+                              "read would take it for a 903 table), e.g. --issues issues.csv")
+    if out.is_dir():
+        raise ConfigError(f"--issues {issues} is a folder", fix="Give a file name, e.g. --issues issues.csv")
+    if not out.parent.is_dir():
+        raise ConfigError(f"--issues {issues}: folder {out.parent} does not exist",
+                          fix="Create it first, or give a file in an existing folder")
+
+
 def _cmd_validate(args) -> int:
     from .ssda903 import read_extract
 
+    _issues_path(args.issues, args.folder)
     ex = read_extract(args.folder, year=args.year, workers=args.workers)
     years = ", ".join(str(y) for y in ex.years)
     print(f"evaltools: read {count(len(ex.files), 'file')} from {args.folder} for collection "
