@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from evaltools import sdc
@@ -292,3 +293,18 @@ def test_every_report_hides_the_same_sibling_whichever_it_shows():
     s = bm.series(EET)
     assert {(int(p), EET) for p in s.loc[s["la_withheld"], "period"]} == {k for k in alone if k[1] == EET}
     assert sdc.withheld_because("884", EET, [2022]) == "would reveal 1 to 5 children with other figures of the same cohort"
+
+
+@pytest.mark.parametrize("parts, printed", [
+    ([20.0, 20.3, 23.9, 26.8], "22.8"),      # 22.75, which floats hold as 22.749999999999996
+    ([22.4, 29.7, 29.8, 29.9], "28.0"),      # 27.949999999999996
+    ([20.0, 22.5, 29.8, 29.9], "25.6%"),     # 25.549999999999997
+])
+def test_a_true_half_is_printed_rounded_up_even_after_float_arithmetic(parts, printed):
+    """Averages printed 22.7 for 22.75 (22.749999999999996 in floats) and 25.5% for 25.55."""
+    from evaltools import registry
+    mean = sum(parts) / len(parts)
+    assert f"{mean:.1f}" != printed.rstrip("%")        # what Python's own formatting prints
+    m = registry.get("ks4_attainment8" if not printed.endswith("%") else "care_leavers_eet_19_21")
+    assert m.format_value(mean) == printed
+    assert sdc.round_half_up(0.1 + 0.2 + 0.05, 1) == 0.4

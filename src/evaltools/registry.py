@@ -19,6 +19,7 @@ import pandas as pd
 
 from .errors import ConfigError, SchemaError
 from .paths import RESOURCES_DIR
+from .sdc import round_half_up
 from . import yamlio
 
 UNITS = {
@@ -225,6 +226,7 @@ class Measure:
         if value is None or pd.isna(value):
             return "not available"
         d = 0 if whole and float(value).is_integer() else 1
+        value = round_half_up(float(value), d if self.unit not in _WHOLE_UNITS else 0)   # 22.75 -> 22.8
         if self.unit in ("percent", "percent_sessions", "percent_fte"):
             return f"{value:.{d}f}%"
         if self.unit == "count":
@@ -238,6 +240,10 @@ class Measure:
         if self.unit == "places":
             return f"{value:,.0f} places"
         return f"{value:.{d}f}"
+
+
+#: units printed as whole numbers
+_WHOLE_UNITS = ("count", "days", "places")
 
 
 def _codes(v) -> list[str]:

@@ -540,9 +540,9 @@ def show_funnels(t) -> None:
             continue
         if len(row):
             x = row.iloc[0]
-            display(Markdown(f"{t.la.display_name}: {x['value']:.1f}% of {x['denominator']:,.0f}, "
-                             f"{x['assessment']}."))
-            title = f"{t.la.display_name} {x['value']:.1f}% in {r.period}: {x['assessment']}"
+            pct = m.format_value(x["value"])            # rounded half up, as every figure
+            display(Markdown(f"{t.la.display_name}: {pct} of {x['denominator']:,.0f}, {x['assessment']}."))
+            title = f"{t.la.display_name} {pct} in {r.period}: {x['assessment']}"
         show_figure(funnel_chart(r, title=title, source=f"Source: {m.source}."))
 
 

@@ -71,14 +71,16 @@ def policy(name: str | Policy) -> Policy:
 
 
 def round_half_up(x, ndigits: int = 0):
-    """Round half away from zero, as DfE does (2.5 -> 3, 0.125 -> 0.13 at 2 places);
-    NaN stays NaN. Works on numbers, arrays and Series."""
+    """Round half away from zero, as DfE does (2.5 -> 3, 0.125 -> 0.13 at 2 places,
+    and a float sum's 22.749999999999996 -> 22.8 at 1); NaN stays NaN. Works on numbers, arrays and Series."""
     q = Decimal(1).scaleb(-ndigits)
 
     def one(v):
         if v is None or (isinstance(v, float) and np.isnan(v)):
             return np.nan
-        return float(Decimal(repr(float(v))).quantize(q, rounding=ROUND_HALF_UP))
+        # from 12 significant figures: a sum of floats lands beside a true half
+        # (22.749999999999996 for 22.75), which must still round up
+        return float(Decimal(f"{float(v):.12g}").quantize(q, rounding=ROUND_HALF_UP))
     if isinstance(x, pd.Series):
         return x.map(one).astype(float)
     if isinstance(x, (np.ndarray, list, tuple)):

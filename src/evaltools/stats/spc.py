@@ -90,9 +90,12 @@ class SPCResult(Result):
     def _fmt(self, v: float) -> str:
         if v is None or not np.isfinite(v):
             return "n/a"
+        from ..sdc import round_half_up, significant
         if self.unit == "%":
-            return f"{v:.1f}%"
-        return f"{v:.4g}" + (f" {self.unit}" if self.unit else "")
+            return f"{round_half_up(v, 1):.1f}%"
+        text = significant(v, 4)                      # half up, as .4g does not
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return text + (f" {self.unit}" if self.unit else "")
 
     def summary(self) -> str:
         lines = [f"{self.label or self.chart}: centre {self._fmt(self.estimate)}, process limits "
