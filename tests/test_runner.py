@@ -877,3 +877,18 @@ def test_a_notebooks_default_inputs_are_checked_for_the_runs_la(tmp_path, notebo
                     "  - {notebook: topic, parameters: {strategy: null, extract: null}}\n")
     jobs = runner.load_evaluation(ok).jobs
     assert jobs[0].parameters == {"la": "919", "strategy": "hertfordshire_2022_25"}   # defaults not written in
+
+
+def test_the_same_data_read_from_another_folder_are_the_same_inputs(tmp_path, monkeypatch):
+    """Next year's data in a new folder read as every file removed and another added
+    ("39 inputs added, 39 inputs removed" for byte-identical files)."""
+    cfg = write_yaml(tmp_path / "e.yaml", "name: h\nla: 884\nnotebooks:\n"
+                     "  - {notebook: topic, parameters: {strategy: herefordshire_2025_27}}\n")
+    before = {r["path"]: r["sha256"] for r in runner._input_rows(runner.load_evaluation(cfg))}
+    data = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data", data)
+    monkeypatch.setenv("EVALTOOLS_DATA_DIR", str(data))
+    rows = runner._input_rows(runner.load_evaluation(cfg))
+    assert {r["path"]: r["sha256"] for r in rows} == before
+    assert any(r["path"].startswith("extract/2025/") for r in rows)
+    assert all(r["file"].startswith(str(data)) for r in rows if r["path"].startswith("data/"))

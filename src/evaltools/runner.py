@@ -92,6 +92,9 @@ class NotebookJob:
     notebook: str
     parameters: dict
     pdf: bool = True                # printed to PDF too (see BOARD_PAPERS)
+    #: the inputs it reads (strategy, extract, local), given or by the notebook's default:
+    #: what the manifest fingerprints
+    reads: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -342,7 +345,8 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
         defaults = {k: _default(declared[k]) for k in PREFLIGHT_KEYS if k in declared and k not in merged}
         effective = _preflight({**defaults, **merged}, item_where, area, path.parent, checked,
                                defaults=set(defaults))
-        jobs.append(NotebookJob(nb, {k: effective[k] for k in merged}))
+        jobs.append(NotebookJob(nb, {k: effective[k] for k in merged},
+                                reads={k: effective[k] for k in ("strategy", "extract", "local") if k in effective}))
     printed = _pdf_notebooks(doc.get("pdf", "board"), where, available)
     for j in jobs:
         j.pdf = j.notebook in printed
@@ -501,23 +505,46 @@ def _input_rows(ev: Evaluation) -> list[dict]:
     inputs += [ev.notebooks_dir / f"{j.notebook}.ipynb" for j in ev.jobs] + input_files()
     from .local import local_dir
     from .strategies import path_of
+    # what each file is, kept the same when the same data are read from another folder:
+    # DfE's files by their place in the data folder, an extract's by theirs in it
+    roots = [(data_dir(), "data")]
     for j in ev.jobs:       # the strategy, child-level extract and local measures a notebook read
-        src = j.parameters.get("extract")
+        reads = {**j.reads, **j.parameters}
+        src = reads.get("extract")
         if src:
             p = input_path(src)
             inputs += sorted(p.rglob("*.csv")) if p.is_dir() else [p]
-        st = j.parameters.get("strategy")
+            if p.is_dir() and all(p.resolve() != Path(r).resolve() for r, _ in roots[1:]):
+                roots.append((p, "extract" if len(roots) == 1 else f"extract {len(roots)}"))
+        st = reads.get("strategy")
         if st:
             inputs.append(path_of(st))
-        if j.parameters.get("local"):
-            inputs += [input_path(j.parameters["local"]), local_dir() / "local_measures.csv"]
+        if reads.get("local"):
+            inputs += [input_path(reads["local"]), local_dir() / "local_measures.csv"]
     seen, rows = set(), []
     for p in inputs:
         if p in seen or not p.exists():
             continue
         seen.add(p)
-        rows.append({"path": _rel(p), "sha256": sha256(p), "bytes": p.stat().st_size})
+        key = _input_key(p, roots[1:] + roots[:1])           # an extract inside data/ is an extract
+        rows.append({"path": key, "sha256": sha256(p), "bytes": p.stat().st_size,
+                     **({} if key == _rel(p) else {"file": str(Path(p).resolve())})})
     return rows
+
+
+def _input_key(p: Path, roots: list[tuple[Path, str]]) -> str:
+    """The name an input is compared under from run to run: ``data/public/...`` for a
+    file of the data folder wherever it is (``EVALTOOLS_DATA_DIR``), ``extract/2025/...``
+    for a file of a notebook's extract folder, otherwise its path (from the repository
+    where it is inside it). Next year's extract in a new folder then reads as files
+    changed and added, not every file removed and another added."""
+    q = Path(p).resolve()
+    for root, name in roots:
+        try:
+            return f"{name}/{q.relative_to(Path(root).resolve())}"
+        except ValueError:
+            continue
+    return _rel(p)
 
 
 # ------------------------------------------------------------ comparing with last run
