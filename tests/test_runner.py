@@ -19,7 +19,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from evaltools import cli, outputs, runner
-from evaltools.errors import ConfigError
+from evaltools.errors import ConfigError, SchemaError
 from evaltools.paths import REPO_ROOT
 from evaltools.report import TABLE_MIME
 
@@ -892,3 +892,19 @@ def test_the_same_data_read_from_another_folder_are_the_same_inputs(tmp_path, mo
     assert {r["path"]: r["sha256"] for r in rows} == before
     assert any(r["path"].startswith("extract/2025/") for r in rows)
     assert all(r["file"].startswith(str(data)) for r in rows if r["path"].startswith("data/"))
+
+
+def test_a_renamed_column_in_dfes_files_is_one_line_before_any_report(tmp_path, lines, monkeypatch,
+                                                                       tables_notebook):
+    """It failed all 12 reports of a run with the same error, and left a failed folder."""
+    nbs, data = tables_notebook
+    root = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data", root, ignore=shutil.ignore_patterns("sample", "ssda903_fake"))
+    f = root / "public" / "dfe_cla_2025_release" / "la_care_leavers_activity.csv"
+    f.write_bytes(f.read_bytes().replace(b"care_leaver_count", b"number_of_care_leavers", 1))
+    monkeypatch.setenv("EVALTOOLS_DATA_DIR", str(root))
+    cfg = write_yaml(tmp_path / "e.yaml", f"name: d\nla: 884\nparameters: {{extract: {data}}}\nnotebooks: [tables]\n")
+    with pytest.raises(SchemaError) as e:
+        runner.run_evaluation(cfg, run_id="r1", out_root=tmp_path / "reports", log=lines.append, notebooks_dir=nbs)
+    assert "la_care_leavers_activity.csv does not have the expected columns" in str(e.value)
+    assert not (tmp_path / "reports" / "d").exists() or not any((tmp_path / "reports" / "d").iterdir())

@@ -56,7 +56,8 @@ def public_file(relpath: str, data_root: Path | None = None) -> Path:
             f"data file data/public/{relpath} is missing",
             where=str(root),
             fix="Restore it with `git checkout -- data/public` or download it from "
-            "explore-education-statistics as data/public/README.md explains",
+            "explore-education-statistics as data/public/README.md explains; for a release you "
+            "added, check its file name in src/evaltools/resources/published_tables.yaml",
         )
     return p
 

@@ -202,7 +202,9 @@ def _load_table_cached(table_id: str, root: str, release: str = "latest") -> pd.
     if bad_period.any():
         f = df.loc[bad_period, "file"].iloc[0]
         raise SchemaError(f"time_period values {sorted(df.loc[bad_period, 'time_period'].unique())[:3]} "
-                          "are not years", where=f"data/public/{f}")
+                          "are not years", where=f"data/public/{f}",
+                          fix="Give each figure's year as DfE's CLA files do, the year the collection ends in "
+                              "(2026 for 2025-26), or check the file is the table published_tables.yaml names")
     df["period"] = df["time_period"].astype(int)
     # Latest release wins for each year it covers (or the first, to see DfE's revisions).
     pick = df.groupby("period")["release"].transform("max" if release == "latest" else "min")

@@ -1023,19 +1023,26 @@ def _workbook_notes(plan: _Plan) -> list[tuple[str, str]]:
 def _prepare(plans: list[_Plan], cache: str, log) -> None:
     """Work every notebook would repeat, done once before they start: DfE's published
     figures and their "not known" counts (cached on disk by :mod:`evaltools.published`) and each child-level extract
-    a notebook names (ingested once into the run's private cache folder). A problem
-    here is left for the notebook to report in its own words."""
+    a notebook names (ingested once into the run's private cache folder). A mistake in
+    DfE's files (a renamed column, a release listed but missing) is one line and status 2
+    here, before any notebook runs, not the same failure in every report; an unexpected
+    problem is left for the notebooks to report in their own words."""
+    from .errors import EvaltoolsError
+
     t0 = time.perf_counter()
     try:
         published.load_indicators()
         published.not_recorded()
+    except EvaltoolsError:
+        if any(j.notebook != "data_quality" for p in plans for j in p.ev.jobs):   # it alone reads no DfE file
+            raise
     except Exception:           # noqa: BLE001
         pass
     from .ssda903 import read_extract
     seen = set()
     for p in plans:
         for j in p.ev.jobs:
-            src = j.parameters.get("extract")
+            src = {**j.reads, **j.parameters}.get("extract")
             if not src or (src, p.env[SALT_ENV]) in seen:
                 continue
             seen.add((src, p.env[SALT_ENV]))
