@@ -399,3 +399,20 @@ def test_briefing_quotes_the_range_a_council_was_found_worse_than():
     (row,) = others.to_dict("records")
     assert row["sides"]["Neighbours"] == "worse"
     assert row["Neighbours"] == "1.2% (1.0% to 2.6% with the neighbours DfE shows as c counted)"
+
+
+def test_an_open_year_range_runs_to_the_latest_year_published():
+    """Evaluations said years: [2016, 2025]; next year's rerun kept benchmarking on 2025
+    while the briefing showed 2026. [2016, null] follows the data."""
+    from evaltools import published, runner
+    from evaltools.paths import REPO_ROOT
+    f = published.load_indicators(["cla_3plus_placements"])
+    f = pd.concat([f, f[f["period"] == 2025].assign(period=2026)], ignore_index=True)   # next year's release
+    def last(periods):
+        bm = benchmark.benchmark("884", ["cla_3plus_placements"], periods=periods, indicators=f)
+        return int(bm.series("cla_3plus_placements")["period"].max())
+    assert (last((2016, 2025)), last((2016, None)), last(None)) == (2025, 2026, 2026)
+    assert runner._check_parameters({"years": [2016, None]}, "e.yaml", "benchmarking",
+                                    runner.notebook_parameters("benchmarking")) == {"years": [2016, None]}
+    for ev in ("herefordshire", "hertfordshire", "st_helens", "england_benchmarking"):
+        assert "years: [2016, null]" in (REPO_ROOT / "evaluations" / f"{ev}.yaml").read_text()

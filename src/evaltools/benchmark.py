@@ -360,8 +360,8 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     measures : measure ids (default: every measure in the registry).
     comparator : ``"statistical_neighbours"`` (DfE's, by year), ``"region"``, or a list
         of LA codes or names.
-    periods : (first, last) years, inclusive, as reports label them: years ending 31
-        March, academic years by the year they end, census figures by the census's
+    periods : (first, last) years, inclusive, as reports label them (None for no limit,
+        so (2016, None) runs to the latest year published): years ending 31 March, academic years by the year they end, census figures by the census's
         year, so (2016, 2025) takes the September 2016 to September 2025 workforce
         censuses (periods 2017 to 2026) with the years ending March 2016 to 2025.
     indicators : an indicator frame to use instead of DfE's published data.
@@ -369,6 +369,8 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     area = la if isinstance(la, Area) else resolve_la(la, data_root)
     ms = registry.resolve(measures) if measures is not None else registry.published_measures()
     ids = [m.id for m in ms]
+    if periods is not None:         # (2016, None): from 2016 to the latest year published
+        periods = (0 if periods[0] is None else int(periods[0]), 9999 if periods[1] is None else int(periods[1]))
     wide = None if periods is None else (periods[0], periods[1] + max(m.lait_period_shift for m in ms))
     if indicators is None:
         indicators = published.load_indicators(ids, data_root=data_root, periods=wide)

@@ -175,10 +175,11 @@ def _check_parameters(params, where: str, notebook: str, declared: dict) -> dict
             registry.resolve(value)
         if key == "years" and value is not None:
             if not (isinstance(value, list) and len(value) == 2
-                    and all(isinstance(v, int) for v in value) and value[0] <= value[1]):
+                    and all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in value)
+                    and (None in value or value[0] <= value[1])):
                 raise ConfigError(f"'years' is {value!r}", where=where,
-                                  fix="It should be [first, last] years ending 31 March, "
-                                  "e.g. [2018, 2025]")
+                                  fix="It should be [first, last] years ending 31 March, e.g. [2018, 2025], "
+                                  "or [2016, null] for every year from 2016 to the latest published")
     return dict(params)
 
 
