@@ -308,3 +308,8 @@ def test_a_true_half_is_printed_rounded_up_even_after_float_arithmetic(parts, pr
     m = registry.get("ks4_attainment8" if not printed.endswith("%") else "care_leavers_eet_19_21")
     assert m.format_value(mean) == printed
     assert sdc.round_half_up(0.1 + 0.2 + 0.05, 1) == 0.4
+
+
+def test_an_interval_end_near_zero_keeps_its_sign_and_digits():
+    """'95% CI -10.6 to -0.0' beside 'improved beyond noise': the end was -0.012."""
+    assert [sdc.signed(v) for v in (-0.012, 2.45, -10.55, 123.5, 0.0)] == ["-0.012", "+2.5", "-10.6", "+124", "+0.0"]

@@ -30,7 +30,7 @@ from . import indicators as ind
 from . import published, registry
 from .benchmark import GAPS_LEAD, gaps_words, set_aside
 from .stats import frames
-from .sdc import significant
+from .sdc import signed, significant
 from .stats.power import detectable
 from .stats.proportions import before_after, difference_ci
 from .wording import REVEALS, count, listing
@@ -169,14 +169,17 @@ NO_EXTRACT = ("a child-level measure, from the council's own SSDA903 returns: no
 
 def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                 comparators="statistical_neighbours", end_period: int | None = None,
-                first: pd.DataFrame | None = None, has_extract: bool | None = None) -> MeasureRow:
+                first: pd.DataFrame | None = None, has_extract: bool | None = None,
+                start=None) -> MeasureRow:
     """The review row of one strategy measure, from the indicator frame (every area, so
     rates can be set against the ``comparators``; None skips that test). ``end_period``:
     the last year of the strategy; later figures are left out, so a finished strategy
     is judged on its own years. ``first``: the same measures as DfE first published
     them (``published.load_indicators(release="first")``), to flag revisions.
     ``has_extract``: whether the review read a child-level extract (default: whether
-    ``frame`` holds any of its rows), for a frame cut down to the one measure."""
+    ``frame`` holds any of its rows), for a frame cut down to the one measure.
+    ``start``: the date the strategy began, to say how much of a change since an
+    earlier baseline came before it."""
     later = frame.iloc[:0]
     if has_extract is None:
         has_extract = bool(len(frame)) and "source" in frame and \
@@ -307,6 +310,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         row.verdict, row.test = "not tested", "the latest figure is the baseline year"
     elif unit == "percent" or (sm.source == "local" and s["numerator"].notna().all()):
         _before_after_verdict(row, sm, have, mid, area)
+        if start is not None and "beyond noise" in row.verdict and row.baseline_period not in j:
+            _before_start(row, sm, have, mid, area, start)
         if row.verdict != "not tested" and sm.source == "published" and comparators is not None:
             _against_neighbours(row, sm, frame, mid, area, comparators)
         if row.verdict == "not tested" and sm.source == "published" and comparators is not None:
@@ -318,7 +323,46 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         _did_verdict(row, sm, frame, mid, area, comparators)
     else:
         row.verdict, row.test = "not tested", "no counts to test (not a percentage of children)"
+    if row.baseline_period in j and "beyond noise" in row.verdict:
+        # a change from a year that stands out from those around it mostly measures that
+        # one year (regression to the mean), whatever the strategy did
+        part = row.test.split(";")[0]
+        part += ")" * (part.count("(") - part.count(")"))
+        row.test = (f"not judged: {_period(row.baseline_period, mid)}, the baseline year, is a sudden jump from "
+                    f"the years around it, so a change from it would mostly measure that one year. From it: {part}")
+        row.verdict = "not tested"
     return row
+
+
+def _before_start(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str, start) -> None:
+    """A change beyond noise since a baseline that came years before the strategy began
+    may have come before it (St Helens' missing incidents fell from 14.7% in 2018 to
+    9.5% in 2020, 2.2 points of it by March 2019, before its April 2019 start): the row
+    says how much, and what the strategy's own years show. Not said where the year
+    before the start is withheld under the strictest policy (its figure would show)."""
+    from . import sdc
+    from .periods import collection_year
+
+    last_pre = collection_year(start) - 1
+    if not (row.baseline_period < last_pre < row.latest_period) \
+            or _rests_on_few(have, mid, last_pre, sdc.policy("published")):
+        return
+    at = have[(have["period"] == last_pre) & (have["status"] == "ok")]
+    if at.empty or row.baseline_value is None or row.latest_value is None:
+        return
+    pre, total = float(at["value"].iloc[0]) - row.baseline_value, row.latest_value - row.baseline_value
+    if total == 0 or np.sign(pre) != np.sign(total) or abs(pre) < 0.25 * abs(total):
+        return
+    try:
+        res = before_after(have, last_pre, row.latest_period, measure=mid, area=str(area),
+                           polarity=_polarity(sm.direction, mid))
+    except ValueError:
+        return
+    row.caveats.append(
+        f"already under way before the strategy: {signed(pre)} of the {signed(total)} points came from "
+        f"{_period(row.baseline_period, mid)} to {_period(last_pre, mid)}, before it began in {start:%B %Y}; over "
+        f"its own years, {_period(last_pre, mid)} to {_period(row.latest_period, mid)}, the change was "
+        f"{signed(res.estimate)} (95% CI {signed(res.ci[0])} to {signed(res.ci[1])}): {res.diagnostics['verdict']}")
 
 
 def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str) -> None:
@@ -327,8 +371,8 @@ def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, are
         res = before_after(have, row.baseline_period, row.latest_period, measure=mid, area=str(area),
                            polarity=_polarity(sm.direction, mid))
         row.verdict = res.diagnostics["verdict"]
-        row.test = (f"{res.estimate:+.1f} points ({round(res.level * 100)}% CI {res.ci[0]:+.1f} to "
-                    f"{res.ci[1]:+.1f}); {res.diagnostics['notes'][1]}")
+        row.test = (f"{signed(res.estimate)} points ({round(res.level * 100)}% CI {signed(res.ci[0])} to "
+                    f"{signed(res.ci[1])}); {res.diagnostics['notes'][1]}")
     except ValueError as e:
         row.verdict, row.test = "not tested", _untested(str(e), have, mid, (row.baseline_period, row.latest_period))
 
@@ -355,8 +399,8 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
         return
     since, (lo, hi) = res.diagnostics["reference_period"], res.ci
     head = (f"{AGAINST_NEIGHBOURS}: {other.verdict} "
-            f"({res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)}, "
-            f"95% CI {lo:+.1f} to {hi:+.1f}): ")
+            f"({signed(res.estimate)} against the statistical neighbours' change since {_period(since, mid)}, "
+            f"95% CI {signed(lo)} to {signed(hi)}): ")
     if "beyond noise" in row.verdict:
         row.caveats.append(head + "the change is within what the neighbours' own figures did over the same "
                            "years, so it may not be the strategy's doing")
@@ -366,6 +410,7 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
                            "neighbours' figures did over the same years it stands out"
                            + ("; the interval only just leaves out no change, so read it as borderline" if edge else ""))
     row.caveats += [c for c in other.caveats if c.startswith(GAPS_LEAD)]   # who that test left out
+    row.caveats += [c for c in other.caveats if c in _TREND_CAVEATS.values()]
 
 
 def _untested(message: str, have: pd.DataFrame, mid: str, periods) -> str:
@@ -417,15 +462,44 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
         recent = res.diagnostics["recent_change"]
         row.caveats.append(
             f"already under way before the baseline: from {_period(since - 1, mid)} to {_period(since, mid)} the "
-            f"council's figure moved {recent:+.1f} against the neighbours', the same way as the {res.estimate:+.1f} "
+            f"council's figure moved {signed(recent)} against the neighbours', the same way as the {signed(res.estimate)} "
             "since, so part of the change may continue one that began before the strategy")
-    row.test = (f"{res.estimate:+.1f} against the statistical neighbours' change since {_period(since, mid)} "
-                f"(95% CI {lo:+.1f} to {hi:+.1f}; difference-in-differences); "
+    row.test = (f"{signed(res.estimate)} against the statistical neighbours' change since {_period(since, mid)} "
+                f"(95% CI {signed(lo)} to {signed(hi)}; difference-in-differences); "
                 f"{detectable('about ' + significant(res.diagnostics['mde']), res.estimate, lo, hi, res.diagnostics['mde'])}. "
                 f"{placebo_words(res)}").rstrip()
     if gap:
         row.caveats.append(gap)
+    row.caveats += _trend_caveats(res.warnings)
     return res
+
+
+#: the comparison's own cautions a review row carries, by how they start, in words
+#: without figures (a row's caveats show even where its figures are withheld)
+_TREND_CAVEATS = {
+    "pre-trends are not parallel": "before the baseline the council's figure and its neighbours' were not moving "
+                                   "in parallel, so the neighbours' change may not show what would otherwise have "
+                                   "happened: read the comparison with caution",
+    "only 2 periods before": "only 2 published years up to the baseline: too few to check that the council and its "
+                             "neighbours were moving in parallel before it",
+    "only one period before": "only one published year up to the baseline: whether the council and its neighbours "
+                              "were moving in parallel cannot be checked",
+}
+
+
+def _chance_words(tests: int) -> str:
+    """What chance alone gives over many tests: at 95%, about 1 in 20 measures that did
+    not really change still shows a change beyond noise (Herefordshire's 2025-27 review
+    makes 21 tests)."""
+    if tests < 10:
+        return ""
+    return (f" With {tests} measures tested, about {max(1, int(tests / 20 + 0.5))} would show a change beyond noise "
+            "by chance alone even if nothing had really changed, so a single such result is weak evidence on "
+            "its own; look for several that point the same way.")
+
+
+def _trend_caveats(warnings) -> list[str]:
+    return [text for lead, text in _TREND_CAVEATS.items() if any(w.startswith(lead) for w in warnings)]
 
 
 def revisions(first: pd.DataFrame, latest: pd.DataFrame, measure: str, area: str, lo: int, hi: int) -> str | None:
@@ -471,7 +545,7 @@ def review_table(strategy, frame: pd.DataFrame, comparators="statistical_neighbo
         if len(frame) else {}
     rows = [measure_row(sm, parts.get((sm.source == "child_level", str(sm.measure or sm.local)), frame.iloc[:0]),
                         strategy.la, strategy.baseline_period, comparators, end_period=end, first=first,
-                        has_extract=bool(child.any()))
+                        has_extract=bool(child.any()), start=strategy.start)
             for sm in strategy.measures]
     out = pd.DataFrame([r.__dict__ for r in rows])
     out["caveats"] = out["caveats"].map("; ".join)
@@ -592,7 +666,8 @@ class Review:
                      + (f", {len(moved)} rose or fell beyond noise on a measure with no better direction"
                         if len(moved) else "")
                      + f" and {c['no detectable change']} show no detectable change; {c['not_tested']} "
-                     "could not be tested.")
+                     "could not be tested." + _chance_words(len(better) + len(worse) + len(moved)
+                                                            + c["no detectable change"]))
         if len(better):
             parts.append("Improved beyond noise: " + "; ".join(name(r) for _, r in better.iterrows()) + ".")
         if len(worse):

@@ -88,6 +88,17 @@ def round_half_up(x, ndigits: int = 0):
     return one(x)
 
 
+def signed(v: float) -> str:
+    """A change or an interval's end with its sign, to one decimal rounded half up
+    (whole numbers from 100): +2.4, -10.6, +1,234. A value that one decimal would show
+    as 0.0 keeps two significant figures: an interval from -10.6 to "-0.0" reads as
+    touching no change, when it ends at -0.012."""
+    v = float(v)
+    if v != 0 and abs(v) < 0.05:
+        return ("+" if v > 0 else "-") + significant(abs(v))
+    return f"{round_half_up(v, 1):+.1f}" if abs(v) < 100 else f"{round_half_up(v):+,.0f}"
+
+
 def significant(x: float, digits: int = 2) -> str:
     """``x`` to ``digits`` significant figures as a reader would write it: 160, 48,
     4.8, 0.048, 12,000; never 1.6e+02. Rounded half up."""

@@ -202,9 +202,7 @@ def _units(m: registry.Measure) -> str:
 
 
 def _num(v: float, m: registry.Measure) -> str:
-    if v != 0 and abs(v) < 0.05:       # "-0.0" would read as no change: give the digits
-        return f"{v:+.2g}"
-    return f"{v:+.1f}" if abs(v) < 100 else f"{v:+,.0f}"
+    return sdc.signed(v)
 
 
 #: library advice in a warning, for an analyst calling the function, not a reader

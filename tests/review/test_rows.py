@@ -602,3 +602,38 @@ def test_a_local_figure_leaving_1_to_5_out_is_withheld_whichever_row_of_its_year
     assert review.withheld(r, "published")[i] and not review.withheld(r, "internal")[i]
     shown = review.display_table(r, "published").to_string()
     assert "92.5" not in shown
+
+
+@pytest.fixture(scope="module")
+def reviews():
+    return {s: review.evaluate(s) for s in ("herefordshire_2025_27", "herefordshire_2017_20", "st_helens_2019")}
+
+
+def test_a_change_that_came_before_the_strategy_began_is_said(reviews):
+    """St Helens' missing incidents fell 14.7% -> 9.5% from its 2018 baseline, 2.2 points
+    of it by March 2019, before the strategy's April 2019 start."""
+    r = reviews["st_helens_2019"].table.set_index("measure").loc["cla_missing_incident"]
+    assert r.verdict == "improved beyond noise"
+    said = [c for c in r.caveats.split("; ") if c.startswith("already under way before the strategy")]
+    assert said and "-2.2 of the -5.2 points came from 2018 to 2019, before it began in April 2019" in said[0]
+
+
+def test_a_change_from_a_baseline_year_that_is_a_sudden_jump_is_not_judged(reviews):
+    """Herefordshire 2017-20, suitable accommodation 19-21: 'improved beyond noise' from a
+    2017 baseline the review itself flagged as a sudden jump."""
+    r = reviews["herefordshire_2017_20"].table.set_index("measure").loc["care_leavers_suitable_accommodation_19_21"]
+    assert r.verdict == "not tested" and "a sudden jump in 2017" in r.caveats
+    assert r.test.startswith("not judged: 2017, the baseline year, is a sudden jump") and r.test.count("(") == r.test.count(")")
+
+
+def test_a_neighbour_comparison_carries_its_pre_trend_cautions(reviews):
+    t = reviews["herefordshire_2025_27"].table.set_index("measure")
+    assert "were not moving in parallel" in t.loc["ks4_attainment8", "caveats"]
+    t = reviews["herefordshire_2017_20"].table.set_index("measure")
+    assert "only 2 published years up to the baseline" in t.loc["cla_3plus_placements", "caveats"]
+    assert not re.search(r"(?<![\w.])[+-]\d", wording_free := "; ".join(review._TREND_CAVEATS.values())), wording_free
+
+
+def test_the_narrative_says_what_chance_gives_over_many_tests(reviews):
+    n = reviews["herefordshire_2025_27"].narrative()
+    assert re.search(r"With \d+ measures tested, about 1 would show a change beyond noise by chance alone", n)
