@@ -6,8 +6,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import (OKABE_ITO, chart_title, date_axis, footnote, label_headroom, registry_measure, style_axes,
-                    unit_axis, when)
+from .style import (OKABE_ITO, chart_title, coarse, date_axis, footnote, label_headroom, registry_measure,
+                    style_axes, unit_axis, when)
 
 
 def _axis_label(result) -> str:
@@ -25,7 +25,10 @@ def its_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     intervention; the counterfactual is dashed with a shaded band; a vertical line
     marks the intervention.
     """
-    s = result.series
+    m = registry_measure(result.diagnostics.get("measure"))
+    percent = m.unit.startswith("percent") if m is not None else getattr(result, "model", "") == "binomial"
+    s = coarse(result.series, ("observed", "fitted", "counterfactual", "counterfactual_low", "counterfactual_high"),
+               percent)
     d = result.diagnostics
     x = s["time"].to_numpy()
     xpos = np.arange(len(s)) if x.dtype == object else x

@@ -12,8 +12,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import (OKABE_ITO, chart_title, date_axis, footnote, label_headroom, registry_measure, style_axes,
-                    unit_axis, when)
+from .style import (OKABE_ITO, chart_title, coarse, date_axis, footnote, label_headroom, registry_measure,
+                    style_axes, unit_axis, when)
 
 POINTS = {
     "common": ("Common cause (usual variation)", OKABE_ITO["grey"], "o"),
@@ -34,7 +34,7 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     """Chart an SPC result: data, centre line, process limits (stepped at each new
     phase; for a p-chart they follow each period's denominator), special-cause points
     coloured by polarity, and the target if one was given. Returns the Figure."""
-    s = result.series
+    s = coarse(result.series, ("y", "centre", "lpl", "upl"), result.unit == "%")
     scale = 1.0             # every result is on its measure's scale (percentages 0-100)
     x = s["x"].to_numpy()
     y = s["y"].to_numpy(float) * scale
