@@ -7,9 +7,13 @@ Policies
     for the council's own analysts: nothing suppressed (the figures still never hold
     a child's row); percentages to one decimal place.
 ``ofsted``
-    for an inspection briefing pack shared outside the council: counts of 1 to 5
-    children, and figures resting on them, shown as ``c``; no secondary suppression
-    (the pack is not published and holds no totals to subtract from).
+    for an inspection briefing pack shared, in confidence, with inspectors: counts of
+    1 to 5 children, and figures resting on them, shown as ``c``; no secondary
+    suppression. No small count is printed, but one can still be worked out by a reader
+    who sets figures against each other: the care leavers topic shows EET and NEET at
+    19-21 for one cohort, and what they leave (3 young people whose activity is not
+    known, in Herefordshire's 2020) follows by subtraction. Use ``published`` for
+    anything that may go further than the people it is given to.
 ``published``
     for anything public (board papers online, annual reports): as ``ofsted``, plus
     secondary suppression so no suppressed count can be recovered from row or column
