@@ -313,3 +313,16 @@ def test_cautions_never_quote_a_typical_month_of_1_to_5():
     assert topics._without_figures("pre-trends are not parallel: before the intervention Herefordshire's trend "
                                    "differed by +1.25 per period (p = 0.06)").startswith("pre-trends are not parallel (")
     assert topics._without_figures("a sudden jump in 2016-17: check") == "a sudden jump in 2016-17: check"
+
+
+def test_a_funnel_inside_widened_limits_says_it_answers_another_question_than_the_briefing(monkeypatch):
+    """Dental checks 72.3% of 285: 'worse than England beyond noise' in the briefing,
+    'as expected' in the topic's funnel, with no word on why both can hold."""
+    from evaltools import report
+    t = topics.evaluate("884", "health", strategy="herefordshire_2025_27", policy="published")
+    shown = []
+    monkeypatch.setattr(report, "display", lambda obj, **k: shown.append(getattr(obj, "data", obj)))
+    monkeypatch.setattr(report, "show_figure", lambda fig: None)
+    report.show_funnels(t)
+    said = [s for s in map(str, shown) if "as expected" in s and "of 285" in s]
+    assert said and "allow for councils genuinely differing" in said[0]

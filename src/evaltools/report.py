@@ -541,7 +541,14 @@ def show_funnels(t) -> None:
         if len(row):
             x = row.iloc[0]
             pct = m.format_value(x["value"])            # rounded half up, as every figure
-            display(Markdown(f"{t.la.display_name}: {pct} of {x['denominator']:,.0f}, {x['assessment']}."))
+            # limits widened for how much councils genuinely differ answer another question
+            # than the briefing's "against England beyond noise" (chance alone, for this
+            # council's own figure): said, so the two papers do not read as contradicting
+            wider = (" These limits allow for councils genuinely differing, so inside them means within the range "
+                     "councils' figures usually span around England's; it can still be more than chance alone "
+                     "away from England's figure, the comparison the briefing pack and benchmarking report make."
+                     if r.adjusted and str(x["flag"]) == "within" else "")
+            display(Markdown(f"{t.la.display_name}: {pct} of {x['denominator']:,.0f}, {x['assessment']}.{wider}"))
             title = f"{t.la.display_name} {pct} in {r.period}: {x['assessment']}"
         show_figure(funnel_chart(r, title=title, source=f"Source: {m.source}."))
 
