@@ -416,3 +416,18 @@ def test_an_open_year_range_runs_to_the_latest_year_published():
                                     runner.notebook_parameters("benchmarking")) == {"years": [2016, None]}
     for ev in ("herefordshire", "hertfordshire", "st_helens", "england_benchmarking"):
         assert "years: [2016, null]" in (REPO_ROOT / "evaluations" / f"{ev}.yaml").read_text()
+
+
+def test_a_list_of_comparators_is_taken_once_each_without_the_council():
+    """[884, 893, 893, 919] for 884 averaged in Herefordshire's own figure and Shropshire twice."""
+    assert comparators.comparator_codes("884", 2025, ["884", "893", "893", "Hertfordshire"]) == ["893", "919"]
+
+
+def test_the_region_is_its_councils_of_that_year():
+    """BCP's region counted Bournemouth and Poole (abolished 2019) beside BCP's own years."""
+    from evaltools.areas import local_authorities
+    las = local_authorities().set_index("area_code")
+    for year in (2018, 2025):
+        codes = comparators.comparator_codes("839", year, "region")
+        assert all(las.loc[c, "first_period"] <= year <= las.loc[c, "last_period"] for c in codes)
+    assert len(comparators.comparator_codes("839", 2025, "region")) == 14

@@ -90,12 +90,17 @@ def comparator_codes(la, period: int, comparator="statistical_neighbours",
     """
     area = la if isinstance(la, Area) else resolve_la(la, data_root)
     if isinstance(comparator, (list, tuple)):
-        return [resolve_la(c, data_root).area_code for c in comparator]
+        # each once, and never the council itself: an average with its own figure in it,
+        # or a neighbour counted twice, is not the comparators' average
+        codes = [resolve_la(c, data_root).area_code for c in comparator]
+        return [c for i, c in enumerate(codes) if c != area.area_code and c not in codes[:i]]
     if comparator == "statistical_neighbours":
         return statistical_neighbours(area, period, data_root)
     if comparator == "region":
+        # the region's councils that existed that year (not Poole before 2020 and BCP after)
         las = local_authorities(data_root)
-        same = las[(las["region_code"] == area.region_code) & (las["area_code"] != area.area_code)]
+        same = las[(las["region_code"] == area.region_code) & (las["area_code"] != area.area_code)
+                   & (las["first_period"] <= period) & (las["last_period"] >= period)]
         return same["area_code"].tolist()
     raise ConfigError(f"unknown comparator {comparator!r}",
                       fix="Use statistical_neighbours, region, or a list of LA codes")
