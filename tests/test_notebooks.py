@@ -118,7 +118,8 @@ def test_data_quality_notebook_runs_and_shows_no_child_level_data(tmp_path, monk
     assert not leaks, leaks[:5]
     m = json.loads((out / "manifest.json").read_text())
     assert m["pseudonymisation_key"].startswith("one-off random")
-    assert any(i["path"] == "data/ssda903_fake/episodes.csv" for i in m["inputs"])
+    assert any(i["path"] == "extract/episodes.csv" and i["file"].endswith("data/ssda903_fake/episodes.csv")
+               for i in m["inputs"])          # named by its place in the extract, and where it was read
     assert "EVALTOOLS_SALT" not in os.environ
 
 
