@@ -249,3 +249,38 @@ def test_validate_never_writes_its_issues_over_an_input(tmp_path, capsys, monkey
     code, _, err = run_cli(capsys, "validate", str(folder), "--issues", str(target))
     one_line_error(code, err, said)
     assert {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--run-id", "a/b"], "--run-id 'a/b' is not a folder name"),
+    (["--reports-dir", "FILE"], "is a file"),
+])
+def test_run_options_that_cannot_name_a_folder_are_one_line(tmp_path, capsys, args, said):
+    (tmp_path / "FILE").write_text("")
+    args = [str(tmp_path / a) if a == "FILE" else a for a in args]
+    code, _, err = run_cli(capsys, "run", str(REPO_ROOT / "evaluations" / "england_benchmarking.yaml"), *args)
+    one_line_error(code, err, said)
+
+
+@pytest.mark.parametrize("content, said", [
+    (b"measure,period,numerator,denominator\npathway_plans_up_to_date,2024,151,163,extra\n", "more fields than the header"),
+    (b"", "the file is empty"),
+    (b"measure,period,value,source_note\npathway_plans_up_to_date,2024,90,caf\xe9 survey\n", "not UTF-8"),
+])
+def test_a_local_csv_excel_or_notepad_may_write_is_a_one_line_error(tmp_path, content, said):
+    from evaltools import local
+    from evaltools.errors import SchemaError
+    p = tmp_path / "local.csv"
+    p.write_bytes(content)
+    with pytest.raises(SchemaError, match=said):
+        local.read(p, la="884")
+
+
+def test_a_strategy_saved_as_windows_1252_names_its_line(tmp_path, capsys):
+    p = tmp_path / "s.yaml"
+    p.write_bytes(b"strategy:\n  id: x\n  title: caf\xe9\n")
+    code, _, err = run_cli(capsys, "strategy", "check", str(p))
+    one_line_error(code, err, "line 3 is not UTF-8 text", "Save it as UTF-8")
+    p.write_bytes(b"\xef\xbb\xbf" + b"strategy:\n  id: x\n")          # a byte-order mark is fine
+    from evaltools import yamlio
+    assert yamlio.read_text(p).startswith("strategy:")

@@ -78,7 +78,7 @@ def definitions(path: str | Path | None = None) -> dict[str, LocalMeasure]:
 def _definitions(path: str, size: int, mtime_ns: int) -> dict[str, LocalMeasure]:
     """The definitions in ``path`` as it was at (``size``, ``mtime_ns``)."""
     p = Path(path)
-    d = pd.read_csv(p, dtype=str, keep_default_na=False)
+    d = _read_csv(p)
     missing = {"id", "title", "unit", "polarity", "kind"} - set(d.columns)
     if missing:
         raise SchemaError(f"local measure definitions lack column(s) {', '.join(sorted(missing))}", where=str(p),
@@ -97,6 +97,28 @@ def _definitions(path: str, size: int, mtime_ns: int) -> dict[str, LocalMeasure]
                                                                      if s),
                                     description=r.get("description", ""))
     return out
+
+
+def _read_csv(p: Path) -> pd.DataFrame:
+    """A CSV a council wrote, as text; an empty file, a row with more fields than the
+    header, or a file saved in Windows' own encoding is a one-line SchemaError."""
+    try:
+        raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:
+        raise SchemaError("the file is empty", where=str(p),
+                          fix="Start from data/local/template.csv, keeping its header row") from None
+    except pd.errors.ParserError as e:
+        raise SchemaError(f"a row does not match the header ({str(e).strip().split(chr(10))[-1]})", where=str(p),
+                          fix="Put a value holding a comma in double quotes, and give every row the "
+                              "header's columns") from None
+    except UnicodeDecodeError:
+        raise SchemaError("the file is not UTF-8 text (saved as ANSI or Windows-1252?)", where=str(p),
+                          fix="Save it as 'CSV UTF-8' (Excel) or UTF-8 (Notepad)") from None
+    bad = [c for c in raw.columns if str(c).startswith("Unnamed: ")]
+    if bad or not isinstance(raw.index, pd.RangeIndex):      # extra fields: pandas made an index of them
+        raise SchemaError("a row has more fields than the header (or the header has an empty name)", where=str(p),
+                          fix="Put a value holding a comma in double quotes, and name every column") from None
+    return raw
 
 
 def template(defs: dict[str, LocalMeasure] | None = None) -> pd.DataFrame:
@@ -123,7 +145,7 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
     if not p.is_file():
         raise SchemaError("local measures file not found", where=str(p),
                           fix="Copy data/local/template.csv, fill it in, and give its path")
-    raw = pd.read_csv(p, dtype=str, keep_default_na=False)
+    raw = _read_csv(p)
     raw.columns = [str(c).strip() for c in raw.columns]
     unknown = [c for c in raw.columns if c not in READ_COLUMNS]
     if unknown:

@@ -282,7 +282,7 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
         raise ConfigError(f"evaluation file {path} does not exist",
                           fix="Give the path of a YAML file such as evaluations/herefordshire.yaml")
     try:
-        doc = yamlio.load(path.read_text(encoding="utf-8"))
+        doc = yamlio.load(yamlio.read_text(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -888,7 +888,12 @@ def _stems(ev: Evaluation) -> list[str]:
 
 
 def _plan(ev: Evaluation, folder: str, run_id: str, out_root, log) -> _Plan:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", run_id):
+        raise ConfigError(f"--run-id {run_id!r} is not a folder name",
+                          fix="Use letters, digits, '.', '_' and '-' only, e.g. --run-id 2026-annual")
     base = Path(out_root or reports_dir()) / folder
+    if base.exists() and not base.is_dir() or (base.parent.exists() and not base.parent.is_dir()):
+        raise ConfigError(f"reports folder {base.parent} is a file", fix="Give a folder with --reports-dir")
     final = base / run_id
     if final.exists():
         raise ConfigError(f"report folder {final} already exists",

@@ -443,7 +443,7 @@ def load(path_or_id) -> Strategy:
                             fix=f"Give a path to a YAML file, or one of: {have}" if have else
                             "Give a path to a YAML file")
     try:
-        doc = yamlio.load(p.read_text(encoding="utf-8"))
+        doc = yamlio.load(yamlio.read_text(p))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""

@@ -49,3 +49,21 @@ def load(stream):
             raise
         value, line, col = bad
         raise DateError(value, str(exc), yaml.error.Mark("<yaml>", 0, line, col, None, None)) from None
+
+
+def read_text(path) -> str:
+    """A text file a user wrote (a strategy, an evaluation), as UTF-8 (a byte-order mark
+    from Excel or Notepad is dropped). A file saved in Windows' own encoding is a
+    :class:`~evaltools.errors.ConfigError` naming the line, not a UnicodeDecodeError."""
+    from pathlib import Path
+
+    from .errors import ConfigError
+
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise ConfigError(f"line {line} is not UTF-8 text (byte {data[e.start]:#04x}: a file saved as ANSI or "
+                          "Windows-1252?)", where=str(path),
+                          fix="Save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)") from None

@@ -180,3 +180,12 @@ def test_small_numbers_for_a_rate_are_few_events_not_a_small_exposure():
     assert not any(w.startswith("small numbers") for w in many.warnings)
     few = its(series(0.12), 25, model="poisson")
     assert any(w.startswith("small numbers") and "events" in w for w in few.warnings)
+
+
+def test_an_all_suppressed_series_says_so():
+    """It raised an IndexError from inside its own error message."""
+    import pandas as pd
+    df = pd.DataFrame({"area_code": "884", "period": range(2016, 2024), "measure": "m", "value": float("nan"),
+                       "numerator": float("nan"), "denominator": float("nan"), "status": "c"})
+    with pytest.raises(ValueError, match="every period is suppressed"):
+        its(df, 2020)

@@ -330,6 +330,9 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
             raise ValueError(f"its: no outcome column {outcome!r}; name it with outcome=")
         df = df[df[outcome].notna()].reset_index(drop=True)
     tvals = df["time"].to_numpy()
+    if not len(tvals):
+        raise ValueError("its: the series has no figures to model (every period is suppressed or not "
+                         "available); suppressed values are never read as 0")
     try:
         after_mask = tvals >= intervention
     except TypeError:
