@@ -908,3 +908,33 @@ def test_a_renamed_column_in_dfes_files_is_one_line_before_any_report(tmp_path, 
         runner.run_evaluation(cfg, run_id="r1", out_root=tmp_path / "reports", log=lines.append, notebooks_dir=nbs)
     assert "la_care_leavers_activity.csv does not have the expected columns" in str(e.value)
     assert not (tmp_path / "reports" / "d").exists() or not any((tmp_path / "reports" / "d").iterdir())
+
+
+def test_a_new_release_relabels_sources_without_counting_them_as_figures_moved():
+    """Rerun on next year's data: 108 of '160 figures moved' were Source cells reading
+    'EES 2026 release' for 'EES 2025 release'; the 18 new rows went unsaid."""
+    def t(rows):
+        return {"notebook": "nb", "caption": "T", "title": "T", "columns": ["Year", "Rate", "Source"],
+                "data": [list(r) for r in rows]}
+    before = t([("2024", "10.1%", "EES 2025 release"), ("2025", "10.2%", "EES 2025 release")])
+    after = t([("2024", "10.1%", "EES 2026 release"), ("2025", "11.3%", "EES 2026 release"),
+               ("2026", "6.9%", "EES 2026 release")])
+    ch = outputs.table_changes([before], [after])
+    assert ch["moved"] == 1 and ch["sources_changed"] == 2 and ch["rows_added"] == 1
+    line = runner.changes_summary({"since_run": "y2025", "inputs_changed": [], "inputs_added": ["x"],
+                                   "inputs_removed": [], "parameters": [], "figures": ch})
+    assert line == "since run y2025: 1 input added, 1 figure moved, 1 table row added, 2 sources relabelled"
+
+
+def test_a_release_folder_not_listed_is_named_not_silently_ignored(tmp_path, lines, monkeypatch, tables_notebook):
+    nbs, data = tables_notebook
+    root = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data", root, ignore=shutil.ignore_patterns("sample", "ssda903_fake"))
+    (root / "public" / "dfe_cla_2026_release").mkdir()
+    monkeypatch.setenv("EVALTOOLS_DATA_DIR", str(root))
+    cfg = write_yaml(tmp_path / "e.yaml", f"name: d\nla: 884\nparameters: {{extract: {data}}}\nnotebooks: [tables]\n")
+    res = runner.run_evaluation(cfg, run_id="r1", out_root=tmp_path / "reports", log=lines.append, notebooks_dir=nbs)
+    assert any("data/public/dfe_cla_2026_release is not listed in src/evaltools/resources/published_tables.yaml"
+               in line for line in lines)
+    paths = {i["path"] for i in json.loads((res.out_dir / "manifest.json").read_text())["inputs"]}
+    assert "src/evaltools/resources/published_tables.yaml" in paths

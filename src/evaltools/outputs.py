@@ -643,13 +643,14 @@ def table_changes(before: list[dict], after: list[dict], cap: int = 500) -> dict
 
     Tables are matched by notebook and title (see :func:`table_keys`), rows by their
     first-column label, columns by header. Returns ``{"moved": total, "cells": [...],
-    "truncated", "tables_added", "tables_removed", "rows_added", "rows_removed"}``;
+    "truncated", "tables_added", "tables_removed", "rows_added", "rows_removed",
+    "sources_changed"}`` (a Source cell that changed is not a figure that moved);
     ``cells`` holds at most ``cap`` entries ``{notebook, table, row, column, before,
     after}``. Rows or columns present in only one run are counted, not listed as moves.
     """
     old = dict(zip(table_keys(before), before))
     new = dict(zip(table_keys(after), after))
-    cells, moved, rows_added, rows_removed = [], 0, 0, 0
+    cells, moved, rows_added, rows_removed, sources = [], 0, 0, 0, 0
 
     def name(key):
         return {"notebook": key[0], "table": key[1] if key[2] == 1 else f"{key[1]} ({key[2]})"}
@@ -666,6 +667,9 @@ def table_changes(before: list[dict], after: list[dict], cap: int = 500) -> dict
                 continue
             for col, value in vals.items():
                 if col in r_old[label] and r_old[label][col] != value:
+                    if str(col).strip().lower() in SOURCE_COLUMNS:      # where a figure is from, not a figure
+                        sources += 1
+                        continue
                     moved += 1
                     if len(cells) < cap:
                         cells.append({**name(key), "row": label, "column": col,
@@ -673,4 +677,9 @@ def table_changes(before: list[dict], after: list[dict], cap: int = 500) -> dict
     return {"moved": moved, "cells": cells, "truncated": moved > len(cells),
             "tables_added": [name(k) for k in new if k not in old],
             "tables_removed": [name(k) for k in old if k not in new],
-            "rows_added": rows_added, "rows_removed": rows_removed}
+            "rows_added": rows_added, "rows_removed": rows_removed, "sources_changed": sources}
+
+
+#: columns naming where a figure comes from ("EES 2025 release"): a new release changes
+#: them on every row, which is not a figure moving (counted apart, as sources_changed)
+SOURCE_COLUMNS = {"source", "sources"}

@@ -113,6 +113,16 @@ def source_files() -> list[str]:
     return sorted(files)
 
 
+def unlisted_releases(data_root: Path | None = None) -> list[str]:
+    """Folders of ``data/public`` that look like a DfE release (``dfe_*_release``) but
+    that no table of ``published_tables.yaml`` reads: next year's download, added but
+    not yet listed, which would otherwise be left out without a word."""
+    pub = Path(data_root or data_dir()) / "public"
+    listed = {f.split("/")[0] for f in source_files()}
+    return sorted(d.name for d in pub.glob("dfe_*_release") if d.is_dir() and d.name not in listed) \
+        if pub.is_dir() else []
+
+
 def _norm_label(s: pd.Series) -> pd.Series:
     return (
         s.astype("string")

@@ -58,7 +58,7 @@ from . import kernels, outputs, published, registry
 from .areas import Area, local_authorities, resolve_la
 from .comparators import SN_2021, SN_2025
 from .errors import ConfigError, UnknownAreaError
-from .paths import REPO_ROOT, RUN_CACHE_ENV, data_dir, input_path, reports_dir
+from .paths import REPO_ROOT, RESOURCES_DIR, RUN_CACHE_ENV, data_dir, input_path, reports_dir
 from .ssda903.pseudonymise import SALT_ENV
 from . import yamlio
 
@@ -486,9 +486,13 @@ def git_state() -> dict:
 
 
 def input_files() -> list[Path]:
+    """DfE's and ONS's files the run can read, and the package files saying how they are
+    read (which release files, the measures' definitions): a rerun that adds a release
+    edits published_tables.yaml, and the manifest shows it."""
     root = data_dir()
     rels = published.source_files() + [SN_2021, SN_2025]
-    return [root / "public" / r for r in sorted(set(rels))]
+    return [root / "public" / r for r in sorted(set(rels))] + \
+        [RESOURCES_DIR / "published_tables.yaml", RESOURCES_DIR / "measures.yaml"]
 
 
 def package_versions() -> dict:
@@ -659,6 +663,10 @@ def changes_summary(ch: dict | None) -> str:
         parts.append(n(len(ch["parameters"]), "parameter") + " changed")
     f = ch["figures"]
     parts.append(n(f["moved"], "figure") + " moved")
+    if f.get("rows_added"):                 # next year's figures: a table's new rows
+        parts.append(n(f["rows_added"], "table row") + " added")
+    if f.get("sources_changed"):
+        parts.append(n(f["sources_changed"], "source") + " relabelled")
     if f.get("not_compared"):
         parts.append(f"figures of {n(len(f['not_compared']), 'report')} not compared (another disclosure policy)")
     for key, what in (("tables_added", "added"), ("tables_removed", "removed")):
@@ -1044,6 +1052,9 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
             raise
     except Exception:           # noqa: BLE001
         pass
+    for folder in published.unlisted_releases():
+        log(f"  note: data/public/{folder} is not listed in src/evaltools/resources/published_tables.yaml, so "
+            "nothing in it is read (data/public/README.md says how to add a release)")
     from .ssda903 import read_extract
     seen = set()
     for p in plans:
