@@ -84,11 +84,20 @@ def _moved(direction: str, base: float, latest: float, unit: str) -> str:
     return "yes" if (up if direction == "increase" else down) else "no"
 
 
-def _target_met(direction: str, target: float, latest: float) -> str:
+def _target_met(direction: str, target: float, latest: float, polarity: str = "none") -> str:
+    """Whether the latest figure meets a target. To 'maintain' a level is met at it or
+    on the better side (97% keeps a 90% target), or within a small slack on the worse
+    one (half a point, or 1% of it: 427 days keeps 426); for a measure with no better
+    side, within that slack either way."""
     if direction == "decrease":
         return "yes" if latest <= target else "no"
     if direction == "maintain":
-        return "yes" if abs(latest - target) <= 0.5 else "no"
+        slack = max(0.5, 0.01 * abs(target))
+        if polarity == "high":
+            return "yes" if latest >= target - slack else "no"
+        if polarity == "low":
+            return "yes" if latest <= target + slack else "no"
+        return "yes" if abs(latest - target) <= slack else "no"
     return "yes" if latest >= target else "no"
 
 
@@ -297,7 +306,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     if sm.target and sm.target.relative_to == "england":
         _england_target(row, sm, frame, mid, unit)
     elif row.target_value is not None:
-        row.target_met = _target_met(sm.direction, row.target_value, row.latest_value)
+        row.target_met = _target_met(sm.direction, row.target_value, row.latest_value, _polarity(sm.direction, mid))
     if row.target_met in ("yes", "no") and row.baseline_period is not None \
             and row.baseline_period == row.latest_period:
         # the only figure is the baseline year's: the strategy cannot have met (or missed) it yet

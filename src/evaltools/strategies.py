@@ -399,6 +399,8 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
             probs.add(where, f"precision is {precision} but start is missing",
                       "give start (YYYY-MM-DD) or set precision: undated")
         targets = raw.get("measures") or []
+        if isinstance(targets, (str, int)) and targets != "*":
+            targets = [targets]           # one id without brackets: a list of one, not its letters
         targets = [m.id for m in measures] if targets == "*" or targets == ["*"] else [str(t) for t in targets]
         for t in targets:
             if t not in seen:

@@ -637,3 +637,21 @@ def test_a_neighbour_comparison_carries_its_pre_trend_cautions(reviews):
 def test_the_narrative_says_what_chance_gives_over_many_tests(reviews):
     n = reviews["herefordshire_2025_27"].narrative()
     assert re.search(r"With \d+ measures tested, about 1 would show a change beyond noise by chance alone", n)
+
+
+def test_maintaining_a_level_is_met_at_it_or_on_the_better_side():
+    """'Maintain 90%' with 97% read as target not met; so did 427 days against 426."""
+    assert review._target_met("maintain", 90, 97, "high") == "yes"
+    assert review._target_met("maintain", 90, 89.6, "high") == "yes"      # within half a point
+    assert review._target_met("maintain", 90, 88, "high") == "no"
+    assert review._target_met("maintain", 426, 427, "low") == "yes"
+    assert review._target_met("maintain", 426, 380, "low") == "yes"
+    assert review._target_met("maintain", 50, 58, "none") == "no"
+
+
+def test_an_intervention_naming_one_measure_without_brackets_reads_it_as_one():
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31"}, "measures": MEASURES[:1],
+                          "interventions": [{"id": "i", "title": "I", "start": "2025-04-01", "precision": "day",
+                                             "measures": "eet"}]})
+    assert s.interventions[0].measures == ("eet",)
