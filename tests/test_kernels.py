@@ -147,3 +147,17 @@ def test_each_kernel_has_private_sockets_removed_at_shutdown(tmp_path, warm):
     kernels.execute_notebook(nb, str(tmp_path / "out2.ipynb"), parameters={}, cwd=str(tmp_path),
                              env={})
     assert kernels._WARM.sockets not in (None, first)          # a new kernel, a new folder
+
+
+def test_a_killed_workers_kernel_leaves_no_connection_file():
+    """A run stopped with SIGTERM left /tmp/tmp*.json, the kernel's key and ports."""
+    import os
+    from jupyter_core.utils import run_sync
+    from evaltools import kernels
+    km = kernels._WARM.manager("python3")
+    run_sync(km.start_kernel)(extra_arguments=list(kernels._KERNEL_ARGS), env=dict(os.environ))
+    path = km.connection_file
+    assert path and os.path.exists(path)
+    kernels.kill_now()
+    assert not os.path.exists(path)
+    kernels._WARM.km = None

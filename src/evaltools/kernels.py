@@ -186,6 +186,11 @@ def kill_now() -> None:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+    if km is not None:                  # its connection file (key and ports) in the temp folder
+        try:
+            km.cleanup_connection_file()
+        except Exception:     # noqa: BLE001 - never written, or already gone
+            pass
     _WARM.remove_sockets()
 
 

@@ -1088,15 +1088,23 @@ def _watch_parent(parent: int) -> None:
     without stopping its workers (killed, or its terminal closed), kills the worker's
     kernel and exits. A pool worker would otherwise wait for work for ever, holding a
     kernel and a browser (the browser quits when its pipe to the worker closes)."""
+    def leave(code: int) -> None:
+        # nothing left behind in the temp folder: the kernel's connection file and
+        # sockets, and the browser's profile (whose history names the reports)
+        kernels.kill_now()
+        try:
+            outputs.close_printers()
+        except Exception:     # noqa: BLE001 - exiting anyway
+            pass
+        os._exit(code)
+
     def watch():
         while os.getppid() == parent:
             time.sleep(0.5)
-        kernels.kill_now()
-        os._exit(1)
+        leave(1)
 
     def terminated(signum, frame):     # the runner stopping its workers (see _stop_pool)
-        kernels.kill_now()
-        os._exit(143)
+        leave(143)
 
     signal.signal(signal.SIGTERM, terminated)
     threading.Thread(target=watch, name="evaltools-parent-watch", daemon=True).start()
