@@ -168,8 +168,12 @@ REVIEW = textwrap.dedent("""\
     (REVIEW, ["--la", "Shropshire"],
      ["strategy herefordshire_2025_27 is Herefordshire's (884), but this run is for Shropshire (893)",
       "notebooks item 1"]),
+    (REVIEW.replace("annual_impact_review", "topic").replace("strategy: herefordshire_2025_27", "strategy: null"),
+     ["--la", "893"], ["is evaltools' synthetic sample for LA 884, not Shropshire's",
+                       "Point extract at the council's own"]),
+    # nor does a notebook's default strategy
     (REVIEW.replace("strategy: herefordshire_2025_27, ", ""), ["--la", "893"],
-     ["is evaltools' synthetic sample for LA 884, not Shropshire's", "Point extract at the council's own"]),
+     ["the notebook's default strategy herefordshire_2025_27 is Herefordshire's", "strategy: null"]),
     (REVIEW.replace("data/sample", "data/sampel"), [], ["extract folder data/sampel not found"]),
     (REVIEW.replace("herefordshire_2025_27", "herefordshire_2025"), [],
      ["strategy 'herefordshire_2025' not found", "herefordshire_2025_27"]),
