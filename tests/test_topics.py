@@ -326,3 +326,16 @@ def test_a_funnel_inside_widened_limits_says_it_answers_another_question_than_th
     report.show_funnels(t)
     said = [s for s in map(str, shown) if "as expected" in s and "of 285" in s]
     assert said and "allow for councils genuinely differing" in said[0]
+
+
+def test_an_intervention_dated_only_roughly_says_its_start_is_an_assumption():
+    """Meadows therapeutic services, dated '2024' in the source, was printed as dating
+    from 1 January 2024 with 2024 counted as an 'after' year, as if known."""
+    t = topics.evaluate("884", "health", strategy="herefordshire_2025_27", policy="internal")
+    rough = [e for e in t.evaluations if e.result is not None and e.start is not None
+             and any("is dated only as" in w for w in e.warnings)]
+    assert rough
+    for e in rough:
+        w = [w for w in e.warnings if "is dated only as" in w][0]
+        assert "is taken as starting" in w and "an assumption the verdict rests on" in w
+        assert "dates from" not in " ".join(e.warnings)

@@ -246,6 +246,20 @@ def _plain(warning: str, la_code: str) -> str:
     return (w.replace("the treated unit was", f"{name} was").replace("the treated unit's", f"{name}'s"))
 
 
+#: intervention dates the source gives exactly enough to place in a monthly or annual series
+EXACT_DATES = ("day", "month")
+
+
+def _date_caveat(iv) -> list[str]:
+    """A caution for an intervention whose source gives no exact date ("2024", "2025-27",
+    "2017/18"): the start the evaluation takes is an assumption the verdict rests on."""
+    if iv.precision in EXACT_DATES or iv.start is None:
+        return []
+    return [f"{iv.title.split(';')[0]} is dated only as {iv.when!r} in the source; it is taken as starting "
+            f"{iv.start.day} {iv.start:%B %Y}, so where it falls in the series is an assumption the verdict "
+            "rests on"]
+
+
 def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: str | None = None) -> Evaluation:
     m = registry.get(mid)
     polarity = polarity or m.polarity
@@ -265,7 +279,7 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
     res = its(window, start, measure=mid, area=la_code, label=f"{m.short}: {iv.title}")
     end = res.effect("effect_at_end")
     lo, hi, est = float(end["ci_low"]), float(end["ci_high"]), float(end["estimate"])
-    ev.result, ev.warnings = res, list(res.warnings)
+    ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)
     ev.verdict = verdict(lo, hi, polarity)
     last = pd.Timestamp(s["period_end"].max())
     ev.sentence = (f"By {last:%B %Y}, {m.short.lower()} was {_num(est, m)} {_units(m)} from where the "
@@ -371,12 +385,13 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         ev.sentence = f"Not evaluated: {why}."
         return ev
     lo, hi = res.ci
-    ev.result, ev.warnings = res, list(res.warnings)
+    ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)
     ev.verdict = verdict(lo, hi, polarity)
     ref = res.diagnostics["reference_period"]
     months = exposure_months(iv.start, first, academic=m.academic_year)
     if months < 12:
-        part = (f"{iv.title.split(';')[0]} dates from {iv.start.day} {iv.start:%B %Y}, so {m.period_label(first)}, the first "
+        dated = "dates from" if iv.precision in EXACT_DATES else "is taken as from"
+        part = (f"{iv.title.split(';')[0]} {dated} {iv.start.day} {iv.start:%B %Y}, so {m.period_label(first)}, the first "
                 f"year after it, holds only {count(months, 'month')} of it: an effect would show there only in part")
         ev.warnings.append(part + (" and the later years carry it in full" if len(post) > 1 else
                                    "; the next year's figures will say more"))
