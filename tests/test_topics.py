@@ -339,3 +339,14 @@ def test_an_intervention_dated_only_roughly_says_its_start_is_an_assumption():
         w = [w for w in e.warnings if "is dated only as" in w][0]
         assert "is taken as starting" in w and "an assumption the verdict rests on" in w
         assert "dates from" not in " ".join(e.warnings)
+
+
+def test_monthly_shares_use_laneys_chart_only_where_it_widens_the_limits(sample_salt):
+    """Missing and away (sigma_z 0.72) were drawn on Laney p' charts, whose limits are
+    then narrower than the p-chart's: chance read as signal."""
+    t = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024", extract="data/sample")
+    assert t.spc
+    for r in t.spc.values():
+        if r.chart in ("p-chart", "p′ chart"):
+            sz = r.diagnostics["sigma_z"]
+            assert r.chart == ("p′ chart" if sz >= 1 else "p-chart"), (r.label, sz)

@@ -473,7 +473,13 @@ def _spc(monthly: pd.DataFrame, mid: str, la_code: str, rebase) -> object:
     m = registry.get(mid)
     s = monthly[monthly["measure"] == mid]
     if m.unit == "percent":
-        return spc_mod.p_chart(s, measure=mid, area=la_code, laney=True, rebase=rebase, label=m.short)
+        # Laney's p' chart widens the limits where months vary more than chance (sigma_z
+        # above 1, usual with a few hundred children); below 1 it would narrow them and
+        # flag chance as a signal, so the plain p-chart is used (Laney 2002)
+        res = spc_mod.p_chart(s, measure=mid, area=la_code, laney=True, rebase=rebase, label=m.short)
+        if res.diagnostics["sigma_z"] < 1:
+            res = spc_mod.p_chart(s, measure=mid, area=la_code, rebase=rebase, label=m.short)
+        return res
     return spc_mod.xmr(s, measure=mid, area=la_code, rebase=rebase, label=m.short)
 
 
