@@ -288,3 +288,34 @@ def test_a_strategy_saved_as_windows_1252_names_its_line(tmp_path, capsys):
     p.write_bytes(b"\xef\xbb\xbf" + b"strategy:\n  id: x\n")          # a byte-order mark is fine
     from evaltools import yamlio
     assert yamlio.read_text(p).startswith("strategy:")
+
+
+@pytest.mark.parametrize("params, said", [
+    ("{measures: 5}", "measures is 5"),
+    ("{measures: [[a]]}", "measures is [['a']]"),
+    ("{policy: [1]}", "unknown disclosure policy [1]"),
+])
+def test_parameters_of_the_wrong_type_are_one_line(tmp_path, capsys, params, said):
+    cfg = tmp_path / "e.yaml"
+    cfg.write_text(f"name: t\nla: 884\nparameters: {params}\nnotebooks: [benchmarking]\n")
+    code, _, err = run_cli(capsys, "run", str(cfg), "--reports-dir", str(tmp_path / "r"))
+    one_line_error(code, err, said, "e.yaml")
+
+
+@pytest.mark.parametrize("text, said", [
+    ("strategy: 5\nmeasures: 5\n", "'strategy' is 5, not a mapping"),
+    ("strategy: {id: x, title: T, la: 884, start: 2025-01-01, end: 2027-03-31}\nmeasures: 5\n",
+     "'measures' is 5, not a list"),
+])
+def test_a_strategy_section_of_the_wrong_type_is_one_line(tmp_path, capsys, text, said):
+    p = tmp_path / "s.yaml"
+    p.write_text(text)
+    code, _, err = run_cli(capsys, "strategy", "check", str(p))
+    one_line_error(code, err, said)
+
+
+def test_years_with_no_published_figures_say_so():
+    from evaltools import benchmark
+    from evaltools.errors import ConfigError
+    with pytest.raises(ConfigError, match="no published figures in the years 2000-2001"):
+        benchmark.benchmark("884", ["cla_3plus_placements"], periods=(2000, 2001))

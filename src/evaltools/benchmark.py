@@ -380,8 +380,14 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
         if wide is not None:
             indicators = indicators[indicators["period"].between(*wide)]
     if periods is not None:         # each measure's years as labelled (a census: its own year)
-        shift = indicators["measure"].map({m.id: m.lait_period_shift for m in ms})
-        indicators = indicators[(indicators["period"] - shift).between(*periods)]
+        if len(indicators):
+            shift = indicators["measure"].map({m.id: m.lait_period_shift for m in ms}).astype(int)
+            indicators = indicators[(indicators["period"] - shift).between(*periods)]
+        if indicators.empty:
+            from .errors import ConfigError
+            shown = "-".join("" if p in (0, 9999) else str(p) for p in periods)
+            raise ConfigError(f"no published figures in the years {shown} for these measures",
+                              fix="Give years DfE has published, e.g. years: [2016, null] (every year from 2016)")
     bands = quartile_bands(indicators)
     rows = []
     # every figure looked up by (measure, year) then area: one pass over the frame

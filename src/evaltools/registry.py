@@ -366,6 +366,9 @@ def resolve(measure_ids) -> list[Measure]:
         return measures()
     if isinstance(measure_ids, str):
         measure_ids = [measure_ids]
+    if not isinstance(measure_ids, (list, tuple, set)) or not all(isinstance(i, str) for i in measure_ids):
+        raise ConfigError(f"measures is {measure_ids!r}", fix="Give a measure id or a list of them, "
+                          "e.g. [cla_3plus_placements, care_leavers_eet_19_21] (evaltools measures lists them)")
     return [get(i) for i in measure_ids]
 
 

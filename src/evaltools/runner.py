@@ -172,7 +172,10 @@ def _check_parameters(params, where: str, notebook: str, declared: dict) -> dict
                 f"'{key}' is not a parameter of notebook {notebook}", where=where,
                 fix=f"Its parameters are: {', '.join(declared)}")
         if key == "measures" and value is not None:
-            registry.resolve(value)
+            try:
+                registry.resolve(value)
+            except ConfigError as e:
+                raise ConfigError(e.what, where=where, fix=e.fix) from None
         if key == "years" and value is not None:
             if not (isinstance(value, list) and len(value) == 2
                     and all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in value)

@@ -69,7 +69,7 @@ POLICIES = {
 def policy(name: str | Policy) -> Policy:
     if isinstance(name, Policy):
         return name
-    if name not in POLICIES:
+    if not isinstance(name, str) or name not in POLICIES:
         raise ConfigError(f"unknown disclosure policy {name!r}", fix=f"Use one of {', '.join(POLICIES)}")
     return POLICIES[name]
 

@@ -332,6 +332,13 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
         raise StrategyError("a strategy file needs 'strategy' and 'measures' sections", where=path,
                             fix="See data/strategies/README.md for the format")
     head = doc["strategy"] or {}
+    for section, kind, want in (("strategy", dict, "a mapping of id, title, la, start, end..."),
+                                ("measures", list, "a list of measures, each starting '- id: ...'"),
+                                ("interventions", list, "a list of interventions, each starting '- id: ...'")):
+        value = head if section == "strategy" else doc.get(section)
+        if value is not None and not isinstance(value, kind):
+            raise StrategyError(f"'{section}' is {value!r}, not {want}", where=path,
+                                fix="See data/strategies/README.md for the format")
     for k in sorted(set(head) - STRATEGY_KEYS):
         probs.add("strategy", f"unknown field {k!r}", f"use {', '.join(sorted(STRATEGY_KEYS))}")
     for k in ("id", "title", "la", "start", "end"):
