@@ -938,3 +938,11 @@ def test_a_release_folder_not_listed_is_named_not_silently_ignored(tmp_path, lin
                in line for line in lines)
     paths = {i["path"] for i in json.loads((res.out_dir / "manifest.json").read_text())["inputs"]}
     assert "src/evaltools/resources/published_tables.yaml" in paths
+
+
+def test_a_region_is_found_however_dfe_or_a_user_spells_it():
+    """--region 'London (Inner)', as DfE's files spell it, was not found: the runner and
+    the published layer each had their own way of matching region names."""
+    inner = runner.region_las("London (Inner)")
+    assert inner and inner == runner.region_las("inner london")
+    assert runner.region_las("Yorkshire & the Humber") == runner.region_las("Yorkshire and The Humber")

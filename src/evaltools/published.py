@@ -514,13 +514,15 @@ def _lait_raw(root: str) -> pd.DataFrame:
     return df
 
 
-def _region_key(name: str) -> str:
-    """'London (Inner)' and 'Inner London', 'the Humber' and 'The Humber' match."""
+def region_key(name: str) -> str:
+    """One spelling of a region's name, as a user types it or a DfE file gives it:
+    'London (Inner)' and 'Inner London', 'the Humber' and 'The Humber', 'Yorkshire &
+    the Humber' and 'Yorkshire and The Humber' match."""
     n = str(name).lower().strip()
     m = re.fullmatch(r"london \((inner|outer)\)", n)
     if m:
         n = f"{m.group(1)} london"
-    return n
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", n.replace("&", "and")).split())
 
 
 def _lait_series(code: str, root: str, areas: pd.DataFrame) -> pd.DataFrame:
@@ -540,9 +542,9 @@ def _lait_series(code: str, root: str, areas: pd.DataFrame) -> pd.DataFrame:
     code_col = la_num.where(is_la).map(lambda v: str(int(v)) if pd.notna(v) else pd.NA)
     code_col = code_col.astype("string")
     reg = areas[areas.geographic_level == "Regional"]
-    region_codes = {_region_key(n): c for n, c in zip(reg["area_name"], reg["area_code"])}
-    region_codes[_region_key("England")] = ind.ENGLAND_CODE
-    other = name.map(lambda n: region_codes.get(_region_key(n), pd.NA)).astype("string")
+    region_codes = {region_key(n): c for n, c in zip(reg["area_name"], reg["area_code"])}
+    region_codes[region_key("England")] = ind.ENGLAND_CODE
+    other = name.map(lambda n: region_codes.get(region_key(n), pd.NA)).astype("string")
     code_col = code_col.where(is_la, other)
     s = d["Values"].astype("string").str.strip()
     s = s.mask(s.isin(["-", "", ".."]), "x")

@@ -389,11 +389,6 @@ def current_las():
     return las[las["last_period"] == las["last_period"].max()]
 
 
-def _region_key(name: str) -> str:
-    s = str(name).lower().replace("&", "and")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
-
-
 def regions() -> dict[str, list[str]]:
     """DfE's regions (as published with each LA) -> DfE numbers of their current LAs.
     "London" is Inner and Outer London together."""
@@ -412,13 +407,13 @@ def regions() -> dict[str, list[str]]:
 def region_las(query: str) -> list[Area]:
     """The current LAs of a region, by name ("West Midlands", any case) or ONS code;
     "England" is every current LA."""
-    q = _region_key(query)
+    q = published.region_key(query)
     las = current_las()
-    by_code = {_region_key(c): n for c, n in zip(las["region_code"], las["region_name"])}
+    by_code = {published.region_key(c): n for c, n in zip(las["region_code"], las["region_name"])}
     by_code["e12000007"] = "London"
     by_code["e92000001"] = "England"
     all_regions = regions()
-    hit = next((n for n in all_regions if _region_key(n) == q), by_code.get(q))
+    hit = next((n for n in all_regions if published.region_key(n) == q), by_code.get(q))
     if hit is None:
         raise ConfigError(f"no DfE region matches {str(query)!r}",
                           fix=f"Regions: {', '.join(all_regions)}")
