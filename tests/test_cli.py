@@ -319,3 +319,13 @@ def test_years_with_no_published_figures_say_so():
     from evaltools.errors import ConfigError
     with pytest.raises(ConfigError, match="no published figures in the years 2000-2001"):
         benchmark.benchmark("884", ["cla_3plus_placements"], periods=(2000, 2001))
+
+
+def test_listing_measures_of_a_topic_that_does_not_exist_says_so(capsys):
+    code, _, err = run_cli(capsys, "measures", "--topic", "nosuch")
+    one_line_error(code, err, "no measures have topic 'nosuch'", "stability")
+
+
+def test_validate_with_no_workers_is_one_line(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "validate", str(REPO_ROOT / "data" / "ssda903_fake"), "--workers", "0")
+    one_line_error(code, err, "--workers is 0")

@@ -110,6 +110,8 @@ def _cmd_validate(args) -> int:
     from .ssda903 import read_extract
 
     _issues_path(args.issues, args.folder)
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError(f"--workers is {args.workers}", fix="Give 1 or more (default: the number of CPU cores)")
     ex = read_extract(args.folder, year=args.year, workers=args.workers)
     years = ", ".join(str(y) for y in ex.years)
     print(f"evaltools: read {count(len(ex.files), 'file')} from {args.folder} for collection "

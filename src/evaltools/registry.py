@@ -338,6 +338,9 @@ def _load() -> dict[str, Measure]:
 def measures(topic: str | None = None) -> list[Measure]:
     """All measures in registry order, optionally for one topic."""
     ms = list(_load().values())
+    if topic is not None and topic not in {m.topic for m in ms}:
+        raise ConfigError(f"no measures have topic {topic!r}",
+                          fix=f"Use one of {', '.join(sorted({m.topic for m in ms}))}")
     return [m for m in ms if topic is None or m.topic == topic]
 
 
