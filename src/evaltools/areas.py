@@ -46,7 +46,11 @@ class Area:
 
 #: councils created since 2016, with their first collection year (ending 31 March):
 #: their earlier years are not missing figures, they did not exist (assumption C5)
-CREATED = {"942": 2024, "943": 2024}      # Cumberland, Westmorland and Furness: April 2023
+#: councils formed in a reorganisation -> their first year ending 31 March: Dorset and
+#: Bournemouth, Christchurch and Poole (April 2019), North and West Northamptonshire
+#: (April 2021), Cumberland and Westmorland and Furness (April 2023). Their earlier
+#: years are not "suppressed or not available": the councils did not exist.
+CREATED = {"838": 2020, "839": 2020, "940": 2022, "941": 2022, "942": 2024, "943": 2024}
 
 
 def _norm(name: str) -> str:

@@ -193,7 +193,8 @@ def test_warnings_name_the_councils_left_out(indicators):
     # are missing because it did not exist, not because they were suppressed
     res = did(indicators, "884", 2025, measure="cla_rate_per_10k", comparators="statistical_neighbours")
     text = " | ".join(res.warnings)
-    assert "Westmorland and Furness (943) did not exist before 2024: their earlier years are left out" in text
+    assert ("formed in a reorganisation, so with no figures for earlier years: Westmorland and Furness (943) "
+            "before 2024; those years are left out") in text
     assert "suppressed or not available (Westmorland" not in text
     assert "left out of the analysis sample (balanced): Westmorland and Furness (943)" in text
 
@@ -277,3 +278,10 @@ def test_a_change_that_began_the_year_before_the_baseline_is_named():
     for drop in (-8.0, 2.0):
         r = _late_turn(drop_before=drop)
         assert not any(w.startswith("already under way") for w in r.warnings)
+
+
+def test_a_council_formed_in_2019_is_not_called_suppressed_for_its_earlier_years(indicators):
+    """Dorset (838), formed April 2019, was listed as 'suppressed or not available' for 2016-19."""
+    res = did(indicators, "884", 2022, measure="cla_3plus_placements", comparators=["838", "893", "919", "885", "860", "865"])
+    text = " | ".join(res.warnings)
+    assert "Dorset (838) before 2020" in text and "suppressed or not available (Dorset" not in text

@@ -114,9 +114,12 @@ def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, na
         dropped = [(a, t, s) for a, t, s in df.attrs["dropped"] if t >= CREATED.get(str(a), t)]
         young = sorted({str(a) for a, t, _ in df.attrs["dropped"] if t < CREATED.get(str(a), t)})
         if young:
-            warns.append(" and ".join(names.get(a, a) for a in young)
-                         + f" did not exist before {min(CREATED[a] for a in young)}: "
-                         "their earlier years are left out")
+            by_year: dict = {}
+            for a in young:
+                by_year.setdefault(CREATED[a], []).append(names.get(a, a))
+            said = "; ".join(f"{' and '.join(who)} before {year}" for year, who in sorted(by_year.items()))
+            warns.append(f"formed in a reorganisation, so with no figures for earlier years: {said}; "
+                         "those years are left out")
         if dropped:
             by_area: dict = {}
             for a, t, _ in dropped:
