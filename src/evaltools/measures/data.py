@@ -134,11 +134,6 @@ def _add_months(days: np.ndarray, months: int) -> np.ndarray:
     return (out - EPOCH).astype(np.int64)
 
 
-def add_years(days: np.ndarray, years: int) -> np.ndarray:
-    """The same calendar day ``years`` later (29 February -> 28 February)."""
-    return add_months(days, 12 * years)
-
-
 #: set to 1 by ``compute(frequency="month")``: the measures' 12-month windows become
 #: the calendar month ending on the reference date (see :func:`calendar_months`)
 _WINDOW_MONTHS: contextvars.ContextVar[int | None] = contextvars.ContextVar("window_months", default=None)

@@ -120,11 +120,6 @@ def grid_references(postcodes: pd.Series) -> pd.DataFrame:
                          "la": ref["la"].to_numpy(dtype=object)}, index=postcodes.index)
 
 
-def placement_distance(home: pd.Series, placement: pd.Series) -> pd.Series:
-    """Straight-line miles between home and placement postcodes, to one decimal place."""
-    return placement_geography(home, placement)["PL_DISTANCE"]
-
-
 def placement_geography(home: pd.Series, placement: pd.Series) -> pd.DataFrame:
     """``PL_DISTANCE``: straight-line miles between home and placement postcodes, to
     one decimal place; ``PL_LA``: the upper-tier LA (ONS code) the placement postcode
