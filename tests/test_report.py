@@ -624,3 +624,22 @@ def test_a_scorecard_is_never_rated_against_another_councils_strategy():
     from evaltools.errors import ConfigError
     with pytest.raises(ConfigError, match="herefordshire_2025_27 is Herefordshire's"):
         briefing.scorecard("919", strategy="herefordshire_2025_27")
+
+
+def test_a_trend_table_says_when_dfe_revised_a_year_it_shows():
+    """The ILACS pack's and benchmarking report's tables changed 2025 from 10.2% to
+    11.3% on a rerun without a word; only the review named DfE's revisions."""
+    bm = benchmark.benchmark("884", ["cla_3plus_placements"])
+    internal = report.revision_note(bm, "cla_3plus_placements", "internal")
+    assert "2022 first published as 5.6 (21/378), now 10.3 (39/379)" in internal
+    assert internal.endswith("(the table gives the latest figures)")
+    published = report.revision_note(bm, "cla_3plus_placements", "published")
+    assert "2022 first published as 5.6, now 10.3" in published and "/" not in published
+
+
+def test_a_revision_of_a_withheld_year_is_not_given():
+    """A year the policy shows as c must not come back through its revision."""
+    bm = benchmark.benchmark("884", ["oc2_development_assessments"])
+    hidden = bm.withheld_periods("oc2_development_assessments", "published")
+    note = report.revision_note(bm, "oc2_development_assessments", "published") or ""
+    assert hidden and not any(f"{p} first published" in note for p in hidden)

@@ -27,6 +27,7 @@ from statsmodels.stats.rates import confint_poisson
 
 from . import indicators as ind
 from . import published, registry
+from .sdc import round_half_up
 from .areas import Area, resolve_la
 from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model_for,
                           quartile_bands)
@@ -282,7 +283,7 @@ def gaps_words(left, m: registry.Measure | None = None) -> str:
         by.setdefault(code, []).append((period, share))
     label = (lambda p: m.period_label(p)) if m is not None else str
     parts = [f"{resolve_la(code).display_name}, where DfE records no information for "
-             f"{listing(f'{sh:.0f}%' for _, sh in items)} of the young people in {listing(label(p) for p, _ in items)}"
+             f"{listing(f'{round_half_up(sh):.0f}%' for _, sh in items)} of the young people in {listing(label(p) for p, _ in items)}"
              for code, items in by.items()]
     return (GAPS_LEAD + "; ".join(parts) + f" (figures with at least {COMPARATOR_UNKNOWN_SHARE:.0f}% not known "
             "reflect recording more than young people's lives, and the comparison needs every year from each "
@@ -798,7 +799,7 @@ def _unknown_note(m: registry.Measure, last: pd.Series) -> str:
     unknown = last.get("comparator_unknown") or ()
     if not unknown:
         return ""
-    who = "; ".join(f"{resolve_la(c).display_name} ({as_printed(m, v)}, with no information for {sh:.0f}% "
+    who = "; ".join(f"{resolve_la(c).display_name} ({as_printed(m, v)}, with no information for {round_half_up(sh):.0f}% "
                     "of the young people)" for c, sh, v in unknown)
     one = len(unknown) == 1
     cv = last["comparator_mean"]

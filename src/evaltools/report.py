@@ -23,7 +23,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from . import indicators as ind
-from . import registry, sdc
+from . import published, registry, sdc
 from .paths import PACKAGE_DIR, RESOURCES_DIR, run_cache_dir
 from .benchmark import BenchmarkResult, as_printed, comparator_cell, not_shown
 from .comparators import comparator_label
@@ -382,6 +382,9 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
         show_chart(lambda: benchmark_chart(bm, measure_id), "benchmark_chart", measure_id,
                    bm.series(measure_id), bm.la.display_name, bm.la.region_name, bm.comparator)
     show_table(trend_table(bm, measure_id, policy=policy), caption=f"{m.short}: {bm.la.display_name} by year")
+    revised = revision_note(bm, measure_id, policy)
+    if revised:
+        display(Markdown(f"*{revised}*"))
     last = bm.latest(measure_id)
     period = int(last["period"]) if last is not None else None
     definition = m.definition_for(period) if period else m.definition
@@ -389,6 +392,34 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
     notes = m.notes_for(int(years.min()), int(years.max())) if len(years) else []
     notes = f" *Notes by year:* {' '.join(notes)}" if notes else ""
     display(Markdown(f"*Definition:* {definition}{notes} *Source:* {m.source}."))
+
+
+@lru_cache(maxsize=2)
+def _first_release(root: str) -> pd.DataFrame:
+    """Every EES figure as DfE first published it (read once per process)."""
+    return published.load_indicators(use_lait=False, release="first", data_root=Path(root))
+
+
+def revision_note(bm: BenchmarkResult, measure_id: str, policy: str = "internal") -> str | None:
+    """DfE's revisions of the council's figures in a trend table, in words, as the review
+    gives them ("DfE revised 2025 first published as 10.2, now 11.3"): a board paper set
+    beside last year's would otherwise differ without saying why. Years the policy
+    withholds are left out (their figures would show), and under a policy that
+    suppresses small counts the counts are not given."""
+    from . import sdc
+    from .paths import data_dir
+    from .review import revisions, shown_caveats
+
+    m = registry.get(measure_id)
+    years = bm.series(measure_id)["period"]
+    if not m.published or not len(years):
+        return None
+    hidden = set(bm.withheld_periods(measure_id, policy)) if sdc.policy(policy).suppress_small else set()
+    first = _first_release(str(data_dir()))
+    first = first[(first["measure"] == measure_id) & ~first["period"].isin(hidden)]
+    latest = bm.indicators[(bm.indicators["measure"] == measure_id) & ~bm.indicators["period"].isin(hidden)]
+    rev = revisions(first, latest, measure_id, bm.la.area_code, int(years.min()), int(years.max()))
+    return shown_caveats(rev.replace("the review uses", "the table gives"), policy) if rev else None
 
 
 # --------------------------------------------------------------------------- topics

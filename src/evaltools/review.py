@@ -30,7 +30,7 @@ from . import indicators as ind
 from . import published, registry
 from .benchmark import GAPS_LEAD, gaps_words, set_aside
 from .stats import frames
-from .sdc import signed, significant
+from .sdc import round_half_up, signed, significant
 from .stats.power import detectable
 from .stats.proportions import before_after, difference_ci
 from .wording import REVEALS, count, listing
@@ -247,7 +247,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                                               else "")
                 row.caveats.append(
                     f"the strategy's baseline {sm.baseline.value:g} does not match the published {_period(b_period, mid)} figure "
-                    f"({pub:.1f})" + (f"; it matches {', '.join(matched(p) for p in matches)}" if matches
+                    f"({round_half_up(pub, 1):.1f})" + (f"; it matches {', '.join(matched(p) for p in matches)}" if matches
                                       else "; it matches no published year")
                     + " (the review starts from the published figure, to compare like with like)")
                 # the latest figure is DfE's, so the start is too: the direction, a target
@@ -535,7 +535,7 @@ def revisions(first: pd.DataFrame, latest: pd.DataFrame, measure: str, area: str
         if not changed:
             continue
         def fig(r):
-            v = f"{r['value']:,.0f}" if whole else f"{r['value']:.1f}"
+            v = f"{round_half_up(r['value']):,.0f}" if whole else f"{round_half_up(r['value'], 1):.1f}"
             return f"{v} ({r['numerator']:,.0f}/{r['denominator']:,.0f})" if counts and pd.notna(r["denominator"]) else v
         out.append(f"{int(p)} first published as {fig(x)}, now {fig(y)}")
     return ("DfE revised " + "; ".join(out) + " (the review uses the latest figures)") if out else None
@@ -856,7 +856,7 @@ def _with_figure(r) -> str:
 #: the Source column of a figure from the bundled synthetic sample
 SYNTHETIC_SOURCE = "synthetic sample"
 
-_REVISED = re.compile(r"DfE revised .*?\(the review uses the latest figures\)")
+_REVISED = re.compile(r"DfE revised .*?\(the (?:review uses|table gives) the latest figures\)")
 _COUNTS = re.compile(r" \(\d[\d,]*/\d[\d,]*\)")
 #: a revision whose figure, without its counts, reads the same before and after
 _SAME = re.compile(r"(\d{4}) first published as ([\d.,]+), now \2(?=;| \()")

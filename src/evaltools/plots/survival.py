@@ -186,7 +186,7 @@ def km_chart(result, *, title: str | None = None, show_censors: bool | None = No
             bits.append(f"{_name(g)}: median {row['median']:.3g} {unit}")
         else:
             st = s[s["group"].isna()] if g is None else s[s["group"] == g]
-            bits.append(f"{_name(g)}: median not reached, {100 * st['survival'].iat[-1]:.0f}% "
+            bits.append(f"{_name(g)}: median not reached, {sdc.round_half_up(100 * st['survival'].iat[-1]):.0f}% "
                         f"still without {evl} at {st['time'].iat[-1]:.3g} {unit}")
     fig.alt_text = (f"Kaplan-Meier step chart of the share of {subj} without {evl} against "
                     f"{xlabel.lower()}, with {pct}% intervals shaded; " + "; ".join(bits) + "."
