@@ -313,3 +313,13 @@ def test_a_true_half_is_printed_rounded_up_even_after_float_arithmetic(parts, pr
 def test_an_interval_end_near_zero_keeps_its_sign_and_digits():
     """'95% CI -10.6 to -0.0' beside 'improved beyond noise': the end was -0.012."""
     assert [sdc.signed(v) for v in (-0.012, 2.45, -10.55, 123.5, 0.0)] == ["-0.012", "+2.5", "-10.6", "+124", "+0.0"]
+
+
+def test_hidden_cells_whose_sum_is_1_to_5_are_joined_by_another():
+    """The data-quality report's 1,552 errors less the rows it showed left 3 for its two
+    hidden counts (2 and 1): no cell was determined, but their sum was a small count."""
+    size = np.array([1413.0, 62, 10, 2, 1])
+    h = sdc._secondary(np.ones((1, 5)), np.array([False, False, False, True, True]), size)
+    assert h.tolist() == [False, False, True, True, True]            # the 10 joins them: 13
+    h = sdc._secondary(np.ones((1, 4)), np.array([False, False, True, True]), np.array([50.0, 40, 4, 3]))
+    assert h.tolist() == [False, False, True, True]                  # 4 + 3 = 7: nothing more

@@ -553,19 +553,28 @@ def recoverable(table: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
 
 def _secondary(equations: np.ndarray, hidden: np.ndarray, size: np.ndarray,
                avoid: np.ndarray | None = None, fixed: np.ndarray | None = None) -> np.ndarray:
-    """Hide more cells until no hidden cell is determined: each time, the smallest
-    visible non-zero cell (by ``size``) sharing a relation with a given-away cell, preferring
-    cells not in ``avoid`` (totals) and never one in ``fixed`` (published elsewhere,
-    or already hidden by DfE). Deterministic: ties go to the first cell."""
+    """Hide more cells until no hidden cell is determined, nor a sum of 1 to 5 of the
+    hidden cells of one relation (two hidden cells of 2 and 1 beside a published total
+    say that together they are 3): each time, the smallest visible non-zero cell (by
+    ``size``) sharing a relation with a given-away cell or sum, preferring cells not in
+    ``avoid`` (totals) and never one in ``fixed`` (published elsewhere, or already
+    hidden by DfE). Deterministic: ties go to the first cell."""
     h = np.asarray(hidden, dtype=bool).copy()
     eq = np.asarray(equations, dtype=float)
     avoid = np.zeros(h.shape, dtype=bool) if avoid is None else avoid
     fixed = np.zeros(h.shape, dtype=bool) if fixed is None else fixed
+    known = np.where(np.isfinite(size), size, 0.0)
     while True:
         given = determined(eq, h)
-        if not given.any():
-            return h
-        lines = eq[:, given].any(axis=1)
+        if given.any():
+            lines = eq[:, given].any(axis=1)
+        else:
+            # a relation's hidden cells, two or more, whose sum it gives away: 1 to 5
+            several = ((eq != 0) & h).sum(axis=1) >= 2
+            sums = np.abs((eq * np.where(h, known, 0.0)).sum(axis=1))
+            lines = several & (sums >= SMALL[0]) & (sums <= SMALL[1])
+            if not lines.any():
+                return h
         near = (eq[lines] != 0).any(axis=0) & ~h & ~fixed
         if not near.any():           # a relation of one cell: nothing else to hide
             return h
