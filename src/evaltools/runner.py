@@ -510,15 +510,15 @@ def _input_rows(ev: Evaluation) -> list[dict]:
     from .strategies import path_of
     # what each file is, kept the same when the same data are read from another folder:
     # DfE's files by their place in the data folder, an extract's by theirs in it
-    roots = [(data_dir(), "data")]
+    extracts: list[tuple[Path, str]] = []
     for j in ev.jobs:       # the strategy, child-level extract and local measures a notebook read
         reads = {**j.reads, **j.parameters}
         src = reads.get("extract")
         if src:
             p = input_path(src)
             inputs += sorted(p.rglob("*.csv")) if p.is_dir() else [p]
-            if p.is_dir() and all(p.resolve() != Path(r).resolve() for r, _ in roots[1:]):
-                roots.append((p, "extract" if len(roots) == 1 else f"extract {len(roots)}"))
+            if p.is_dir() and all(p.resolve() != r.resolve() for r, _ in extracts):
+                extracts.append((p, f"extract {len(extracts) + 1}" if extracts else "extract"))
         st = reads.get("strategy")
         if st:
             inputs.append(path_of(st))
@@ -529,7 +529,7 @@ def _input_rows(ev: Evaluation) -> list[dict]:
         if p in seen or not p.exists():
             continue
         seen.add(p)
-        key = _input_key(p, roots[1:] + roots[:1])           # an extract inside data/ is an extract
+        key = _input_key(p, extracts + [(data_dir(), "data")])    # an extract inside data/ is an extract
         rows.append({"path": key, "sha256": sha256(p), "bytes": p.stat().st_size,
                      **({} if key == _rel(p) else {"file": str(Path(p).resolve())})})
     return rows
