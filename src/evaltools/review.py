@@ -347,14 +347,15 @@ def _before_start(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str, 
     """A change beyond noise since a baseline that came years before the strategy began
     may have come before it (St Helens' missing incidents fell from 14.7% in 2018 to
     9.5% in 2020, 2.2 points of it by March 2019, before its April 2019 start): the row
-    says how much, and what the strategy's own years show. Not said where the year
-    before the start is withheld under the strictest policy (its figure would show)."""
+    says how much, and what the strategy's own years show. Not said where any of the
+    three years is withheld under the strictest policy (its figure would show)."""
     from . import sdc
     from .periods import collection_year
 
     last_pre = collection_year(start) - 1
+    strict = sdc.policy("published")
     if not (row.baseline_period < last_pre < row.latest_period) \
-            or _rests_on_few(have, mid, last_pre, sdc.policy("published")):
+            or any(_rests_on_few(have, mid, p, strict) for p in (row.baseline_period, last_pre, row.latest_period)):
         return
     at = have[(have["period"] == last_pre) & (have["status"] == "ok")]
     if at.empty or row.baseline_value is None or row.latest_value is None:
@@ -499,7 +500,7 @@ _TREND_CAVEATS = {
 def _chance_words(tests: int) -> str:
     """What chance alone gives over many tests: at 95%, about 1 in 20 measures that did
     not really change still shows a change beyond noise (Herefordshire's 2025-27 review
-    makes 21 tests)."""
+    makes 20 tests)."""
     if tests < 10:
         return ""
     return (f" With {tests} measures tested, about {max(1, int(tests / 20 + 0.5))} would show a change beyond noise "
