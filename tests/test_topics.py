@@ -7,6 +7,7 @@ import pytest
 
 from evaltools import topics
 from evaltools.errors import ConfigError
+from evaltools.wording import SIGNED_FIGURE
 
 
 @pytest.fixture(scope="module")
@@ -296,7 +297,7 @@ def test_a_withheld_comparison_keeps_its_cautions_without_the_figures(monkeypatc
     withheld = [e for e in pub.evaluations if e.result is not None and e.mde == "not shown"]
     assert withheld and any(e.warnings for e in withheld)
     for e in withheld:
-        assert not any(topics._SIGNED.search(w) for w in e.warnings), e.warnings
+        assert not any(SIGNED_FIGURE.search(w) for w in e.warnings), e.warnings
     shown = []
     monkeypatch.setattr(report, "display", lambda obj, **k: shown.append(getattr(obj, "data", obj)))
     monkeypatch.setattr(report, "show_figure", lambda fig: shown.append("<chart>"))

@@ -33,7 +33,7 @@ from .stats import frames
 from .sdc import round_half_up, signed, significant
 from .stats.power import detectable
 from .stats.proportions import before_after, difference_ci
-from .wording import REVEALS, count, listing
+from .wording import REVEALS, SIGNED_FIGURE, count, listing
 
 VERDICTS = ("improved beyond noise", "no detectable change", "worsened beyond noise")
 #: a baseline "matches" a published figure within half a unit of its last digit
@@ -879,6 +879,17 @@ def shown_caveats(caveats: str, policy: str = "published") -> str:
                         caveats)
 
 
+def _without_figures(caveats: str) -> str:
+    """A withheld row's caveats without the ones quoting its figures (a comparison with
+    the neighbours, a change before the start, DfE's revisions): with the other figures
+    published they would give the withheld year back."""
+    parts = [p for p in caveats.split("; ") if p]
+    kept = [p for p in parts if not SIGNED_FIGURE.search(p) and not p.startswith("DfE revised")]
+    if len(kept) < len(parts):
+        kept.append("the comparisons' figures are not shown: they would give the withheld figure back")
+    return "; ".join(kept)
+
+
 def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
     """The review table as people read it, under the disclosure policy: a baseline or
     latest figure resting on 1 to 5 children (child-level or local counts), or hidden
@@ -920,7 +931,9 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
             "Moved as promised": "c" if withheld else r["direction_met"],
             "Target": _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",
             "Target met": "c" if withheld and r["target_met"] in ("yes", "no") else r["target_met"],
-            "Verdict": r["verdict"], "Caveats": shown_caveats(r["caveats"], policy),
+            "Verdict": r["verdict"],
+            "Caveats": _without_figures(shown_caveats(r["caveats"], policy)) if withheld
+            else shown_caveats(r["caveats"], policy),
             "Test": WITHHELD if withheld else (r["test"] or ""),
         })
     return pd.DataFrame(rows)

@@ -41,7 +41,7 @@ from .stats.diffindiff import did
 from .stats.funnels import funnel
 from .stats.power import detectable, mde_multiplier
 from .stats.timeseries import its
-from .wording import count
+from .wording import SIGNED_FIGURE, count
 
 VERDICTS = ("improved beyond noise", "no detectable change", "worsened beyond noise")
 #: a change beyond noise on a measure with no better direction (DfE gives it no
@@ -647,17 +647,15 @@ def _withhold_estimates(res: TopicResult) -> None:
 #: an ITS caution quoting a typical month's count ("a typical period has 3 events"): a
 #: count of 1 to 5 under a policy that suppresses them
 _TYPICAL_FEW = re.compile(r"(a typical period has )[1-5] (?=children|events)")
-#: a signed figure or a p-value in a caution ("moved +1.2", "(p = 0.06)")
-_SIGNED = re.compile(r"(?<![\w.])[+-]\d")
 
 
 def _without_figures(w: str) -> str:
     """A caution on a comparison whose estimate is withheld, without the figures that
     would give the withheld years back: the finding before its first figure ("pre-trends
     are not parallel"), and why the rest is not shown."""
-    if not _SIGNED.search(w):
+    if not SIGNED_FIGURE.search(w):
         return w
-    head = w[:_SIGNED.search(w).start()]
+    head = w[:SIGNED_FIGURE.search(w).start()]
     head = head.split(":")[0] if ":" in head else "the council's figure was already moving the same way " \
         "as the effect before the intervention"
     return f"{head} (the figures are not shown: they would give the withheld years back)"

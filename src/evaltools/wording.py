@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def count(n, noun: str, plural: str | None = None) -> str:
     """'1 unit', '3 units', '0 months': a number with its noun agreeing, for report
@@ -20,3 +22,8 @@ def listing(items) -> str:
 #: to 5 children, or leaves 1 to 5 out (36 of 38 gives away 2), so "rests on" alone
 #: would mislead about the second case
 REVEALS = "would reveal 1 to 5 children"
+
+
+#: a signed figure in a sentence ("moved +1.2", "95% CI -10.6 to -0.012"), not a year
+#: range ("2016-17"): what a caution or caveat on a withheld figure must not quote
+SIGNED_FIGURE = re.compile(r"(?<![\w.])[+-]\d")

@@ -631,7 +631,7 @@ def test_a_neighbour_comparison_carries_its_pre_trend_cautions(reviews):
     assert "were not moving in parallel" in t.loc["ks4_attainment8", "caveats"]
     t = reviews["herefordshire_2017_20"].table.set_index("measure")
     assert "only 2 published years up to the baseline" in t.loc["cla_3plus_placements", "caveats"]
-    assert not re.search(r"(?<![\w.])[+-]\d", wording_free := "; ".join(review._TREND_CAVEATS.values())), wording_free
+    assert not wording.SIGNED_FIGURE.search(free := "; ".join(review._TREND_CAVEATS.values())), free
 
 
 def test_the_narrative_says_what_chance_gives_over_many_tests(reviews):
@@ -655,3 +655,13 @@ def test_an_intervention_naming_one_measure_without_brackets_reads_it_as_one():
                           "interventions": [{"id": "i", "title": "I", "start": "2025-04-01", "precision": "day",
                                              "measures": "eet"}]})
     assert s.interventions[0].measures == ("eet",)
+
+
+def test_a_withheld_rows_caveats_quote_none_of_its_figures():
+    text = ("a sudden jump in 2016-17: check; against the neighbours: improved (+4.0 against their change, "
+            "95% CI +1.0 to +7.0): it stands out; DfE revised 2022 first published as 5.6, now 10.3 (the review "
+            "uses the latest figures)")
+    out = review._without_figures(text)
+    assert out.startswith("a sudden jump in 2016-17: check; ") and "+4.0" not in out and "10.3" not in out
+    assert out.endswith("would give the withheld figure back")
+    assert review._without_figures("no local data supplied") == "no local data supplied"
