@@ -1046,8 +1046,7 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
         published.load_indicators()
         published.not_recorded()
     except EvaltoolsError:
-        if any(j.notebook != "data_quality" for p in plans for j in p.ev.jobs):   # it alone reads no DfE file
-            raise
+        raise
     except Exception:           # noqa: BLE001
         pass
     for folder in published.unlisted_releases():
