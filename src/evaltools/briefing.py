@@ -233,8 +233,9 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
     bm = bmk.benchmark(area.area_code, ids + extra, comparator=comparator, indicators=frame).disclosed(pol)
     targets = {}
     st = strategies.load(strategy) if isinstance(strategy, str) else strategy
-    if st is not None and resolve_la(st.la).area_code != area.area_code:
-        raise ConfigError(f"strategy {st.id} is {resolve_la(st.la).display_name}'s: its targets cannot rate "
+    owner = resolve_la(st.la) if st is not None else area
+    if owner.area_code != area.area_code:
+        raise ConfigError(f"strategy {st.id} is {owner.display_name}'s: its targets cannot rate "
                           f"{area.display_name}'s figures", fix="Give the council's own strategy, or strategy=None "
                           "to rate against England")
     if st is not None:

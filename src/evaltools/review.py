@@ -879,7 +879,7 @@ def shown_caveats(caveats: str, policy: str = "published") -> str:
                         caveats)
 
 
-def _without_figures(caveats: str) -> str:
+def _caveats_without_figures(caveats: str) -> str:
     """A withheld row's caveats without the ones quoting its figures (a comparison with
     the neighbours, a change before the start, DfE's revisions): with the other figures
     published they would give the withheld year back."""
@@ -932,7 +932,7 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
             "Target": _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",
             "Target met": "c" if withheld and r["target_met"] in ("yes", "no") else r["target_met"],
             "Verdict": r["verdict"],
-            "Caveats": _without_figures(shown_caveats(r["caveats"], policy)) if withheld
+            "Caveats": _caveats_without_figures(shown_caveats(r["caveats"], policy)) if withheld
             else shown_caveats(r["caveats"], policy),
             "Test": WITHHELD if withheld else (r["test"] or ""),
         })

@@ -201,10 +201,6 @@ def _units(m: registry.Measure) -> str:
         m.unit, registry.UNIT_LABELS.get(m.unit, m.unit.replace("_", " ")))
 
 
-def _num(v: float, m: registry.Measure) -> str:
-    return sdc.signed(v)
-
-
 #: library advice in a warning, for an analyst calling the function, not a reader
 _API_TIP = re.compile(r"; (add seasonality, or )?(pass maxlags for Newey-West errors|use errors='ar1'|"
                       r"look for a change the model misses|add seasonality)$")
@@ -282,8 +278,8 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
     ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)
     ev.verdict = verdict(lo, hi, polarity)
     last = pd.Timestamp(s["period_end"].max())
-    ev.sentence = (f"By {last:%B %Y}, {m.short.lower()} was {_num(est, m)} {_units(m)} from where the "
-                   f"trend before {start:%B %Y} pointed (95% CI {_num(lo, m)} to {_num(hi, m)}; "
+    ev.sentence = (f"By {last:%B %Y}, {m.short.lower()} was {sdc.signed(est)} {_units(m)} from where the "
+                   f"trend before {start:%B %Y} pointed (95% CI {sdc.signed(lo)} to {sdc.signed(hi)}; "
                    f"{pre} months before, {post} after): {ev.verdict}.")
     # the verdict is the gap at the end; a jump at the start that says otherwise is told
     # too, not hidden behind a change of trend that later cancels it
@@ -294,8 +290,8 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
     if step not in ("no detectable change", ev.verdict):
         size = (f"by a factor of {float(lvl['estimate']):.2f} (95% CI {float(lvl['ci_low']):.2f} to "
                 f"{float(lvl['ci_high']):.2f})" if ratio else
-                f"by {_num(float(lvl['estimate']), m)} {_units(m)} (95% CI {_num(float(lvl['ci_low']), m)} to "
-                f"{_num(float(lvl['ci_high']), m)})")
+                f"by {sdc.signed(float(lvl['estimate']))} {_units(m)} (95% CI {sdc.signed(float(lvl['ci_low']))} to "
+                f"{sdc.signed(float(lvl['ci_high']))})")
         moved = "rose" if float(lvl["ci_low"]) > null else "fell"
         ev.sentence += (f" But at {start:%B %Y} the level {moved} {size}: {step} at the start, before the "
                         "trend changed.")
@@ -400,7 +396,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         ev.warnings.append(bmk.gaps_words(left, m))
     ev.sentence = (f"Against its statistical neighbours, the council's change from {m.period_label(ref)} to "
                    f"{'the years from ' + m.period_label(first) if len(post) > 1 else m.period_label(first)} was "
-                   f"{_num(res.estimate, m)} {_units(m)} (95% CI {_num(lo, m)} to {_num(hi, m)}; "
+                   f"{sdc.signed(res.estimate)} {_units(m)} (95% CI {sdc.signed(lo)} to {sdc.signed(hi)}; "
                    f"{len(pre)} years before, {len(post)} after): {ev.verdict}. {placebo_words(res)}").rstrip()
     rank = res.placebo_rank
     if "beyond noise" in ev.verdict and rank and rank[0] < rank[1]:

@@ -661,7 +661,7 @@ def test_a_withheld_rows_caveats_quote_none_of_its_figures():
     text = ("a sudden jump in 2016-17: check; against the neighbours: improved (+4.0 against their change, "
             "95% CI +1.0 to +7.0): it stands out; DfE revised 2022 first published as 5.6, now 10.3 (the review "
             "uses the latest figures)")
-    out = review._without_figures(text)
+    out = review._caveats_without_figures(text)
     assert out.startswith("a sudden jump in 2016-17: check; ") and "+4.0" not in out and "10.3" not in out
     assert out.endswith("would give the withheld figure back")
-    assert review._without_figures("no local data supplied") == "no local data supplied"
+    assert review._caveats_without_figures("no local data supplied") == "no local data supplied"
