@@ -103,9 +103,15 @@ def signed(v: float) -> str:
     return f"{round_half_up(v, 1):+.1f}" if abs(v) < 100 else f"{round_half_up(v):+,.0f}"
 
 
-def significant(x: float, digits: int = 2) -> str:
+def significant(x: float, digits: int = 2, *, trim: bool = False) -> str:
     """``x`` to ``digits`` significant figures as a reader would write it: 160, 48,
-    4.8, 0.048, 12,000; never 1.6e+02. Rounded half up."""
+    4.8, 0.048, 12,000; never 1.6e+02. Rounded half up. ``trim`` drops trailing zeros
+    after the point (3, not 3.00), as a chart's note writes an effect."""
+    text = _significant(x, digits)
+    return text.rstrip("0").rstrip(".") if trim and "." in text else text
+
+
+def _significant(x: float, digits: int) -> str:
     x = float(x)
     if not np.isfinite(x) or x == 0:
         return "0" if x == 0 else str(x)

@@ -333,6 +333,20 @@ def test_p_chart_plot_is_in_percent_with_limits_per_point():
     plt.close(fig)
 
 
+def test_spc_alt_text_gives_no_more_digits_than_the_chart():
+    """Alt text is the chart read aloud: a rate plotted to 3 significant figures of its
+    largest plotted value (here the upper limit, 1.03) is described to the same two
+    places (0.86, not 0.8571), so the words give back nothing the points do not."""
+    import re
+    ys = [0.8643, 0.912, 0.7781, 0.8333, 0.9017, 0.8125, 0.8571, 0.8889] * 2
+    fig = plots.spc_chart(xmr(ys, x=np.arange(2001, 2017)))
+    assert max(_by_gid(fig.axes[0], "upl")[0].get_ydata()) == pytest.approx(1.03)
+    figures = re.findall(r"\d+\.\d+", fig.alt_text)
+    assert len(figures) == 4 and all(len(f.split(".")[1]) == 2 for f in figures), fig.alt_text
+    assert "latest 0.89, centre line 0.86," in fig.alt_text
+    plt.close(fig)
+
+
 def test_xmr_of_a_count_measure_keeps_points_without_a_denominator():
     """Counts (children starting care each month) have no denominator; every point is
     charted, none dropped as 'no value'."""

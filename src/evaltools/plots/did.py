@@ -6,6 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..sdc import significant
 from .its import _axis_label
 from matplotlib.ticker import FuncFormatter
 
@@ -24,8 +25,14 @@ def _note(fig, result, extra=""):
     m, ref = _measure(result), result.diagnostics.get("reference_period")
     if m is not None and ref is not None:       # "against 2024" as reports name the year
         method = method.replace(f"against {ref},", f"against {m.period_label(ref)},")
-    footnote(fig, f"Effect {result.estimate:.3g} ({round(result.level * 100)}% CI {result.ci[0]:.3g} "
-             f"to {result.ci[1]:.3g}). {method[:1].upper()}{method[1:]}.{extra}")
+    est, low, high = _three(result)
+    footnote(fig, f"Effect {est} ({round(result.level * 100)}% CI {low} "
+             f"to {high}). {method[:1].upper()}{method[1:]}.{extra}")
+
+
+def _three(result) -> tuple[str, str, str]:
+    """The effect and its interval to 3 significant figures, rounded half up."""
+    return tuple(significant(v, 3, trim=True) for v in (result.estimate, *result.ci))
 
 
 def did_chart(result, *, title: str | None = None, ylabel: str | None = None, treated_label: str = "Treated",
@@ -60,7 +67,7 @@ def did_chart(result, *, title: str | None = None, ylabel: str | None = None, tr
     _note(fig, result)
     fig.alt_text = (f"Line chart of the treated and comparison averages from {x.min()} to {x.max()}, "
                     f"intervention at {d['intervention']}; difference-in-differences effect "
-                    f"{result.estimate:.3g} (interval {result.ci[0]:.3g} to {result.ci[1]:.3g}).")
+                    "{} (interval {} to {}).".format(*_three(result)))
     return fig
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..sdc import significant
 from .style import (OKABE_ITO, chart_title, coarse, date_axis, footnote, label_headroom, registry_measure,
                     style_axes, unit_axis, when)
 
@@ -57,12 +58,13 @@ def its_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     lvl = result.effect("level")
     what = {"poisson": "rate ratio", "binomial": "odds ratio"}.get(result.model, "change")
-    note = (f"Level {what} {lvl['estimate']:.3g} ({round(result.level * 100)}% CI {lvl['ci_low']:.3g} to "
-            f"{lvl['ci_high']:.3g}). {result.method[:1].upper()}{result.method[1:]}.")
+    est, low, high = (significant(lvl[k], 3, trim=True) for k in ("estimate", "ci_low", "ci_high"))   # half up
+    note = (f"Level {what} {est} ({round(result.level * 100)}% CI {low} to "
+            f"{high}). {result.method[:1].upper()}{result.method[1:]}.")
     if source:
         note += f" {source}"
     footnote(fig, note)
     fig.alt_text = (f"Interrupted time series chart of {len(s)} points with the intervention at "
-                    f"{when(d['intervention'])}: level {what} {lvl['estimate']:.3g}, interval {lvl['ci_low']:.3g} "
-                    f"to {lvl['ci_high']:.3g}; the dashed line shows the earlier trend continued.")
+                    f"{when(d['intervention'])}: level {what} {est}, interval {low} "
+                    f"to {high}; the dashed line shows the earlier trend continued.")
     return fig

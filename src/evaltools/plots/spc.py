@@ -12,6 +12,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..sdc import round_half_up
 from .style import (OKABE_ITO, chart_title, coarse, date_axis, footnote, label_headroom, registry_measure,
                     style_axes, unit_axis, when)
 
@@ -80,7 +81,12 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     note = ("Process limits show where points fall by chance alone if nothing changes; they are not "
             "confidence intervals.") + (f" {source}" if source else "")
     footnote(fig, note)
-    fmt = result._fmt
+    def fmt(v):             # the alt text at the chart's own precision (see coarse)
+        if result.unit == "%" or v is None or not np.isfinite(v):
+            return result._fmt(v)
+        text = f"{round_half_up(v, s.attrs['places']):,.{s.attrs['places']}f}"
+        return text + (f" {result.unit}" if result.unit else "")
+
     fig.alt_text = (f"{result.chart} of {result.label or 'the measure'}: {len(s)} points from {when(x[0])} to {when(x[-1])}, "
                     f"latest {fmt(s['y'].iloc[-1])}, centre line {fmt(result.estimate)}, process limits "
                     f"{fmt(result.ci[0])} to {fmt(result.ci[1])}; {result.variation}.")

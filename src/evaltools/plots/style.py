@@ -233,10 +233,9 @@ def coarse(frame: pd.DataFrame, columns, percent: bool) -> pd.DataFrame:
     follow each month's denominator, gave back the children in care that month."""
     out = frame.copy()
     cols = [c for c in columns if c in out.columns]
-    if not cols:
-        return out
-    top = np.nanmax(np.abs(out[cols].to_numpy(float))) if len(out) else 0
+    top = np.nanmax(np.abs(out[cols].to_numpy(float))) if cols and len(out) else 0
     places = 1 if percent or not np.isfinite(top) or top == 0 else max(0, 2 - int(np.floor(np.log10(top))))
     for c in cols:
         out[c] = np.round(out[c].to_numpy(float), places)
+    out.attrs["places"] = places        # for the chart's words: no more digits than its points
     return out

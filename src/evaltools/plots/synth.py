@@ -6,6 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..sdc import significant
 from ..stats.synth import placebo_p_value
 from .style import OKABE_ITO, UNIT_AXIS, chart_title, footnote, style_axes
 
@@ -73,15 +74,15 @@ def synth_chart(result, *, title: str | None = None, ylabel: str | None = None, 
     ax.text(0, 1.02, f"Synthetic {name} = {_recipe(result)}", transform=ax.transAxes, fontsize=8.5,
             color="#444444", va="bottom")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
-    note = (f"Average gap after the change: {result.estimate:+.3g}"
+    note = (f"Average gap after the change: {'+' if result.estimate > 0 else ''}{significant(result.estimate, 3, trim=True)}"
             + (f"; placebo test p = {result.p_value:.2g}" if result.p_value is not None else "")
             + (f". Before the change the blend matched {name} exactly: with this many areas to blend, "
                "that can happen by chance (see the warnings)." if d.get("treated_exact_fit") else
-               f". Before the change the blend missed {name} by {d['pre_rmspe']:.3g} on average (RMSPE)."))
+               f". Before the change the blend missed {name} by {significant(d['pre_rmspe'], 3, trim=True)} on average (RMSPE)."))
     _footnote(fig, note, source)
     fig.alt_text = (f"Line chart of {result.outcome_name or 'the outcome'} for {name} and its synthetic "
                     f"control from {x[0]} to {x[-1]}, with the change at {result.intervention}; after it "
-                    f"{name} is on average {abs(result.estimate):.3g} "
+                    f"{name} is on average {significant(abs(result.estimate), 3, trim=True)} "
                     f"{'below' if result.estimate < 0 else 'above'} the synthetic line.")
     return fig
 

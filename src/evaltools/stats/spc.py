@@ -93,8 +93,7 @@ class SPCResult(Result):
         from ..sdc import round_half_up, significant
         if self.unit == "%":
             return f"{round_half_up(v, 1):.1f}%"
-        text = significant(v, 4)                      # half up, as .4g does not
-        text = text.rstrip("0").rstrip(".") if "." in text else text
+        text = significant(v, 4, trim=True)           # half up, as .4g does not
         return text + (f" {self.unit}" if self.unit else "")
 
     def summary(self) -> str:
