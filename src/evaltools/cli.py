@@ -124,12 +124,12 @@ def _cmd_validate(args) -> int:
     print(f"Issues: {errors:,} error(s), {warnings:,} warning(s)")
     for r in ex.issue_summary().itertuples():
         print(f"  {r.severity:<8} {r.check:<24} {r.table:<15} {r.issues:>7,} rows, {r.children:,} children")
-    print("Rows left out of measures because of errors:")
-    for t in ex.tables:
-        e = ex.excluded(t)
-        for r in e.itertuples():
-            if r.excluded:
-                print(f"  {t:<15} {r.year}: {r.excluded:,} of {r.rows:,}")
+    left_out = [f"  {t:<15} {r.year}: {r.excluded:,} of {r.rows:,}"
+                for t in ex.tables for r in ex.excluded(t).itertuples() if r.excluded]
+    print("Rows left out of measures because of errors:" if left_out else
+          "Rows left out of measures because of errors: none")
+    for line in left_out:
+        print(line)
     if args.issues:
         ex.issues.to_csv(args.issues, index=False)
         print(f"evaltools: wrote the issues table to {args.issues} (child ids are pseudonymised)")

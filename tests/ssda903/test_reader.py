@@ -372,6 +372,7 @@ def test_validate_cli_summary(tmp_path, capsys, monkeypatch):
     code = cli.main(["validate", str(folder), "--issues", str(out_csv)])
     out = capsys.readouterr().out
     assert code == 0 and "Issues: 0 error(s), 0 warning(s)" in out and out_csv.exists()
+    assert "Rows left out of measures because of errors: none" in out      # not a heading over nothing
 
 
 def test_every_refusal_is_an_evaltools_error():

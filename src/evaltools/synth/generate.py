@@ -150,6 +150,29 @@ def _child_ids(w: World) -> np.ndarray:
 
 
 
+def _recoded(place: np.ndarray, changes: dict, cfg: SynthConfig) -> dict[int, np.ndarray]:
+    """Each episode's placement code as each collection year that withdrew codes
+    reports it: a council recodes a placement still open that year to a successor
+    (Z1 to one of Z11-Z14, H5 and P2 to K3), so a 2026 return holds no Z1 however long
+    ago the placement began. One draw per episode, kept in every later year's file.
+    Its own random stream, so years before the first change are as they always were."""
+    rng = np.random.default_rng(cfg.seed + 13)
+    out, codes = {}, place
+    for year in sorted(changes):
+        codes = codes.copy()
+        for old, successors in changes[year].items():
+            i = np.flatnonzero(codes == old)
+            codes[i] = _choice(rng, successors, len(i))
+        out[int(year)] = codes
+    out[0] = place
+    return out
+
+
+def _place_in(year: int, recoded: dict[int, np.ndarray]) -> np.ndarray:
+    """Every episode's placement code as the ``year`` return reports it."""
+    return recoded[max(y for y in recoded if y <= year)]
+
+
 def build_returns(w: World, cfg: SynthConfig, params: dict) -> dict:
     """Each collection year's return, as DfE-layout tables of strings."""
     rng = np.random.default_rng(cfg.seed + 11)
@@ -169,15 +192,18 @@ def build_returns(w: World, cfg: SynthConfig, params: dict) -> dict:
     ls_ad = np.where(nb == 1, "L0", np.where(sex_ad == "MF", _choice(rng, {"L11": 0.8, "L3": 0.2}, n),
                                              _choice(rng, {"L12": 0.7, "L4": 0.3}, n)))
     ep = w.episodes
+    recoded = _recoded(ep["place"].to_numpy(), params["placements"]["recoded"], cfg)
     out = {}
     for y in range(cfg.first_year, cfg.last_year + 1):
         ys, ye = day(f"{y - 1}-04-01"), day(f"{y}-03-31")
-        e = ep[(ep["decom"] <= ye) & (ep["dec"] >= ys)]
+        within = ((ep["decom"] <= ye) & (ep["dec"] >= ys)).to_numpy()
+        e = ep[within]
+        place = _place_in(y, recoded)[within]
         open_ = e["dec"] > ye
         cid = e["cid"].to_numpy()
         episodes = pd.DataFrame({
             "CHILD": ids[cid], "DECOM": _fmt_dates(e["decom"].to_numpy()), "RNE": e["rne"].to_numpy(),
-            "LS": e["ls"].to_numpy(), "CIN": e["cin"].to_numpy(), "PLACE": e["place"].to_numpy(),
+            "LS": e["ls"].to_numpy(), "CIN": e["cin"].to_numpy(), "PLACE": place,
             "PLACE_PROVIDER": e["provider"].to_numpy(),
             "DEC": np.where(open_, "", _fmt_dates(e["dec"].to_numpy())),
             "REC": np.where(open_, "", e["rec"].to_numpy()),

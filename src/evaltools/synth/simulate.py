@@ -345,7 +345,7 @@ def _placements(ch: pd.DataFrame, params, cfg, ints, geo, rng) -> pd.DataFrame:
     sup = np.flatnonzero(grp == "supported")
     y25, y26 = day("2024-04-01"), day("2025-04-01")
     oth = np.flatnonzero((grp == "other") & (start_ts >= y26) & (codes == "Z1"))
-    codes[oth] = _choice(rng, {"Z11": 0.4, "Z12": 0.3, "Z13": 0.2, "Z14": 0.1}, len(oth))
+    codes[oth] = _choice(rng, pl["recoded"][2026]["Z1"], len(oth))
     codes[sup] = np.where(start_ts[sup] >= y26, _choice(rng, pl["supported_from_2026"], len(sup)),
                           np.where(start_ts[sup] >= y25, _choice(rng, pl["supported_from_2025"], len(sup)),
                                    codes[sup]))
