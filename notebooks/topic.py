@@ -19,7 +19,8 @@
 # la: DfE number, ONS code or name. strategy: a strategy id from data/strategies (its
 # dated interventions are evaluated) or None. extract: a folder of 903 CSVs for the
 # monthly child-level series, or None. comparator: "statistical_neighbours", "region"
-# or a list of LAs. years: [first, last] years ending 31 March, or None for all.
+# or a list of LAs. years: [first, last] years ending 31 March of DfE's figures, for
+# the trends, comparisons and funnels alike (null for an open end), or None for all.
 # policy: disclosure policy for every table and label: internal, ofsted or published.
 topic = "stability"
 la = "884"

@@ -351,3 +351,18 @@ def test_monthly_shares_use_laneys_chart_only_where_it_widens_the_limits(sample_
         if r.chart in ("p-chart", "p′ chart"):
             sz = r.diagnostics["sigma_z"]
             assert r.chart == ("p′ chart" if sz >= 1 else "p-chart"), (r.label, sz)
+
+
+def test_years_limit_every_use_of_the_published_figures():
+    """`years: [2016, 2022]` asks for the report as of 2022: the trends, the neighbour
+    comparisons and the funnel stop there, not only the trend table."""
+    t = topics.evaluate("884", "stability", strategy="herefordshire_2025_27", years=[2016, 2022])
+    assert t.benchmark.series("cla_3plus_placements")["period"].max() == 2022
+    assert int(pd.to_numeric(t.indicators["period"]).max()) <= 2022
+    assert t.funnels["cla_3plus_placements"].period == 2022
+    for e in t.evaluations:                       # 2025-27 began after 2022: nothing after it to compare
+        assert e.result is None or e.result.series["time"].max() <= 2022
+    open_end = topics.evaluate("884", "stability", years=[2016, None])
+    assert open_end.funnels["cla_3plus_placements"].period == 2025
+    with pytest.raises(ConfigError, match="in the years 2030-2031"):
+        topics.evaluate("884", "stability", years=[2030, 2031])

@@ -370,8 +370,7 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     area = la if isinstance(la, Area) else resolve_la(la, data_root)
     ms = registry.resolve(measures) if measures is not None else registry.published_measures()
     ids = [m.id for m in ms]
-    if periods is not None:         # (2016, None): from 2016 to the latest year published
-        periods = (0 if periods[0] is None else int(periods[0]), 9999 if periods[1] is None else int(periods[1]))
+    periods = _year_range(periods)
     wide = None if periods is None else (periods[0], periods[1] + max(m.lait_period_shift for m in ms))
     if indicators is None:
         indicators = published.load_indicators(ids, data_root=data_root, periods=wide)
@@ -380,10 +379,8 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
         indicators = indicators[indicators["measure"].isin(ids)]
         if wide is not None:
             indicators = indicators[indicators["period"].between(*wide)]
-    if periods is not None:         # each measure's years as labelled (a census: its own year)
-        if len(indicators):
-            shift = indicators["measure"].map({m.id: m.lait_period_shift for m in ms}).astype(int)
-            indicators = indicators[(indicators["period"] - shift).between(*periods)]
+    if periods is not None:
+        indicators = in_years(indicators, periods)
         if indicators.empty:
             from .errors import ConfigError
             shown = "-".join("" if p in (0, 9999) else str(p) for p in periods)
@@ -576,6 +573,28 @@ def _why_not(area_code: str, m: registry.Measure, row: pd.Series, policy: str) -
     if bool(row.get("la_withheld", False)):
         return f"{why} and is not shown under the {policy} policy"
     return f"is {why} (DfE symbol '{row['la_status']}')"
+
+
+def _year_range(periods) -> tuple[int, int] | None:
+    """(first, last) with None for an open end: (2016, None) is 2016 to the latest."""
+    if periods is None:
+        return None
+    return (0 if periods[0] is None else int(periods[0]), 9999 if periods[1] is None else int(periods[1]))
+
+
+def in_years(indicators: pd.DataFrame, periods) -> pd.DataFrame:
+    """The rows of ``indicators`` in the years ``periods`` (first, last; None for an
+    open end) as reports label them: a census year (the workforce in September 2025)
+    is its own year, not the year ending March 2025 it is filed under. No limit when
+    ``periods`` is None."""
+    periods = _year_range(periods)
+    if periods is None or not len(indicators):
+        return indicators
+    known = set(registry.ids())
+    shifts = {mid: registry.get(mid).lait_period_shift if mid in known else 0
+              for mid in indicators["measure"].unique()}
+    shift = indicators["measure"].map(shifts).astype(int)
+    return indicators[(pd.to_numeric(indicators["period"]) - shift).between(*periods)]
 
 
 def _years(m: registry.Measure, periods) -> str:

@@ -486,8 +486,10 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
     ``strategy``: a strategy id or :class:`~evaltools.strategies.Strategy` whose
     interventions are evaluated (None: trends only). ``extract``: a 903 extract folder
     (or a read :class:`~evaltools.ssda903.Extract`) for the monthly series.
-    ``years``: (first, last) published years. ``policy``: the disclosure policy the
-    notebook shows things under.
+    ``years``: (first, last) published years (None for an open end), for every use of
+    DfE's figures: the trends, the comparisons with the neighbours and the funnels; the
+    monthly series cover the extract's own years. ``policy``: the disclosure policy
+    the notebook shows things under.
     """
     from . import strategies as strat
 
@@ -497,12 +499,15 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
     code = area.area_code
     ids = t.measure_ids()
     ind = indicators if indicators is not None else published.load_indicators(ids)
+    ind = bmk.in_years(ind, years)      # trends, the neighbour comparisons and funnels alike
     have = set(ind.loc[ind["area_code"].astype(str) == code, "measure"])
     ids = [i for i in ids if i in have]
     notes = []
     if not ids:
-        raise ConfigError(f"no published figures for topic {topic_id!r} and {area.display_name}",
-                          fix="Check data/public holds the DfE files listed in data/public/SOURCES.md")
+        within = f" in the years {'-'.join('' if y is None else str(y) for y in years)}" if years else ""
+        raise ConfigError(f"no published figures for topic {topic_id!r} and {area.display_name}{within}",
+                          fix="Give years DfE has published, e.g. years: [2016, null]" if years else
+                          "Check data/public holds the DfE files listed in data/public/SOURCES.md")
     bm = bmk.benchmark(code, ids, comparator=comparator, periods=tuple(years) if years else None,
                        indicators=ind)
     st = strat.load(strategy) if isinstance(strategy, str) else strategy
