@@ -144,6 +144,25 @@ def test_its_chart_draws_the_result():
     assert label.get_window_extent().y0 > top + 3
 
 
+def test_a_late_intervention_is_labelled_inside_the_chart():
+    """An intervention near the end of the series (a monitoring visit five months before
+    the data end) is labelled to the left of its line: to the right, the label ran past
+    the axes into the legend's "Observed"."""
+    res = its(_ols_series(n_pre=30, n_post=6), 31)
+    fig = plots.its_chart(res, title="Test")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    (label,) = [t for t in ax.texts if t.get_text().startswith("Intervention (")]
+    box, axes = label.get_window_extent(), ax.get_window_extent()
+    assert axes.x0 <= box.x0 and box.x1 <= axes.x1
+    line = ax.transData.transform([[31, 0]])[0, 0]
+    assert box.x1 <= line                      # to the left of the intervention's line
+    early = plots.its_chart(its(_ols_series(n_pre=12, n_post=24), 13), title="Test")
+    early.canvas.draw()
+    (label,) = [t for t in early.axes[0].texts if t.get_text().startswith("Intervention (")]
+    assert label.get_window_extent().x0 >= early.axes[0].transData.transform([[13, 0]])[0, 0]
+
+
 def test_before_after_in_words(indicators):
     res = before_after(indicators, 2022, 2025, measure="care_leavers_eet_19_21", area="884")
     d = res.diagnostics

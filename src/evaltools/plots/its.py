@@ -8,7 +8,7 @@ import numpy as np
 
 from ..sdc import significant
 from .style import (OKABE_ITO, chart_title, coarse, date_axis, footnote, label_headroom, registry_measure,
-                    style_axes, unit_axis, when)
+                    start_label, style_axes, unit_axis, when)
 
 
 def _axis_label(result) -> str:
@@ -47,11 +47,10 @@ def its_chart(result, *, title: str | None = None, ylabel: str | None = None, so
                     label=f"{round(result.level * 100)}% band for the counterfactual")
     first_post = xpos[post][0]
     ax.axvline(first_post, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.2)
-    ax.annotate(f"Intervention ({when(d['intervention'])})", (first_post, 1.0), xycoords=("data", "axes fraction"),
-                xytext=(3, -12), textcoords="offset points", fontsize=8.5, color="#444444")
     style_axes(ax, integer_x=not np.issubdtype(np.asarray(xpos).dtype, np.datetime64))
     date_axis(ax, xpos)
     label_headroom(ax)
+    start_label(ax, first_post, f"Intervention ({when(d['intervention'])})", fontsize=8.5)
     ax.set_ylabel(ylabel or _axis_label(result))
     ax.set_xlabel("Period")
     chart_title(ax, title or "Before and after the intervention")

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..sdc import round_half_up
 from .style import (OKABE_ITO, chart_title, coarse, date_axis, footnote, label_headroom, registry_measure,
-                    style_axes, unit_axis, when)
+                    start_label, style_axes, unit_axis, when)
 
 POINTS = {
     "common": ("Common cause (usual variation)", OKABE_ITO["grey"], "o"),
@@ -42,6 +42,7 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
     ax.plot(x, y, color=OKABE_ITO["black"], linewidth=1.2, zorder=2, label="_nolegend_", gid="data")
     varies = result.chart != "XmR chart"
+    phases = []
     for i, (_, ph) in enumerate(s.groupby("phase", sort=True)):
         px = ph["x"].to_numpy()
         style = {"drawstyle": "steps-mid"} if varies else {}
@@ -54,8 +55,7 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
                     label=name if first and name else "_nolegend_", **style)
         if i > 0:
             ax.axvline(px[0], color=OKABE_ITO["grey"], linestyle=":", linewidth=1, gid="rebase")
-            ax.annotate(f"Phase {i + 1}", (px[0], 1.0), xycoords=("data", "axes fraction"), xytext=(3, -10),
-                        textcoords="offset points", fontsize=8, color="#444444")
+            phases.append((px[0], f"Phase {i + 1}"))
     for kind, (name, colour, marker) in POINTS.items():
         pts = (s["variation"] == kind).to_numpy()
         if pts.any() or kind == "common":
@@ -69,6 +69,8 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
     date_axis(ax, x)
     if s["phase"].nunique() > 1:
         label_headroom(ax)
+    for at, text in phases:
+        start_label(ax, at, text, dy=-10, fontsize=8)
     ax.set_ylabel(ylabel or _ylabel(result))
     ax.set_xlabel("Period")
     chart_title(ax, title or result.label or result.chart, pad=20)

@@ -146,6 +146,18 @@ def label_headroom(ax, share: float = 0.12) -> None:
     ax.set_ylim(lo, hi + share * (hi - lo))
 
 
+def start_label(ax, x, text: str, *, dy: float = -12, **kw) -> None:
+    """``text`` along the top of the axes at ``x`` (an intervention, a new phase): to the
+    right of the line, or to its left where the line is in the right half of the chart,
+    so the label neither runs off the axes into the legend beside them nor over it. Call
+    once everything is plotted (the x limits are final)."""
+    lo, hi = ax.get_xlim()
+    at = float(ax.convert_xunits(x))
+    left = hi > lo and (at - lo) / (hi - lo) > 0.55
+    ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(-3 if left else 3, dy),
+                textcoords="offset points", ha="right" if left else "left", color="#444444", **kw)
+
+
 #: room a title is first wrapped to leave at the figure's left for the y axis's labels
 #: (a left-aligned title starts where the axes do) and at its right, in inches;
 #: :func:`footnote` wraps it again where the laid-out axes start further right

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..sdc import significant
 from ..stats.synth import placebo_p_value
-from .style import OKABE_ITO, UNIT_AXIS, chart_title, footnote, style_axes
+from .style import OKABE_ITO, UNIT_AXIS, chart_title, footnote, start_label, style_axes
 
 
 def _axis_label(result) -> str:
@@ -36,9 +36,7 @@ def _xlabel(result, integer: bool) -> str:
 def _mark_change(ax, result, x):
     first_post = x[result.series["post"].to_numpy()][0]
     ax.axvline(first_post, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.4)
-    ax.annotate(f"Change starts ({result.intervention})", (first_post, 1.0),
-                xycoords=("data", "axes fraction"), xytext=(3, -12), textcoords="offset points",
-                fontsize=8.5, color="#444444")
+    start_label(ax, first_post, f"Change starts ({result.intervention})", fontsize=8.5)
 
 
 def _footnote(fig, note: str, source: str):
