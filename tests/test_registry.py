@@ -165,6 +165,9 @@ def test_a_percentage_says_what_it_is_of():
     assert unit_axis(registry.get("care_leavers_eet_19_21")) == "% of care leavers"
     assert unit_axis(registry.get("reviews_on_time")) == "% of reviews"
     assert unit_axis(registry.get("absence_overall")) == "% of school sessions"
+    # a gap between two average scores is in points, not itself an average score
+    assert unit_axis(registry.get("ks4_attainment8")) == "average score"
+    assert unit_axis(registry.get("ks4_attainment8_gap")) == "gap in points"
     # every percentage of placements (not of children) says so
     for m in registry.measures():
         den = str((m.published or {}).get("denominator", "")).lower()

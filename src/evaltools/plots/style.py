@@ -38,6 +38,8 @@ def unit_axis(measure) -> str:
     the registry's ``percent_of`` says otherwise)."""
     if measure.unit == "percent":
         return f"% of {measure.base}"
+    if measure.unit == "score" and (measure.lait or {}).get("subtract"):
+        return "gap in points"          # a difference of two average scores, not a score
     return UNIT_AXIS[measure.unit]
 
 
