@@ -366,3 +366,21 @@ def test_years_limit_every_use_of_the_published_figures():
     assert open_end.funnels["cla_3plus_placements"].period == 2025
     with pytest.raises(ConfigError, match="in the years 2030-2031"):
         topics.evaluate("884", "stability", years=[2030, 2031])
+
+
+def test_verdict_tables_say_when_each_intervention_began_in_words():
+    """"July 2022", as the strategy dates it, not the ISO date 2022-07-01; interventions
+    sharing one comparison list each start."""
+    t = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024")
+    started = t.verdicts()["Started"]
+    assert not started.str.contains(r"\d{4}-\d\d-\d\d").any()
+    ivs = {iv.id: iv for iv in t.strategy.interventions}
+    for e in t.evaluations:          # the first intervention's start, then any other's
+        joined = [iv for iv in t.strategy.interventions if iv.title in e.title]
+        assert e.row()["Started"].split("; ")[0] == ivs[e.intervention].started
+        assert set(e.row()["Started"].split("; ")) == {iv.started for iv in joined}
+    from evaltools.strategies import Intervention
+    import datetime as dt
+    iv = lambda p, w="": Intervention("x", "X", w, p, (), start=dt.date(2024, 12, 19))  # noqa: E731
+    assert (iv("day").started, iv("month").started) == ("19 December 2024", "December 2024")
+    assert iv("financial_year", "2024/25").started == "2024/25" and iv("year").started == "2024"

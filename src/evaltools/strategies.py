@@ -117,6 +117,19 @@ class Intervention:
     notes: str = ""
 
     @property
+    def started(self) -> str:
+        """When it began, as a report says it: "19 December 2024" or "July 2022" when the
+        source gives the day or month, otherwise the source's own words ("2017/18",
+        "Autumn 2023"); "undated" without a start."""
+        if self.start is None:
+            return "undated"
+        if self.precision == "day":
+            return f"{self.start.day} {self.start:%B %Y}"
+        if self.precision == "month":
+            return f"{self.start:%B %Y}"
+        return self.when or str(self.start.year)
+
+    @property
     def first_period(self) -> int | None:
         """The first collection year (ending 31 March) the intervention could affect:
         the one holding its start date. None when undated."""

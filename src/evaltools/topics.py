@@ -143,10 +143,18 @@ class Evaluation:
     mde_words: str = ""
     warnings: list[str] = field(default_factory=list)
     result: object = None
+    #: the start in words (``strategies.Intervention.started``): "July 2022", not 2022-07-01
+    started: str = ""
+
+    def join(self, iv) -> None:
+        """Another intervention this evaluation answers for (same first year or month)."""
+        self.title += f"; {iv.title}"
+        if iv.started not in self.started.split("; "):
+            self.started += f"; {iv.started}"
 
     def row(self) -> dict:
         m = registry.get(self.measure)
-        return {"Intervention": self.title, "Started": str(self.start) if self.start else "undated",
+        return {"Intervention": self.title, "Started": self.started or (str(self.start) if self.start else "undated"),
                 "Measure": m.short, "Method": self.method, "Verdict": self.verdict,
                 "Finding": self.sentence, "Change the test finds 4 times in 5": self.mde}
 
@@ -259,7 +267,8 @@ def _date_caveat(iv) -> list[str]:
 def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: str | None = None) -> Evaluation:
     m = registry.get(mid)
     polarity = polarity or m.polarity
-    ev = Evaluation(iv.id, iv.title, iv.start, mid, "interrupted time series, monthly child-level series")
+    ev = Evaluation(iv.id, iv.title, iv.start, mid, "interrupted time series, monthly child-level series",
+                    started=iv.started)
     start = pd.Timestamp(iv.start) + pd.offsets.MonthEnd(0)
     lo_t = start - pd.DateOffset(months=WINDOW_PRE_MONTHS)
     hi_t = start + pd.DateOffset(months=WINDOW_POST_MONTHS - 1) + pd.offsets.MonthEnd(0)
@@ -347,7 +356,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     m = registry.get(mid)
     polarity = polarity or m.polarity
     ev = Evaluation(iv.id, iv.title, iv.start, mid, "difference-in-differences against statistical "
-                    "neighbours, published annual figures")
+                    "neighbours, published annual figures", started=iv.started)
     if iv.id.startswith("nat_"):
         ev.method = "difference-in-differences"
         ev.sentence = ("Not evaluated against other councils: a national change touched every council, "
@@ -584,7 +593,7 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
             for mid in [i for i in ids if i in targets]:
                 key = (mid, iv.first_period, iv.id.startswith("nat_"))
                 if key in annual:   # same first year: the same comparison and the same answer
-                    annual[key].title += f"; {iv.title}"
+                    annual[key].join(iv)
                     continue
                 annual[key] = _did_annual(judged, mid, iv, code, comparator, better.get(mid))
                 res.evaluations.append(annual[key])
@@ -593,7 +602,7 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
                     same = [e for e in res.evaluations if e.measure == mid and e.start == iv.start
                             and e.method.startswith("interrupted")]
                     if same:        # same start month: the same series and the same answer
-                        same[0].title += f"; {iv.title}"
+                        same[0].join(iv)
                         continue
                     res.evaluations.append(_its_monthly(res.monthly, mid, iv, code, better.get(mid)))
 
