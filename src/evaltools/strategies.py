@@ -288,6 +288,22 @@ def _unit_polarity(reg, local_id) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _check_local_id(local_id, where, probs) -> None:
+    """A local measure's id is one the definitions hold: a typo (pathway_plan_up_to_date)
+    would otherwise show as "no local data supplied" beside a CSV that has its figures."""
+    from . import local
+    try:
+        defs = local.definitions()
+    except EvaltoolsError:
+        return                          # reported where the definitions are read
+    if str(local_id) in defs:
+        return
+    close = difflib.get_close_matches(str(local_id), list(defs), n=1, cutoff=0.6)
+    probs.add(where, f"local measure {local_id!r} is not defined in data/local/local_measures.csv",
+              f"did you mean {close[0]}?" if close else
+              "add a row for it there (data/local/README.md says how)")
+
+
 _PERCENT_WORDS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)")
 
 
@@ -394,6 +410,8 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
                           f"did you mean {close[0]}?" if close else "evaltools measures lists the ids")
         if source == "local" and not local:
             probs.add(where, "a local measure needs local:", "give the measure's id in the local measures CSV")
+        elif source == "local":
+            _check_local_id(local, where, probs)
         baseline = _figure(raw.get("baseline"), where, "baseline", probs, "period")
         target = _figure(raw.get("target"), where, "target", probs, "by")
         if unit == "percent":

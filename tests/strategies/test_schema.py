@@ -57,6 +57,10 @@ def _broken(change):
     (lambda d: d["measures"][0].update(source="dfe"), "source 'dfe' is not one of"),
     (lambda d: d["measures"][0].pop("measure"), "a published measure needs measure:"),
     (lambda d: d["measures"][1].pop("local"), "a local measure needs local:"),
+    (lambda d: d["measures"][1].update(local="pathway_plan_up_to_date"),
+     "local measure 'pathway_plan_up_to_date' is not defined in data/local/local_measures.csv "
+     "(did you mean pathway_plans_up_to_date?)"),
+    (lambda d: d["measures"][1].update(local="ofsted_rating"), "add a row for it there"),
     (lambda d: d["measures"][1].update(id="eet"), "id 'eet' is used twice"),
     (lambda d: d["measures"][0]["baseline"].update(value="48%"), "is not a number"),
     (lambda d: d["measures"][0].update(dirn="up"), "unknown field 'dirn'"),
