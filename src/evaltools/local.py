@@ -158,6 +158,13 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
         raise SchemaError(f"local measures file needs columns measure, period and value or numerator/denominator "
                           f"(missing {', '.join(sorted(missing)) or 'value'})", where=str(p),
                           fix="Start from data/local/template.csv")
+    half = {"numerator", "denominator"} & set(raw.columns)
+    if len(half) == 1:
+        (has,) = half
+        lacks = ({"numerator", "denominator"} - half).pop()
+        raise SchemaError(f"local measures file has a {has} column but no {lacks} column", where=str(p),
+                          fix=f"Add the {lacks} column (its header is measure,period,numerator,denominator,"
+                          "value,source_note; see data/local/template.csv)")
     defs = definitions() if defs is None else defs
     for c in ("numerator", "denominator", "value", "source_note", "area"):
         if c not in raw.columns:
@@ -232,6 +239,13 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
         raise SchemaError(f"local measures file has two figures for {d['measure']} in {d['period_end']:%Y-%m-%d}",
                           where=str(p), fix="Keep one row per measure and period")
     areas = {a: resolve_la(a) for a in df["area"].unique()}
+    if la is not None:
+        mine = resolve_la(la)
+        if all(a.area_code != mine.area_code for a in areas.values()):
+            theirs = ", ".join(sorted({f"{a.display_name} ({a.area_code})" for a in areas.values()}))
+            raise SchemaError(f"local measures file has no rows for {mine.display_name} ({mine.area_code}): its "
+                              f"area column names {theirs}", where=str(p),
+                              fix=f"Give {mine.display_name}'s own file, or put {mine.area_code} in its area column")
     df["area_code"] = df["area"].map(lambda a: areas[a].area_code)
     df["area_name"] = df["area"].map(lambda a: areas[a].area_name)
     df["ons_code"] = df["area"].map(lambda a: areas[a].ons_code)

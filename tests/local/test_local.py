@@ -92,3 +92,23 @@ def test_a_misspelt_column_is_named(tmp_path):
     with pytest.raises(SchemaError) as e:
         local.read(p, la="884", defs=DEFS)
     assert "a column evaltools does not read: 'numerater' (did you mean numerator?)" in str(e.value)
+
+
+def test_a_missing_counts_column_is_one_line_not_every_row(tmp_path):
+    """A file with numerator but no denominator column was reported as every row
+    needing both, which sent the analyst to the rows rather than the header."""
+    p = _write(tmp_path, "measure,period,numerator,value,source_note\n"
+                         "pathway_plans_up_to_date,2023,120,,tracker\npathway_plans_up_to_date,2024,151,,tracker\n")
+    with pytest.raises(SchemaError) as e:
+        local.read(p, la="884", defs=DEFS)
+    assert "has a numerator column but no denominator column" in str(e.value) and "row 2" not in str(e.value)
+
+
+def test_a_file_with_no_rows_for_the_council_is_refused(tmp_path):
+    """Every row for St Helens in Wigan's run showed as "no local data supplied"."""
+    p = _write(tmp_path, "measure,period,value,area\npa_changes,2024,3,342\npa_changes,2025,4,342\n")
+    with pytest.raises(SchemaError) as e:
+        local.read(p, la="359", defs=DEFS)
+    assert "no rows for Wigan (359): its area column names St Helens (342)" in str(e.value)
+    both = _write(tmp_path, "measure,period,value,area\npa_changes,2024,3,342\npa_changes,2024,4,359\n")
+    assert set(local.read(both, la="359", defs=DEFS)["area_code"]) == {"342", "359"}    # a shared file
