@@ -177,12 +177,14 @@ REVIEW = textwrap.dedent("""\
     (REVIEW.replace("data/sample", "data/sampel"), [], ["extract folder data/sampel not found"]),
     (REVIEW.replace("herefordshire_2025_27", "herefordshire_2025"), [],
      ["strategy 'herefordshire_2025' not found", "herefordshire_2025_27"]),
-    (REVIEW.replace("extract: data/sample", "local: nope.csv"), [],
-     ["local measures file not found", "data/local/template.csv"]),
+    (REVIEW.replace("extract: data/sample", "local: nope.csv"), [],   # every place it looked
+     ["local measures file nope.csv not found (looked in ", "/nope.csv, ", "data/local/template.csv"]),
     (REVIEW.replace("extract: data/sample", "policy: public"), [],
      ["unknown disclosure policy 'public'", "notebooks item 1", "internal, ofsted, published"]),
     (REVIEW.replace("extract: data/sample", "comparator: statistical_neighbors"), [],
      ["unknown comparator 'statistical_neighbors'", "notebooks item 1"]),
+    (REVIEW.replace("annual_impact_review", "topic").replace("extract: data/sample", "topic: careleavers"), [],
+     ["unknown topic 'careleavers'", "notebooks item 1", "care_leavers"]),
 ])
 def test_the_inputs_a_notebook_names_are_checked_before_anything_runs(tmp_path, capsys, text, extra, fragments):
     """A strategy, extract, local CSV, policy or comparator mistake was a failed report

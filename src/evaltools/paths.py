@@ -84,6 +84,22 @@ def run_cache_dir() -> Path | None:
     return Path(folder) if folder and Path(folder).is_dir() else None
 
 
+def looked_in(path, base=None) -> str:
+    """Where :func:`input_path` looked for a relative ``path`` that is nowhere, for the
+    error that says so: the evaluation file's folder, the current folder and the
+    repository, each resolved."""
+    p = Path(path).expanduser()
+    if p.is_absolute():
+        return str(p)
+    roots = ([Path(base)] if base is not None else []) + [Path("."), REPO_ROOT]
+    seen = []
+    for root in roots:
+        where = str((root / p).resolve())
+        if where not in seen:
+            seen.append(where)
+    return ", ".join(seen)
+
+
 def input_path(path, base=None) -> Path:
     """A user's input file or folder: absolute, or relative to the repository root
     (notebooks run in notebooks/, so a path like data/sample is read from the root),

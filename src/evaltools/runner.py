@@ -58,7 +58,7 @@ from . import kernels, outputs, published, registry
 from .areas import Area, local_authorities, resolve_la
 from .comparators import SN_2021, SN_2025
 from .errors import ConfigError, UnknownAreaError
-from .paths import REPO_ROOT, RESOURCES_DIR, RUN_CACHE_ENV, data_dir, input_path, reports_dir
+from .paths import REPO_ROOT, RESOURCES_DIR, RUN_CACHE_ENV, data_dir, input_path, looked_in, reports_dir
 from .ssda903.pseudonymise import SALT_ENV
 from . import yamlio
 
@@ -196,7 +196,7 @@ def _as_given(value, p: Path) -> str:
 
 
 #: the parameters naming inputs that :func:`_preflight` checks
-PREFLIGHT_KEYS = ("policy", "comparator", "strategy", "extract", "local")
+PREFLIGHT_KEYS = ("policy", "comparator", "strategy", "extract", "local", "topic")
 
 
 def _default(spec: dict):
@@ -212,8 +212,8 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
     """Check the inputs a notebook's parameters name before anything runs, so a mistake
     is one line and status 2, not a failed report: the strategy (and that it is this
     LA's), the extract folder (and that the bundled synthetic sample is not passed off
-    as another council's), the local measures CSV, the comparator and the disclosure
-    policy. A relative path is found as :func:`evaltools.paths.input_path` finds it,
+    as another council's), the local measures CSV, the comparator, the disclosure
+    policy and a topic report's topic. A relative path is found as :func:`evaltools.paths.input_path` finds it,
     beside the evaluation file (``base``) first, and goes to the notebook as written
     where the notebook finds the same file, otherwise absolute (:func:`_as_given`)."""
     from . import local, sdc, strategies
@@ -224,6 +224,9 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
     try:
         if out.get("policy") is not None:
             sdc.policy(out["policy"])
+        if out.get("topic") is not None:
+            from .topics import topic
+            topic(str(out["topic"]))
         comparator = out.get("comparator")
         if comparator is not None and area is not None and ("comparator", repr(comparator)) not in checked:
             comparator_codes(area, 2025, comparator)
@@ -253,7 +256,7 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
     if value:
         p = input_path(value, base)
         if not p.exists():
-            raise ConfigError(f"extract folder {value} not found", where=where,
+            raise ConfigError(f"extract folder {value} not found (looked in {looked_in(value, base)})", where=where,
                               fix="Give the folder of the council's SSDA903 CSVs, absolute or relative to "
                                   "the evaluation file, or extract: null")
         las = synthetic_las(p) if area is not None else []
@@ -266,6 +269,10 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
     value = out.get("local")
     if value:
         p = input_path(value, base)
+        if not p.is_file():
+            raise ConfigError(f"local measures file {value} not found (looked in {looked_in(value, base)})",
+                              where=where, fix="Copy data/local/template.csv, fill it in, and give its path, "
+                                               "absolute or relative to the evaluation file")
         if ("local", str(p)) not in checked:
             local.read(p, la=area.area_code if area is not None else None)     # every row checked now
             checked[("local", str(p))] = True
