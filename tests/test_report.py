@@ -643,3 +643,13 @@ def test_a_revision_of_a_withheld_year_is_not_given():
     hidden = bm.withheld_periods("oc2_development_assessments", "published")
     note = report.revision_note(bm, "oc2_development_assessments", "published") or ""
     assert hidden and not any(f"{p} first published" in note for p in hidden)
+
+
+def test_every_resource_file_is_valid_yaml():
+    """A glossary entry with ': ' inside its words broke every report at once."""
+    import yaml
+
+    from evaltools.paths import RESOURCES_DIR
+    for p in sorted(RESOURCES_DIR.glob("*.yaml")):
+        assert yaml.safe_load(p.read_text(encoding="utf-8")), p.name
+    assert all(t["term"] and t["meaning"] for t in report.terms())
