@@ -64,7 +64,9 @@ report.show_review_table(r, policy)
 # ## The measures that matter most
 #
 # Those with a change beyond noise, those that moved the wrong way or missed a target,
-# against the statistical neighbours and England.
+# against the statistical neighbours and England; then the council's own local
+# measures, which have no national series to compare with, each by year with the
+# interval its counts give.
 
 # %%
 report.show_review_charts(r, policy, comparator)

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from . import indicators
-from .errors import SchemaError
+from .errors import EvaltoolsError, SchemaError
 from .periods import collection_year
 from .paths import data_dir
 
@@ -72,6 +72,15 @@ def definitions(path: str | Path | None = None) -> dict[str, LocalMeasure]:
                           fix="Restore data/local/local_measures.csv with git checkout")
     st = p.stat()
     return dict(_definitions(str(p.resolve()), st.st_size, st.st_mtime_ns))
+
+
+def find(local_id) -> LocalMeasure | None:
+    """The definition of one local measure, or None (not defined, or no definitions
+    file: that is reported where the file is read)."""
+    try:
+        return definitions().get(str(local_id))
+    except EvaltoolsError:
+        return None
 
 
 @lru_cache(maxsize=8)

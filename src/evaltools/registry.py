@@ -223,23 +223,29 @@ class Measure:
         """A value as a board paper would print it (no rounding of the data itself).
         ``whole``: the figure was published as a whole number (LAIT's), so a whole value
         prints without a decimal: 55%, not 55.0%, which would claim a precision it lacks."""
-        if value is None or pd.isna(value):
-            return "not available"
-        d = 0 if whole and float(value).is_integer() else 1
-        value = round_half_up(float(value), d if self.unit not in _WHOLE_UNITS else 0)   # 22.75 -> 22.8
-        if self.unit in ("percent", "percent_sessions", "percent_fte"):
-            return f"{value:.{d}f}%"
-        if self.unit == "count":
-            return f"{value:,.0f}"
-        if self.unit == "rate_per_10k":
-            return f"{value:.{d}f} per 10,000"
-        if self.unit == "days":
-            return f"{value:,.0f} days"
-        if self.unit == "cases_per_worker":
-            return f"{value:.{d}f} cases per worker"
-        if self.unit == "places":
-            return f"{value:,.0f} places"
-        return f"{value:.{d}f}"
+        return format_in(self.unit, value, whole)
+
+
+def format_in(unit: str, value: float, whole: bool = False) -> str:
+    """A value in ``unit`` as a board paper prints it (see :meth:`Measure.format_value`),
+    for the registry's measures and a council's local ones alike (86.0%, 14 days)."""
+    if value is None or pd.isna(value):
+        return "not available"
+    d = 0 if whole and float(value).is_integer() else 1
+    value = round_half_up(float(value), d if unit not in _WHOLE_UNITS else 0)   # 22.75 -> 22.8
+    if unit in ("percent", "percent_sessions", "percent_fte"):
+        return f"{value:.{d}f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "rate_per_10k":
+        return f"{value:.{d}f} per 10,000"
+    if unit == "days":
+        return f"{value:,.0f} days"
+    if unit == "cases_per_worker":
+        return f"{value:.{d}f} cases per worker"
+    if unit == "places":
+        return f"{value:,.0f} places"
+    return f"{value:.{d}f}"
 
 
 #: units printed as whole numbers

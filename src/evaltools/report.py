@@ -663,23 +663,102 @@ def review_chart_measures(r, limit: int = 8) -> list[str]:
     that moved the wrong way or missed a target; then, up to ``limit`` in all, the rest
     tested."""
     t = r.table[r.table["measure"].isin(registry.ids()) & (r.table["source"] == "published")]
-    key = lambda v: (0 if "beyond noise" in v["verdict"] else 1 if v["direction_met"] == "no"      # noqa: E731
-                     or v["target_met"] == "no" else 2 if v["verdict"] != "not tested" else 3)
-    ranked = sorted(t.to_dict("records"), key=key)
+    ranked = sorted(t.to_dict("records"), key=_matters)
     out = []
     for v in ranked:
-        if v["measure"] not in out and (key(v) < 2 or (key(v) == 2 and len(out) < limit)):
+        if v["measure"] not in out and (_matters(v) < 2 or (_matters(v) == 2 and len(out) < limit)):
             out.append(v["measure"])
     return out
 
 
+def show_local_measure(r, row: dict, policy: str = "published") -> None:
+    """One local measure of the review: heading, what the review found, a chart of the
+    council's figures by year (with intervals from the counts) and a table, all under
+    the disclosure ``policy``: a year resting on 1 to 5 children shows as c."""
+    from . import local
+    from .plots.local import local_chart
+    from .review import display_table
+    from .stats import frames
+
+    mid, area = row["measure"], str(r.strategy.la)
+    d = local.find(mid)
+    what = d.title if d is not None else row["text"]
+    unit = d.unit if d is not None else ""
+    have = r.frame[(r.frame["measure"] == mid) & (r.frame["area_code"].astype(str) == area)]
+    s = frames.series(have, mid, area, where="review")
+    shown = display_table(r, policy)
+    cells = shown[r.table["id"].to_numpy() == row["id"]].iloc[0]
+    from .areas import resolve_la
+    name = resolve_la(area).display_name
+    display(Markdown(f"### {what} (local measure)"))
+    display(Markdown(f"{row['text'].rstrip('.')}: **{cells['Latest'] or 'no figure'}**, from "
+                     f"{cells['Baseline'] or 'no baseline'}; {cells['Verdict']}."))
+    latest = cells["Latest"].split(" (")[0]
+    title = f"{name}: {latest} in {row['latest_period']}" if latest and latest != "c" else what
+    if cells["Verdict"] in ("improved beyond noise", "no detectable change", "worsened beyond noise") \
+            and latest != "c" and pd.notna(row["baseline_period"]):
+        title += f", {cells['Verdict']} since {int(row['baseline_period'])}"
+    target = row["target_value"] if pd.notna(row["target_value"]) else None
+    notes = sorted({str(v).removeprefix("local: ") for v in have.get("source", pd.Series(dtype=str))})
+    show_chart(lambda: local_chart(s, title=title, what=what, unit=unit, name=name, target=target, policy=policy,
+                                   source="; ".join(notes)),
+               "local_chart", mid, s, title, what, unit, name, target, policy, notes)
+    show_table(local_table(s, unit, policy), caption=f"{what}: {name} by year")
+
+
+def local_table(s: pd.DataFrame, unit: str, policy: str = "published") -> pd.DataFrame:
+    """A local measure's figures by year under ``policy``: the figure, the counts behind
+    it and its 95% interval where given; "c" for a year resting on 1 to 5 children."""
+    from .registry import format_in
+    from .stats.proportions import proportion_ci
+
+    pol = sdc.policy(policy)
+    rows = []
+    for _, v in s.iterrows():
+        num, den = float(v.get("numerator", np.nan)), float(v.get("denominator", np.nan))
+        when = str(v["time"])[:10]
+        if pol.suppress_small and sdc.rests_on_few(num, den):
+            rows.append({"Year": when, "Figure": "c", "Children": "c", "95% interval": "c"})
+            continue
+        counted = unit == "percent" and np.isfinite(num) and np.isfinite(den) and den > 0
+        lo, hi = proportion_ci(int(num), int(den)) if counted else (np.nan, np.nan)
+        rows.append({"Year": when, "Figure": format_in(unit, v["value"]),
+                     "Children": f"{num:,.0f} of {den:,.0f}" if counted else "",
+                     "95% interval": f"{format_in(unit, 100 * lo)} to {format_in(unit, 100 * hi)}" if counted else ""})
+    return pd.DataFrame(rows, columns=["Year", "Figure", "Children", "95% interval"])
+
+
+def _matters(v) -> int:
+    """How much a review row matters for a chart: a change beyond noise (0), a wrong
+    direction or missed target (1), tested (2), the rest (3)."""
+    return (0 if "beyond noise" in v["verdict"] else 1 if v["direction_met"] == "no" or v["target_met"] == "no"
+            else 2 if v["verdict"] != "not tested" else 3)
+
+
+def review_local_rows(r) -> list[dict]:
+    """The review rows of local measures with figures, in the order they matter
+    (:func:`_matters`): charted, since no national series is there to chart them."""
+    t = r.table[(r.table["source"] == "local") & (r.table["verdict"] != "no data")]
+    return sorted(t.to_dict("records"), key=_matters)
+
+
 def show_review_charts(r, policy: str = "published", comparator="statistical_neighbours", limit: int = 8) -> None:
-    """Charts, against the neighbours and England, of the measures that matter most."""
-    from .benchmark import benchmark
+    """Charts, against the neighbours and England, of the measures that matter most;
+    then the council's local measures, each on its own."""
     ids = review_chart_measures(r, limit)
-    if not ids:
+    local_rows = review_local_rows(r)
+    if not ids and not local_rows:
         display(Markdown("No published measure of this strategy could be tested yet."))
         return
+    if ids:
+        _show_review_benchmarks(r, ids, policy, comparator)
+    for row in local_rows:
+        show_local_measure(r, row, policy)
+
+
+def _show_review_benchmarks(r, ids: list[str], policy: str, comparator) -> None:
+    """The published measures of the review against the neighbours and England."""
+    from .benchmark import benchmark
     published = r.frame[r.frame["measure"].isin(ids) & ~r.frame["source"].astype(str).str.startswith("SSDA903")]
     # a finished strategy's charts end with it, as its table does (assumption E5)
     published = published[pd.to_numeric(published["period"]) <= r.strategy.last_period]

@@ -52,7 +52,7 @@ class MeasureRow:
     direction: str
     baseline_value: float | None = None
     baseline_period: int | None = None
-    baseline_from: str = ""            # "strategy" or "published"
+    baseline_from: str = ""            # "strategy", "published" or "local" (the council's file)
     latest_value: float | None = None
     latest_period: int | None = None
     direction_met: str = "not assessed"
@@ -221,7 +221,9 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         return row
     s = frames.series(have, mid, str(area), where="review")
     dropped = s.attrs.get("dropped", [])
-    unit = registry.get(mid).unit if mid in registry.ids() else ""
+    from . import local
+    unit = registry.get(mid).unit if mid in registry.ids() else getattr(local.find(mid), "unit", "")
+    kind = "local" if sm.source == "local" else "published"     # where the figures come from
     if s.empty:
         row.caveats.append("every figure is suppressed or not available"
                            + (" in the strategy's years" + after_end if after_end else ""))
@@ -236,7 +238,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     published_at = {int(period_of[t]): float(v) for t, v in zip(s["time"], s["value"])}
     if sm.baseline and sm.baseline.value is not None:
         row.baseline_value, row.baseline_period, row.baseline_from = sm.baseline.value, b_period, "strategy"
-        if sm.source == "published" and b_period in published_at:
+        if sm.source in ("published", "local") and b_period in published_at:
             pub = published_at[b_period]
             if abs(pub - sm.baseline.value) > MATCH_TOLERANCE:
                 matches = [p for p, v in published_at.items() if abs(v - sm.baseline.value) <= MATCH_TOLERANCE]
@@ -246,21 +248,22 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                                               if float(v).is_integer() and not float(sm.baseline.value).is_integer()
                                               else "")
                 row.caveats.append(
-                    f"the strategy's baseline {sm.baseline.value:g} does not match the published {_period(b_period, mid)} figure "
+                    f"the strategy's baseline {sm.baseline.value:g} does not match the {kind} {_period(b_period, mid)} figure "
                     f"({round_half_up(pub, 1):.1f})" + (f"; it matches {', '.join(matched(p) for p in matches)}" if matches
-                                      else "; it matches no published year")
-                    + " (the review starts from the published figure, to compare like with like)")
-                # the latest figure is DfE's, so the start is too: the direction, a target
-                # set as a change on the baseline and the test all read the same two figures
-                row.baseline_value, row.baseline_from = pub, "published"
+                                      else f"; it matches no {kind} year")
+                    + f" (the review starts from the {kind} figure, to compare like with like)")
+                # the latest figure is DfE's (or the council's file), so the start is too:
+                # the direction, a target set as a change on the baseline and the test all
+                # read the same two figures
+                row.baseline_value, row.baseline_from = pub, kind
     elif b_period in published_at:
-        row.baseline_value, row.baseline_period, row.baseline_from = published_at[b_period], b_period, "published"
+        row.baseline_value, row.baseline_period, row.baseline_from = published_at[b_period], b_period, kind
     elif b_period is not None and any(p > b_period for p in published_at):
         # no figure for the baseline year (a measure first published later): the first year there is
         first_year = min(p for p in published_at if p > b_period)
         if first_year < row.latest_period:
             row.baseline_value, row.baseline_period = published_at[first_year], first_year
-            row.baseline_from = "published"
+            row.baseline_from = kind
             row.caveats.append(f"no figure for the baseline year {_period(b_period, mid)}; the baseline is "
                                f"the first year with one, {_period(first_year, mid)}")
     if row.baseline_value is None:
@@ -431,6 +434,11 @@ def _untested(message: str, have: pd.DataFrame, mid: str, periods) -> str:
         years = sorted(bare["period"].unique())
         if not years:
             return "no counts of children to test the change"
+        if mid not in registry.ids():       # the council's own file: it can give them
+            return (f"the local {listing(_period(p, mid) for p in years)} "
+                    f"{'figure is given as a percentage' if len(years) == 1 else 'figures are given as percentages'} "
+                    "alone: give the numerator and denominator in the local measures file to test the change "
+                    "for noise")
         return (f"the published {listing(_period(p, mid) for p in years)} "
                 f"{'figure has' if len(years) == 1 else 'figures have'} no counts of children, so the change "
                 "cannot be tested for noise")
@@ -621,12 +629,17 @@ class Review:
             SDQ") in a list of gains reads as if it were achieved. Figures as the table
             shows them; none where one is c."""
             d = shown.loc[r.name]
-            if not r["measure"] or r["measure"] not in registry.ids() or "c" in (d["Baseline"], d["Latest"]) \
-                    or not d["Baseline"] or not d["Latest"]:
+            if not r["measure"] or "c" in (d["Baseline"], d["Latest"]) or not d["Baseline"] or not d["Latest"]:
+                return ""
+            if r["measure"] in registry.ids():
+                short = registry.get(r["measure"]).short + " from"
+            elif r["source"] == "local":     # a council's own measure: its commitment names it
+                short = "from"
+            else:
                 return ""
             base, latest = (re.sub(r" \(([^()]*)\)$", r" in \1", d[k]) for k in ("Baseline", "Latest"))
             target = f", target {d['Target']} not met" if d["Target"] and d["Target met"] == "no" else ""
-            return f" \u2014 {registry.get(r['measure']).short} from {base} to {latest}{target}"
+            return f" \u2014 {short} {base} to {latest}{target}"
         def name(r):     # a verdict resting on a year flagged as a possible recording change says so
             flags = []
             if "beyond noise" in r["verdict"]:
@@ -786,6 +799,10 @@ def _fmt(v, mid, whole: bool = False) -> str:
         return ""
     if mid in registry.ids():            # with its unit, as charts and statements give it
         return registry.get(mid).format_value(v, whole=whole)
+    from . import local
+    d = local.find(mid)                  # a council's local measure: 95.8%, as DfE's are
+    if d is not None:
+        return registry.format_in(d.unit, v, whole=whole)
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 

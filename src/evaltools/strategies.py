@@ -279,10 +279,7 @@ def _unit_polarity(reg, local_id) -> tuple[str | None, str | None]:
         return m.unit, m.polarity
     if local_id:
         from . import local
-        try:
-            d = local.definitions().get(str(local_id))
-        except EvaltoolsError:
-            d = None
+        d = local.find(local_id)
         if d is not None:
             return d.unit, d.polarity
     return None, None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -97,6 +98,35 @@ def test_local_measures_show_no_data_until_supplied(table, tmp_path):
     assert r.verdict == "improved beyond noise" and r.target_met == "no"
 
 
+def test_a_local_baseline_is_checked_against_the_councils_own_file(tmp_path):
+    """A local measure is read as a published one is: a strategy baseline (60) that its
+    own file does not bear out (140/180 = 77.8% in 2021) is flagged and the review starts
+    from the file's figure, as the test does; a figure given as a percentage alone says
+    how to make it testable; its figures carry their unit (77.8%, not 77.8)."""
+    p = tmp_path / "l.csv"
+    p.write_text("measure,period,numerator,denominator,value\npathway_plans_up_to_date,2021,140,180,\n"
+                 "pathway_plans_up_to_date,2025,205,214,\nreturn_home_interviews_takeup,2021,,,52\n"
+                 "return_home_interviews_takeup,2025,,,74\n")
+    f = local.read(p, la="884")
+    measures = [{"id": "pp", "text": "Pathway plans", "source": "local", "local": "pathway_plans_up_to_date",
+                 "direction": "increase", "baseline": {"value": 60, "period": 2021}},
+                {"id": "rhi", "text": "Return home interviews", "source": "local",
+                 "local": "return_home_interviews_takeup", "direction": "increase"}]
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2021-04-01",
+                                       "end": "2025-03-31", "baseline_period": 2021}, "measures": measures})
+    rev = review.Review(s, review.review_table(s, f), f, [])
+    t = rev.table.set_index("id")
+    assert t.loc["pp", "baseline_value"] == pytest.approx(100 * 140 / 180) and t.loc["pp", "baseline_from"] == "local"
+    assert ("the strategy's baseline 60 does not match the local 2021 figure (77.8); it matches no local year"
+            in t.loc["pp", "caveats"])
+    assert t.loc["pp", "test"].startswith("+18.0 points")          # from the same 77.8
+    assert t.loc["rhi", "verdict"] == "not tested" and t.loc["rhi", "baseline_from"] == "local"
+    assert t.loc["rhi", "test"].startswith("the local 2021 and 2025 figures are given as percentages alone: "
+                                           "give the numerator and denominator")
+    shown = review.display_table(rev, "internal").set_index("Measure")
+    assert list(shown["Baseline"]) == ["77.8% (2021)", "52.0% (2021)"]
+
+
 def test_a_review_given_local_measures_draws_its_charts(tmp_path, monkeypatch):
     """A council's local CSV (the README's own example row) made every report of the
     review fail: its rows carry the date each figure ends, DfE's do not, and the charts'
@@ -113,6 +143,48 @@ def test_a_review_given_local_measures_draws_its_charts(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "display", lambda x, **kw: shown.append(x))
     report.show_review_charts(r, "published")
     assert sum("<img" in getattr(x, "data", "") for x in shown) >= 1
+
+
+def test_local_measures_that_matter_get_a_chart_and_a_table(tmp_path, monkeypatch):
+    """A local measure that improved beyond noise was left out of "the measures that
+    matter most" (only DfE's had charts): it now has its own chart, with intervals from
+    its counts, and a table by year; a year resting on 1 to 5 children is c in both."""
+    from evaltools import report
+
+    p = tmp_path / "local.csv"
+    p.write_text("measure,period,numerator,denominator,value,source_note\n"
+                 "pathway_plans_up_to_date,2024,120,160,,tracker\npathway_plans_up_to_date,2025,155,162,,tracker\n"
+                 "return_home_interviews_takeup,2024,2,4,,log\nreturn_home_interviews_takeup,2025,61,98,,log\n")
+    measures = [{"id": "pp", "text": "Pathway plans up to date", "source": "local",
+                 "local": "pathway_plans_up_to_date", "direction": "increase", "target": {"value": 95}},
+                {"id": "rhi", "text": "Return home interviews", "source": "local",
+                 "local": "return_home_interviews_takeup", "direction": "increase"}]
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2024-04-01",
+                                       "end": "2027-03-31", "baseline_period": 2024}, "measures": measures})
+    f = local.read(p, la="884")
+    r = review.Review(s, review.review_table(s, f), f, [])
+    assert report.review_chart_measures(r) == [] and [v["id"] for v in report.review_local_rows(r)] == ["pp", "rhi"]
+    shown = []
+    monkeypatch.setattr(report, "display", lambda x, **kw: shown.append(x))
+    report.show_review_charts(r, "published")
+    text = [getattr(x, "data", "") for x in shown if not isinstance(x, dict)]
+    tables = [x["text/html"] for x in shown if isinstance(x, dict)]
+    assert sum("(local measure)" in t for t in text) == 2 and sum("<img" in t for t in text) == 2
+    assert "Pathway plans up to date: **95.7% (2025)**, from 75.0% (2024); improved beyond noise." in text
+    assert "155 of 162" in tables[0] and "120 of 160" in tables[0] and "91.4% to 97.9%" in tables[0]
+    # 2 of 4 in 2024 rests on few: c in the table, and the chart's points leave it out
+    assert "<td>c</td>" in tables[1] and "2 of 4" not in tables[1]
+    assert "No published measure" not in " ".join(text)
+    # the narrative's list of gains gives its figures, as for DfE's measures
+    assert "Pathway plans up to date \u2014 from 75.0% in 2024 to 95.7% in 2025" in r.narrative("published")
+    from evaltools.plots import local_chart
+    from evaltools.stats import frames
+    series = frames.series(f[f["measure"] == "return_home_interviews_takeup"], "return_home_interviews_takeup")
+    fig = local_chart(series, title="t", what="Return home interviews", unit="percent", name="Herefordshire",
+                      policy="published")
+    y = fig.axes[0].get_lines()[0].get_ydata()
+    assert np.isnan(y[0]) and y[1] == pytest.approx(62.2) and "2024" not in fig.alt_text
+    assert "c" in [t.get_text() for t in fig.axes[0].texts]
 
 
 def test_jumps_needs_five_years_and_a_real_outlier():

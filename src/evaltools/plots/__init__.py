@@ -12,6 +12,7 @@ from .benchmark import benchmark_chart, source_note
 from .did import did_chart, event_study_chart
 from .funnel import funnel_chart
 from .its import its_chart
+from .local import local_chart
 from .proportions import before_after_chart
 from .spc import spc_chart
 from .survival import hazard_ratio_chart, km_chart
@@ -24,5 +25,5 @@ textmetrics.install()        # a report's charts share most of their text
 __all__ = [
     "OKABE_ITO", "UNIT_AXIS", "style_axes", "benchmark_chart", "source_note", "its_chart", "did_chart",
     "event_study_chart", "synth_chart", "synth_placebo_chart", "spc_chart", "funnel_chart", "km_chart",
-    "before_after_chart", "hazard_ratio_chart",
+    "before_after_chart", "hazard_ratio_chart", "local_chart",
 ]

@@ -37,8 +37,8 @@ def before_after_chart(result, *, title: str | None = None, policy: str = "publi
     verdict = d.get("verdict", "")
     chart_title(ax, title or result.label, fontsize=11)
     ax.legend(loc="upper left", frameon=False, fontsize=8.5)
-    change = (f"Change {result.estimate:+.1f} points ({round(result.level * 100)}% CI "
-              f"{result.ci[0]:+.1f} to {result.ci[1]:+.1f})"
+    change = (f"Change {sdc.signed(result.estimate)} points ({round(result.level * 100)}% CI "
+              f"{sdc.signed(result.ci[0])} to {sdc.signed(result.ci[1])})"
               + (f": {verdict}." if verdict else "."))
     if sdc.policy(policy).suppress_small and any(sdc.is_small(v) for v in (x1, x2, n1 - x1, n2 - x2)):
         change = "Change not shown: a figure rests on 1 to 5 children, or would reveal them."
