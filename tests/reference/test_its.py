@@ -49,6 +49,17 @@ def test_sicily(row):
     assert abs(_quantity(res, row.quantity) - want) <= tol + 1e-12
 
 
+def test_sicily_m4_intervals_and_dispersion_as_published():
+    """REFERENCES.md gives M4's intervals and dispersion beside its estimates (not rows
+    of expected_values.csv): level 0.8765 (0.8268-0.9292), slope RR per month 1.0015
+    (0.9978-1.0051), dispersion 2.2746, each to 4 decimals."""
+    res = _fit(**MODELS["sicily_m4_slope_change"])
+    level, slope = res.effect("level"), res.effect("slope")
+    for got, want in ((level["ci_low"], 0.8268), (level["ci_high"], 0.9292), (slope["ci_low"], 0.9978),
+                      (slope["ci_high"], 1.0051), (res.diagnostics["dispersion"], 2.2746)):
+        assert got == pytest.approx(want, abs=0.00005 + 1e-12), (got, want)
+
+
 def test_every_its_row_is_covered():
     assert set(rows("its")["case"]) == set(MODELS)
 

@@ -24,6 +24,14 @@ def _ols_series(n_pre=24, n_post=12, level=-5.0, slope=-0.5, sd=1.0, seed=1):
     return pd.DataFrame({"time": t, "value": y})
 
 
+def test_a_named_time_column_beside_one_called_time_is_the_one_used():
+    """time="period" on a frame that also has a column called time (an index of months)
+    gave two time columns and a misleading error."""
+    df = _ols_series(sd=0.001).rename(columns={"time": "period"}).assign(time=lambda d: d["period"] * 100)
+    res = its(df, 25, time="period")
+    assert res.estimate == pytest.approx(-5.0, abs=0.02) and list(res.series["time"])[:2] == [1, 2]
+
+
 def test_ols_recovers_level_and_slope_and_counterfactual():
     res = its(_ols_series(sd=0.001), 25)
     assert res.model == "ols"

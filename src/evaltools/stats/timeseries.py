@@ -251,6 +251,8 @@ def _prepare(data, intervention, measure, area, time, outcome, numerator, denomi
         time = "time"
     if df[time].duplicated().any():
         raise ValueError(f"its: more than one row per {time}; give one series")
+    if time != "time" and "time" in df.columns:     # time="date" beside a column called time
+        df = df.drop(columns="time")
     return df.rename(columns={time: "time"}), meta, warns
 
 
