@@ -170,12 +170,14 @@ def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple
             return "green", f"meets the strategy's target ({m.format_value(value, whole=True)})"
         if moved == "yes" and trend.endswith(" worse"):
             # better than the baseline, but a fall beyond noise since the year before
-            # (``trend``: the scorecard's arrow) is not moving the right way now
+            # (``trend``: the scorecard's arrow) is not moving the right way now; "better
+            # than the baseline" names what it is set against, beside an arrow that
+            # compares with the year before
             return "red", (f"target {m.format_value(value, whole=True)} not met; better than the baseline "
                            "but worse than the year before beyond noise")
         return ("amber" if moved == "yes" else "red"), (
-            f"target {m.format_value(value, whole=True)} not met; " + ("moving the right way" if moved == "yes"
-                                                           else "not moving the right way"))
+            f"target {m.format_value(value, whole=True)} not met; " + ("better than the baseline" if moved == "yes"
+                                                           else "no better than the baseline"))
     if m.size_dependent:
         return "", "a count: not compared with England or other councils"
     side = _against(m, last, last["england_value"])
