@@ -125,6 +125,9 @@ def test_areas_and_measures_commands(capsys):
     assert code == 0 and out.startswith("884\tHerefordshire, County of\tE06000019\tWest Midlands")
     code, out, _ = run_cli(capsys, "measures", "--topic", "care_leavers")
     assert code == 0 and "care_leavers_eet_19_21\tcare_leavers\tpercent\thigh" in out
+    # the ids a strategy's `local:` may name, which the registry's list does not hold
+    code, out, _ = run_cli(capsys, "measures", "--local")
+    assert code == 0 and "pathway_plans_up_to_date\t" in out and "care_leavers_eet_19_21" not in out
 
 
 def test_real_process_exit_code_and_no_traceback(tmp_path):

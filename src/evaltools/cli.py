@@ -80,6 +80,13 @@ def _cmd_areas(args) -> int:
 
 
 def _cmd_measures(args) -> int:
+    if args.local:
+        from . import local
+        if args.topic:
+            raise ConfigError("--topic and --local together", fix="Local measures have no topic: give one of them")
+        for d in local.definitions().values():
+            print(f"{d.id}\t{d.kind}\t{d.unit}\t{d.polarity}\t{d.title}")
+        return 0
     from .registry import measures
 
     for m in measures(args.topic):
@@ -219,8 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     y.add_argument("--no-counterfactual", action="store_true",
                    help="skip the run without interventions (faster; truth.json then has no effects)")
     y.set_defaults(func=_cmd_synth)
-    m = sub.add_parser("measures", help="list the measure registry")
+    m = sub.add_parser("measures", help="list the measure registry (or the local measures)")
     m.add_argument("--topic", help="only this topic")
+    m.add_argument("--local", action="store_true",
+                   help="list the local measures a strategy may name (data/local/local_measures.csv)")
     m.set_defaults(func=_cmd_measures)
     st = sub.add_parser("strategy", help="check a strategy YAML, or list the bundled ones")
     st.add_argument("action", choices=["check", "list"])

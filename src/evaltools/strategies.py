@@ -430,7 +430,7 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
         precision = _choice(raw, "precision", PRECISIONS, where, probs, "undated")
         i_start = _date(raw.get("start"), where, "start", probs)
         i_end = _date(raw.get("end"), where, "end", probs)
-        if precision != "undated" and i_start is None:
+        if precision != "undated" and raw.get("start") in (None, ""):     # a bad date is reported above
             probs.add(where, f"precision is {precision} but start is missing",
                       "give start (YYYY-MM-DD) or set precision: undated")
         targets = raw.get("measures") or []

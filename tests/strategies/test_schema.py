@@ -97,6 +97,15 @@ def test_several_mistakes_are_reported_together(tmp_path):
         strategies.load(p)
 
 
+def test_a_date_that_is_not_a_date_is_one_problem_not_two(tmp_path):
+    """start: "March 2023" also gave "precision is month but start is missing"."""
+    p = tmp_path / "s.yaml"
+    p.write_text(yaml.safe_dump(_broken(lambda d: d["interventions"][0].update(start="March 2023"))))
+    with pytest.raises(StrategyError) as e:
+        strategies.load(p)
+    assert "is not a date" in str(e.value) and "start is missing" not in str(e.value)
+
+
 def test_bad_yaml_and_missing_file(tmp_path):
     p = tmp_path / "s.yaml"
     p.write_text("strategy:\n  id: [unclosed\n")
