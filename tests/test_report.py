@@ -417,6 +417,9 @@ def test_the_review_and_the_scorecard_carry_a_run_of_zeros():
                                         "measure": "oc2_convictions", "direction": "decrease"}]})
     t = review.review_table(s, published.load_indicators(["oc2_convictions"])).set_index("id")
     assert "Herefordshire recorded 0 in every year from 2021 to 2025" in t.loc["crime", "caveats"]
+    # 0% to 0% is not judged "no detectable change", which read as a result
+    assert t.loc["crime", "verdict"] == "not tested" and t.loc["crime", "test"].startswith(
+        "not judged: the council's figure is 0 in every recent year, more likely unrecorded")
     # the scorecard: Herefordshire's health assessments, made 0 of a large cohort for two years
     f = published.load_indicators(["oc2_health_assessments"] + briefing.other_measures())
     mine = (f["area_code"] == "884") & (f["measure"] == "oc2_health_assessments") & f["period"].isin([2024, 2025])

@@ -343,6 +343,12 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         row.test = (f"not judged: {_period(row.baseline_period, mid)}, the baseline year, is a sudden jump from "
                     f"the years around it, so a change from it would mostly measure that one year. From it: {part}")
         row.verdict = "not tested"
+    elif zeros is not None and row.verdict in VERDICTS:
+        # 0% year after year where England's rate would give about 21: the figures more
+        # likely say nothing was recorded, so "no detectable change" would read as a result
+        row.test = ("not judged: the council's figure is 0 in every recent year, more likely unrecorded than "
+                    "none (see the caveats); check the recording before testing a change")
+        row.verdict = "not tested"
     return row
 
 
