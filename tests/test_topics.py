@@ -384,3 +384,17 @@ def test_verdict_tables_say_when_each_intervention_began_in_words():
     iv = lambda p, w="": Intervention("x", "X", w, p, (), start=dt.date(2024, 12, 19))  # noqa: E731
     assert (iv("day").started, iv("month").started) == ("19 December 2024", "December 2024")
     assert iv("financial_year", "2024/25").started == "2024/25" and iv("year").started == "2024"
+
+
+def test_the_summary_says_how_many_verdicts_rest_on_the_synthetic_sample(stability):
+    """"8 showed no detectable change" was quoted from a safety report in which six of
+    the eight were interrupted time series on the bundled synthetic sample."""
+    from evaltools import report
+
+    its_count = sum(e.method.startswith("interrupted") and e.verdict != "not evaluated"
+                    for e in stability.evaluations)
+    assert stability.synthetic and its_count >= 1
+    text = report.verdict_overview(stability).data
+    assert f"{its_count} of these rest{'s' if its_count == 1 else ''} on the bundled synthetic sample" in text
+    own = topics.evaluate("884", "stability", strategy="herefordshire_2017_20")       # no extract
+    assert not own.synthetic and "synthetic" not in report.verdict_overview(own).data

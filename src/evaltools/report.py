@@ -453,6 +453,11 @@ def verdict_overview(t) -> Markdown:
              f"detectable change, {c['worsened beyond noise']} worsened beyond noise"
              + (f" and {changed} rose or fell beyond noise on a measure with no better direction" if changed else "")
              + "."]
+    demo = [e for e in tested if e.method.startswith("interrupted")] if t.synthetic else []
+    if demo:      # a board paper may quote the count without the introduction that explains it
+        lines[0] += (f" {len(demo)} of these {'rests' if len(demo) == 1 else 'rest'} on the bundled synthetic "
+                     "sample (the monthly series), not on children's records: they show how the method works, "
+                     "not how the council is doing.")
     for e in tested:
         if e.verdict != "no detectable change":
             lines.append(f"- **{registry.get(e.measure).short}** after *{e.title}*: {e.sentence}")

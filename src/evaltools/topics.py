@@ -437,6 +437,8 @@ class TopicResult:
     funnels: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     strategy: object = None
+    #: the monthly series come from the bundled synthetic sample, not a council's records
+    synthetic: bool = False
 
     def verdicts(self) -> pd.DataFrame:
         """One row per evaluation: intervention, measure, method, verdict, finding, MDE;
@@ -540,6 +542,7 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
         from .paths import input_path
         from .synth import is_synthetic
         if isinstance(extract, (str, Path)) and is_synthetic(input_path(extract)):
+            res.synthetic = True
             notes.append("The child-level extract is the bundled synthetic sample (generated, not real "
                          "children's records): the monthly charts and time series show how the method "
                          "works until the council's own SSDA903 files are given.")
