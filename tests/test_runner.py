@@ -442,6 +442,10 @@ def test_a_table_of_sentences_prints_on_a_landscape_page_with_its_heading(tmp_pa
     assert "evaltools-wide" in report.table_classes(wide) and "text-3" in report.table_classes(wide)
     assert "evaltools-wide" not in report.table_classes(narrow) and "text-" not in report.table_classes(narrow)
     assert "evaltools-wide" not in report.table_classes(wide.head(3))     # short: wraps on portrait
+    # a short table prints whole; a long one breaks between rows
+    assert "evaltools-short" in report.table_classes(wide.head(3))
+    assert "evaltools-short" not in report.table_classes(pd.concat([wide] * 13).head(13))
+    assert "table.evaltools-short" in outputs.PRINT_CSS.split("{ break-inside: avoid")[0]
     cell = "<div class='jp-Cell {}'>{}</div>"
     body = (cell.format("jp-MarkdownCell", "<h1>Report</h1><p>portrait</p>")
             + cell.format("jp-MarkdownCell", "<h2>Measure by measure</h2>")

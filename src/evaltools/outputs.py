@@ -60,7 +60,8 @@ OGL_ATTRIBUTION = ("Contains public sector information licensed under the Open G
 #: by rows. scripts/pdf_breaks.py counts the charts parted from their words.
 #: A table of sentences (``evaltools-wide``, :func:`evaltools.report.table_classes`) prints
 #: on a landscape page (``@page wide`` in the report's rules), with its cell and the
-#: heading cell before it when that cell holds no chart.
+#: heading cell before it when that cell holds no chart. A short table
+#: (``evaltools-short``) is kept whole, its caption with it.
 #: Table fonts and widths are left to the report's own print rules
 #: (evaltools.report.REPORT_CSS) where it has them.
 PRINT_CSS = """<style media="print">
@@ -77,7 +78,7 @@ html body .jp-OutputArea-output img { max-width: 100%; height: auto; }
 html body .jp-RenderedHTMLCommon > img { margin-bottom: 0 !important; }
 .jp-OutputArea-child:has(> .jp-OutputArea-output > img) + .jp-OutputArea-child,
 .jp-Cell:has(.jp-OutputArea-child:last-child > .jp-OutputArea-output > img) + .jp-Cell { margin-top: 1em !important; }
-img, svg, tr, caption { break-inside: avoid; page-break-inside: avoid; }
+img, svg, tr, caption, table.evaltools-short { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
 .jp-OutputArea-child, .jp-Cell-outputWrapper, .jp-Cell { break-inside: auto !important; page-break-inside: auto !important; }
 .jp-MarkdownCell { break-after: avoid; page-break-after: avoid; }

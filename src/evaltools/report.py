@@ -222,7 +222,9 @@ def table_classes(df: pd.DataFrame) -> str:
     """The HTML classes of a table: ``text-N`` for each column (from 2) that holds
     phrases rather than figures (left-aligned and wrapped; figures and one-word cells such
     as "yes" or a RAG stay as they were), and
-    ``evaltools-wide`` for a table of sentences, printed on a landscape page."""
+    ``evaltools-wide`` for a table of sentences, printed on a landscape page;
+    ``evaltools-short`` for a table of at most :data:`SHORT_TABLE_ROWS` rows, printed
+    whole on one page (a trend table of 4 rows was split 1 and 3 over two pages)."""
     classes = ["evaltools-table"]
     widths = []
     for j, col in enumerate(df.columns, start=1):
@@ -233,7 +235,13 @@ def table_classes(df: pd.DataFrame) -> str:
             classes.append(f"text-{j}")
     if sum(widths) > WIDE_ROW_CHARS and len(df) >= WIDE_MIN_ROWS:
         classes.append("evaltools-wide")
+    if len(df) <= SHORT_TABLE_ROWS:
+        classes.append("evaltools-short")
     return " ".join(classes)
+
+
+#: a table of this many rows or fewer is printed whole (see :func:`table_classes`)
+SHORT_TABLE_ROWS = 12
 
 
 _HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
