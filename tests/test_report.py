@@ -658,3 +658,20 @@ def test_every_resource_file_is_valid_yaml():
     for p in sorted(RESOURCES_DIR.glob("*.yaml")):
         assert yaml.safe_load(p.read_text(encoding="utf-8")), p.name
     assert all(t["term"] and t["meaning"] for t in report.terms())
+
+
+def test_a_theme_page_gives_a_measure_dfe_stopped_publishing_no_chart(monkeypatch):
+    """Staying put at 18 was last published for 2021: a whole page of the 2025 pack held
+    one old dot. It keeps its statement and table; the current measures keep charts."""
+    from evaltools import briefing
+
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27")
+    area = b.table.set_index("measure_id").loc["staying_put_18", "Area"]
+    shown = []
+    monkeypatch.setattr(report, "display", lambda x, **kw: shown.append(x))
+    report.show_theme(b, area)
+    md = [getattr(x, "data", "") for x in shown]
+    at = next(i for i, t in enumerate(md) if t.startswith("### ") and "staying put" in t.lower() and "18" in t)
+    nxt = next((i for i in range(at + 1, len(md)) if md[i].startswith("### ")), len(md))
+    assert not any("<img" in t for t in md[at:nxt])
+    assert sum("<img" in t for t in md) >= 1                 # the area's current measures are charted

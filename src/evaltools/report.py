@@ -889,8 +889,14 @@ def show_theme(b, area: str, new_page: bool = True) -> None:
         display(page_break())
     display(Markdown(f"## {area}"))
     show_scorecard(b, area)
+    from .benchmark import STALE_YEARS
+    newest = b.benchmark.newest_year()
     for mid in b.table.loc[b.table["Area"] == area, "measure_id"].dropna():
-        show_measure(b.benchmark, mid, policy=b.policy, level=3)
+        # a measure DfE last published years ago gets its words and table, not a page
+        # holding one old dot (staying put at 18: 2021 in a pack of 2025 figures)
+        last, m = b.benchmark.latest(mid), registry.get(mid)
+        stale = last is None or int(last["period"]) - m.lait_period_shift < newest - STALE_YEARS
+        show_measure(b.benchmark, mid, policy=b.policy, level=3, chart=not stale)
 
 
 # ---------------------------------------------------------------------- benchmarking
