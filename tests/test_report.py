@@ -675,3 +675,22 @@ def test_a_theme_page_gives_a_measure_dfe_stopped_publishing_no_chart(monkeypatc
     nxt = next((i for i in range(at + 1, len(md)) if md[i].startswith("### ")), len(md))
     assert not any("<img" in t for t in md[at:nxt])
     assert sum("<img" in t for t in md) >= 1                 # the area's current measures are charted
+
+
+def test_a_review_chart_of_a_measure_without_polarity_says_which_way_the_strategy_wants_it(monkeypatch):
+    """The review judged the CLA rate 'aim: lower' beside a chart saying 'No polarity:
+    higher is not in itself better or worse': both are true, and the statement now
+    says how they fit."""
+    from evaltools import review
+
+    shown = []
+    monkeypatch.setattr(report, "display", lambda x, **kw: shown.append(x))
+    r = review.evaluate("herefordshire_2025_27")
+    report.show_review_charts(r, "published")
+    md = [getattr(x, "data", "") for x in shown]
+    at = md.index("### " + registry.get("cla_rate_per_10k").title)
+    assert md[at + 1].endswith("DfE sets no better direction for this measure (the chart says so); the strategy "
+                               "aims to lower it, and the review judges it that way.")
+    eet = md.index("### " + registry.get("care_leavers_eet_19_21").title) if (
+        "### " + registry.get("care_leavers_eet_19_21").title) in md else None
+    assert eet is None or "DfE sets no better direction" not in md[eet + 1]     # DfE's polarity: said once

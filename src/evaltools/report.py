@@ -379,13 +379,13 @@ def show_chart(build, *key) -> None:
 
 
 def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal", level: int = 2,
-                 chart: bool = True) -> None:
-    """Heading, plain-English statement, chart (unless ``chart=False``) and trend table
-    for one measure."""
+                 chart: bool = True, note: str | None = None) -> None:
+    """Heading, plain-English statement, ``note`` (what the report adds to it), chart
+    (unless ``chart=False``) and trend table for one measure."""
     m = registry.get(measure_id)
     bm = bm.disclosed(policy)
     display(Markdown(f"{'#' * level} {m.title}"))
-    display(Markdown(bm.statement(measure_id, policy=policy)))
+    display(Markdown(bm.statement(measure_id, policy=policy) + (f" {note}" if note else "")))
     if chart:
         show_chart(lambda: benchmark_chart(bm, measure_id), "benchmark_chart", measure_id,
                    bm.series(measure_id), bm.la.display_name, bm.la.region_name, bm.comparator)
@@ -779,8 +779,15 @@ def _show_review_benchmarks(r, ids: list[str], policy: str, comparator) -> None:
     model = _model_note(bm)
     if model:
         display(Markdown(model.strip()))
+    aims = {}
+    for _, row in r.table.iterrows():     # the strategy's own direction where DfE gives none
+        if row["measure"] in ids and row["direction"] in ("increase", "decrease"):
+            aims.setdefault(row["measure"], row["direction"])
     for mid in ids:
-        show_measure(bm, mid, policy=policy, level=3)
+        aim = aims.get(mid) if registry.get(mid).polarity == "none" else None
+        note = (f"DfE sets no better direction for this measure (the chart says so); the strategy aims to "
+                f"{'raise' if aim == 'increase' else 'lower'} it, and the review judges it that way." if aim else None)
+        show_measure(bm, mid, policy=policy, level=3, note=note)
 
 
 #: the kinds of report the glossary (resources/terms.yaml) writes for
