@@ -395,8 +395,10 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     ref = res.diagnostics["reference_period"]
     months = exposure_months(iv.start, first, academic=m.academic_year)
     if months < 12:
-        dated = "dates from" if iv.precision in EXACT_DATES else "is taken as from"
-        part = (f"{iv.title.split(';')[0]} {dated} {iv.start.day} {iv.start:%B %Y}, so {m.period_label(first)}, the first "
+        # as the source dates it: "from July 2022", not "1 July 2022" for a month
+        dated = (f"dates from {iv.started}" if iv.precision in EXACT_DATES
+                 else f"is taken as from {iv.start.day} {iv.start:%B %Y}")
+        part = (f"{iv.title.split(';')[0]} {dated}, so {m.period_label(first)}, the first "
                 f"year after it, holds only {count(months, 'month')} of it: an effect would show there only in part")
         ev.warnings.append(part + (" and the later years carry it in full" if len(post) > 1 else
                                    "; the next year's figures will say more"))
