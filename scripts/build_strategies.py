@@ -73,6 +73,13 @@ STARTS_WITH_STRATEGY = {"hf_cps_2017_20": "herefordshire_2017_20", "ht_cps_2022_
                         "sh_interim_cps": "st_helens_2019"}
 
 
+#: an intervention's title where the catalogue names an event rather than the work a
+#: report evaluates after it: "Did the interventions make a difference?" over "Ofsted
+#: ILACS judgement: inadequate" read, before inspectors, as evaluating the judgement
+TITLES = {"hf_ofsted_inadequate": "Improvement work after Ofsted's 'inadequate' judgement (July 2022): "
+                                  "monitoring visits and an improvement plan"}
+
+
 def _month_end(y: int, m: int) -> dt.date:
     return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
 
@@ -230,7 +237,8 @@ def build() -> list[Path]:
             start, end, precision = parse_when(iv["date"], iv["date_precision"])
             if iv["intervention_id"] in STARTS_WITH_STRATEGY:
                 start = HEADERS[STARTS_WITH_STRATEGY[iv["intervention_id"]]]["start"]
-            e = {"id": iv["intervention_id"], "title": _text(iv["intervention"]), "when": _text(iv["date"]),
+            e = {"id": iv["intervention_id"], "title": TITLES.get(iv["intervention_id"], _text(iv["intervention"])),
+                 "when": _text(iv["date"]),
                  "precision": precision}
             if start:
                 e["start"] = start
