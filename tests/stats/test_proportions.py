@@ -73,3 +73,19 @@ def test_the_smallest_detectable_change_never_contradicts_the_verdict():
     assert detectable("about 9.2", -12.0, -20.0, -4.0, 9.2).startswith("a change of about 9.2 or more is found 4 times in 5")
     assert detectable("about 9.2", -3.0, -11.0, 5.0, 9.2).startswith(
         "a change smaller than about 9.2 would usually not be told from noise")
+
+
+def test_risk_ratio_is_katzs_log_interval():
+    """p1/p2 with exp(log RR +- z se), se = sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2) (Katz et al.
+    1978), worked by hand: 30/120 against 15/110 gives RR 1.8333 (1.0439 to 3.2199)."""
+    import math
+    r = stats.risk_ratio(30, 120, 15, 110)
+    se = math.sqrt(1 / 30 - 1 / 120 + 1 / 15 - 1 / 110)
+    rr = (30 / 120) / (15 / 110)
+    assert r.estimate == pytest.approx(rr, rel=1e-12) and rr == pytest.approx(1.8333, abs=5e-5)
+    assert r.ci[0] == pytest.approx(rr * math.exp(-1.959964 * se), rel=1e-6)
+    assert r.ci[1] == pytest.approx(rr * math.exp(1.959964 * se), rel=1e-6)
+    assert (round(r.ci[0], 4), round(r.ci[1], 4)) == (1.0439, 3.2199)
+    assert r.p_value < 0.05 and r.diagnostics == {"x1": 30, "n1": 120, "x2": 15, "n2": 110}
+    with pytest.raises(ValueError, match="no finite ratio"):
+        stats.risk_ratio(3, 10, 0, 10)
