@@ -514,7 +514,8 @@ def show_spc(t) -> None:
         display(Markdown(r.story))
         if _months_rest_on_few(t, mid):
             display(Markdown(f"*The chart is not shown under the {t.policy} policy: some months rest on "
-                             "1 to 5 children. Run with policy internal to see it.*"))
+                             "1 to 5 children, and the chart would show them. It can be shared only inside "
+                             "the council (the internal policy).*"))
             continue
         show_figure(spc_chart(r, title=f"{m.short}: {r.variation.split(' (')[0]}",
                               source="Source: the council's SSDA903 extract; each point one calendar month."))
