@@ -347,7 +347,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         # 0% year after year where England's rate would give about 21: the figures more
         # likely say nothing was recorded, so "no detectable change" would read as a result
         row.test = ("not judged: the council's figure is 0 in every recent year, more likely unrecorded than "
-                    "none (see the caveats); check the recording before testing a change")
+                    f"none (see the caveats); check the recording before testing a change. Were the zeros real: "
+                    f"{row.test}")
         row.verdict = "not tested"
     return row
 

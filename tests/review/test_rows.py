@@ -185,6 +185,8 @@ def test_local_measures_that_matter_get_a_chart_and_a_table(tmp_path, monkeypatc
     y = fig.axes[0].get_lines()[0].get_ydata()
     assert np.isnan(y[0]) and y[1] == pytest.approx(62.2) and "2024" not in fig.alt_text
     assert "c" in [t.get_text() for t in fig.axes[0].texts]
+    import matplotlib.pyplot as plt
+    plt.close(fig)
 
 
 def test_jumps_needs_five_years_and_a_real_outlier():
@@ -491,6 +493,7 @@ def test_untested_rows_say_why_in_words():
     assert t["test"].fillna("").str.contains("figure has no counts of children, so the change cannot").any()
     conv = t[t["measure"] == "oc2_convictions"].iloc[0]
     assert conv.baseline_value == 0 and "a change smaller than 4 percentage points would usually not" in conv.test
+    assert conv.verdict == "not tested" and conv.test.startswith("not judged: the council's figure is 0")
 
 
 def test_a_fall_already_under_way_before_the_baseline_is_a_caveat_of_its_verdict():

@@ -169,6 +169,8 @@ def test_a_late_intervention_is_labelled_inside_the_chart():
     early.canvas.draw()
     (label,) = [t for t in early.axes[0].texts if t.get_text().startswith("Intervention (")]
     assert label.get_window_extent().x0 >= early.axes[0].transData.transform([[13, 0]])[0, 0]
+    matplotlib.pyplot.close(fig)
+    matplotlib.pyplot.close(early)
 
 
 def test_before_after_in_words(indicators):
