@@ -226,6 +226,8 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
                 continue
         elif not np.isfinite(val):
             val = num
+        if m.unit == "count" and not np.isfinite(num):
+            num = val       # a count of children is its own numerator: 1 to 5 of them is withheld
         if not np.isfinite(val):
             problems.append(f"{where}: {mid} has no value")
             continue

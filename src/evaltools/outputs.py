@@ -61,7 +61,8 @@ OGL_ATTRIBUTION = ("Contains public sector information licensed under the Open G
 #: A table of sentences (``evaltools-wide``, :func:`evaltools.report.table_classes`) prints
 #: on a landscape page (``@page wide`` in the report's rules), with its cell and the
 #: heading cell before it when that cell holds no chart. A short table
-#: (``evaltools-short``) is kept whole, its caption with it.
+#: (``evaltools-short``) is kept whole, its caption with it, and a note about a table
+#: (``evaltools-note``: DfE's revisions of its years) is not parted from it.
 #: Table fonts and widths are left to the report's own print rules
 #: (evaltools.report.REPORT_CSS) where it has them.
 PRINT_CSS = """<style media="print">
@@ -86,6 +87,7 @@ h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
 .jp-OutputArea-child:has(> .jp-RenderedMarkdown):has(+ .jp-OutputArea-child img) {
   break-inside: avoid !important; page-break-inside: avoid !important;
   break-after: avoid; page-break-after: avoid; }
+.jp-OutputArea-child:has(+ .jp-OutputArea-child .evaltools-note) { break-after: avoid; page-break-after: avoid; }
 html body table.evaltools-table { table-layout: auto; max-width: 100%; }
 table.evaltools-table th, table.evaltools-table td {
   white-space: normal !important; min-width: 0 !important; }

@@ -391,8 +391,8 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
                    bm.series(measure_id), bm.la.display_name, bm.la.region_name, bm.comparator)
     show_table(trend_table(bm, measure_id, policy=policy), caption=f"{m.short}: {bm.la.display_name} by year")
     revised = revision_note(bm, measure_id, policy)
-    if revised:
-        display(Markdown(f"*{revised}*"))
+    if revised:     # printed on the page of the table it is about (outputs.PRINT_CSS)
+        display(HTML(f'<p class="evaltools-note"><em>{html.escape(revised)}</em></p>'))
     last = bm.latest(measure_id)
     period = int(last["period"]) if last is not None else None
     definition = m.definition_for(period) if period else m.definition
@@ -712,7 +712,7 @@ def show_local_measure(r, row: dict, policy: str = "published") -> None:
     if cells["Verdict"] in ("improved beyond noise", "no detectable change", "worsened beyond noise") \
             and latest != "c" and pd.notna(row["baseline_period"]):
         title += f", {cells['Verdict']} since {int(row['baseline_period'])}"
-    target = row["target_value"] if pd.notna(row["target_value"]) else None
+    target = row["target_value"] if pd.notna(row["target_value"]) and cells["Target"] != "c" else None
     notes = sorted({str(v).removeprefix("local: ") for v in have.get("source", pd.Series(dtype=str))})
     show_chart(lambda: local_chart(s, title=title, what=what, unit=unit, name=name, target=target, policy=policy,
                                    source="; ".join(notes)),
@@ -814,14 +814,17 @@ def show_terms(kind: str) -> None:
 def show_caveats(r, policy: str = "published") -> None:
     """Each commitment's caveats, as the disclosure ``policy`` may show them (the same
     words as the review table's Caveats column)."""
-    from .review import shown_caveats
+    from .review import display_table
 
-    t = r.table[r.table["caveats"] != ""]
-    t = t[~t["caveats"].isin(["no local data supplied"])]
+    # the table's own Caveats cells: a row whose figure is c keeps its caveats without
+    # the figures (a target of +50% on a c baseline gave the baseline back here)
+    shown = display_table(r, policy)["Caveats"].to_numpy()
+    t = r.table.assign(shown=shown)
+    t = t[(t["caveats"] != "") & ~t["caveats"].isin(["no local data supplied"])]
     if t.empty:
         display(Markdown("No caveats."))
         return
-    display(Markdown("\n".join(f"- **{row['text'].rstrip('.')}**: {shown_caveats(row['caveats'], policy).rstrip('.')}."
+    display(Markdown("\n".join(f"- **{row['text'].rstrip('.')}**: {row['shown'].rstrip('.')}."
                                 for _, row in t.iterrows())))
 
 

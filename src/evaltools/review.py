@@ -58,6 +58,8 @@ class MeasureRow:
     direction_met: str = "not assessed"
     target_value: float | None = None
     target_met: str = "no target"
+    #: the target is worked out from the baseline (a change of N%): withheld with it
+    target_from_baseline: bool = False
     verdict: str = "not tested"
     test: str = ""
     caveats: list[str] = field(default_factory=list)
@@ -302,6 +304,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     if sm.target and sm.target.change_percent is not None:
         if row.baseline_value is not None:
             row.target_value = row.baseline_value * (1 + sm.target.change_percent / 100)
+            row.target_from_baseline = True
             row.caveats.append(f"the target is a change of {sm.target.change_percent:+g}% on the baseline "
                                f"({_fmt(row.baseline_value, mid)} to {_fmt(row.target_value, mid)})")
         else:
@@ -320,7 +323,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         row.verdict, row.test = "not tested", "no baseline to compare with"
     elif row.baseline_period == row.latest_period:
         row.verdict, row.test = "not tested", "the latest figure is the baseline year"
-    elif unit == "percent" or (sm.source == "local" and s["numerator"].notna().all()):
+    elif unit == "percent" or (sm.source == "local" and s["numerator"].notna().all()
+                               and s["denominator"].notna().all()):
         _before_after_verdict(row, sm, have, mid, area)
         if start is not None and "beyond noise" in row.verdict and row.baseline_period not in j:
             _before_start(row, sm, have, mid, area, start)
@@ -953,7 +957,9 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
             else r["source"].replace("_", "-"),
             "Baseline": base, "Latest": latest,
             "Moved as promised": "c" if withheld else r["direction_met"],
-            "Target": _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",
+            # a target worked out from a c baseline (+50% on it) would give the baseline back
+            "Target": "c" if base == "c" and r.get("target_from_baseline", False) and pd.notna(r["target_value"])
+            else _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",
             "Target met": "c" if withheld and r["target_met"] in ("yes", "no") else r["target_met"],
             "Verdict": r["verdict"],
             "Caveats": _caveats_without_figures(shown_caveats(r["caveats"], policy)) if withheld

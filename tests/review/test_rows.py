@@ -740,3 +740,40 @@ def test_a_withheld_rows_caveats_quote_none_of_its_figures():
     assert out.startswith("a sudden jump in 2016-17: check; ") and "+4.0" not in out and "10.3" not in out
     assert out.endswith("would give the withheld figure back")
     assert review._caveats_without_figures("no local data supplied") == "no local data supplied"
+
+
+def test_a_c_baseline_is_not_given_back_by_its_target_nor_a_local_count_shown(tmp_path, monkeypatch):
+    """Found by a council's analyst trying the product:
+    - a target of +50% on a baseline of 3 of 40 (c) printed "7.5% to 11.3%" in the
+      Caveats section, 11.3% in the Target column and a target line on the chart;
+    - a local count of children (evictions: 3, 2, 4) was printed as given: a count
+      is its own numerator, so 1 to 5 of them is c."""
+    from evaltools import report
+
+    p = tmp_path / "l.csv"
+    p.write_text("measure,period,numerator,denominator,value\n"
+                 "children_chairing_reviews,2021,3,40,\nchildren_chairing_reviews,2025,14,46,\n"
+                 "care_leaver_evictions,2021,,,7\ncare_leaver_evictions,2025,,,3\n")
+    f = local.read(p, la="884")
+    assert f.loc[f["measure"] == "care_leaver_evictions", "numerator"].tolist() == [7, 3]
+    measures = [{"id": "chair", "text": "More children chair their reviews", "source": "local",
+                 "local": "children_chairing_reviews", "direction": "increase", "target": {"change_percent": 50}},
+                {"id": "evict", "text": "Fewer care leavers evicted", "source": "local",
+                 "local": "care_leaver_evictions", "direction": "decrease"}]
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2021-04-01",
+                                       "end": "2025-03-31", "baseline_period": 2021}, "measures": measures})
+    r = review.Review(s, review.review_table(s, f), f, [])
+    shown = review.display_table(r, "published").set_index("Measure")
+    chair = shown.loc[shown.index.str.startswith("More children chair")].iloc[0]
+    assert (chair["Baseline"], chair["Target"]) == ("c", "c") and "7.5" not in chair["Caveats"]
+    evict = shown.loc[shown.index.str.startswith("Fewer care leavers")].iloc[0]
+    assert evict["Latest"] == "c" and evict["Baseline"].startswith("7")
+    out = []
+    monkeypatch.setattr(report, "display", lambda x, **kw: out.append(x))
+    report.show_caveats(r, "published")
+    report.show_review_charts(r, "published")
+    text = " ".join(x.get("text/html", "") if isinstance(x, dict) else getattr(x, "data", "") for x in out)
+    assert "7.5%" not in text and "11.3%" not in text
+    assert "<td>3</td>" not in text and "2025 3;" not in text and "2025 3." not in text
+    internal = review.display_table(r, "internal").set_index("Measure")
+    assert internal.loc[internal.index.str.startswith("More children chair")].iloc[0]["Target"] == "11.3%"

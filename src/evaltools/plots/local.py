@@ -46,6 +46,7 @@ def local_chart(series, *, title: str, what: str, unit: str, name: str, target: 
     if target is not None:
         ax.axhline(target, color=OKABE_ITO["green"], linestyle=":", linewidth=1.8, label="Target")
     ax.set_xticks(x, labels)
+    ax.set_xlim(-0.5, len(s) - 0.5)        # a c over the first or last year stays inside
     style_axes(ax, integer_x=False)
     if percent:
         top = max(100.0, float(np.nanmax(y)) if np.isfinite(y).any() else 100.0)
