@@ -98,23 +98,30 @@ def test_local_measures_show_no_data_until_supplied(table, tmp_path):
     assert r.verdict == "improved beyond noise" and r.target_met == "no"
 
 
+def _local_review(tmp_path, csv: str, measures: list, start: str, end: str, baseline: int):
+    """A review of a test strategy of local ``measures`` over the figures of the local
+    measures file ``csv`` (Herefordshire's); returns the review and the file as read."""
+    p = tmp_path / "l.csv"
+    p.write_text(csv)
+    f = local.read(p, la="884")
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": start, "end": end,
+                                       "baseline_period": baseline}, "measures": measures})
+    return review.Review(s, review.review_table(s, f), f, []), f
+
+
 def test_a_local_baseline_is_checked_against_the_councils_own_file(tmp_path):
     """A local measure is read as a published one is: a strategy baseline (60) that its
     own file does not bear out (140/180 = 77.8% in 2021) is flagged and the review starts
     from the file's figure, as the test does; a figure given as a percentage alone says
     how to make it testable; its figures carry their unit (77.8%, not 77.8)."""
-    p = tmp_path / "l.csv"
-    p.write_text("measure,period,numerator,denominator,value\npathway_plans_up_to_date,2021,140,180,\n"
-                 "pathway_plans_up_to_date,2025,205,214,\nreturn_home_interviews_takeup,2021,,,52\n"
-                 "return_home_interviews_takeup,2025,,,74\n")
-    f = local.read(p, la="884")
     measures = [{"id": "pp", "text": "Pathway plans", "source": "local", "local": "pathway_plans_up_to_date",
                  "direction": "increase", "baseline": {"value": 60, "period": 2021}},
                 {"id": "rhi", "text": "Return home interviews", "source": "local",
                  "local": "return_home_interviews_takeup", "direction": "increase"}]
-    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2021-04-01",
-                                       "end": "2025-03-31", "baseline_period": 2021}, "measures": measures})
-    rev = review.Review(s, review.review_table(s, f), f, [])
+    rev, _ = _local_review(tmp_path, "measure,period,numerator,denominator,value\n"
+                           "pathway_plans_up_to_date,2021,140,180,\npathway_plans_up_to_date,2025,205,214,\n"
+                           "return_home_interviews_takeup,2021,,,52\nreturn_home_interviews_takeup,2025,,,74\n",
+                           measures, "2021-04-01", "2025-03-31", 2021)
     t = rev.table.set_index("id")
     assert t.loc["pp", "baseline_value"] == pytest.approx(100 * 140 / 180) and t.loc["pp", "baseline_from"] == "local"
     assert ("the strategy's baseline 60 does not match the local 2021 figure (77.8); it matches no local year"
@@ -151,18 +158,14 @@ def test_local_measures_that_matter_get_a_chart_and_a_table(tmp_path, monkeypatc
     its counts, and a table by year; a year resting on 1 to 5 children is c in both."""
     from evaltools import report
 
-    p = tmp_path / "local.csv"
-    p.write_text("measure,period,numerator,denominator,value,source_note\n"
-                 "pathway_plans_up_to_date,2024,120,160,,tracker\npathway_plans_up_to_date,2025,155,162,,tracker\n"
-                 "return_home_interviews_takeup,2024,2,4,,log\nreturn_home_interviews_takeup,2025,61,98,,log\n")
     measures = [{"id": "pp", "text": "Pathway plans up to date", "source": "local",
                  "local": "pathway_plans_up_to_date", "direction": "increase", "target": {"value": 95}},
                 {"id": "rhi", "text": "Return home interviews", "source": "local",
                  "local": "return_home_interviews_takeup", "direction": "increase"}]
-    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2024-04-01",
-                                       "end": "2027-03-31", "baseline_period": 2024}, "measures": measures})
-    f = local.read(p, la="884")
-    r = review.Review(s, review.review_table(s, f), f, [])
+    r, f = _local_review(tmp_path, "measure,period,numerator,denominator,value,source_note\n"
+                         "pathway_plans_up_to_date,2024,120,160,,tracker\npathway_plans_up_to_date,2025,155,162,,"
+                         "tracker\nreturn_home_interviews_takeup,2024,2,4,,log\n"
+                         "return_home_interviews_takeup,2025,61,98,,log\n", measures, "2024-04-01", "2027-03-31", 2024)
     assert report.review_chart_measures(r) == [] and [v["id"] for v in report.review_local_rows(r)] == ["pp", "rhi"]
     shown = []
     monkeypatch.setattr(report, "display", lambda x, **kw: shown.append(x))
@@ -750,19 +753,15 @@ def test_a_c_baseline_is_not_given_back_by_its_target_nor_a_local_count_shown(tm
       is its own numerator, so 1 to 5 of them is c."""
     from evaltools import report
 
-    p = tmp_path / "l.csv"
-    p.write_text("measure,period,numerator,denominator,value\n"
-                 "children_chairing_reviews,2021,3,40,\nchildren_chairing_reviews,2025,14,46,\n"
-                 "care_leaver_evictions,2021,,,7\ncare_leaver_evictions,2025,,,3\n")
-    f = local.read(p, la="884")
-    assert f.loc[f["measure"] == "care_leaver_evictions", "numerator"].tolist() == [7, 3]
     measures = [{"id": "chair", "text": "More children chair their reviews", "source": "local",
                  "local": "children_chairing_reviews", "direction": "increase", "target": {"change_percent": 50}},
                 {"id": "evict", "text": "Fewer care leavers evicted", "source": "local",
                  "local": "care_leaver_evictions", "direction": "decrease"}]
-    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2021-04-01",
-                                       "end": "2025-03-31", "baseline_period": 2021}, "measures": measures})
-    r = review.Review(s, review.review_table(s, f), f, [])
+    r, f = _local_review(tmp_path, "measure,period,numerator,denominator,value\n"
+                         "children_chairing_reviews,2021,3,40,\nchildren_chairing_reviews,2025,14,46,\n"
+                         "care_leaver_evictions,2021,,,7\ncare_leaver_evictions,2025,,,3\n",
+                         measures, "2021-04-01", "2025-03-31", 2021)
+    assert f.loc[f["measure"] == "care_leaver_evictions", "numerator"].tolist() == [7, 3]
     shown = review.display_table(r, "published").set_index("Measure")
     chair = shown.loc[shown.index.str.startswith("More children chair")].iloc[0]
     assert (chair["Baseline"], chair["Target"]) == ("c", "c") and "7.5" not in chair["Caveats"]
