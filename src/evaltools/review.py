@@ -762,8 +762,17 @@ def build_frame(strategy, *, extract=None, local=None) -> tuple[pd.DataFrame, li
                        if is_synthetic(p) else f"the council's SSDA903 extract ({p.name})")
     if local is not None:
         p = input_path(local)
-        parts.append(local_mod.read(p, la=strategy.la))
-        sources.append(f"the council's local measures ({p.name})")
+        rows = local_mod.read(p, la=strategy.la)
+        parts.append(rows)
+        named = {m.local for m in strategy.measures if m.source == "local"}
+        from .areas import resolve_la
+        mine = rows[rows["area_code"].astype(str) == str(resolve_la(strategy.la).area_code)]
+        unused = sorted(set(mine["measure"]) - named)
+        # figures the strategy names no commitment for: a measure id differing between
+        # the file and the strategy would otherwise show only as "no local data supplied"
+        sources.append(f"the council's local measures ({p.name}"
+                       + (f"; it also holds figures for {listing(unused)}, which no commitment of this "
+                          "strategy names as its local: measure" if unused else "") + ")")
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["area_code", "area_name", "period", "measure", "numerator", "denominator", "value", "status",
                  "source"])

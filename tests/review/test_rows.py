@@ -776,3 +776,19 @@ def test_a_c_baseline_is_not_given_back_by_its_target_nor_a_local_count_shown(tm
     assert "<td>3</td>" not in text and "2025 3;" not in text and "2025 3." not in text
     internal = review.display_table(r, "internal").set_index("Measure")
     assert internal.loc[internal.index.str.startswith("More children chair")].iloc[0]["Target"] == "11.3%"
+
+
+def test_local_figures_no_commitment_names_are_said(tmp_path):
+    """Rows for a measure the strategy does not name (the file says
+    bright_spots_feel_safe_community, the strategy bright_spots_feel_safe) were dropped
+    without a word, and the commitment showed "no local data supplied"."""
+    p = tmp_path / "l.csv"
+    p.write_text("measure,period,value\nbright_spots_feel_safe_community,2024,81\npathway_plans_up_to_date,2024,90\n")
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2024-04-01",
+                                       "end": "2027-03-31", "baseline_period": 2024},
+                          "measures": [{"id": "pp", "text": "Pathway plans", "source": "local",
+                                        "local": "pathway_plans_up_to_date"}]})
+    _, sources = review.build_frame(s, local=p)
+    assert sources[-1] == ("the council's local measures (l.csv; it also holds figures for "
+                           "bright_spots_feel_safe_community, which no commitment of this strategy names as its "
+                           "local: measure)")
