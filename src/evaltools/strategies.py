@@ -322,7 +322,9 @@ def _check_percentages(baseline, target, where, probs) -> None:
 
 def _choice(raw, key, allowed, where, probs, default=None):
     v = raw.get(key, default)
-    if v not in allowed:
+    if v is None:
+        probs.add(where, f"{key} is missing", f"set {key} to one of {', '.join(allowed)}")
+    elif v not in allowed:
         probs.add(where, f"{key} {v!r} is not one of {', '.join(allowed)}", f"set {key} to one of them")
     return v
 
@@ -411,6 +413,10 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
             _check_local_id(local, where, probs)
         baseline = _figure(raw.get("baseline"), where, "baseline", probs, "period")
         target = _figure(raw.get("target"), where, "target", probs, "by")
+        if target is not None and target.period is not None and start is not None \
+                and target.period < collection_year(start):
+            probs.add(where, f"target by {target.period} is before the strategy starts ({start:%B %Y})",
+                      "give the year the target is to be met, in or after the strategy's years")
         if unit == "percent":
             _check_percentages(baseline, target, where, probs)
         measures.append(StrategyMeasure(

@@ -55,12 +55,14 @@ def _broken(change):
 @pytest.mark.parametrize("change, words", [
     (lambda d: d["measures"][0].update(measure="care_leaver_eet_19_21"), "did you mean care_leavers_eet_19_21"),
     (lambda d: d["measures"][0].update(source="dfe"), "source 'dfe' is not one of"),
+    (lambda d: d["measures"][0].pop("source"), "source is missing (set source to one of published, child_level, local)"),
     (lambda d: d["measures"][0].pop("measure"), "a published measure needs measure:"),
     (lambda d: d["measures"][1].pop("local"), "a local measure needs local:"),
     (lambda d: d["measures"][1].update(local="pathway_plan_up_to_date"),
      "local measure 'pathway_plan_up_to_date' is not defined in data/local/local_measures.csv "
      "(did you mean pathway_plans_up_to_date?)"),
     (lambda d: d["measures"][1].update(local="ofsted_rating"), "add a row for it there"),
+    (lambda d: d["measures"][0]["target"].update(by=2020), "target by 2020 is before the strategy starts (January 2025)"),
     (lambda d: d["measures"][1].update(id="eet"), "id 'eet' is used twice"),
     (lambda d: d["measures"][0]["baseline"].update(value="48%"), "is not a number"),
     (lambda d: d["measures"][0].update(dirn="up"), "unknown field 'dirn'"),
