@@ -128,6 +128,7 @@ def test_areas_and_measures_commands(capsys):
     # the ids a strategy's `local:` may name, which the registry's list does not hold
     code, out, _ = run_cli(capsys, "measures", "--local")
     assert code == 0 and "pathway_plans_up_to_date\t" in out and "care_leavers_eet_19_21" not in out
+    assert out.startswith("id\tkind\tunit\tpolarity\ttitle\n")     # the columns named: kind, not topic
 
 
 def test_real_process_exit_code_and_no_traceback(tmp_path):

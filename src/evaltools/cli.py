@@ -84,11 +84,13 @@ def _cmd_measures(args) -> int:
         from . import local
         if args.topic:
             raise ConfigError("--topic and --local together", fix="Local measures have no topic: give one of them")
+        print("id\tkind\tunit\tpolarity\ttitle")
         for d in local.definitions().values():
             print(f"{d.id}\t{d.kind}\t{d.unit}\t{d.polarity}\t{d.title}")
         return 0
     from .registry import measures
 
+    print("id\ttopic\tunit\tpolarity\ttitle")       # tab-separated, for a spreadsheet too
     for m in measures(args.topic):
         print(f"{m.id}\t{m.topic}\t{m.unit}\t{m.polarity}\t{m.title}")
     return 0
