@@ -74,6 +74,18 @@ def definitions(path: str | Path | None = None) -> dict[str, LocalMeasure]:
     return dict(_definitions(str(p.resolve()), st.st_size, st.st_mtime_ns))
 
 
+def format_figure(unit: str, value: float, whole: bool = False) -> str:
+    """A local figure as a report prints it: a percentage, count or days as DfE's are
+    (95.8%, 17, 426 days); a rate or score, which may be small (0.35 changes a child),
+    to 3 significant figures, rounded half up."""
+    from .registry import format_in
+    from .sdc import significant
+
+    if unit in ("percent", "count", "days") or value is None or pd.isna(value):
+        return format_in(unit, value, whole)
+    return significant(value, 3, trim=True)
+
+
 def find(local_id) -> LocalMeasure | None:
     """The definition of one local measure, or None (not defined, or no definitions
     file: that is reported where the file is read)."""

@@ -698,7 +698,9 @@ def show_local_measure(r, row: dict, policy: str = "published") -> None:
     d = local.find(mid)
     what = d.title if d is not None else row["text"]
     unit = d.unit if d is not None else ""
-    have = r.frame[(r.frame["measure"] == mid) & (r.frame["area_code"].astype(str) == area)]
+    have = r.frame[(r.frame["measure"] == mid) & (r.frame["area_code"].astype(str) == area)
+                   # a finished strategy's figures end with it, as its table's do (E5)
+                   & (pd.to_numeric(r.frame["period"]) <= r.strategy.last_period)]
     s = frames.series(have, mid, area, where="review")
     shown = display_table(r, policy)
     cells = shown[r.table["id"].to_numpy() == row["id"]].iloc[0]
@@ -708,7 +710,7 @@ def show_local_measure(r, row: dict, policy: str = "published") -> None:
     display(Markdown(f"{row['text'].rstrip('.')}: **{cells['Latest'] or 'no figure'}**, from "
                      f"{cells['Baseline'] or 'no baseline'}; {cells['Verdict']}."))
     latest = cells["Latest"].split(" (")[0]
-    title = f"{name}: {latest} in {row['latest_period']}" if latest and latest != "c" else what
+    title = f"{name}: {latest} in {int(row['latest_period'])}" if latest and latest != "c" else what
     if cells["Verdict"] in ("improved beyond noise", "no detectable change", "worsened beyond noise") \
             and latest != "c" and pd.notna(row["baseline_period"]):
         title += f", {cells['Verdict']} since {int(row['baseline_period'])}"
@@ -723,7 +725,7 @@ def show_local_measure(r, row: dict, policy: str = "published") -> None:
 def local_table(s: pd.DataFrame, unit: str, policy: str = "published") -> pd.DataFrame:
     """A local measure's figures by year under ``policy``: the figure, the counts behind
     it and its 95% interval where given; "c" for a year resting on 1 to 5 children."""
-    from .registry import format_in
+    from .local import format_figure as format_in
     from .stats.proportions import proportion_ci
 
     pol = sdc.policy(policy)
@@ -843,9 +845,9 @@ def briefing_intro(b) -> Markdown:
         f"Where **{b.la.display_name}** stands on {len(b.table)} key measures for children in care, care "
         f"leavers and leadership, from DfE's latest published figures, against England and its "
         f"{comparator_label(bm.comparator)}.{target} Green means better than England beyond noise (or "
-        "target met); red, worse beyond noise (or the target missed and no better than the strategy's baseline); "
-        "amber, within noise (or the target missed but better than the baseline). The trend arrow compares the "
-        "latest year with the year before. Figures without counts (LAIT rates) are rated by quartile band among all councils: "
+        "target met); red, worse beyond noise (or the target missed and no better than the strategy's baseline, "
+        "or better than it but worse than the year before beyond noise); amber, within noise (or the target "
+        "missed but better than the baseline). The trend arrow compares the latest year with the year before. Figures without counts (LAIT rates) are rated by quartile band among all councils: "
         "band A (best quarter) green, B and C amber, D (worst quarter) red. The Basis column says which rule "
         "rated each measure. After the scorecard, *Other measures to know about* lists the other measures DfE "
         "publishes for every council on which this one is in the worst quarter of councils (band D) or worse "

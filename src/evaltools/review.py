@@ -822,7 +822,7 @@ def _fmt(v, mid, whole: bool = False) -> str:
     from . import local
     d = local.find(mid)                  # a council's local measure: 95.8%, as DfE's are
     if d is not None:
-        return registry.format_in(d.unit, v, whole=whole)
+        return local.format_figure(d.unit, v, whole=whole)
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
@@ -918,10 +918,13 @@ def shown_caveats(caveats: str, policy: str = "published") -> str:
 
 def _caveats_without_figures(caveats: str) -> str:
     """A withheld row's caveats without the ones quoting its figures (a comparison with
-    the neighbours, a change before the start, DfE's revisions): with the other figures
+    the neighbours, a change before the start, DfE's revisions, the baseline check): with the other figures
     published they would give the withheld year back."""
     parts = [p for p in caveats.split("; ") if p]
-    kept = [p for p in parts if not SIGNED_FIGURE.search(p) and not p.startswith("DfE revised")]
+    # the baseline check quotes the year's own figure ("does not match the local 2021
+    # figure (7.5); it matches ...")
+    quoting = ("DfE revised", "the strategy's baseline", "it matches ")
+    kept = [p for p in parts if not SIGNED_FIGURE.search(p) and not p.startswith(quoting)]
     if len(kept) < len(parts):
         kept.append("the comparisons' figures are not shown: they would give the withheld figure back")
     return "; ".join(kept)

@@ -112,3 +112,11 @@ def test_a_file_with_no_rows_for_the_council_is_refused(tmp_path):
     assert "no rows for Wigan (359): its area column names St Helens (342)" in str(e.value)
     both = _write(tmp_path, "measure,period,value,area\npa_changes,2024,3,342\npa_changes,2024,4,359\n")
     assert set(local.read(both, la="359", defs=DEFS)["area_code"]) == {"342", "359"}    # a shared file
+
+
+def test_a_small_local_rate_keeps_its_digits():
+    """Personal adviser changes per young person, 0.35 to 0.31 against a target of 0.28,
+    printed as 0.4, 0.3 and 0.3 (one decimal, as DfE's rates) and read "target 0.3 not
+    met" beside a latest of 0.3. A rate or score is given to 3 significant figures."""
+    assert [local.format_figure("rate", v) for v in (0.35, 0.31, 0.28)] == ["0.35", "0.31", "0.28"]
+    assert local.format_figure("percent", 95.79) == "95.8%" and local.format_figure("count", 7) == "7"

@@ -754,11 +754,13 @@ def test_a_c_baseline_is_not_given_back_by_its_target_nor_a_local_count_shown(tm
     from evaltools import report
 
     measures = [{"id": "chair", "text": "More children chair their reviews", "source": "local",
-                 "local": "children_chairing_reviews", "direction": "increase", "target": {"change_percent": 50}},
+                 "local": "children_chairing_reviews", "direction": "increase", "target": {"change_percent": 50},
+                 "baseline": {"value": 20, "period": 2021}},     # not what the file says: its check quotes 7.5
                 {"id": "evict", "text": "Fewer care leavers evicted", "source": "local",
                  "local": "care_leaver_evictions", "direction": "decrease"}]
     r, f = _local_review(tmp_path, "measure,period,numerator,denominator,value\n"
                          "children_chairing_reviews,2021,3,40,\nchildren_chairing_reviews,2025,14,46,\n"
+                         "children_chairing_reviews,2027,20,48,\n"        # after the strategy: not shown
                          "care_leaver_evictions,2021,,,7\ncare_leaver_evictions,2025,,,3\n",
                          measures, "2021-04-01", "2025-03-31", 2021)
     assert f.loc[f["measure"] == "care_leaver_evictions", "numerator"].tolist() == [7, 3]
@@ -772,7 +774,13 @@ def test_a_c_baseline_is_not_given_back_by_its_target_nor_a_local_count_shown(tm
     report.show_caveats(r, "published")
     report.show_review_charts(r, "published")
     text = " ".join(x.get("text/html", "") if isinstance(x, dict) else getattr(x, "data", "") for x in out)
-    assert "7.5%" not in text and "11.3%" not in text
+    assert "7.5%" not in text and "11.3%" not in text and "(7.5)" not in text and "does not match" not in text
+    import base64
+    import re
+    charts = [base64.b64decode(b).decode() for b in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', text)]
+    words = re.sub(r'src="data:[^"]+"', "", text)         # the page without the images' bytes
+    assert "2027" not in words and not any(">2027<" in c for c in charts)
+    assert any("in 2025, improved beyond noise since 2021" in c for c in charts)     # a year, not 2025.0
     assert "<td>3</td>" not in text and "2025 3;" not in text and "2025 3." not in text
     internal = review.display_table(r, "internal").set_index("Measure")
     assert internal.loc[internal.index.str.startswith("More children chair")].iloc[0]["Target"] == "11.3%"

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import sdc
-from ..registry import format_in
+from ..local import format_figure as format_in
 from ..stats.proportions import proportion_ci
 from .style import OKABE_ITO, chart_title, coarse, footnote, label_headroom, style_axes
 
