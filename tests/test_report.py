@@ -514,6 +514,7 @@ def test_a_target_rating_is_not_amber_when_the_latest_year_fell_beyond_noise():
         "amber", "target 100% not met; better than the baseline")
     assert briefing._rag(m, last, (100.0, "no"), "↑ within noise") == (
         "red", "target 100% not met; no better than the baseline")      # beside an arrow of its own
+    assert briefing._rag(m, last, (100.0, "not assessed"), "") == ("red", "target 100% not met")   # no baseline
     assert briefing._rag(m, last, (85.0, "no"), "↓ worse") == ("green", "meets the strategy's target (85%)")
 
 

@@ -175,9 +175,8 @@ def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple
             # compares with the year before
             return "red", (f"target {m.format_value(value, whole=True)} not met; better than the baseline "
                            "but worse than the year before beyond noise")
-        return ("amber" if moved == "yes" else "red"), (
-            f"target {m.format_value(value, whole=True)} not met; " + ("better than the baseline" if moved == "yes"
-                                                           else "no better than the baseline"))
+        words = {"yes": "; better than the baseline", "no": "; no better than the baseline"}.get(moved, "")
+        return ("amber" if moved == "yes" else "red"), f"target {m.format_value(value, whole=True)} not met{words}"
     if m.size_dependent:
         return "", "a count: not compared with England or other councils"
     side = _against(m, last, last["england_value"])
