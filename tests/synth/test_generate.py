@@ -58,6 +58,10 @@ def test_returns_after_a_code_change_use_the_new_codes(tmp_path):
     assert not ep[2026].isin(["Z1", "H5", "P2"]).any() and not ep[2027].isin(["Z1", "H5", "P2"]).any()
     assert ep[2026][kept].equals(ep[2027][kept])
     assert set(ep[2026][kept]) <= {"Z11", "Z12", "Z13", "Z14", "K3"}
+    # one draw per placement: an episode that only changes legal status keeps its code
+    e = res.returns[2026]["Episodes"].reset_index(drop=True)
+    same = (e["RNE"] == "L") & (e["CHILD"] == e["CHILD"].shift())
+    assert same.any() and (e.loc[same, "PLACE"].to_numpy() == e["PLACE"].shift()[same].to_numpy()).all()
 
 
 def test_same_seed_same_data_other_seed_other_data(small):

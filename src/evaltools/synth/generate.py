@@ -150,20 +150,24 @@ def _child_ids(w: World) -> np.ndarray:
 
 
 
-def _recoded(place: np.ndarray, changes: dict, cfg: SynthConfig) -> dict[int, np.ndarray]:
+def _recoded(place: np.ndarray, placement: np.ndarray, changes: dict, cfg: SynthConfig) -> dict[int, np.ndarray]:
     """Each episode's placement code as each collection year that withdrew codes
     reports it: a council recodes a placement still open that year to a successor
     (Z1 to one of Z11-Z14, H5 and P2 to K3), so a 2026 return holds no Z1 however long
-    ago the placement began. One draw per episode, kept in every later year's file.
-    Its own random stream, so years before the first change are as they always were."""
+    ago the placement began. One draw per placement (``placement``: each episode's),
+    so the episodes of one placement (a legal status change within it) share it, kept
+    in every later year's file. Its own random stream, so years before the first
+    change are as they always were."""
     rng = np.random.default_rng(cfg.seed + 13)
-    out, codes = {}, place
+    first = np.unique(placement, return_index=True)[1]        # each placement's first episode
+    of = np.searchsorted(np.unique(placement), placement)      # each episode's placement, 0..k-1
+    out, codes = {}, place[first]
     for year in sorted(changes):
         codes = codes.copy()
         for old, successors in changes[year].items():
             i = np.flatnonzero(codes == old)
             codes[i] = _choice(rng, successors, len(i))
-        out[int(year)] = codes
+        out[int(year)] = codes[of]
     out[0] = place
     return out
 
@@ -192,7 +196,7 @@ def build_returns(w: World, cfg: SynthConfig, params: dict) -> dict:
     ls_ad = np.where(nb == 1, "L0", np.where(sex_ad == "MF", _choice(rng, {"L11": 0.8, "L3": 0.2}, n),
                                              _choice(rng, {"L12": 0.7, "L4": 0.3}, n)))
     ep = w.episodes
-    recoded = _recoded(ep["place"].to_numpy(), params["placements"]["recoded"], cfg)
+    recoded = _recoded(ep["place"].to_numpy(), ep["pidx"].to_numpy(), params["placements"]["recoded"], cfg)
     out = {}
     for y in range(cfg.first_year, cfg.last_year + 1):
         ys, ye = day(f"{y - 1}-04-01"), day(f"{y}-03-31")
