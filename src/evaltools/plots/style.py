@@ -247,7 +247,8 @@ def coarse(frame: pd.DataFrame, columns, percent: bool) -> pd.DataFrame:
     follow each month's denominator, gave back the children in care that month."""
     out = frame.copy()
     cols = [c for c in columns if c in out.columns]
-    top = np.nanmax(np.abs(out[cols].to_numpy(float))) if cols and len(out) else 0
+    vals = np.abs(out[cols].to_numpy(float)) if cols and len(out) else np.array([])
+    top = vals[np.isfinite(vals)].max() if np.isfinite(vals).any() else 0      # every point withheld: 0
     places = 1 if percent or not np.isfinite(top) or top == 0 else max(0, 2 - int(np.floor(np.log10(top))))
     for c in cols:
         out[c] = np.round(out[c].to_numpy(float), places)

@@ -63,8 +63,8 @@ def synth_chart(result, *, title: str | None = None, ylabel: str | None = None, 
             label=name, zorder=5)
     ax.plot(x, s["synthetic"], color=OKABE_ITO["blue"], linewidth=2.0, linestyle="--", marker="s",
             markersize=4, label=f"Synthetic {name}")
-    _mark_change(ax, result, x)
     style_axes(ax, integer_x=integer)
+    _mark_change(ax, result, x)               # once the axis limits are final
     ax.set_ylabel(ylabel or _axis_label(result))
     ax.set_xlabel(_xlabel(result, integer))
     chart_title(ax, title or f"{name} against a blend of areas that matched it before the change",
@@ -110,8 +110,8 @@ def synth_placebo_chart(result, *, exclude: float | None = 5, title: str | None 
     ax.axhline(0, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--", label="No gap")
     ax.plot(x, s["gap"], color=OKABE_ITO["vermillion"], linewidth=2.8, marker="o", markersize=5,
             label=name, zorder=5)
-    _mark_change(ax, result, x)
     style_axes(ax, integer_x=integer)
+    _mark_change(ax, result, x)               # once the axis limits are final
     ax.set_ylabel(ylabel or f"Gap to synthetic ({_gap_label(result)})")
     ax.set_xlabel(_xlabel(result, integer))
     areas = f"{len(shown)} area{'' if len(shown) == 1 else 's'}"
