@@ -741,7 +741,9 @@ def local_table(s: pd.DataFrame, unit: str, policy: str = "published") -> pd.Dat
         rows.append({"Year": when, "Figure": format_in(unit, v["value"]),
                      "Children": f"{num:,.0f} of {den:,.0f}" if counted else "",
                      "95% interval": f"{format_in(unit, 100 * lo)} to {format_in(unit, 100 * hi)}" if counted else ""})
-    return pd.DataFrame(rows, columns=["Year", "Figure", "Children", "95% interval"])
+    out = pd.DataFrame(rows, columns=["Year", "Figure", "Children", "95% interval"])
+    dated = any(not isinstance(t, (int, np.integer)) for t in s["time"])
+    return out.rename(columns={"Year": "Period"}) if dated else out      # figures at dates
 
 
 def _matters(v) -> int:

@@ -209,6 +209,10 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         return row
     have = frame[(frame["measure"] == mid) & (frame["area_code"].astype(str) == str(area))] \
         if len(frame) else frame
+    if sm.source == "local" and "period_end" in have and have["period"].duplicated().any():
+        # figures at dates (June and December): each year is read at its last figure, so
+        # the baseline, the latest and the test read the same rows (the test found none)
+        have = have.sort_values("period_end").groupby("period", as_index=False).tail(1).drop(columns="period_end")
     # figures only after a finished strategy's years: said, so "no figures" is not read
     # as DfE publishing nothing (St Helens' in-house foster places start in 2022)
     mine_later = later[(later["measure"] == mid) & (later["area_code"].astype(str) == str(area))

@@ -800,3 +800,22 @@ def test_local_figures_no_commitment_names_are_said(tmp_path):
     assert sources[-1] == ("the council's local measures (l.csv; it also holds figures for "
                            "bright_spots_feel_safe_community, which no commitment of this strategy names as its "
                            "local: measure)")
+
+
+def test_local_figures_at_dates_are_tested_at_each_years_last(tmp_path):
+    """June and December figures in one year: the review read the December figure as the
+    baseline but its test found "no before figure ... (not in the frame)"."""
+    from evaltools import report
+
+    measures = [{"id": "pp", "text": "Pathway plans", "source": "local", "local": "pathway_plans_up_to_date",
+                 "direction": "increase"}]
+    r, f = _local_review(tmp_path, "measure,period,numerator,denominator,value\n"
+                         "pathway_plans_up_to_date,2023-06-30,100,140,\npathway_plans_up_to_date,2023-12-31,110,142,\n"
+                         "pathway_plans_up_to_date,2024-06-30,120,145,\npathway_plans_up_to_date,2024-12-31,130,150,\n",
+                         measures, "2024-04-01", "2027-03-31", 2024)
+    row = r.table.iloc[0]
+    assert row.baseline_value == pytest.approx(100 * 110 / 142) and row.latest_value == pytest.approx(100 * 130 / 150)
+    assert row.verdict == "improved beyond noise" and row.test.startswith("+9.2 points")
+    from evaltools.stats import frames
+    t = report.local_table(frames.series(f, "pathway_plans_up_to_date"), "percent", "published")
+    assert list(t.columns)[0] == "Period" and list(t["Period"])[:2] == ["2023-06-30", "2023-12-31"]
