@@ -685,11 +685,13 @@ def review_chart_measures(r, limit: int = 8) -> list[str]:
     return out
 
 
-def show_local_measure(r, row: dict, policy: str = "published") -> None:
+def show_local_measure(r, row: dict, policy: str = "published", shown: pd.DataFrame | None = None) -> None:
     """One local measure of the review: heading, what the review found, a chart of the
     council's figures by year (with intervals from the counts) and a table, all under
-    the disclosure ``policy``: a year resting on 1 to 5 children shows as c."""
+    the disclosure ``policy``: a year resting on 1 to 5 children shows as c. ``shown``:
+    the review's :func:`~evaltools.review.display_table` under ``policy``, if already made."""
     from . import local
+    from .areas import resolve_la
     from .plots.local import local_chart
     from .review import display_table
     from .stats import frames
@@ -702,9 +704,8 @@ def show_local_measure(r, row: dict, policy: str = "published") -> None:
                    # a finished strategy's figures end with it, as its table's do (E5)
                    & (pd.to_numeric(r.frame["period"]) <= r.strategy.last_period)]
     s = frames.series(have, mid, area, where="review")
-    shown = display_table(r, policy)
+    shown = display_table(r, policy) if shown is None else shown
     cells = shown[r.table["id"].to_numpy() == row["id"]].iloc[0]
-    from .areas import resolve_la
     name = resolve_la(area).display_name
     display(Markdown(f"### {what} (local measure)"))
     display(Markdown(f"{row['text'].rstrip('.')}: **{cells['Latest'] or 'no figure'}**, from "
@@ -725,7 +726,7 @@ def show_local_measure(r, row: dict, policy: str = "published") -> None:
 def local_table(s: pd.DataFrame, unit: str, policy: str = "published") -> pd.DataFrame:
     """A local measure's figures by year under ``policy``: the figure, the counts behind
     it and its 95% interval where given; "c" for a year resting on 1 to 5 children."""
-    from .local import format_figure as format_in
+    from .local import format_figure
     from .stats.proportions import proportion_ci
 
     pol = sdc.policy(policy)
@@ -738,9 +739,9 @@ def local_table(s: pd.DataFrame, unit: str, policy: str = "published") -> pd.Dat
             continue
         counted = unit == "percent" and np.isfinite(num) and np.isfinite(den) and den > 0
         lo, hi = proportion_ci(int(num), int(den)) if counted else (np.nan, np.nan)
-        rows.append({"Year": when, "Figure": format_in(unit, v["value"]),
+        rows.append({"Year": when, "Figure": format_figure(unit, v["value"]),
                      "Children": f"{num:,.0f} of {den:,.0f}" if counted else "",
-                     "95% interval": f"{format_in(unit, 100 * lo)} to {format_in(unit, 100 * hi)}" if counted else ""})
+                     "95% interval": f"{format_figure(unit, 100 * lo)} to {format_figure(unit, 100 * hi)}" if counted else ""})
     out = pd.DataFrame(rows, columns=["Year", "Figure", "Children", "95% interval"])
     dated = any(not isinstance(t, (int, np.integer)) for t in s["time"])
     return out.rename(columns={"Year": "Period"}) if dated else out      # figures at dates
@@ -770,8 +771,11 @@ def show_review_charts(r, policy: str = "published", comparator="statistical_nei
         return
     if ids:
         _show_review_benchmarks(r, ids, policy, comparator)
-    for row in local_rows:
-        show_local_measure(r, row, policy)
+    if local_rows:
+        from .review import display_table
+        shown = display_table(r, policy)         # made once for every local measure
+        for row in local_rows:
+            show_local_measure(r, row, policy, shown)
 
 
 def _show_review_benchmarks(r, ids: list[str], policy: str, comparator) -> None:

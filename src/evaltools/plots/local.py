@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import sdc
-from ..local import format_figure as format_in
+from ..local import format_figure
 from ..stats.proportions import proportion_ci
 from .style import OKABE_ITO, chart_title, coarse, footnote, label_headroom, style_axes
 
@@ -66,7 +66,7 @@ def local_chart(series, *, title: str, what: str, unit: str, name: str, target: 
     if hidden.any():
         note += " c: not shown, it would reveal 1 to 5 children."
     footnote(fig, note + (f" Source: {source}." if source else ""))
-    drawn = [f"{labels[i]} {format_in(unit, y[i])}" for i in range(len(s)) if np.isfinite(y[i])]
+    drawn = [f"{labels[i]} {format_figure(unit, y[i])}" for i in range(len(s)) if np.isfinite(y[i])]
     fig.alt_text = (f"Line chart of {what} for {name} by year: " + "; ".join(drawn)
-                    + (f"; target {format_in(unit, target, whole=True)}" if target is not None else "") + ".")
+                    + (f"; target {format_figure(unit, target, whole=True)}" if target is not None else "") + ".")
     return fig
