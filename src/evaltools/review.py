@@ -405,8 +405,6 @@ def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, are
         row.verdict, row.test = "not tested", _untested(str(e), have, mid, (row.baseline_period, row.latest_period))
 
 
-#: an interval whose nearer end lies within this share of its width from 0 is borderline
-BORDERLINE = 0.05
 #: how a row's caveats name its second test: from the review's baseline, where the topic
 #: reports start from each intervention's year, so their figures can differ
 AGAINST_NEIGHBOURS = ("against the statistical neighbours' change since the baseline (the kind of test the "
@@ -429,11 +427,16 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
     head = (f"{AGAINST_NEIGHBOURS}: {other.verdict} "
             f"({signed(res.estimate)} against the statistical neighbours' change since {_period(since, mid)}, "
             f"95% CI {signed(lo)} to {signed(hi)}): ")
+    from .topics import borderline, units
     if "beyond noise" in row.verdict:
-        row.caveats.append(head + "the change is within what the neighbours' own figures did over the same "
-                           "years, so it may not be the strategy's doing")
+        # not "the neighbours did as well": they may have moved far less (dental: +4.9
+        # against +21), but their figures swing so much that the test cannot tell
+        row.caveats.append(head + "the neighbours' own figures swing so much from year to year that this test "
+                           f"finds a difference of about {significant(res.diagnostics['mde'])} {units(registry.get(mid))} only 4 "
+                           "times in 5, "
+                           "so it cannot show how much of the change is the strategy's doing")
     else:
-        edge = min(abs(lo), abs(hi)) < BORDERLINE * (hi - lo)
+        edge = borderline(lo, hi)
         row.caveats.append(head + "against its own baseline the change is within noise, but set against what the "
                            "neighbours' figures did over the same years it stands out"
                            + ("; the interval only just leaves out no change, so read it as borderline" if edge else ""))
@@ -659,7 +662,7 @@ class Review:
             flags = []
             if "beyond noise" in r["verdict"]:
                 if f"{AGAINST_NEIGHBOURS}: no detectable change" in r["caveats"]:
-                    flags.append("within the statistical neighbours' own change")
+                    flags.append("not confirmed against the statistical neighbours")
                 if "sudden jump" in r["caveats"]:
                     flags.append("its baseline may be a recording change")
                 if "already under way before the baseline" in r["caveats"]:

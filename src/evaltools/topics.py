@@ -24,6 +24,7 @@ intervention after the last figure) the evaluation says why instead of giving a 
 from __future__ import annotations
 
 import re
+import warnings
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +146,9 @@ class Evaluation:
     result: object = None
     #: the start in words (``strategies.Intervention.started``): "July 2022", not 2022-07-01
     started: str = ""
+    #: a monthly time series' in-time placebo check: (earlier months fitted, how many of
+    #: them found a gap as large; None when too few to check), for a gap beyond noise
+    placebo: tuple | None = None
 
     def join(self, iv) -> None:
         """Another intervention this evaluation answers for (same first year or month)."""
@@ -192,6 +196,16 @@ def mde_from_interval(lo: float, hi: float, level: float = 0.95, power: float = 
     return mde_multiplier(power, 1 - level) * se
 
 
+#: an interval whose nearer end lies within this share of its width from 0 is borderline
+BORDERLINE = 0.05
+
+
+def borderline(lo: float, hi: float) -> bool:
+    """An interval that only just leaves out no change (its nearer end within 5% of its
+    width from 0): a verdict beyond noise on it is read as borderline."""
+    return min(abs(lo), abs(hi)) < BORDERLINE * (hi - lo)
+
+
 def verdict(lo: float, hi: float, polarity: str) -> str:
     """Three states from an interval for a change (no change = 0)."""
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo <= 0 <= hi:
@@ -202,7 +216,8 @@ def verdict(lo: float, hi: float, polarity: str) -> str:
     return "improved beyond noise" if up == (polarity == "high") else "worsened beyond noise"
 
 
-def _units(m: registry.Measure) -> str:
+def units(m: registry.Measure) -> str:
+    """A measure's change in words: percentage points, per 10,000 children..."""
     if m.unit in ("percent", "percent_fte", "percent_sessions"):
         return "percentage points"
     return {"rate_per_10k": "per 10,000 children", "count": "children", "score": "points"}.get(
@@ -287,30 +302,105 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
     ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)
     ev.verdict = verdict(lo, hi, polarity)
     last = pd.Timestamp(s["period_end"].max())
-    ev.sentence = (f"By {last:%B %Y}, {m.short.lower()} was {sdc.signed(est)} {_units(m)} from where the "
-                   f"trend before {start:%B %Y} pointed (95% CI {sdc.signed(lo)} to {sdc.signed(hi)}; "
-                   f"{pre} months before, {post} after): {ev.verdict}.")
     # the verdict is the gap at the end; a jump at the start that says otherwise is told
     # too, not hidden behind a change of trend that later cancels it
     lvl = res.effect("level")
     ratio = res.model != "ols"
     null = 1.0 if ratio else 0.0
     step = verdict(float(lvl["ci_low"]) - null, float(lvl["ci_high"]) - null, polarity)
-    if step not in ("no detectable change", ev.verdict):
+    jump = step not in ("no detectable change", ev.verdict)
+    placebos = None
+    if ev.verdict != "no detectable change" or jump:     # a claim beyond noise: checked (M7)
+        placebos = in_time_placebos(monthly[(monthly["measure"] == mid) & (monthly["status"] == "ok")],
+                                    start, pre, post, mid, la_code)
+        if len(placebos) < MIN_PLACEBOS:
+            ev.placebo = (len(placebos), None)
+            ev.warnings.append(
+                "the extract holds too few months before this window to fit the same test at earlier "
+                f"dates ({count(len(placebos), 'date')}, {MIN_PLACEBOS} needed), so whether the series "
+                "swings this much without an intervention is not known")
+            placebos = None
+    said = ev.verdict
+    if ev.verdict != "no detectable change" and placebos:
+        said = _gap_placebo(ev, [g for g, _ in placebos], est, m)
+    ev.sentence = (f"By {last:%B %Y}, {m.short.lower()} was {sdc.signed(est)} {units(m)} from where the "
+                   f"trend before {start:%B %Y} pointed (95% CI {sdc.signed(lo)} to {sdc.signed(hi)}; "
+                   f"{pre} months before, {post} after): {said}.")
+    if jump:
         size = (f"by a factor of {float(lvl['estimate']):.2f} (95% CI {float(lvl['ci_low']):.2f} to "
                 f"{float(lvl['ci_high']):.2f})" if ratio else
-                f"by {sdc.signed(float(lvl['estimate']))} {_units(m)} (95% CI {sdc.signed(float(lvl['ci_low']))} to "
+                f"by {sdc.signed(float(lvl['estimate']))} {units(m)} (95% CI {sdc.signed(float(lvl['ci_low']))} to "
                 f"{sdc.signed(float(lvl['ci_high']))})")
         moved = "rose" if float(lvl["ci_low"]) > null else "fell"
-        ev.sentence += (f" But at {start:%B %Y} the level {moved} {size}: {step} at the start, before the "
-                        "trend changed.")
-        ev.warnings.append(f"the verdict is the gap at {last:%B %Y}; the level at the start {moved} beyond "
-                           f"noise ({step}), so the picture depends on when it is read")
+        # the same comparison for the jump: its size on the model's scale (a ratio's log)
+        scale = (lambda v: abs(np.log(v))) if ratio else abs
+        k = None if placebos is None else sum(scale(j) >= scale(float(lvl["estimate"])) for _, j in placebos)
+        if k is not None and k / len(placebos) > PLACEBO_SHARE:
+            ev.warnings.append(
+                f"at {start:%B %Y} the level {moved} {size}, but fitted the same way at {len(placebos)} earlier "
+                f"months the test found a jump as large at {k} of them, so it cannot be told from the "
+                "series' own swings")
+        else:
+            ev.sentence += (f" But at {start:%B %Y} the level {moved} {size}: {step} at the start, before the "
+                            "trend changed.")
+            ev.warnings.append(f"the verdict is the gap at {last:%B %Y}; the level at the start {moved} beyond "
+                               f"noise ({step}), so the picture depends on when it is read")
     ev.warnings = [_plain(w, la_code) for w in ev.warnings]
     mde = mde_from_interval(lo, hi)
-    ev.mde = f"about {sdc.significant(mde)} {_units(m)}"
+    ev.mde = f"about {sdc.significant(mde)} {units(m)}"
     ev.mde_words = detectable(ev.mde, est, lo, hi, mde)
     return ev
+
+
+def in_time_placebos(series: pd.DataFrame, start, pre: int, post: int, mid: str,
+                     la_code: str) -> list[tuple[float, float]]:
+    """The same time series, with the same months before and after, fitted at every
+    earlier month whose whole window ends before ``start`` (an in-time placebo): the gap
+    at the end and the change in level each finds where this intervention had not
+    begun. A series that swings more than a straight trend allows gives large ones here
+    too (assumption M7)."""
+    ends = sorted(pd.Timestamp(t) for t in series["period_end"].unique())
+    out = []
+    for i in range(pre, len(ends) - post + 1):
+        at, last = ends[i], ends[i + post - 1]
+        if last >= start:
+            break
+        window = series[(series["period_end"] >= ends[i - pre]) & (series["period_end"] <= last)]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = its(window, at, measure=mid, area=la_code)
+        except Exception:       # noqa: BLE001  a placebo window the model cannot fit
+            continue
+        out.append((float(res.effect("effect_at_end")["estimate"]), float(res.effect("level")["estimate"])))
+    return out
+
+
+#: in-time placebos needed before the check can say anything; and the share of them with
+#: a change as large as the one found above which the interval's 5% is not to be trusted
+MIN_PLACEBOS, PLACEBO_SHARE = 6, 0.05
+
+
+def _gap_placebo(ev: Evaluation, gaps: list[float], est: float, m) -> str:
+    """A gap beyond noise stands only if gaps as large are rare at earlier months, where
+    the intervention had not started (assumption M7): the interval promises a 5% chance
+    of such a gap by chance, and a series with swings a straight trend does not capture
+    (a run of bad years, a change of recording) breaks that promise. The verdict becomes
+    no detectable change when more than 5% of the placebos found a gap at least as large.
+    Returns the words that end the finding."""
+    n, k = len(gaps), sum(abs(g) >= abs(est) for g in gaps)
+    ev.placebo = (n, k)
+    if k / n <= PLACEBO_SHARE:
+        return (f"{ev.verdict} (fitted the same way at {n} earlier months, before the intervention, "
+                f"it found a gap as large at {k})")
+    was, ev.verdict = ev.verdict, "no detectable change"
+    big = max(gaps, key=abs)
+    ev.warnings.append(
+        f"the series swings more than a straight trend allows: at {k} of {n} earlier months the same "
+        f"test found a gap as large, so the model's '{was}' is not the verdict")
+    return (f"{was} by the model, but fitted the same way at {n} earlier months, before the "
+            f"intervention, it found a gap as large at {k} of them (up to {sdc.signed(big)} {units(m)}), "
+            "so this gap cannot be told from the series' own swings: no detectable change")
 
 
 def exposure_months(start, period: int, academic: bool = False) -> int:
@@ -407,14 +497,19 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         ev.warnings.append(bmk.gaps_words(left, m))
     ev.sentence = (f"Against its statistical neighbours, the council's change from {m.period_label(ref)} to "
                    f"{'the years from ' + m.period_label(first) if len(post) > 1 else m.period_label(first)} was "
-                   f"{sdc.signed(res.estimate)} {_units(m)} (95% CI {sdc.signed(lo)} to {sdc.signed(hi)}; "
+                   f"{sdc.signed(res.estimate)} {units(m)} (95% CI {sdc.signed(lo)} to {sdc.signed(hi)}; "
                    f"{len(pre)} years before, {len(post)} after): {ev.verdict}. {placebo_words(res)}").rstrip()
     rank = res.placebo_rank
     if "beyond noise" in ev.verdict and rank and rank[0] < rank[1]:
         ev.warnings.append(f"the interval puts the change beyond noise, but {rank[1] - rank[0]} of the {rank[1]} "
                            "neighbours changed by as much or more over the same years: read it as a borderline result")
+        ev.sentence += " Read it as a borderline result."
+    elif "beyond noise" in ev.verdict and borderline(lo, hi):
+        # as the annual review reads the same interval (review._against_neighbours)
+        ev.warnings.append("the interval only just leaves out no change: read it as a borderline result")
+        ev.sentence += " The interval only just leaves out no change: read it as a borderline result."
     # the DiD's own smallest detectable effect (its t quantiles), as its summary gives it
-    ev.mde = f"about {sdc.significant(res.diagnostics['mde'])} {_units(m)}"
+    ev.mde = f"about {sdc.significant(res.diagnostics['mde'])} {units(m)}"
     ev.mde_words = detectable(ev.mde, res.estimate, lo, hi, res.diagnostics["mde"], what="an effect")
     ls = ind[(ind["measure"] == mid) & (ind["area_code"].astype(str) == la_code) & (ind["status"] == "ok")]
     from .review import jumps

@@ -131,6 +131,9 @@ def test_flags_and_polarity_wording():
     # 38/100 is beyond the 95% limit only
     mid = funnel(df.assign(numerator=[30] * 10 + [40, 30]), target=30, polarity="high").table.set_index("unit")
     assert mid.loc["u10", "flag"] == "above 95%" and mid.loc["u10", "assessment"].startswith("possibly better")
+    # 1 unit in 20 beyond one of the two 95% limits, not 1 in 20 beyond this one
+    assert mid.loc["u10", "assessment"] == ("possibly better (beyond the 95% limit only: by chance alone, 1 unit "
+                                           "in 20 falls beyond one of them, above or below)")
 
 
 # ------------------------------------------------------------------ tidy indicator frames

@@ -218,3 +218,25 @@ def test_an_all_suppressed_series_says_so():
                        "numerator": float("nan"), "denominator": float("nan"), "status": "c"})
     with pytest.raises(ValueError, match="every period is suppressed"):
         its(df, 2020)
+
+
+def test_rolling_12_month_figures_are_refused_by_time_series_and_control_charts():
+    """`measures.compute(..., frequency="monthly")` gives rolling 12-month figures: fed
+    to its() (as the README's example led an evaluator to do) moves per child-year gave
+    a level ratio of 1.15, p = 3e-9, on the synthetic sample, where the calendar-month
+    series gives no detectable change. Points sharing 11 months are refused, by name."""
+    from evaltools.errors import SchemaError
+    from evaltools.measures import ROLLING_SOURCE, SOURCE
+    from evaltools.stats import spc
+    rng = np.random.default_rng(3)
+    ends = pd.date_range("2019-04-30", periods=48, freq="ME")
+    num = rng.poisson(20, 48).astype(float)
+    frame = pd.DataFrame({"area_code": "884", "area_name": "Herefordshire, County of",
+                          "measure": "placement_moves_per_child_year", "period": [d.year for d in ends],
+                          "period_end": ends, "numerator": num, "denominator": 30.0, "value": num / 30,
+                          "status": "ok", "source": ROLLING_SOURCE})
+    for fit in (lambda f: its(f, pd.Timestamp("2021-04-30"), measure="placement_moves_per_child_year"),
+                lambda f: spc.xmr(f, measure="placement_moves_per_child_year")):
+        with pytest.raises(SchemaError, match=r"rolling 12-month figures.*frequency=\"month\""):
+            fit(frame)
+        assert fit(frame.assign(source=SOURCE)) is not None        # calendar months: fitted

@@ -95,6 +95,12 @@ def compute(source, measures=None, *, la=None, frequency: str = "annual", by: st
     return out[cols]
 
 
+#: the source of every child-level figure; rolling 12-month figures say so, since their
+#: points overlap and no time series or control chart may be fitted to them
+SOURCE = "SSDA903 extract (evaltools.measures)"
+ROLLING_SOURCE = "SSDA903 extract (evaltools.measures, rolling 12 months)"
+
+
 def _one(cd: CareData, spec: Spec, frequency: str, by, years) -> pd.DataFrame:
     if (frequency == "monthly" and not spec.monthly) or (frequency == "month" and not spec.calendar_month):
         return pd.DataFrame()
@@ -142,7 +148,7 @@ def _one(cd: CareData, spec: Spec, frequency: str, by, years) -> pd.DataFrame:
         "numerator": agg["numerator"].to_numpy(dtype=float),
         "denominator": agg["denominator"].to_numpy(dtype=float),
         "value": np.where(status == "ok", agg["value"].to_numpy(dtype=float), np.nan),
-        "status": status, "source": "SSDA903 extract (evaltools.measures)",
+        "status": status, "source": ROLLING_SOURCE if frequency == "monthly" else SOURCE,
         "period_end": pd.to_datetime(ref.astype("datetime64[D]")),
         "breakdown": breakdown or "all", "group": agg["group"].to_numpy(dtype=object),
     }).sort_values(["period_end", "group"], kind="stable").reset_index(drop=True)

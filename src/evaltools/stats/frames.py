@@ -112,14 +112,21 @@ def comparator_pool(frame: pd.DataFrame, treated: str, comparators, where: str =
 
 
 def series(frame: pd.DataFrame, measure: str | None = None, area: str | None = None, *,
-           group: str | None = None, where: str = "series") -> pd.DataFrame:
+           group: str | None = None, where: str = "series", overlapping: bool = True) -> pd.DataFrame:
     """One area's series: columns ``time`` (period, or period_end for monthly
     figures), ``numerator``, ``denominator``, ``value``, sorted by time.
 
     ``area`` is a DfE LA number or name; it may be left out when the frame holds one
-    area.
+    area. ``overlapping=False`` refuses rolling 12-month figures (``measures.compute``
+    with ``frequency="monthly"``): a time series or control chart on points that share
+    11 of their 12 months is far surer than the data allow.
     """
     df = _pick(frame, measure, group, where)
+    if not overlapping and "source" in df.columns and df["source"].astype(str).str.contains(
+            "rolling 12 months", regex=False).any():
+        raise SchemaError(f"{where}: these are rolling 12-month figures, each sharing 11 months with the next, "
+                          "so the test would be far surer than the data allow; compute the series with "
+                          "measures.compute(..., frequency=\"month\") (each calendar month on its own)")
     areas = df[["area_code", "area_name"]].drop_duplicates() if "area_name" in df.columns \
         else df[["area_code"]].drop_duplicates().assign(area_name="")
     if area is None:

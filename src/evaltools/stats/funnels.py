@@ -357,8 +357,8 @@ def funnel(data, *, kind: str = "proportion", measure: str | None = None, period
             return f"as expected (within the {_pct(levels[0])} limits)"
         side, lvl = flag.split(" ")
         return (f"{words[side]} than expected (beyond the {lvl} limit)" if lvl == _pct(levels[1])
-                else f"possibly {words[side]} (beyond the {lvl} limit only: expected for 1 in "
-                     f"{1 / (1 - levels[0]):.0f} units by chance)")
+                else f"possibly {words[side]} (beyond the {lvl} limit only: by chance alone, 1 unit in "
+                     f"{1 / (1 - levels[0]):.0f} falls beyond one of them, above or below)")
     df["assessment"] = df["flag"].map(assess)
     wanted = [] if highlight is None else ([highlight] if isinstance(highlight, str) else list(highlight))
     names = [{str(u), str(c)} for u, c in zip(df["unit"], df["area_code"] if "area_code" in df else df["unit"])]

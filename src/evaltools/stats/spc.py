@@ -396,7 +396,7 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
     unit, meta = "", {}
     den = None
     if is_indicator_frame(data):
-        s = frames.series(data, measure, area, where=where)
+        s = frames.series(data, measure, area, where=where, overlapping=False)
         warnings += dropped_warning((t, st) for _, t, st in s.attrs.get("dropped", []))
         meta = _tidy_meta(s)
         unit = "%" if meta["unit"] == "percent" else registry.UNIT_LABELS.get(meta["unit"], "")
@@ -479,7 +479,7 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
     warnings: list[str] = []
     meta = {}
     if is_indicator_frame(data):
-        s = frames.series(data, measure, area, where=where)
+        s = frames.series(data, measure, area, where=where, overlapping=False)
         warnings += dropped_warning((t, st) for _, t, st in s.attrs.get("dropped", []))
         meta = _tidy_meta(s)
         if s[["numerator", "denominator"]].isna().any().any():

@@ -234,7 +234,7 @@ def _prepare(data, intervention, measure, area, time, outcome, numerator, denomi
     warns: list[str] = []
     meta = {"measure": measure, "area": area}
     if isinstance(data, pd.DataFrame) and {"measure", "status", "area_code"} <= set(data.columns):
-        df = frames.series(data, measure, area, where="its")
+        df = frames.series(data, measure, area, where="its", overlapping=False)
         meta.update(measure=df.attrs["measure"], area=df.attrs["area"])
         if df.attrs["dropped"]:
             gone = ", ".join(f"{t:%B %Y}" if hasattr(t, "strftime") else str(t) for _, t, _ in df.attrs["dropped"])
