@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaltools import benchmark, registry, report
+from evaltools import benchmark, briefing, registry, report, strategies
 
 
 def test_scorecard_shows_the_latest_year_even_when_suppressed():
@@ -695,3 +695,23 @@ def test_a_review_chart_of_a_measure_without_polarity_says_which_way_the_strateg
     eet = md.index("### " + registry.get("care_leavers_eet_19_21").title) if (
         "### " + registry.get("care_leavers_eet_19_21").title) in md else None
     assert eet is None or "DfE sets no better direction" not in md[eet + 1]     # DfE's polarity: said once
+
+
+def test_scorecard_gives_no_target_or_baseline_comparison_from_a_withheld_baseline():
+    """A strategy's +2% on in touch 17-18 in 2023 (a year the published policy withholds:
+    42 of 44) printed "target 97.4% not met; no better than the baseline" in the
+    scorecard: 97.4 / 1.02 gave back 95.5%, so 2 not in touch. The review's table shows
+    such a target as c; the scorecard now says it is not shown and rates against England."""
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31", "baseline_period": 2023},
+                          "measures": [{"id": "touch", "text": "In touch", "source": "published",
+                                        "measure": "care_leavers_in_touch_17_18", "direction": "increase",
+                                        "baseline": {"value": 95.5, "period": 2023},
+                                        "target": {"change_percent": 2, "by": 2027}}]})
+    row = lambda pol: briefing.scorecard("884", strategy=s, policy=pol).table.set_index("Measure").loc[  # noqa: E731
+        "In touch, aged 17-18"]
+    assert "target 97.4% not met" in row("internal")["Basis"]
+    basis = row("published")["Basis"]
+    assert "97.4" not in basis and "baseline" in basis and "target" in basis
+    assert basis.endswith("the strategy's target is set from a baseline year the disclosure policy withholds, "
+                          "so it is not shown")

@@ -150,7 +150,10 @@ def _target_for(m: registry.Measure, last: pd.Series, target, st) -> tuple[tuple
     above England). Those rows are rated against England, and say so."""
     if target is None or m.polarity == "none":
         return None, None
-    value, moved, judged = target
+    value, moved, judged, from_withheld = target
+    if from_withheld:
+        return None, ("the strategy's target is set from a baseline year the disclosure policy withholds, so it "
+                      "is not shown")
     shown = m.format_value(value, whole=True)
     if judged is None:
         return None, f"the strategy's target ({shown}) is not judged on its baseline year alone"
@@ -241,13 +244,20 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                           "to rate against England")
     if st is not None:
         rt = review.review_table(st, frame[frame["measure"].isin(ids)], comparators=None)
+        mine = frame[frame["area_code"].astype(str) == area.area_code]
         for _, r in rt.iterrows():
             if r["measure"] in ids and pd.notna(r["target_value"]) and r["measure"] not in targets:
                 # the year the review judged the target in (None: no figure since the baseline
                 # year, or none at all), as the review puts it
                 judged = (int(r["latest_period"]) if pd.notna(r["latest_period"])
                           and r["latest_period"] != r["baseline_period"] else None)
-                targets[r["measure"]] = (float(r["target_value"]), r["direction_met"], judged)
+                # a baseline the policy withholds is withheld here as in the review's table
+                # (E11b): "better than the baseline" beside the latest figure, or a target
+                # of +2% on it, would give it back
+                hidden = pd.notna(r["baseline_period"]) and review._rests_on_few(
+                    mine, r["measure"], r["baseline_period"], pol)
+                targets[r["measure"]] = (float(r["target_value"]), None if hidden else r["direction_met"], judged,
+                                         hidden and bool(r.get("target_from_baseline", False)))
     rows = []
     for a, ms in by_area.items():
         for mid in [m for m in ms if m in ids]:

@@ -63,6 +63,9 @@ class MeasureRow:
     verdict: str = "not tested"
     test: str = ""
     caveats: list[str] = field(default_factory=list)
+    #: the years a strategy's baseline that matches no figure of its own year matches,
+    #: with their words in the caveat: a policy withholding one leaves it out
+    baseline_matches: tuple = ()
 
 
 def _polarity(direction: str, measure: str | None) -> str:
@@ -253,10 +256,11 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                     return _period(p, mid) + (f" ({v:g}, a whole number: within its rounding only)"
                                               if float(v).is_integer() and not float(sm.baseline.value).is_integer()
                                               else "")
+                row.baseline_matches = tuple((p, matched(p)) for p in matches)
                 row.caveats.append(
                     f"the strategy's baseline {sm.baseline.value:g} does not match the {kind} {_period(b_period, mid)} figure "
-                    f"({round_half_up(pub, 1):.1f})" + (f"; it matches {', '.join(matched(p) for p in matches)}" if matches
-                                      else f"; it matches no {kind} year")
+                    f"({round_half_up(pub, 1):.1f})" + (f"; it matches {', '.join(w for _, w in row.baseline_matches)}"
+                                                       if matches else f"; it matches no {kind} year")
                     + f" (the review starts from the {kind} figure, to compare like with like)")
                 # the latest figure is DfE's (or the council's file), so the start is too:
                 # the direction, a target set as a change on the baseline and the test all
@@ -846,9 +850,23 @@ def _rests_on_few(mine: pd.DataFrame, measure, period, pol) -> bool:
     if not pol.suppress_small or not measure or period is None or pd.isna(period) or not len(mine):
         return False
     hit = mine[(mine["measure"] == measure) & (mine["period"] == period)]
+    # a year DfE itself shows as c: a strategy's own figure for it would give it back
+    if "status" in hit and (hit["status"] == "c").any():
+        return True
     # every row of the year: a local measure's dated rows (June, December) share one
     # period, and the one the review shows need not be the first
     return bool(len(hit)) and bool(np.asarray(sdc.withheld(hit, pol)).any())     # 1 to 5, or the cohort rule
+
+
+def _small_count(value, mid, pol) -> bool:
+    """A figure that is itself a count of 1 to 5 children (a strategy's stated baseline
+    for a year the data do not hold: "3 permanent exclusions in 2023")."""
+    from . import local, sdc
+
+    if not pol.suppress_small or value is None or pd.isna(value) or not mid:
+        return False
+    unit = registry.get(mid).unit if mid in registry.ids() else getattr(local.find(mid), "unit", None)
+    return unit == "count" and sdc.SMALL[0] <= float(value) <= sdc.SMALL[1]
 
 
 def _mine(review: Review) -> pd.DataFrame:
@@ -878,6 +896,7 @@ def withheld(review: Review, policy: str = "published") -> pd.Series:
     t = review.table
     flags = [bool(pd.notna(r["baseline_value"]) and _few(review, r["measure"], r["baseline_period"], pol))
              or bool(pd.notna(r["latest_value"]) and _few(review, r["measure"], r["latest_period"], pol))
+             or r["baseline_from"] == "strategy" and _small_count(r["baseline_value"], r["measure"], pol)
              for _, r in t.iterrows()]
     return pd.Series(flags, index=t.index, dtype=bool)
 
@@ -901,7 +920,7 @@ def _with_figure(r) -> str:
 #: the Source column of a figure from the bundled synthetic sample
 SYNTHETIC_SOURCE = "synthetic sample"
 
-_REVISED = re.compile(r"DfE revised .*?\(the (?:review uses|table gives) the latest figures\)")
+_REVISED = re.compile(r"DfE revised .*?(\(the (?:review uses|table gives) the latest figures\))")
 _COUNTS = re.compile(r" \(\d[\d,]*/\d[\d,]*\)")
 #: a revision whose figure, without its counts, reads the same before and after
 _SAME = re.compile(r"(\d{4}) first published as ([\d.,]+), now \2(?=;| \()")
@@ -921,6 +940,28 @@ def shown_caveats(caveats: str, policy: str = "published") -> str:
         return caveats
     return _REVISED.sub(lambda m: _SAME.sub(r"\1, still \2 when rounded", _COUNTS.sub("", m.group(0))),
                         caveats)
+
+
+def _without_withheld_years(caveats: str, review: Review, r, pol) -> str:
+    """A row's caveats without what they say of a year the policy withholds: a DfE
+    revision of it ("2022 first published as 5.6, now 10.3"), or that the strategy's
+    baseline matches it ("it matches 2022": 48%, of a cohort shown elsewhere)."""
+    if not pol.suppress_small or not r["measure"]:
+        return caveats
+    hidden = lambda p: _few(review, r["measure"], p, pol)     # noqa: E731
+    matches = r.get("baseline_matches") or ()
+    if any(hidden(p) for p, _ in matches):
+        kept = [w for p, w in matches if not hidden(p)]
+        caveats = caveats.replace("; it matches " + ", ".join(w for _, w in matches),
+                                  "; it matches " + ", ".join(kept) if kept else "", 1)
+
+    def revised(m):
+        inner = m.group(0)[len("DfE revised "):-len(m.group(1)) - 1]
+        parts = [x for x in inner.split("; ") if not hidden(int(x[:4]))]
+        return f"DfE revised {'; '.join(parts)} {m.group(1)}" if parts else ""
+    out = _REVISED.sub(revised, caveats)
+    return "; ".join(x for x in out.split("; ") if x.strip()) if out != caveats else out
+
 
 
 def _caveats_without_figures(caveats: str) -> str:
@@ -953,7 +994,7 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
         def cell(value, period, stated=False):
             if value is None or (isinstance(value, float) and np.isnan(value)):
                 return ""
-            if _few(review, r["measure"], period, pol):
+            if _few(review, r["measure"], period, pol) or stated and _small_count(value, r["measure"], pol):
                 return "c"
             hit = mine[(mine["measure"] == r["measure"]) & (mine["period"] == period)] \
                 if r["measure"] and period is not None and len(mine) else mine.iloc[:0]
@@ -982,7 +1023,7 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
             "Target met": "c" if withheld and r["target_met"] in ("yes", "no") else r["target_met"],
             "Verdict": r["verdict"],
             "Caveats": _caveats_without_figures(shown_caveats(r["caveats"], policy)) if withheld
-            else shown_caveats(r["caveats"], policy),
+            else shown_caveats(_without_withheld_years(r["caveats"], review, r, pol), policy),
             "Test": WITHHELD if withheld else (r["test"] or ""),
         })
     return pd.DataFrame(rows)

@@ -824,3 +824,50 @@ def test_local_figures_at_dates_are_tested_at_each_years_last(tmp_path):
     from evaltools.stats import frames
     t = report.local_table(frames.series(f, "pathway_plans_up_to_date"), "percent", "published")
     assert list(t.columns)[0] == "Period" and list(t["Period"])[:2] == ["2023-06-30", "2023-12-31"]
+
+
+def test_a_baseline_check_does_not_name_a_year_the_policy_withholds():
+    """A strategy's EET 19-21 baseline of 48% "matches 2022", a year the published policy
+    withholds by the cohort rule: with the 2022 NEET count shown (48 of 98) it gave the
+    3 whose activity was not known. In touch 19-21's 97% "matches 2021, 2022, 2023"
+    gave 3 not in touch in each. Under published the withheld years are not named."""
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31", "baseline_period": 2024},
+                          "measures": [{"id": "eet", "text": "EET", "source": "published",
+                                        "measure": "care_leavers_eet_19_21", "direction": "increase",
+                                        "baseline": {"value": 48.0, "period": 2024}},
+                                       {"id": "touch", "text": "In touch", "source": "published",
+                                        "measure": "care_leavers_in_touch_19_21", "direction": "increase",
+                                        "baseline": {"value": 97.0, "period": 2024}}]})
+    r = review.evaluate(s)
+    internal = list(review.display_table(r, "internal")["Caveats"])
+    assert "it matches 2022 (the review" in internal[0] and "it matches 2021, 2022, 2023 (the review" in internal[1]
+    published_ = list(review.display_table(r, "published")["Caveats"])
+    for c in published_:
+        assert "it matches" not in c
+        assert c.startswith("the strategy's baseline") and "(the review starts from the published figure" in c
+
+
+def test_a_stated_baseline_the_data_cannot_check_is_withheld_when_it_is_few_children_or_dfe_hid_it(tmp_path):
+    """Two leaks of a strategy's own baseline: "Fewer permanent exclusions: 3 (2023)"
+    where the council's file has no 2023 row (a count of 1 to 5 children), and "staying
+    put at 18: 75% (2024)" where DfE shows the year as c."""
+    measures = [{"id": "excl", "text": "Fewer permanent exclusions", "source": "local", "local": "permanent_exclusions",
+                 "direction": "decrease", "baseline": {"value": 3, "period": 2023}},
+                {"id": "excl9", "text": "Fewer permanent exclusions", "source": "local", "local": "permanent_exclusions",
+                 "direction": "decrease", "baseline": {"value": 9, "period": 2023}}]
+    rev, _ = _local_review(tmp_path, "measure,period,numerator,denominator,value\npermanent_exclusions,2025,,,8\n",
+                           measures, "2023-04-01", "2025-03-31", 2023)
+    shown = review.display_table(rev, "published")
+    assert list(shown["Baseline"]) == ["c", "9 (2023)"]
+    assert shown.loc[0, "Moved as promised"] == "c" and list(review.withheld(rev, "published")) == [True, False]
+    assert list(review.display_table(rev, "internal")["Baseline"]) == ["3 (2023)", "9 (2023)"]
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31", "baseline_period": 2024},
+                          "measures": [{"id": "sp", "text": "Staying put", "source": "published",
+                                        "measure": "staying_put_18", "direction": "increase",
+                                        "baseline": {"value": 75, "period": 2024}}]})
+    r = review.evaluate(s)
+    assert (r.frame.query("measure == 'staying_put_18' and area_code == '884' and period == 2024")["status"]
+            == "c").all()
+    assert review.display_table(r, "published").loc[0, "Baseline"] == "c"
