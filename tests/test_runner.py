@@ -950,3 +950,22 @@ def test_a_region_is_found_however_dfe_or_a_user_spells_it():
     inner = runner.region_las("London (Inner)")
     assert inner and inner == runner.region_las("inner london")
     assert runner.region_las("Yorkshire & the Humber") == runner.region_las("Yorkshire and The Humber")
+
+
+def test_an_extract_year_missing_its_episodes_stops_the_run_before_any_notebook(tmp_path, monkeypatch, capfd):
+    """The folder's mistake is one line and status 2, and no report folder, not a run
+    that exits 0 with 'started care fell beyond noise'."""
+    import shutil
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    for y in ("2024", "2025"):
+        shutil.copytree(f"data/sample/{y}", tmp_path / "903" / y)
+    (tmp_path / "903" / "2025" / "episodes.csv").unlink()
+    nbs = tmp_path / "nb"
+    write_notebook(nbs, "fine", "x = 1", parameters="la = '884'\nextract = None")
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nbs)
+    cfg = write_yaml(tmp_path / "e.yaml", f"name: c\nla: 884\nparameters: {{extract: {tmp_path / '903'}}}\n"
+                                          "notebooks: [fine]\n")
+    code = cli.main(["run", str(cfg), "--reports-dir", str(tmp_path / "r"), "--run-id", "x", "--jobs", "1"])
+    _, err = capfd.readouterr()
+    assert code == 2 and not (tmp_path / "r").exists()
+    assert err.strip().startswith("evaltools: error: no Episodes table among the 2025 files")

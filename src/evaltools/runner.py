@@ -1072,6 +1072,8 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
             os.environ[RUN_CACHE_ENV] = cache
             try:
                 read_extract(path, salt=p.env[SALT_ENV])
+            except EvaltoolsError:      # a mistake in the folder (a year without its episodes):
+                raise                   # one line and status 2, not the same failure in every report
             except Exception:   # noqa: BLE001
                 pass
             finally:

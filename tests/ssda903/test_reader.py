@@ -393,3 +393,20 @@ def test_control_characters_in_the_header_are_removed(extract_dir):
     p.write_bytes(b"\x01" + p.read_bytes())
     ex = read(extract_dir)
     assert len(ex.tables["Header"]) == 3 and ex.issues.empty
+
+
+def test_a_year_missing_its_episodes_where_other_years_have_them_is_refused(tmp_path):
+    """A 2025 folder without episodes.csv was read as a year in which no child started,
+    left or moved: 'validate' said 0 errors and the topic reports found 'started care fell
+    beyond noise'. It is one line naming the year, the table and the folder."""
+    import shutil
+    for y in ("2024", "2025"):
+        shutil.copytree(f"data/sample/{y}", tmp_path / y)
+    (tmp_path / "2025" / "episodes.csv").unlink()
+    with pytest.raises(SchemaError, match=r"no Episodes table among the 2025 files, where the other years have "
+                                          r"one: that year would count no children") as e:
+        read_extract(tmp_path, salt=SALT)
+    assert str(tmp_path / "2025") in str(e.value)
+    assert cli.main(["validate", str(tmp_path)]) == 2
+    (tmp_path / "2024" / "episodes.csv").unlink()       # no year has them: a partial extract, read
+    assert read_extract(tmp_path, salt=SALT) is not None

@@ -336,6 +336,27 @@ def read_extract(source, *, year: int | None = None, salt=None,
     return ex
 
 
+#: tables every year's return holds: a year without one, where other years have it, is
+#: a file left out, not a year with no children
+CORE_TABLES = ("Header", "Episodes")
+
+
+def _check_every_year_has_core_tables(plan: dict) -> None:
+    """A year folder missing its Episodes (or Header) file where the other years have
+    one was read as a year in which no child started, left or moved: a 2026 folder
+    without episodes.csv gave "started care fell beyond noise". It is refused."""
+    years = sorted({y for y, _ in plan})
+    for t in CORE_TABLES:
+        have = [y for y in years if (y, t) in plan]
+        lacking = [y for y in years if (y, t) not in plan]
+        if have and lacking:
+            y = lacking[0]
+            folder = next(p.parent for (yy, _), p in plan.items() if yy == y)
+            raise SchemaError(f"no {t} table among the {y} files, where the other years have one: that year "
+                              f"would count no children", where=str(folder),
+                              fix=f"Add the {y} return's {t} CSV to the folder, or move the year's files out")
+
+
 def _read_extract(source, *, year: int | None = None, salt=None,
                   compute_distance: bool = True, workers: int | None = None) -> Extract:
     """Read, check and pseudonymise a folder (or list) of SSDA903 CSV files.
@@ -388,6 +409,7 @@ def _read_extract(source, *, year: int | None = None, salt=None,
                               fix="Keep one file per table per year")
         plan[(y, table)] = p
         how_of[p] = how
+    _check_every_year_has_core_tables(plan)
     # Pass 2, one collection year per task on the machine's cores: read each file,
     # pseudonymise identifiers (nothing below sees a raw CHILD or SW_ID), type it and
     # free its raw text, then run the year's checks on exact dates of birth.
