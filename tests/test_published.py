@@ -157,6 +157,23 @@ def test_renamed_column_names_expected_and_found(data_copy):
     assert "\n" not in msg
 
 
+def test_a_label_the_newest_release_renamed_stops_the_run(data_copy):
+    """A new release spelling "With three or more placements" where earlier ones say "3
+    or more" dropped DfE's 3+ placements for every year it covers, without a word: the
+    reports fell back to LAIT's whole percentages and invented revisions."""
+    f = data_copy / "public/dfe_cla_2025_release/la_cla_placement_stability.csv"
+    text = f.read_text(encoding="utf-8-sig")
+    assert "With 3 or more placements during the year" in text
+    f.write_text(text.replace("With 3 or more placements during the year",
+                              "With three or more placements during the year"), encoding="utf-8")
+    with pytest.raises(SchemaError) as e:
+        published.load_indicators(["cla_3plus_placements"], data_root=data_copy)
+    msg = str(e.value)
+    assert msg.startswith("category 'With 3 or more placements during the year' is in earlier releases but not in "
+                          "the newest one, so its years would lose DfE's figures in data/public/dfe_cla_2025_release/")
+    assert "With three or more placements during the year" in msg and "\n" not in msg
+
+
 def test_missing_file_names_it_and_how_to_get_it(data_copy):
     (data_copy / "public/dfe_cla_2024_release/la_care_leavers_stayput.csv").unlink()
     with pytest.raises(MissingDataError) as e:

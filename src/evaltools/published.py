@@ -279,6 +279,7 @@ def _select(df: pd.DataFrame, group: str | None, category: str | None,
     error lists the labels the table does have.
     """
     mask = pd.Series(True, index=df.index)
+    newest = df["release"] == df["release"].max() if "release" in df else None
     for col, label in (("group", group), ("subgroup", subgroup), ("category", category)):
         if label is None:
             continue
@@ -288,6 +289,15 @@ def _select(df: pd.DataFrame, group: str | None, category: str | None,
             raise SchemaError(f"{col} {label!r} matches no rows", where=where,
                               fix=f"The table has {have[:12]}; fix measures.yaml or the "
                               "labels map in published_tables.yaml")
+        if newest is not None and (mask & newest).any() and not (mask & hit & newest).any():
+            # a label the newest release renamed: its years would silently lose DfE's
+            # figures (the latest release wins for them) and fall back to LAIT's
+            have = sorted(df.loc[mask & newest, col].dropna().unique())
+            f = df.loc[mask & newest, "file"].iloc[0] if "file" in df else where
+            raise SchemaError(f"{col} {label!r} is in earlier releases but not in the newest one, so its years "
+                              "would lose DfE's figures", where=f"data/public/{f}",
+                              fix=f"The newest release has {have[:12]}; if DfE renamed the label, map the new "
+                                  "spelling to the old under the table's labels in published_tables.yaml")
         mask &= hit
     return df[mask]
 
