@@ -818,7 +818,29 @@ def test_the_manifest_fingerprints_the_strategy_and_local_measures_a_notebook_re
         runner.NotebookJob("annual_impact_review", {"strategy": str(own)})])
     rows = {r["path"]: r["sha256"] for r in runner._input_rows(ev)}
     assert "data/strategies/herefordshire_2025_27.yaml" in rows and "data/local/local_measures.csv" in rows
-    assert rows[str(own)] == runner.sha256(own) and rows[str(loc)] == runner.sha256(loc)
+    assert rows[str(own)] == runner.sha256(own)
+    assert rows[str(loc)] == runner.keyed_sha256(loc, runner._inputs_key()[0]) != runner.sha256(loc)
+
+
+def test_a_councils_own_files_are_fingerprinted_with_a_key_and_without_their_size(tmp_path, monkeypatch):
+    """The manifest's plain SHA-256 and size of a local measures CSV let a reader try
+    every figure a withheld cell could hold: "permanent_exclusions 2024 = 4; careers 2024
+    = 30 of 33" came back after 13,547 tries. A council's own files (its local measures,
+    its extract) are fingerprinted with a key: EVALTOOLS_SALT, else one kept on this
+    machine. Reruns still see a changed file."""
+    loc = tmp_path / "local.csv"
+    loc.write_text("measure,period,numerator,denominator\npermanent_exclusions,2024,4,\n")
+    ev = runner.Evaluation("e", "E", "884", [runner.NotebookJob("annual_impact_review", {"local": str(loc)})])
+    monkeypatch.setattr(runner, "INPUTS_KEY", tmp_path / "key" / "inputs.key")
+    monkeypatch.delenv("EVALTOOLS_SALT", raising=False)
+    row = next(r for r in runner._input_rows(ev) if r["path"] == str(loc))
+    assert row["sha256"] != runner.sha256(loc) and "bytes" not in row
+    assert row["keyed"].startswith("HMAC-SHA-256 keyed with this machine's") and \
+        oct((tmp_path / "key" / "inputs.key").stat().st_mode & 0o777) == "0o600"
+    assert next(r for r in runner._input_rows(ev) if r["path"] == str(loc))["sha256"] == row["sha256"]
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    salted = next(r for r in runner._input_rows(ev) if r["path"] == str(loc))
+    assert salted["keyed"] == "HMAC-SHA-256 keyed with EVALTOOLS_SALT" and salted["sha256"] != row["sha256"]
 
 
 def test_changes_are_set_against_the_last_run_whose_reports_all_succeeded(tmp_path):

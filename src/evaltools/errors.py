@@ -39,5 +39,10 @@ class SchemaError(EvaltoolsError, ValueError):
     """A data file whose columns or values are not what evaltools expects."""
 
 
+class IncompleteExtractError(SchemaError):
+    """An SSDA903 extract with a year missing a table every return holds: the runner
+    stops on it before any report (a year read with no episodes counts no children)."""
+
+
 class ConfigError(EvaltoolsError):
     """A malformed evaluation YAML or parameter."""

@@ -31,6 +31,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import hashlib
+import hmac
 import json
 import multiprocessing
 import os
@@ -470,6 +471,39 @@ def sha256(path: Path) -> str:
     return _SHA_CACHE[key]
 
 
+#: where the key for a council's own files' fingerprints is kept when EVALTOOLS_SALT is
+#: not set: on this machine, never beside the reports
+INPUTS_KEY = Path.home() / ".cache" / "evaltools" / "inputs.key"
+
+
+def _inputs_key() -> tuple[bytes | None, str]:
+    """The key a council's own files (its SSDA903 extract, its local measures) are
+    fingerprinted with, and what it is. A plain SHA-256 of a small local measures CSV
+    could be matched by trying every figure a withheld cell could hold (assumption E27);
+    a keyed one cannot, without the key. EVALTOOLS_SALT where set (stable wherever the
+    council runs), else a random key made once on this machine."""
+    salt = os.environ.get(SALT_ENV)
+    if salt:
+        return salt.encode(), f"HMAC-SHA-256 keyed with {SALT_ENV}"
+    try:
+        if not INPUTS_KEY.exists():
+            INPUTS_KEY.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(INPUTS_KEY, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+        return INPUTS_KEY.read_text().strip().encode(), f"HMAC-SHA-256 keyed with this machine's {INPUTS_KEY}"
+    except OSError:
+        return None, "not fingerprinted: no key (set EVALTOOLS_SALT)"
+
+
+def keyed_sha256(path: Path, key: bytes) -> str:
+    h = hmac.new(key, digestmod="sha256")
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def _rel(p: Path) -> str:
     try:
         return str(Path(p).resolve().relative_to(REPO_ROOT))
@@ -518,12 +552,15 @@ def _input_rows(ev: Evaluation) -> list[dict]:
     # what each file is, kept the same when the same data are read from another folder:
     # DfE's files by their place in the data folder, an extract's by theirs in it
     extracts: list[tuple[Path, str]] = []
+    councils: set[Path] = set()     # the council's own child-level files: fingerprinted with a key
     for j in ev.jobs:       # the strategy, child-level extract and local measures a notebook read
         reads = {**j.reads, **j.parameters}
         src = reads.get("extract")
         if src:
             p = input_path(src)
-            inputs += sorted(p.rglob("*.csv")) if p.is_dir() else [p]
+            files = sorted(p.rglob("*.csv")) if p.is_dir() else [p]
+            inputs += files
+            councils.update(files)
             if p.is_dir() and all(p.resolve() != r.resolve() for r, _ in extracts):
                 extracts.append((p, f"extract {len(extracts) + 1}" if extracts else "extract"))
         st = reads.get("strategy")
@@ -531,14 +568,20 @@ def _input_rows(ev: Evaluation) -> list[dict]:
             inputs.append(path_of(st))
         if reads.get("local"):
             inputs += [input_path(reads["local"]), local_dir() / "local_measures.csv"]
+            councils.add(input_path(reads["local"]))
+    secret, how = _inputs_key() if councils else (None, "")
     seen, rows = set(), []
     for p in inputs:
         if p in seen or not p.exists():
             continue
         seen.add(p)
         key = _input_key(p, extracts + [(data_dir(), "data")])    # an extract inside data/ is an extract
-        rows.append({"path": key, "sha256": sha256(p), "bytes": p.stat().st_size,
-                     **({} if key == _rel(p) else {"file": str(Path(p).resolve())})})
+        where = {} if key == _rel(p) else {"file": str(Path(p).resolve())}
+        if p in councils:           # no plain hash, no size: nothing to try withheld figures against
+            rows.append({"path": key, "sha256": keyed_sha256(p, secret) if secret else None, "keyed": how,
+                         **where})
+        else:
+            rows.append({"path": key, "sha256": sha256(p), "bytes": p.stat().st_size, **where})
     return rows
 
 
@@ -617,6 +660,8 @@ def compare_runs(prev_dir: Path, manifest: dict, tables: list[dict]) -> dict:
     prev = json.loads((prev_dir / "manifest.json").read_text(encoding="utf-8"))
     old = {i["path"]: i["sha256"] for i in prev.get("inputs", [])}
     new = {i["path"]: i["sha256"] for i in manifest["inputs"]}
+    keys_old = {i["path"]: i.get("keyed") for i in prev.get("inputs", [])}
+    keys_new = {i["path"]: i.get("keyed") for i in manifest["inputs"]}
     params_old = {n.get("stem") or n["notebook"]: n.get("parameters", {}) for n in prev.get("notebooks", [])}
     params_new = {n["stem"]: n["parameters"] for n in manifest["notebooks"]}
     params = []
@@ -641,7 +686,9 @@ def compare_runs(prev_dir: Path, manifest: dict, tables: list[dict]) -> dict:
     return {
         "since_run": prev.get("run_id", prev_dir.name),
         "since_status": prev.get("status"),
-        "inputs_changed": sorted(p for p in new if p in old and old[p] != new[p]),
+        # a fingerprint made with another key (or none) cannot be compared
+        "inputs_changed": sorted(p for p in new if p in old and old[p] != new[p]
+                                 and None not in (old[p], new[p]) and keys_old.get(p) == keys_new.get(p)),
         "inputs_added": sorted(p for p in new if p not in old),
         "inputs_removed": sorted(p for p in old if p not in new),
         "parameters": params,
@@ -1046,7 +1093,7 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
     DfE's files (a renamed column, a release listed but missing) is one line and status 2
     here, before any notebook runs, not the same failure in every report; an unexpected
     problem is left for the notebooks to report in their own words."""
-    from .errors import EvaltoolsError
+    from .errors import EvaltoolsError, IncompleteExtractError
 
     t0 = time.perf_counter()
     try:
@@ -1072,8 +1119,8 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
             os.environ[RUN_CACHE_ENV] = cache
             try:
                 read_extract(path, salt=p.env[SALT_ENV])
-            except EvaltoolsError:      # a mistake in the folder (a year without its episodes):
-                raise                   # one line and status 2, not the same failure in every report
+            except IncompleteExtractError:      # a year without its episodes: one line and
+                raise                           # status 2, not false figures in every report
             except Exception:   # noqa: BLE001
                 pass
             finally:

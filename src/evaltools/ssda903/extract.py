@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import ConfigError, MissingDataError, SchemaError
+from ..errors import ConfigError, IncompleteExtractError, MissingDataError, SchemaError
 from ..paths import run_cache_dir
 from . import pseudonymise as ps
 from ..periods import collection_year
@@ -352,7 +352,7 @@ def _check_every_year_has_core_tables(plan: dict) -> None:
         if have and lacking:
             y = lacking[0]
             folder = next(p.parent for (yy, _), p in plan.items() if yy == y)
-            raise SchemaError(f"no {t} table among the {y} files, where the other years have one: that year "
+            raise IncompleteExtractError(f"no {t} table among the {y} files, where the other years have one: that year "
                               f"would count no children", where=str(folder),
                               fix=f"Add the {y} return's {t} CSV to the folder, or move the year's files out")
 
