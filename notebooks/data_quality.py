@@ -17,11 +17,12 @@
 # Parameters (papermill replaces this cell).
 # extract: folder of SSDA903 CSVs (one sub-folder per year), relative to the repository.
 # year: collection year (year ending 31 March) when the folder names do not say.
-# policy: disclosure policy for every table and count: internal (every count, for the
-# analyst fixing the extract), ofsted or published (counts of 1 to 5 show as c).
+# policy: disclosure policy for every table and count: published (the default, as every
+# report's: counts of 1 to 5 show as c), ofsted, or internal (every count, for the analyst
+# fixing the extract; the report must then stay inside the council).
 extract = "data/ssda903_fake"
 year = None
-policy = "internal"
+policy = "published"
 
 # %%
 from IPython.display import Markdown, display
