@@ -715,3 +715,18 @@ def test_scorecard_gives_no_target_or_baseline_comparison_from_a_withheld_baseli
     assert "97.4" not in basis and "baseline" in basis and "target" in basis
     assert basis.endswith("the strategy's target is set from a baseline year the disclosure policy withholds, "
                           "so it is not shown")
+
+
+def test_other_measures_to_know_about_say_what_chance_alone_gives():
+    """Herefordshire's 29 other measures are each set against England and the
+    neighbours at 95% (58 comparisons): the list said nothing of the one or two that
+    chance alone puts on the worse side."""
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    tested = len(b.benchmark.measures) - len(b.table)
+    assert tested == 29
+    words = report.others_chance_words(tested, "statistical neighbours")
+    assert words.startswith(f"*These are picked from {tested} other published measures, each set against England "
+                            "and the statistical neighbours at 95%: with that many comparisons, about ")
+    assert "about 1 would look worse beyond noise by chance alone" in words
+    assert "about 3 would" in report.others_chance_words(50, "x")
+    assert report.others_chance_words(9, "x") == ""

@@ -962,8 +962,9 @@ def test_a_release_folder_not_listed_is_named_not_silently_ignored(tmp_path, lin
     res = runner.run_evaluation(cfg, run_id="r1", out_root=tmp_path / "reports", log=lines.append, notebooks_dir=nbs)
     assert any("data/public/dfe_cla_2026_release is not listed in src/evaltools/resources/published_tables.yaml"
                in line for line in lines)
-    paths = {i["path"] for i in json.loads((res.out_dir / "manifest.json").read_text())["inputs"]}
-    assert "src/evaltools/resources/published_tables.yaml" in paths
+    doc = json.loads((res.out_dir / "manifest.json").read_text())
+    assert "src/evaltools/resources/published_tables.yaml" in {i["path"] for i in doc["inputs"]}
+    assert doc["unread_releases"] == ["data/public/dfe_cla_2026_release"]     # kept with the reports
 
 
 def test_a_region_is_found_however_dfe_or_a_user_spells_it():

@@ -407,6 +407,12 @@ def test_the_summary_says_how_many_verdicts_rest_on_the_synthetic_sample(stabili
     assert f"{its_count} of these rest{'s' if its_count == 1 else ''} on the bundled synthetic sample" in text
     own = topics.evaluate("884", "stability", strategy="herefordshire_2017_20")       # no extract
     assert not own.synthetic and "synthetic" not in report.verdict_overview(own).data
+    # a verdict row, and a chart's source note, quoted alone still say so
+    methods = stability.verdicts()["Method"]
+    assert (methods == "interrupted time series, " + topics.SYNTHETIC_SERIES).sum() >= 1
+    assert not methods.str.contains("child-level series").any()
+    assert report.monthly_source(stability) == "evaltools' synthetic sample, not children's records"
+    assert report.monthly_source(own) == "the council's SSDA903 extract"
 
 
 def _monthly(values, start="2015-04-30", per=300.0):

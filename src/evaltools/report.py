@@ -518,7 +518,15 @@ def show_spc(t) -> None:
                              "the council (the internal policy).*"))
             continue
         show_figure(spc_chart(r, title=f"{m.short}: {r.variation.split(' (')[0]}",
-                              source="Source: the council's SSDA903 extract; each point one calendar month."))
+                              source=f"Source: {monthly_source(t)}; each point one calendar month."))
+
+
+def monthly_source(t) -> str:
+    """Where a topic's monthly series come from, as a chart's source note says it: a
+    chart pasted into a board paper without the report's introduction still says when
+    its months are the bundled synthetic sample's."""
+    return ("evaltools' synthetic sample, not children's records" if t.synthetic
+            else "the council's SSDA903 extract")
 
 
 def show_evaluations(t) -> None:
@@ -549,7 +557,7 @@ def show_evaluations(t) -> None:
             title = f"{m.short}: {e.verdict}"
             if child_level:
                 fig = its_chart(e.result, title=title + " against the earlier trend",
-                                source="Source: the council's SSDA903 extract, by calendar month.")
+                                source=f"Source: {monthly_source(t)}, by calendar month.")
             else:
                 fig = did_chart(e.result, title=title + " against the statistical neighbours",
                                 treated_label=t.la.display_name,
@@ -888,6 +896,22 @@ def show_others(b) -> None:
     if b.others_not_rated:
         display(Markdown("Not rated: " + "; ".join(
             f"{m} ({y}: {why})" for m, y, why in b.others_not_rated) + "."))
+    chance = others_chance_words(len(b.benchmark.measures) - len(b.table), label)
+    if chance:
+        display(Markdown(chance))
+
+
+def others_chance_words(tested: int, label: str) -> str:
+    """What chance alone puts among the other measures to know about: each of them is
+    set against England and the comparators at 95%, so over dozens of measures a few
+    land on the worse side beyond noise though nothing is wrong (2.5% a comparison)."""
+    if tested < 10:
+        return ""
+    expected = max(1, int(sdc.round_half_up(tested * 2 * 0.025)))
+    return (f"*These are picked from {tested} other published measures, each set against England and the "
+            f"{label} at 95%: with that many comparisons, about {expected} would look worse beyond noise by "
+            "chance alone even if nothing were wrong, so one such measure on its own is a prompt to look "
+            "closer, not a finding.*")
 
 
 def show_other_pages(b) -> None:

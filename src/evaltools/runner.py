@@ -1030,6 +1030,9 @@ def _finish(plan: _Plan, context: dict, log) -> RunResult:
         "pdf": {**context["pdf"], "reports": [s for s, j in zip(plan.stems, ev.jobs) if j.pdf]},
         "workbook": workbook_note,
         "inputs": _input_rows(ev),
+        # a release folder nothing reads (not yet listed in published_tables.yaml): the
+        # run said so on the console; the manifest keeps it with the reports
+        "unread_releases": [f"data/public/{f}" for f in published.unlisted_releases()],
     }
     prev = previous_run(plan.base, exclude=plan.run_id, policies=_policies(manifest))
     try:

@@ -45,6 +45,8 @@ from .stats.timeseries import its
 from .wording import SIGNED_FIGURE, count
 
 VERDICTS = ("improved beyond noise", "no detectable change", "worsened beyond noise")
+#: the Method of a monthly time series on evaltools' synthetic sample, in verdict tables
+SYNTHETIC_SERIES = "monthly series of evaltools' synthetic sample (not children's records)"
 #: a change beyond noise on a measure with no better direction (DfE gives it no
 #: polarity and the strategy no direction): it rose or fell, neither better nor worse
 CHANGED = ("rose beyond noise", "fell beyond noise")
@@ -542,7 +544,10 @@ class TopicResult:
         evaluations not done for the same reason at the same intervention share one row
         (:func:`merge_measures`)."""
         cols = ["Intervention", "Started", "Measure", "Method", "Verdict", "Finding", "Change the test finds 4 times in 5"]
-        return merge_measures(pd.DataFrame([e.row() for e in self.evaluations], columns=cols))
+        rows = pd.DataFrame([e.row() for e in self.evaluations], columns=cols)
+        if self.synthetic:      # a row quoted alone still says its months are not children's records
+            rows["Method"] = rows["Method"].str.replace("monthly child-level series", SYNTHETIC_SERIES, regex=False)
+        return merge_measures(rows)
 
     def counts(self) -> dict:
         v = [e.verdict for e in self.evaluations]

@@ -197,6 +197,11 @@ def test_jumps_needs_five_years_and_a_real_outlier():
     assert review.jumps(s) == [2018]
     assert review.jumps(s.iloc[:4]) == []
     assert review.jumps(s.assign(value=[1, 2, 3, 4, 5, 6, 7, 8])) == []
+    # one odd year and back: the odd year, not the year back to normal (health
+    # assessments, Herefordshire: 97.5% in 2022, 72.6% in 2023, 94.8% in 2024)
+    spike = pd.DataFrame({"time": range(2019, 2026), "value": [94.9, 95.9, 97.6, 97.5, 72.6, 94.8, 95.4]})
+    assert review.jumps(spike) == [2023]
+    assert review.jumps(s.assign(value=[2, 2.2, 8, 2.1, 2.3, 2.2, 2.0, 2.4])) == [2018]
 
 
 def _one(measure: str, start: str, end: str, baseline_period: int, direction: str):
