@@ -472,3 +472,20 @@ def test_too_little_history_to_check_a_gap_is_said():
                              _service("2022-04"), "884")
     assert ev.verdict == "improved beyond noise" and ev.placebo == (0, None)
     assert any("too few months before this window" in w and "6 needed" in w for w in ev.warnings)
+
+
+def test_a_time_series_says_when_another_intervention_began_in_its_earlier_months(sample_salt):
+    """The safety topic's time series at Ofsted's fifth visit (October 2024) fits its
+    earlier trend over 36 months that hold the July 2022 judgement, which the same report
+    treats as a change point (its SPC limits restart there): the trend carries any
+    effect of the first, and the finding did not say so."""
+    t = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024", extract="data/sample")
+    its_ = [e for e in t.evaluations if e.method.startswith("interrupted") and e.result is not None]
+    late = [e for e in its_ if pd.Timestamp(e.start) >= pd.Timestamp("2024-10-01")]
+    early = [e for e in its_ if pd.Timestamp(e.start) < pd.Timestamp("2023-01-01")]
+    assert late and early
+    for e in late:
+        assert any(w.startswith("another intervention, Improvement work after Ofsted's") and w.endswith(
+            "began in July 2022, within the 36 months the earlier trend is fitted on, so that trend carries any "
+            "effect it had") for w in e.warnings)
+    assert not any(w.startswith("another intervention") for e in early for w in e.warnings)

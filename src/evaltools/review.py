@@ -353,6 +353,12 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                 row.test = why
     elif sm.source == "published" and comparators is not None and mid in registry.ids():
         _did_verdict(row, sm, frame, mid, area, comparators)
+    elif unit in registry.PER_CHILD_UNITS and sm.source == "child_level":
+        # the counts are events (moves, incidents), and a few children have many: a test on
+        # the year's totals would take each event as independent and be too sure of itself
+        row.verdict, row.test = "not tested", (
+            "not tested on the year's totals: the events cluster in a few children, so such a test would be "
+            "too sure of itself; the topic report tests the monthly series at each intervention")
     else:
         row.verdict, row.test = "not tested", "no counts to test (not a percentage of children)"
     if row.baseline_period in j and "beyond noise" in row.verdict:

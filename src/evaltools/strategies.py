@@ -498,6 +498,25 @@ def load(path_or_id) -> Strategy:
     return parse(doc, str(p))
 
 
+#: a count of 1 to 5 people written into a strategy's own words ("3 young people supported")
+_FEW_PEOPLE = re.compile(r"\b([1-5]|one|two|three|four|five)\s+(?:more\s+|new\s+|other\s+)?"
+                         r"(young (?:people|persons?)|children|child|care leavers?|families|family|(?:foster )?carers?"
+                         r"|adopters?|siblings?|girls?|boys?|babies|baby|mothers?|parents?)\b", re.IGNORECASE)
+
+
+def few_people_in_words(s: Strategy) -> list[str]:
+    """Where a strategy's own words (commitments, interventions) give a count of 1 to 5
+    people: the reports print them as written, beside figures the disclosure policy
+    withholds, so ``evaltools strategy check`` points them out to be reworded."""
+    out = []
+    for kind, items in (("measure", s.measures), ("intervention", s.interventions)):
+        for it in items:
+            text = getattr(it, "text", None) or getattr(it, "title", "")
+            for m in _FEW_PEOPLE.finditer(text or ""):
+                out.append(f"{kind} {it.id} says \"{m.group(0)}\"")
+    return out
+
+
 def available() -> list[str]:
     """Ids of the bundled strategies."""
     d = strategies_dir()

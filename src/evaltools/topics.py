@@ -281,7 +281,10 @@ def _date_caveat(iv) -> list[str]:
             "rests on"]
 
 
-def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: str | None = None) -> Evaluation:
+def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: str | None = None,
+                 others=()) -> Evaluation:
+    """``others``: the topic's other dated interventions; one that began in the months
+    the earlier trend is fitted on is named, since that trend then carries its effect."""
     m = registry.get(mid)
     polarity = polarity or m.polarity
     ev = Evaluation(iv.id, iv.title, iv.start, mid, "interrupted time series, monthly child-level series",
@@ -302,6 +305,12 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
     end = res.effect("effect_at_end")
     lo, hi, est = float(end["ci_low"]), float(end["ci_high"]), float(end["estimate"])
     ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)
+    first = pd.Timestamp(s["period_end"].min())
+    for o in others:
+        at = pd.Timestamp(o.start) + pd.offsets.MonthEnd(0)
+        if first < at < start:
+            ev.warnings.append(f"another intervention, {o.title.split(';')[0]}, began in {o.started}, within the "
+                               f"{pre} months the earlier trend is fitted on, so that trend carries any effect it had")
     ev.verdict = verdict(lo, hi, polarity)
     last = pd.Timestamp(s["period_end"].max())
     # the verdict is the gap at the end; a jump at the start that says otherwise is told
@@ -709,7 +718,8 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
                     if same:        # same start month: the same series and the same answer
                         same[0].join(iv)
                         continue
-                    res.evaluations.append(_its_monthly(res.monthly, mid, iv, code, better.get(mid)))
+                    res.evaluations.append(_its_monthly(res.monthly, mid, iv, code, better.get(mid),
+                                                        [o for o in local_ivs if o is not iv]))
 
     latest = {}
     for mid in t.funnel:

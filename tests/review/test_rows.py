@@ -876,3 +876,16 @@ def test_a_stated_baseline_the_data_cannot_check_is_withheld_when_it_is_few_chil
     assert (r.frame.query("measure == 'staying_put_18' and area_code == '884' and period == 2024")["status"]
             == "c").all()
     assert review.display_table(r, "published").loc[0, "Baseline"] == "c"
+
+
+def test_an_events_per_child_row_says_why_it_is_not_tested_here(monkeypatch):
+    """Moves per child-year has counts (moves, child-years), and the row said "no counts
+    to test": the reason is that moves cluster in a few children."""
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2022-04-01",
+                                       "end": "2025-03-31", "baseline_period": 2022},
+                          "measures": [{"id": "moves", "text": "Fewer moves", "source": "child_level",
+                                        "measure": "placement_moves_per_child_year", "direction": "decrease"}]})
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    row = review.evaluate(s, extract="data/sample").table.iloc[0]
+    assert row["verdict"] == "not tested"
+    assert row["test"].startswith("not tested on the year's totals: the events cluster in a few children")

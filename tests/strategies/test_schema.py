@@ -145,3 +145,26 @@ def test_a_measure_without_a_direction_takes_the_way_dfe_says_is_better(tmp_path
     assert [(m.id, m.direction) for m in s.measures] == [
         ("eet", "increase"), ("pathway", "increase"), ("moves", "decrease"), ("rate", "none")]
     assert 0.55 not in [m.target.value for m in s.measures if m.target]      # GOOD keeps its 55
+
+
+def test_strategy_check_points_out_a_count_of_a_few_people_in_the_strategys_words(tmp_path, capsys):
+    """An intervention titled "New care leavers hub (3 young people supported)" was
+    printed as written in the topics' verdict tables and PDFs, under the published
+    policy too: the strategy's own words are not figures the policy sees."""
+    from evaltools import cli
+    doc = {"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01", "end": "2027-03-31",
+                        "baseline_period": 2024},
+           "measures": [{"id": "eet", "text": "Two more care leavers in work each year", "source": "published",
+                         "measure": "care_leavers_eet_19_21", "direction": "increase"}],
+           "interventions": [{"id": "hub", "title": "New care leavers hub (3 young people supported)",
+                              "when": "2025", "precision": "year", "start": "2025-01-01", "measures": ["eet"]},
+                             {"id": "big", "title": "Hub for 21 young people", "when": "2025", "precision": "year",
+                              "start": "2025-01-01", "measures": ["eet"]}]}
+    s = strategies.parse(doc)
+    assert strategies.few_people_in_words(s) == ['measure eet says "Two more care leavers"',
+                                                 'intervention hub says "3 young people"']
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(doc))
+    assert cli.main(["strategy", "check", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert 'evaltools: note: intervention hub says "3 young people": the reports print' in out
