@@ -460,6 +460,12 @@ def test_a_real_step_stands_when_earlier_months_give_no_gap_as_large():
     ev = topics._its_monthly(_monthly(level + rng.normal(0, 0.01, 120)),
                              "placement_moves_per_child_year", _service("2022-04"), "884")
     assert ev.verdict == "improved beyond noise" and ev.placebo == (25, 0)
+    # the smallest detectable change from the fit's own standard error (2.8 of them), not
+    # one backed out of its t interval with z
+    from evaltools import sdc
+    from evaltools.stats.power import mde_multiplier
+    se = float(ev.result.effect("effect_at_end")["se"])
+    assert ev.mde == f"about {sdc.significant(mde_multiplier() * se)} per child-year"
     assert "improved beyond noise (fitted the same way at 25 earlier months, before the intervention, " \
            "it found a gap as large at 0)" in ev.sentence
 
