@@ -495,3 +495,16 @@ def test_a_time_series_says_when_another_intervention_began_in_its_earlier_month
             "began in July 2022, within the 36 months the earlier trend is fitted on, so that trend carries any "
             "effect it had") for w in e.warnings)
     assert not any(w.startswith("another intervention") for e in early for w in e.warnings)
+
+
+def test_a_comparison_across_dfes_change_of_neighbour_groups_says_which_group_it_used():
+    """3+ placements against the neighbours: the table's neighbours (2021 groupings to
+    2024) moved about -0.5 points, the group compared (2025's, every year) +1.2, and a
+    reader recomputing from the table got -0.2 where the report said -1.9."""
+    t = topics.evaluate("884", "stability", strategy="herefordshire_2025_27")
+    e = next(e for e in t.evaluations if e.measure == "cla_3plus_placements" and e.result is not None)
+    assert ("the comparison sets the council against DfE's 2025 group of statistical neighbours in every year; "
+            "the trend tables give each year's own group (DfE's 2021 groupings up to 2024), so the neighbours' "
+            "average there can move differently from the one compared here") in e.warnings
+    assert topics._regrouped_words("884", "statistical_neighbours", [2018, 2019, 2020]) == ""
+    assert topics._regrouped_words("884", "region", [2020, 2025]) == ""
