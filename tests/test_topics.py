@@ -508,3 +508,14 @@ def test_a_comparison_across_dfes_change_of_neighbour_groups_says_which_group_it
             "average there can move differently from the one compared here") in e.warnings
     assert topics._regrouped_words("884", "statistical_neighbours", [2018, 2019, 2020]) == ""
     assert topics._regrouped_words("884", "region", [2020, 2025]) == ""
+
+
+def test_the_summary_gives_each_interventions_answer(sample_salt):
+    """An evaluator asked about one intervention found only the results beyond noise of
+    all of them in "In short"; its own tested measures were in the table alone."""
+    from evaltools import report
+    t = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024", extract="data/sample")
+    text = report.verdict_overview(t).data
+    assert "By intervention:\n\n- *Improvement work after Ofsted's 'inadequate' judgement (July 2022)" in text
+    assert "- *Fifth Ofsted monitoring visit (extra-familial harm)* (22 October 2024): 4 measures tested; " \
+           "4 no detectable change" in text

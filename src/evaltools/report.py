@@ -450,6 +450,7 @@ def topic_intro(t) -> Markdown:
 
 def verdict_overview(t) -> Markdown:
     """Plain-English summary of the verdicts, for the top of a topic notebook."""
+    from . import topics
     c = t.counts()
     tested = [e for e in t.evaluations if e.verdict != "not evaluated"]
     if not t.evaluations:
@@ -469,6 +470,17 @@ def verdict_overview(t) -> Markdown:
     for e in tested:
         if e.verdict != "no detectable change":
             lines.append(f"- **{registry.get(e.measure).short}** after *{e.title}*: {e.sentence}")
+    # an evaluator asked about one intervention finds its answer here, not only the
+    # results beyond noise of all of them
+    by_iv: dict[str, list] = {}
+    for e in tested:
+        by_iv.setdefault(e.title, []).append(e)
+    if len(by_iv) > 1:
+        lines.append("By intervention:\n\n" + "\n".join(
+            f"- *{title}* ({es[0].started or 'undated'}): {count(len(es), 'measure')} tested; "
+            + listing(f"{n} {v}" for v in (*topics.VERDICTS, *topics.CHANGED)
+                      if (n := sum(e.verdict == v for e in es)))
+            for title, es in by_iv.items()))
     untested = [e for e in t.evaluations if e.verdict == "not evaluated"]
     national = [e for e in untested if e.intervention.startswith("nat_")]
     if len(untested) > len(national):
