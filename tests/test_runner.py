@@ -242,6 +242,12 @@ def test_table_changes_match_by_label_and_header_and_are_capped():
     assert ch["tables_added"] == [{"notebook": "nb", "table": "Fresh"}]
     assert ch["tables_removed"] == [{"notebook": "nb", "table": "Old"}]
     assert ch["rows_added"] == 1 and ch["rows_removed"] == 1
+    # a table a report shows twice, identical (the briefing's scorecards), moves once
+    twice = outputs.table_changes([t([("X", 1, 2)])] * 2, [t([("X", 1, 3)])] * 2)
+    assert twice["moved"] == 1 and len(twice["cells"]) == 1
+    line = runner.changes_summary({"since_run": "a", "inputs_changed": [], "inputs_added": [], "inputs_removed": [],
+                                   "parameters": [], "figures": {**ch, "not_compared": []}})
+    assert "1 table row added, 1 table row removed" in line
 
 
 def test_sheet_names_are_valid_and_unique():

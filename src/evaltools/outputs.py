@@ -651,6 +651,9 @@ def table_changes(before: list[dict], after: list[dict], cap: int = 500) -> dict
     ``cells`` holds at most ``cap`` entries ``{notebook, table, row, column, before,
     after}``. Rows or columns present in only one run are counted, not listed as moves.
     """
+    # a table a report shows twice, identical (the briefing's scorecards), counts once,
+    # as in the workbook: its moved figures were counted twice
+    before, after = distinct_tables(before), distinct_tables(after)
     old = dict(zip(table_keys(before), before))
     new = dict(zip(table_keys(after), after))
     cells, moved, rows_added, rows_removed, sources = [], 0, 0, 0, 0

@@ -717,6 +717,8 @@ def changes_summary(ch: dict | None) -> str:
     parts.append(n(f["moved"], "figure") + " moved")
     if f.get("rows_added"):                 # next year's figures: a table's new rows
         parts.append(n(f["rows_added"], "table row") + " added")
+    if f.get("rows_removed"):               # and the oldest year dropping off a by-year table
+        parts.append(n(f["rows_removed"], "table row") + " removed")
     if f.get("sources_changed"):
         parts.append(n(f["sources_changed"], "source") + " relabelled")
     if f.get("not_compared"):
