@@ -603,17 +603,18 @@ def test_longest_notebooks_start_first(tmp_path):
 
 
 def test_the_data_quality_report_takes_the_evaluations_policy():
-    """data_quality declares `policy` (default internal), so the shared `policy:
-    published` of Herefordshire's evaluation reaches it; an evaluation without one
-    leaves it at internal, for the analyst fixing the extract."""
+    """data_quality declares `policy`, so the shared `policy: published` of
+    Herefordshire's evaluation reaches it. Its default is published, as every report's
+    (an evaluation without a policy line published its small issue counts under
+    internal); the demo on DfE's fake extract asks for internal, for the analyst."""
     from evaltools.paths import input_path
 
     declared = runner.notebook_parameters("data_quality")
-    assert ast.literal_eval(declared["policy"]["default"]) == "internal"
+    assert ast.literal_eval(declared["policy"]["default"]) == "published"
     jobs = {f: [j.parameters for j in runner.load_evaluation(input_path(f"evaluations/{f}.yaml")).jobs
                 if j.notebook == "data_quality"] for f in ("herefordshire", "data_quality_demo")}
     assert jobs["herefordshire"] == [{"extract": "data/sample", "policy": "published"}]
-    assert "policy" not in jobs["data_quality_demo"][0]
+    assert jobs["data_quality_demo"][0]["policy"] == "internal"
 
 
 def test_cells_tagged_remove_from_report_stay_out_of_the_html(tmp_path):
