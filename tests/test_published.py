@@ -440,3 +440,18 @@ def test_lait_counts_agree_with_laits_own_percentage():
         assert len(both) > 100 and agree >= 0.97, f"{m.id}: {agree:.0%} of {len(both)} rows agree"
         checked += 1
     assert checked >= 1
+
+
+def test_an_old_label_read_only_for_its_own_years_is_not_held_to_the_newest_release():
+    """A by_period override keeps a category's old spelling for the years before DfE
+    renamed it (measures.yaml's documented use): the newest release not having the old
+    spelling is then expected, not a lost label."""
+    df = pd.DataFrame({"group": ["G"] * 4, "subgroup": [None] * 4,
+                       "category": ["Old name", "Old name", "New name", "New name"],
+                       "release": [2021, 2021, 2025, 2025], "period": [2020, 2021, 2022, 2023],
+                       "file": ["a", "a", "b", "b"]})
+    assert len(published._select_rows(df, "G", "New name", None, where="x")) == 2
+    with pytest.raises(SchemaError, match="is in earlier releases but not in the newest one"):
+        published._select_rows(df, "G", "Old name", None, where="x")
+    era = published._select_rows(df, "G", "Old name", None, where="x", span=lambda p: p.between(2016, 2021))
+    assert list(era["period"]) == [2020, 2021]

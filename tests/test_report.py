@@ -730,3 +730,21 @@ def test_other_measures_to_know_about_say_what_chance_alone_gives():
     assert "about 1 would look worse beyond noise by chance alone" in words
     assert "about 3 would" in report.others_chance_words(50, "x")
     assert report.others_chance_words(9, "x") == ""
+
+
+def test_scorecard_does_not_rate_red_for_a_baseline_comparison_it_withholds():
+    """EET 19-21 against a 100% target from a 2022 baseline the published policy
+    withholds: internal says amber, "better than the baseline"; published said red,
+    which the legend defines as "no better than the baseline", from the policy alone."""
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
+                                       "end": "2027-03-31", "baseline_period": 2022},
+                          "measures": [{"id": "eet", "text": "EET", "source": "published",
+                                        "measure": "care_leavers_eet_19_21", "direction": "increase",
+                                        "baseline": {"period": 2022}, "target": {"value": 100, "by": 2027}}]})
+    row = lambda pol: briefing.scorecard("884", strategy=s, policy=pol).table.set_index("Measure").loc[  # noqa: E731
+        "EET, aged 19-21"]
+    assert row("internal")["Basis"] == "target 100% not met; better than the baseline"
+    pub = row("published")
+    assert "baseline" not in pub["Basis"].split(";")[0] and pub["RAG"] != "red"
+    assert pub["Basis"].endswith("the strategy's target (100%) is not met; whether the figure is better than the "
+                                 "baseline is withheld with the baseline's year, so it is rated against England")

@@ -460,12 +460,13 @@ def test_a_real_step_stands_when_earlier_months_give_no_gap_as_large():
     ev = topics._its_monthly(_monthly(level + rng.normal(0, 0.01, 120)),
                              "placement_moves_per_child_year", _service("2022-04"), "884")
     assert ev.verdict == "improved beyond noise" and ev.placebo == (25, 0)
-    # the smallest detectable change from the fit's own standard error (2.8 of them), not
-    # one backed out of its t interval with z
+    # the smallest detectable change: the interval's own half-width (its t quantile) plus
+    # z(80%) standard errors, not an error backed out of the t interval with z
     from evaltools import sdc
-    from evaltools.stats.power import mde_multiplier
-    se = float(ev.result.effect("effect_at_end")["se"])
-    assert ev.mde == f"about {sdc.significant(mde_multiplier() * se)} per child-year"
+    end = ev.result.effect("effect_at_end")
+    half = (float(end["ci_high"]) - float(end["ci_low"])) / 2        # its own t quantile
+    assert ev.mde == f"about {sdc.significant(half + 0.8416212 * float(end['se']))} per child-year"
+    assert half / float(end["se"]) > 1.96                               # t, not z
     assert "improved beyond noise (fitted the same way at 25 earlier months, before the intervention, " \
            "it found a gap as large at 0)" in ev.sentence
 
@@ -519,3 +520,33 @@ def test_the_summary_gives_each_interventions_answer(sample_salt):
     assert "By intervention:\n\n- *Improvement work after Ofsted's 'inadequate' judgement (July 2022)" in text
     assert "- *Fifth Ofsted monitoring visit (extra-familial harm)* (22 October 2024): 4 measures tested; " \
            "4 no detectable change" in text
+
+
+def test_a_real_jump_is_told_when_the_placebos_overrule_the_gap():
+    """A five-year swing with a true step of +0.15 at April 2022: the gap at the end was
+    overruled by the placebos, and the jump in level, which no earlier month matched,
+    went untold because whether to tell it was decided before the gap was overruled."""
+    import numpy as np
+    t = np.arange(120)
+    rng = np.random.default_rng(1)
+    v = 0.6 + 0.08 * np.sin(2 * np.pi * t / 40) + np.where(t >= 84, 0.15, 0) + rng.normal(0, 0.01, 120)
+    ev = topics._its_monthly(_monthly(v), "placement_moves_per_child_year", _service("2022-04"), "884")
+    lvl = ev.result.effect("level")
+    assert lvl["ci_low"] > 1.4
+    assert ev.verdict == "no detectable change" and "by the model, but fitted the same way" in ev.sentence
+    assert "But at April 2022 the level rose by a factor of" in ev.sentence
+    assert "worsened beyond noise at the start" in ev.sentence
+
+
+def test_placebo_windows_skip_another_interventions_start():
+    import numpy as np
+    rng = np.random.default_rng(3)
+    series = _monthly(0.6 + rng.normal(0, 0.01, 120))
+    every = topics.in_time_placebos(series, pd.Timestamp("2022-04-30"), 36, 24,
+                                    "placement_moves_per_child_year", "884")
+    skipped = topics.in_time_placebos(series, pd.Timestamp("2022-04-30"), 36, 24,
+                                      "placement_moves_per_child_year", "884", others=[pd.Timestamp("2019-07-01")])
+    assert len(every) == 25 and len(skipped) == 0        # every window of 60 months then holds July 2019
+    some = topics.in_time_placebos(series, pd.Timestamp("2022-04-30"), 36, 24,
+                                   "placement_moves_per_child_year", "884", others=[pd.Timestamp("2016-01-01")])
+    assert 0 < len(some) < 25

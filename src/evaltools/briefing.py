@@ -159,6 +159,11 @@ def _target_for(m: registry.Measure, last: pd.Series, target, st) -> tuple[tuple
         return None, f"the strategy's target ({shown}) is not judged on its baseline year alone"
     if int(last["period"]) > st.last_period:         # the review's years end there too
         return None, f"the strategy's target ({shown}) was for the years to {st.end:%B %Y}"
+    if moved is None:       # the baseline's year is withheld: amber or red would say which side of it
+        met = last["la_value"] >= value if m.polarity == "high" else last["la_value"] <= value
+        if not met:
+            return None, (f"the strategy's target ({shown}) is not met; whether the figure is better than "
+                          "the baseline is withheld with the baseline's year, so it is rated against England")
     return (value, moved), None
 
 

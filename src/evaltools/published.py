@@ -271,8 +271,8 @@ def _combine_status(statuses: list[pd.Series]) -> pd.Series:
     return out
 
 
-def _select(df: pd.DataFrame, group: str | None, category: str | None,
-            subgroup: str | None, *, where: str) -> pd.DataFrame:
+def _select_rows(df: pd.DataFrame, group: str | None, category: str | None,
+                 subgroup: str | None, *, where: str, span=None) -> pd.DataFrame:
     """Rows of one cohort and breakdown; a label that matches nothing is an error.
 
     A label that silently matched nothing would drop a measure without a word, so the
@@ -280,6 +280,8 @@ def _select(df: pd.DataFrame, group: str | None, category: str | None,
     """
     mask = pd.Series(True, index=df.index)
     newest = df["release"] == df["release"].max() if "release" in df else None
+    if newest is not None and span is not None:     # the years this spec is read for
+        newest &= span(df["period"])
     for col, label in (("group", group), ("subgroup", subgroup), ("category", category)):
         if label is None:
             continue
@@ -337,9 +339,11 @@ def _measure_from_table(m: registry.Measure, table: pd.DataFrame) -> pd.DataFram
     the override, the others the main spec.
     """
     (_, _, base), *eras = _eras(m)
-    out = _measure_from_spec(m, base, table)
+    def outside(p):
+        return ~np.logical_or.reduce([p.between(lo, hi) for lo, hi, _ in eras] or [p != p])
+    out = _measure_from_spec(m, base, table, span=outside)
     for lo, hi, spec in eras:
-        got = _measure_from_spec(m, spec, table)
+        got = _measure_from_spec(m, spec, table, span=lambda p, lo=lo, hi=hi: p.between(lo, hi))
         out = pd.concat([out[~out["period"].between(lo, hi)], got[got["period"].between(lo, hi)]],
                         ignore_index=True)
     return out
@@ -357,13 +361,17 @@ def _eras(m: registry.Measure) -> list[tuple[float, float, dict]]:
     return out
 
 
-def _measure_from_spec(m: registry.Measure, spec: dict, table: pd.DataFrame) -> pd.DataFrame:
+def _measure_from_spec(m: registry.Measure, spec: dict, table: pd.DataFrame, span=None) -> pd.DataFrame:
+    """``span``: the years (a mask of a period Series) this spec is read for, where a
+    ``by_period`` override takes the others: only those are held to the newest release."""
+    def select(*args, **kw):
+        return _select_rows(*args, span=span, **kw)
     where = f"published table {spec['table']} for measure {m.id}"
     t = table[table["area_code"].notna() & (table["area_code"] != "")]
     keys = t.drop_duplicates(["area_code", "period"]).set_index(["area_code", "period"])
     base = keys[["area_name", "ons_code", "geographic_level", "source"]].copy()
     if m.unit in ("rate_per_10k", "count"):
-        rows = _select(t, spec.get("group"), None, None, where=where)
+        rows = select(t, spec.get("group"), None, None, where=where)
         num, num_st = _keyed(rows, "count", where)
         if m.unit == "count":
             den = pd.Series(np.nan, index=num.index)
@@ -372,10 +380,10 @@ def _measure_from_spec(m: registry.Measure, spec: dict, table: pd.DataFrame) -> 
             den, den_st = _keyed(rows, "population", where)
         pub, pub_st = _keyed(rows, "rate", where) if "rate" in rows else (None, None)
     elif spec.get("value_category"):
-        rows = _select(t, spec.get("group"), spec["value_category"], spec.get("subgroup"), where=where)
+        rows = select(t, spec.get("group"), spec["value_category"], spec.get("subgroup"), where=where)
         val, val_st = _keyed(rows, "count", where)
         _, den_part = _parts(spec)
-        drows = _select(t, den_part["group"], den_part["category"], den_part["subgroup"], where=where)
+        drows = select(t, den_part["group"], den_part["category"], den_part["subgroup"], where=where)
         den, _ = _keyed(drows, "count", where)
         out = base.loc[val.index].copy()
         out["numerator"] = np.nan
@@ -387,7 +395,7 @@ def _measure_from_spec(m: registry.Measure, spec: dict, table: pd.DataFrame) -> 
         num_parts, den_part = _parts(spec)
         vals, stats = [], []
         for p in num_parts:
-            rows = _select(t, p["group"], p["category"], p["subgroup"], where=where)
+            rows = select(t, p["group"], p["category"], p["subgroup"], where=where)
             v, s = _keyed(rows, "count", where)
             vals.append(v)
             stats.append(s)
@@ -396,12 +404,12 @@ def _measure_from_spec(m: registry.Measure, spec: dict, table: pd.DataFrame) -> 
             idx = idx.intersection(v.index)
         num = sum(v.reindex(idx) for v in vals)
         num_st = _combine_status([s.reindex(idx) for s in stats])
-        drows = _select(t, den_part["group"], den_part["category"], den_part["subgroup"], where=where)
+        drows = select(t, den_part["group"], den_part["category"], den_part["subgroup"], where=where)
         den, den_st = _keyed(drows, "count", where)
         pub = pub_st = None
         if len(num_parts) == 1 and "percent" in t.columns:
-            prow = _select(t, num_parts[0]["group"], num_parts[0]["category"],
-                           num_parts[0]["subgroup"], where=where)
+            prow = select(t, num_parts[0]["group"], num_parts[0]["category"],
+                          num_parts[0]["subgroup"], where=where)
             pub, pub_st = _keyed(prow, "percent", where)
     idx = num.index.intersection(den.index) if m.unit != "count" else num.index
     num, num_st = num.reindex(idx), num_st.reindex(idx)
