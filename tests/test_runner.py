@@ -847,7 +847,16 @@ def test_a_councils_own_files_are_fingerprinted_with_a_key_and_without_their_siz
     assert next(r for r in runner._input_rows(ev) if r["path"] == str(loc))["sha256"] == row["sha256"]
     monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
     salted = next(r for r in runner._input_rows(ev) if r["path"] == str(loc))
-    assert salted["keyed"] == "HMAC-SHA-256 keyed with EVALTOOLS_SALT" and salted["sha256"] != row["sha256"]
+    assert salted["keyed"] == "HMAC-SHA-256 keyed from EVALTOOLS_SALT" and salted["sha256"] != row["sha256"]
+    # not the salt itself (it keys children's ids): a key derived from it
+    assert salted["sha256"] != runner.keyed_sha256(loc, b"test-salt-1234567890abcdef")
+    # a file fingerprinted with another key last time is listed as not compared, not dropped
+    prev = tmp_path / "prev"
+    prev.mkdir()
+    (prev / "manifest.json").write_text(json.dumps({"run_id": "prev", "inputs": [row], "notebooks": []}))
+    ch = runner.compare_runs(prev, {"inputs": [salted], "notebooks": []}, [])
+    assert ch["inputs_changed"] == [] and ch["inputs_not_compared"] == [str(loc)]
+    assert "1 input not compared (fingerprinted with another key)" in runner.changes_summary(ch)
 
 
 def test_changes_are_set_against_the_last_run_whose_reports_all_succeeded(tmp_path):

@@ -518,7 +518,8 @@ def test_the_summary_gives_each_interventions_answer(sample_salt):
     t = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024", extract="data/sample")
     text = report.verdict_overview(t).data
     assert "By intervention:\n\n- *Improvement work after Ofsted's 'inadequate' judgement (July 2022)" in text
-    assert "- *Fifth Ofsted monitoring visit (extra-familial harm)* (22 October 2024): 4 measures tested; " \
+    # 4 tests (a comparison with the neighbours and 3 monthly series) on 3 measures
+    assert "- *Fifth Ofsted monitoring visit (extra-familial harm)* (22 October 2024): 4 tests on 3 measures; " \
            "4 no detectable change" in text
 
 

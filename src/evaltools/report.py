@@ -477,7 +477,8 @@ def verdict_overview(t) -> Markdown:
         by_iv.setdefault(e.title, []).append(e)
     if len(by_iv) > 1:
         lines.append("By intervention:\n\n" + "\n".join(
-            f"- *{title}* ({es[0].started or 'undated'}): {count(len(es), 'measure')} tested; "
+            f"- *{title}* ({es[0].started or 'undated'}): {count(len(es), 'test')} on "
+            f"{count(len({e.measure for e in es}), 'measure')}; "
             + listing(f"{n} {v}" for v in (*topics.VERDICTS, *topics.CHANGED)
                       if (n := sum(e.verdict == v for e in es)))
             for title, es in by_iv.items()))
@@ -914,17 +915,16 @@ def show_others(b) -> None:
 
 
 def others_chance_words(tested: int, label: str) -> str:
-    """What chance alone puts among the other measures to know about: each of them is
-    set against England and the comparators at 95%, so over dozens of measures a few
-    land on the worse side beyond noise though nothing is wrong (2.5% a comparison)."""
+    """What chance alone puts among the other measures to know about: they are picked
+    from dozens of measures, by tests at 95% against England and the comparators (a few
+    land on the worse side though nothing is wrong) and by quartile band (a quarter of
+    councils are in band D on any measure, by construction)."""
     if tested < 10:
         return ""
-    expected = max(1, int(sdc.round_half_up(tested * 2 * 0.025)))
-    return (f"*These are picked from {tested} other published measures, each set against England and the "
-            f"{label} at 95%: with that many comparisons, about {expected} would look worse beyond noise by "
-            "chance alone even if nothing were wrong, so one such measure on its own is a prompt to look "
-            "closer, not a finding.*")
-
+    return (f"*These are picked from {tested} other published measures, by tests at 95% against England and "
+            f"the {label} and by quartile band (a quarter of councils are in band D on any measure): with that "
+            "many, some land here by chance alone even if nothing is wrong, so one such measure on its own is "
+            "a prompt to look closer, not a finding.*")
 
 def show_other_pages(b) -> None:
     """A page on the other measures to know about: each measure's chart and table, as

@@ -447,12 +447,16 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
             f"95% CI {signed(lo)} to {signed(hi)}): ")
     from .topics import borderline, units
     if "beyond noise" in row.verdict:
-        # not "the neighbours did as well": they may have moved far less (dental: +4.9
-        # against +21), but their figures swing so much that the test cannot tell
-        row.caveats.append(head + "the neighbours' own figures swing so much from year to year that this test "
-                           f"finds a difference of about {significant(res.diagnostics['mde'])} {units(registry.get(mid))} only 4 "
-                           "times in 5, "
-                           "so it cannot show how much of the change is the strategy's doing")
+        mde = res.diagnostics["mde"]
+        if abs(res.estimate) >= mde / 2:
+            # not "the neighbours did as well": they may have moved far less (dental: +4.9
+            # against +21), but their figures swing so much that the test cannot tell
+            row.caveats.append(head + "the neighbours' own figures swing so much from year to year that this test "
+                               f"finds a difference of about {significant(mde)} {units(registry.get(mid))} only 4 "
+                               "times in 5, so it cannot show how much of the change is the strategy's doing")
+        else:       # a difference near 0: the neighbours' figures did move about as much
+            row.caveats.append(head + "the neighbours' figures moved about as much over the same years, so the "
+                               "change may not be the strategy's doing")
     else:
         edge = borderline(lo, hi)
         row.caveats.append(head + "against its own baseline the change is within noise, but set against what the "
@@ -956,12 +960,19 @@ def shown_caveats(caveats: str, policy: str = "published") -> str:
                         caveats)
 
 
+_STATED = re.compile(r"the strategy's baseline (\d+(?:\.\d+)?) does not match")
+
+
 def _without_withheld_years(caveats: str, review: Review, r, pol) -> str:
     """A row's caveats without what they say of a year the policy withholds: a DfE
     revision of it ("2022 first published as 5.6, now 10.3"), or that the strategy's
     baseline matches it ("it matches 2022": 48%, of a cohort shown elsewhere)."""
     if not pol.suppress_small or not r["measure"]:
         return caveats
+    # a stated baseline that is itself 1 to 5 children ("the strategy's baseline 3 does not
+    # match the local 2023 figure (9.0)"), as the Baseline cell shows it
+    caveats = _STATED.sub(lambda m: m.group(0).replace(m.group(1), "c")
+                          if _small_count(float(m.group(1)), r["measure"], pol) else m.group(0), caveats)
     hidden = lambda p: _few(review, r["measure"], p, pol)     # noqa: E731
     matches = r.get("baseline_matches") or ()
     if any(hidden(p) for p, _ in matches):

@@ -483,8 +483,9 @@ def _inputs_key() -> tuple[bytes | None, str]:
     a keyed one cannot, without the key. EVALTOOLS_SALT where set (stable wherever the
     council runs), else a random key made once on this machine."""
     salt = os.environ.get(SALT_ENV)
-    if salt:
-        return salt.encode(), f"HMAC-SHA-256 keyed with {SALT_ENV}"
+    if salt:        # a key of its own, derived from the salt: the salt itself keys children's ids
+        return (hmac.new(salt.encode(), b"evaltools manifest fingerprints", "sha256").digest(),
+                f"HMAC-SHA-256 keyed from {SALT_ENV}")
     try:
         if not INPUTS_KEY.exists():
             INPUTS_KEY.parent.mkdir(parents=True, exist_ok=True)
@@ -686,9 +687,11 @@ def compare_runs(prev_dir: Path, manifest: dict, tables: list[dict]) -> dict:
     return {
         "since_run": prev.get("run_id", prev_dir.name),
         "since_status": prev.get("status"),
-        # a fingerprint made with another key (or none) cannot be compared
+        # a fingerprint made with another key (or none) cannot be compared: listed apart
         "inputs_changed": sorted(p for p in new if p in old and old[p] != new[p]
                                  and None not in (old[p], new[p]) and keys_old.get(p) == keys_new.get(p)),
+        "inputs_not_compared": sorted(p for p in new if p in old and (None in (old[p], new[p])
+                                                                    or keys_old.get(p) != keys_new.get(p))),
         "inputs_added": sorted(p for p in new if p not in old),
         "inputs_removed": sorted(p for p in old if p not in new),
         "parameters": params,
@@ -717,6 +720,8 @@ def changes_summary(ch: dict | None) -> str:
     parts.append(n(f["moved"], "figure") + " moved")
     if f.get("rows_added"):                 # next year's figures: a table's new rows
         parts.append(n(f["rows_added"], "table row") + " added")
+    if ch.get("inputs_not_compared"):       # fingerprinted with another key (another machine)
+        parts.append(n(len(ch["inputs_not_compared"]), "input") + " not compared (fingerprinted with another key)")
     if f.get("rows_removed"):               # and the oldest year dropping off a by-year table
         parts.append(n(f["rows_removed"], "table row") + " removed")
     if f.get("sources_changed"):

@@ -500,8 +500,10 @@ def load(path_or_id) -> Strategy:
 
 #: a count of 1 to 5 people written into a strategy's own words ("3 young people supported")
 _FEW_PEOPLE = re.compile(r"\b([1-5]|one|two|three|four|five)\s+(?:more\s+|new\s+|other\s+)?"
-                         r"(young (?:people|persons?)|children|child|care leavers?|families|family|(?:foster )?carers?"
-                         r"|adopters?|siblings?|girls?|boys?|babies|baby|mothers?|parents?)\b", re.IGNORECASE)
+                         r"(?:looked[- ]after\s+|disabled\s+|unaccompanied\s+)?"
+                         r"(young (?:people|persons?)|people|persons?|children|child|care leavers?|families|family"
+                         r"|(?:foster )?carers?|adopters?|siblings?|girls?|boys?|babies|baby|mothers?|parents?)"
+                         r"\b(?!'s)", re.IGNORECASE)
 
 
 def few_people_in_words(s: Strategy) -> list[str]:

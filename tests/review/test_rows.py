@@ -889,3 +889,37 @@ def test_an_events_per_child_row_says_why_it_is_not_tested_here(monkeypatch):
     row = review.evaluate(s, extract="data/sample").table.iloc[0]
     assert row["verdict"] == "not tested"
     assert row["test"].startswith("not tested on the year's totals: the events cluster in a few children")
+
+
+@pytest.mark.parametrize("estimate, ci, said", [
+    (16.1, (-3.7, 35.8), "the neighbours' own figures swing so much from year to year that this test finds a "
+                         "difference of about 27 percentage points only 4 times in 5"),
+    (0.5, (-5.0, 6.0), "the neighbours' figures moved about as much over the same years, so the change may not "
+                       "be the strategy's doing"),
+])
+def test_a_verdict_the_neighbours_test_does_not_confirm_says_why(monkeypatch, estimate, ci, said):
+    """Beyond noise against its own baseline, within noise against the neighbours: when
+    the difference from them is large but their figures swing (dental: +16.1), the
+    caveat says the test cannot tell; when it is near 0, that they moved as much."""
+    from types import SimpleNamespace
+
+    def fake(other, *a):
+        other.verdict = "no detectable change"
+        return SimpleNamespace(estimate=estimate, ci=ci, diagnostics={"reference_period": 2024, "mde": 27.0})
+    monkeypatch.setattr(review, "_did_verdict", fake)
+    row = review.MeasureRow(id="d", text="Dental", source="published", measure="oc2_dental_checks",
+                            direction="increase", baseline_period=2024, verdict="improved beyond noise")
+    review._against_neighbours(row, None, None, "oc2_dental_checks", "884", "statistical_neighbours")
+    assert said in row.caveats[0]
+
+
+def test_a_stated_baseline_of_a_few_children_is_c_in_the_baseline_check_too(tmp_path):
+    """'the strategy's baseline 3 does not match the local 2023 figure (9.0)' printed
+    the strategy's 3 under published where its Baseline cell would show c."""
+    measures = [{"id": "excl", "text": "Fewer permanent exclusions", "source": "local", "local": "permanent_exclusions",
+                 "direction": "decrease", "baseline": {"value": 3, "period": 2023}}]
+    rev, _ = _local_review(tmp_path, "measure,period,numerator,denominator,value\npermanent_exclusions,2023,,,9\n"
+                           "permanent_exclusions,2025,,,8\n", measures, "2023-04-01", "2025-03-31", 2023)
+    assert "the strategy's baseline 3 does not match" in review.display_table(rev, "internal").loc[0, "Caveats"]
+    shown = review.display_table(rev, "published").loc[0, "Caveats"]
+    assert "the strategy's baseline c does not match the local 2023 figure (9.0)" in shown

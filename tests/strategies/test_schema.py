@@ -163,6 +163,9 @@ def test_strategy_check_points_out_a_count_of_a_few_people_in_the_strategys_word
     s = strategies.parse(doc)
     assert strategies.few_people_in_words(s) == ['measure eet says "Two more care leavers"',
                                                  'intervention hub says "3 young people"']
+    few = strategies._FEW_PEOPLE
+    assert [m.group(0) for t in ("3 people", "3 looked-after children", "5 children's homes", "21 young people")
+            for m in few.finditer(t)] == ["3 people", "3 looked-after children"]
     f = tmp_path / "s.yaml"
     f.write_text(yaml.safe_dump(doc))
     assert cli.main(["strategy", "check", str(f)]) == 0
