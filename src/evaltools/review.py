@@ -238,8 +238,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         return row
     s = frames.series(have, mid, str(area), where="review")
     dropped = s.attrs.get("dropped", [])
-    from . import local
-    unit = registry.get(mid).unit if mid in registry.ids() else getattr(local.find(mid), "unit", "")
+    unit = _unit(mid)
     kind = "local" if sm.source == "local" else "published"     # where the figures come from
     if s.empty:
         row.caveats.append("every figure is suppressed or not available"
@@ -879,12 +878,17 @@ def _rests_on_few(mine: pd.DataFrame, measure, period, pol) -> bool:
 def _small_count(value, mid, pol) -> bool:
     """A figure that is itself a count of 1 to 5 children (a strategy's stated baseline
     for a year the data do not hold: "3 permanent exclusions in 2023")."""
-    from . import local, sdc
+    from . import sdc
 
     if not pol.suppress_small or value is None or pd.isna(value) or not mid:
         return False
-    unit = registry.get(mid).unit if mid in registry.ids() else getattr(local.find(mid), "unit", None)
-    return unit == "count" and sdc.SMALL[0] <= float(value) <= sdc.SMALL[1]
+    return _unit(mid) == "count" and sdc.SMALL[0] <= float(value) <= sdc.SMALL[1]
+
+
+def _unit(mid) -> str:
+    """A measure's unit: the registry's, or a council's local definition's ("" if neither)."""
+    from . import local
+    return registry.get(mid).unit if mid in registry.ids() else getattr(local.find(mid), "unit", "")
 
 
 def _mine(review: Review) -> pd.DataFrame:

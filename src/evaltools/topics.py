@@ -40,7 +40,7 @@ from .errors import ConfigError
 from .stats import spc as spc_mod
 from .stats.diffindiff import did
 from .stats.funnels import funnel
-from .stats.power import detectable, mde_multiplier
+from .stats.power import detectable
 from .stats.timeseries import its
 from .wording import SIGNED_FIGURE, count
 
@@ -191,11 +191,15 @@ def _z(level: float = 0.95) -> float:
     return float(sps.norm.ppf(0.5 + level / 2))
 
 
-def mde_from_interval(lo: float, hi: float, level: float = 0.95, power: float = 0.8) -> float:
-    """The smallest true change these data would detect at ``power``: the standard
-    error behind the interval times (z₁₋α/₂ + z_power), about 2.8 standard errors."""
-    se = (hi - lo) / (2 * _z(level))
-    return mde_multiplier(power, 1 - level) * se
+def mde_from_interval(lo: float, hi: float, se: float | None = None, level: float = 0.95,
+                      power: float = 0.8) -> float:
+    """The smallest true change these data would detect at ``power``: the interval's
+    half-width (its own quantile, t for a small-sample interval) plus z_power standard
+    errors, about 2.8 of them for a normal interval. ``se``: the estimate's standard
+    error (default: the one a normal interval of this width implies)."""
+    if se is None:
+        se = (hi - lo) / (2 * _z(level))
+    return (hi - lo) / 2 + float(sps.norm.ppf(power)) * se
 
 
 #: an interval whose nearer end lies within this share of its width from 0 is borderline
@@ -358,10 +362,9 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
             ev.warnings.append(f"the verdict is the gap at {last:%B %Y}; the level at the start {moved} beyond "
                                f"noise ({step}), so the picture depends on when it is read")
     ev.warnings = [_plain(w, la_code) for w in ev.warnings]
-    # the interval's own half-width (its t quantile, Kenward-Roger for a linear series)
-    # plus z(80%) standard errors: backing the error out of the t interval with z made it
-    # about 3% too large, z throughout about 7% too small at 15 degrees of freedom
-    mde = (hi - lo) / 2 + float(sps.norm.ppf(0.8)) * float(end["se"])
+    # from the fit's own standard error: backing it out of the t interval (Kenward-Roger
+    # for a linear series) with z made it about 3% too large
+    mde = mde_from_interval(lo, hi, se=float(end["se"]))
     ev.mde = f"about {sdc.significant(mde)} {units(m)}"
     ev.mde_words = detectable(ev.mde, est, lo, hi, mde)
     return ev
