@@ -463,12 +463,16 @@ def sha256(path: Path) -> str:
     st = os.stat(path)
     key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
     if key not in _SHA_CACHE:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        _SHA_CACHE[key] = h.hexdigest()
+        _SHA_CACHE[key] = _digest(path, hashlib.sha256())
     return _SHA_CACHE[key]
+
+
+def _digest(path: Path, h) -> str:
+    """A file read through a hash (plain or keyed) a megabyte at a time."""
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 #: where the key for a council's own files' fingerprints is kept when EVALTOOLS_SALT is
@@ -480,8 +484,8 @@ def _inputs_key() -> tuple[bytes | None, str]:
     """The key a council's own files (its SSDA903 extract, its local measures) are
     fingerprinted with, and what it is. A plain SHA-256 of a small local measures CSV
     could be matched by trying every figure a withheld cell could hold (assumption E27);
-    a keyed one cannot, without the key. EVALTOOLS_SALT where set (stable wherever the
-    council runs), else a random key made once on this machine."""
+    a keyed one cannot, without the key. A key derived from EVALTOOLS_SALT where it is set
+    (stable wherever the council runs), else a random key made once on this machine."""
     salt = os.environ.get(SALT_ENV)
     if salt:        # a key of its own, derived from the salt: the salt itself keys children's ids
         return (hmac.new(salt.encode(), b"evaltools manifest fingerprints", "sha256").digest(),
@@ -498,11 +502,7 @@ def _inputs_key() -> tuple[bytes | None, str]:
 
 
 def keyed_sha256(path: Path, key: bytes) -> str:
-    h = hmac.new(key, digestmod="sha256")
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return _digest(path, hmac.new(key, digestmod="sha256"))
 
 
 def _rel(p: Path) -> str:
