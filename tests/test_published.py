@@ -455,3 +455,53 @@ def test_an_old_label_read_only_for_its_own_years_is_not_held_to_the_newest_rele
         published._select_rows(df, "G", "Old name", None, where="x")
     era = published._select_rows(df, "G", "Old name", None, where="x", span=lambda p: p.between(2016, 2021))
     assert list(era["period"]) == [2020, 2021]
+
+
+def _drop_rows(path, label):
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    kept = [ln for ln in lines if label not in ln]
+    assert len(kept) < len(lines)
+    path.write_text("".join(kept), encoding="utf-8")
+
+
+def test_a_label_dfe_stopped_publishing_is_read_from_the_releases_before(data_copy, monkeypatch):
+    """Next year's rerun: DfE's newest release leaves out a breakdown it no longer
+    publishes. Undeclared, that stops the run, and the fix says how to declare it;
+    declared under the table's ``discontinued``, the measure takes each year from the
+    latest release before (its figures end where DfE's did), the table's other measures
+    still come from the newest release, and the review says why the figures end."""
+    label = "With 3 or more placements during the year"
+    _drop_rows(data_copy / "public/dfe_cla_2025_release/la_cla_placement_stability.csv", label)
+    with pytest.raises(SchemaError) as e:
+        published.load_indicators(["cla_3plus_placements"], data_root=data_copy)
+    assert "list it under the table's discontinued with that release" in str(e.value)
+
+    specs = published.table_specs()
+    specs["placement_stability"]["discontinued"] = {label: 2025}
+    monkeypatch.setattr(published, "table_specs", lambda: specs)
+    published._load_table_cached.cache_clear()
+    assert published.discontinued("cla_3plus_placements") == (label, 2025)
+    assert published.discontinued("long_term_stability") is None
+    df = published.load_indicators(["cla_3plus_placements", "long_term_stability"], data_root=data_copy,
+                                   use_lait=False)
+    mine = df[(df["area_code"] == "884") & (df["status"] == "ok")]
+    three = mine[mine["measure"] == "cla_3plus_placements"]
+    assert three["period"].max() == 2024
+    assert set(three.loc[three["period"] >= 2020, "source"]) == {"EES 2024 release"}
+    lt = mine[mine["measure"] == "long_term_stability"]
+    assert lt["period"].max() == 2025 and (lt.loc[lt["period"] == 2024, "source"] == "EES 2025 release").all()
+    # LAIT still fills a year no release before 2025 covers, as for any measure: a DfE
+    # figure, so the review then has no gap to explain
+    lait = published.load_indicators(["cla_3plus_placements"], data_root=data_copy)
+    at = lait[(lait["area_code"] == "884") & (lait["period"] == 2025)]
+    assert list(at["source"].str[:4]) == ["LAIT"]
+
+    from evaltools import review
+    from evaltools.strategies import StrategyMeasure
+    sm = StrategyMeasure(id="s1", text="fewer moves", measure="cla_3plus_placements", direction="down",
+                         source="published")
+    row = review.measure_row(sm, df, "884", 2022)
+    assert row.latest_period == 2024
+    assert any(c.startswith("DfE stopped publishing this figure in its 2025 release") for c in row.caveats)
+    row = review.measure_row(sm, lait, "884", 2022)
+    assert row.latest_period == 2025 and not any("stopped publishing" in c for c in row.caveats)

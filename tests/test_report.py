@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaltools import benchmark, briefing, registry, report, strategies
+from evaltools import benchmark, briefing, published, registry, report, strategies
 
 
 def test_scorecard_shows_the_latest_year_even_when_suppressed():
@@ -159,6 +159,23 @@ def test_a_measure_shows_its_definition_then_the_notes_on_its_years(monkeypatch)
     assert notes.startswith("2016/17: Maximum score 87")
     assert "From 2022/23: GCSE grading returned to pre-pandemic standards" in notes
     assert "*Source:*" in line
+
+
+def test_a_measure_dfe_stopped_publishing_says_why_its_figures_end(monkeypatch):
+    """(The reading side is tested in test_published: a label under a table's
+    ``discontinued``.) The measure's page says why its latest year is an earlier one."""
+    shown = []
+    monkeypatch.setattr(report, "display", lambda obj, **k: shown.append(getattr(obj, "data", obj)))
+    monkeypatch.setattr(published, "discontinued",
+                        lambda m: ("With 3 or more placements during the year", 2026)
+                        if getattr(m, "id", m) == "cla_3plus_placements" else None)
+    bm = benchmark.benchmark("884", ["cla_3plus_placements", "long_term_stability"])
+    report.show_measure(bm, "cla_3plus_placements", chart=False)
+    report.show_measure(bm, "long_term_stability", chart=False)
+    lines = [s for s in shown if isinstance(s, str) and s.startswith("*Definition:*")]
+    assert ('DfE stopped publishing this figure in its 2026 release (its tables no longer have "With 3 or '
+            'more placements during the year"), so the latest figure is from an earlier release.') in lines[0]
+    assert "stopped publishing" not in lines[1]
 
 
 def test_intros_say_what_a_reader_needs_to_weigh_the_figures(monkeypatch):

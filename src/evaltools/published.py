@@ -204,9 +204,11 @@ def read_release_file(table_id: str, release: int, data_root: Path) -> pd.DataFr
 
 
 @lru_cache(maxsize=32)
-def _load_table_cached(table_id: str, root: str, release: str = "latest") -> pd.DataFrame:
+def _load_table_cached(table_id: str, root: str, release: str = "latest",
+                       before: int | None = None) -> pd.DataFrame:
     spec = table_specs()[table_id]
-    parts = [read_release_file(table_id, r, Path(root)) for r in sorted(spec["files"])]
+    parts = [read_release_file(table_id, r, Path(root)) for r in sorted(spec["files"])
+             if before is None or r < before]
     df = pd.concat(parts, ignore_index=True)
     bad_period = ~df["time_period"].str.fullmatch(r"\d{4}")
     if bad_period.any():
@@ -230,9 +232,12 @@ def _load_table_cached(table_id: str, root: str, release: str = "latest") -> pd.
     return df.reset_index(drop=True)
 
 
-def load_table(table_id: str, data_root: Path | None = None, release: str = "latest") -> pd.DataFrame:
+def load_table(table_id: str, data_root: Path | None = None, release: str = "latest",
+               before: int | None = None) -> pd.DataFrame:
     """A harmonised published table: canonical columns, latest release per year
-    (``release="first"``: the release that first published each year).
+    (``release="first"``: the release that first published each year). ``before``:
+    only the releases before that one (for a label DfE stopped publishing, see
+    :func:`discontinued`).
 
     Values (``count``, ``percent``...) are still text; :func:`load_indicators` parses them.
     The frame is cached and shared: copy it before modifying it.
@@ -243,7 +248,40 @@ def load_table(table_id: str, data_root: Path | None = None, release: str = "lat
     if release not in ("latest", "first"):
         raise ValueError("release is 'latest' or 'first'")
     root = str(data_root or data_dir())
-    return _load_table_cached(table_id, root, release)
+    return _load_table_cached(table_id, root, release, before)
+
+
+def _spec_labels(spec: dict) -> set[str]:
+    """Every group, category and subgroup label a measure's table spec reads."""
+    out = {spec.get(k) for k in ("group", "category", "subgroup", "value_category")}
+    num, den = _parts(spec)
+    for p in num + ([den] if den else []):
+        out |= {p["group"], p["category"], p["subgroup"]}
+    return {x for x in out if isinstance(x, str)}
+
+
+def discontinued(m: registry.Measure | str) -> tuple[str, int] | None:
+    """``(label, release)`` when a label the measure reads is one DfE stopped publishing:
+    the table's ``discontinued`` in published_tables.yaml gives the first release that
+    leaves it out. Only where a release that late is bundled (until then nothing has
+    changed). The measure's years are then read from the releases before it, each from
+    the latest of them that has the year, and its figures end where DfE's did."""
+    m = registry.get(m) if isinstance(m, str) else m
+    if not m.published:
+        return None
+    spec = table_specs().get(m.published["table"], {})
+    gone = spec.get("discontinued") or {}
+    newest = max(spec.get("files") or {0: None})
+    used = set().union(*(_spec_labels(s) for _, _, s in _eras(m)))
+    hits = sorted((int(r), label) for label, r in gone.items() if label in used and int(r) <= newest)
+    return (hits[0][1], hits[0][0]) if hits else None
+
+
+def stopped_words(stopped: tuple[str, int]) -> str:
+    """Why a measure's figures end early (:func:`discontinued`), as a review caveat."""
+    label, release = stopped
+    return (f"DfE stopped publishing this figure in its {release} release (its tables no longer have "
+            f"\"{label}\"), so the latest figure is from an earlier release")
 
 
 def _area_columns(df: pd.DataFrame) -> pd.DataFrame:
@@ -299,7 +337,8 @@ def _select_rows(df: pd.DataFrame, group: str | None, category: str | None,
             raise SchemaError(f"{col} {label!r} is in earlier releases but not in the newest one, so its years "
                               "would lose DfE's figures", where=f"data/public/{f}",
                               fix=f"The newest release has {have[:12]}; if DfE renamed the label, map the new "
-                                  "spelling to the old under the table's labels in published_tables.yaml")
+                                  "spelling to the old under the table's labels in published_tables.yaml; if DfE "
+                                  "stopped publishing it, list it under the table's discontinued with that release")
         mask &= hit
     return df[mask]
 
@@ -794,7 +833,9 @@ def load_indicators(measures=None, *, data_root: Path | None = None,
         parts = []
         covered: set[int] = set()
         if m.published:
-            table = load_table(m.published["table"], Path(root), release)
+            stopped = discontinued(m)
+            table = load_table(m.published["table"], Path(root), release,
+                               before=stopped[1] if stopped else None)
             got = _measure_from_table(m, table)
             covered = set(got["period"].unique())
             parts.append(got)

@@ -398,6 +398,10 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
     definition = m.definition_for(period) if period else m.definition
     years = bm.series(measure_id)["period"]
     notes = m.notes_for(int(years.min()), int(years.max())) if len(years) else []
+    stopped = published.discontinued(m)
+    if stopped and last is not None and str(last.get("la_source", "")).startswith("EES"):
+        words = published.stopped_words(stopped)
+        notes = [*notes, words[0].upper() + words[1:] + "."]
     notes = f" *Notes by year:* {' '.join(notes)}" if notes else ""
     display(Markdown(f"*Definition:* {definition}{notes} *Source:* {m.source}."))
 

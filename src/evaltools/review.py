@@ -296,6 +296,10 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         rev = revisions(first, have, mid, str(area), row.baseline_period, row.latest_period)
         if rev:
             row.caveats.append(rev)
+    stopped = published.discontinued(mid) if sm.source == "published" and mid in registry.ids() else None
+    if stopped and "source" in have and str(have.loc[have["period"] == row.latest_period, "source"].iloc[0]).startswith("EES"):
+        # (LAIT may still carry the years after: a DfE figure, and no gap to explain)
+        row.caveats.append(published.stopped_words(stopped))
     # jumps into the baseline year or after it change the comparison; earlier ones do not
     j = [p for p in jumps(s) if row.baseline_period is None or p >= row.baseline_period]
     if j:
