@@ -763,3 +763,17 @@ def test_scorecard_does_not_rate_red_for_a_baseline_comparison_it_withholds():
     assert "baseline" not in pub["Basis"].split(";")[0] and pub["RAG"] != "red"
     assert pub["Basis"].endswith("the strategy's target (100%) is not met; whether the figure is better than the "
                                  "baseline is withheld with the baseline's year, so it is rated against England")
+
+
+def test_a_charts_alt_text_leads_with_its_title_and_gives_the_comparators_figures():
+    """A screen reader gets what a sighted reader gets first: the title, which states
+    the finding; then what is drawn, with the neighbours' and England's latest figures
+    (the alt text had the council's figure alone)."""
+    from evaltools import plots
+    bm = benchmark.benchmark("884", ["care_leavers_eet_19_21"]).disclosed("published")
+    fig = plots.benchmark_chart(bm, "care_leavers_eet_19_21")
+    alt = report.alt_text(fig)
+    title = fig.axes[0]._evaltools_title[0]
+    assert alt.startswith(title) and alt.count(title) == 1
+    assert "statistical neighbours' average 55.9%; England 54.0%." in alt
+    assert f'alt="{title}' in report.figure_html(fig)

@@ -421,13 +421,18 @@ def test_html_to_pdf_makes_an_a4_pdf(tmp_path, monkeypatch):
     if exe is None:
         pytest.skip(f"no PDF without chromium: {why}")
     html = tmp_path / "r.html"
-    html.write_text("<html><head><title>t</title></head><body><h1>Report</h1>"
+    html.write_text("<html lang='en'><head><title>t</title></head><body><h1>Report</h1><h2>Placements</h2>"
                     "<table class='evaltools-table'><tr><td>1</td></tr></table></body></html>")
     pdf = outputs.html_to_pdf(html, tmp_path / "out" / "r.pdf", timeout=120)
     data = pdf.read_bytes()
     assert data[:5] == b"%PDF-"
     assert re.search(rb"/MediaBox \[0 0 59[45]\.\d+ 841\.9\d*\]", data)      # A4: 595 x 842 pt
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["r.pdf"]
+    # tagged for screen readers, with bookmarks from the headings to navigate by
+    import pypdf
+    reader = pypdf.PdfReader(pdf)
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert reader.outline[0].title == "Report" and reader.outline[1][0].title == "Placements"
 
 
 def test_a_table_of_sentences_prints_on_a_landscape_page_with_its_heading(tmp_path, monkeypatch):

@@ -273,11 +273,13 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             england = bmk.as_printed(m, last["england_value"], last["england_decimals"])
             if rated is None:
                 rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
-                             "Latest": f"{last['la_status']} ({bmk.not_shown(area.area_code, mid, last)})",
+                             # the symbol alone in the figures' column, its meaning in the
+                             # words' (a sentence there widened the column off the page)
+                             "Latest": last["la_status"],
                              "Trend": "", "England": england,
                              "Neighbours": bmk.comparator_cell(m, last), "Band": "",
-                             "RAG": "", "Basis": "latest figure suppressed: not rated" if last["la_status"] == "c"
-                             else "no figure for the council",
+                             "RAG": "", "Basis": (f"latest figure {last['la_status']}: "
+                                                  f"{bmk.not_shown(area.area_code, mid, last)}; not rated"),
                              "measure_id": mid if (s["la_status"] == ind.OK).any() else None})
                 continue
             last, prev = rated

@@ -147,7 +147,10 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-
 
 #: Page.printToPDF's options: A4 and margins come from the page's own @page rule
 #: (:data:`PRINT_CSS`), backgrounds are printed, no header or footer
-PRINT_OPTIONS = {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False}
+#: tagged (headings, tables and figures with their alt text for screen readers), and with
+#: bookmarks from the headings: a 35-page briefing pack had none to navigate by
+PRINT_OPTIONS = {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False,
+                 "generateTaggedPDF": True, "generateDocumentOutline": True}
 
 
 class Printer:

@@ -41,9 +41,14 @@ table.evaltools-table th:first-child, table.evaltools-table td:first-child { tex
 table.evaltools-table td:last-child { white-space: normal; text-align: left; min-width: 16em; max-width: 34em; }
 table.evaltools-table caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
 table.evaltools-table tr:nth-child(even) { background: #f5f5f5; }
-table.evaltools-table td.rag-green { background: #009E73; color: #fff; font-weight: bold; text-align: center; }
+/* a row's first cell is its header (for screen readers), looking like the other cells */
+table.evaltools-table tbody th { font-weight: normal; }
+/* black on each fill: white on green and red was 3.4:1 and 3.9:1, under WCAG's 4.5:1 */
+table.evaltools-table td.rag-green { background: #009E73; color: #000; font-weight: bold; text-align: center; }
 table.evaltools-table td.rag-amber { background: #E69F00; color: #000; font-weight: bold; text-align: center; }
-table.evaltools-table td.rag-red { background: #D55E00; color: #fff; font-weight: bold; text-align: center; }
+table.evaltools-table td.rag-red { background: #D55E00; color: #000; font-weight: bold; text-align: center; }
+/* links underlined, not told from text by colour alone (WCAG 1.4.1) */
+.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
 .evaltools-page-break { break-before: page; page-break-before: always; }
 """ + "".join(f"table.evaltools-table.text-{j} td:nth-child({j}), table.evaltools-table.text-{j} th:nth-child({j}) "
               "{ text-align: left; white-space: normal; min-width: 8em; }\n" for j in range(2, 21)) + """@media screen {
@@ -62,7 +67,7 @@ table.evaltools-table td.rag-red { background: #D55E00; color: #fff; font-weight
   .jp-Cell:not(:has(img)) table.evaltools-table.evaltools-wide { page: wide; }
   table.evaltools-table td { vertical-align: top; }
 """ + "".join(f"  table.evaltools-wide.text-{j} td:nth-child({j}) {{ min-width: 13em !important; }}\n"
-              for j in range(2, 21)) + """  table.evaltools-wide td:first-child { min-width: 13em !important; }
+              for j in range(2, 21)) + """  table.evaltools-wide td:first-child, table.evaltools-wide th:first-child { min-width: 13em !important; }
   table.evaltools-table { font-size: 9px; width: 100%; }
   /* a table of sentences has a landscape page to itself: about 8 pt, not 6.75 */
   table.evaltools-table.evaltools-wide { font-size: 10.5px; }
@@ -272,10 +277,22 @@ def _table_html(df: pd.DataFrame, classes: str) -> str:
     return "\n".join(out)
 
 
+_ROW_FIRST_CELL = re.compile(r"(<tr>\s*)<td>(.*?)</td>", re.S)
+
+
+def _scoped(body: str) -> str:
+    """Header cells a screen reader can use: column headers marked ``scope="col"``, and
+    each row's first cell (the measure or the year it is about) a row header, so a cell
+    deep in a wide table ("amber") is read out with the row it belongs to."""
+    head, sep, rest = body.partition("<tbody>")
+    head = head.replace("<th>", '<th scope="col">')
+    return head + sep + _ROW_FIRST_CELL.sub(r'\1<th scope="row">\2</th>', rest)
+
+
 def table_bundle(df: pd.DataFrame, caption: str | None = None) -> dict:
     """The display bundle for a table: clean HTML for people and a JSON copy
     (``{"caption", "columns", "data"}``, cells as shown) for the workbook."""
-    body = _table_html(df, table_classes(df))
+    body = _scoped(_table_html(df, table_classes(df)))
     if caption:
         head, rest = body.split(">", 1)
         body = f"{head}><caption>{html.escape(caption)}</caption>{rest}"
@@ -321,9 +338,20 @@ def figure_html(fig) -> str:
         fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    alt = html.escape(getattr(fig, "alt_text", "Chart"), quote=True)
+    alt = html.escape(alt_text(fig), quote=True)
     return (f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" '
             'style="max-width:100%;height:auto">')
+
+
+def alt_text(fig) -> str:
+    """A chart's alternative text: its title, which states the finding, then what the
+    chart draws (``fig.alt_text``, set by every chart function), so a reader who cannot
+    see it gets both."""
+    titles = [" ".join(str(t[0]).split()) for ax in fig.axes
+              if (t := getattr(ax, "_evaltools_title", None)) and str(t[0]).strip()]
+    body = getattr(fig, "alt_text", "Chart")
+    lead = " ".join(t if t[-1] in ".?!" else t + "." for t in titles if t not in body)
+    return f"{lead} {body}" if lead else body
 
 
 def show_figure(fig) -> None:
@@ -936,7 +964,7 @@ def show_other_pages(b) -> None:
     if b.others.empty:
         return
     display(page_break())
-    display(Markdown("## Other measures to know about"))
+    display(Markdown("## Other measures to know about: charts and tables"))
     for mid in b.others["measure_id"]:
         show_measure(b.benchmark, mid, policy=b.policy, level=3)
 

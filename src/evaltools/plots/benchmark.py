@@ -154,7 +154,13 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     fig.alt_text = (
         f"Line chart of {m.short} for {bm.la.display_name} from {m.period_label(x.min() + shift)} to {m.period_label(x.max() + shift)}"
         + (f"; latest {as_printed(m, last['la_value'], last['la_decimals'])} in {m.period_label(last['period'])}"
-           if last is not None and last["la_status"] == ind.OK else "")
-        + (", with statistical neighbours' average and range." if m.size_dependent
-           else ", with statistical neighbours' average and range, region and England."))
+           if last is not None and last["la_status"] == ind.OK else
+           f"; {m.period_label(last['period'])} not shown ({last['la_status']})" if last is not None else "")
+        + (", with statistical neighbours' average and range" if m.size_dependent
+           else ", with statistical neighbours' average and range, region and England")
+        + "".join(f"; {name} {as_printed(m, last[col], last[dec])}" for name, col, dec in
+                  (("statistical neighbours' average", "comparator_mean", "comparator_decimals"),
+                   *((("England", "england_value", "england_decimals"),) if not m.size_dependent else ()))
+                  if last is not None and np.isfinite(last[col]))
+        + ".")
     return fig

@@ -65,9 +65,10 @@ def did_chart(result, *, title: str | None = None, ylabel: str | None = None, tr
     chart_title(ax, title or "Change against comparators")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     _note(fig, result)
-    fig.alt_text = (f"Line chart of the treated and comparison averages from {x.min()} to {x.max()}, "
+    fig.alt_text = (f"Line chart of {treated_label} and {comparison_label} from {x.min()} to {x.max()}, "
                     f"intervention at {d['intervention']}; difference-in-differences effect "
-                    "{} (interval {} to {}).".format(*_three(result)))
+                    "{} ({}% interval {} to {})".format(_three(result)[0], round(result.level * 100), *_three(result)[1:])
+                    + f", in {ylabel or _axis_label(result)}.")
     return fig
 
 

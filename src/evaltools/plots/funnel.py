@@ -117,9 +117,12 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
             transform=ax.transAxes, fontsize=9, color="#444444", va="bottom")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8.5)
     footnote(fig, result.method[0].upper() + result.method[1:] + "." + (f" {source}" if source else ""))
+    centre = (f"target {result._fmt(result.estimate)}" if d.get("target_given")
+              else f"all {units} {result._fmt(result.estimate)}" if prop else "centre line 1 (as expected)")
     fig.alt_text = (f"Funnel plot of {result.label or 'the measure'}{period} for {len(t)} {units} against their "
-                    f"{'number of children' if prop else 'expected count'}, target {result._fmt(result.estimate)}: "
+                    f"{'number of children' if prop else 'expected count'}, {centre}: "
                     f"{d[f'n_above_{tag[lv_out]}']} above and {d[f'n_below_{tag[lv_out]}']} below the "
                     f"{100 * lv_out:g}% limits"
-                    + (f"; {', '.join(_display_name(r) for _, r in hl.iterrows())} highlighted" if len(hl) else "") + ".")
+                    + "".join(f"; {_display_name(r)} {result._fmt(r['value'])}, {r['assessment'].split(' (')[0]}"
+                              for _, r in hl.iterrows()) + ".")
     return fig
