@@ -68,7 +68,8 @@ def test_neighbour_average_is_the_mean_of_neighbours_with_a_figure(bm, indicator
             if ((indicators.area_code == c) & (indicators.period == 2024)).any()]
     ok = [v.value for v in vals if v.status == "ok"]
     assert r.comparator_mean == pytest.approx(np.mean(ok))
-    assert r.comparator_n == len(ok) and r.comparator_size == 10
+    # of DfE's 10, Cumbria (909) was abolished in 2023: 9 neighbours in 2024
+    assert r.comparator_n == len(ok) and r.comparator_size == 9 and "909" in sn
     assert r.comparator_min == min(ok) and r.comparator_max == max(ok)
 
 
@@ -431,3 +432,31 @@ def test_the_region_is_its_councils_of_that_year():
         codes = comparators.comparator_codes("839", year, "region")
         assert all(las.loc[c, "first_period"] <= year <= las.loc[c, "last_period"] for c in codes)
     assert len(comparators.comparator_codes("839", 2025, "region")) == 14
+
+
+def test_neighbours_and_region_are_the_councils_that_existed_that_year():
+    """DfE's 2021 groups name today's councils for every year they are used, from 2016:
+    Dorset (838, from April 2019) is one of Herefordshire's, Cumbria (909, gone in
+    April 2023) too, and North Northamptonshire (940, from April 2021) is one of
+    Derbyshire's. A year counts only those there were; a region's councils likewise,
+    in 2016 and 2017 too (DfE's tables start in 2018, LAIT's in 2016)."""
+    hf = comparators.statistical_neighbours("884", 2019)
+    assert {"838", "909"} <= set(hf)
+    assert "838" not in comparators.comparator_codes("884", 2019) and "909" in comparators.comparator_codes("884", 2019)
+    assert "838" in comparators.comparator_codes("884", 2020)
+    assert "909" not in comparators.comparator_codes("884", 2024)
+    assert "940" in comparators.statistical_neighbours("830", 2019)
+    assert "940" not in comparators.comparator_codes("830", 2019) and "940" in comparators.comparator_codes("830", 2022)
+    west_midlands = comparators.comparator_codes("884", 2016, "region")
+    assert len(west_midlands) == len(comparators.comparator_codes("884", 2019, "region")) == 13
+    east = comparators.comparator_codes("940", 2019, "region")
+    assert "928" in east and "940" not in east and "941" not in east
+    assert "928" not in comparators.comparator_codes("940", 2022, "region")
+
+
+def test_a_name_two_councils_have_had_is_todays_council():
+    """"Dorset" is the council of today (838), not the county council before April 2019
+    (835); its number still finds the old one."""
+    from evaltools.areas import resolve_la
+    assert resolve_la("Dorset").area_code == "838"
+    assert resolve_la("835").area_name == "Dorset" and resolve_la("835").last_period == 2019

@@ -62,7 +62,7 @@ def test_benchmarking_notebook_runs_end_to_end(tmp_path):
     html = (out / "benchmarking.html").read_text(encoding="utf-8")
     assert "Benchmarking Herefordshire" in html
     assert "54.7% (64 of 117)" in html                     # statement with counts
-    assert len(re.findall(r'<img [^>]*alt="Line chart of', html)) == 3    # one embedded chart per measure
+    assert len(re.findall(r'<img [^>]*alt="[^"]*\. Line chart of', html)) == 3    # one chart per measure, alt led by its title
     assert html.count("src=\"data:image/svg+xml;base64,") >= 3
     assert "from evaltools import" not in html             # no code cells
     assert "bm = benchmark.benchmark" not in html

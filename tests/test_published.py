@@ -505,3 +505,17 @@ def test_a_label_dfe_stopped_publishing_is_read_from_the_releases_before(data_co
     assert any(c.startswith("DfE stopped publishing this figure in its 2025 release") for c in row.caveats)
     row = review.measure_row(sm, lait, "884", 2022)
     assert row.latest_period == 2025 and not any("stopped publishing" in c for c in row.caveats)
+
+
+def test_a_figure_over_no_children_is_no_figure_even_where_dfe_prints_0():
+    """DfE prints 0 for 0 of 0 (the Isles of Scilly had no children looked after at 31
+    March 2018) and an average SDQ score of 0 over 0 children (City of London, 2022):
+    read as 0.0 they ranked first of every council, in band A."""
+    df = published.load_indicators(["cla_3plus_placements", "school_moves_midyear", "oc2_sdq_average"])
+    at = df.set_index(["measure", "area_code", "period"])
+    for key in (("cla_3plus_placements", "420", 2018), ("school_moves_midyear", "420", 2019),
+                ("oc2_sdq_average", "201", 2022), ("oc2_sdq_average", "201", 2024)):
+        r = at.loc[key]
+        assert r["denominator"] == 0 and r["status"] == "z" and pd.isna(r["value"]), key
+    # a council with children keeps DfE's figures
+    assert at.loc[("cla_3plus_placements", "884", 2018), "status"] == "ok"

@@ -53,6 +53,27 @@ class Area:
 CREATED = {"838": 2020, "839": 2020, "940": 2022, "941": 2022, "942": 2024, "943": 2024}
 
 
+@lru_cache(maxsize=8)
+def _last_years(root: str) -> tuple[dict[str, int], int]:
+    las = local_authorities(Path(root))
+    return dict(zip(las["area_code"], las["last_period"].astype(int))), int(las["last_period"].max())
+
+
+def existing(codes, period: int, data_root: Path | None = None) -> list[str]:
+    """The councils of ``codes`` that existed in the collection year ``period``: not
+    before a reorganisation created them (:data:`CREATED`), nor after the last year DfE
+    published a council that has since gone (Cumbria after 2023). DfE's 2021 neighbour
+    groups name North Northamptonshire and Dorset (838) for every year they are used
+    from 2016, and Cumbria for 2024: counted, "7 of 10 neighbours with a figure" was 7
+    of the 7 there were. (A council's first published year is not its first year: DfE's
+    tables start in 2018 and LAIT's in 2016.)"""
+    from .paths import data_dir
+    last, newest = _last_years(str(data_root or data_dir()))
+    period = int(period)
+    return [c for c in codes if period >= CREATED.get(c, period)
+            and not (last.get(c, newest) < newest and period > last[c])]
+
+
 def _norm(name: str) -> str:
     s = str(name).lower().replace("&", "and")
     s = re.sub(r",\s*(county|city) of$", "", s)
@@ -104,6 +125,8 @@ def _resolve(q: str, root: str) -> Area:
         hit = las[las["ons_code"].str.upper() == q.upper()]
     else:
         hit = las[las["area_name"].map(_norm) == _norm(q)]
+        if len(hit) > 1:        # "Dorset": the council of today (838), not the county before 2019 (835)
+            hit = hit[hit["last_period"] == las["last_period"].max()]
     if len(hit) == 1:
         r = hit.iloc[0]
         return Area(r.area_code, r.area_name, r.ons_code, r.region_code, r.region_name,

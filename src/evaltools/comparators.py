@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import indicators as ind
 from . import registry
-from .areas import Area, local_authorities, resolve_la
+from .areas import Area, existing, local_authorities, resolve_la
 from .errors import ConfigError, SchemaError
 from .paths import data_dir, public_file
 
@@ -95,13 +95,13 @@ def comparator_codes(la, period: int, comparator="statistical_neighbours",
         codes = [resolve_la(c, data_root).area_code for c in comparator]
         return [c for i, c in enumerate(codes) if c != area.area_code and c not in codes[:i]]
     if comparator == "statistical_neighbours":
-        return statistical_neighbours(area, period, data_root)
+        # those that existed that year (areas.existing): DfE's groups are of today's councils
+        return existing(statistical_neighbours(area, period, data_root), period, data_root)
     if comparator == "region":
-        # the region's councils that existed that year (not Poole before 2020 and BCP after)
+        # the region's councils that existed that year (not Poole after 2019 nor BCP before 2020)
         las = local_authorities(data_root)
-        same = las[(las["region_code"] == area.region_code) & (las["area_code"] != area.area_code)
-                   & (las["first_period"] <= period) & (las["last_period"] >= period)]
-        return same["area_code"].tolist()
+        same = las[(las["region_code"] == area.region_code) & (las["area_code"] != area.area_code)]
+        return existing(same["area_code"].tolist(), period, data_root)
     raise ConfigError(f"unknown comparator {comparator!r}",
                       fix="Use statistical_neighbours, region, or a list of LA codes")
 

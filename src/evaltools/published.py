@@ -423,12 +423,16 @@ def _measure_from_spec(m: registry.Measure, spec: dict, table: pd.DataFrame, spa
         val, val_st = _keyed(rows, "count", where)
         _, den_part = _parts(spec)
         drows = select(t, den_part["group"], den_part["category"], den_part["subgroup"], where=where)
-        den, _ = _keyed(drows, "count", where)
+        den, den_st = _keyed(drows, "count", where)
         out = base.loc[val.index].copy()
         out["numerator"] = np.nan
         out["denominator"] = den.reindex(val.index)
-        out["value"] = val.where(val_st == ind.OK)
-        out["status"] = val_st
+        # an average over no children (City of London's SDQ score "0" of 0 children) is
+        # no figure: as 0.0 it ranked first of every council
+        empty = (den_st.reindex(val.index) == ind.OK) & (out["denominator"] == 0)
+        status = val_st.mask(empty & (val_st == ind.OK), "z")
+        out["value"] = val.where(status == ind.OK)
+        out["status"] = status
         return out.reset_index()
     else:
         num_parts, den_part = _parts(spec)
@@ -470,7 +474,9 @@ def _measure_from_spec(m: registry.Measure, spec: dict, table: pd.DataFrame, spa
         if pub is not None:
             # Counts withheld but DfE published the figure itself: use it.
             pub, pub_st = pub.reindex(idx), pub_st.reindex(idx)
-            use_pub = (status != ind.OK) & (pub_st == ind.OK)
+            # (not over an empty cohort: DfE prints 0 for 0 of 0, the Isles of Scilly's
+            # 3+ placements in 2018, which then ranked first of every council)
+            use_pub = (status != ind.OK) & (pub_st == ind.OK) & ~zero_den
             value = value.mask(use_pub, pub)
             status = status.mask(use_pub, ind.OK)
     out["value"] = value.where(status == ind.OK)

@@ -581,7 +581,11 @@ def show_evaluations(t) -> None:
     done = [e for e in t.evaluations if e.result is not None]
     for e in done:
         m = registry.get(e.measure)
-        display(Markdown(f"### {m.short}: {e.title}"))
+        # the method in the heading: a measure tested both month by month and against the
+        # neighbours had two identical headings (and page anchors)
+        how = "month by month" if e.method.startswith("interrupted") else \
+            "against the neighbours" if e.method.startswith("difference") else e.method.split(",")[0]
+        display(Markdown(f"### {m.short}: {e.title} ({how})"))
         # in words that fit the verdict; none where it is withheld with the estimate
         # (topics._withhold_estimates)
         mde = f" With these data, {e.mde_words}." if e.mde_words else ""
