@@ -33,7 +33,7 @@ from evaltools import report, review
 
 r = review.evaluate(strategy, extract=extract, local=local, comparators=comparator)
 display(report.style())
-display(Markdown(f"# Annual impact review: {r.strategy.title}"))
+display(Markdown(f"# Annual impact review: {report.md(r.strategy.title)}"))
 display(report.review_intro(r, policy))
 
 # %% [markdown]

@@ -777,3 +777,21 @@ def test_a_charts_alt_text_leads_with_its_title_and_gives_the_comparators_figure
     assert alt.startswith(title) and alt.count(title) == 1
     assert "statistical neighbours' average 55.9%; England 54.0%." in alt
     assert f'alt="{title}' in report.figure_html(fig)
+
+
+def test_a_tables_line_break_is_a_space_and_its_first_cell_heads_the_row():
+    df = pd.DataFrame({"Measure": ["legal permanence\nsecond paragraph"], "RAG": ["amber"]})
+    body = report.table_bundle(df, "T")["text/html"]
+    assert '<th scope="row">legal permanence second paragraph</th>' in body and "\\n" not in body
+    assert '<th scope="col">Measure</th>' in body and "<td>amber</td>" in body
+
+
+def test_money_in_a_chart_title_or_note_is_not_read_as_maths():
+    """"$5 and $10" in a local measure's title drew "5and10" in italics."""
+    from evaltools.plots import local_chart
+    s = pd.DataFrame({"time": [2023, 2024], "value": [5.0, 10.0], "numerator": [float("nan")] * 2,
+                      "denominator": [float("nan")] * 2})
+    fig = local_chart(s, title="Allowance of $5 and $10", what="Allowance $", unit="count", name="Herefordshire",
+                      source="paid $5 and $10 a week")
+    texts = [t for t in [fig.axes[0].title, fig.axes[0]._left_title, *fig.texts] if "$" in t.get_text()]
+    assert len(texts) >= 2 and not any(t.get_parse_math() for t in texts)

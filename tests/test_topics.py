@@ -7,7 +7,7 @@ import pytest
 
 from evaltools import topics
 from evaltools.errors import ConfigError
-from evaltools.wording import SIGNED_FIGURE
+from evaltools.wording import SIGNED_FIGURE, md
 
 
 @pytest.fixture(scope="module")
@@ -250,7 +250,7 @@ def test_an_undated_intervention_says_what_the_source_says_and_how_to_date_it():
     note = next(n for n in t.notes if n.startswith("Not evaluated because the strategy gives no date"))
     assert 'Meadows wraparound and out-of-hours support for foster carers to enable step-down from residential ' \
            '(the strategy says "November 20xx")' in note
-    assert "give its `start` in the strategy's file (data/strategies, see its README) and rerun" in note
+    assert "give its start date (start:) in the strategy's file (data/strategies, see its README) and rerun" in note
     assert not any(e.title.startswith("Meadows wraparound") for e in t.evaluations if e.result is not None)
 
 
@@ -314,7 +314,7 @@ def test_a_withheld_comparison_keeps_its_cautions_without_the_figures(monkeypatc
     text = "\n".join(map(str, shown))
     assert "Chart not shown under the published policy" in text
     for e in withheld:
-        assert all(w in text for w in e.warnings)
+        assert all(md(w) in text for w in e.warnings)     # as written (escaped for Markdown)
 
 
 def test_cautions_never_quote_a_typical_month_of_1_to_5():
@@ -517,10 +517,10 @@ def test_the_summary_gives_each_interventions_answer(sample_salt):
     from evaltools import report
     t = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024", extract="data/sample")
     text = report.verdict_overview(t).data
-    assert "By intervention:\n\n- *Improvement work after Ofsted's 'inadequate' judgement (July 2022)" in text
+    assert "By intervention:\n\n- *" + md("Improvement work after Ofsted's 'inadequate' judgement (July 2022)") in text
     # 4 tests (a comparison with the neighbours and 3 monthly series) on 3 measures
-    assert "- *Fifth Ofsted monitoring visit (extra-familial harm)* (22 October 2024): 4 tests on 3 measures; " \
-           "4 no detectable change" in text
+    assert "- *" + md("Fifth Ofsted monitoring visit (extra-familial harm)") + "* (22 October 2024): 4 tests on " \
+           "3 measures; 4 no detectable change" in text
 
 
 def test_a_real_jump_is_told_when_the_placebos_overrule_the_gap():

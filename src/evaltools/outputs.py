@@ -248,6 +248,10 @@ class Printer:
             session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True},
                                  deadline=deadline)["sessionId"]
             self._call("Page.enable", session=session, deadline=deadline)
+            # a report needs no script to print; one from a council's text (an alert)
+            # blocked the page until the printer timed out
+            self._call("Emulation.setScriptExecutionDisabled", {"value": True}, session=session,
+                       deadline=deadline)
             self._call("Page.navigate", {"url": page.as_uri()}, session=session,
                        event="Page.loadEventFired", deadline=deadline)
             data = self._call("Page.printToPDF", PRINT_OPTIONS, session=session, deadline=deadline)["data"]
@@ -518,6 +522,10 @@ _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})*|\d+)(\.\d+)?"
                      r"(%| per 10,000| days| places| cases per worker)?$")
 
 
+#: characters openpyxl refuses in a cell (controls other than tab and line breaks)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def cell_value(text):
     """A table cell for the workbook: a figure shown as text ("10.2%", "1,234",
     "99.9 per 10,000") becomes a number with a number format that shows it exactly as
@@ -538,6 +546,9 @@ def cell_value(text):
     if not isinstance(text, str):
         return text, None
     text = text.replace("\u00a0", " ")     # a report's no-break space ("Sep 2025"): a plain one
+    # characters a worksheet cannot hold (a control character pasted from Word) lost the
+    # whole workbook; a space keeps the rest of the words
+    text = _ILLEGAL.sub(" ", text)
     m = _NUMBER.match(text.strip())
     if not m:
         return text, None
@@ -587,13 +598,13 @@ def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
     for c in contents[2]:
         c.font = bold
     contents.freeze_panes = "A3"
-    tables = distinct_tables(tables)
+    tables = distinct_tables([{**t, "title": _ILLEGAL.sub(" ", str(t["title"]))} for t in tables])
     names = sheet_names([t["title"] for t in tables], notebooks=[t["notebook"] for t in tables])
     for t, name in zip(tables, names):
         ws = wb.create_sheet(name)
         ws.append([t["title"]])
         ws["A1"].font = big
-        ws.append(list(t["columns"]))
+        ws.append([_ILLEGAL.sub(" ", str(c)) for c in t["columns"]])
         for c in ws[2]:
             c.font = bold
         for row in t["data"]:
@@ -626,6 +637,13 @@ def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
         ns.cell(row=ns.max_row, column=1).font = bold
     ns.column_dimensions["A"].width = _width([n[0] for n in notes])
     ns.column_dimensions["B"].width = 100
+    # words, never formulas: a commitment written "=HYPERLINK(...)" was stored as one, to
+    # run when the workbook is opened (no cell here is meant as a formula)
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    c.data_type = "s"
     # the document's own title and language, as an accessibility check reads them
     first = dict(notes)
     wb.properties.title = f"{first['Evaluation']}: tables" if first.get("Evaluation") else "Tables"

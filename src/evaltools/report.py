@@ -27,7 +27,7 @@ from . import published, registry, sdc
 from .paths import PACKAGE_DIR, RESOURCES_DIR, run_cache_dir
 from .benchmark import BenchmarkResult, as_printed, comparator_cell, not_shown
 from .comparators import comparator_label
-from .wording import count, listing
+from .wording import count, listing, md
 from .plots import benchmark_chart
 
 BAND_SHORT = {"A": "A (best quarter)", "B": "B", "C": "C", "D": "D (worst quarter)",
@@ -291,7 +291,15 @@ def _scoped(body: str) -> str:
 
 def table_bundle(df: pd.DataFrame, caption: str | None = None) -> dict:
     """The display bundle for a table: clean HTML for people and a JSON copy
-    (``{"caption", "columns", "data"}``, cells as shown) for the workbook."""
+    (``{"caption", "columns", "data"}``, cells as shown) for the workbook. A line break
+    in a cell (a commitment written over two lines of its file) is a space: pandas wrote
+    it as the two characters "\\n"."""
+    broken = [j for j in range(df.shape[1]) if df.iloc[:, j].map(
+        lambda v: isinstance(v, str) and any(ch in v for ch in "\n\r\t")).any()]
+    if broken:
+        df = df.copy()
+        for j in broken:
+            df.iloc[:, j] = df.iloc[:, j].map(lambda v: " ".join(v.split()) if isinstance(v, str) else v)
     body = _scoped(_table_html(df, table_classes(df)))
     if caption:
         head, rest = body.split(">", 1)
@@ -467,10 +475,10 @@ def topic_intro(t) -> Markdown:
     """The opening of a topic notebook: the question, the council, the data, the notes."""
     bm = t.benchmark
     strat = (f" It evaluates the interventions that should move these measures, as set out in "
-             f"**{t.strategy.title}**." if t.strategy is not None else "")
+             f"**{md(t.strategy.title)}**." if t.strategy is not None else "")
     monthly = (" Monthly figures come from the council's child-level SSDA903 extract, each calendar "
                "month on its own." if t.monthly is not None else "")
-    notes = "".join(f"\n\n- {n}" for n in t.notes)
+    notes = "".join(f"\n\n- {md(n)}" for n in t.notes)
     return Markdown(
         f"*{t.topic.question}*\n\n{t.topic.about}\n\n"
         f"This section looks at **{t.la.display_name}** on {len(bm.measures)} published measures "
@@ -501,7 +509,7 @@ def verdict_overview(t) -> Markdown:
                      "not how the council is doing.")
     for e in tested:
         if e.verdict != "no detectable change":
-            lines.append(f"- **{registry.get(e.measure).short}** after *{e.title}*: {e.sentence}")
+            lines.append(f"- **{registry.get(e.measure).short}** after *{md(e.title)}*: {md(e.sentence)}")
     # an evaluator asked about one intervention finds its answer here, not only the
     # results beyond noise of all of them
     by_iv: dict[str, list] = {}
@@ -509,7 +517,7 @@ def verdict_overview(t) -> Markdown:
         by_iv.setdefault(e.title, []).append(e)
     if len(by_iv) > 1:
         lines.append("By intervention:\n\n" + "\n".join(
-            f"- *{title}* ({es[0].started or 'undated'}): {count(len(es), 'test')} on "
+            f"- *{md(title)}* ({es[0].started or 'undated'}): {count(len(es), 'test')} on "
             f"{count(len({e.measure for e in es}), 'measure')}; "
             + listing(f"{n} {v}" for v in (*topics.VERDICTS, *topics.CHANGED)
                       if (n := sum(e.verdict == v for e in es)))
@@ -585,11 +593,11 @@ def show_evaluations(t) -> None:
         # neighbours had two identical headings (and page anchors)
         how = "month by month" if e.method.startswith("interrupted") else \
             "against the neighbours" if e.method.startswith("difference") else e.method.split(",")[0]
-        display(Markdown(f"### {m.short}: {e.title} ({how})"))
+        display(Markdown(f"### {m.short}: {md(e.title)} ({how})"))
         # in words that fit the verdict; none where it is withheld with the estimate
         # (topics._withhold_estimates)
-        mde = f" With these data, {e.mde_words}." if e.mde_words else ""
-        display(Markdown(f"**{e.verdict.capitalize()}.** {e.sentence}{mde}"))
+        mde = f" With these data, {md(e.mde_words)}." if e.mde_words else ""
+        display(Markdown(f"**{e.verdict.capitalize()}.** {md(e.sentence)}{mde}"))
         child_level = e.method.startswith("interrupted")
         withheld = None
         if child_level and _months_rest_on_few(t, e.measure):
@@ -614,7 +622,7 @@ def show_evaluations(t) -> None:
             show_figure(fig)
         # the cautions belong to the finding, shown or not with its chart
         if e.warnings:
-            display(Markdown("\n".join(f"- *Caution:* {w}" for w in e.warnings)))
+            display(Markdown("\n".join(f"- *Caution:* {md(w)}" for w in e.warnings)))
     rest = [e for e in t.evaluations if e.result is None]
     if rest:
         from .topics import merge_measures
@@ -694,7 +702,7 @@ def review_intro(r, policy: str = "published") -> Markdown:
              and collection_year(iv.start) == first]
     if early:
         partial += (" The topic reports date each intervention from its own start: "
-                    + "; ".join(f"{iv.title.split(';')[0]}, {iv.start.day} {iv.start:%B %Y}" for iv in early) + ".")
+                    + "; ".join(f"{md(iv.title.split(';')[0])}, {iv.start.day} {iv.start:%B %Y}" for iv in early) + ".")
     # commitments whose baseline the strategy gives for another year than its baseline year
     base = pd.to_numeric(r.table["baseline_period"], errors="coerce")
     other = r.table[base.notna() & (base != st.baseline_period)]
@@ -706,7 +714,7 @@ def review_intro(r, policy: str = "published") -> Markdown:
                     "baseline from another year, as the strategy states it or as the first year with a "
                     "figure: " + "; ".join(named) + ".")
     return Markdown(
-        f"This review asks, measure by measure, whether **{st.title}** is working. It covers "
+        f"This review asks, measure by measure, whether **{md(st.title)}** is working. It covers "
         f"{c['measures']} commitments, from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
         f"ending 31 March {st.baseline_period}. Figures come from " + listing(r.sources or ["no data"])
         + ". A change counts as real only when it is larger than chance alone would give for a "
@@ -764,8 +772,8 @@ def show_local_measure(r, row: dict, policy: str = "published", shown: pd.DataFr
     shown = display_table(r, policy) if shown is None else shown
     cells = shown[r.table["id"].to_numpy() == row["id"]].iloc[0]
     name = resolve_la(area).display_name
-    display(Markdown(f"### {what} (local measure)"))
-    display(Markdown(f"{row['text'].rstrip('.')}: **{cells['Latest'] or 'no figure'}**, from "
+    display(Markdown(f"### {md(what)} (local measure)"))
+    display(Markdown(f"{md(row['text'].rstrip('.'))}: **{cells['Latest'] or 'no figure'}**, from "
                      f"{cells['Baseline'] or 'no baseline'}; {cells['Verdict']}."))
     latest = cells["Latest"].split(" (")[0]
     title = f"{name}: {latest} in {int(row['latest_period'])}" if latest and latest != "c" else what
@@ -889,7 +897,7 @@ def show_caveats(r, policy: str = "published") -> None:
     if t.empty:
         display(Markdown("No caveats."))
         return
-    display(Markdown("\n".join(f"- **{row['text'].rstrip('.')}**: {row['shown'].rstrip('.')}."
+    display(Markdown("\n".join(f"- **{md(row['text'].rstrip('.'))}**: {md(row['shown'].rstrip('.'))}."
                                 for _, row in t.iterrows())))
 
 
@@ -901,7 +909,7 @@ def page_break() -> HTML:
 
 def briefing_intro(b) -> Markdown:
     bm = b.benchmark
-    target = (f" Where the strategy, **{b.strategy.title}**, sets a target, the RAG rating of a figure from "
+    target = (f" Where the strategy, **{md(b.strategy.title)}**, sets a target, the RAG rating of a figure from "
               "its years after its baseline year is against it; otherwise it is against England."
               if b.strategy is not None else " The RAG rating is against England.")
     return Markdown(

@@ -33,7 +33,7 @@ from .stats import frames
 from .sdc import round_half_up, signed, significant
 from .stats.power import detectable
 from .stats.proportions import before_after, difference_ci
-from .wording import REVEALS, SIGNED_FIGURE, count, listing
+from .wording import REVEALS, SIGNED_FIGURE, count, listing, md
 
 VERDICTS = ("improved beyond noise", "no detectable change", "worsened beyond noise")
 #: a baseline "matches" a published figure within half a unit of its last digit
@@ -692,7 +692,7 @@ class Review:
                     flags.append("its baseline may be a recording change")
                 if "already under way before the baseline" in r["caveats"]:
                     flags.append("the change was already under way before the baseline")
-            return r["text"].rstrip(".") + figures(r) + (f" ({'; '.join(flags)}: see the caveats)" if flags else "")
+            return md(r["text"].rstrip(".")) + figures(r) + (f" ({'; '.join(flags)}: see the caveats)" if flags else "")
         no_figures = c["measures"] - c["with_data"] - c["no_local"] - c["proposed"] - c["no_extract"]
         def are(n, what, plural):     # "1 is a local measure", "37 are local measures"
             return f"{n} {'is ' + what if n == 1 else 'are ' + plural}"

@@ -126,10 +126,11 @@ class RunResult:
     outcomes: list[NotebookOutcome]
     manifest_path: Path
     changes: dict | None = None     # the manifest's "changes" (None on a first run)
+    workbook_error: str | None = None   # tables.xlsx not written: the run has failed too
 
     @property
     def ok(self) -> bool:
-        return all(o.ok for o in self.outcomes)
+        return all(o.ok for o in self.outcomes) and self.workbook_error is None
 
 
 @dataclass
@@ -814,7 +815,18 @@ def _export_html(ipynb: Path, html_path: Path, title: str) -> None:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"
     body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
-    html_path.write_text(strip_remote_scripts(body), encoding="utf-8")
+    html_path.write_text(no_scripts(strip_remote_scripts(body)), encoding="utf-8")
+
+
+#: a report runs no script: one that came in with a council's text (escaped where the
+#: reports place it, :func:`evaltools.wording.md`) is refused by the browser anyway
+_NO_SCRIPTS = '<meta http-equiv="Content-Security-Policy" content="script-src \'none\'">'
+
+
+def no_scripts(page: str) -> str:
+    """The page with a content security policy that lets no script run, inline or not."""
+    head = page.find("<head>")
+    return page if head < 0 else page[:head + 6] + "\n" + _NO_SCRIPTS + page[head + 6:]
 
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
@@ -1069,7 +1081,8 @@ def _finish(plan: _Plan, context: dict, log) -> RunResult:
         o.outputs = [plan.final / p.name for p in o.outputs]
     prefix = f"{ev.la}: " if ev.la else ""
     log(f"  {prefix}{changes_summary(manifest['changes'])}")
-    return RunResult(ev, plan.final, outcomes, plan.final / "manifest.json", manifest["changes"])
+    return RunResult(ev, plan.final, outcomes, plan.final / "manifest.json", manifest["changes"],
+                     workbook_note.get("error"))
 
 
 def job_policy(notebook: str, parameters: dict, notebooks_dir=None) -> str | None:

@@ -320,6 +320,31 @@ def _check_percentages(baseline, target, where, probs) -> None:
                 probs.add(where, f"{key} value {v:g} looks like a fraction of 1", f"write {v * 100:g} for {v * 100:g}%")
 
 
+#: characters no one types into a strategy (a control character pasted from Word)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _words(raw, key, where, probs) -> None:
+    """A field printed in the reports (a commitment's text, a title) must be words: YAML
+    reads ``text: yes`` as true, ``text: [a, b]`` as a list and ``text: 2025`` as a
+    number, which printed as "True" or "['a', 'b']"."""
+    v = raw.get(key)
+    if v is None:
+        return
+    if isinstance(v, bool):
+        probs.add(where, f"{key} is {str(v).lower()}, not words (YAML reads yes, no, on and off so)",
+                  f"put the {key} in quotes")
+    elif not isinstance(v, str):
+        kind = {list: "a list", dict: "a set of fields"}.get(type(v), "a number or date")
+        probs.add(where, f"{key} is {kind} ({v!r}), not words", f"write the {key} as one line of words, in quotes")
+    elif not v.strip():
+        probs.add(where, f"{key} is blank", f"write the {key}, or remove the line")
+    elif _CONTROL.search(v):
+        probs.add(where, f"{key} holds a control character (pasted from another program?)",
+                  f"retype the {key}, or delete the invisible character at position "
+                  f"{_CONTROL.search(v).start() + 1}")
+
+
 def _choice(raw, key, allowed, where, probs, default=None):
     v = raw.get(key, default)
     if v is None:
@@ -370,8 +395,9 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
     for k in sorted(set(head) - STRATEGY_KEYS):
         probs.add("strategy", f"unknown field {k!r}", f"use {', '.join(sorted(STRATEGY_KEYS))}")
     for k in ("id", "title", "la", "start", "end"):
-        if not head.get(k):
+        if not head.get(k) and head.get(k) is not False:
             probs.add("strategy", f"{k} is missing", f"add strategy.{k}")
+    _words(head, "title", "strategy", probs)
     la = str(head.get("la", "")).strip()
     if la:
         try:
@@ -389,8 +415,9 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
         if mid in seen:
             probs.add(where, f"id {mid!r} is used twice", "make each measure id unique in the file")
         seen.add(mid)
-        if not raw.get("text"):
+        if not raw.get("text") and raw.get("text") is not False:
             probs.add(where, "text is missing", "quote the strategy's commitment")
+        _words(raw, "text", where, probs)
         source = _choice(raw, "source", SOURCES, where, probs)
         reg, local = raw.get("measure"), raw.get("local")
         unit, polarity = _unit_polarity(reg, local if source == "local" else None)
@@ -433,6 +460,7 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
         if iid in seen_i:
             probs.add(where, f"id {iid!r} is used twice", "give each intervention a unique id")
         seen_i.add(iid)
+        _words(raw, "title", where, probs)
         precision = _choice(raw, "precision", PRECISIONS, where, probs, "undated")
         i_start = _date(raw.get("start"), where, "start", probs)
         i_end = _date(raw.get("end"), where, "end", probs)

@@ -734,7 +734,7 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
             notes.append("Not evaluated because the strategy gives no date: "
                          + "; ".join(iv.title + (f" (the strategy says \"{iv.when}\")" if iv.when else "")
                                      for iv in undated)
-                         + ". Once the council confirms when it began, give its `start` in the strategy's "
+                         + ". Once the council confirms when it began, give its start date (start:) in the strategy's "
                          "file (data/strategies, see its README) and rerun: it is then evaluated like the others.")
         annual: dict = {}
         for iv in dated:

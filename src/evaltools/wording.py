@@ -18,6 +18,21 @@ def listing(items) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
+#: characters Markdown (and the HTML it passes through) would read as formatting
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~&])")
+
+
+def md(text) -> str:
+    """Words from a council's own files (a strategy's title and commitments, an
+    intervention's name, a local measure's title), to be placed in report Markdown:
+    shown exactly as written, on one line. Every character Markdown or HTML would
+    interpret is escaped: "<script>" in a local measure's title ran in the report and
+    hung the PDF printer, "*not* counted" turned a caveat italic, "# More young
+    people" became a heading. The report shows the text itself (a table cell or a
+    chart takes the text unescaped)."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+
+
 #: why a figure is withheld under a policy that suppresses small counts: it rests on 1
 #: to 5 children, or leaves 1 to 5 out (36 of 38 gives away 2), so "rests on" alone
 #: would mislead about the second case

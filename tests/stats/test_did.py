@@ -194,7 +194,7 @@ def test_warnings_name_the_councils_left_out(indicators):
     res = did(indicators, "884", 2025, measure="cla_rate_per_10k", comparators="statistical_neighbours")
     text = " | ".join(res.warnings)
     assert ("formed in a reorganisation, so with no figures for earlier years: Westmorland and Furness (943) "
-            "before 2024; those years are left out") in text
+            "before 2024 (the council did not exist; these are not missing figures)") in text
     assert "suppressed or not available (Westmorland" not in text
     assert "left out of the analysis sample (balanced): Westmorland and Furness (943)" in text
 

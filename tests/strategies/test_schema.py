@@ -79,6 +79,13 @@ def _broken(change):
     (lambda d: d["measures"][0]["target"].update(value=0.55), "target value 0.55 looks like a fraction of 1 (write 55 for 55%)"),
     (lambda d: d["measures"][0]["target"].update(value=160), "target value 160 is not a percentage"),
     (lambda d: d["measures"][0]["baseline"].update(value=-3), "baseline value -3 is not a percentage"),
+    # words printed in the reports must be words: "True" and "['a', 'b']" were printed
+    (lambda d: d["measures"][0].update(text=True), "text is true, not words (YAML reads yes, no, on and off so)"),
+    (lambda d: d["measures"][0].update(text=["a", "b"]), "text is a list (['a', 'b']), not words"),
+    (lambda d: d["measures"][0].update(text="   "), "text is blank"),
+    (lambda d: d["measures"][0].update(text="More\x07 care leavers"), "text holds a control character"),
+    (lambda d: d["interventions"][0].update(title=2024), "title is a number or date (2024), not words"),
+    (lambda d: d["strategy"].update(title={"a": 1}), "title is a set of fields"),
 ])
 def test_each_mistake_is_named_with_where_and_how_to_fix(tmp_path, change, words):
     p = tmp_path / "s.yaml"

@@ -107,7 +107,7 @@ def footnote(fig, note: str, fontsize: float = 7.5) -> None:
     width = max(40, int(fig.get_figwidth() * _NOTE_CHARS_PER_INCH_75 * 7.5 / fontsize))
     lines = textwrap.wrap(" ".join(note.split()), width) or [""]
     fig.text(0.01, 0.01, "\n".join(lines), fontsize=fontsize, color="#444444", ha="left",
-             va="bottom", linespacing=1.3)
+             va="bottom", linespacing=1.3, parse_math=False)     # "$5 and $10" is money, not maths
     line_in = fontsize * 1.3 / 72
     rect = (0, (0.06 + line_in * len(lines)) / fig.get_figheight(), 1, 1)
     _tight_layout(fig, rect)
@@ -208,7 +208,8 @@ def chart_title(ax, text: str, *, fontsize: float = 12, pad: float | None = None
     fig = ax.get_figure()
     room = room_in if room_in is not None else fig.get_figwidth() - _TITLE_MARGINS_IN
     lines, widest = _title_lines(text, fontsize, room * 72)
-    ax.set_title("\n".join(lines), loc="left", fontsize=fontsize, fontweight="bold", pad=pad)
+    ax.set_title("\n".join(lines), loc="left", fontsize=fontsize, fontweight="bold", pad=pad,
+                 parse_math=False)
     ax._evaltools_title = (text, fontsize, pad, widest)
 
 

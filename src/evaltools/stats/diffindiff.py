@@ -118,8 +118,10 @@ def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, na
             for a in young:
                 by_year.setdefault(CREATED[a], []).append(names.get(a, a))
             said = "; ".join(f"{' and '.join(who)} before {year}" for year, who in sorted(by_year.items()))
-            warns.append(f"formed in a reorganisation, so with no figures for earlier years: {said}; "
-                         "those years are left out")
+            # not "those years are left out": a balanced comparison leaves the council out
+            # altogether, which its own warning says (the two read as a contradiction)
+            warns.append(f"formed in a reorganisation, so with no figures for earlier years: {said} "
+                         "(the council did not exist; these are not missing figures)")
         if dropped:
             by_area: dict = {}
             for a, t, _ in dropped:
