@@ -460,3 +460,16 @@ def test_a_name_two_councils_have_had_is_todays_council():
     from evaltools.areas import resolve_la
     assert resolve_la("Dorset").area_code == "838"
     assert resolve_la("835").area_name == "Dorset" and resolve_la("835").last_period == 2019
+
+
+def test_a_councils_trend_starts_when_it_was_formed_and_ends_when_it_went():
+    """Cumberland (942, from April 2023) had 2016 to 2023 charted as gaps marked "x = not
+    available", and Northamptonshire (928, to March 2021) "later figures (2022 to 2025)
+    are suppressed or not available": neither council existed then."""
+    from evaltools import benchmark
+    new = benchmark.benchmark("942", ["cla_3plus_placements"])
+    assert list(new.series("cla_3plus_placements")["period"]) == [2024, 2025]
+    assert "not available" not in new.statement("cla_3plus_placements", policy="published")
+    old = benchmark.benchmark("928", ["cla_3plus_placements"])
+    assert old.series("cla_3plus_placements")["period"].max() == 2021
+    assert "suppressed or not available" not in old.statement("cla_3plus_placements", policy="published")

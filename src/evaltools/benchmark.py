@@ -28,7 +28,7 @@ from statsmodels.stats.rates import confint_poisson
 from . import indicators as ind
 from . import published, registry
 from .sdc import round_half_up
-from .areas import Area, resolve_la
+from .areas import Area, existing, resolve_la
 from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model_for,
                           quartile_bands)
 
@@ -407,7 +407,9 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     gaps = recording_gaps(data_root)
     few = c_means_few_published(data_root)
     for m in ms:
-        periods_m = sorted(p for (mid, p) in cells if mid == m.id)
+        # the years the council existed: Cumberland's chart and statements start in 2024
+        # (its earlier years are not "x = not available"), Northamptonshire's end in 2021
+        periods_m = sorted(p for (mid, p) in cells if mid == m.id and existing([area.area_code], p, data_root))
         for period in periods_m:
             at = cells[(m.id, period)]
             comp = comparator_codes(area, period, comparator, data_root)
