@@ -60,3 +60,10 @@ def fits_canvas(fig) -> bool:
     box = fig.get_tightbbox()                   # inches
     w, h = fig.get_size_inches()
     return box.x0 >= -0.01 and box.y0 >= -0.01 and box.x1 <= w + 0.01 and box.y1 <= h + 0.01
+
+
+def as_read(markdown: str) -> str:
+    """Report Markdown as a reader sees its words: a council's text is escaped in it
+    (``wording.md``), "54\\.7%" shows as "54.7%"."""
+    import re
+    return re.sub(r"\\(.)", r"\1", markdown)

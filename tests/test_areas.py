@@ -62,3 +62,15 @@ def test_current_las_are_the_153_councils_of_2025():
     assert len(codes) == 153
     assert not codes & {"909", "928", "835", "836", "837"}
     assert {"942", "943", "940", "941", "839", "838"} <= codes
+
+
+def test_the_reorganisations_listed_are_the_ones_in_dfes_data():
+    """areas.CREATED and areas.ABOLISHED (which decide the councils that existed in a
+    year) agree with the years DfE publishes each council: a council formed after 2018
+    first has figures in its first year, and every council without figures in the
+    newest year is one abolished then."""
+    from evaltools.areas import ABOLISHED, CREATED, local_authorities
+    las = local_authorities().set_index("area_code")
+    newest = las["last_period"].max()
+    assert {c: int(y) for c, y in las.loc[las["last_period"] < newest, "last_period"].items()} == ABOLISHED
+    assert {c: int(y) for c, y in las.loc[las["first_period"] > 2018, "first_period"].items()} == CREATED

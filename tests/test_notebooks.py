@@ -67,6 +67,7 @@ def test_benchmarking_notebook_runs_end_to_end(tmp_path):
     assert "from evaltools import" not in html             # no code cells
     assert "bm = benchmark.benchmark" not in html
     assert "cdnjs" not in html and "<script src=\"http" not in html    # opens offline
+    assert "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'\">" in html    # runs no script
 
     executed = nbformat.read(out / "benchmarking.ipynb", as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]

@@ -519,3 +519,40 @@ def test_a_figure_over_no_children_is_no_figure_even_where_dfe_prints_0():
         assert r["denominator"] == 0 and r["status"] == "z" and pd.isna(r["value"]), key
     # a council with children keeps DfE's figures
     assert at.loc[("cla_3plus_placements", "884", 2018), "status"] == "ok"
+
+
+@pytest.mark.parametrize("gone, expected", [
+    # the old spelling, read only for the years to 2021 (by_period): not cut off by 2025
+    ({"In training or employment": 2025}, None),
+    # the "not known" category the recording-gap check reads counts as a label read
+    ({"Total information not known": 2025}, ("Total information not known", 2025)),
+    ({"In an apprenticeship": 2024, "Total": 2025}, ("In an apprenticeship", 2024)),
+])
+def test_which_labels_a_discontinued_release_cuts_off(monkeypatch, gone, expected):
+    specs = published.table_specs()
+    specs["care_leavers_activity"]["discontinued"] = gone
+    monkeypatch.setattr(published, "table_specs", lambda: specs)
+    assert published.discontinued("care_leavers_training_employment_19_21") == expected
+
+
+def test_a_label_discontinued_from_the_first_bundled_release_is_a_clear_error(monkeypatch):
+    specs = published.table_specs()
+    specs["care_leavers_activity"]["discontinued"] = {"Total": 2022}
+    monkeypatch.setattr(published, "table_specs", lambda: specs)
+    with pytest.raises(SchemaError, match="'Total' is discontinued from the 2022 release, the first bundled"):
+        published.discontinued("care_leavers_training_employment_19_21")
+
+
+def test_the_recording_gap_check_reads_a_discontinued_breakdown_from_the_releases_before(data_copy, monkeypatch):
+    """Every report checks care leavers' "not known" shares (published.not_recorded):
+    with the breakdown declared discontinued, that check too reads the releases before,
+    instead of stopping the run."""
+    label = "Total information not known"
+    _drop_rows(data_copy / "public/dfe_cla_2025_release/la_care_leavers_activity.csv", label)
+    specs = published.table_specs()
+    specs["care_leavers_activity"]["discontinued"] = {label: 2025}
+    monkeypatch.setattr(published, "table_specs", lambda: specs)
+    published._load_table_cached.cache_clear()
+    got = published.not_recorded(["care_leavers_eet_19_21"], data_root=data_copy)
+    mine = got[(got["area_code"] == "884") & (got["status"] == "ok")]
+    assert mine["period"].max() == 2024 and len(mine) >= 3

@@ -7,6 +7,8 @@ import pytest
 
 from evaltools import benchmark, briefing, published, registry, report, strategies
 
+from .conftest import as_read
+
 
 def test_scorecard_shows_the_latest_year_even_when_suppressed():
     bm = benchmark.benchmark("884", ["staying_put_18", "cla_3plus_placements"])
@@ -182,7 +184,7 @@ def test_intros_say_what_a_reader_needs_to_weigh_the_figures(monkeypatch):
     from evaltools import briefing, review
     monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-for-intros")
     r = review.evaluate("herefordshire_2025_27")
-    text = report.review_intro(r).data
+    text = as_read(report.review_intro(r).data)
     # 2025-27 began in January 2025: its latest year holds 3 months of it
     assert "began in January 2025, so the year ending 31 March 2025 holds only 3 months of it" in text
     # the topic reports date the Cabinet's approval a fortnight earlier: the intro says so

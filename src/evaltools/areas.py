@@ -51,27 +51,23 @@ class Area:
 #: (April 2021), Cumberland and Westmorland and Furness (April 2023). Their earlier
 #: years are not "suppressed or not available": the councils did not exist.
 CREATED = {"838": 2020, "839": 2020, "940": 2022, "941": 2022, "942": 2024, "943": 2024}
+#: councils abolished in those reorganisations -> their last year ending 31 March: Dorset
+#: county, Poole and Bournemouth (to March 2019), Northamptonshire (to March 2021),
+#: Cumbria (to March 2023). Listed, not read from the years DfE publishes: a council
+#: whose newest return is late is not gone.
+ABOLISHED = {"835": 2019, "836": 2019, "837": 2019, "928": 2021, "909": 2023}
 
 
-@lru_cache(maxsize=8)
-def _last_years(root: str) -> tuple[dict[str, int], int]:
-    las = local_authorities(Path(root))
-    return dict(zip(las["area_code"], las["last_period"].astype(int))), int(las["last_period"].max())
-
-
-def existing(codes, period: int, data_root: Path | None = None) -> list[str]:
+def existing(codes, period: int) -> list[str]:
     """The councils of ``codes`` that existed in the collection year ``period``: not
-    before a reorganisation created them (:data:`CREATED`), nor after the last year DfE
-    published a council that has since gone (Cumbria after 2023). DfE's 2021 neighbour
+    before a reorganisation created them (:data:`CREATED`), nor after one abolished them
+    (:data:`ABOLISHED`: Cumbria after 2023). DfE's 2021 neighbour
     groups name North Northamptonshire and Dorset (838) for every year they are used
     from 2016, and Cumbria for 2024: counted, "7 of 10 neighbours with a figure" was 7
     of the 7 there were. (A council's first published year is not its first year: DfE's
     tables start in 2018 and LAIT's in 2016.)"""
-    from .paths import data_dir
-    last, newest = _last_years(str(data_root or data_dir()))
     period = int(period)
-    return [c for c in codes if period >= CREATED.get(c, period)
-            and not (last.get(c, newest) < newest and period > last[c])]
+    return [c for c in codes if CREATED.get(c, period) <= period <= ABOLISHED.get(c, period)]
 
 
 def _norm(name: str) -> str:

@@ -409,7 +409,7 @@ def benchmark(la, measures=None, *, comparator="statistical_neighbours",
     for m in ms:
         # the years the council existed: Cumberland's chart and statements start in 2024
         # (its earlier years are not "x = not available"), Northamptonshire's end in 2021
-        periods_m = sorted(p for (mid, p) in cells if mid == m.id and existing([area.area_code], p, data_root))
+        periods_m = sorted(p for (mid, p) in cells if mid == m.id and existing([area.area_code], p))
         for period in periods_m:
             at = cells[(m.id, period)]
             comp = comparator_codes(area, period, comparator, data_root)

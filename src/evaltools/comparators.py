@@ -93,15 +93,15 @@ def comparator_codes(la, period: int, comparator="statistical_neighbours",
         # each once, and never the council itself: an average with its own figure in it,
         # or a neighbour counted twice, is not the comparators' average
         codes = [resolve_la(c, data_root).area_code for c in comparator]
-        return [c for i, c in enumerate(codes) if c != area.area_code and c not in codes[:i]]
+        return existing([c for i, c in enumerate(codes) if c != area.area_code and c not in codes[:i]], period)
     if comparator == "statistical_neighbours":
         # those that existed that year (areas.existing): DfE's groups are of today's councils
-        return existing(statistical_neighbours(area, period, data_root), period, data_root)
+        return existing(statistical_neighbours(area, period, data_root), period)
     if comparator == "region":
         # the region's councils that existed that year (not Poole after 2019 nor BCP before 2020)
         las = local_authorities(data_root)
         same = las[(las["region_code"] == area.region_code) & (las["area_code"] != area.area_code)]
-        return existing(same["area_code"].tolist(), period, data_root)
+        return existing(same["area_code"].tolist(), period)
     raise ConfigError(f"unknown comparator {comparator!r}",
                       fix="Use statistical_neighbours, region, or a list of LA codes")
 

@@ -522,7 +522,9 @@ _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})*|\d+)(\.\d+)?"
                      r"(%| per 10,000| days| places| cases per worker)?$")
 
 
-#: characters openpyxl refuses in a cell (controls other than tab and line breaks)
+#: characters openpyxl refuses in a cell (controls other than tab and line breaks):
+#: its ``ILLEGAL_CHARACTERS_RE``, here so a process that writes no workbook does not
+#: import openpyxl (tested equal)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -622,7 +624,7 @@ def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1", display=name)
         link.style = "Hyperlink"
     for nb, err in failed:
-        contents.append([nb, f"no tables: the notebook failed ({err})", ""])
+        contents.append([nb, _ILLEGAL.sub(" ", f"no tables: the notebook failed ({err})"), ""])
     if not tables and not failed:
         contents.append(["", "The notebooks showed no tables", ""])
     rows = list(contents.iter_rows(min_row=2, values_only=True))
@@ -633,7 +635,7 @@ def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
     ns.append(["About these tables"])
     ns["A1"].font = big
     for label, value in notes:
-        ns.append([label, value])
+        ns.append([label, _ILLEGAL.sub(" ", value) if isinstance(value, str) else value])
         ns.cell(row=ns.max_row, column=1).font = bold
     ns.column_dimensions["A"].width = _width([n[0] for n in notes])
     ns.column_dimensions["B"].width = 100
@@ -646,7 +648,7 @@ def write_workbook(path, tables: list[dict], notes: list[tuple[str, str]],
                     c.data_type = "s"
     # the document's own title and language, as an accessibility check reads them
     first = dict(notes)
-    wb.properties.title = f"{first['Evaluation']}: tables" if first.get("Evaluation") else "Tables"
+    wb.properties.title = _ILLEGAL.sub(" ", f"{first['Evaluation']}: tables") if first.get("Evaluation") else "Tables"
     wb.properties.language = "en-GB"
     path = Path(path)
     wb.save(path)

@@ -17,14 +17,19 @@ from .errors import MissingDataError
 from .paths import data_dir
 
 
+def source_file(root=None):
+    """The ONS population file child-level rates read (the newest in the folder), or None."""
+    files = sorted(((root or data_dir()) / "public" / "ons_population").glob("*.csv"))
+    return files[-1] if files else None
+
+
 @lru_cache(maxsize=1)
 def _table() -> pd.DataFrame:
-    folder = data_dir() / "public" / "ons_population"
-    files = sorted(folder.glob("*.csv"))
-    if not files:
-        raise MissingDataError(f"no ONS population file in {folder}",
+    path = source_file()
+    if path is None:
+        raise MissingDataError(f"no ONS population file in {data_dir() / 'public' / 'ons_population'}",
                                fix="Restore data/public/ons_population from the repository")
-    df = pd.read_csv(files[-1], dtype=str, encoding="utf-8-sig")
+    df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
     df = df[df["age_group"].str.contains("0 to 17", na=False)]
     df["population_estimate"] = pd.to_numeric(df["population_estimate"], errors="coerce")
     df["time_period"] = df["time_period"].astype(int)

@@ -254,6 +254,8 @@ def load_table(table_id: str, data_root: Path | None = None, release: str = "lat
 def _spec_labels(spec: dict) -> set[str]:
     """Every group, category and subgroup label a measure's table spec reads."""
     out = {spec.get(k) for k in ("group", "category", "subgroup", "value_category")}
+    known = spec.get("not_known")
+    out |= set(known if isinstance(known, list) else [known])
     num, den = _parts(spec)
     for p in num + ([den] if den else []):
         out |= {p["group"], p["category"], p["subgroup"]}
@@ -272,8 +274,13 @@ def discontinued(m: registry.Measure | str) -> tuple[str, int] | None:
     spec = table_specs().get(m.published["table"], {})
     gone = spec.get("discontinued") or {}
     newest = max(spec.get("files") or {0: None})
-    used = set().union(*(_spec_labels(s) for _, _, s in _eras(m)))
-    hits = sorted((int(r), label) for label, r in gone.items() if label in used and int(r) <= newest)
+    # a label read only for years before the release (a by_period era of an old
+    # spelling) is not cut off by it
+    hits = sorted((int(r), label) for label, r in gone.items() if int(r) <= newest and any(
+        label in _spec_labels(s) for _, hi, s in _eras(m) if hi >= int(r)))
+    if hits and not any(int(r) < hits[0][0] for r in spec.get("files") or {}):
+        raise SchemaError(f"{hits[0][1]!r} is discontinued from the {hits[0][0]} release, the first bundled",
+                          where="published_tables.yaml", fix="give the first release that leaves it out")
     return (hits[0][1], hits[0][0]) if hits else None
 
 
@@ -802,8 +809,9 @@ def not_recorded(measures=None, *, data_root: Path | None = None) -> pd.DataFram
     def build(m):
         spec = m.published
         base = {k: v for k, v in spec.items() if k not in ("by_period", "not_known")}
+        stopped = discontinued(m)
         got = _measure_from_spec(m, {**base, "numerator": spec["not_known"]},
-                                 load_table(spec["table"], Path(root)))
+                                 load_table(spec["table"], Path(root), before=stopped[1] if stopped else None))
         got["measure"] = m.id
         return got.rename(columns={"numerator": "not_known"})[cols]
 

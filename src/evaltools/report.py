@@ -277,7 +277,9 @@ def _table_html(df: pd.DataFrame, classes: str) -> str:
     return "\n".join(out)
 
 
-_ROW_FIRST_CELL = re.compile(r"(<tr>\s*)<td>(.*?)</td>", re.S)
+#: a row's first cell with something in it (an empty one stays a cell: an empty row
+#: header is read out as nothing)
+_ROW_FIRST_CELL = re.compile(r"(<tr>\s*)<td>([^<]+)</td>")
 
 
 def _scoped(body: str) -> str:
@@ -434,11 +436,11 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
     definition = m.definition_for(period) if period else m.definition
     years = bm.series(measure_id)["period"]
     notes = m.notes_for(int(years.min()), int(years.max())) if len(years) else []
+    notes = f" *Notes by year:* {' '.join(notes)}" if notes else ""
     stopped = published.discontinued(m)
     if stopped and last is not None and str(last.get("la_source", "")).startswith("EES"):
         words = published.stopped_words(stopped)
-        notes = [*notes, words[0].upper() + words[1:] + "."]
-    notes = f" *Notes by year:* {' '.join(notes)}" if notes else ""
+        notes += f" {words[0].upper()}{words[1:]}."
     display(Markdown(f"*Definition:* {definition}{notes} *Source:* {m.source}."))
 
 
@@ -708,7 +710,7 @@ def review_intro(r, policy: str = "published") -> Markdown:
     other = r.table[base.notna() & (base != st.baseline_period)]
     if len(other):
         from .review import _period
-        named = [f"{registry.get(x['measure']).short if x['measure'] in registry.ids() else x['measure']} "
+        named = [f"{registry.get(x['measure']).short if x['measure'] in registry.ids() else md(x['measure'])} "
                  f"({_period(x['baseline_period'], x['measure'])})" for _, x in other.iterrows()]
         partial += (f" {'One commitment takes its' if len(other) == 1 else f'{len(other)} commitments take their'} "
                     "baseline from another year, as the strategy states it or as the first year with a "

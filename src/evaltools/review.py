@@ -744,7 +744,7 @@ class Review:
         child = t[(t["source"] == "child_level") & t["verdict"].str.contains("beyond noise|no detectable")]
         if synthetic and len(child):
             total = int(t["verdict"].str.contains("beyond noise|no detectable").sum())
-            which = f" ({'; '.join(r['text'].rstrip('.') for _, r in child.iterrows())})" if len(child) <= 3 else ""
+            which = f" ({'; '.join(md(r['text'].rstrip('.')) for _, r in child.iterrows())})" if len(child) <= 3 else ""
             parts.append(f"{len(child)} of the {total} verdicts {'rests' if len(child) == 1 else 'rest'} on the "
                          f"synthetic child-level sample{which}, not real children's records: "
                          f"{'it shows' if len(child) == 1 else 'they show'} how the review works until the "

@@ -518,7 +518,8 @@ def git_state() -> dict:
         try:
             r = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True,
                                timeout=10)
-            return r.stdout.strip() if r.returncode == 0 else None
+            # not strip(): a status line starts with a space (" M file")
+            return r.stdout.rstrip("\n") if r.returncode == 0 else None
         except (OSError, subprocess.SubprocessError):
             return None
     commit = git("rev-parse", "HEAD")
@@ -547,7 +548,8 @@ def input_files() -> list[Path]:
     edits published_tables.yaml, and the manifest shows it."""
     root = data_dir()
     rels = published.source_files() + [SN_2021, SN_2025]
-    population = sorted((root / "public" / "ons_population").glob("*.csv"))[-1:]   # child-level rates
+    from .population import source_file
+    population = [p for p in [source_file(root)] if p is not None]      # child-level rates
     return [root / "public" / r for r in sorted(set(rels))] + population + \
         [RESOURCES_DIR / "published_tables.yaml", RESOURCES_DIR / "measures.yaml"]
 

@@ -329,11 +329,13 @@ def _words(raw, key, where, probs) -> None:
     reads ``text: yes`` as true, ``text: [a, b]`` as a list and ``text: 2025`` as a
     number, which printed as "True" or "['a', 'b']"."""
     v = raw.get(key)
-    if v is None:
-        return
+    if v is None or v == "":
+        return                          # missing: said where the field is required
     if isinstance(v, bool):
         probs.add(where, f"{key} is {str(v).lower()}, not words (YAML reads yes, no, on and off so)",
                   f"put the {key} in quotes")
+    elif key == "when":
+        return                          # "2023" as written is a date in words too
     elif not isinstance(v, str):
         kind = {list: "a list", dict: "a set of fields"}.get(type(v), "a number or date")
         probs.add(where, f"{key} is {kind} ({v!r}), not words", f"write the {key} as one line of words, in quotes")
@@ -395,7 +397,7 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
     for k in sorted(set(head) - STRATEGY_KEYS):
         probs.add("strategy", f"unknown field {k!r}", f"use {', '.join(sorted(STRATEGY_KEYS))}")
     for k in ("id", "title", "la", "start", "end"):
-        if not head.get(k) and head.get(k) is not False:
+        if head.get(k) is None or head.get(k) == "":
             probs.add("strategy", f"{k} is missing", f"add strategy.{k}")
     _words(head, "title", "strategy", probs)
     la = str(head.get("la", "")).strip()
@@ -415,7 +417,7 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
         if mid in seen:
             probs.add(where, f"id {mid!r} is used twice", "make each measure id unique in the file")
         seen.add(mid)
-        if not raw.get("text") and raw.get("text") is not False:
+        if raw.get("text") is None or raw.get("text") == "":
             probs.add(where, "text is missing", "quote the strategy's commitment")
         _words(raw, "text", where, probs)
         source = _choice(raw, "source", SOURCES, where, probs)
@@ -460,7 +462,10 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
         if iid in seen_i:
             probs.add(where, f"id {iid!r} is used twice", "give each intervention a unique id")
         seen_i.add(iid)
+        if raw.get("title") is None or raw.get("title") == "":     # printed as "after **"
+            probs.add(where, "title is missing", "name the intervention as the strategy does")
         _words(raw, "title", where, probs)
+        _words(raw, "when", where, probs)
         precision = _choice(raw, "precision", PRECISIONS, where, probs, "undated")
         i_start = _date(raw.get("start"), where, "start", probs)
         i_end = _date(raw.get("end"), where, "end", probs)

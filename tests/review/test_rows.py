@@ -10,6 +10,8 @@ import pytest
 
 from evaltools import local, published, review, strategies, topics, wording
 
+from ..conftest import as_read  # noqa: E402
+
 MEASURES = [
     {"id": "eet", "text": "More care leavers aged 19-21 in EET", "source": "published",
      "measure": "care_leavers_eet_19_21", "direction": "increase", "baseline": {"value": 48, "period": 2022}},
@@ -24,6 +26,7 @@ MEASURES = [
     {"id": "pathway", "text": "Pathway plans up to date", "source": "local", "local": "pathway_plans_up_to_date",
      "direction": "increase", "target": {"value": 100}},
 ]
+
 
 
 @pytest.fixture(scope="module")
@@ -403,7 +406,7 @@ def test_a_verdict_the_neighbours_test_does_not_confirm_says_so_in_the_draft():
     beside it. It said "within the statistical neighbours' own change", which a reader
     took to mean they did as well (they rose about 5 points against 21)."""
     r = review.evaluate("herefordshire_2025_27")
-    text = r.narrative("published")
+    text = as_read(r.narrative("published"))
     assert ("Children in care have annual dental checks (access to dental care) \u2014 Dental checks from 51.3% "
             "in 2024 to 72.3% in 2025 (not confirmed against the statistical neighbours: see the caveats)") in text
 
@@ -559,7 +562,7 @@ def test_revisions_give_no_counts_under_a_policy_that_suppresses_them(monkeypatc
         shown = []
         monkeypatch.setattr(report, "display", shown.append)
         report.show_caveats(r, policy)
-        text = shown[0].data
+        text = as_read(shown[0].data)
         assert "DfE revised" in text
         assert bool(re.search(r"published as [\d.]+ \(\d", text)) is counts
 
@@ -651,7 +654,7 @@ def test_the_drafts_lists_of_changes_give_the_figures_not_only_the_commitment():
     read as if every child had one; the list gives the figure, its years and the missed
     target. A figure the table shows as c is not given in the draft either."""
     r = review.evaluate("st_helens_2019")
-    text = r.narrative("published")
+    text = as_read(r.narrative("published"))
     assert ("All cared-for children have a completed SDQ \u2014 SDQ completed (5-16) from 65.6% in 2019 to 74.5% "
             "in 2020, target 100% not met") in text
     assert ("Worsened beyond noise: Change social workers or PAs only when unavoidable \u2014 2+ social worker "

@@ -58,6 +58,11 @@ def _plotted_years(s):
     return s[s["period"].between(years.min(), years.max())].reset_index(drop=True)
 
 
+def _comparators(bm) -> str:
+    """Whose average the chart draws, as its legend and alt text name them."""
+    return "statistical neighbours'" if bm.comparator == "statistical_neighbours" else "comparators'"
+
+
 def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     """The LA's trend against its comparators' mean and range, region and England.
 
@@ -85,8 +90,7 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
                             s["comparator_max"].iloc[i], color=OKABE_ITO["sky"], alpha=0.25,
                             linewidth=0)
         ax.plot(x, s["comparator_mean"], color=OKABE_ITO["blue"], linestyle="--", marker="s",
-                markersize=4, label="Statistical neighbours' average"
-                if bm.comparator == "statistical_neighbours" else "Comparators' average")
+                markersize=4, label=_comparators(bm).capitalize() + " average")
     # a count grows with the area: England's and the region's totals would flatten the
     # council's line against the axis, so they are left off (the footnote says so)
     if s["england_value"].notna().any() and not m.size_dependent:
@@ -156,10 +160,10 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
         + (f"; latest {as_printed(m, last['la_value'], last['la_decimals'])} in {m.period_label(last['period'])}"
            if last is not None and last["la_status"] == ind.OK else
            f"; {m.period_label(last['period'])} not shown ({last['la_status']})" if last is not None else "")
-        + (", with statistical neighbours' average and range" if m.size_dependent
-           else ", with statistical neighbours' average and range, region and England")
+        + (f", with {_comparators(bm)} average and range" if m.size_dependent
+           else f", with {_comparators(bm)} average and range, region and England")
         + "".join(f"; {name} {as_printed(m, last[col], last[dec])}" for name, col, dec in
-                  (("statistical neighbours' average", "comparator_mean", "comparator_decimals"),
+                  ((f"{_comparators(bm)} average", "comparator_mean", "comparator_decimals"),
                    *((("England", "england_value", "england_decimals"),) if not m.size_dependent else ()))
                   if last is not None and np.isfinite(last[col]))
         + ".")
