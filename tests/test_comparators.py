@@ -473,3 +473,17 @@ def test_a_councils_trend_starts_when_it_was_formed_and_ends_when_it_went():
     old = benchmark.benchmark("928", ["cla_3plus_placements"])
     assert old.series("cla_3plus_placements")["period"].max() == 2021
     assert "suppressed or not available" not in old.statement("cla_3plus_placements", policy="published")
+
+
+def test_a_council_with_no_close_neighbours_is_told_the_comparison_says_little():
+    """DfE rates every neighbour of City of London and the Isles of Scilly "not close"
+    (both models): their statements say so rather than judging against them as if they
+    were like the council; Herefordshire's are "extremely" or "very close"."""
+    from evaltools import benchmark
+    from evaltools.comparators import none_close
+    assert none_close("201", 2024) and none_close("420", 2025)
+    assert not none_close("884", 2024) and not none_close("202", 2025)    # Camden: some not close
+    text = benchmark.benchmark("420", ["cla_3plus_placements"]).statement("cla_3plus_placements", policy="published")
+    assert "DfE rates none of them as close to Isles of Scilly (all 'not close')" in text
+    text = benchmark.benchmark("884", ["cla_3plus_placements"]).statement("cla_3plus_placements", policy="published")
+    assert "not close" not in text

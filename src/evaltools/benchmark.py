@@ -29,7 +29,7 @@ from . import indicators as ind
 from . import published, registry
 from .sdc import round_half_up
 from .areas import Area, existing, resolve_la
-from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model_for,
+from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model_for, none_close,
                           quartile_bands)
 
 
@@ -771,6 +771,9 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(
             f"Its {label} averaged {as_printed(m, cmean)} ({int(last['comparator_n'])} of "
             f"{int(last['comparator_size'])} with a figure{rng}).")
+        if bm.comparator == "statistical_neighbours" and none_close(bm.la, int(last["period"])):
+            parts.append(f"DfE rates none of them as close to {name} (all 'not close'): no council is much "
+                         "like it, so the comparison says little; England and the region are the steadier guide.")
         parts.append(_unknown_note(m, last))
         parts.append(_hidden_note(m, last))
         parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label, name))

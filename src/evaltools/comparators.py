@@ -53,6 +53,33 @@ def _sn_table(which: str, root: str) -> dict[str, list[str]]:
     return out
 
 
+@lru_cache(maxsize=4)
+def _sn_closeness(which: str, root: str) -> dict[str, list[str]]:
+    """DfE's word for how close each neighbour is ("Very close" ... "Not close"), per LA,
+    in the order of :func:`_sn_table`."""
+    rel = SN_2021 if which == "2021" else SN_2025
+    raw = pd.read_csv(public_file(rel, Path(root)), header=None, dtype=str, encoding="utf-8-sig",
+                      keep_default_na=False, skiprows=1)
+    out = {}
+    for _, r in raw.iterrows():
+        code = str(r[0]).strip()
+        if code.isdigit():       # each neighbour's column is followed by its closeness
+            cells = [str(v).strip() for v in r.tolist()]
+            out[code] = [cells[i + 1].lower() for i in range(len(cells) - 1)
+                         if cells[i].isdigit() and cells[i] != code and i >= (5 if which == "2021" else 4)]
+    return out
+
+
+def none_close(la, period: int, data_root: Path | None = None) -> bool:
+    """Whether DfE rates every one of an LA's statistical neighbours that year "not
+    close" (City of London, the Isles of Scilly): no council is much like them, and a
+    comparison with the neighbours says little."""
+    area = la if isinstance(la, Area) else resolve_la(la, data_root)
+    words = _sn_closeness(neighbour_model_for(area, period, data_root), str(data_root or data_dir()))
+    got = words.get(area.area_code, [])
+    return bool(got) and all(w == "not close" for w in got)
+
+
 def neighbour_model(period: int) -> str:
     """Which DfE statistical neighbour model applies to a collection year."""
     return "2025" if period >= SN_2025_FROM else "2021"
