@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -476,7 +477,7 @@ def test_a_label_dfe_stopped_publishing_is_read_from_the_releases_before(data_co
         published.load_indicators(["cla_3plus_placements"], data_root=data_copy)
     assert "list it under the table's discontinued with that release" in str(e.value)
 
-    specs = published.table_specs()
+    specs = copy.deepcopy(published.table_specs())     # the cached one is shared: never edit it
     specs["placement_stability"]["discontinued"] = {label: 2025}
     monkeypatch.setattr(published, "table_specs", lambda: specs)
     published._load_table_cached.cache_clear()
@@ -529,14 +530,14 @@ def test_a_figure_over_no_children_is_no_figure_even_where_dfe_prints_0():
     ({"In an apprenticeship": 2024, "Total": 2025}, ("In an apprenticeship", 2024)),
 ])
 def test_which_labels_a_discontinued_release_cuts_off(monkeypatch, gone, expected):
-    specs = published.table_specs()
+    specs = copy.deepcopy(published.table_specs())     # the cached one is shared: never edit it
     specs["care_leavers_activity"]["discontinued"] = gone
     monkeypatch.setattr(published, "table_specs", lambda: specs)
     assert published.discontinued("care_leavers_training_employment_19_21") == expected
 
 
 def test_a_label_discontinued_from_the_first_bundled_release_is_a_clear_error(monkeypatch):
-    specs = published.table_specs()
+    specs = copy.deepcopy(published.table_specs())     # the cached one is shared: never edit it
     specs["care_leavers_activity"]["discontinued"] = {"Total": 2022}
     monkeypatch.setattr(published, "table_specs", lambda: specs)
     with pytest.raises(SchemaError, match="'Total' is discontinued from the 2022 release, the first bundled"):
@@ -549,7 +550,7 @@ def test_the_recording_gap_check_reads_a_discontinued_breakdown_from_the_release
     instead of stopping the run."""
     label = "Total information not known"
     _drop_rows(data_copy / "public/dfe_cla_2025_release/la_care_leavers_activity.csv", label)
-    specs = published.table_specs()
+    specs = copy.deepcopy(published.table_specs())     # the cached one is shared: never edit it
     specs["care_leavers_activity"]["discontinued"] = {label: 2025}
     monkeypatch.setattr(published, "table_specs", lambda: specs)
     published._load_table_cached.cache_clear()
