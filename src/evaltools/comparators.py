@@ -33,7 +33,9 @@ SN_2025_FROM = 2025
 
 
 @lru_cache(maxsize=4)
-def _sn_table(which: str, root: str) -> dict[str, list[str]]:
+def _sn_groups(which: str, root: str) -> dict[str, list[tuple[str, str]]]:
+    """Each LA's neighbours in DfE's file, in order, with DfE's word for how close each
+    is ("very close" ... "not close"), from the column after the neighbour's."""
     rel = SN_2021 if which == "2021" else SN_2025
     path = public_file(rel, Path(root))
     raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
@@ -45,29 +47,20 @@ def _sn_table(which: str, root: str) -> dict[str, list[str]]:
     if missing:
         raise SchemaError(f"data/public/{rel} lacks columns {missing}; found {list(raw.columns)}",
                           fix="Replace it with DfE's statistical neighbour file")
+    after = {c: raw.columns[raw.columns.get_loc(c) + 1] if raw.columns.get_loc(c) + 1 < len(raw.columns) else None
+             for c in sn_cols}
     out = {}
     for _, r in raw.iterrows():
         code = str(r[code_col]).strip()
         if code.isdigit():
-            out[code] = [str(r[c]).strip() for c in sn_cols if str(r[c]).strip().isdigit()]
+            out[code] = [(str(r[c]).strip(), str(r[after[c]]).strip().lower() if after[c] else "")
+                         for c in sn_cols if str(r[c]).strip().isdigit()]
     return out
 
 
 @lru_cache(maxsize=4)
-def _sn_closeness(which: str, root: str) -> dict[str, list[str]]:
-    """DfE's word for how close each neighbour is ("Very close" ... "Not close"), per LA,
-    in the order of :func:`_sn_table`."""
-    rel = SN_2021 if which == "2021" else SN_2025
-    raw = pd.read_csv(public_file(rel, Path(root)), header=None, dtype=str, encoding="utf-8-sig",
-                      keep_default_na=False, skiprows=1)
-    out = {}
-    for _, r in raw.iterrows():
-        code = str(r[0]).strip()
-        if code.isdigit():       # each neighbour's column is followed by its closeness
-            cells = [str(v).strip() for v in r.tolist()]
-            out[code] = [cells[i + 1].lower() for i in range(len(cells) - 1)
-                         if cells[i].isdigit() and cells[i] != code and i >= (5 if which == "2021" else 4)]
-    return out
+def _sn_table(which: str, root: str) -> dict[str, list[str]]:
+    return {code: [n for n, _ in group] for code, group in _sn_groups(which, root).items()}
 
 
 def none_close(la, period: int, data_root: Path | None = None) -> bool:
@@ -75,8 +68,8 @@ def none_close(la, period: int, data_root: Path | None = None) -> bool:
     close" (City of London, the Isles of Scilly): no council is much like them, and a
     comparison with the neighbours says little."""
     area = la if isinstance(la, Area) else resolve_la(la, data_root)
-    words = _sn_closeness(neighbour_model_for(area, period, data_root), str(data_root or data_dir()))
-    got = words.get(area.area_code, [])
+    group = _sn_groups(neighbour_model_for(area, period, data_root), str(data_root or data_dir()))
+    got = [w for _, w in group.get(area.area_code, [])]
     return bool(got) and all(w == "not close" for w in got)
 
 

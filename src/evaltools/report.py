@@ -257,7 +257,8 @@ def _table_html(df: pd.DataFrame, classes: str) -> str:
     for character (tested), written directly when every header and cell is plain text
     on one line, as report tables are: pandas' formatter took 7 ms a table, 200 tables
     a council. Anything else (numbers, missing values, line breaks, double spaces, a
-    text pandas would trim) goes to pandas."""
+    text pandas would trim) goes to pandas, with a line break in a cell as a space (a
+    commitment written over two lines of its file: pandas writes it as "\\n")."""
     texts = list(df.columns)
     cells = [df.iloc[:, j].tolist() for j in range(df.shape[1])]
 
@@ -265,6 +266,10 @@ def _table_html(df: pd.DataFrame, classes: str) -> str:
         return isinstance(v, str) and v == v.strip() and not any(ch in v for ch in ("\n", "\r", "\t", "\\", "  "))
 
     if not (all(simple(t) for t in texts) and all(simple(v) for col in cells for v in col)):
+        one_line = [[" ".join(v.split()) if isinstance(v, str) and any(ch in v for ch in "\n\r\t") else v
+                     for v in col] for col in cells]
+        if one_line != cells:
+            df = pd.DataFrame(dict(enumerate(one_line)), index=df.index).set_axis(df.columns, axis=1)
         return df.to_html(index=False, escape=True, border=0, classes=classes)
     out = [f'<table class="dataframe {classes}">', "  <thead>", '    <tr style="text-align: right;">']
     out += [f"      <th>{t.translate(_HTML_ESCAPES)}</th>" for t in texts]
@@ -293,15 +298,7 @@ def _scoped(body: str) -> str:
 
 def table_bundle(df: pd.DataFrame, caption: str | None = None) -> dict:
     """The display bundle for a table: clean HTML for people and a JSON copy
-    (``{"caption", "columns", "data"}``, cells as shown) for the workbook. A line break
-    in a cell (a commitment written over two lines of its file) is a space: pandas wrote
-    it as the two characters "\\n"."""
-    broken = [j for j in range(df.shape[1]) if df.iloc[:, j].map(
-        lambda v: isinstance(v, str) and any(ch in v for ch in "\n\r\t")).any()]
-    if broken:
-        df = df.copy()
-        for j in broken:
-            df.iloc[:, j] = df.iloc[:, j].map(lambda v: " ".join(v.split()) if isinstance(v, str) else v)
+    (``{"caption", "columns", "data"}``, cells as shown) for the workbook."""
     body = _scoped(_table_html(df, table_classes(df)))
     if caption:
         head, rest = body.split(">", 1)
