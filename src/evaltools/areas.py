@@ -122,7 +122,7 @@ def _resolve(q: str, root: str) -> Area:
     else:
         hit = las[las["area_name"].map(_norm) == _norm(q)]
         if len(hit) > 1:        # "Dorset": the council of today (838), not the county before 2019 (835)
-            hit = hit[hit["last_period"] == las["last_period"].max()]
+            hit = hit[~hit["area_code"].isin(ABOLISHED)]
     if len(hit) == 1:
         r = hit.iloc[0]
         return Area(r.area_code, r.area_name, r.ons_code, r.region_code, r.region_name,
