@@ -66,6 +66,8 @@ def write(tmp_path, text, name="eval.yaml"):
     (GOOD.replace("name: test", "name: my report"), ["'name' is 'my report'", "letters, digits"]),
     ("name: test\nla: 884\n  notebooks: [x\n", ["not valid YAML at line", "Check indentation"]),
     ("- just\n- a list\n", ["the file is not a YAML mapping", "name, la, notebooks"]),
+    (GOOD.replace("la: 884", "la: 884\nla: 885"),
+     ["line 3: 'la' is given twice", "first at line 2", "silently replace", "Keep one 'la'"]),
 ])
 def test_malformed_evaluation_yaml(tmp_path, capsys, text, fragments):
     code, _, err = run_cli(capsys, "run", write(tmp_path, text),
@@ -225,6 +227,17 @@ def test_an_impossible_date_in_a_strategy_is_one_line(tmp_path, capsys):
     one_line_error(code, err, "2019-02-30 is not a date", "line ", "YYYY-MM-DD")
 
 
+def test_a_key_written_twice_in_a_strategy_is_one_line(tmp_path, capsys):
+    """YAML keeps the last of two keys silently: a second target under a measure would
+    replace the first without a word."""
+    from evaltools import strategies
+    text = (strategies.strategies_dir() / "st_helens_2019.yaml").read_text(encoding="utf-8")
+    bad = text.replace("  direction: ", "  direction: decrease\n  direction: ", 1)
+    assert bad != text
+    code, _, err = run_cli(capsys, "strategy", "check", write(tmp_path, bad, "s.yaml"))
+    one_line_error(code, err, "'direction' is given twice", "Keep one 'direction'")
+
+
 def test_areas_finds_a_council_by_part_of_its_name(capsys):
     code, out, _ = run_cli(capsys, "areas", "telford")
     assert code == 0 and out.startswith("894\tTelford and Wrekin")
@@ -335,3 +348,14 @@ def test_listing_measures_of_a_topic_that_does_not_exist_says_so(capsys):
 def test_validate_with_no_workers_is_one_line(capsys, tmp_path):
     code, _, err = run_cli(capsys, "validate", str(REPO_ROOT / "data" / "ssda903_fake"), "--workers", "0")
     one_line_error(code, err, "--workers is 0")
+
+
+def test_yaml_refuses_repeated_keys_but_keeps_merge_keys():
+    from evaltools import yamlio
+    with pytest.raises(yamlio.DuplicateKeyError, match="'x' is given twice.*first at line 3") as e:
+        yamlio.load("a: 1\nb:\n  x: 1\n  y: 2\n  x: 3\n")
+    assert e.value.problem_mark.line == 4
+    # a merge key (<<) then an override is YAML's way of saying "this one differs": allowed
+    assert yamlio.load("base: &b {x: 1, y: 2}\nc:\n  <<: *b\n  x: 3\n")["c"] == {"x": 3, "y": 2}
+    # the same key in two different blocks is no repeat
+    assert yamlio.load("a: {x: 1}\nb: {x: 2}\n") == {"a": {"x": 1}, "b": {"x": 2}}

@@ -298,6 +298,9 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        if isinstance(exc, yamlio.DuplicateKeyError):
+            raise ConfigError(f"line {mark.line + 1}: {exc.problem}", where=where,
+                              fix=f"Keep one '{exc.key}' in that block") from None
         raise ConfigError(f"not valid YAML{at}: {getattr(exc, 'problem', exc)}", where=where,
                           fix="Check indentation and quoting on that line") from None
     if not isinstance(doc, dict):

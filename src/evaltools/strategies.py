@@ -526,6 +526,9 @@ def load(path_or_id) -> Strategy:
         if isinstance(e, yamlio.DateError):
             raise StrategyError(f"strategy file, line {mark.line + 1}: {e.value} is not a date", where=str(p),
                                 fix="Write a date that exists as YYYY-MM-DD, e.g. 2024-12-19") from None
+        if isinstance(e, yamlio.DuplicateKeyError):
+            raise StrategyError(f"strategy file, line {mark.line + 1}: {e.problem}", where=str(p),
+                                fix=f"Keep one '{e.key}' there (the one you mean)") from None
         raise StrategyError(f"strategy file is not valid YAML{line}", where=str(p),
                             fix="Check the indentation and quoting there") from None
     return parse(doc, str(p))

@@ -13,7 +13,7 @@ import re
 
 import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: what YAML reads as a date: an unquoted YYYY-MM-DD (or YYYY-M-D)
 _DATE = re.compile(r"(?<![\w.'\"-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.'\"])")
 
@@ -24,6 +24,39 @@ class DateError(yaml.constructor.ConstructorError):
     def __init__(self, value: str, reason: str, mark):
         super().__init__(None, None, f"{value} is not a date ({reason})", mark)
         self.value = value
+
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A key written twice in one mapping (a second ``target:`` under a measure). YAML
+    keeps the last silently, so a commitment would be judged on a value its author may
+    not have meant; it is refused, at the second key's line."""
+
+    def __init__(self, key, first, mark):
+        super().__init__(None, None, f"'{key}' is given twice in the same block (first at line "
+                         f"{first.line + 1}); the second would silently replace the first", mark)
+        self.key = key
+
+
+class _Loader(_BASE):
+    """The safe loader, refusing a mapping that repeats a key (merge keys ``<<`` aside)."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.setdefault(key, key_node.start_mark)
+                except TypeError:       # an unhashable key: the base class says so
+                    continue
+                if first is not key_node.start_mark:
+                    raise DuplicateKeyError(key, first, key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+_LOADER = _Loader
 
 
 def _bad_date(text: str) -> tuple[str, int, int] | None:
