@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaltools import topics
+from evaltools import benchmark, topics
 from evaltools.errors import ConfigError
 from evaltools.wording import SIGNED_FIGURE, md
 
@@ -505,10 +505,10 @@ def test_a_comparison_across_dfes_change_of_neighbour_groups_says_which_group_it
     t = topics.evaluate("884", "stability", strategy="herefordshire_2025_27")
     e = next(e for e in t.evaluations if e.measure == "cla_3plus_placements" and e.result is not None)
     assert ("the comparison sets the council against DfE's 2025 group of statistical neighbours in every year; "
-            "the trend tables give each year's own group (DfE's 2021 groupings up to 2024), so the neighbours' "
+            "the trend tables and charts give each year's own group (DfE's 2021 groupings up to 2024), so the neighbours' "
             "average there can move differently from the one compared here") in e.warnings
-    assert topics._regrouped_words("884", "statistical_neighbours", [2018, 2019, 2020]) == ""
-    assert topics._regrouped_words("884", "region", [2020, 2025]) == ""
+    assert benchmark.regrouped_words("884", "statistical_neighbours", [2018, 2019, 2020]) == ""
+    assert benchmark.regrouped_words("884", "region", [2020, 2025]) == ""
 
 
 def test_the_summary_gives_each_interventions_answer(sample_salt):

@@ -267,6 +267,59 @@ def set_aside(frame: pd.DataFrame, keep, comparators="statistical_neighbours", d
     return frame, [c for c in pool if c not in out], left
 
 
+def own_years(frame: pd.DataFrame, area) -> tuple[pd.DataFrame, list[int]]:
+    """A test against other councils needs the same years from each (a balanced panel),
+    so a year the council itself lacks (suppressed, not collected) left the council out
+    of its own comparison: St Helens' placements over 20 miles, with 2017 not
+    available, could not be compared at all. The frame (one measure) cut to the years
+    the council has a figure for, and the years cut that other councils have."""
+    codes = frame["area_code"].astype(str)
+    have = set(frame.loc[(codes == str(area)) & (frame["status"] == "ok"), "period"].astype(int))
+    if not have:
+        return frame, []
+    periods = frame["period"].astype(int)
+    cut = sorted(set(periods[frame["status"] == "ok"]) - have)
+    return (frame[periods.isin(have)] if cut else frame), [int(p) for p in cut]
+
+
+def own_years_words(cut: list[int], m: registry.Measure | None = None) -> str:
+    """The clause saying which years :func:`own_years` cut, or ''."""
+    if not cut:
+        return ""
+    from .wording import listing
+    named = listing(m.period_label(p) if m else str(p) for p in cut)
+    return f"{OWN_YEARS_LEAD} the years the council has a figure for (not {named})"
+
+
+#: how :func:`own_years_words` begins (a caveat found again by it)
+OWN_YEARS_LEAD = "the comparison with other councils uses only"
+
+
+def regrouped_words(la_code: str, comparator, years: list[int]) -> str:
+    """When the comparison's years span DfE's change of neighbour groups (April 2021
+    groupings to 2024, the 2025 model after), the comparison keeps one group throughout,
+    the latest, where the trend tables give each year's own: 3+ placements' neighbours
+    moved -0.5 points in the table and +1.2 in the comparison, and a reader recomputing
+    it from the table got -0.2 where the report said -1.9."""
+    from .comparators import neighbour_model_for, statistical_neighbours
+    if comparator != "statistical_neighbours" or not years:
+        return ""
+    lo, hi = min(years), max(years)
+    if neighbour_model_for(la_code, lo) == neighbour_model_for(la_code, hi) or \
+            set(statistical_neighbours(la_code, lo)) == set(statistical_neighbours(la_code, hi)):
+        return ""
+    old = neighbour_model_for(la_code, lo)
+    upto = max(y for y in years if neighbour_model_for(la_code, y) == old)
+    return (f"{REGROUPED_LEAD} {neighbour_model_for(la_code, hi)} group of "
+            f"statistical neighbours in every year; the trend tables and charts give each year's own group (DfE's "
+            f"{old} groupings up to {upto}), so the neighbours' average there can move differently from the "
+            "one compared here")
+
+
+#: how :func:`regrouped_words` begins (a caveat found again by it)
+REGROUPED_LEAD = "the comparison sets the council against DfE's"
+
+
 #: how :func:`gaps_words` begins (a caveat found again by it)
 GAPS_LEAD = "left out of the comparison: "
 

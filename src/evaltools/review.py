@@ -28,7 +28,8 @@ import pandas as pd
 
 from . import indicators as ind
 from . import published, registry
-from .benchmark import GAPS_LEAD, gaps_words, set_aside
+from .benchmark import (GAPS_LEAD, OWN_YEARS_LEAD, REGROUPED_LEAD, gaps_words, own_years, own_years_words,
+                        regrouped_words, set_aside)
 from .stats import frames
 from .sdc import round_half_up, signed, significant
 from .stats.power import detectable
@@ -465,7 +466,8 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
         row.caveats.append(head + "against its own baseline the change is within noise, but set against what the "
                            "neighbours' figures did over the same years it stands out"
                            + ("; the interval only just leaves out no change, so read it as borderline" if edge else ""))
-    row.caveats += [c for c in other.caveats if c.startswith(GAPS_LEAD)]   # who that test left out
+    # who that test left out, and which years and group of neighbours it used
+    row.caveats += [c for c in other.caveats if c.startswith((GAPS_LEAD, OWN_YEARS_LEAD, REGROUPED_LEAD))]
     row.caveats += [c for c in other.caveats if c in _TREND_CAVEATS.values()]
 
 
@@ -485,7 +487,19 @@ def _untested(message: str, have: pd.DataFrame, mid: str, periods) -> str:
         return (f"the published {listing(_period(p, mid) for p in years)} "
                 f"{'figure has' if len(years) == 1 else 'figures have'} no counts of children, so the change "
                 "cannot be tested for noise")
+    absent = _NO_FIGURE.search(message)
+    if absent:          # a year with no row at all (the baseline shown is the strategy's own)
+        years = [int(y) for y in re.findall(r"\d{4}", absent.group(1))]
+        named = listing(_period(p, mid) for p in years)
+        if mid not in registry.ids():
+            return (f"the local measures file has no {named} figure (a baseline shown is the strategy's own "
+                    "words): add that year's numerator and denominator to test the change for noise")
+        return (f"no published {named} figure ({absent.group(2)}), so the change cannot be tested for noise")
     return message.split(": ", 1)[-1]
+
+
+#: the statistics' words for a test year with no row: its years, then why
+_NO_FIGURE = re.compile(r"no (?:before|after) figure for .*? in \[([^\]]*)\] \(([^)]*)\)")
 
 
 def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, comparators):
@@ -502,6 +516,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     first = row.baseline_period + 1
     # a neighbour's figures that rest on a recording gap are left out, and named
     f, against, left = set_aside(frame[frame["measure"] == mid], area, comparators)
+    f, cut = own_years(f, area)
     mine = f[(f["area_code"].astype(str) == str(area)) & (f["status"] == "ok")]
     pre = int((mine["period"] < first).sum())
     if pre < 2:
@@ -531,6 +546,11 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
                 f"{placebo_words(res)}").rstrip()
     if gap:
         row.caveats.append(gap)
+    if cut:
+        row.caveats.append(own_years_words(cut, registry.get(mid)))
+    regroup = regrouped_words(str(area), comparators, sorted(int(p) for p in mine["period"]))
+    if regroup:
+        row.caveats.append(regroup)
     row.caveats += _trend_caveats(res.warnings)
     return res
 

@@ -425,27 +425,6 @@ def _gap_placebo(ev: Evaluation, gaps: list[float], est: float, m) -> str:
             "so this gap cannot be told from the series' own swings: no detectable change")
 
 
-def _regrouped_words(la_code: str, comparator, years: list[int]) -> str:
-    """When the comparison's years span DfE's change of neighbour groups (April 2021
-    groupings to 2024, the 2025 model after), the comparison keeps one group throughout,
-    the latest, where the trend tables give each year's own: 3+ placements' neighbours
-    moved -0.5 points in the table and +1.2 in the comparison, and a reader recomputing
-    it from the table got -0.2 where the report said -1.9."""
-    from .comparators import neighbour_model_for, statistical_neighbours
-    if comparator != "statistical_neighbours" or not years:
-        return ""
-    lo, hi = min(years), max(years)
-    if neighbour_model_for(la_code, lo) == neighbour_model_for(la_code, hi) or \
-            set(statistical_neighbours(la_code, lo)) == set(statistical_neighbours(la_code, hi)):
-        return ""
-    old = neighbour_model_for(la_code, lo)
-    upto = max(y for y in years if neighbour_model_for(la_code, y) == old)
-    return (f"the comparison sets the council against DfE's {neighbour_model_for(la_code, hi)} group of "
-            f"statistical neighbours in every year; the trend tables give each year's own group (DfE's "
-            f"{old} groupings up to {upto}), so the neighbours' average there can move differently from the "
-            "one compared here")
-
-
 def exposure_months(start, period: int, academic: bool = False) -> int:
     """Calendar months of the collection year ``period`` (to 31 March) from the one an
     intervention started in: 12 for an April start, 4 for a December start. For an
@@ -513,6 +492,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         # years is not credited to the intervention (they still test the pre-trends)
         # a neighbour's figures that rest on a recording gap are left out, and named
         pub, against, left = bmk.set_aside(ind[ind["measure"] == mid], la_code, comparator)
+        pub, cut = bmk.own_years(pub, la_code)
         res = did(pub, la_code, first, measure=mid, comparators=against,
                   label=f"{m.short}: {iv.title}", reference="last")
     except (ValueError, ConfigError) as e:
@@ -536,11 +516,13 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         ev.warnings.append(part + (" and the later years carry it in full" if len(post) > 1 else
                                    "; the next year's figures will say more"))
     ev.warnings = [_plain(w, la_code) for w in ev.warnings]
-    regroup = _regrouped_words(la_code, comparator, years)
+    regroup = bmk.regrouped_words(la_code, comparator, years)
     if regroup:
         ev.warnings.append(regroup)
     if left:
         ev.warnings.append(bmk.gaps_words(left, m))
+    if cut:
+        ev.warnings.append(bmk.own_years_words(cut, m))
     ev.sentence = (f"Against its statistical neighbours, the council's change from {m.period_label(ref)} to "
                    f"{'the years from ' + m.period_label(first) if len(post) > 1 else m.period_label(first)} was "
                    f"{sdc.signed(res.estimate)} {units(m)} (95% CI {sdc.signed(lo)} to {sdc.signed(hi)}; "

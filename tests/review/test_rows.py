@@ -137,6 +137,24 @@ def test_a_local_baseline_is_checked_against_the_councils_own_file(tmp_path):
     assert list(shown["Baseline"]) == ["77.8% (2021)", "52.0% (2021)"]
 
 
+def test_a_local_figure_for_the_latest_year_only_says_what_to_add(tmp_path):
+    """A survey commitment whose baseline is the strategy's own figure (2021), with the
+    local file giving only the latest year's counts, printed the statistics' own message
+    in the board paper ("no before figure for 'bright_spots_...' in [2021] (not in the
+    frame); choose periods ...")."""
+    measures = [{"id": "bs", "text": "Fewer care leavers without a trusted person", "source": "local",
+                 "local": "bright_spots_cl_no_trusted_person", "direction": "decrease",
+                 "baseline": {"value": 11, "period": 2021}}]
+    rev, _ = _local_review(tmp_path, "measure,period,numerator,denominator,value\n"
+                           "bright_spots_cl_no_trusted_person,2024,12,150,\n",
+                           measures, "2021-04-01", "2025-03-31", 2021)
+    row = rev.table.set_index("id").loc["bs"]
+    assert row["verdict"] == "not tested"
+    assert row["test"].startswith("the local measures file has no 2021 figure")
+    assert "add that year's numerator and denominator" in row["test"]
+    assert "frame" not in row["test"] and "bright_spots" not in row["test"]
+
+
 def test_a_review_given_local_measures_draws_its_charts(tmp_path, monkeypatch):
     """A council's local CSV (the README's own example row) made every report of the
     review fail: its rows carry the date each figure ends, DfE's do not, and the charts'
@@ -503,7 +521,12 @@ def test_untested_rows_say_why_in_words():
     spread gave is a change the test finds 1 time in 8)."""
     t = review.evaluate("herefordshire_2025_27").table
     assert not t["test"].fillna("").str.contains(r"'[a-z0-9]+_[a-z0-9_]+'|\[20", regex=True).any()
-    assert t["test"].fillna("").str.contains("figure has no counts of children, so the change cannot").any()
+    # (no row of this review is untested for want of counts now; the words, for one that is)
+    have = pd.DataFrame({"period": [2024, 2025], "numerator": [float("nan")] * 2, "denominator": [float("nan")] * 2})
+    said = review._untested("before_after: 'care_leavers_eet_19_21' has no counts for before periods [2024]",
+                            have, "care_leavers_eet_19_21", (2024, 2025))
+    assert said == ("the published 2024 and 2025 figures have no counts of children, so the change cannot be "
+                    "tested for noise")
     conv = t[t["measure"] == "oc2_convictions"].iloc[0]
     assert conv.baseline_value == 0 and "a change smaller than 4 percentage points would usually not" in conv.test
     assert conv.verdict == "not tested" and conv.test.startswith("not judged: the council's figure is 0")
@@ -647,6 +670,9 @@ def test_a_neighbour_with_a_recording_gap_is_left_out_of_the_review_test_and_nam
     assert ("left out of the comparison: Hampshire, where DfE records no information for 27%, 25%, 64% and 51% "
             "of the young people in 2019, 2023, 2024 and 2025") in row.caveats
     assert "-3.6 against the statistical neighbours' change since 2021" in row.caveats
+    # the test keeps DfE's 2025 group throughout, where the tables give 2021's up to 2024
+    assert ("the comparison sets the council against DfE's 2025 group of statistical neighbours in every year; "
+            "the trend tables and charts give each year's own group (DfE's 2021 groupings up to 2024)") in row.caveats
 
 
 def test_the_drafts_lists_of_changes_give_the_figures_not_only_the_commitment():
@@ -707,6 +733,17 @@ def test_a_change_that_came_before_the_strategy_began_is_said(reviews):
     assert r.verdict == "improved beyond noise"
     said = [c for c in r.caveats.split("; ") if c.startswith("already under way before the strategy")]
     assert said and "-2.2 of the -5.2 points came from 2018 to 2019, before it began in April 2019" in said[0]
+
+
+def test_a_year_the_council_lacks_leaves_it_out_of_that_year_not_of_its_own_comparison(reviews):
+    """St Helens' placements over 20 miles: 2017 is x, and the comparison with the
+    neighbours (which needs the same years from each) left St Helens itself out, so the
+    row said "the published 2018 and 2020 figures have no counts". It is compared over
+    the years it has, and says which it has not."""
+    r = reviews["st_helens_2019"].table.set_index("measure").loc["cla_placed_outside_la_over_20_miles"]
+    assert r.verdict in ("no detectable change", "improved beyond noise", "worsened beyond noise")
+    assert "against the statistical neighbours' change since 2018" in r.test
+    assert "the comparison with other councils uses only the years the council has a figure for (not 2017)" in r.caveats
 
 
 def test_a_change_from_a_baseline_year_that_is_a_sudden_jump_is_not_judged(reviews):
