@@ -25,6 +25,7 @@ all at once with the row and how to fix it; the file is never changed.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -155,6 +156,30 @@ def _number(v):
     return float(str(v).replace(",", "").replace("%", "").strip())
 
 
+#: the periods a local file may give: a year ending 31 March, or the date a figure ends
+_YEAR = re.compile(r"\d{4}")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _period_end(text: str) -> pd.Timestamp | None:
+    """The date a figure's period ends: 31 March of a year (``2024``) or an ISO date
+    (``2024-09-30``), in 2000-2100. Anything else is None: pandas read ``Sep-24`` (how
+    Excel saves "Sep 2024") as the year 2, ``24`` as the year 24 and ``01-04-2024`` as
+    4 January, and put the figure in the wrong year without a word."""
+    if _YEAR.fullmatch(text):
+        year, month, day = int(text), 3, 31
+    elif m := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(g) for g in m.groups())
+    else:
+        return None
+    if not 2000 <= year <= 2100:
+        return None
+    try:
+        return pd.Timestamp(year, month, day)
+    except ValueError:
+        return None
+
+
 def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None) -> pd.DataFrame:
     """A local measures CSV as the tidy indicator frame (status ``ok``, source
     ``local: <source_note>``), with ``value`` in the measure's unit (a percentage from
@@ -169,6 +194,10 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
     raw = _read_csv(p)
     raw.columns = [str(c).strip() for c in raw.columns]
     unknown = [c for c in raw.columns if c not in READ_COLUMNS]
+    if unknown and ";" in unknown[0] and "measure" in unknown[0]:
+        raise SchemaError("local measures file is separated by semicolons, not commas (Excel saves it so where the "
+                          "decimal point is a comma)", where=str(p),
+                          fix="Save it as 'CSV (Comma delimited)', or replace the semicolons with commas")
     if unknown:
         close = difflib.get_close_matches(unknown[0], READ_COLUMNS, n=1, cutoff=0.6)
         raise SchemaError(f"local measures file has a column evaltools does not read: {unknown[0]!r}"
@@ -209,10 +238,16 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
             problems.append(f"{where}: {mid} has a figure that is not a number (write 86, not 'eighty-six')")
             continue
         per = str(r["period"]).strip()
-        try:
-            period_end = pd.Timestamp(per) if "-" in per else pd.Timestamp(int(per), 3, 31)
-        except (ValueError, TypeError):
-            problems.append(f"{where}: period {per!r} is not a year (2024) or a date (2024-09-30)")
+        period_end = _period_end(per)
+        if period_end is None:
+            problems.append(f"{where}: period {per!r} is not a year (2024) or a date written year-month-day "
+                            "(2024-09-30)")
+            continue
+        if "%" in str(r["value"]) and m.unit != "percent":
+            problems.append(f"{where}: {mid} is a {m.unit}, not a percentage, but its value is {str(r['value']).strip()!r}")
+            continue
+        if m.unit != "score" and any(np.isfinite(x) and x < 0 for x in (num, den, val)):
+            problems.append(f"{where}: {mid} has a negative figure (a {m.unit} cannot be below 0)")
             continue
         period = collection_year(period_end)
         if m.unit == "percent":

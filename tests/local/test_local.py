@@ -59,6 +59,16 @@ def test_a_date_period_counts_in_its_collection_year(tmp_path):
     ("pathway_plans_up_to_date,2024,151,163,50,", "does not match"),
     ("pa_changes,last year,,,3,", "is not a year"),
     ("pa_changes,2024,,,three,", "not a number"),
+    # pandas read these as the year 2, the year 24 and 4 January: the wrong year, silently
+    ("pa_changes,Sep-24,,,3,", "is not a year (2024) or a date written year-month-day"),
+    ("pa_changes,24,,,3,", "is not a year"),
+    ("pa_changes,01-04-2024,,,3,", "is not a year"),
+    ("pa_changes,1850,,,3,", "is not a year"),
+    ("pa_changes,2024-02-30,,,3,", "is not a year"),
+    # a % sign on what is not a percentage, and a negative figure
+    ("pa_changes,2024,,,35%,", "is a count, not a percentage"),
+    ("pa_changes,2024,,,-3,", "has a negative figure"),
+    ("bright_spots_feel_safe,2024,,,85%,", None),
 ])
 def test_mistakes_are_named_by_row(tmp_path, row, words):
     p = _write(tmp_path, "measure,period,numerator,denominator,value,source_note\n" + row + "\n")
@@ -68,6 +78,12 @@ def test_mistakes_are_named_by_row(tmp_path, row, words):
     with pytest.raises(SchemaError) as e:
         local.read(p, la="884", defs=DEFS)
     assert words in str(e.value) and "row 2" in str(e.value) and str(p) in str(e.value)
+
+
+def test_a_file_separated_by_semicolons_is_named_so(tmp_path):
+    p = _write(tmp_path, "measure;period;value\npa_changes;2024;3\n")
+    with pytest.raises(SchemaError, match="separated by semicolons, not commas"):
+        local.read(p, la="884", defs=DEFS)
 
 
 def test_duplicate_rows_and_missing_columns(tmp_path):
