@@ -66,6 +66,7 @@ def write(tmp_path, text, name="eval.yaml"):
     (GOOD.replace("name: test", "name: my report"), ["'name' is 'my report'", "letters, digits"]),
     ("name: test\nla: 884\n  notebooks: [x\n", ["not valid YAML at line", "Check indentation"]),
     ("- just\n- a list\n", ["the file is not a YAML mapping", "name, la, notebooks"]),
+    ("name: test\nla: 884\nnotebooks:\n\t- benchmarking\n", ["not valid YAML at line 4", "Line 4 holds a tab character"]),
     (GOOD.replace("la: 884", "la: 884\nla: 885"),
      ["line 3: 'la' is given twice", "first at line 2", "silently replace", "Keep one 'la'"]),
 ])
@@ -359,3 +360,34 @@ def test_yaml_refuses_repeated_keys_but_keeps_merge_keys():
     assert yamlio.load("base: &b {x: 1, y: 2}\nc:\n  <<: *b\n  x: 3\n")["c"] == {"x": 3, "y": 2}
     # the same key in two different blocks is no repeat
     assert yamlio.load("a: {x: 1}\nb: {x: 2}\n") == {"a": {"x": 1}, "b": {"x": 2}}
+
+
+def test_check_points_out_a_direction_against_the_measures_own_better(tmp_path, capsys):
+    """direction: increase on 3+ placements was accepted, and the review then called a rise
+    from 7.8% to 9.0% "moved as promised"."""
+    from evaltools import strategies
+    text = (strategies.strategies_dir() / "herefordshire_2025_27.yaml").read_text(encoding="utf-8")
+    at = text.index("measure: cla_3plus_placements")
+    d = text.index("direction: decrease", at)
+    bad = text[:d] + "direction: increase" + text[d + len("direction: decrease"):]
+    code, out, _ = run_cli(capsys, "strategy", "check", write(tmp_path, bad, "s.yaml"))
+    assert code == 0
+    notes = [line for line in out.splitlines() if "direction increase" in line]
+    assert len(notes) == 1 and "hf25_short_term_stability" in notes[0] and "lower is better" in notes[0]
+    code, out, _ = run_cli(capsys, "strategy", "check", write(tmp_path, text, "t.yaml"))
+    assert "direction increase" not in out
+
+
+def test_a_local_figure_no_commitment_uses_is_named_at_the_start_of_the_run(tmp_path):
+    """A commitment's local: id spelt otherwise than the file's rows (bright_spots_feel_safe
+    in the strategy, bright_spots_feel_well in the file) showed "no local data supplied"
+    beside a file holding its figures, and nothing said so."""
+    from evaltools import runner
+
+    (tmp_path / "l.csv").write_text("measure,period,numerator,denominator,value,source_note\n"
+                                    "pathway_plans_up_to_date,2024,151,163,,tracker\n"
+                                    "return_home_interviews_takeup,2024,80,100,,log\n")
+    cfg = write(tmp_path, REVIEW.replace("extract: data/sample", "local: l.csv"))
+    notes = runner.load_evaluation(cfg).notes
+    assert len(notes) == 1 and "holds figures for return_home_interviews_takeup, which no commitment" in notes[0]
+    assert "pathway_plans_up_to_date" not in notes[0]      # the 2025-27 strategy uses it

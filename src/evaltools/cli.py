@@ -190,6 +190,9 @@ def _cmd_strategy(args) -> int:
     print(f"evaltools: {args.file} is a valid strategy: {s.title} (LA {s.la}); "
           f"{len(s.measures)} measures ({', '.join(f'{n} {k}' for k, n in by_source.items())}), "
           f"{len(s.interventions)} interventions ({dated} dated)")
+    for said in strategies.against_polarity(s):
+        print(f"evaltools: note: {said}: the review will call a move that way \"as promised\"; check the "
+              "direction is what the strategy means")
     for where in strategies.few_people_in_words(s):
         print(f"evaltools: note: {where}: the reports print the strategy's words as written, so a count of 1 to 5 "
               "people would show under every disclosure policy; reword it (e.g. \"a small group\") before the "

@@ -106,6 +106,7 @@ class Evaluation:
     jobs: list[NotebookJob]
     config_path: Path | None = None
     notebooks_dir: Path = NOTEBOOKS_DIR
+    notes: list[str] = field(default_factory=list)     # said at the start of the run
 
 
 @dataclass
@@ -275,9 +276,8 @@ def _preflight(params: dict, where: str, area: Area | None, base: Path, checked:
             raise ConfigError(f"local measures file {value} not found (looked in {looked_in(value, base)})",
                               where=where, fix="Copy data/local/template.csv, fill it in, and give its path, "
                                                "absolute or relative to the evaluation file")
-        if ("local", str(p)) not in checked:
-            local.read(p, la=area.area_code if area is not None else None)     # every row checked now
-            checked[("local", str(p))] = True
+        if ("local", str(p)) not in checked:      # every row checked now
+            checked[("local", str(p))] = local.read(p, la=area.area_code if area is not None else None)
         out["local"] = _as_given(value, p)
     return out
 
@@ -293,8 +293,9 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
     if not path.is_file():
         raise ConfigError(f"evaluation file {path} does not exist",
                           fix="Give the path of a YAML file such as evaluations/herefordshire.yaml")
+    text = yamlio.read_text(path)
     try:
-        doc = yamlio.load(yamlio.read_text(path))
+        doc = yamlio.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -302,7 +303,7 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
             raise ConfigError(f"line {mark.line + 1}: {exc.problem}", where=where,
                               fix=f"Keep one '{exc.key}' in that block") from None
         raise ConfigError(f"not valid YAML{at}: {getattr(exc, 'problem', exc)}", where=where,
-                          fix="Check indentation and quoting on that line") from None
+                          fix=yamlio.fix_for(text, exc, "Check indentation and quoting on that line")) from None
     if not isinstance(doc, dict):
         raise ConfigError("the file is not a YAML mapping", where=where,
                           fix=f"It needs the keys {', '.join(REQUIRED_KEYS)}")
@@ -373,7 +374,28 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
                               fix=f"The notebooks take: {', '.join(sorted(takers))}")
     title = doc.get("title") or (f"{area.display_name}: evaluation" if area else name)
     return Evaluation(name=name, title=str(title), la=area.area_code if area else None,
-                      jobs=jobs, config_path=path, notebooks_dir=nb_dir)
+                      jobs=jobs, config_path=path, notebooks_dir=nb_dir, notes=_unused_local(jobs, checked, path.parent))
+
+
+def _unused_local(jobs: list[NotebookJob], checked: dict, base: Path) -> list[str]:
+    """A local measures file's measures that no commitment of the strategies its
+    notebooks review uses: a commitment whose ``local:`` id is spelt otherwise than the
+    file's rows showed "no local data supplied" beside a file holding its figures."""
+    from .strategies import load
+    notes = []
+    for value in dict.fromkeys(j.reads["local"] for j in jobs if j.reads.get("local")):
+        frame = checked.get(("local", str(input_path(value, base))))
+        readers = [j for j in jobs if j.reads.get("local") == value and j.reads.get("strategy")]
+        if frame is None or not readers:
+            continue
+        strategies = [checked.get(j.reads["strategy"]) or load(j.reads["strategy"]) for j in readers]
+        used = {m.local for st in strategies for m in st.measures if m.local}
+        unused = sorted(set(frame["measure"]) - used)
+        if unused:
+            notes.append(f"note: the local measures file {value} holds figures for {', '.join(unused)}, which no "
+                         "commitment of the strategies reviewed uses, so no report shows them (is a commitment's "
+                         "local: id spelt otherwise?)")
+    return notes
 
 
 def _pdf_notebooks(value, where: str, available: list[str]) -> set[str]:
@@ -1396,6 +1418,8 @@ def run_evaluation(config, *, la_override=None, run_id: str | None = None,
         f"{workers} worker(s)")
     if not os.environ.get(SALT_ENV):
         log(f"  pseudonymisation: {plan.salt_source}")
+    for note in ev.notes:
+        log(f"  {note}")
     (res,), _ = _run_plans([plan], jobs=jobs, pdf=pdf, log=log)
     return res
 
@@ -1431,5 +1455,7 @@ def run_batch(config, las, *, run_id: str | None = None, out_root: Path | None =
         f"{workers} worker(s)")
     if not os.environ.get(SALT_ENV):
         log("  pseudonymisation: one-off random key per LA run (EVALTOOLS_SALT not set)")
+    for note in dict.fromkeys(n for ev in evs for n in ev.notes):
+        log(f"  {note}")
     runs, workers = _run_plans(plans, jobs=jobs, pdf=pdf, log=log)
     return BatchResult(runs, time.perf_counter() - t0, workers)

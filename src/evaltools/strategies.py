@@ -215,6 +215,10 @@ def _date(value, where, key, probs) -> dt.date | None:
 def _year(value, where, key, probs) -> int | None:
     if value is None or value == "":
         return None
+    if isinstance(value, dt.date):      # by: 2026-03-31 was "datetime.date(2026, 3, 31) is not a year"
+        probs.add(where, f"{key} {value.isoformat()} is a date, not a year",
+                  f"give the collection year ending 31 March, e.g. {value.year if value.month <= 3 else value.year + 1}")
+        return None
     try:
         y = int(value)
     except (TypeError, ValueError):
@@ -304,6 +308,10 @@ def _check_local_id(local_id, where, probs) -> None:
 _PERCENT_WORDS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)")
 
 
+#: words for every child ("all care leavers", "every child")
+_EVERY = re.compile(r"\b(?:all|every|each)\b", re.IGNORECASE)
+
+
 def _check_percentages(baseline, target, where, probs) -> None:
     """A baseline or target of a percentage is a number from 0 to 100: 160 is a typing
     slip, and 0.6 beside "60%" in its own words (or a baseline of 50) a fraction the
@@ -314,10 +322,20 @@ def _check_percentages(baseline, target, where, probs) -> None:
         v = fig.value
         if not 0 <= v <= 100:
             probs.add(where, f"{key} value {v:g} is not a percentage", "give a number from 0 to 100, e.g. 60 for 60%")
-        elif 0 < v < 1:
-            said = [float(x) for x in _PERCENT_WORDS.findall(fig.text)]
-            if any(x >= 1 for x in said) or (other is not None and other.value is not None and other.value >= 1):
+        elif 0 < v <= 1:
+            said = [float(x) for x in _PERCENT_WORDS.findall(fig.text or "")]
+            if v == 1:
+                # "all children" with a value of 1 was judged as a target of 1%
+                if 100 in said or (_EVERY.search(fig.text or "") and 1 not in said):
+                    probs.add(where, f"{key} value 1 is 1%, where its words say all", "write 100 for 100%")
+            elif any(x >= 1 for x in said) or (other is not None and other.value is not None and other.value >= 1):
                 probs.add(where, f"{key} value {v:g} looks like a fraction of 1", f"write {v * 100:g} for {v * 100:g}%")
+            elif v not in said:
+                # 0.09 on its own was judged as a target of 0.09%: a share under 1% is rare
+                # enough that its words must say so
+                probs.add(where, f"{key} value {v:g} is under 1%: a percentage is written from 0 to 100",
+                          f"write {v * 100:g} for {v * 100:g}%, or, if you mean {v:g}%, say so in its text "
+                          f"(text: 'below {v:g}%')")
 
 
 #: characters no one types into a strategy (a control character pasted from Word)
@@ -377,6 +395,10 @@ def _entries(doc, section, keys, probs):
         yield where, raw, str(raw.get("id") or "")
 
 
+#: the top-level sections of a strategy file
+SECTIONS = frozenset({"strategy", "measures", "interventions"})
+
+
 def parse(doc: dict, path: str = "<strategy>") -> Strategy:
     """A :class:`Strategy` from the YAML's mapping, with every problem in one error."""
     from .areas import resolve_la
@@ -394,6 +416,11 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
         if value is not None and not isinstance(value, kind):
             raise StrategyError(f"'{section}' is {value!r}, not {want}", where=path,
                                 fix="See data/strategies/README.md for the format")
+    for k in sorted(set(doc) - SECTIONS, key=str):
+        # a misspelt section ('intervention:') was dropped whole: no interventions, no error
+        close = difflib.get_close_matches(str(k).lower(), sorted(SECTIONS), n=1, cutoff=0.6)
+        probs.add("file", f"unknown section {k!r}", (f"did you mean {close[0]}? " if close else "")
+                  + f"the sections are {', '.join(sorted(SECTIONS))}")
     for k in sorted(set(head) - STRATEGY_KEYS):
         probs.add("strategy", f"unknown field {k!r}", f"use {', '.join(sorted(STRATEGY_KEYS))}")
     for k in ("id", "title", "la", "start", "end"):
@@ -469,6 +496,8 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
         precision = _choice(raw, "precision", PRECISIONS, where, probs, "undated")
         i_start = _date(raw.get("start"), where, "start", probs)
         i_end = _date(raw.get("end"), where, "end", probs)
+        if i_start and i_end and i_end < i_start:
+            probs.add(where, f"end {i_end} is before start {i_start}", "swap them")
         if precision != "undated" and raw.get("start") in (None, ""):     # a bad date is reported above
             probs.add(where, f"precision is {precision} but start is missing",
                       "give start (YYYY-MM-DD) or set precision: undated")
@@ -518,8 +547,9 @@ def load(path_or_id) -> Strategy:
         raise StrategyError(f"strategy {str(path_or_id)!r} not found", where=str(p),
                             fix=f"Give a path to a YAML file, or one of: {have}" if have else
                             "Give a path to a YAML file")
+    text = yamlio.read_text(p)
     try:
-        doc = yamlio.load(yamlio.read_text(p))
+        doc = yamlio.load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
@@ -530,7 +560,7 @@ def load(path_or_id) -> Strategy:
             raise StrategyError(f"strategy file, line {mark.line + 1}: {e.problem}", where=str(p),
                                 fix=f"Keep one '{e.key}' there (the one you mean)") from None
         raise StrategyError(f"strategy file is not valid YAML{line}", where=str(p),
-                            fix="Check the indentation and quoting there") from None
+                            fix=yamlio.fix_for(text, e, "Check the indentation and quoting there")) from None
     return parse(doc, str(p))
 
 
@@ -540,6 +570,29 @@ _FEW_PEOPLE = re.compile(r"\b([1-5]|one|two|three|four|five)\s+(?:more\s+|new\s+
                          r"(young (?:people|persons?)|people|persons?|children|child|care leavers?|families|family"
                          r"|(?:foster )?carers?|adopters?|siblings?|girls?|boys?|babies|baby|mothers?|parents?)"
                          r"\b(?!'s)", re.IGNORECASE)
+
+
+def against_polarity(s: Strategy) -> list[str]:
+    """Measures whose direction is the opposite of what is better by the measure's own
+    definition (``direction: increase`` on 3+ placements): the review then reports a
+    rise as "moved as promised", so ``evaltools strategy check`` points them out. A
+    strategy may mean it (the registry's polarity is DfE's view), so it is a note."""
+    from . import local
+    out = []
+    for m in s.measures:
+        if m.direction not in ("increase", "decrease"):
+            continue
+        if m.measure and m.measure in registry.ids():
+            polarity, title = registry.get(m.measure).polarity, registry.get(m.measure).short
+        elif m.local and m.local in local.definitions():
+            polarity, title = local.definitions()[m.local].polarity, local.definitions()[m.local].title
+        else:
+            continue
+        wanted = "high" if m.direction == "increase" else "low"
+        if polarity in ("high", "low") and polarity != wanted:
+            out.append(f"measure {m.id}: direction {m.direction}, but for {title} {'higher' if polarity == 'high' else 'lower'} "
+                       "is better")
+    return out
 
 
 def few_people_in_words(s: Strategy) -> list[str]:

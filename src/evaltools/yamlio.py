@@ -100,3 +100,15 @@ def read_text(path) -> str:
         raise ConfigError(f"line {line} is not UTF-8 text (byte {data[e.start]:#04x}: a file saved as ANSI or "
                           "Windows-1252?)", where=str(path),
                           fix="Save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)") from None
+
+
+def fix_for(text: str, exc, default: str) -> str:
+    """How to fix a YAML error at ``exc``'s line: a tab there (YAML indents with spaces
+    only, and an editor's tab looks like them) is named, as it is the usual cause."""
+    mark = getattr(exc, "problem_mark", None)
+    lines = text.splitlines()
+    if mark is not None:
+        for n in (mark.line, mark.line - 1):      # the error may be reported a line after the tab
+            if 0 <= n < len(lines) and "\t" in lines[n]:
+                return f"Line {n + 1} holds a tab character: YAML indents with spaces only, so replace it with spaces"
+    return default

@@ -86,6 +86,17 @@ def _broken(change):
     (lambda d: d["measures"][0].update(text="More\x07 care leavers"), "text holds a control character"),
     (lambda d: d["interventions"][0].update(title=2024), "title is a number or date (2024), not words"),
     (lambda d: d["strategy"].update(title={"a": 1}), "title is a set of fields"),
+    # a misspelt section was dropped whole, with its interventions
+    (lambda d: d.update(intervention=d.pop("interventions")),
+     "unknown section 'intervention' (did you mean interventions? the sections are"),
+    (lambda d: d["interventions"][0].update(end="2024-01-01"), "end 2024-01-01 is before start"),
+    (lambda d: d["measures"][0]["target"].update(by=dt.date(2026, 3, 31)),
+     "target by 2026-03-31 is a date, not a year (give the collection year ending 31 March, e.g. 2026)"),
+    # a share written as a fraction, or 1 for "all", was judged as 0.09% or 1%
+    (lambda d: d["measures"][0].update(baseline=None, target={"value": 0.09, "by": 2026}),
+     "target value 0.09 is under 1%: a percentage is written from 0 to 100 (write 9 for 9%"),
+    (lambda d: d["measures"][0].update(baseline=None, target={"value": 1, "by": 2026, "text": "all care leavers"}),
+     "target value 1 is 1%, where its words say all (write 100 for 100%)"),
 ])
 def test_each_mistake_is_named_with_where_and_how_to_fix(tmp_path, change, words):
     p = tmp_path / "s.yaml"
