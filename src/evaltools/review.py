@@ -728,10 +728,19 @@ class Review:
                  f"{'has' if c['with_data'] == 1 else 'have'} figures to assess"
                  + (f"; {listing(rest)}." if any(rest) else ".")]
         unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"]     # includes the withheld
-        synthetic = self.synthetic
-        on_sample = c["direction_child_level"] if synthetic else 0
-        aside = ([f"{count(on_sample, 'of these rests', 'of these rest')} on the synthetic child-level sample, "
-                  "not real children's records"] if on_sample else []) \
+        # which of the moves rest on the synthetic sample, said of each group: "(2 of these
+        # rest on ...)" after "11 moved the other way" read as 2 of the 11, where both were
+        # among the 8 that moved as promised
+        on_sample = {}
+        if self.synthetic:
+            kept = t[~withheld(self, policy)]
+            child = kept["source"] == "child_level"
+            on_sample = {k: int((child & (kept["direction_met"] == k)).sum()) for k in ("yes", "no")}
+        sample = [f"{n} of the {c['direction_' + k]} that moved {'as promised' if k == 'yes' else 'the other way'}"
+                  for k, n in on_sample.items() if n]
+        verb = "rests" if sum(on_sample.values()) == 1 else "rest"       # "1 of the 8 rests"
+        aside = ([f"{' and '.join(sample)} {verb} on the synthetic child-level sample, not real children's "
+                  "records"] if sample else []) \
             + ([f"{count(c['withheld'], 'more is', 'more are')} not shown: "
                 f"{'its figures' if c['withheld'] == 1 else 'their figures'} would reveal 1 to 5 children"]
                if c["withheld"] else [])
@@ -762,7 +771,7 @@ class Review:
             parts.append("Rose or fell beyond noise: " + "; ".join(f"{name(r)} ({r['verdict'].split()[0]})"
                                                               for _, r in moved.iterrows()) + ".")
         child = t[(t["source"] == "child_level") & t["verdict"].str.contains("beyond noise|no detectable")]
-        if synthetic and len(child):
+        if self.synthetic and len(child):
             total = int(t["verdict"].str.contains("beyond noise|no detectable").sum())
             which = f" ({'; '.join(md(r['text'].rstrip('.')) for _, r in child.iterrows())})" if len(child) <= 3 else ""
             parts.append(f"{len(child)} of the {total} verdicts {'rests' if len(child) == 1 else 'rest'} on the "
