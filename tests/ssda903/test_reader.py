@@ -233,6 +233,39 @@ def test_unrecognised_table(extract_dir):
     refused(extract_dir, SchemaError, "notes.csv is not a recognised SSDA903 table")
 
 
+def test_a_file_without_its_header_row_is_refused_without_echoing_its_first_row(extract_dir):
+    """The first data row was printed as "its columns": a child's id, dates of birth and
+    full postcodes, into the error, the manifest and the data-quality report."""
+    p = extract_dir / "episodes.csv"
+    lines = p.read_text().splitlines(keepends=True)
+    first = lines[1].strip().split(",")
+    p.write_text("".join(lines[1:]))
+    msg = refused(extract_dir, SchemaError, "episodes.csv is not a recognised SSDA903 table",
+                  "not a row of column names", "without its header row")
+    assert not any(v and v in msg for v in first if len(v) > 2)
+
+
+def test_a_comma_after_every_row_but_not_the_header_shifts_nothing(extract_dir):
+    """pandas took the first column as the rows' index and shifted every value one
+    column left: SEX read a date of birth, and the children collapsed into two ids."""
+    clean = read(extract_dir).tables["Header"]
+    p = extract_dir / "header.csv"
+    head, *rows = p.read_text().splitlines()
+    p.write_text("\n".join([head] + [r + "," for r in rows]) + "\n")
+    ex = read(extract_dir)
+    pd.testing.assert_frame_equal(ex.tables["Header"], clean)
+    assert ex.issues.empty
+    # a value in the extra field is refused, not dropped
+    p.write_text("\n".join([head] + [r + ",x" for r in rows]) + "\n")
+    refused(extract_dir, SchemaError, "header.csv has rows with more fields than its header")
+
+
+def test_a_column_named_twice_is_refused(extract_dir):
+    cols, rows = base_tables()["header.csv"]
+    write_table(extract_dir / "header.csv", cols + ["DOB"], [r + [r[cols.index("DOB")]] for r in rows])
+    refused(extract_dir, SchemaError, "header.csv has the column DOB twice in its header")
+
+
 def test_empty_file(extract_dir):
     (extract_dir / "oc3.csv").write_bytes(b"")
     refused(extract_dir, SchemaError, "oc3.csv is empty (no header row)")
@@ -410,3 +443,21 @@ def test_a_year_missing_its_episodes_where_other_years_have_them_is_refused(tmp_
     assert cli.main(["validate", str(tmp_path)]) == 2
     (tmp_path / "2024" / "episodes.csv").unlink()       # no year has them: a partial extract, read
     assert read_extract(tmp_path, salt=SALT) is not None
+
+
+@pytest.mark.parametrize("name, year", [
+    ("2024", 2024), ("2023-24", 2024), ("2023_24", 2024), ("903 2023-24 return", 2024),
+    # a folder named for both years was read as 2023 (the first year it names)
+    ("2023-2024", 2024),
+    # an export date in a name is not the collection year
+    ("episodes_extracted_2025-01-10", None), ("header_20250110", None), ("Episodes_2024", 2024),
+])
+def test_the_year_a_name_gives(name, year):
+    from evaltools.ssda903.extract import _year_in
+    assert _year_in(name) == year
+
+
+def test_a_file_named_for_another_year_than_its_folder_is_refused(tmp_path):
+    folder = write_extract(tmp_path / "2024")
+    (folder / "episodes.csv").rename(folder / "episodes_2025.csv")
+    refused(tmp_path, ConfigError, "episodes_2025.csv is named for 2025 but is in a folder for 2024")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -97,8 +98,13 @@ def identify(columns: list[str], path: Path, tables: list[str] | None = None) ->
         if score > best_score:
             best, best_score = t, score
     if best is None or best_score < 0.5:
+        # the first line is printed only where it reads as column names: a file without
+        # its header row has a child's id, dates and postcodes there
+        names = [c for c in columns if re.fullmatch(r"[A-Z][A-Z_]*", c)]
+        said = (f"its columns are {names[:12]}" if len(names) == len(columns) else
+                "its first line is not a row of column names (a file exported without its header row?)")
         raise SchemaError(
-            f"{path.name} is not a recognised SSDA903 table: its columns are {columns[:12]}",
+            f"{path.name} is not a recognised SSDA903 table: {said}",
             where=str(path.parent),
             fix="Check it is one of the 903 CSVs (Header, Episodes, UASC, OC2, OC3, AD1, "
                 "PlacedAdoption, PrevPerm, Missing, Reviews, SWEpisodes) with its header row")
@@ -161,6 +167,10 @@ def header_of(path: Path, text: str) -> tuple[str, list[str], list[str]]:
         fixes.append("normalised column names (case, spaces)")
     while clean_header and clean_header[-1] == "":
         clean_header.pop()
+    twice = sorted({c for c in clean_header if c and clean_header.count(c) > 1})
+    if twice:
+        raise SchemaError(f"{path.name} has the column {twice[0]} twice in its header", where=str(path.parent),
+                          fix="Export the table again with each column once")
     table = identify(clean_header, path)
     always = _all_years_columns(table)
     missing = [c for c in always if c not in clean_header]
@@ -186,8 +196,18 @@ def read_raw(path: Path) -> RawFile:
     if n_empty:
         fixes.append(f"ignored {n_empty} blank line(s)")
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False,
-                            skip_blank_lines=True, header=0, names=None, engine="c")
+        # index_col=False: where every row has one field more than the header (a comma
+        # after each row, not after the header), pandas took the first column as the
+        # rows' index, shifting every value one column left (SEX read a date of birth);
+        # a trailing empty field is dropped, a value in it is refused
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, index_col=False,
+                                skip_blank_lines=True, header=0, names=None, engine="c")
+    except pd.errors.ParserWarning:
+        raise SchemaError(f"{path.name} has rows with more fields than its header", where=str(path.parent),
+                          fix="Check for an unquoted comma in a value, or a column with no name in the "
+                              "header") from None
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
         at = f" at line {m.group(1)}" if m else ""
