@@ -75,3 +75,26 @@ def test_parallel_reading_gives_identical_results(tmp_path):
         pd.testing.assert_frame_equal(one.tables[t], two.tables[t])
     pd.testing.assert_frame_equal(one.issues, two.issues)
     assert [f.path for f in one.files] == [f.path for f in two.files]
+
+
+def test_across_a_year_with_no_return_an_episode_the_later_return_does_not_cover_is_kept():
+    """2023, then 2025 (no 2024 return): A's episode open at 31 March 2023 ended during
+    2024, so it is in neither return's episodes after; dropping it took A out of 2023's
+    figures. It is kept to the start of 2025's year (no reason: not a leaving), B's to
+    the start of its next episode, and C's, which 2025 repeats, is 2025's."""
+    eps = _ep([
+        [2023, "A", "01/06/2022", None, "U4"],
+        [2023, "B", "01/06/2021", None, "U4"],
+        [2023, "C", "01/05/2020", None, "U1"],
+        [2025, "B", "01/11/2023", None, "U6"],
+        [2025, "C", "01/05/2020", "01/07/2024", "U1"],
+    ])
+    h = combine_history(eps).sort_values(["CHILD", "DECOM"])
+    got = [(c, d.strftime("%d/%m/%Y"), None if pd.isna(e) else e.strftime("%d/%m/%Y"), y)
+           for c, d, e, y in zip(h["CHILD"], h["DECOM"], h["DEC"], h["YEAR"])]
+    assert got == [("A", "01/06/2022", "01/04/2024", 2023),
+                   ("B", "01/06/2021", "01/11/2023", 2023), ("B", "01/11/2023", None, 2025),
+                   ("C", "01/05/2020", "01/07/2024", 2025)]
+    # with no gap the later return still corrects the earlier (an episode it drops is gone)
+    eps = _ep([[2023, "A", "01/03/2023", None, "U4"], [2024, "C", "01/05/2023", None, "U4"]])
+    assert list(combine_history(eps)["CHILD"]) == ["C"]

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .. import indicators
 from ..errors import ConfigError
-from .data import CareData, add_months, calendar_months, frozen_heap
+from .data import NO_RETURN, CareData, add_months, calendar_months, frozen_heap
 from .engine import (BREAKDOWNS, Spec, aggregate, annual_refs, characteristics, month_refs, monthly_refs,
                      period_of)
 from .specs import SPECS
@@ -110,6 +110,12 @@ def _one(cd: CareData, spec: Spec, frequency: str, by, years) -> pd.DataFrame:
     covered = add_months(refs, -lookback) + 1 >= cd.coverage_start
     if spec.needs_area and not cd.area.get("ons_code"):
         covered[:] = False             # no council named: not available, not zero
+    gone = set().union(*(cd.lacking.get(t, set()) for t in (*spec.tables, NO_RETURN)))
+    if gone:
+        # a window reaching into a year whose table has no rows: not available, not zero
+        first, last = period_of(add_months(refs, -lookback) + 1), period_of(refs)
+        covered &= ~np.array([any(y in gone for y in range(int(a), int(b) + 1)) for a, b in zip(first, last)],
+                             dtype=bool)
     if covered.any():
         with calendar_months() if frequency == "month" else contextlib.nullcontext():
             rows = spec.func(cd, refs[covered])

@@ -178,6 +178,10 @@ def new_placement(rne: np.ndarray, place: np.ndarray, prev_place: np.ndarray,
     return starts & ~adopt_same & ~temp
 
 
+#: the key of :attr:`CareData.lacking` for years with no return at all
+NO_RETURN = "no return"
+
+
 @dataclass
 class CareData:
     """Prepared child-level data for one area (see the module docstring)."""
@@ -189,6 +193,10 @@ class CareData:
     last_year: int
     area: dict = field(default_factory=dict)
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: collection years in which a table the measures read has no rows where its other
+    #: years hold many (``ssda903.extract.empty_years``): its measures there are "not
+    #: available", not 0
+    lacking: dict = field(default_factory=dict)
 
     def cached(self, key, build):
         """``build()`` once per key for this data (cohorts, placements, lookups that
@@ -238,7 +246,21 @@ class CareData:
         tables = {t: ex.usable(t) for t in ex.tables if t in MEASURE_TABLES}
         header = ex.usable("Header", ["CHILD", "DOB", "SEX"])
         excluded = pd.concat([ex.excluded(t).assign(table=t) for t in ex.tables], ignore_index=True)
-        return cls.from_tables(hist, header, tables, years=ex.years, area=area, excluded=excluded)
+        cd = cls.from_tables(hist, header, tables, years=ex.years, area=area, excluded=excluded)
+        from ..ssda903.extract import WATCHED_TABLES, empty_years
+        for t in WATCHED_TABLES:
+            rows: dict[int, int] = {}
+            for f in ex.files:
+                if f.table == t:
+                    rows[f.year] = rows.get(f.year, 0) + f.rows
+            gone = empty_years(rows, ex.years)
+            if gone:
+                cd.lacking[t] = set(gone)
+        # a year with no return at all (2023, then 2025): every measure there
+        gaps = set(range(cd.first_year, cd.last_year + 1)) - set(ex.years)
+        if gaps:
+            cd.lacking[NO_RETURN] = gaps
+        return cd
 
     @classmethod
     def from_tables(cls, episodes: pd.DataFrame, header: pd.DataFrame,

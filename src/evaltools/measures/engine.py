@@ -38,6 +38,9 @@ class Spec:
     #: so ``frequency="month"`` gives it; "3+ placements in the year" and cohort
     #: measures (care leavers by birthday, 2-year stability) do not
     calendar_month: bool = False
+    #: the tables besides Episodes and Header it reads: a year in which one has no rows
+    #: where its other years hold many is not available for it (``CareData.lacking``)
+    tables: tuple[str, ...] = ()
 
 
 def annual_refs(cd: CareData, years=None) -> np.ndarray:

@@ -47,6 +47,8 @@ from .schema import TABLES, schema_for
 
 _YEAR_SPAN = re.compile(r"(?<!\d)(20\d\d)[-_ ]?(\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+_FULL_SPAN = re.compile(r"(?<!\d)(20\d\d)[-_ ](20\d\d)(?!\d)")
+_DATE_STAMP = re.compile(r"(?<!\d)20\d\d([-_]?)[01]\d\1[0-3]\d(?!\d)")
 FIRST_YEAR, LAST_YEAR = 2014, 2030
 AUTO_WORKERS_BYTES = 50_000_000       # above this, read years in two processes
 
@@ -128,8 +130,10 @@ class Extract:
         Each annual return repeats the episodes open during its year, and a later
         return corrects an earlier one. So an episode from year Y is kept only if it
         ended before the next available return's year began (1 April); anything open
-        at that point is taken from the later return, which wins. Rows with errors in
-        their dates are left out.
+        at that point is taken from the later return, which wins. Across a year with
+        no return, an episode the later return does not repeat is kept, ended when the
+        later return's year begins (:func:`combine_history`). Rows with errors in their
+        dates are left out.
         """
         return combine_history(self.usable("Episodes", ["DECOM", "DEC"]))
 
@@ -165,7 +169,33 @@ def combine_history(episodes: pd.DataFrame) -> pd.DataFrame:
            for i, y in enumerate(years)}
     next_start = episodes["YEAR"].map(nxt).astype("datetime64[us]")
     superseded = next_start.notna() & (episodes["DEC"].isna() | (episodes["DEC"] >= next_start))
-    h = episodes[~superseded.to_numpy()]
+    # Across a year with no return (2023, then 2025), the later return cannot correct an
+    # episode it does not cover: one open at 31 March 2023 that ended during 2024 is in
+    # neither, and dropping it took the child out of 2023's figures too. It is kept,
+    # ended (with no reason, so not counted as leaving care) when the later return's
+    # year begins, or at the child's next episode there if that starts sooner.
+    gap = episodes["YEAR"].map({y: i + 1 < len(years) and years[i + 1] != y + 1
+                                for i, y in enumerate(years)}).to_numpy(dtype=bool)
+    keep = superseded.to_numpy() & gap
+    if keep.any():
+        later = episodes["YEAR"].map({y: years[i + 1] if i + 1 < len(years) else -1 for i, y in enumerate(years)})
+        covered = pd.MultiIndex.from_frame(episodes[["YEAR", "CHILD", "DECOM"]].astype(object))
+        again = pd.MultiIndex.from_arrays([later.astype(object), episodes["CHILD"].astype(object),
+                                           episodes["DECOM"].astype(object)]).isin(covered)
+        keep &= ~again
+    if keep.any():
+        capped = episodes[keep].copy()
+        ends = capped["YEAR"].map(nxt).astype("datetime64[us]")
+        starts = episodes[["CHILD", "DECOM", "YEAR"]]
+        for i, (child, decom, y) in enumerate(zip(capped["CHILD"], capped["DECOM"], capped["YEAR"])):
+            nexts = starts["DECOM"][(starts["CHILD"] == child) & (starts["YEAR"] > y) & (starts["DECOM"] > decom)]
+            if len(nexts) and nexts.min() < ends.iloc[i]:
+                ends.iloc[i] = nexts.min()
+        capped["DEC"] = ends.to_numpy().astype(capped["DEC"].dtype)
+        episodes = pd.concat([episodes[~superseded.to_numpy()], capped], ignore_index=True)
+        h = episodes
+    else:
+        h = episodes[~superseded.to_numpy()]
     # sort on integer keys (child codes in id order; NaT start dates last), then keep
     # the latest return's row for each child and start date
     child, _ = pd.factorize(h["CHILD"], sort=True)
@@ -179,17 +209,34 @@ def combine_history(episodes: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------ discovery
+def _year_in(part: str) -> int | None:
+    """The collection year a file or folder name gives: 2024, 2023-24 or 2023-2024 (the
+    year ending 31 March 2024). A date in the name (an export stamp, 2025-01-10) is not
+    read as one."""
+    part = _DATE_STAMP.sub(" ", part)
+    m = _FULL_SPAN.search(part)
+    if m and int(m.group(2)) == int(m.group(1)) + 1:
+        return int(m.group(2))
+    m = _YEAR_SPAN.search(part)
+    if m and int(m.group(2)) == (int(m.group(1)) + 1) % 100:
+        return int(m.group(1)) + 1
+    m = _YEAR.search(part)
+    return int(m.group(1)) if m else None
+
+
 def _year_from_path(path: Path, root: Path) -> int | None:
+    """The collection year a file's name or folders give. Where the name and the folder
+    it is in give different years, neither is trusted: the name had won, so 2024's
+    files renamed with a 2025 stamp were read as 2025's return."""
     rel = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
-    parts = [p for p in rel.parts[::-1]] + [root.name]
-    for part in parts:
-        m = _YEAR_SPAN.search(part)
-        if m and int(m.group(2)) == (int(m.group(1)) + 1) % 100:
-            return int(m.group(1)) + 1
-        m = _YEAR.search(part)
-        if m:
-            return int(m.group(1))
-    return None
+    named = _year_in(Path(rel.parts[-1]).stem)
+    folder = next((y for part in [*rel.parts[-2::-1], root.name] if (y := _year_in(part)) is not None), None)
+    if named is not None and folder is not None and named != folder:
+        raise ConfigError(f"{path.name} is named for {named} but is in a folder for {folder}",
+                          where=str(path.parent),
+                          fix="Put each year's files in a folder named for the year they are (e.g. 2024 for "
+                              "2023-24), and name them to match or without a year")
+    return named if named is not None else folder
 
 
 def _cores() -> int:
@@ -199,14 +246,46 @@ def _cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _read_year(task) -> tuple[dict, list, list]:
+def _id_format_issues(ids_of: dict[int, dict], plan: dict) -> list[pd.DataFrame]:
+    """A year whose child ids are written otherwise than the year before (an Excel
+    re-save that dropped leading zeros, or wrote 8840000006 as 8840000006.0): its
+    children stop linking to their earlier years, silently; 2024's starts doubled and
+    its 3+ placements fell to 0%. Said where many more children match once the zeros
+    and ".0" are ignored than match as written."""
+    out = []
+    for y in sorted(ids_of):
+        a, b = ids_of.get(y - 1), ids_of[y]
+        if not a or not b:
+            continue
+        written = len(a["as_written"] & b["as_written"])
+        matched = len(a["normalised"] & b["normalised"])
+        if matched - written >= max(5, 0.2 * matched):
+            out.append(pd.DataFrame({
+                "table": ["Header"], "year": [y], "file": [str(plan.get((y, "Header"), ""))], "row": [0],
+                "child": [None], "column": ["CHILD"], "check": ["ID_FORMAT_CHANGED"], "severity": ["warning"],
+                "message": [f"{matched - written} children of {y} match children of {y - 1} only when leading zeros "
+                            f"or a trailing .0 are ignored: one of the two years writes its ids differently (an "
+                            "Excel re-save?), so those children are not linked across the years; export that "
+                            "year's ids again as text, as the other years have them"]}))
+    return out
+
+
+def _read_year(task) -> tuple[dict, list, list, dict]:
     """Read, pseudonymise, type and check one collection year's files (runs in a worker)."""
     y, paths, hashers, how_of = task
     typed: dict[tuple[int, str], pd.DataFrame] = {}
     issues: list[pd.DataFrame] = []
     records: list[FileRecord] = []
+    ids: dict[str, set] = {}
     for t, p in sorted(paths.items()):
         r = read_raw(p)
+        if t == "Header":
+            # each child's id as written and as it would be without Excel's changes
+            # (leading zeros dropped, ".0" added): compared across years below
+            raw = r.frame["CHILD"].astype(str).str.strip()
+            norm = raw.str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
+            ids = {"as_written": set(hashers["child"](raw).dropna()),
+                   "normalised": set(hashers["child_norm"](norm).dropna())}
         r.frame["CHILD"] = hashers["child"](r.frame["CHILD"])
         if "SW_ID" in r.frame:
             r.frame["SW_ID"] = hashers["sw"](r.frame["SW_ID"])
@@ -237,7 +316,7 @@ def _read_year(task) -> tuple[dict, list, list]:
         found["year"] = y
         found["file"] = found["table"].map(lambda t: str(paths[t]))
         issues.append(found)
-    return typed, issues, records
+    return typed, issues, records, ids
 
 
 def peek(path: Path, want_year: bool = True) -> tuple[str, int | None]:
@@ -357,6 +436,59 @@ def _check_every_year_has_core_tables(plan: dict) -> None:
                               fix=f"Add the {y} return's {t} CSV to the folder, or move the year's files out")
 
 
+#: a table whose other years hold at least this many rows (median) cannot be empty in
+#: one year by chance: an export that left its rows out is far likelier
+EMPTY_YEAR_MIN_ROWS = 10
+#: tables the measures read whose empty year is shown as not available, not 0
+WATCHED_TABLES = ("OC2", "OC3", "Missing", "Reviews")
+
+
+def empty_years(rows_by_year: dict[int, int], years) -> list[int]:
+    """The ``years`` in which a table has no rows though its other years hold many
+    (median at least :data:`EMPTY_YEAR_MIN_ROWS`). A 2024 missing.csv with its header
+    alone (or no file) read as no child going missing that year: the figure fell from 9%
+    to 0% and the safety report called it improved beyond noise."""
+    held = sorted(n for n in rows_by_year.values() if n > 0)
+    if not held or held[len(held) // 2] < EMPTY_YEAR_MIN_ROWS:
+        return []
+    return [int(y) for y in years if rows_by_year.get(y, 0) == 0]
+
+
+def _rows_by_year(records: list[FileRecord], table: str) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for r in records:
+        if r.table == table:
+            out[r.year] = out.get(r.year, 0) + r.rows
+    return out
+
+
+def _empty_year_issues(records: list[FileRecord], years: list[int]) -> list[pd.DataFrame]:
+    """A core table (Header, Episodes) with no rows in a year the others fill is refused,
+    as a missing file is; a watched table's empty year is a warning, and its measures
+    show the year as not available (``CareData.lacking``)."""
+    for t in CORE_TABLES:
+        counts = _rows_by_year(records, t)
+        for y in empty_years(counts, years):
+            held = [n for n in counts.values() if n]
+            where = next((str(r.path) for r in records if r.table == t and r.year == y), None)
+            raise IncompleteExtractError(f"the {y} {t} table has no rows, where the other years have {min(held)} to "
+                                         f"{max(held)}: that year would count no children", where=where,
+                                         fix=f"Export the {y} return's {t} table again with its rows")
+    out = []
+    for t in WATCHED_TABLES:
+        counts = _rows_by_year(records, t)
+        for y in empty_years(counts, years):
+            held = [n for n in counts.values() if n]
+            where = next((str(r.path) for r in records if r.table == t and r.year == y), "")
+            out.append(pd.DataFrame({
+                "table": [t], "year": [y], "file": [where or "(no file)"], "row": [0], "child": [None],
+                "column": [""], "check": ["TABLE_EMPTY_YEAR"], "severity": ["warning"],
+                "message": [f"no {t} rows for {y}, where the other years have {min(held)} to {max(held)}: its "
+                            f"measures for {y} are shown as not available, not 0 (export the table again if its "
+                            "rows were left out)"]}))
+    return out
+
+
 def _read_extract(source, *, year: int | None = None, salt=None,
                   compute_distance: bool = True, workers: int | None = None) -> Extract:
     """Read, check and pseudonymise a folder (or list) of SSDA903 CSV files.
@@ -414,7 +546,8 @@ def _read_extract(source, *, year: int | None = None, salt=None,
     # pseudonymise identifiers (nothing below sees a raw CHILD or SW_ID), type it and
     # free its raw text, then run the year's checks on exact dates of birth.
     years = sorted({y for y, _ in plan})
-    hashers = {"child": ps.IdHasher(key, "child"), "sw": ps.IdHasher(key, "sw")}
+    hashers = {"child": ps.IdHasher(key, "child"), "sw": ps.IdHasher(key, "sw"),
+               "child_norm": ps.IdHasher(key, "child-normalised")}
     tasks = [(y, {t: p for (yy, t), p in plan.items() if yy == y}, hashers,
               {p: how_of[p] for (yy, _), p in plan.items() if yy == y}) for y in years]
     if workers is None:
@@ -430,11 +563,37 @@ def _read_extract(source, *, year: int | None = None, salt=None,
     typed: dict[tuple[int, str], pd.DataFrame] = {}
     issues: list[pd.DataFrame] = []
     records: list[FileRecord] = []
-    for y_typed, y_issues, y_records in results:
+    ids_of: dict[int, dict] = {}
+    for (y_typed, y_issues, y_records, y_ids), y in zip(results, years):
         typed.update(y_typed)
         issues += y_issues
         records += y_records
+        ids_of[y] = y_ids
+    issues += _id_format_issues(ids_of, plan)
     records.sort(key=lambda rec: files.index(rec.path))
+    issues += _empty_year_issues(records, years)
+    for y in sorted(set(range(years[0], years[-1] + 1)) - set(years)):
+        issues.append(pd.DataFrame({
+            "table": ["Episodes"], "year": [y], "file": ["(no file)"], "row": [0], "child": [None], "column": [""],
+            "check": ["NO_RETURN_YEAR"], "severity": ["warning"],
+            "message": [f"no return for {y}, between {max(v for v in years if v < y)} and "
+                        f"{min(v for v in years if v > y)}: every figure for {y} (and any window reaching into it) "
+                        f"is shown as not available; a child who left care during {y} is in neither return, so "
+                        f"is taken as looked after until 31 March {y}"]}))
+    for y in years:
+        now, then = typed.get((y, "Episodes")), typed.get((y + 1, "Episodes"))
+        if now is None or then is None or "DEC" not in now:
+            continue
+        gone = set(now.loc[now["DEC"].isna(), "CHILD"].dropna()) - set(then["CHILD"].dropna())
+        if gone:
+            issues.append(pd.DataFrame({
+                "table": ["Episodes"], "year": [y + 1], "file": [str(plan.get((y + 1, "Episodes"), ""))], "row": [0],
+                "child": [None], "column": [""], "check": ["OPEN_NOT_IN_NEXT_RETURN"], "severity": ["warning"],
+                "message": [f"{len(gone)} {'child' if len(gone) == 1 else 'children'} with an episode open at 31 March "
+                            f"{y} {'is' if len(gone) == 1 else 'are'} not in the {y + 1} return: the later return is "
+                            f"taken as correcting the earlier, so {'that child is' if len(gone) == 1 else 'they are'} "
+                            f"left out of {y}'s figures too (if the {y + 1} export left them out by mistake, export "
+                            "it again)"]}))
     # coarsen what is left: distance from full postcodes (all years at once: the same
     # postcodes recur), then districts; month of birth
     eps = [(k, df) for k, df in typed.items() if k[1] == "Episodes"]
