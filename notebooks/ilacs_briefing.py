@@ -46,8 +46,10 @@ display(Markdown("\n\n".join(briefing.key_messages(b))))
 # ## Scorecard
 #
 # The trend arrow compares the latest year with the one before: "within noise" when the
-# change is smaller than chance alone would give (95% interval), "untested" when DfE
-# publishes no counts to test. Band A is the best-performing quarter of English
+# change is smaller than chance alone would give (95% interval): for a percentage with
+# counts, against the year before; for a rate or an average, against the statistical
+# neighbours' change over the same year, as the review and the topic reports test it;
+# "untested" where neither can be run. Band A is the best-performing quarter of English
 # councils (Q1 to Q4 for measures with no better or worse).
 
 # %%

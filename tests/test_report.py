@@ -800,3 +800,27 @@ def test_money_in_a_chart_title_or_note_is_not_read_as_maths():
                       source="paid $5 and $10 a week")
     texts = [t for t in [fig.axes[0].title, fig.axes[0]._left_title, *fig.texts] if "$" in t.get_text()]
     assert len(texts) >= 2 and not any(t.get_parse_math() for t in texts)
+
+
+def test_the_packs_trend_for_a_rate_is_tested_as_the_review_tests_it():
+    """Herefordshire's average SDQ score rose 2024 to 2025: the pack said "↑ worse
+    (untested)" beside a review that set the same change against the neighbours' (+0.4,
+    95% CI -1.6 to +2.4) and found no detectable change. The CLA rate, which DfE gives
+    no better direction and the strategy aims to lower, read "↓ down" where the review
+    called it improved beyond noise. The pack now tests the rate as the review does and
+    says which way the strategy aims."""
+    from evaltools import briefing, review
+
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    t = b.table.set_index("Measure")
+    r = review.evaluate("herefordshire_2025_27").table.set_index("measure")
+    assert r.loc["oc2_sdq_average", "verdict"] == "no detectable change"
+    assert t.loc["Average SDQ score", "Trend"] == "↑ within noise"
+    assert r.loc["cla_rate_per_10k", "verdict"] == "improved beyond noise"
+    assert t.loc["CLA rate per 10,000", "Trend"] == "↓ down, as the strategy aims"
+    assert t.loc["CLA rate per 10,000", "Basis"] == "context (no better or worse); the strategy aims to lower it"
+    assert t.loc["CLA rate per 10,000", "RAG"] == ""
+    # a change the counts test keeps its own test; without a strategy there is no aim
+    assert t.loc["Health assessments", "Trend"] == "↑ within noise"
+    plain = briefing.scorecard("884", policy="published").table.set_index("Measure")
+    assert plain.loc["CLA rate per 10,000", "Trend"] == "↓ down"

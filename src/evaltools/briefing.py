@@ -109,9 +109,31 @@ def _against(m: registry.Measure, last: pd.Series, ref) -> str | None:
     return bmk.compare(m, last, ref, tested_only=True)
 
 
-def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
+def _against_neighbours(frame: pd.DataFrame, area: str, mid: str, period: int, comparator) -> tuple | None:
+    """The 95% interval of the council's change from its year before ``period`` to
+    ``period``, set against its statistical neighbours' change over the same year
+    (difference-in-differences on the published figures, as the review and the topic
+    reports test a rate or an average), or None where it cannot be run. The pack had
+    called such a change "worse (untested)" beside a review that tested it and found no
+    detectable change."""
+    from .stats.diffindiff import did
+    f = frame[(frame["measure"] == mid) & (frame["period"] <= period)]
+    f, against, _ = bmk.set_aside(f, area, comparator)
+    f, _ = bmk.own_years(f, area)
+    mine = f[(f["area_code"].astype(str) == area) & (f["status"] == ind.OK)]
+    if int((mine["period"] < period).sum()) < 2 or not (mine["period"] == period).any():
+        return None
+    try:
+        return tuple(did(f, area, period, measure=mid, comparators=against, reference="last").ci)
+    except (ValueError, KeyError, ConfigError):
+        return None
+
+
+def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series, against=None, aim: str | None = None) -> str:
     """Trend since the previous published year: an arrow, and whether the change is
-    beyond noise (Newcombe's interval, where there are counts)."""
+    beyond noise: Newcombe's interval where there are counts, otherwise ``against``
+    (the interval of :func:`_against_neighbours`). ``aim``: the strategy's direction
+    (high or low) for a measure DfE gives no better direction, said beside the arrow."""
     if prev is None:
         return "no figure the year before"
     if prev["la_status"] != ind.OK:        # a trend from an older year would pass for the year's change
@@ -124,7 +146,8 @@ def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
     arrow = "↑" if d > 0 else "↓" if d < 0 else "→"
     counts = all(np.isfinite(x) for x in (last["la_numerator"], last["la_denominator"],
                                            prev["la_numerator"], prev["la_denominator"]))
-    if m.unit == "percent" and counts:
+    tested = m.unit == "percent" and counts
+    if tested:
         lo, hi = difference_ci(last["la_numerator"], last["la_denominator"], prev["la_numerator"],
                                prev["la_denominator"])
         if lo <= 0 <= hi:
@@ -134,10 +157,17 @@ def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series) -> str:
     elif published.within_lait_rounding((prev.get("la_decimals"), last.get("la_decimals")),
                                         prev["la_value"], last["la_value"]):
         return "→ no change beyond rounding"         # LAIT's whole numbers against an exact figure
+    elif against is not None:
+        tested = True
+        if against[0] <= 0 <= against[1]:
+            return f"{arrow} within noise"
     if m.polarity == "none":
-        return f"{arrow} {'up' if d > 0 else 'down'}"
+        way = f"{arrow} {'up' if d > 0 else 'down'}"
+        if aim in ("high", "low"):
+            way += ", as the strategy aims" if (d > 0) == (aim == "high") else ", against the strategy's aim"
+        return way + ("" if tested else " (untested)" if aim in ("high", "low") else "")
     good = (d > 0) == (m.polarity == "high")
-    return f"{arrow} {'better' if good else 'worse'}" + ("" if m.unit == "percent" and counts else " (untested)")
+    return f"{arrow} {'better' if good else 'worse'}" + ("" if tested else " (untested)")
 
 
 def _target_for(m: registry.Measure, last: pd.Series, target, st) -> tuple[tuple | None, str | None]:
@@ -165,6 +195,18 @@ def _target_for(m: registry.Measure, last: pd.Series, target, st) -> tuple[tuple
             return None, (f"the strategy's target ({shown}) is not met; whether the figure is better than "
                           "the baseline is withheld with the baseline's year, so it is rated against England")
     return (value, moved), None
+
+
+def _tested(m: registry.Measure, prev, last, frame: pd.DataFrame, area: str, comparator) -> tuple | None:
+    """:func:`_against_neighbours` for a change the counts cannot test (a rate, an
+    average, a percentage DfE gives without counts), else None."""
+    if prev is None or prev["la_status"] != ind.OK or m.size_dependent:
+        return None
+    counts = all(np.isfinite(x) for x in (last["la_numerator"], last["la_denominator"],
+                                           prev["la_numerator"], prev["la_denominator"]))
+    if m.unit == "percent" and counts:
+        return None
+    return _against_neighbours(frame, area, m.id, int(last["period"]), comparator)
 
 
 def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple[str, str]:
@@ -263,6 +305,11 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                     mine, r["measure"], r["baseline_period"], pol)
                 targets[r["measure"]] = (float(r["target_value"]), None if hidden else r["direction_met"], judged,
                                          hidden and bool(r.get("target_from_baseline", False)))
+    # a measure DfE gives no better direction that the strategy aims to raise or lower
+    # (the CLA rate): the review judges it by that aim, and the arrow says it
+    aims = {sm.measure: ("high" if sm.direction == "increase" else "low") for sm in (st.measures if st else [])
+            if sm.measure in ids and sm.direction in ("increase", "decrease")
+            and registry.get(sm.measure).polarity == "none"}
     rows = []
     for a, ms in by_area.items():
         for mid in [m for m in ms if m in ids]:
@@ -284,9 +331,11 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                 continue
             last, prev = rated
             latest = bmk.as_printed(m, last["la_value"], last["la_decimals"])
-            trend = _arrow(m, prev, last)
+            trend = _arrow(m, prev, last, _tested(m, prev, last, frame, area.area_code, comparator), aims.get(mid))
             target, aside = _target_for(m, last, targets.get(mid), st)
             rag, basis = _rag(m, last, target, trend)
+            if mid in aims:         # as the review judges it: "the strategy aims to lower it"
+                basis = f"{basis}; the strategy aims to {'raise' if aims[mid] == 'high' else 'lower'} it"
             if aside:
                 basis = f"{basis}; {aside}"
             recording = bmk.recording_note(m, last["period"], area.area_code, pol, "the rating") if rag in ("red", "amber") else None
@@ -362,7 +411,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
         if better:
             text += f", though better than {' and '.join(better)} beyond noise"
         rows.append({"Area": areas.get(m.topic, ""), "Measure": m.short, "Year": m.period_cell(last["period"]),
-                     "Latest": bmk.as_printed(m, last["la_value"], last["la_decimals"]), "Trend": _arrow(m, prev, last),
+                     "Latest": bmk.as_printed(m, last["la_value"], last["la_decimals"]), "Trend": _arrow(m, prev, last, _tested(m, prev, last, bm.indicators, bm.la.area_code, bm.comparator)),
                      "England": bmk.as_printed(m, last["england_value"], last["england_decimals"]),
                      "Neighbours": _neighbours_cell(m, last),
                      "Band": band if isinstance(band, str) else "", "Why listed": text,
