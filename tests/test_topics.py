@@ -551,3 +551,13 @@ def test_placebo_windows_skip_another_interventions_start():
     some = topics.in_time_placebos(series, pd.Timestamp("2022-04-30"), 36, 24,
                                    "placement_moves_per_child_year", "884", others=[pd.Timestamp("2016-01-01")])
     assert 0 < len(some) < 25
+
+
+def test_a_comparison_that_cannot_run_says_why_in_words():
+    """Herefordshire's convictions against its neighbours printed "placebo inference
+    needs at least 3 comparison units; there are 2"."""
+    said = topics.did_failure_words(ValueError("did: placebo inference needs at least 3 comparison units; there are 2"))
+    assert said.startswith("only 2 of the neighbours have a figure for every year the council has one")
+    said = topics.did_failure_words(ValueError("did: the analysis sample has 1 treated and 0 comparison units; "
+                                               "both are needed (check sample= and the comparators)"))
+    assert said.startswith("none of the neighbours has a figure") and "sample=" not in said

@@ -258,7 +258,10 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         if sm.source in ("published", "local") and b_period in published_at:
             pub = published_at[b_period]
             if abs(pub - sm.baseline.value) > MATCH_TOLERANCE:
-                matches = [p for p, v in published_at.items() if abs(v - sm.baseline.value) <= MATCH_TOLERANCE]
+                every = [p for p, v in published_at.items() if abs(v - sm.baseline.value) <= MATCH_TOLERANCE]
+                # a strategy quotes a recent year: Hertfordshire's 37.5 (March 2021) "matched"
+                # LAIT's whole-number 38 of 2016, five years before, which a board would query
+                matches = [p for p in every if b_period - NEAR_YEARS <= p <= b_period + 1]
                 def matched(p):     # a whole-number figure (LAIT's) matches only within its rounding
                     v = published_at[p]
                     return _period(p, mid) + (f" ({v:g}, a whole number: within its rounding only)"
@@ -268,7 +271,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                 row.caveats.append(
                     f"the strategy's baseline {sm.baseline.value:g} does not match the {kind} {_period(b_period, mid)} figure "
                     f"({round_half_up(pub, 1):.1f})" + (f"; it matches {', '.join(w for _, w in row.baseline_matches)}"
-                                                       if matches else f"; it matches no {kind} year")
+                                                       if matches else f"; it matches no {kind} year"
+                                                       + (f" near {_period(b_period, mid)}" if every else ""))
                     + f" (the review starts from the {kind} figure, to compare like with like)")
                 # the latest figure is DfE's (or the council's file), so the start is too:
                 # the direction, a target set as a change on the baseline and the test all
@@ -279,12 +283,27 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     elif b_period is not None and any(p > b_period for p in published_at):
         # no figure for the baseline year (a measure first published later): the first year there is
         first_year = min(p for p in published_at if p > b_period)
-        if first_year < row.latest_period:
+        hidden = sorted(int(t) for _, t, st in dropped if st == "c" and b_period < int(t) < first_year)
+        if hidden:
+            # Hertfordshire's apprenticeships: 2021 not collected, 2022 c (1 to 5 of 495),
+            # then 13, 12, 11: starting from 2023 read a rise as a fall
+            row.caveats.append(f"no figure for the baseline year {_period(b_period, mid)}, and DfE suppressed the "
+                               f"next ({_period(hidden[0], mid)}: c, a small number), so the review does not "
+                               "start from a later year: that could turn a rise into a fall")
+        elif first_year < row.latest_period:
             row.baseline_value, row.baseline_period = published_at[first_year], first_year
             row.baseline_from = kind
             row.caveats.append(f"no figure for the baseline year {_period(b_period, mid)}; the baseline is "
                                f"the first year with one, {_period(first_year, mid)}")
-    if row.baseline_value is None:
+    if (row.baseline_value is None and b_period is not None and (b_period - 1) in published_at
+            and b_period - 1 < row.latest_period and b_period not in published_at
+            and not any(c.startswith("no figure for the baseline year") for c in row.caveats)):
+        # a survey run every other year (2023, 2025) against a 2024 baseline: the year
+        # before is the nearest start, where the later one is the latest figure itself
+        row.baseline_value, row.baseline_period, row.baseline_from = published_at[b_period - 1], b_period - 1, kind
+        row.caveats.append(f"no figure for the baseline year {_period(b_period, mid)}; the baseline is the year "
+                           f"before, {_period(b_period - 1, mid)}")
+    if row.baseline_value is None and not any(c.startswith("no figure for the baseline year") for c in row.caveats):
         row.caveats.append("no baseline: the strategy gives none and there is no figure for its baseline year")
     gone = [f"{t} ({st})" for _, t, st in dropped]
     if gone:
@@ -471,6 +490,10 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
     row.caveats += [c for c in other.caveats if c in _TREND_CAVEATS.values()]
 
 
+#: how many years before its baseline year a strategy's figure is looked for
+NEAR_YEARS = 3
+
+
 def _untested(message: str, have: pd.DataFrame, mid: str, periods) -> str:
     """Why a proportion test could not be run, in words (the statistics' error names
     the measure's id and the periods as a list)."""
@@ -508,7 +531,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     (difference-in-differences on the published annual figures). Returns the DiD
     result, or None when it could not be run (the row says why)."""
     from .stats.diffindiff import did
-    from .topics import COUNT_NOT_COMPARED, placebo_words, verdict
+    from .topics import COUNT_NOT_COMPARED, did_failure_words, placebo_words, verdict
 
     if registry.get(mid).size_dependent:
         row.verdict, row.test = "not tested", f"not set against the neighbours' change: {COUNT_NOT_COMPARED}"
@@ -528,7 +551,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
         # is not credited to it (the earlier years still test the pre-trends)
         res = did(f, str(area), first, measure=mid, comparators=against, reference="last")
     except (ValueError, KeyError) as e:
-        row.verdict, row.test = "not tested", str(e).split(": ", 1)[-1]
+        row.verdict, row.test = "not tested", did_failure_words(e)
         return None
     lo, hi = res.ci
     row.verdict = verdict(lo, hi, _polarity(sm.direction, mid))
@@ -647,6 +670,13 @@ class Review:
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
+    def ended(self) -> bool:
+        """Whether DfE has published a year after the strategy's last: its unjudged
+        targets can no longer be judged, not "not yet"."""
+        last = getattr(self.strategy, "last_period", None)
+        return last is not None and not self.frame.empty and int(self.frame["period"].max()) > last
+
+    @property
     def synthetic(self) -> bool:
         """Whether its child-level figures come from the bundled synthetic sample."""
         return any("synthetic" in s for s in self.sources)
@@ -751,7 +781,8 @@ class Review:
                         f". Of {count(c['targets'], 'measure')} with a target, "
                         f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now and "
                         f"{c['targets_not_met']} {'does' if c['targets_not_met'] == 1 else 'do'} not"
-                        + (f"; {unjudged} cannot be judged yet (no figures, none since the baseline, or no "
+                        + (f"; {unjudged} cannot be judged{'' if self.ended else ' yet'} (no figures, none since "
+                           "the baseline, or no "
                            "baseline for the target)" if unjudged else "") + "."))
         better = t[t["verdict"] == "improved beyond noise"]
         worse = t[t["verdict"] == "worsened beyond noise"]

@@ -425,6 +425,23 @@ def _gap_placebo(ev: Evaluation, gaps: list[float], est: float, m) -> str:
             "so this gap cannot be told from the series' own swings: no detectable change")
 
 
+def did_failure_words(e: Exception) -> str:
+    """Why a comparison with the neighbours could not be run, in words (the statistics
+    name their own terms: "placebo inference needs at least 3 comparison units")."""
+    why = str(e).split(": ", 1)[-1]
+    if "analysis sample has 0 treated" in why:      # the council lacks a year the others have
+        return ("the comparison needs a figure for every year from the council and each neighbour, and the council "
+                "has none for some of them (suppressed or not published)")
+    m = re.search(r"needs at least (\d+) comparison units; there are (\d+)", why)
+    if m or re.search(r"\b0 comparison units", why):
+        have = int(m.group(2)) if m else 0
+        who = "none of the neighbours has" if have == 0 else \
+            f"only {have} of the neighbours {'has' if have == 1 else 'have'}"
+        return (f"{who} a figure for every year the council has one (the others' are suppressed or not "
+                "published), too few to compare with")
+    return why
+
+
 def exposure_months(start, period: int, academic: bool = False) -> int:
     """Calendar months of the collection year ``period`` (to 31 March) from the one an
     intervention started in: 12 for an April start, 4 for a December start. For an
@@ -496,11 +513,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         res = did(pub, la_code, first, measure=mid, comparators=against,
                   label=f"{m.short}: {iv.title}", reference="last")
     except (ValueError, ConfigError) as e:
-        why = str(e).split(": ", 1)[-1]
-        if "analysis sample has 0 treated" in why:      # the council lacks a year the others have
-            why = ("the comparison needs a figure for every year from the council and each neighbour, "
-                   "and the council has none for some of them (suppressed or not published)")
-        ev.sentence = f"Not evaluated: {why}."
+        ev.sentence = f"Not evaluated: {did_failure_words(e)}."
         return ev
     lo, hi = res.ci
     ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)

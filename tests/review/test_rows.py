@@ -287,14 +287,22 @@ def test_hertfordshire_eet_baseline_matches_no_published_year():
     assert r.test.startswith("+0.9 points")
 
 
-def test_a_baseline_matching_only_a_whole_number_year_says_so():
-    """Hertfordshire's CLA rate baseline, 37.5, "matched 2016": LAIT's whole-number 38,
-    which any figure from 37.5 to 38.5 would match."""
+def test_a_baseline_is_matched_only_to_years_near_it():
+    """Hertfordshire's CLA rate baseline, 37.5 (March 2021), "matched 2016": LAIT's
+    whole-number 38, five years before, which any figure from 37.5 to 38.5 would match
+    and a board would query. A strategy quotes a recent year; a whole number near it
+    still says it matches only within its rounding."""
     s = strategies.load("hertfordshire_2022_25")
     sm = next(m for m in s.measures if m.measure == "cla_rate_per_10k")
-    r = review.measure_row(sm, published.load_indicators(["cla_rate_per_10k"]), "919", s.baseline_period,
-                           comparators=None)
-    assert "it matches 2016 (38, a whole number: within its rounding only)" in "; ".join(r.caveats)
+    frame = published.load_indicators(["cla_rate_per_10k"])
+    r = review.measure_row(sm, frame, "919", s.baseline_period, comparators=None)
+    said = "; ".join(r.caveats)
+    assert "it matches no published year near 2021" in said and "2016" not in said
+    near = frame.copy()
+    hit = (near["area_code"].astype(str) == "919") & (near["period"] == 2019)
+    near.loc[hit, "value"] = 38.0
+    r = review.measure_row(sm, near, "919", s.baseline_period, comparators=None)
+    assert "it matches 2019 (38, a whole number: within its rounding only)" in "; ".join(r.caveats)
 
 
 def test_a_strategy_baseline_that_does_not_reconcile_does_not_count_as_movement():
@@ -969,3 +977,28 @@ def test_a_stated_baseline_of_a_few_children_is_c_in_the_baseline_check_too(tmp_
     assert "the strategy's baseline 3 does not match" in review.display_table(rev, "internal").loc[0, "Caveats"]
     shown = review.display_table(rev, "published").loc[0, "Caveats"]
     assert "the strategy's baseline c does not match the local 2023 figure (9.0)" in shown
+
+
+def test_a_suppressed_year_after_a_missing_baseline_is_not_skipped():
+    """Hertfordshire's apprenticeships at 19-21: no figure for 2021, 2022 c (1 to 5 of
+    495), then 13, 12 and 11. The review started from 2023 and said "moved as promised:
+    no", where the figures rose from at most 5."""
+    r = review.evaluate("hertfordshire_2022_25").table.set_index("measure").loc["care_leavers_apprenticeship_19_21"]
+    assert r.direction_met != "no" and pd.isna(r.baseline_value)
+    assert ("no figure for the baseline year 2021, and DfE suppressed the next (2022: c, a small number), so the "
+            "review does not start from a later year") in r.caveats
+    assert "the strategy gives none" not in r.caveats
+
+
+def test_a_survey_run_every_other_year_starts_from_the_year_before_the_baseline(tmp_path):
+    """Bright Spots in 2023 and 2025 against a 2024 baseline year: "not tested", with no
+    baseline; the year before is the nearest start."""
+    measures = [{"id": "bs", "text": "More children feel safe", "source": "local", "local": "bright_spots_feel_safe",
+                 "direction": "increase"}]
+    rev, _ = _local_review(tmp_path, "measure,period,numerator,denominator,value\n"
+                           "bright_spots_feel_safe,2023,150,200,\nbright_spots_feel_safe,2025,180,200,\n",
+                           measures, "2024-04-01", "2027-03-31", 2024)
+    row = rev.table.set_index("id").loc["bs"]
+    assert row["baseline_period"] == 2023 and row["baseline_value"] == pytest.approx(75)
+    assert "no figure for the baseline year 2024; the baseline is the year before, 2023" in row["caveats"]
+    assert row["verdict"] in ("improved beyond noise", "no detectable change")

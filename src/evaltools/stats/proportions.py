@@ -277,7 +277,7 @@ def before_after(frame, before, after, *, measure: str | None = None, area: str 
     res.diagnostics.update(measure=measure, before=b, after=a, verdict=verdict(res, polarity),
                            polarity=polarity, mde=100 * mde,
                            notes=[f"{verdict(res, polarity).capitalize()}.",
-                                  f"with {nb:,} and {na:,} children, {found}"])
+                                  f"with {nb:,} and {na:,} {m.base if m else 'children'}, {found}"])
     if len(b) > 1 or len(a) > 1:
         res.warnings.append("several years are pooled: a child counted in more than one year makes the "
                             "interval somewhat too narrow")
