@@ -135,3 +135,27 @@ def test_ids_written_differently_in_one_year_are_said(sample, tmp_path):
     assert said["year"].tolist() == [2024, 2025]
     assert "only when leading zeros or a trailing .0 are ignored" in said["message"].iloc[0]
     assert not (read_extract(sample, salt=SALT).issues["check"] == "ID_FORMAT_CHANGED").any()
+
+
+def test_a_year_whose_episodes_errors_mostly_leave_out_is_not_available(sample, tmp_path):
+    """2024's episode dates written month-first left 742 of 776 rows out: 2024 showed 0%
+    with 3+ placements, 'ok', and the few rows left 'corrected' 2023, whose count fell
+    from 337 to 168. The year is read as one with no return."""
+    import pandas as pd
+    folder = tmp_path / "903"
+    shutil.copytree(sample, folder)
+    p = folder / "2024" / "episodes.csv"
+    e = pd.read_csv(p, dtype=str, keep_default_na=False)
+    e.loc[e.index % 5 != 0, "DECOM"] = "31/31/2023"      # four in five unreadable
+    e.to_csv(p, index=False)
+    ex = read_extract(folder, salt=SALT)
+    said = ex.issues[ex.issues["check"] == "MOSTLY_EXCLUDED"]
+    assert said[["table", "year"]].values.tolist() == [["Episodes", 2024]]
+    ids = ["cla_count", "cla_3plus_placements", "cla_starts"]
+    full = measures.compute(read_extract(sample, salt=SALT), ids, la="884").set_index(["measure", "period"])
+    got = measures.compute(ex, ids, la="884").set_index(["measure", "period"])
+    for m in ids:
+        assert got.loc[(m, 2024), "status"] == "x"
+        for y in (2023, 2025):
+            assert got.loc[(m, y), "value"] == pytest.approx(full.loc[(m, y), "value"]), (m, y)
+    assert not (read_extract(sample, salt=SALT).issues["check"] == "MOSTLY_EXCLUDED").any()

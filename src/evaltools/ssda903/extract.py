@@ -135,7 +135,12 @@ class Extract:
         later return's year begins (:func:`combine_history`). Rows with errors in their
         dates are left out.
         """
-        return combine_history(self.usable("Episodes", ["DECOM", "DEC"]))
+        eps = self.usable("Episodes", ["DECOM", "DEC"])
+        # a year whose episodes errors mostly leave out is read as a year with no return:
+        # the few rows left would otherwise "correct" the year before, and 2023's count
+        # fell from 337 to 168 when 2024's dates were written month-first
+        bad = {y for t, y, _, _ in mostly_excluded(self) if t == "Episodes"}
+        return combine_history(eps[~eps["YEAR"].isin(bad)] if bad else eps)
 
 
 def combine(extracts: list[Extract]) -> Extract:
@@ -626,5 +631,35 @@ def _read_extract(source, *, year: int | None = None, salt=None,
     out_tables = {t: out_tables[t] for t in TABLES if t in out_tables}
     iss = pd.concat([i for i in issues if not i.empty], ignore_index=True) if any(
         not i.empty for i in issues) else pd.DataFrame(columns=ISSUE_COLUMNS)
+    ex = Extract(out_tables, iss[ISSUE_COLUMNS].reset_index(drop=True), records)
+    said = [pd.DataFrame({
+        "table": [t], "year": [y], "file": [str(plan.get((y, t), ""))], "row": [0], "child": [None], "column": [""],
+        "check": ["MOSTLY_EXCLUDED"], "severity": ["warning"],
+        "message": [f"{bad} of the {rows} {t} rows of {y} have errors in the columns the measures read, so the "
+                    f"year's figures would rest on the few left: they are shown as not available (correct the "
+                    "export; the errors say what is wrong)"]})
+        for t, y, bad, rows in mostly_excluded(ex)]
+    if said:
+        iss = pd.concat([iss, *said], ignore_index=True)
     iss = iss[ISSUE_COLUMNS].sort_values(["year", "table", "row", "check"], kind="stable")
     return Extract(out_tables, iss.reset_index(drop=True), records)
+
+
+#: the columns of Header and Episodes every measure reads (``CareData.from_extract``)
+CORE_COLUMNS = {"Episodes": ["DECOM", "DEC"], "Header": ["DOB", "SEX"]}
+#: the share of a year's rows left out by errors above which its figures are withheld
+MOSTLY = 0.5
+
+
+def mostly_excluded(ex: Extract) -> list[tuple[str, int, int, int]]:
+    """(table, year, rows left out, rows) where errors leave out at least half of a
+    year's Header or Episodes rows (of at least 10): 2024's episode dates written
+    month-first left 742 of 776 out, and 2024 showed 0% with 3+ placements, 'ok'."""
+    out = []
+    for t, cols in CORE_COLUMNS.items():
+        if t not in ex.tables:
+            continue
+        for _, r in ex.excluded(t, cols).iterrows():
+            if r["rows"] >= EMPTY_YEAR_MIN_ROWS and r["excluded"] >= MOSTLY * r["rows"]:
+                out.append((t, int(r["year"]), int(r["excluded"]), int(r["rows"])))
+    return out
