@@ -83,9 +83,11 @@ report.show_evaluations(t)
 # %% [markdown]
 # ## Where the council stands among all councils
 #
-# Funnel plots of every English council in the latest year. The limits show how far
-# from the average a council of each size can fall by chance alone (95% and 99.8%),
-# widened for the real differences between councils (overdispersion).
+# Funnel plots of every English council in the latest year DfE publishes councils'
+# counts for (each chart's heading gives it: it can be a year before the latest figure
+# in the trends above, where that year has no counts). The limits show how far from the
+# average a council of each size can fall by chance alone (95% and 99.8%), widened for
+# the real differences between councils (overdispersion).
 
 # %%
 report.show_funnels(t)

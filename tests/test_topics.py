@@ -561,3 +561,17 @@ def test_a_comparison_that_cannot_run_says_why_in_words():
     said = topics.did_failure_words(ValueError("did: the analysis sample has 1 treated and 0 comparison units; "
                                                "both are needed (check sample= and the comparators)"))
     assert said.startswith("none of the neighbours has a figure") and "sample=" not in said
+
+
+def test_the_summary_lists_a_jump_at_the_start_the_final_verdict_does_not_carry(stability):
+    """The 2017-20 stability summary said "0 worsened beyond noise" above a finding whose
+    level rose by a factor of 1.45 at April 2017, beyond noise, before the trend changed."""
+    from evaltools import report
+
+    jumped = [e for e in stability.evaluations
+              if e.verdict == "no detectable change" and report.START_JUMP in e.sentence]
+    assert jumped
+    text = report.verdict_overview(stability).data
+    assert f"{len(jumped)} of those with no detectable change by the end changed beyond noise at the start" in text
+    for e in jumped:
+        assert md(e.sentence) in text
