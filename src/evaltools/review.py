@@ -107,24 +107,37 @@ def _target_met(direction: str, target: float, latest: float, polarity: str = "n
     return "yes" if latest >= target else "no"
 
 
-def _england_target(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, unit: str) -> None:
-    """A target set against England ("at or below the England rate"): England's figure
-    for the latest year is the level to meet, on the side the strategy's direction (or,
-    for 'maintain', the measure's polarity) says is better."""
+def _relative_target(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area) -> None:
+    """A target set against England ("at or below the England rate") or the statistical
+    neighbours ("in line with our statistical neighbours"): England's figure, or the
+    neighbours' average (DfE's group for the year, as LAIT averages it: at least half of
+    them with a figure), for the latest year is the level to meet, on the side the
+    strategy's direction (or, for 'maintain', the measure's polarity) says is better."""
+    from .benchmark import needed_for_average
+    from .comparators import statistical_neighbours
     from .indicators import ENGLAND_CODE
     sense = _polarity(sm.direction, mid)
-    eng = frame[(frame["measure"] == mid) & (frame["area_code"].astype(str) == ENGLAND_CODE)
-                & (frame["status"] == "ok") & (frame["period"] == row.latest_period)]
-    if sense not in ("high", "low"):
-        row.target_met = "no direction to compare England's figure with"
-    elif eng.empty:
-        row.target_met = f"no England figure for {_period(row.latest_period, mid)}"
+    at = frame[(frame["measure"] == mid) & (frame["status"] == "ok") & (frame["period"] == row.latest_period)]
+    codes = at["area_code"].astype(str)
+    year = _period(row.latest_period, mid)
+    if sm.target.relative_to == "england":
+        who, vals = "England's figure", at.loc[codes == ENGLAND_CODE, "value"]
+        level = float(vals.iloc[0]) if len(vals) else None
+        missing = f"no England figure for {year}"
     else:
-        row.target_value = float(eng["value"].iloc[0])
-        row.target_met = _target_met("increase" if sense == "high" else "decrease", row.target_value,
-                                     row.latest_value)
-        row.caveats.append(f"the target is England's figure for the latest year "
-                           f"({_fmt(row.target_value, mid)} in {_period(row.latest_period, mid)}), "
+        group = statistical_neighbours(area, int(row.latest_period))
+        vals = at.loc[codes.isin(group), "value"].astype(float)
+        who = f"the statistical neighbours' average ({len(vals)} of {len(group)} with a figure)"
+        level = float(vals.mean()) if len(vals) >= needed_for_average(len(group)) else None
+        missing = f"too few statistical neighbours with a figure for {year} ({len(vals)} of {len(group)})"
+    if sense not in ("high", "low"):
+        row.target_met = f"no direction to compare {who.split(' (')[0]} with"
+    elif level is None:
+        row.target_met = missing
+    else:
+        row.target_value = level
+        row.target_met = _target_met("increase" if sense == "high" else "decrease", level, row.latest_value)
+        row.caveats.append(f"the target is {who} for the latest year ({_fmt(level, mid)} in {year}), "
                            f"{'at or above' if sense == 'high' else 'at or below'} it")
 
 
@@ -348,8 +361,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                                f"({_fmt(row.baseline_value, mid)} to {_fmt(row.target_value, mid)})")
         else:
             row.target_met = "no baseline for the target"
-    if sm.target and sm.target.relative_to == "england":
-        _england_target(row, sm, frame, mid, unit)
+    if sm.target and sm.target.relative_to:
+        _relative_target(row, sm, frame, mid, area)
     elif row.target_value is not None:
         row.target_met = _target_met(sm.direction, row.target_value, row.latest_value, _polarity(sm.direction, mid))
     if row.target_met in ("yes", "no") and row.baseline_period is not None \

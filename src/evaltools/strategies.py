@@ -102,7 +102,7 @@ class StrategyMeasure:
 
 
 #: what a target can be set against (``target: {relative_to: england}``)
-RELATIVE_TO = ("england",)
+RELATIVE_TO = ("england", "statistical_neighbours")
 
 
 @dataclass(frozen=True)

@@ -370,6 +370,27 @@ def test_a_target_set_against_england_is_judged_on_englands_figure():
     assert m.target_value == pytest.approx(10.875) and m.target_met == "yes"
 
 
+def test_a_target_in_line_with_the_statistical_neighbours_is_judged_on_their_average():
+    """"Increase care leavers aged 19-21 in EET to be in line with statistical
+    neighbours" could not be written (relative_to took england only). It is the
+    average of DfE's neighbour group for the latest year, as LAIT averages it."""
+    from evaltools.comparators import statistical_neighbours
+    s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2022-04-01",
+                                       "end": "2025-03-31", "baseline_period": 2022},
+                          "measures": [{"id": "eet", "text": "EET in line with neighbours", "source": "published",
+                                        "measure": "care_leavers_eet_19_21", "direction": "increase",
+                                        "target": {"relative_to": "statistical_neighbours", "by": 2025}}]})
+    frame = published.load_indicators(["care_leavers_eet_19_21"])
+    r = review.review_table(s, frame, comparators=None).set_index("id").loc["eet"]
+    group = statistical_neighbours("884", 2025)
+    at = frame[(frame["period"] == 2025) & frame["area_code"].astype(str).isin(group) & (frame["status"] == "ok")
+               & (frame["measure"] == "care_leavers_eet_19_21")]
+    assert r.latest_period == 2025 and r.target_value == pytest.approx(at["value"].mean())
+    assert r.target_met == ("yes" if r.latest_value >= r.target_value else "no")
+    assert (f"the target is the statistical neighbours' average ({len(at)} of {len(group)} with a figure) for the "
+            "latest year") in r.caveats
+
+
 def test_social_worker_changes_in_the_2017_20_strategys_own_years():
     """DfE's Official Statistics give Herefordshire's children with 2+ social worker
     changes in 12 months as 76/330 (23%) in 2019 and 131/348 (38%) in 2020: the 2017-20

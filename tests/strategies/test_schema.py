@@ -71,7 +71,8 @@ def _broken(change):
     (lambda d: d["interventions"][0].update(start="19/12/2024"), "is not a date"),
     (lambda d: d["interventions"][0].update(measures=["eet", "stability"]), "'stability' is not a measure"),
     (lambda d: d["interventions"][0].pop("start"), "precision is day but start is missing"),
-    (lambda d: d["measures"][0].update(target={"relative_to": "wales"}), "relative_to 'wales' is not one of"),
+    (lambda d: d["measures"][0].update(target={"relative_to": "wales"}),
+     "relative_to 'wales' is not one of england, statistical_neighbours"),
     (lambda d: d["measures"][0].update(target={"relative_to": "england", "value": 50}),
      "has relative_to and a value"),
     # a percentage's baseline and target are 0 to 100: 0.55 beside a baseline of 48 was
