@@ -96,6 +96,30 @@ def find(local_id) -> LocalMeasure | None:
         return None
 
 
+def suggest(local_id, defs: dict[str, LocalMeasure]) -> list[str]:
+    """The local measures an unknown id may mean: the nearest id by spelling, and the
+    one whose title holds the id's rarest word ("bright_spots_feel_settled" was offered
+    bright_spots_feel_well, a different survey item, where bright_spots_feel_safe is
+    "safe, settled and cared for")."""
+    out = difflib.get_close_matches(str(local_id), list(defs), n=1, cutoff=0.6)
+    words = [w for w in re.split(r"[_\W]+", str(local_id).lower()) if len(w) >= 4]
+    holders = {w: [k for k, d in defs.items() if re.search(rf"\b{re.escape(w)}", f"{k} {d.title}".lower())]
+               for w in words}
+    rare = sorted((len(v), w) for w, v in holders.items() if 0 < len(v) <= (2 if not out else 1))
+    if rare:
+        out += [k for k in holders[rare[0][1]] if k not in out]
+    return out[:3]
+
+
+def did_you_mean(local_id, defs: dict[str, LocalMeasure]) -> str:
+    """"did you mean a, or b ('its title')?", or ''."""
+    picks = suggest(local_id, defs)
+    if not picks:
+        return ""
+    said = [k if k == picks[0] and len(picks) == 1 else f"{k} ({defs[k].title})" for k in picks]
+    return "did you mean " + " or ".join(said) + "?"
+
+
 @lru_cache(maxsize=8)
 def _definitions(path: str, size: int, mtime_ns: int) -> dict[str, LocalMeasure]:
     """The definitions in ``path`` as it was at (``size``, ``mtime_ns``)."""
@@ -226,10 +250,9 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
             continue                                   # a blank template row
         mid = str(r["measure"]).strip()
         if mid not in defs:
-            close = difflib.get_close_matches(mid, list(defs), n=1, cutoff=0.6)
+            hint = did_you_mean(mid, defs)
             problems.append(f"{where}: measure {mid!r} is not a local measure"
-                            + (f" (did you mean {close[0]}?)" if close else
-                               " (add it to data/local/local_measures.csv)"))
+                            + (f" ({hint})" if hint else " (add it to data/local/local_measures.csv)"))
             continue
         m = defs[mid]
         try:

@@ -299,10 +299,8 @@ def _check_local_id(local_id, where, probs) -> None:
         return                          # reported where the definitions are read
     if str(local_id) in defs:
         return
-    close = difflib.get_close_matches(str(local_id), list(defs), n=1, cutoff=0.6)
     probs.add(where, f"local measure {local_id!r} is not defined in data/local/local_measures.csv",
-              f"did you mean {close[0]}?" if close else
-              "add a row for it there (data/local/README.md says how)")
+              local.did_you_mean(local_id, defs) or "add a row for it there (data/local/README.md says how)")
 
 
 _PERCENT_WORDS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)")

@@ -136,3 +136,13 @@ def test_a_small_local_rate_keeps_its_digits():
     met" beside a latest of 0.3. A rate or score is given to 3 significant figures."""
     assert [local.format_figure("rate", v) for v in (0.35, 0.31, 0.28)] == ["0.35", "0.31", "0.28"]
     assert local.format_figure("percent", 95.79) == "95.8%" and local.format_figure("count", 7) == "7"
+
+
+def test_an_unknown_id_is_offered_the_measure_whose_title_holds_its_word():
+    """'bright_spots_feel_settled' was offered bright_spots_feel_well, a different survey
+    item; bright_spots_feel_safe is "safe, settled and cared for"."""
+    defs = local.definitions()
+    said = local.did_you_mean("bright_spots_feel_settled", defs)
+    assert "bright_spots_feel_safe (Children say they feel safe, settled and cared for" in said
+    assert local.did_you_mean("pathway_plan_up_to_date", defs) == "did you mean pathway_plans_up_to_date?"
+    assert local.did_you_mean("ofsted_rating", defs) == ""
