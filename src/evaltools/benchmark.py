@@ -267,18 +267,23 @@ def set_aside(frame: pd.DataFrame, keep, comparators="statistical_neighbours", d
     return frame, [c for c in pool if c not in out], left
 
 
-def own_years(frame: pd.DataFrame, area) -> tuple[pd.DataFrame, list[int]]:
+def own_years(frame: pd.DataFrame, area, comparators=None) -> tuple[pd.DataFrame, list[int]]:
     """A test against other councils needs the same years from each (a balanced panel),
     so a year the council itself lacks (suppressed, not collected) left the council out
     of its own comparison: St Helens' placements over 20 miles, with 2017 not
     available, could not be compared at all. The frame (one measure) cut to the years
-    the council has a figure for, and the years cut that other councils have."""
+    the council has a figure for, and the years cut that its ``comparators`` (as
+    :func:`stats.frames.comparator_pool` reads them; None, every other council) have."""
+    from .stats.frames import comparator_pool
     codes = frame["area_code"].astype(str)
     have = set(frame.loc[(codes == str(area)) & (frame["status"] == "ok"), "period"].astype(int))
     if not have:
         return frame, []
     periods = frame["period"].astype(int)
-    cut = sorted(set(periods[frame["status"] == "ok"]) - have)
+    pool = comparator_pool(frame, str(area), comparators)
+    theirs = (frame["status"] == "ok") & (codes != str(area)) & (codes.isin([str(c) for c in pool])
+                                                                 if pool is not None else True)
+    cut = sorted(set(periods[theirs]) - have)
     return (frame[periods.isin(have)] if cut else frame), [int(p) for p in cut]
 
 

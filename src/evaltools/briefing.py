@@ -109,7 +109,7 @@ def _against(m: registry.Measure, last: pd.Series, ref) -> str | None:
     return bmk.compare(m, last, ref, tested_only=True)
 
 
-def _against_neighbours(frame: pd.DataFrame, area: str, mid: str, period: int, comparator) -> tuple | None:
+def _year_on_year_did(frame: pd.DataFrame, area: str, mid: str, period: int, comparator) -> tuple | None:
     """The 95% interval of the council's change from its year before ``period`` to
     ``period``, set against its statistical neighbours' change over the same year
     (difference-in-differences on the published figures, as the review and the topic
@@ -119,7 +119,7 @@ def _against_neighbours(frame: pd.DataFrame, area: str, mid: str, period: int, c
     from .stats.diffindiff import did
     f = frame[(frame["measure"] == mid) & (frame["period"] <= period)]
     f, against, _ = bmk.set_aside(f, area, comparator)
-    f, _ = bmk.own_years(f, area)
+    f, _ = bmk.own_years(f, area, against)
     mine = f[(f["area_code"].astype(str) == area) & (f["status"] == ind.OK)]
     if int((mine["period"] < period).sum()) < 2 or not (mine["period"] == period).any():
         return None
@@ -131,9 +131,10 @@ def _against_neighbours(frame: pd.DataFrame, area: str, mid: str, period: int, c
 
 def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series, against=None, aim: str | None = None) -> str:
     """Trend since the previous published year: an arrow, and whether the change is
-    beyond noise: Newcombe's interval where there are counts, otherwise ``against``
-    (the interval of :func:`_against_neighbours`). ``aim``: the strategy's direction
-    (high or low) for a measure DfE gives no better direction, said beside the arrow."""
+    beyond noise: Newcombe's interval where there are counts, otherwise ``against()``
+    (the interval of :func:`_year_on_year_did`, or None). ``aim``: the strategy's
+    direction (high or low) for a measure DfE gives no better direction, said beside
+    the arrow."""
     if prev is None:
         return "no figure the year before"
     if prev["la_status"] != ind.OK:        # a trend from an older year would pass for the year's change
@@ -157,9 +158,9 @@ def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series, against
     elif published.within_lait_rounding((prev.get("la_decimals"), last.get("la_decimals")),
                                         prev["la_value"], last["la_value"]):
         return "→ no change beyond rounding"         # LAIT's whole numbers against an exact figure
-    elif against is not None:
+    elif against is not None and (ci := against()) is not None:     # run only where it is needed
         tested = True
-        if against[0] <= 0 <= against[1]:
+        if ci[0] <= 0 <= ci[1]:
             return f"{arrow} within noise"
     if m.polarity == "none":
         way = f"{arrow} {'up' if d > 0 else 'down'}"
@@ -197,16 +198,12 @@ def _target_for(m: registry.Measure, last: pd.Series, target, st) -> tuple[tuple
     return (value, moved), None
 
 
-def _tested(m: registry.Measure, prev, last, frame: pd.DataFrame, area: str, comparator) -> tuple | None:
-    """:func:`_against_neighbours` for a change the counts cannot test (a rate, an
-    average, a percentage DfE gives without counts), else None."""
-    if prev is None or prev["la_status"] != ind.OK or m.size_dependent:
+def _tested(m: registry.Measure, last, frame: pd.DataFrame, area: str, comparator):
+    """What :func:`_arrow` calls, for a change its counts cannot test, to set it against
+    the neighbours' (:func:`_year_on_year_did`); None for a count."""
+    if m.size_dependent:
         return None
-    counts = all(np.isfinite(x) for x in (last["la_numerator"], last["la_denominator"],
-                                           prev["la_numerator"], prev["la_denominator"]))
-    if m.unit == "percent" and counts:
-        return None
-    return _against_neighbours(frame, area, m.id, int(last["period"]), comparator)
+    return lambda: _year_on_year_did(frame, area, m.id, int(last["period"]), comparator)
 
 
 def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple[str, str]:
@@ -331,7 +328,7 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                 continue
             last, prev = rated
             latest = bmk.as_printed(m, last["la_value"], last["la_decimals"])
-            trend = _arrow(m, prev, last, _tested(m, prev, last, frame, area.area_code, comparator), aims.get(mid))
+            trend = _arrow(m, prev, last, _tested(m, last, frame, area.area_code, comparator), aims.get(mid))
             target, aside = _target_for(m, last, targets.get(mid), st)
             rag, basis = _rag(m, last, target, trend)
             if mid in aims:         # as the review judges it: "the strategy aims to lower it"
@@ -411,7 +408,7 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
         if better:
             text += f", though better than {' and '.join(better)} beyond noise"
         rows.append({"Area": areas.get(m.topic, ""), "Measure": m.short, "Year": m.period_cell(last["period"]),
-                     "Latest": bmk.as_printed(m, last["la_value"], last["la_decimals"]), "Trend": _arrow(m, prev, last, _tested(m, prev, last, bm.indicators, bm.la.area_code, bm.comparator)),
+                     "Latest": bmk.as_printed(m, last["la_value"], last["la_decimals"]), "Trend": _arrow(m, prev, last, _tested(m, last, bm.indicators, bm.la.area_code, bm.comparator)),
                      "England": bmk.as_printed(m, last["england_value"], last["england_decimals"]),
                      "Neighbours": _neighbours_cell(m, last),
                      "Band": band if isinstance(band, str) else "", "Why listed": text,

@@ -102,9 +102,11 @@ def suggest(local_id, defs: dict[str, LocalMeasure]) -> list[str]:
     bright_spots_feel_well, a different survey item, where bright_spots_feel_safe is
     "safe, settled and cared for")."""
     out = difflib.get_close_matches(str(local_id), list(defs), n=1, cutoff=0.6)
-    words = [w for w in re.split(r"[_\W]+", str(local_id).lower()) if len(w) >= 4]
-    holders = {w: [k for k, d in defs.items() if re.search(rf"\b{re.escape(w)}", f"{k} {d.title}".lower())]
-               for w in words}
+    out += [k for k in defs if str(local_id) in k and k not in out][:1]       # feel_safe: bright_spots_feel_safe
+    def words(text: str) -> set[str]:
+        return {w for w in re.split(r"[_\W]+", text.lower()) if len(w) >= 4}
+    vocab = {k: words(f"{k} {d.title}") for k, d in defs.items()}
+    holders = {w: [k for k in defs if w in vocab[k]] for w in words(str(local_id))}
     rare = sorted((len(v), w) for w, v in holders.items() if 0 < len(v) <= (2 if not out else 1))
     if rare:
         out += [k for k in holders[rare[0][1]] if k not in out]
@@ -148,6 +150,14 @@ def _definitions(path: str, size: int, mtime_ns: int) -> dict[str, LocalMeasure]
 def _read_csv(p: Path) -> pd.DataFrame:
     """A CSV a council wrote, as text; an empty file, a row with more fields than the
     header, or a file saved in Windows' own encoding is a one-line SchemaError."""
+    with open(p, "rb") as fh:                 # the header line, before pandas reads it
+        head = fh.readline()
+    if b";" in head and b"measure" in head.lower() and b"," not in head:
+        # Excel saves so where the decimal point is a comma ("3,5" in a row then read
+        # as two fields, and the error was about the row)
+        raise SchemaError("local measures file is separated by semicolons, not commas (Excel saves it so where "
+                          "the decimal point is a comma)", where=str(p),
+                          fix="Save it as 'CSV (Comma delimited)', or replace the semicolons with commas")
     try:
         raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except pd.errors.EmptyDataError:
@@ -178,6 +188,11 @@ def _number(v):
     if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "":
         return np.nan
     return float(str(v).replace(",", "").replace("%", "").strip())
+
+
+#: a local measure's unit in words ("pa_changes is a rate, not a percentage")
+UNIT_WORDS = {"percent": "a percentage", "count": "a count", "rate": "a rate", "score": "a score",
+              "days": "a number of days"}
 
 
 #: the periods a local file may give: a year ending 31 March, or the date a figure ends
@@ -218,10 +233,6 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
     raw = _read_csv(p)
     raw.columns = [str(c).strip() for c in raw.columns]
     unknown = [c for c in raw.columns if c not in READ_COLUMNS]
-    if unknown and ";" in unknown[0] and "measure" in unknown[0]:
-        raise SchemaError("local measures file is separated by semicolons, not commas (Excel saves it so where the "
-                          "decimal point is a comma)", where=str(p),
-                          fix="Save it as 'CSV (Comma delimited)', or replace the semicolons with commas")
     if unknown:
         close = difflib.get_close_matches(unknown[0], READ_COLUMNS, n=1, cutoff=0.6)
         raise SchemaError(f"local measures file has a column evaltools does not read: {unknown[0]!r}"
@@ -267,10 +278,12 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
                             "(2024-09-30)")
             continue
         if "%" in str(r["value"]) and m.unit != "percent":
-            problems.append(f"{where}: {mid} is a {m.unit}, not a percentage, but its value is {str(r['value']).strip()!r}")
+            problems.append(f"{where}: {mid} is {UNIT_WORDS.get(m.unit, m.unit)}, not a percentage, but its value is "
+                            f"{str(r['value']).strip()!r}")
             continue
         if m.unit != "score" and any(np.isfinite(x) and x < 0 for x in (num, den, val)):
-            problems.append(f"{where}: {mid} has a negative figure (a {m.unit} cannot be below 0)")
+            problems.append(f"{where}: {mid} has a negative figure ({UNIT_WORDS.get(m.unit, m.unit)} cannot be "
+                            "below 0)")
             continue
         period = collection_year(period_end)
         if m.unit == "percent":

@@ -487,10 +487,6 @@ def topic_intro(t) -> Markdown:
         f"could have detected.{_model_note(bm)} Disclosure policy: **{t.policy}**.{notes}")
 
 
-#: how a topic's time-series sentence tells a jump at the start (``topics._its_monthly``)
-START_JUMP = "at the start, before the trend changed"
-
-
 def verdict_overview(t) -> Markdown:
     """Plain-English summary of the verdicts, for the top of a topic notebook."""
     from . import topics
@@ -512,10 +508,10 @@ def verdict_overview(t) -> Markdown:
                      "not how the council is doing.")
     # a jump beyond noise at the start that the verdict at the end does not carry (the
     # 2017-20 stability summary said "0 worsened" above a finding that rose by 1.45)
-    jumped = [e for e in tested if e.verdict == "no detectable change" and START_JUMP in e.sentence]
+    jumped = [e for e in tested if e.verdict == "no detectable change" and e.start_jump]
     if jumped:
-        lines[0] += (f" {count(len(jumped), 'of those with no detectable change', 'of those with no detectable change')}"
-                     f" by the end changed beyond noise at the start (below).")
+        lines[0] += (f" {len(jumped)} of those with no detectable change by the end changed beyond noise at the "
+                     "start (below).")
     for e in tested:
         if e.verdict != "no detectable change" or e in jumped:
             lines.append(f"- **{registry.get(e.measure).short}** after *{md(e.title)}*: {md(e.sentence)}")

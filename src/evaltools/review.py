@@ -113,8 +113,6 @@ def _relative_target(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area) -
     neighbours' average (DfE's group for the year, as LAIT averages it: at least half of
     them with a figure), for the latest year is the level to meet, on the side the
     strategy's direction (or, for 'maintain', the measure's polarity) says is better."""
-    from .benchmark import needed_for_average
-    from .comparators import statistical_neighbours
     from .indicators import ENGLAND_CODE
     sense = _polarity(sm.direction, mid)
     at = frame[(frame["measure"] == mid) & (frame["status"] == "ok") & (frame["period"] == row.latest_period)]
@@ -125,11 +123,16 @@ def _relative_target(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area) -
         level = float(vals.iloc[0]) if len(vals) else None
         missing = f"no England figure for {year}"
     else:
-        group = statistical_neighbours(area, int(row.latest_period))
-        vals = at.loc[codes.isin(group), "value"].astype(float)
-        who = f"the statistical neighbours' average ({len(vals)} of {len(group)} with a figure)"
-        level = float(vals.mean()) if len(vals) >= needed_for_average(len(group)) else None
-        missing = f"too few statistical neighbours with a figure for {year} ({len(vals)} of {len(group)})"
+        # the average the reports show beside the council's figure (benchmark's, which
+        # leaves out a neighbour whose figure rests on a recording gap)
+        from .benchmark import benchmark
+        s = benchmark(str(area), [mid], indicators=frame).series(mid)
+        s = s[s["period"] == row.latest_period]
+        n, size = (int(s["comparator_n"].iloc[0]), int(s["comparator_size"].iloc[0])) if len(s) else (0, 0)
+        mean = float(s["comparator_mean"].iloc[0]) if len(s) else float("nan")
+        who = f"the statistical neighbours' average ({n} of {size} with a figure)"
+        level = mean if np.isfinite(mean) else None
+        missing = f"too few statistical neighbours with a figure for {year} ({n} of {size})"
     if sense not in ("high", "low"):
         row.target_met = f"no direction to compare {who.split(' (')[0]} with"
     elif level is None:
@@ -293,30 +296,32 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                 row.baseline_value, row.baseline_from = pub, kind
     elif b_period in published_at:
         row.baseline_value, row.baseline_period, row.baseline_from = published_at[b_period], b_period, kind
-    elif b_period is not None and any(p > b_period for p in published_at):
+    said = False        # a caveat already says why there is no figure for the baseline year
+    if row.baseline_value is None and b_period is not None and any(p > b_period for p in published_at):
         # no figure for the baseline year (a measure first published later): the first year there is
         first_year = min(p for p in published_at if p > b_period)
-        hidden = sorted(int(t) for _, t, st in dropped if st == "c" and b_period < int(t) < first_year)
+        hidden = sorted(int(t) for _, t, st in dropped if st == "c" and b_period <= int(t) < first_year)
         if hidden:
             # Hertfordshire's apprenticeships: 2021 not collected, 2022 c (1 to 5 of 495),
             # then 13, 12, 11: starting from 2023 read a rise as a fall
-            row.caveats.append(f"no figure for the baseline year {_period(b_period, mid)}, and DfE suppressed the "
-                               f"next ({_period(hidden[0], mid)}: c, a small number), so the review does not "
-                               "start from a later year: that could turn a rise into a fall")
+            which = ("DfE suppressed it (c, a small number)" if hidden[0] == b_period else
+                     f"DfE suppressed the next ({_period(hidden[0], mid)}: c, a small number)")
+            row.caveats.append(f"no figure for the baseline year {_period(b_period, mid)}, and {which}, so the review "
+                               "does not start from a later year: that could turn a rise into a fall")
+            said = True
         elif first_year < row.latest_period:
             row.baseline_value, row.baseline_period = published_at[first_year], first_year
             row.baseline_from = kind
             row.caveats.append(f"no figure for the baseline year {_period(b_period, mid)}; the baseline is "
                                f"the first year with one, {_period(first_year, mid)}")
-    if (row.baseline_value is None and b_period is not None and (b_period - 1) in published_at
-            and b_period - 1 < row.latest_period and b_period not in published_at
-            and not any(c.startswith("no figure for the baseline year") for c in row.caveats)):
+    if row.baseline_value is None and not said and b_period is not None and (b_period - 1) in published_at \
+            and b_period - 1 < row.latest_period:
         # a survey run every other year (2023, 2025) against a 2024 baseline: the year
         # before is the nearest start, where the later one is the latest figure itself
         row.baseline_value, row.baseline_period, row.baseline_from = published_at[b_period - 1], b_period - 1, kind
         row.caveats.append(f"no figure for the baseline year {_period(b_period, mid)}; the baseline is the year "
                            f"before, {_period(b_period - 1, mid)}")
-    if row.baseline_value is None and not any(c.startswith("no figure for the baseline year") for c in row.caveats):
+    if row.baseline_value is None and not said:
         row.caveats.append("no baseline: the strategy gives none and there is no figure for its baseline year")
     gone = [f"{t} ({st})" for _, t, st in dropped]
     if gone:
@@ -552,7 +557,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     first = row.baseline_period + 1
     # a neighbour's figures that rest on a recording gap are left out, and named
     f, against, left = set_aside(frame[frame["measure"] == mid], area, comparators)
-    f, cut = own_years(f, area)
+    f, cut = own_years(f, area, against)
     mine = f[(f["area_code"].astype(str) == str(area)) & (f["status"] == "ok")]
     pre = int((mine["period"] < first).sum())
     if pre < 2:
@@ -686,8 +691,7 @@ class Review:
     def ended(self) -> bool:
         """Whether DfE has published a year after the strategy's last: its unjudged
         targets can no longer be judged, not "not yet"."""
-        last = getattr(self.strategy, "last_period", None)
-        return last is not None and not self.frame.empty and int(self.frame["period"].max()) > last
+        return not self.frame.empty and int(self.frame["period"].max()) > self.strategy.last_period
 
     @property
     def synthetic(self) -> bool:

@@ -381,15 +381,14 @@ def _unused_local(jobs: list[NotebookJob], checked: dict, base: Path) -> list[st
     """A local measures file's measures that no commitment of the strategies its
     notebooks review uses: a commitment whose ``local:`` id is spelt otherwise than the
     file's rows showed "no local data supplied" beside a file holding its figures."""
-    from .strategies import load
     notes = []
     for value in dict.fromkeys(j.reads["local"] for j in jobs if j.reads.get("local")):
         frame = checked.get(("local", str(input_path(value, base))))
         readers = [j for j in jobs if j.reads.get("local") == value and j.reads.get("strategy")]
         if frame is None or not readers:
             continue
-        strategies = [checked.get(j.reads["strategy"]) or load(j.reads["strategy"]) for j in readers]
-        used = {m.local for st in strategies for m in st.measures if m.local}
+        # each strategy was loaded by the preflight, under the name the job reads it by
+        used = {m.local for j in readers for m in checked[j.reads["strategy"]].measures if m.local}
         unused = sorted(set(frame["measure"]) - used)
         if unused:
             notes.append(f"note: the local measures file {value} holds figures for {', '.join(unused)}, which no "

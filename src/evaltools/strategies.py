@@ -307,7 +307,7 @@ _PERCENT_WORDS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)")
 
 
 #: words for every child ("all care leavers", "every child")
-_EVERY = re.compile(r"\b(?:all|every|each)\b", re.IGNORECASE)
+_EVERY = re.compile(r"\ball\b|\b(?:every|each)\s+(?:child|young|care|looked|cared)", re.IGNORECASE)
 
 
 def _check_percentages(baseline, target, where, probs) -> None:

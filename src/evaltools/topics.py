@@ -151,6 +151,9 @@ class Evaluation:
     #: a monthly time series' in-time placebo check: (earlier months fitted, how many of
     #: them found a gap as large; None when too few to check), for a gap beyond noise
     placebo: tuple | None = None
+    #: a time series whose level jumped beyond noise at the start, where its verdict (the
+    #: gap at the end) says no detectable change: the summary lists it too
+    start_jump: bool = False
 
     def join(self, iv) -> None:
         """Another intervention this evaluation answers for (same first year or month)."""
@@ -359,6 +362,7 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
         else:
             ev.sentence += (f" But at {start:%B %Y} the level {moved} {size}: {step} at the start, before the "
                             "trend changed.")
+            ev.start_jump = True
             ev.warnings.append(f"the verdict is the gap at {last:%B %Y}; the level at the start {moved} beyond "
                                f"noise ({step}), so the picture depends on when it is read")
     ev.warnings = [_plain(w, la_code) for w in ev.warnings]
@@ -509,7 +513,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         # years is not credited to the intervention (they still test the pre-trends)
         # a neighbour's figures that rest on a recording gap are left out, and named
         pub, against, left = bmk.set_aside(ind[ind["measure"] == mid], la_code, comparator)
-        pub, cut = bmk.own_years(pub, la_code)
+        pub, cut = bmk.own_years(pub, la_code, against)
         res = did(pub, la_code, first, measure=mid, comparators=against,
                   label=f"{m.short}: {iv.title}", reference="last")
     except (ValueError, ConfigError) as e:

@@ -81,9 +81,11 @@ def test_mistakes_are_named_by_row(tmp_path, row, words):
 
 
 def test_a_file_separated_by_semicolons_is_named_so(tmp_path):
-    p = _write(tmp_path, "measure;period;value\npa_changes;2024;3\n")
-    with pytest.raises(SchemaError, match="separated by semicolons, not commas"):
-        local.read(p, la="884", defs=DEFS)
+    # with a decimal comma, as Excel writes it so, the row was refused before the header
+    for text in ("measure;period;value\npa_changes;2024;3\n", "measure;period;value\npa_changes;2024;3,5\n"):
+        p = _write(tmp_path, text)
+        with pytest.raises(SchemaError, match="separated by semicolons, not commas"):
+            local.read(p, la="884", defs=DEFS)
 
 
 def test_duplicate_rows_and_missing_columns(tmp_path):
@@ -146,3 +148,6 @@ def test_an_unknown_id_is_offered_the_measure_whose_title_holds_its_word():
     assert "bright_spots_feel_safe (Children say they feel safe, settled and cared for" in said
     assert local.did_you_mean("pathway_plan_up_to_date", defs) == "did you mean pathway_plans_up_to_date?"
     assert local.did_you_mean("ofsted_rating", defs) == ""
+    # whole words: "safe" is not "safety", and an id's own words count
+    assert local.did_you_mean("feel_safe", defs).startswith("did you mean bright_spots_feel_safe")
+    assert "survey_cl_accommodation_agreement" in local.did_you_mean("care_leaver_accommodation", defs)

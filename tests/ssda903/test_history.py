@@ -80,8 +80,9 @@ def test_parallel_reading_gives_identical_results(tmp_path):
 def test_across_a_year_with_no_return_an_episode_the_later_return_does_not_cover_is_kept():
     """2023, then 2025 (no 2024 return): A's episode open at 31 March 2023 ended during
     2024, so it is in neither return's episodes after; dropping it took A out of 2023's
-    figures. It is kept to the start of 2025's year (no reason: not a leaving), B's to
-    the start of its next episode, and C's, which 2025 repeats, is 2025's."""
+    figures. It is kept to 31 March before 2025's year (no reason: not a leaving; open
+    at 2023's year end, in no window of 2025), B's to the start of its next episode, and
+    C's, which 2025 repeats, is 2025's."""
     eps = _ep([
         [2023, "A", "01/06/2022", None, "U4"],
         [2023, "B", "01/06/2021", None, "U4"],
@@ -92,7 +93,7 @@ def test_across_a_year_with_no_return_an_episode_the_later_return_does_not_cover
     h = combine_history(eps).sort_values(["CHILD", "DECOM"])
     got = [(c, d.strftime("%d/%m/%Y"), None if pd.isna(e) else e.strftime("%d/%m/%Y"), y)
            for c, d, e, y in zip(h["CHILD"], h["DECOM"], h["DEC"], h["YEAR"])]
-    assert got == [("A", "01/06/2022", "01/04/2024", 2023),
+    assert got == [("A", "01/06/2022", "31/03/2024", 2023),
                    ("B", "01/06/2021", "01/11/2023", 2023), ("B", "01/11/2023", None, 2025),
                    ("C", "01/05/2020", "01/07/2024", 2025)]
     # with no gap the later return still corrects the earlier (an episode it drops is gone)

@@ -245,6 +245,18 @@ def test_a_file_without_its_header_row_is_refused_without_echoing_its_first_row(
     assert not any(v and v in msg for v in first if len(v) > 2)
 
 
+def test_a_first_row_with_a_value_twice_is_not_printed_as_a_column_named_twice(extract_dir):
+    """The same postcode twice in the first row of a file without its header was
+    refused as "has the column AB1_2CD twice"."""
+    p = extract_dir / "episodes.csv"
+    lines = p.read_text().splitlines()
+    first = lines[1].split(",")
+    first[-2] = first[-3]                        # placement postcode = home postcode
+    p.write_text("\n".join([",".join(first)] + lines[2:]) + "\n")
+    msg = refused(extract_dir, SchemaError, "not a row of column names")
+    assert first[-3].replace(" ", "_").upper() not in msg and first[-3] not in msg
+
+
 def test_a_comma_after_every_row_but_not_the_header_shifts_nothing(extract_dir):
     """pandas took the first column as the rows' index and shifted every value one
     column left: SEX read a date of birth, and the children collapsed into two ids."""
@@ -451,10 +463,23 @@ def test_a_year_missing_its_episodes_where_other_years_have_them_is_refused(tmp_
     ("2023-2024", 2024),
     # an export date in a name is not the collection year
     ("episodes_extracted_2025-01-10", None), ("header_20250110", None), ("Episodes_2024", 2024),
+    # a year-end date is the year it ends
+    ("903_2024-03-31", 2024), ("Episodes 20230331", 2023),
 ])
 def test_the_year_a_name_gives(name, year):
     from evaltools.ssda903.extract import _year_in
     assert _year_in(name) == year
+
+
+def test_the_roots_own_name_does_not_overrule_its_files_names(tmp_path):
+    """A root called "SSDA903 2019-2024" read as 2019 refused header_2022.csv as "named
+    for 2022 but in a folder for 2019"; the root names the extract, not a year."""
+    root = tmp_path / "SSDA903 2019-2024"
+    folder = write_extract(root / "x")
+    for f in folder.iterdir():
+        f.rename(root / f"{f.stem}_2024.csv")
+    folder.rmdir()
+    assert read(root).years == [2024]
 
 
 def test_a_file_named_for_another_year_than_its_folder_is_refused(tmp_path):

@@ -258,9 +258,8 @@ class CareData:
                 cd.lacking[t] = set(gone)
         # a year with no return at all (2023, then 2025), or whose Header or Episodes rows
         # errors mostly leave out: every measure there
-        from ..ssda903.extract import mostly_excluded
         gaps = set(range(cd.first_year, cd.last_year + 1)) - set(ex.years)
-        gaps |= {y for _, y, _, _ in mostly_excluded(ex)}
+        gaps |= ex.mostly_excluded_years()
         if gaps:
             cd.lacking[NO_RETURN] = gaps
         return cd

@@ -167,11 +167,14 @@ def header_of(path: Path, text: str) -> tuple[str, list[str], list[str]]:
         fixes.append("normalised column names (case, spaces)")
     while clean_header and clean_header[-1] == "":
         clean_header.pop()
-    twice = sorted({c for c in clean_header if c and clean_header.count(c) > 1})
+    table = identify(clean_header, path)
+    # after identify: a file without its header row has a child's values there, and a
+    # value repeated in it (the same postcode twice) is not to be printed as a column
+    known = _any_year_columns(table)
+    twice = sorted({c for c in clean_header if c in known and clean_header.count(c) > 1})
     if twice:
         raise SchemaError(f"{path.name} has the column {twice[0]} twice in its header", where=str(path.parent),
                           fix="Export the table again with each column once")
-    table = identify(clean_header, path)
     always = _all_years_columns(table)
     missing = [c for c in always if c not in clean_header]
     if missing:

@@ -49,6 +49,7 @@ _YEAR_SPAN = re.compile(r"(?<!\d)(20\d\d)[-_ ]?(\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _FULL_SPAN = re.compile(r"(?<!\d)(20\d\d)[-_ ](20\d\d)(?!\d)")
 _DATE_STAMP = re.compile(r"(?<!\d)20\d\d([-_]?)[01]\d\1[0-3]\d(?!\d)")
+_YEAR_END = re.compile(r"(?<!\d)(20\d\d)([-_]?)03\2(31)(?!\d)")
 FIRST_YEAR, LAST_YEAR = 2014, 2030
 AUTO_WORKERS_BYTES = 50_000_000       # above this, read years in two processes
 
@@ -124,6 +125,13 @@ class Extract:
                                                                 excluded=("_bad", "sum"))
         return out.reset_index().rename(columns={"YEAR": "year"})
 
+    def mostly_excluded_years(self, *tables: str) -> set[int]:
+        """The years whose ``tables`` rows errors mostly leave out (:func:`mostly_excluded`,
+        found once at ingest and kept among the issues as MOSTLY_EXCLUDED)."""
+        i = self.issues
+        hit = (i["check"] == "MOSTLY_EXCLUDED") & i["table"].isin(tables or tuple(CORE_COLUMNS))
+        return {int(y) for y in i.loc[hit, "year"]}
+
     def history(self) -> pd.DataFrame:
         """One continuous episode history per child across the years read.
 
@@ -139,7 +147,7 @@ class Extract:
         # a year whose episodes errors mostly leave out is read as a year with no return:
         # the few rows left would otherwise "correct" the year before, and 2023's count
         # fell from 337 to 168 when 2024's dates were written month-first
-        bad = {y for t, y, _, _ in mostly_excluded(self) if t == "Episodes"}
+        bad = self.mostly_excluded_years("Episodes")
         return combine_history(eps[~eps["YEAR"].isin(bad)] if bad else eps)
 
 
@@ -190,15 +198,18 @@ def combine_history(episodes: pd.DataFrame) -> pd.DataFrame:
         keep &= ~again
     if keep.any():
         capped = episodes[keep].copy()
-        ends = capped["YEAR"].map(nxt).astype("datetime64[us]")
-        starts = episodes[["CHILD", "DECOM", "YEAR"]]
-        for i, (child, decom, y) in enumerate(zip(capped["CHILD"], capped["DECOM"], capped["YEAR"])):
-            nexts = starts["DECOM"][(starts["CHILD"] == child) & (starts["YEAR"] > y) & (starts["DECOM"] > decom)]
-            if len(nexts) and nexts.min() < ends.iloc[i]:
-                ends.iloc[i] = nexts.min()
-        capped["DEC"] = ends.to_numpy().astype(capped["DEC"].dtype)
-        episodes = pd.concat([episodes[~superseded.to_numpy()], capped], ignore_index=True)
-        h = episodes
+        # 31 March before the later return's year: looked after at the earlier year's
+        # end (an episode is open on a day it has not ceased by), in no later window
+        ends = (capped["YEAR"].map(nxt) - pd.Timedelta(days=1)).astype("datetime64[us]")
+        # or sooner, when the child's next episode (in the later return) starts
+        dec = capped[["CHILD", "DECOM"]].astype({"DECOM": "datetime64[us]"}).reset_index()
+        later_eps = episodes.loc[episodes["YEAR"].isin(set(later[keep])), ["CHILD", "DECOM"]].dropna()
+        later_eps = later_eps.astype({"DECOM": "datetime64[us]"}).rename(columns={"DECOM": "NEXT"})
+        after = pd.merge_asof(dec.sort_values("DECOM"), later_eps.sort_values("NEXT"), left_on="DECOM",
+                              right_on="NEXT", by="CHILD", direction="forward", allow_exact_matches=False)
+        nxt_start = after.set_index("index")["NEXT"].reindex(capped.index)
+        capped["DEC"] = np.minimum(ends.to_numpy(), nxt_start.fillna(ends).to_numpy()).astype(capped["DEC"].dtype)
+        h = pd.concat([episodes[~superseded.to_numpy()], capped], ignore_index=True)
     else:
         h = episodes[~superseded.to_numpy()]
     # sort on integer keys (child codes in id order; NaT start dates last), then keep
@@ -218,6 +229,9 @@ def _year_in(part: str) -> int | None:
     """The collection year a file or folder name gives: 2024, 2023-24 or 2023-2024 (the
     year ending 31 March 2024). A date in the name (an export stamp, 2025-01-10) is not
     read as one."""
+    m = _YEAR_END.search(part)            # "as at 31 March 2024": the year it ends
+    if m:
+        return int(m.group(1))
     part = _DATE_STAMP.sub(" ", part)
     m = _FULL_SPAN.search(part)
     if m and int(m.group(2)) == int(m.group(1)) + 1:
@@ -235,7 +249,11 @@ def _year_from_path(path: Path, root: Path) -> int | None:
     files renamed with a 2025 stamp were read as 2025's return."""
     rel = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
     named = _year_in(Path(rel.parts[-1]).stem)
-    folder = next((y for part in [*rel.parts[-2::-1], root.name] if (y := _year_in(part)) is not None), None)
+    # the folders below the root; the root's own name ("SSDA903 2019-2024", "extract_2024")
+    # names the extract, not a year of its files, and is read only when nothing else is
+    folder = next((y for part in rel.parts[-2::-1] if (y := _year_in(part)) is not None), None)
+    if named is None and folder is None:
+        return _year_in(root.name)
     if named is not None and folder is not None and named != folder:
         raise ConfigError(f"{path.name} is named for {named} but is in a folder for {folder}",
                           where=str(path.parent),
@@ -285,13 +303,14 @@ def _read_year(task) -> tuple[dict, list, list, dict]:
     for t, p in sorted(paths.items()):
         r = read_raw(p)
         if t == "Header":
-            # each child's id as written and as it would be without Excel's changes
-            # (leading zeros dropped, ".0" added): compared across years below
-            raw = r.frame["CHILD"].astype(str).str.strip()
-            norm = raw.str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
-            ids = {"as_written": set(hashers["child"](raw).dropna()),
-                   "normalised": set(hashers["child_norm"](norm).dropna())}
+            # each child's id as it would be without Excel's changes (leading zeros
+            # dropped, ".0" added), against the id as written: compared across years
+            # below (the same keyed hash: an id Excel left alone is a cache hit)
+            norm = r.frame["CHILD"].astype(str).str.strip().str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
+            ids = {"normalised": set(hashers["child"](norm).dropna())}
         r.frame["CHILD"] = hashers["child"](r.frame["CHILD"])
+        if t == "Header":
+            ids["as_written"] = set(r.frame["CHILD"].dropna())
         if "SW_ID" in r.frame:
             r.frame["SW_ID"] = hashers["sw"](r.frame["SW_ID"])
         schema = schema_for(y)
@@ -448,6 +467,11 @@ EMPTY_YEAR_MIN_ROWS = 10
 WATCHED_TABLES = ("OC2", "OC3", "Missing", "Reviews")
 
 
+def _span(counts: list[int]) -> str:
+    """'601 to 658' rows, or '240' where the other years agree."""
+    return f"{min(counts)}" if min(counts) == max(counts) else f"{min(counts)} to {max(counts)}"
+
+
 def empty_years(rows_by_year: dict[int, int], years) -> list[int]:
     """The ``years`` in which a table has no rows though its other years hold many
     (median at least :data:`EMPTY_YEAR_MIN_ROWS`). A 2024 missing.csv with its header
@@ -476,8 +500,8 @@ def _empty_year_issues(records: list[FileRecord], years: list[int]) -> list[pd.D
         for y in empty_years(counts, years):
             held = [n for n in counts.values() if n]
             where = next((str(r.path) for r in records if r.table == t and r.year == y), None)
-            raise IncompleteExtractError(f"the {y} {t} table has no rows, where the other years have {min(held)} to "
-                                         f"{max(held)}: that year would count no children", where=where,
+            raise IncompleteExtractError(f"the {y} {t} table has no rows, where the other years have "
+                                         f"{_span(held)}: that year would count no children", where=where,
                                          fix=f"Export the {y} return's {t} table again with its rows")
     out = []
     for t in WATCHED_TABLES:
@@ -488,7 +512,7 @@ def _empty_year_issues(records: list[FileRecord], years: list[int]) -> list[pd.D
             out.append(pd.DataFrame({
                 "table": [t], "year": [y], "file": [where or "(no file)"], "row": [0], "child": [None],
                 "column": [""], "check": ["TABLE_EMPTY_YEAR"], "severity": ["warning"],
-                "message": [f"no {t} rows for {y}, where the other years have {min(held)} to {max(held)}: its "
+                "message": [f"no {t} rows for {y}, where the other years have {_span(held)}: its "
                             f"measures for {y} are shown as not available, not 0 (export the table again if its "
                             "rows were left out)"]}))
     return out
@@ -551,8 +575,7 @@ def _read_extract(source, *, year: int | None = None, salt=None,
     # pseudonymise identifiers (nothing below sees a raw CHILD or SW_ID), type it and
     # free its raw text, then run the year's checks on exact dates of birth.
     years = sorted({y for y, _ in plan})
-    hashers = {"child": ps.IdHasher(key, "child"), "sw": ps.IdHasher(key, "sw"),
-               "child_norm": ps.IdHasher(key, "child-normalised")}
+    hashers = {"child": ps.IdHasher(key, "child"), "sw": ps.IdHasher(key, "sw")}
     tasks = [(y, {t: p for (yy, t), p in plan.items() if yy == y}, hashers,
               {p: how_of[p] for (yy, _), p in plan.items() if yy == y}) for y in years]
     if workers is None:
@@ -584,7 +607,7 @@ def _read_extract(source, *, year: int | None = None, salt=None,
             "message": [f"no return for {y}, between {max(v for v in years if v < y)} and "
                         f"{min(v for v in years if v > y)}: every figure for {y} (and any window reaching into it) "
                         f"is shown as not available; a child who left care during {y} is in neither return, so "
-                        f"is taken as looked after until 31 March {y}"]}))
+                        f"is taken as looked after until 31 March {min(v for v in years if v > y) - 1}"]}))
     for y in years:
         now, then = typed.get((y, "Episodes")), typed.get((y + 1, "Episodes"))
         if now is None or then is None or "DEC" not in now:
