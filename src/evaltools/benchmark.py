@@ -287,6 +287,17 @@ def own_years(frame: pd.DataFrame, area, comparators=None) -> tuple[pd.DataFrame
     return (frame[periods.isin(have)] if cut else frame), [int(p) for p in cut]
 
 
+def comparison_inputs(frame: pd.DataFrame, area, comparators="statistical_neighbours"):
+    """What a test of ``area`` against its ``comparators`` (difference-in-differences on
+    one measure's published figures) runs on: the frame and comparators without a
+    neighbour whose figures rest on a recording gap (:func:`set_aside`), cut to the
+    years the council has (:func:`own_years`). Returns ``(frame, comparators, left out,
+    years cut)``; the review, the topics and the briefing pack all test so."""
+    f, against, left = set_aside(frame, area, comparators)
+    f, cut = own_years(f, area, against)
+    return f, against, left, cut
+
+
 def own_years_words(cut: list[int], m: registry.Measure | None = None) -> str:
     """The clause saying which years :func:`own_years` cut, or ''."""
     if not cut:

@@ -118,8 +118,7 @@ def _year_on_year_did(frame: pd.DataFrame, area: str, mid: str, period: int, com
     detectable change."""
     from .stats.diffindiff import did
     f = frame[(frame["measure"] == mid) & (frame["period"] <= period)]
-    f, against, _ = bmk.set_aside(f, area, comparator)
-    f, _ = bmk.own_years(f, area, against)
+    f, against, _, _ = bmk.comparison_inputs(f, area, comparator)
     mine = f[(f["area_code"].astype(str) == area) & (f["status"] == ind.OK)]
     if int((mine["period"] < period).sum()) < 2 or not (mine["period"] == period).any():
         return None

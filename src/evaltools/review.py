@@ -28,8 +28,8 @@ import pandas as pd
 
 from . import indicators as ind
 from . import published, registry
-from .benchmark import (GAPS_LEAD, OWN_YEARS_LEAD, REGROUPED_LEAD, gaps_words, own_years, own_years_words,
-                        regrouped_words, set_aside)
+from .benchmark import (GAPS_LEAD, OWN_YEARS_LEAD, REGROUPED_LEAD, comparison_inputs, gaps_words,
+                        own_years_words, regrouped_words)
 from .stats import frames
 from .sdc import round_half_up, signed, significant
 from .stats.power import detectable
@@ -556,8 +556,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
         return None
     first = row.baseline_period + 1
     # a neighbour's figures that rest on a recording gap are left out, and named
-    f, against, left = set_aside(frame[frame["measure"] == mid], area, comparators)
-    f, cut = own_years(f, area, against)
+    f, against, left, cut = comparison_inputs(frame[frame["measure"] == mid], area, comparators)
     mine = f[(f["area_code"].astype(str) == str(area)) & (f["status"] == "ok")]
     pre = int((mine["period"] < first).sum())
     if pre < 2:

@@ -512,8 +512,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         # after years against the last year before: a change already under way in earlier
         # years is not credited to the intervention (they still test the pre-trends)
         # a neighbour's figures that rest on a recording gap are left out, and named
-        pub, against, left = bmk.set_aside(ind[ind["measure"] == mid], la_code, comparator)
-        pub, cut = bmk.own_years(pub, la_code, against)
+        pub, against, left, cut = bmk.comparison_inputs(ind[ind["measure"] == mid], la_code, comparator)
         res = did(pub, la_code, first, measure=mid, comparators=against,
                   label=f"{m.short}: {iv.title}", reference="last")
     except (ValueError, ConfigError) as e:
