@@ -114,8 +114,8 @@ def _one(cd: CareData, spec: Spec, frequency: str, by, years) -> pd.DataFrame:
     if gone:
         # a window reaching into a year whose table has no rows: not available, not zero
         first, last = period_of(add_months(refs, -lookback) + 1), period_of(refs)
-        covered &= ~np.array([any(y in gone for y in range(int(a), int(b) + 1)) for a, b in zip(first, last)],
-                             dtype=bool)
+        for y in gone:
+            covered &= ~((first <= y) & (y <= last))
     if covered.any():
         with calendar_months() if frequency == "month" else contextlib.nullcontext():
             rows = spec.func(cd, refs[covered])

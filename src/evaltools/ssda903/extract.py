@@ -664,8 +664,8 @@ def _read_extract(source, *, year: int | None = None, salt=None,
         for t, y, bad, rows in mostly_excluded(ex)]
     if said:
         iss = pd.concat([iss, *said], ignore_index=True)
-    iss = iss[ISSUE_COLUMNS].sort_values(["year", "table", "row", "check"], kind="stable")
-    return Extract(out_tables, iss.reset_index(drop=True), records)
+    ex.issues = iss[ISSUE_COLUMNS].sort_values(["year", "table", "row", "check"], kind="stable").reset_index(drop=True)
+    return ex
 
 
 #: the columns of Header and Episodes every measure reads (``CareData.from_extract``)
