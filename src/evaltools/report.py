@@ -442,9 +442,11 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
 
 
 @lru_cache(maxsize=2)
-def _first_release(root: str) -> pd.DataFrame:
-    """Every EES figure as DfE first published it (read once per process)."""
-    return published.load_indicators(use_lait=False, release="first", data_root=Path(root))
+def _first_release(root: str) -> dict[str, pd.DataFrame]:
+    """Every EES figure as DfE first published it, by measure (read and split once per
+    process: a report asks for one measure at a time, up to 60 times)."""
+    frame = published.load_indicators(use_lait=False, release="first", data_root=Path(root))
+    return {str(m): g for m, g in frame.groupby("measure", sort=False, observed=True)}
 
 
 def revision_note(bm: BenchmarkResult, measure_id: str, policy: str = "internal") -> str | None:
@@ -462,8 +464,10 @@ def revision_note(bm: BenchmarkResult, measure_id: str, policy: str = "internal"
     if not m.published or not len(years):
         return None
     hidden = set(bm.withheld_periods(measure_id, policy)) if sdc.policy(policy).suppress_small else set()
-    first = _first_release(str(data_dir()))
-    first = first[(first["measure"] == measure_id) & ~first["period"].isin(hidden)]
+    first = _first_release(str(data_dir())).get(measure_id)
+    if first is None:
+        return None
+    first = first[~first["period"].isin(hidden)]
     latest = bm.indicators[(bm.indicators["measure"] == measure_id) & ~bm.indicators["period"].isin(hidden)]
     rev = revisions(first, latest, measure_id, bm.la.area_code, int(years.min()), int(years.max()))
     return shown_caveats(rev.replace("the review uses", "the table gives"), policy) if rev else None
