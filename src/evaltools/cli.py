@@ -193,6 +193,9 @@ def _cmd_strategy(args) -> int:
     for said in strategies.against_polarity(s):
         print(f"evaltools: note: {said}: the review will call a move that way \"as promised\"; check the "
               "direction is what the strategy means")
+    for said in strategies.without_figures(s):
+        print(f"evaltools: note: {said}; the review will say every figure is suppressed or not available. Map the commitment to a "
+              "measure with figures, or to a local measure (data/local/README.md), if there is one")
     for where in strategies.few_people_in_words(s):
         print(f"evaltools: note: {where}: the reports print the strategy's words as written, so a count of 1 to 5 "
               "people would show under every disclosure policy; reword it (e.g. \"a small group\") before the "

@@ -593,6 +593,37 @@ def against_polarity(s: Strategy) -> list[str]:
     return out
 
 
+def without_figures(s: Strategy) -> list[str]:
+    """Published measures for which DfE gives the strategy's council no figure in any
+    year (every year suppressed, not available or not applicable): the review can only
+    list such a measure without figures, so ``evaltools strategy check`` points them out
+    while the author can still map the commitment to a measure that has them (or to a
+    local one). Child-level and local measures depend on files the check is not given."""
+    from . import indicators, published
+    from .areas import resolve_la
+
+    ids = [m.measure for m in s.measures if m.source == "published" and m.measure in registry.ids()]
+    if not ids:
+        return []
+    code = resolve_la(s.la).area_code
+    ind = published.load_indicators(ids)
+    ind = ind[ind["area_code"].astype(str) == code]
+    out = []
+    for m in s.measures:
+        if m.source != "published" or m.measure not in registry.ids():
+            continue
+        rows = ind[ind["measure"] == m.measure]
+        if (rows["status"] == indicators.OK).any():
+            continue
+        if rows.empty:
+            why = "no year at all"
+        else:
+            said = [f"{indicators.SYMBOLS.get(k, k)} ({k})" for k in sorted(rows["status"].astype(str).unique())]
+            why = f"{len(rows)} years, each {' or '.join(said)}"
+        out.append(f"measure {m.id} ({m.measure}): DfE publishes no figure for this council ({why})")
+    return out
+
+
 def few_people_in_words(s: Strategy) -> list[str]:
     """Where a strategy's own words (commitments, interventions) give a count of 1 to 5
     people: the reports print them as written, beside figures the disclosure policy

@@ -190,3 +190,28 @@ def test_strategy_check_points_out_a_count_of_a_few_people_in_the_strategys_word
     assert cli.main(["strategy", "check", str(f)]) == 0
     out = capsys.readouterr().out
     assert 'evaltools: note: intervention hub says "3 young people": the reports print' in out
+
+
+def test_strategy_check_points_out_a_published_measure_dfe_gives_the_council_no_figure_for(tmp_path, capsys):
+    """Herefordshire's 2017-20 strategy maps two commitments to measures DfE suppresses
+    or does not publish for Herefordshire in every year: the review can only say so, and
+    the author hears it from the check, while the mapping can still change."""
+    from evaltools import cli, published
+    s = strategies.load("herefordshire_2017_20")
+    said = strategies.without_figures(s)
+    assert [w.split(":")[0] for w in said] == [
+        "measure hf17_foster_carer_sgos (sgo_former_foster_carers)",
+        "measure hf17_apprenticeships (care_leavers_apprenticeship_19_21)"]
+    ind = published.load_indicators(["care_leavers_apprenticeship_19_21"])
+    mine = ind[ind["area_code"].astype(str) == "884"]
+    assert len(mine) == 8 and set(mine["status"]) == {"c", "z"}       # the words say what DfE's symbols mean
+    assert said[1].endswith("(8 years, each suppressed to protect confidentiality (c) or not applicable (z))")
+    doc = copy.deepcopy(GOOD)                # EET 19-21 has Herefordshire figures: no note
+    assert strategies.without_figures(strategies.parse(doc)) == []
+    f = tmp_path / "s.yaml"
+    doc["measures"][0]["measure"] = "care_leavers_apprenticeship_19_21"
+    f.write_text(yaml.safe_dump(doc))
+    assert cli.main(["strategy", "check", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert ("evaltools: note: measure eet (care_leavers_apprenticeship_19_21): DfE publishes no figure for this "
+            "council (8 years") in out and "the review will say every figure is suppressed" in out
