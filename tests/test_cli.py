@@ -391,3 +391,23 @@ def test_a_local_figure_no_commitment_uses_is_named_at_the_start_of_the_run(tmp_
     notes = runner.load_evaluation(cfg).notes
     assert len(notes) == 1 and "holds figures for return_home_interviews_takeup, which no commitment" in notes[0]
     assert "pathway_plans_up_to_date" not in notes[0]      # the 2025-27 strategy uses it
+
+
+def test_validate_says_what_each_check_found_with_one_example(tmp_path, capsys, monkeypatch):
+    """The summary named a check and a count (DATE_INVALID, 969 rows) but not what was
+    wrong, so a month-first export was a search through the issues file. Each line now
+    gives the first issue's message, and a year-level warning its whole message."""
+    import re
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    folder = tmp_path / "903"
+    shutil.copytree(REPO_ROOT / "data" / "sample" / "2024", folder / "2024")
+    p = folder / "2024" / "missing.csv"
+    p.write_text(re.sub(r"\b(\d{2})/(\d{2})/(\d{4})\b", r"\2/\1/\3", p.read_text()))
+    code, out, _ = run_cli(capsys, "validate", str(folder))
+    assert code == 0
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "DATE_INVALID" in line)
+    assert lines[at + 1].strip().startswith("e.g. 2024 row 2: DOB '(value withheld)': the column's dates are "
+                                            "written month first")
+    at = next(i for i, line in enumerate(lines) if "MOSTLY_EXCLUDED" in line)
+    assert lines[at + 1].strip().startswith("2024: all ") and "Missing figures of 2024" in lines[at + 1]

@@ -131,8 +131,12 @@ def _cmd_validate(args) -> int:
     errors = int((ex.issues["severity"] == "error").sum())
     warnings = int((ex.issues["severity"] == "warning").sum())
     print(f"Issues: {errors:,} error(s), {warnings:,} warning(s)")
+    first = ex.issues.drop_duplicates(["check", "severity", "table"]).set_index(["check", "severity", "table"])
     for r in ex.issue_summary().itertuples():
         print(f"  {r.severity:<8} {r.check:<24} {r.table:<15} {r.issues:>7,} rows, {r.children:,} children")
+        e = first.loc[(r.check, r.severity, r.table)]      # the first, to say what the check found
+        where = f"{e['year']}" + (f" row {e['row']}" if int(e["row"]) else "")
+        print(f"           {'e.g. ' if r.issues > 1 else ''}{where}: {e['message']}")
     left_out = [f"  {t:<15} {r.year}: {r.excluded:,} of {r.rows:,}"
                 for t in ex.tables for r in ex.excluded(t).itertuples() if r.excluded]
     print("Rows left out of measures because of errors:" if left_out else

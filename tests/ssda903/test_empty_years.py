@@ -159,3 +159,36 @@ def test_a_year_whose_episodes_errors_mostly_leave_out_is_not_available(sample, 
         for y in (2023, 2025):
             assert got.loc[(m, y), "value"] == pytest.approx(full.loc[(m, y), "value"]), (m, y)
     assert not (read_extract(sample, salt=SALT).issues["check"] == "MOSTLY_EXCLUDED").any()
+
+
+def _month_first(p):
+    """Rewrite a file's dd/mm/yyyy dates as mm/dd/yyyy, as a US-set spreadsheet exports them."""
+    import re
+    p.write_text(re.sub(r"\b(\d{2})/(\d{2})/(\d{4})\b", r"\2/\1/\3", p.read_text()))
+
+
+def test_a_missing_year_written_month_first_is_not_available_not_a_fall(sample, tmp_path):
+    """2024's missing.csv with its dates written month first: the dates with a day over
+    12 failed, the rest were read as other dates (4 March as 3 April), and the figures
+    used what was left. 2024's share of children missing fell from 9.0% to 2.5%, 'ok',
+    and 2023's and 2025's moved too. Every date of such a column is now unreadable, the
+    year's Missing rows are nearly all left out, and its missing figures are "x"."""
+    folder = tmp_path / "903"
+    shutil.copytree(sample, folder)
+    _month_first(folder / "2024" / "missing.csv")
+    ex = read_extract(folder, salt=SALT)
+    bad = ex.issues[(ex.issues["check"] == "DATE_INVALID") & (ex.issues["table"] == "Missing")]
+    assert set(bad["column"]) == {"DOB", "MIS_START", "MIS_END"} and set(bad["year"]) == {2024}
+    assert "written month first (mm/dd/yyyy), so none of them can be read safely" in bad["message"].iloc[0]
+    assert not (ex.issues["check"] == "DUPLICATE").any()          # blanked dates are not repeats
+    said = ex.issues[ex.issues["check"] == "MOSTLY_EXCLUDED"]
+    assert said[["table", "year"]].values.tolist() == [["Missing", 2024]]
+    assert said["message"].iloc[0].startswith("all ") and "Missing figures of 2024 cannot be worked out" in \
+        said["message"].iloc[0]
+    ids = ["cla_missing_incident", "cla_count"]
+    full = measures.compute(read_extract(sample, salt=SALT), ids, la="884").set_index(["measure", "period"])
+    got = measures.compute(ex, ids, la="884").set_index(["measure", "period"])
+    assert got.loc[("cla_missing_incident", 2024), "status"] == "x"
+    assert got.loc[("cla_count", 2024), "status"] == "ok"          # Header and Episodes are whole
+    for m, y in [("cla_missing_incident", 2023), ("cla_missing_incident", 2025), ("cla_count", 2024)]:
+        assert got.loc[(m, y), "value"] == pytest.approx(full.loc[(m, y), "value"]), (m, y)

@@ -486,3 +486,29 @@ def test_a_file_named_for_another_year_than_its_folder_is_refused(tmp_path):
     folder = write_extract(tmp_path / "2024")
     (folder / "episodes.csv").rename(folder / "episodes_2025.csv")
     refused(tmp_path, ConfigError, "episodes_2025.csv is named for 2025 but is in a folder for 2024")
+
+
+def test_month_first_dates_are_told_apart_from_a_few_bad_ones():
+    """A column whose failing dates read as mm/dd/yyyy and whose passing ones never have
+    a day over 12 is written month first; one with a day over 12 among its good dates,
+    or too few dates to tell, is not."""
+    import numpy as np
+    import pandas as pd
+
+    from evaltools.ssda903.clean import _month_first, parse_dates
+
+    def looks(values):
+        st = pd.Series(values, dtype=object)
+        d = parse_dates(st)
+        return _month_first(values, d.isna().to_numpy(), d)
+
+    us = [f"{m:02d}/{d:02d}/2023" for m, d in [(4, 21), (8, 30), (1, 15), (3, 4), (5, 6), (7, 2), (9, 9),
+                                                  (10, 11), (12, 1), (2, 3)]]
+    assert looks(us)
+    uk = [f"{d:02d}/{m:02d}/2023" for m, d in [(4, 21), (8, 30), (1, 15), (3, 4), (5, 6), (7, 2), (9, 9),
+                                                  (10, 11), (12, 1), (2, 3)]]
+    assert not looks(uk)
+    assert not looks(uk + ["04/21/2023", "08/30/2023", "01/15/2023"])     # typos among day-first dates
+    assert not looks(us[:5])                                                 # too few to tell
+    assert not looks(["31/02/2024"] * 3 + uk)                               # impossible, not swapped
+    assert np.array_equal(parse_dates(pd.Series(["03/04/2023"])).dt.month.to_numpy(), [4])

@@ -194,8 +194,9 @@ class CareData:
     area: dict = field(default_factory=dict)
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: collection years in which a table the measures read has no rows where its other
-    #: years hold many (``ssda903.extract.empty_years``): its measures there are "not
-    #: available", not 0
+    #: years hold many (``ssda903.extract.empty_years``), or errors leave most of its
+    #: rows out (``ssda903.extract.mostly_excluded``): its measures there are "not
+    #: available", not 0 or a figure resting on the few rows left
     lacking: dict = field(default_factory=dict)
 
     def cached(self, key, build):
@@ -253,9 +254,9 @@ class CareData:
             for f in ex.files:
                 if f.table == t:
                     rows[f.year] = rows.get(f.year, 0) + f.rows
-            gone = empty_years(rows, ex.years)
+            gone = set(empty_years(rows, ex.years)) | ex.mostly_excluded_years(t)
             if gone:
-                cd.lacking[t] = set(gone)
+                cd.lacking[t] = gone
         # a year with no return at all (2023, then 2025), or whose Header or Episodes rows
         # errors mostly leave out: every measure there
         gaps = set(range(cd.first_year, cd.last_year + 1)) - set(ex.years)

@@ -329,6 +329,11 @@ def type_columns(raw: RawFile, schema: Schema, year: int, ready: frozenset = fro
             if floaty.any():
                 fixes.append(f"{name}: read {int(np.isin(codes, np.flatnonzero(floaty)).sum())} "
                              "value(s) like '1.0' as whole numbers")
+        if col.type == "date" and bad_u.any() and _month_first(st_list, bad_u, value_u):
+            # the dates that pass are misread too (4 March read as 3 April): none is used
+            bad_u = ~blank_u
+            msg = (msg[0], f"{col.name} {{v!r}}: the column's dates are written month first (mm/dd/yyyy), "
+                   "so none of them can be read safely; export dates as dd/mm/yyyy")
         value_u = value_u.where(~bad_u) if bad_u.any() else value_u
         # Build each column in its final type before it enters the frame: pandas 3 would
         # turn a bare object array into pyarrow strings, which are ~10x slower for
@@ -355,6 +360,30 @@ def type_columns(raw: RawFile, schema: Schema, year: int, ready: frozenset = fro
     if ws_fixed:
         fixes.append("trimmed stray whitespace")
     return out, issues, fixes
+
+
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/\d{4}$")
+
+
+def _month_first(values: list[str], bad: np.ndarray, parsed: pd.Series) -> bool:
+    """Whether a date column's distinct values look written month first: at least 3 of
+    those that fail as dd/mm/yyyy are valid mm/dd/yyyy dates (a "day" of 1 to 12 then a
+    "month" of 13 to 31), none of those that pass has a day over 12, and there are at
+    least 10 such dates in all. Written day first, about three dates in five have a day
+    over 12, so 7 passing dates without one happen about once in 700 columns, and 3
+    failing ones that read month first besides is rarer still. Written month first,
+    exactly the dates with a day over 12 fail and the rest pass misread (4 March read as
+    3 April), so the failing rows are not the only wrong ones (``type_columns`` then
+    leaves the whole column out)."""
+    swapped = 0
+    for v, b in zip(values, bad):
+        m = _SLASHED.match(v) if b else None
+        if m and 1 <= int(m.group(1)) <= 12 and 13 <= int(m.group(2)) <= 31:
+            swapped += 1
+    ok = parsed[~bad & parsed.notna().to_numpy()]
+    if swapped < 3 or swapped + len(ok) < 10:
+        return False
+    return not (pd.DatetimeIndex(ok).day > 12).any()
 
 
 def _convert(st: pd.Series, col: Column, blank_u: np.ndarray | None = None):

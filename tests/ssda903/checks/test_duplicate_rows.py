@@ -11,3 +11,16 @@ def test_exact_repeats_and_same_start_date():
     r = rule.run(c)
     assert rows_flagged(r) == [3, 5]
     assert "Exact repeat" in r["message"].iloc[0] and "same start date" in r["message"].iloc[1]
+
+
+def test_rows_whose_values_could_not_be_read_are_not_repeats():
+    """Two missing episodes of one child whose dates could not be read (written month
+    first) are typed with blank dates and look alike; they are different rows in the
+    file, and the date errors already leave them out, so they are not called repeats."""
+    c = ctx(Missing=[{"CHILD": "A", "MISSING": "M", "MIS_START": None, "MIS_END": None},
+                     {"CHILD": "A", "MISSING": "M", "MIS_START": None, "MIS_END": None},
+                     {"CHILD": "B", "MISSING": "M", "MIS_START": "01/05/2023", "MIS_END": None},
+                     {"CHILD": "B", "MISSING": "M", "MIS_START": "01/05/2023", "MIS_END": None}])
+    assert rows_flagged(rule.run(c)) == [3, 5]
+    c.unreadable = {"Missing": {2, 3}}
+    assert rows_flagged(rule.run(c)) == [5]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,9 @@ class CheckContext:
     year: int
     tables: dict[str, pd.DataFrame]
     schema: Schema
+    #: by table, the rows (``_ROW``) holding a value that could not be read (a date that
+    #: is not one, an unknown code): typed as blank, they are not what the file says
+    unreadable: dict[str, set] = field(default_factory=dict)
 
     @property
     def year_start(self) -> pd.Timestamp:

@@ -29,6 +29,9 @@ def run(ctx):
             continue
         cols = [c for c in df.columns if not c.startswith("_")]
         key = [k for k in KEYS.get(name, ["CHILD"]) if k in df.columns]
+        unreadable = ctx.unreadable.get(name)
+        if unreadable:       # a value that could not be read is typed blank: two rows
+            df = df[~df["_ROW"].isin(list(unreadable))]   # with different ones would match
         # exact repeats can only be among rows whose key repeats: check those alone
         same_key = df[df.duplicated(key, keep=False)]
         exact = same_key.duplicated(cols, keep="first")
