@@ -49,10 +49,15 @@ def test_quartile_bands_respect_polarity():
     assert (low.n_las == 8).all()                   # the suppressed LA is not banded
 
 
-def test_value_on_a_cut_point_takes_the_better_band():
-    b = comparators.quartile_bands(_frame([1.0, 2, 3, 4, 5], "cla_3plus_placements"))
-    # quartiles of 1..5 are exactly 2, 3, 4
-    assert list(b.band) == ["A", "A", "B", "C", "D"]
+def test_value_on_a_cut_point_falls_in_the_lower_quarter_by_value_as_in_lait():
+    """LAIT's calculate_quartile_band closes each quarter above: (q1, q2] and so on. A
+    "higher is better" value on a cut point was put in the better band, so Herefordshire's
+    staying put at 19-20 in 2021 (6/24 = 25.0%, the lower quartile) showed C where LAIT
+    shows D, and 6 other rows of its benchmarking report were a band too good."""
+    vals = [1.0, 2, 3, 4, 5]        # quartiles of 1..5 are exactly 2, 3, 4
+    assert list(comparators.quartile_bands(_frame(vals, "cla_3plus_placements")).band) == ["A", "A", "B", "C", "D"]
+    assert list(comparators.quartile_bands(_frame(vals, "care_leavers_eet_19_21")).band) == ["D", "D", "C", "B", "A"]
+    assert list(comparators.quartile_bands(_frame(vals, "cla_rate_per_10k")).band) == ["Q1", "Q1", "Q2", "Q3", "Q4"]
 
 
 @pytest.fixture(scope="module")

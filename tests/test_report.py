@@ -824,3 +824,19 @@ def test_the_packs_trend_for_a_rate_is_tested_as_the_review_tests_it():
     assert t.loc["Health assessments", "Trend"] == "↑ within noise"
     plain = briefing.scorecard("884", policy="published").table.set_index("Measure")
     assert plain.loc["CLA rate per 10,000", "Trend"] == "↓ down"
+
+
+def test_a_trend_table_says_which_neighbours_its_average_leaves_out():
+    """Herefordshire's EET at 19-21 in 2020: the table gave the neighbours' average as
+    54.7%, the mean of 9 neighbours, with Devon (no information for 26% of its young
+    people) left out and nothing said; the mean of all 10 published figures is 52.4%.
+    The cell says how many it rests on, and a note under the table names who and why."""
+    from evaltools import benchmark, report
+    bm = benchmark.benchmark("884", ["care_leavers_eet_19_21", "cla_3plus_placements"])
+    t = report.trend_table(bm, "care_leavers_eet_19_21", policy="published").set_index("Year")
+    assert t.loc[2020, "Neighbours' average"] == "54.7% (9 of 10)"
+    assert t.loc[2021, "Neighbours' average"] == "52.1%"
+    note = report.set_aside_note(bm, "care_leavers_eet_19_21")
+    assert note.endswith("in 2020, Devon's 32.0% (no information for 26% of the young people), with it the "
+                         "average would be 52.4%.")
+    assert report.set_aside_note(bm, "cla_3plus_placements") is None

@@ -6,10 +6,13 @@
 * **Region** is the LA's DfE region (London boroughs sit in Inner or Outer London).
 * **Quartile bands** place each LA among all LAs with a figure that year. The cut
   points are the quartiles of the LA values (R's default type 7, as LAIT computes them
-  with ``quantile()``), and a value on a cut point falls in the better band. Band A is
-  always the best quarter, respecting the measure's polarity: for a "lower is better"
-  measure A holds the lowest values, for "higher is better" the highest. Measures with
-  no polarity get Q1 (lowest values) to Q4 (highest) and no judgement.
+  with ``quantile()``). Each quarter runs up to and including its upper cut point, as
+  LAIT's ``calculate_quartile_band`` has it: a value on a cut point falls in the lower
+  quarter by value, which is the better band for a "lower is better" measure and the
+  worse for "higher is better". Band A is always the best quarter, respecting the
+  measure's polarity: for a "lower is better" measure A holds the lowest values, for
+  "higher is better" the highest. Measures with no polarity get Q1 (lowest values) to
+  Q4 (highest) and no judgement.
 """
 
 from __future__ import annotations
@@ -153,7 +156,7 @@ def quartile_bands(frame: pd.DataFrame) -> pd.DataFrame:
          for k, p in (("q1", 0.25), ("q2", 0.5), ("q3", 0.75))}
     polarity = df["measure"].map({m: registry.get(m).polarity for m in df["measure"].unique()})
     high = (polarity == "high").to_numpy()
-    band_high = np.select([v >= q["q3"], v >= q["q2"], v >= q["q1"]], ["A", "B", "C"], "D")
+    band_high = np.select([v > q["q3"], v > q["q2"], v > q["q1"]], ["A", "B", "C"], "D")
     band_low = np.select([v <= q["q1"], v <= q["q2"], v <= q["q3"]], ["A", "B", "C"], "D")
     band = np.where(high, band_high, band_low)
     none = (polarity == "none").to_numpy()

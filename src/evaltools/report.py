@@ -26,6 +26,7 @@ from . import indicators as ind
 from . import published, registry, sdc
 from .paths import PACKAGE_DIR, RESOURCES_DIR, run_cache_dir
 from .benchmark import BenchmarkResult, as_printed, comparator_cell, not_shown
+from .areas import resolve_la
 from .comparators import comparator_label
 from .wording import count, listing, md
 from .plots import benchmark_chart
@@ -191,7 +192,12 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
             la.append(as_printed(m, r["la_value"], r["la_decimals"]))
     out[bm.la.display_name] = la
     rows = [r for _, r in s.iterrows()]
-    out["Neighbours' average"] = [comparator_cell(m, r) for r in rows]
+    # an average of fewer than the whole set says how many it rests on, as the statement does
+    out["Neighbours' average"] = [
+        comparator_cell(m, r) + (f" ({int(r['comparator_n'])} of {int(r['comparator_size'])})"
+                                 if pd.notna(r["comparator_mean"]) and r["comparator_n"] < r["comparator_size"]
+                                 else "")
+        for r in rows]
     out["Neighbours' range"] = [
         f"{as_printed(m, r['comparator_min'], r['comparator_decimals'])} to "
         f"{as_printed(m, r['comparator_max'], r['comparator_decimals'])}"
@@ -425,9 +431,9 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
         show_chart(lambda: benchmark_chart(bm, measure_id), "benchmark_chart", measure_id,
                    bm.series(measure_id), bm.la.display_name, bm.la.region_name, bm.comparator)
     show_table(trend_table(bm, measure_id, policy=policy), caption=f"{m.short}: {bm.la.display_name} by year")
-    revised = revision_note(bm, measure_id, policy)
-    if revised:     # printed on the page of the table it is about (outputs.PRINT_CSS)
-        display(HTML(f'<p class="evaltools-note"><em>{html.escape(revised)}</em></p>'))
+    for said in (set_aside_note(bm, measure_id), revision_note(bm, measure_id, policy)):
+        if said:    # printed on the page of the table it is about (outputs.PRINT_CSS)
+            display(HTML(f'<p class="evaltools-note"><em>{html.escape(said)}</em></p>'))
     last = bm.latest(measure_id)
     period = int(last["period"]) if last is not None else None
     definition = m.definition_for(period) if period else m.definition
@@ -439,6 +445,33 @@ def show_measure(bm: BenchmarkResult, measure_id: str, policy: str = "internal",
         words = published.stopped_words(stopped)
         notes += f" {words[0].upper()}{words[1:]}."
     display(Markdown(f"*Definition:* {definition}{notes} *Source:* {m.source}."))
+
+
+def set_aside_note(bm: BenchmarkResult, measure_id: str, years: int = 6) -> str | None:
+    """The neighbours a trend table's averages leave out, year by year, because DfE
+    records no information for a quarter or more of their young people
+    (``benchmark.recording_gaps``), with each average as it would be with them: the
+    table's 2020 average of 54.7% for EET at 19-21 left Devon out (52.4% with it) and
+    said nothing. Published figures of other councils, so no policy hides them."""
+    m = registry.get(measure_id)
+    parts = []
+    for _, r in bm.series(measure_id).tail(years).iterrows():
+        unknown = r.get("comparator_unknown") or ()
+        if not unknown:
+            continue
+        who = " and ".join(f"{resolve_la(c).display_name}'s {as_printed(m, v)} (no information for "
+                           f"{sdc.round_half_up(sh):.0f}% of the young people)" for c, sh, v in unknown)
+        withall = ""
+        if pd.notna(r["comparator_mean"]):
+            n = int(r["comparator_n"])
+            total = (r["comparator_mean"] * n + sum(v for *_, v in unknown)) / (n + len(unknown))
+            withall = f", with {'it' if len(unknown) == 1 else 'them'} the average would be {as_printed(m, total)}"
+        parts.append(f"in {m.period_label(r['period'])}, {who}{withall}")
+    if not parts:
+        return None
+    return ("The neighbours' averages and ranges leave out figures that reflect recording more than young "
+            "people's lives (DfE records no information for at least a quarter of the cohort): "
+            + "; ".join(parts) + ".")
 
 
 @lru_cache(maxsize=2)
@@ -765,7 +798,6 @@ def show_local_measure(r, row: dict, policy: str = "published", shown: pd.DataFr
     the disclosure ``policy``: a year resting on 1 to 5 children shows as c. ``shown``:
     the review's :func:`~evaltools.review.display_table` under ``policy``, if already made."""
     from . import local
-    from .areas import resolve_la
     from .plots.local import local_chart
     from .review import display_table
     from .stats import frames
