@@ -411,3 +411,104 @@ def test_validate_says_what_each_check_found_with_one_example(tmp_path, capsys, 
                                             "written month first")
     at = next(i for i, line in enumerate(lines) if "MOSTLY_EXCLUDED" in line)
     assert lines[at + 1].strip().startswith("2024: all ") and "Missing figures of 2024" in lines[at + 1]
+
+
+# ------------------------------------------------ mistakes an audit of every command found
+@pytest.mark.parametrize("config, said", [
+    ("las: 884\n", "'las' is 884"),
+    ("stock: -5\n", "'stock' is -5"),
+    ("stock: lots\n", "'stock' is 'lots'"),
+    ("first_year: '2023'\n", "'first_year' is '2023'"),
+    ("seed: abc\n", "'seed' is 'abc'"),
+    ("interventions:\n- {name: x, kind: eet, start: '2023-01-01', ratio: high}\n", "has ratio 'high'"),
+    ("interventions:\n- {name: x, kind: eet, start: 01/04/2023, ratio: 1.2}\n", "has start '01/04/2023'"),
+    ("interventions: eet\n", "'interventions' is 'eet'"),
+    ("- seed: 1\n", "not a YAML mapping"),
+    ("seed: 1\nseed: 2\n", "line 2: 'seed' is given twice"),
+    ('seed: "1\nstock: 3\n', "not valid YAML at line 1"),          # where the quote opened
+])
+def test_synth_config_mistakes_are_one_line_before_anything_is_simulated(tmp_path, capsys, config, said):
+    """Each of these was a traceback (or, for 01/04/2023, 4 January read silently)."""
+    cfg = write(tmp_path, config, "synth.yaml")
+    code, out, err = run_cli(capsys, "synth", "--config", cfg, "--out", str(tmp_path / "out"))
+    one_line_error(code, err, said)
+    assert "simulating" not in out and not (tmp_path / "out").exists()
+
+
+def test_synth_never_writes_over_a_councils_extract(tmp_path, capsys):
+    """`synth --out` a folder holding a council's 903 CSVs overwrote all of them."""
+    folder = tmp_path / "council"
+    shutil.copytree(REPO_ROOT / "data" / "sample" / "2024", folder / "2024")
+    before = {p.name: p.read_bytes() for p in folder.rglob("*.csv")}
+    code, _, err = run_cli(capsys, "synth", "--out", str(folder))
+    one_line_error(code, err, "already holds CSV files synth did not write", "new or empty folder")
+    assert {p.name: p.read_bytes() for p in folder.rglob("*.csv")} == before
+    for args, said in ((["--out", ""], "--out is empty"), (["--out", str(tmp_path / "council" / "2024" / "ad1.csv")],
+                                                             "is a file"),
+                       (["--out", str(tmp_path / "o"), "--seed", "-1"], "'seed' is -1"),
+                       (["--out", str(tmp_path / "o"), "--las", ""], "--las is ''")):
+        code, _, err = run_cli(capsys, "synth", *args)
+        one_line_error(code, err, said)
+
+
+def test_outputs_that_cannot_be_written_are_one_line(tmp_path, capsys, monkeypatch):
+    """A reports folder under a file, and an issues file in a folder that cannot hold
+    one, were tracebacks; an existing file that is not an issues table was overwritten."""
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    (tmp_path / "afile").write_text("x")
+    code, _, err = run_cli(capsys, "run", str(REPO_ROOT / "evaluations" / "england_benchmarking.yaml"),
+                           "--reports-dir", str(tmp_path / "afile" / "sub"))
+    one_line_error(code, err, "cannot create the reports folder", "--reports-dir")
+    code, _, err = run_cli(capsys, "validate", str(REPO_ROOT / "data" / "ssda903_fake"),
+                           "--issues", str(tmp_path / "afile" / "issues.csv"))
+    one_line_error(code, err)
+    mine = tmp_path / "local.csv"
+    mine.write_text("measure,period,numerator\npathway_plans_up_to_date,2024,3\n")
+    code, _, err = run_cli(capsys, "validate", str(REPO_ROOT / "data" / "ssda903_fake"), "--issues", str(mine))
+    one_line_error(code, err, "already exists and is not an issues table")
+    assert mine.read_text().startswith("measure,period")
+
+
+def test_run_refuses_an_unreadable_extract_or_short_salt_before_any_notebook(tmp_path, capsys, monkeypatch):
+    """A semicolon-separated extract, or a salt of 5 characters, failed inside every
+    notebook: a report folder of failures, 11 lines, exit 1. `validate` already said it
+    in one line; `run` now says the same before anything runs, exit 2, no report."""
+    semi = tmp_path / "semi" / "2024"
+    semi.mkdir(parents=True)
+    for p in (REPO_ROOT / "data" / "sample" / "2024").glob("*.csv"):
+        (semi / p.name).write_text(p.read_text().replace(",", ";"))
+    ev = write(tmp_path, f"name: dq\ntitle: t\nnotebooks:\n  - notebook: data_quality\n"
+                         f"    parameters: {{extract: {semi.parent}}}\n")
+    reports = tmp_path / "reports"
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    code, _, err = run_cli(capsys, "run", ev, "--reports-dir", str(reports))
+    one_line_error(code, err, "is separated by semicolons, not commas", "CSV UTF-8 (comma delimited)")
+    monkeypatch.setenv("EVALTOOLS_SALT", "short")
+    code, _, err = run_cli(capsys, "run", str(REPO_ROOT / "evaluations" / "data_quality_demo.yaml"),
+                           "--reports-dir", str(reports))
+    one_line_error(code, err, "salt is only 5 characters")
+    assert not list(reports.rglob("*.ipynb"))
+
+
+def test_one_la_for_an_evaluation_that_takes_none_is_refused(tmp_path, capsys):
+    """`--la 919` on the data-quality demo wrote data_quality_demo-919/: DfE's fake extract
+    filed under Hertfordshire. Two LAs were already refused."""
+    code, _, err = run_cli(capsys, "run", str(REPO_ROOT / "evaluations" / "data_quality_demo.yaml"),
+                           "--la", "919", "--reports-dir", str(tmp_path))
+    one_line_error(code, err, "no notebook of evaluation 'data_quality_demo' takes an LA")
+
+
+def test_a_folder_given_for_a_yaml_file_is_named_as_a_folder(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "run", str(tmp_path))
+    one_line_error(code, err, "is a folder, not a YAML evaluation file")
+    code, _, err = run_cli(capsys, "strategy", "check", str(tmp_path))
+    one_line_error(code, err, "is a folder, not a YAML strategy file")
+
+
+def test_a_903_file_with_another_separator_is_named_as_such(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    (tmp_path / "2024").mkdir()
+    text = (REPO_ROOT / "data" / "sample" / "2024" / "episodes.csv").read_text()
+    (tmp_path / "2024" / "episodes.csv").write_text(text.replace(",", "\t"))
+    code, _, err = run_cli(capsys, "validate", str(tmp_path))
+    one_line_error(code, err, "episodes.csv is separated by tabs, not commas")

@@ -53,9 +53,19 @@ def tables_notebook(tmp_path):
     nbs = tmp_path / "nb"
     write_notebook(nbs, "tables", *TABLE_CELLS, parameters=TABLE_PARAMS)
     data = tmp_path / "extract"
-    data.mkdir()
-    (data / "data.csv").write_text("Area,Count\nA,1\nB,2\n")
+    write_counts(data, A=1, B=2)
     return nbs, data
+
+
+def write_counts(extract, **counts):
+    """A one-year SSDA903 extract (Header alone) whose children by sex give the toy
+    notebook's table: Area A for boys (SEX 1), B for girls (SEX 2), with these counts.
+    A real 903 table, as the runner reads every extract before any notebook runs."""
+    rows = ["CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"]
+    for area, sex in (("A", 1), ("B", 2)):
+        rows += [f"{sex}{i:04d},{sex},05/01/2010,WBRI,UN1,," for i in range(counts.get(area, 0))]
+    (extract / "2024").mkdir(parents=True, exist_ok=True)
+    (extract / "2024" / "header.csv").write_text("\n".join(rows) + "\n")
 
 
 @pytest.fixture
@@ -67,7 +77,8 @@ def lines():
 TABLE_CELLS = ("""
     import pandas as pd
     from evaltools import report
-    df = pd.read_csv(f"{extract}/data.csv")
+    df = pd.read_csv(f"{extract}/2024/header.csv")
+    df = df.assign(Area=df["SEX"].map({1: "A", 2: "B"})).groupby("Area").size().reset_index(name="Count")
     df["Doubled"] = df["Count"] * value
     report.show_table(df, caption="Counts by area")
     """, "## Second look", """
@@ -200,14 +211,15 @@ def test_manifest_lists_what_changed_since_the_last_run(tmp_path, lines, tables_
     assert first.ok and first.changes is None
     assert lines[-1].strip() == "884: first run: nothing to compare with"
 
-    (data / "data.csv").write_text("Area,Count\nA,1\nB,5\n")      # new data...
-    (data / "more.csv").write_text("x\n1\n")
+    write_counts(data, A=1, B=5)      # new data...
+    (data / "2023").mkdir()
+    shutil.copy(data / "2024" / "header.csv", data / "2023" / "header.csv")   # an earlier year added
     write_yaml(cfg, yaml_text.format(data, 2))                     # ...and a new parameter
     second = runner.run_evaluation(cfg, run_id="r2", **kw)
     ch = json.loads((second.out_dir / "manifest.json").read_text())["changes"]
     assert ch["since_run"] == "r1"
-    assert sorted(p.rsplit("/", 1)[-1] for p in ch["inputs_changed"]) == ["data.csv", "e.yaml"]
-    assert [p.rsplit("/", 1)[-1] for p in ch["inputs_added"]] == ["more.csv"]
+    assert sorted(p.rsplit("/", 1)[-1] for p in ch["inputs_changed"]) == ["e.yaml", "header.csv"]
+    assert [p.rsplit("/", 2)[-2:] for p in ch["inputs_added"]] == [["2023", "header.csv"]]
     assert ch["inputs_removed"] == []
     assert ch["parameters"] == [{"notebook": "tables", "parameter": "value", "before": 1, "after": 2}]
     f = ch["figures"]
@@ -595,8 +607,9 @@ def test_longest_notebooks_start_first(tmp_path):
     ev = runner.load_evaluation(input_path("evaluations/herefordshire.yaml"))
     plan = runner._plan(ev, "herefordshire", "r2", tmp_path, print)
     names = [ev.jobs[i].notebook for i in runner.start_order(plan)]
-    assert names[:2] == ["annual_impact_review"] * 2 and names[-1] == "data_quality"
-    assert names[2:4] == ["ilacs_briefing", "benchmarking"]       # ties keep the YAML order
+    assert names[:3] == ["annual_impact_review"] * 2 + ["ilacs_briefing"]
+    # benchmarking shows the charts the others draw: after them (ties keep the YAML order)
+    assert names[-2:] == ["data_quality", "benchmarking"]
     # a previous run's times take over: there the data quality report took longest
     prev = tmp_path / "herefordshire" / "r1"
     prev.mkdir(parents=True)
@@ -899,7 +912,7 @@ def test_a_published_run_never_quotes_an_internal_runs_figures(tmp_path, lines, 
     assert f["not_compared"] == [{"notebook": "tables", "policy_before": "internal", "policy_now": "published"}]
     assert "figures of 1 report not compared (another disclosure policy)" in lines[-1]
 
-    (data / "data.csv").write_text("Area,Count\nA,1\nB,9\n")
+    write_counts(data, A=1, B=9)
     again = runner.run_evaluation(cfg, run_id="pub2", **kw)      # newer than "int": compared with "pub"
     ch = json.loads((again.out_dir / "manifest.json").read_text())["changes"]
     assert ch["since_run"] == "pub" and ch["figures"]["not_compared"] == []

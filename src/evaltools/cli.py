@@ -113,6 +113,29 @@ def _issues_path(issues: str | None, folder: str) -> None:
     if not out.parent.is_dir():
         raise ConfigError(f"--issues {issues}: folder {out.parent} does not exist",
                           fix="Create it first, or give a file in an existing folder")
+    if out.exists() and not _is_issues_table(out):
+        raise ConfigError(f"--issues {issues} already exists and is not an issues table evaltools wrote",
+                          fix="Give a new file name (it would be overwritten), or remove it first")
+    try:                            # can it be written? (the check, not the extract, takes time)
+        with open(out, "a", encoding="utf-8"):
+            pass
+    except OSError as e:
+        raise ConfigError(f"cannot write --issues {issues} ({e.strerror or e})",
+                          fix="Give a file in a folder you can write to") from None
+    finally:
+        if out.exists() and out.stat().st_size == 0:
+            out.unlink()
+
+
+def _is_issues_table(path) -> bool:
+    """Whether a file is empty or starts with the header of an issues table."""
+    from .ssda903.extract import ISSUE_COLUMNS
+    try:
+        with open(path, encoding="utf-8") as fh:
+            first = fh.readline().strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return first in ("", ",".join(ISSUE_COLUMNS))
 
 
 def _cmd_validate(args) -> int:
@@ -149,26 +172,55 @@ def _cmd_validate(args) -> int:
     return 1 if (args.strict and errors) else 0
 
 
+def _synth_out(out: str):
+    """The folder ``synth --out`` writes to, refused before anything is simulated when it
+    is empty, a file, or holds CSVs synth did not write (a council's own extract, whose
+    files would be overwritten; a folder synth wrote has its synth.yaml and may be
+    written again, as ``make sample`` does)."""
+    from pathlib import Path
+
+    if not out.strip():
+        raise ConfigError("--out is empty", fix="Give a folder to write the extract into, e.g. --out /tmp/synth")
+    p = Path(out)
+    if p.exists() and not p.is_dir():
+        raise ConfigError(f"--out {out} is a file", fix="Give a folder (new, or one synth wrote before)")
+    theirs = sorted(q for q in p.rglob("*.csv")) if p.is_dir() else []
+    if theirs and not (p / "synth.yaml").is_file():
+        raise ConfigError(f"--out {out} already holds CSV files synth did not write ({theirs[0].relative_to(p)}"
+                          f"{', ...' if len(theirs) > 1 else ''}), which would be overwritten",
+                          fix="Give a new or empty folder")
+    return p
+
+
 def _cmd_synth(args) -> int:
     import time
 
     from . import synth
 
+    out = _synth_out(args.out)
     cfg = synth.SynthConfig.from_yaml(args.config) if args.config else synth.SynthConfig()
     if args.seed is not None:
         cfg.seed = args.seed
-    if args.las:
-        cfg.las = [x.strip() for x in args.las.split(",")]
+    if args.las is not None:
+        cfg.las = [x.strip() for x in args.las.split(",") if x.strip()]
+        if not cfg.las:
+            raise ConfigError(f"--las is {args.las!r}", fix="Give DfE LA numbers separated by commas, e.g. --las 884,919, "
+                                                            "or --las national")
         if cfg.las == ["national"]:
             cfg.stock = None
     if args.no_counterfactual:
         cfg.counterfactual = False
-    cfg.check()
+    cfg.check(args.config or "synth options")
+    cfg.la_table()                  # an unknown LA is named before anything is simulated
     t = time.perf_counter()
     print(f"evaltools: simulating {', '.join(map(str, cfg.las))}, {cfg.first_year}-{cfg.last_year}, "
           f"seed {cfg.seed}{' (with counterfactual)' if cfg.interventions and cfg.counterfactual else ''}")
     res = synth.generate(cfg)
-    files = synth.write(res, args.out, messy=args.messy or cfg.messy)
+    try:
+        files = synth.write(res, out, messy=args.messy or cfg.messy)
+    except OSError as e:
+        raise ConfigError(f"cannot write the extract to {args.out} ({e.strerror or e})",
+                          fix="Give a folder you can write to with --out") from None
     n_ep = sum(len(t["Episodes"]) for t in res.returns.values())
     print(f"evaltools: wrote {len(files)} files ({n_ep:,} episode rows) to {args.out} "
           f"in {time.perf_counter() - t:.1f} s; true effects in {args.out}/truth.json")

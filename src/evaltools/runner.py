@@ -53,7 +53,6 @@ from importlib import metadata
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from . import kernels, outputs, published, registry
 from .areas import Area, local_authorities, resolve_la
@@ -290,20 +289,10 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
     path = Path(path)
     where = str(path)
     nb_dir = _nb_dir(notebooks_dir)
-    if not path.is_file():
+    if not path.is_file() and not path.is_dir():
         raise ConfigError(f"evaluation file {path} does not exist",
                           fix="Give the path of a YAML file such as evaluations/herefordshire.yaml")
-    text = yamlio.read_text(path)
-    try:
-        doc = yamlio.load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        if isinstance(exc, yamlio.DuplicateKeyError):
-            raise ConfigError(f"line {mark.line + 1}: {exc.problem}", where=where,
-                              fix=f"Keep one '{exc.key}' in that block") from None
-        raise ConfigError(f"not valid YAML{at}: {getattr(exc, 'problem', exc)}", where=where,
-                          fix=yamlio.fix_for(text, exc, "Check indentation and quoting on that line")) from None
+    doc = yamlio.load_file(path, "evaluation file")
     if not isinstance(doc, dict):
         raise ConfigError("the file is not a YAML mapping", where=where,
                           fix=f"It needs the keys {', '.join(REQUIRED_KEYS)}")
@@ -1019,6 +1008,20 @@ def _plan(ev: Evaluation, folder: str, run_id: str, out_root, log) -> _Plan:
     if final.exists():
         raise ConfigError(f"report folder {final} already exists",
                           fix="Choose another --run-id or remove the old folder")
+    # before anything runs, a reports folder that cannot be made is one line: made here to
+    # see, and removed again (the run makes it when it writes its report)
+    made = [q for q in [base, *base.parents] if not q.exists()]
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ConfigError(f"cannot create the reports folder {base} ({e.strerror or e})",
+                          fix="Give a folder you can write to with --reports-dir") from None
+    finally:
+        for q in made:              # deepest first
+            try:
+                q.rmdir()
+            except OSError:
+                pass
     if os.environ.get(SALT_ENV):
         salt, salt_source = os.environ[SALT_ENV], f"from {SALT_ENV}"
     else:
@@ -1155,10 +1158,12 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
     """Work every notebook would repeat, done once before they start: DfE's published
     figures and their "not known" counts (cached on disk by :mod:`evaltools.published`) and each child-level extract
     a notebook names (ingested once into the run's private cache folder). A mistake in
-    DfE's files (a renamed column, a release listed but missing) is one line and status 2
-    here, before any notebook runs, not the same failure in every report; an unexpected
-    problem is left for the notebooks to report in their own words."""
-    from .errors import EvaltoolsError, IncompleteExtractError
+    DfE's files (a renamed column, a release listed but missing) or in the extract (a
+    file that is no 903 table, a year without its episodes, a pseudonymisation key too
+    short) is one line and status 2 here, before any notebook runs, not the same failure
+    in every report; an unexpected problem is left for the notebooks to report in their
+    own words."""
+    from .errors import EvaltoolsError
 
     t0 = time.perf_counter()
     try:
@@ -1184,9 +1189,9 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
             os.environ[RUN_CACHE_ENV] = cache
             try:
                 read_extract(path, salt=p.env[SALT_ENV])
-            except IncompleteExtractError:      # a year without its episodes: one line and
-                raise                           # status 2, not false figures in every report
-            except Exception:   # noqa: BLE001
+            except EvaltoolsError:              # a year without its episodes, a file that is
+                raise                           # no 903 table, a short salt: one line and status
+            except Exception:   # noqa: BLE001  # 2, not the same failure in every report
                 pass
             finally:
                 if saved is None:
@@ -1411,6 +1416,8 @@ def run_evaluation(config, *, la_override=None, run_id: str | None = None,
     """
     ev = config if isinstance(config, Evaluation) else load_evaluation(
         config, la_override=la_override, notebooks_dir=notebooks_dir)
+    if la_override is not None:
+        _takes_an_la(ev, config)
     run_id = run_id or _default_run_id()
     folder = ev.name if la_override is None else f"{ev.name}-{ev.la}"
     plan = _plan(ev, folder, run_id, out_root, log)
@@ -1424,6 +1431,14 @@ def run_evaluation(config, *, la_override=None, run_id: str | None = None,
         log(f"  {note}")
     (res,), _ = _run_plans([plan], jobs=jobs, pdf=pdf, log=log)
     return res
+
+
+def _takes_an_la(ev: Evaluation, config) -> None:
+    """Refuse --la or --region for an evaluation none of whose notebooks takes an LA: its
+    reports (a data-quality report of one extract) would be filed under another council."""
+    if not any("la" in notebook_parameters(j.notebook, ev.notebooks_dir) for j in ev.jobs):
+        raise ConfigError(f"no notebook of evaluation '{ev.name}' takes an LA", where=str(config),
+                          fix="--la and --region only apply to notebooks with an 'la' parameter")
 
 
 def run_batch(config, las, *, run_id: str | None = None, out_root: Path | None = None,
@@ -1445,10 +1460,8 @@ def run_batch(config, las, *, run_id: str | None = None, out_root: Path | None =
                           fix="Give --la with DfE numbers, ONS codes or names, or --region")
     run_id = run_id or _default_run_id()
     evs = [load_evaluation(config, la_override=a, notebooks_dir=notebooks_dir) for a in areas]
-    if evs and not any("la" in notebook_parameters(j.notebook, evs[0].notebooks_dir)
-                       for j in evs[0].jobs):
-        raise ConfigError(f"no notebook of evaluation '{evs[0].name}' takes an LA", where=str(config),
-                          fix="--la and --region only apply to notebooks with an 'la' parameter")
+    if evs:
+        _takes_an_la(evs[0], config)
     plans = [_plan(ev, f"{ev.name}-{ev.la}", run_id, out_root, log) for ev in evs]
     n = sum(len(ev.jobs) for ev in evs)
     workers = worker_count(jobs, n)

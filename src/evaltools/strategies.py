@@ -46,7 +46,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from . import registry
 from .errors import ConfigError, EvaltoolsError
@@ -540,25 +539,14 @@ def load(path_or_id) -> Strategy:
     """Read and check one strategy: a path to a YAML file, or the id of a bundled one
     (``"herefordshire_2025_27"``)."""
     p = path_of(path_or_id)
-    if not p.is_file():
+    if Path(str(path_or_id)).is_dir():
+        p = Path(str(path_or_id))                # named as a folder: said so by load_file
+    elif not p.is_file():
         have = ", ".join(sorted(q.stem for q in strategies_dir().glob("*.yaml"))) if strategies_dir().is_dir() else ""
         raise StrategyError(f"strategy {str(path_or_id)!r} not found", where=str(p),
                             fix=f"Give a path to a YAML file, or one of: {have}" if have else
                             "Give a path to a YAML file")
-    text = yamlio.read_text(p)
-    try:
-        doc = yamlio.load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark else ""
-        if isinstance(e, yamlio.DateError):
-            raise StrategyError(f"strategy file, line {mark.line + 1}: {e.value} is not a date", where=str(p),
-                                fix="Write a date that exists as YYYY-MM-DD, e.g. 2024-12-19") from None
-        if isinstance(e, yamlio.DuplicateKeyError):
-            raise StrategyError(f"strategy file, line {mark.line + 1}: {e.problem}", where=str(p),
-                                fix=f"Keep one '{e.key}' there (the one you mean)") from None
-        raise StrategyError(f"strategy file is not valid YAML{line}", where=str(p),
-                            fix=yamlio.fix_for(text, e, "Check the indentation and quoting there")) from None
+    doc = yamlio.load_file(p, "strategy file", StrategyError)
     return parse(doc, str(p))
 
 

@@ -112,3 +112,39 @@ def fix_for(text: str, exc, default: str) -> str:
             if 0 <= n < len(lines) and "\t" in lines[n]:
                 return f"Line {n + 1} holds a tab character: YAML indents with spaces only, so replace it with spaces"
     return default
+
+
+def load_file(path, what: str = "file", error=None):
+    """A YAML file a user wrote, read (:func:`read_text`) and parsed (:func:`load`), with
+    every mistake one :class:`~evaltools.errors.ConfigError` (or ``error``, a subclass)
+    naming the line: a key given twice, a date that does not exist, a tab, broken
+    quoting (named where the quote opened). ``what`` names the file in the message
+    ("evaluation file", "strategy file", "synth config")."""
+    from pathlib import Path
+
+    from .errors import ConfigError
+
+    error = error or ConfigError
+    where = str(path)
+    if Path(path).is_dir():
+        raise error(f"{where} is a folder, not a YAML {what}", fix=f"Give the path of the {what} itself (.yaml)")
+    text = read_text(path)
+    try:
+        return load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        # an unclosed quote or bracket is found at the end of the file; where it opened helps
+        opened = getattr(exc, "context_mark", None)
+        if opened is not None and mark is not None and opened.line != mark.line:
+            mark = opened
+        line = mark.line + 1 if mark is not None else None
+        if isinstance(exc, DateError):
+            raise error(f"{what}, line {line}: {exc.value} is not a date", where=where,
+                        fix="Write a date that exists as YYYY-MM-DD, e.g. 2024-12-19") from None
+        if isinstance(exc, DuplicateKeyError):
+            raise error(f"{what}, line {line}: {exc.problem}", where=where,
+                        fix=f"Keep one '{exc.key}' there (the one you mean)") from None
+        at = f" at line {line}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or exc
+        raise error(f"{what} is not valid YAML{at}: {problem}", where=where,
+                    fix=fix_for(text, exc, "Check indentation and quoting on that line")) from None

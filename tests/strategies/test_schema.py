@@ -130,7 +130,7 @@ def test_a_date_that_is_not_a_date_is_one_problem_not_two(tmp_path):
 def test_bad_yaml_and_missing_file(tmp_path):
     p = tmp_path / "s.yaml"
     p.write_text("strategy:\n  id: [unclosed\n")
-    with pytest.raises(StrategyError, match="not valid YAML line"):
+    with pytest.raises(StrategyError, match="not valid YAML at line"):
         strategies.load(p)
     with pytest.raises(StrategyError, match="not found"):
         strategies.load(tmp_path / "nope.yaml")

@@ -161,6 +161,13 @@ def header_of(path: Path, text: str) -> tuple[str, list[str], list[str]]:
     except (csv.Error, StopIteration) as exc:
         raise SchemaError(f"{path.name} cannot be read as CSV ({exc})", where=str(path.parent),
                           fix="Save it again as 'CSV (comma delimited)'") from None
+    # a header that is one cell splitting on ; or a tab into 903 columns: the file was
+    # saved with another separator (Excel does, in some regional settings)
+    for sep, word in ((";", "semicolons"), ("\t", "tabs")):
+        parts = {c.strip().strip('"').upper() for c in header[0].split(sep)} if len(header) == 1 else set()
+        if len(parts) > 1 and any(len(parts & _any_year_columns(t)) >= 2 for t in all_tables()):
+            raise SchemaError(f"{path.name} is separated by {word}, not commas", where=str(path.parent),
+                              fix="Save it from Excel as 'CSV UTF-8 (comma delimited)'")
     clean_header = [re.sub(r"[^\x21-\x7e ]", "", h).strip().strip('"').strip().upper().replace(" ", "_")
                     for h in header]
     if clean_header != header:

@@ -15,6 +15,7 @@ configuration, so the data can be regenerated).
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -63,18 +64,26 @@ class SynthConfig:
     @classmethod
     def from_yaml(cls, path) -> "SynthConfig":
         path = Path(path)
-        try:
-            doc = yamlio.load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"cannot read synth config {path} ({exc.__class__.__name__})",
-                              fix="Check the path and the YAML") from None
+        if not path.exists():
+            raise ConfigError(f"synth config {path} does not exist",
+                              fix="Give the path of a synth YAML, e.g. data/sample/synth.yaml")
+        doc = yamlio.load_file(path, "synth config")
+        if doc is None:
+            doc = {}
+        if not isinstance(doc, dict):
+            raise ConfigError("the synth config is not a YAML mapping", where=str(path),
+                              fix="Write keys such as seed: 903, las: [884], stock: 350 (see data/sample/synth.yaml)")
         allowed = set(cls.__dataclass_fields__)
         unknown = [k for k in doc if k not in allowed]
         if unknown:
             raise ConfigError(f"unknown key '{unknown[0]}'", where=str(path),
                               fix=f"Allowed keys: {', '.join(sorted(allowed))}")
+        raw = doc.pop("interventions", []) or []
+        if not isinstance(raw, list):
+            raise ConfigError(f"'interventions' is {raw!r}", where=str(path),
+                              fix="Give a list, each item with name, kind, start, ratio (and optionally las)")
         ivs = []
-        for i, iv in enumerate(doc.pop("interventions", []) or [], 1):
+        for i, iv in enumerate(raw, 1):
             try:
                 ivs.append(Intervention(**iv))
             except TypeError:
@@ -85,15 +94,45 @@ class SynthConfig:
         return cfg
 
     def check(self, where="synth config"):
+        """Every value of the right kind and range, each mistake one line (what, where,
+        how to fix), before anything is simulated."""
+        def whole(name, low, value=None, none_ok=False):
+            v = getattr(self, name) if value is None else value
+            if none_ok and v is None:
+                return
+            if isinstance(v, bool) or not isinstance(v, int) or v < low:
+                raise ConfigError(f"'{name}' is {v!r}", where=where,
+                                  fix=f"It should be a whole number, {low} or more"
+                                  + (" (or null for each LA's published count)" if none_ok else ""))
+        whole("seed", 0)
+        whole("stock", 1, none_ok=True)
+        whole("first_year", 0)
+        whole("last_year", 0)
+        whole("warmup_years", 0)
+        whole("postcodes_per_la", 1)
+        for name in ("counterfactual", "messy"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"'{name}' is {getattr(self, name)!r}", where=where, fix="It should be true or false")
+        if not isinstance(self.las, list) or not self.las or not all(
+                isinstance(x, (str, int)) and not isinstance(x, bool) and str(x).strip() for x in self.las):
+            raise ConfigError(f"'las' is {self.las!r}", where=where,
+                              fix="Give a list of DfE LA numbers, e.g. las: [884], or las: [national]")
         kinds = {"unplanned_moves", "eet", "distant_placements"}
         for iv in self.interventions:
             if iv.kind not in kinds:
                 raise ConfigError(f"intervention {iv.name!r} has kind {iv.kind!r}", where=where,
                                   fix=f"Use one of {sorted(kinds)}")
-            if not iv.ratio > 0:
-                raise ConfigError(f"intervention {iv.name!r} has ratio {iv.ratio}", where=where,
-                                  fix="A hazard or odds ratio must be positive")
-            pd.Timestamp(iv.start)
+            if isinstance(iv.ratio, bool) or not isinstance(iv.ratio, (int, float)) or not iv.ratio > 0:
+                raise ConfigError(f"intervention {iv.name!r} has ratio {iv.ratio!r}", where=where,
+                                  fix="A hazard or odds ratio must be a positive number, e.g. 0.8")
+            start = str(iv.start)
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", start) or pd.isna(pd.to_datetime(start, errors="coerce")):
+                raise ConfigError(f"intervention {iv.name!r} has start {iv.start!r}", where=where,
+                                  fix="Write the date it began as YYYY-MM-DD, e.g. 2023-04-01")
+            iv.start = start
+            if iv.las is not None and not isinstance(iv.las, list):
+                raise ConfigError(f"intervention {iv.name!r} has las {iv.las!r}", where=where,
+                                  fix="Give a list of DfE LA numbers, e.g. las: [884], or leave it out for every LA")
         if not 2014 <= self.first_year <= self.last_year <= 2030:
             raise ConfigError(f"years {self.first_year}-{self.last_year}", where=where,
                               fix="Use collection years between 2014 and 2030")
