@@ -512,3 +512,19 @@ def test_a_903_file_with_another_separator_is_named_as_such(tmp_path, capsys, mo
     (tmp_path / "2024" / "episodes.csv").write_text(text.replace(",", "\t"))
     code, _, err = run_cli(capsys, "validate", str(tmp_path))
     one_line_error(code, err, "episodes.csv is separated by tabs, not commas")
+
+
+@pytest.mark.parametrize("flag", ["--la", "--region", "--run-id", "--reports-dir"])
+def test_an_empty_run_option_is_refused_not_ignored(capsys, flag):
+    """`--la "$LA"` with LA unset ran for the YAML's council; `--reports-dir ""` wrote
+    into the repository's reports/."""
+    code, _, err = run_cli(capsys, "run", str(REPO_ROOT / "evaluations" / "england_benchmarking.yaml"), flag, "")
+    one_line_error(code, err, f"{flag} is empty")
+
+
+def test_a_copied_year_folder_is_named_by_its_path(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    for name in ("2020", "2020 copy"):
+        shutil.copytree(REPO_ROOT / "data" / "sample" / "2020", tmp_path / name)
+    code, _, err = run_cli(capsys, "validate", str(tmp_path))
+    one_line_error(code, err, "look like the AD1 table: 2020/ad1.csv and 2020 copy/ad1.csv")

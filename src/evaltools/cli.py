@@ -26,6 +26,11 @@ from .wording import count
 def _cmd_run(args) -> int:
     from . import runner
 
+    for name in ("la", "region", "run_id", "reports_dir"):
+        value = getattr(args, name)
+        if value is not None and not value.strip():      # "" from an unset shell variable
+            flag = "--" + name.replace("_", "-")
+            raise ConfigError(f"{flag} is empty", fix=f"Give a value, or leave {flag} out")
     if args.la and args.region:
         raise ConfigError("--la and --region are both given",
                           fix="Use --la for a list of LAs (884,919,342) or --region for every LA in a region")

@@ -571,9 +571,14 @@ def _read_extract(source, *, year: int | None = None, salt=None,
                               fix="Check the folder name or --year")
         clash = plan.get((y, table))
         if clash is not None:
-            raise SchemaError(f"two files in {y} look like the {table} table: {clash.name} "
-                              f"and {p.name}", where=str(p.parent),
-                              fix="Keep one file per table per year")
+            def named(q):       # from the extract's folder: 2020/ad1.csv and "2020 copy"/ad1.csv
+                try:
+                    return str(q.relative_to(root))
+                except ValueError:
+                    return str(q)
+            raise SchemaError(f"two files in {y} look like the {table} table: {named(clash)} "
+                              f"and {named(p)}", where=str(root),
+                              fix="Keep one file per table per year (a copied year folder counts as the same year)")
         plan[(y, table)] = p
         how_of[p] = how
     _check_every_year_has_core_tables(plan)
