@@ -830,11 +830,12 @@ def test_a_trend_table_says_which_neighbours_its_average_leaves_out():
     """Herefordshire's EET at 19-21 in 2020: the table gave the neighbours' average as
     54.7%, the mean of 9 neighbours, with Devon (no information for 26% of its young
     people) left out and nothing said; the mean of all 10 published figures is 52.4%.
-    The cell says how many it rests on, and a note under the table names who and why."""
+    The cell says how many it rests on (in the statement's words: "n of N" alone reads as
+    children, and 1 left out would be a count withheld), and a note names who and why."""
     from evaltools import benchmark, report
     bm = benchmark.benchmark("884", ["care_leavers_eet_19_21", "cla_3plus_placements"])
     t = report.trend_table(bm, "care_leavers_eet_19_21", policy="published").set_index("Year")
-    assert t.loc[2020, "Neighbours' average"] == "54.7% (9 of 10)"
+    assert t.loc[2020, "Neighbours' average"] == "54.7% (9 of 10 with a figure)"
     assert t.loc[2021, "Neighbours' average"] == "52.1%"
     note = report.set_aside_note(bm, "care_leavers_eet_19_21")
     assert note.endswith("in 2020, Devon's 32.0% (no information for 26% of the young people), with it the "

@@ -194,7 +194,7 @@ def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: st
     rows = [r for _, r in s.iterrows()]
     # an average of fewer than the whole set says how many it rests on, as the statement does
     out["Neighbours' average"] = [
-        comparator_cell(m, r) + (f" ({int(r['comparator_n'])} of {int(r['comparator_size'])})"
+        comparator_cell(m, r) + (f" ({int(r['comparator_n'])} of {int(r['comparator_size'])} with a figure)"
                                  if pd.notna(r["comparator_mean"]) and r["comparator_n"] < r["comparator_size"]
                                  else "")
         for r in rows]
