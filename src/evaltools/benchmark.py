@@ -885,6 +885,17 @@ def _hidden_note(m: registry.Measure, last: pd.Series) -> str:
             f"{int(last['comparator_n']) + k} is {range_words(m, comparator_ref(last))}.")
 
 
+def average_with_set_aside(row) -> float:
+    """A benchmark row's neighbours' average as it would be with the neighbours left out
+    for a recording gap (``comparator_unknown``) put back: LAIT's average, which counts
+    every published figure. NaN without an average."""
+    unknown = row.get("comparator_unknown") or ()
+    cv, n = row["comparator_mean"], int(row["comparator_n"])
+    if not np.isfinite(cv):
+        return np.nan
+    return (cv * n + sum(v for *_, v in unknown)) / (n + len(unknown))
+
+
 def _unknown_note(m: registry.Measure, last: pd.Series) -> str:
     """Which neighbours were left out of the average because their figure rests on a
     recording gap (``comparator_unknown``), with what the average would have been with
@@ -895,12 +906,9 @@ def _unknown_note(m: registry.Measure, last: pd.Series) -> str:
     who = "; ".join(f"{resolve_la(c).display_name} ({as_printed(m, v)}, with no information for {round_half_up(sh):.0f}% "
                     "of the young people)" for c, sh, v in unknown)
     one = len(unknown) == 1
-    cv = last["comparator_mean"]
-    n = int(last["comparator_n"])
-    withall = ""
-    if np.isfinite(cv):
-        total = (cv * n + sum(v for *_, v in unknown)) / (n + len(unknown))
-        withall = f"; with {'it' if one else 'them'} the average would be {as_printed(m, total)}"
+    total = average_with_set_aside(last)
+    withall = f"; with {'it' if one else 'them'} the average would be {as_printed(m, total)}" \
+        if np.isfinite(total) else ""
     return (f"{'One neighbour is' if one else f'{len(unknown)} neighbours are'} left out of the average because "
             f"{'its figure reflects' if one else 'their figures reflect'} recording more than young people's "
             f"lives: {who}{withall}.")

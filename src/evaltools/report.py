@@ -25,7 +25,7 @@ from IPython.display import HTML, Markdown, display
 from . import indicators as ind
 from . import published, registry, sdc
 from .paths import PACKAGE_DIR, RESOURCES_DIR, run_cache_dir
-from .benchmark import BenchmarkResult, as_printed, comparator_cell, not_shown
+from .benchmark import BenchmarkResult, as_printed, average_with_set_aside, comparator_cell, not_shown
 from .areas import resolve_la
 from .comparators import comparator_label
 from .wording import count, listing, md
@@ -461,11 +461,9 @@ def set_aside_note(bm: BenchmarkResult, measure_id: str, years: int = 6) -> str 
             continue
         who = " and ".join(f"{resolve_la(c).display_name}'s {as_printed(m, v)} (no information for "
                            f"{sdc.round_half_up(sh):.0f}% of the young people)" for c, sh, v in unknown)
-        withall = ""
-        if pd.notna(r["comparator_mean"]):
-            n = int(r["comparator_n"])
-            total = (r["comparator_mean"] * n + sum(v for *_, v in unknown)) / (n + len(unknown))
-            withall = f", with {'it' if len(unknown) == 1 else 'them'} the average would be {as_printed(m, total)}"
+        total = average_with_set_aside(r)
+        withall = f", with {'it' if len(unknown) == 1 else 'them'} the average would be {as_printed(m, total)}" \
+            if np.isfinite(total) else ""
         parts.append(f"in {m.period_label(r['period'])}, {who}{withall}")
     if not parts:
         return None
