@@ -64,6 +64,16 @@ def write(tmp_path, text, name="eval.yaml"):
     (GOOD.replace("years: [2020, 2025]", "measures: [cla_3plus_placement]"),
      ["unknown measure 'cla_3plus_placement'", "Did you mean cla_3plus_placements"]),
     (GOOD.replace("name: test", "name: my report"), ["'name' is 'my report'", "letters, digits"]),
+    # notebook parameters that used to fail inside the report, after the run had started
+    (GOOD.replace("years: [2020, 2025]", "charts: some"),
+     ["'charts' is 'some', which is neither all, headline nor a measure id", "Give all, headline"]),
+    (GOOD.replace("years: [2020, 2025]", "charts: [cla_3plus_placemnts]"),
+     ["'charts' names an unknown measure 'cla_3plus_placemnts'", "Did you mean cla_3plus_placements"]),
+    (GOOD.replace("years: [2020, 2025]", "years: [2030, null]"),
+     ["'years' is [2030, null]: DfE has published no figures from 2030 on for the measures of notebook "
+      "benchmarking", "The published years run from 2016 to 2025"]),
+    ("name: test\nnotebooks:\n  - notebook: data_quality\n    parameters: {year: 24}\n",
+     ["'year' is 24 in ", "notebooks item 1", "a collection year from 2014 to 2030"]),
     ("name: test\nla: 884\n  notebooks: [x\n", ["not valid YAML at line", "Check indentation"]),
     ("- just\n- a list\n", ["the file is not a YAML mapping", "name, la, notebooks"]),
     ("name: test\nla: 884\nnotebooks:\n\t- benchmarking\n", ["not valid YAML at line 4", "Line 4 holds a tab character"]),
@@ -342,8 +352,17 @@ def test_years_with_no_published_figures_say_so():
 
 
 def test_listing_measures_of_a_topic_that_does_not_exist_says_so(capsys):
-    code, _, err = run_cli(capsys, "measures", "--topic", "nosuch")
+    code, out, err = run_cli(capsys, "measures", "--topic", "nosuch")
     one_line_error(code, err, "no measures have topic 'nosuch'", "stability")
+    assert out == ""            # not a header of columns above the error
+
+
+def test_strategy_list_given_a_file_says_it_takes_none(capsys):
+    """`strategy list my.yaml` listed the bundled strategies and said nothing of the file."""
+    code, out, err = run_cli(capsys, "strategy", "list", "my.yaml")
+    one_line_error(code, err, "'strategy list' takes no file, but was given my.yaml",
+                   "evaltools strategy check my.yaml")
+    assert out == ""
 
 
 def test_validate_with_no_workers_is_one_line(capsys, tmp_path):

@@ -1090,3 +1090,26 @@ def test_the_workbooks_own_pattern_of_illegal_characters_is_openpyxls(tmp_path):
     from openpyxl import load_workbook
     wb = load_workbook(path)
     assert wb["Notes"]["B2"].value == "Corporate Parenting"
+
+
+def test_the_runs_shared_read_of_an_extract_takes_the_notebooks_year(tmp_path, monkeypatch):
+    """A folder of one year's files not named by year, read by data_quality with
+    `year: 2020`: the runner's read of the extract before the notebooks (to share it)
+    ignored the year, and stopped the run with "cannot tell which collection year"."""
+    import types
+    from evaltools.ssda903.pseudonymise import SALT_ENV
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    for table in ("header", "oc3"):
+        shutil.copy(REPO_ROOT / "data" / "ssda903_fake" / f"{table}.csv", flat)
+    cfg = write_yaml(tmp_path / "e.yaml", f"name: c\nnotebooks:\n  - notebook: data_quality\n"
+                                          f"    parameters: {{extract: {flat}, year: 2020}}\n")
+    ev = runner.load_evaluation(cfg)
+    plan = types.SimpleNamespace(ev=ev, env={SALT_ENV: "test-salt-1234567890abcdef"})
+    (tmp_path / "cache").mkdir()
+    runner._prepare([plan], str(tmp_path / "cache"), lambda *a: None)
+    assert list((tmp_path / "cache").iterdir())             # read once, for the notebook to share
+    cfg.write_text(cfg.read_text().replace(", year: 2020", ""))
+    with pytest.raises(ConfigError, match="cannot tell which collection year"):
+        runner._prepare([types.SimpleNamespace(ev=runner.load_evaluation(cfg), env=plan.env)],
+                        str(tmp_path / "cache"), lambda *a: None)

@@ -28,6 +28,7 @@ from statsmodels.stats.rates import confint_poisson
 from . import indicators as ind
 from . import published, registry
 from .sdc import round_half_up
+from .periods import in_years, year_range as _year_range  # noqa: F401  (in_years: reports use it from here)
 from .areas import Area, existing, resolve_la
 from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model_for, none_close,
                           quartile_bands)
@@ -644,28 +645,6 @@ def _why_not(area_code: str, m: registry.Measure, row: pd.Series, policy: str) -
     if bool(row.get("la_withheld", False)):
         return f"{why} and is not shown under the {policy} policy"
     return f"is {why} (DfE symbol '{row['la_status']}')"
-
-
-def _year_range(periods) -> tuple[int, int] | None:
-    """(first, last) with None for an open end: (2016, None) is 2016 to the latest."""
-    if periods is None:
-        return None
-    return (0 if periods[0] is None else int(periods[0]), 9999 if periods[1] is None else int(periods[1]))
-
-
-def in_years(indicators: pd.DataFrame, periods) -> pd.DataFrame:
-    """The rows of ``indicators`` in the years ``periods`` (first, last; None for an
-    open end) as reports label them: a census year (the workforce in September 2025)
-    is its own year, not the year ending March 2025 it is filed under. No limit when
-    ``periods`` is None."""
-    periods = _year_range(periods)
-    if periods is None or not len(indicators):
-        return indicators
-    known = set(registry.ids())
-    shifts = {mid: registry.get(mid).lait_period_shift if mid in known else 0
-              for mid in indicators["measure"].unique()}
-    shift = indicators["measure"].map(shifts).astype(int)
-    return indicators[(pd.to_numeric(indicators["period"]) - shift).between(*periods)]
 
 
 def _years(m: registry.Measure, periods) -> str:

@@ -22,3 +22,30 @@ def collection_year(when):
         return when.dt.year + (when.dt.month >= 4).astype(int)
     d = pd.DatetimeIndex(np.asarray(when).astype("datetime64[D]"))
     return np.where(d.month >= 4, d.year + 1, d.year).astype(np.int64)
+
+
+def year_range(periods) -> tuple[int, int] | None:
+    """(first, last) with None for an open end: (2016, None) is 2016 to the latest."""
+    if periods is None:
+        return None
+    return (0 if periods[0] is None else int(periods[0]), 9999 if periods[1] is None else int(periods[1]))
+
+
+def labelled_years(indicators: pd.DataFrame) -> pd.Series:
+    """Each row's year as reports label it: a census year (the workforce in September
+    2025) is its own year, not the year ending March 2025 it is filed under."""
+    from . import registry
+    known = set(registry.ids())
+    shifts = {mid: registry.get(mid).lait_period_shift if mid in known else 0
+              for mid in indicators["measure"].unique()}
+    return pd.to_numeric(indicators["period"]) - indicators["measure"].map(shifts).astype(int)
+
+
+def in_years(indicators: pd.DataFrame, periods) -> pd.DataFrame:
+    """The rows of ``indicators`` in the years ``periods`` (first, last; None for an
+    open end) as reports label them (:func:`labelled_years`). No limit when ``periods``
+    is None."""
+    periods = year_range(periods)
+    if periods is None or not len(indicators):
+        return indicators
+    return indicators[labelled_years(indicators).between(*periods)]

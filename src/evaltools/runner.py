@@ -95,6 +95,8 @@ class NotebookJob:
     #: the inputs it reads (strategy, extract, local), given or by the notebook's default:
     #: what the manifest fingerprints
     reads: dict = field(default_factory=dict)
+    #: where the evaluation file asks for it, for errors found before the run
+    where: str = ""
 
 
 @dataclass
@@ -178,6 +180,25 @@ def _check_parameters(params, where: str, notebook: str, declared: dict) -> dict
                 registry.resolve(value)
             except ConfigError as e:
                 raise ConfigError(e.what, where=where, fix=e.fix) from None
+        if key == "charts" and value is not None and value not in ("all", "headline"):
+            usage = "all, headline (the ILACS scorecard's key measures) or measure ids, e.g. [cla_3plus_placements]"
+            try:
+                registry.resolve(value)
+            except ConfigError as e:
+                if isinstance(value, str):
+                    hint = e.fix if (e.fix or "").startswith("Did you mean") else ""
+                    raise ConfigError(f"'charts' is {value!r}, which is neither all, headline nor a measure id",
+                                      where=where, fix=f"Give {usage}. {hint}".strip()) from None
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ConfigError(f"'charts' is {value!r}", where=where, fix=f"Give {usage}") from None
+                raise ConfigError(f"'charts' names an {e.what}", where=where, fix=e.fix) from None
+        if key == "year" and value is not None:
+            from .ssda903.extract import FIRST_YEAR, LAST_YEAR
+            if not (isinstance(value, int) and not isinstance(value, bool) and FIRST_YEAR <= value <= LAST_YEAR):
+                raise ConfigError(f"'year' is {value!r}", where=where,
+                                  fix=f"It should be a collection year from {FIRST_YEAR} to {LAST_YEAR} (the year "
+                                      "ending 31 March, e.g. 2024 for 2023-24), or null to take it from the "
+                                      "folder names")
         if key == "years" and value is not None:
             if not (isinstance(value, list) and len(value) == 2
                     and all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in value)
@@ -352,7 +373,8 @@ def load_evaluation(path, *, la_override=None, notebooks_dir=None) -> Evaluation
         effective = _preflight({**defaults, **merged}, item_where, area, path.parent, checked,
                                defaults=set(defaults))
         jobs.append(NotebookJob(nb, {k: effective[k] for k in merged},
-                                reads={k: effective[k] for k in ("strategy", "extract", "local") if k in effective}))
+                                reads={k: effective[k] for k in ("strategy", "extract", "local") if k in effective},
+                                where=item_where if params else where))
     printed = _pdf_notebooks(doc.get("pdf", "board"), where, available)
     for j in jobs:
         j.pdf = j.notebook in printed
@@ -1166,13 +1188,19 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
     from .errors import EvaltoolsError
 
     t0 = time.perf_counter()
+    figures = None
     try:
-        published.load_indicators()
+        figures = published.load_indicators()
         published.not_recorded()
     except EvaltoolsError:
         raise
     except Exception:           # noqa: BLE001
         pass
+    if figures is not None:        # once per notebook and years, not per LA of a batch
+        asked = {(j.where, repr([j.parameters.get(k) for k in ("years", "measures", "topic")])): j
+                 for p in plans for j in p.ev.jobs}
+        for j in asked.values():
+            _check_years(j, figures)
     for folder in published.unlisted_releases():
         log(f"  note: data/public/{folder} is not listed in src/evaltools/resources/published_tables.yaml, so "
             "nothing in it is read (data/public/README.md says how to add a release)")
@@ -1181,14 +1209,15 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
     for p in plans:
         for j in p.ev.jobs:
             src = {**j.reads, **j.parameters}.get("extract")
-            if not src or (src, p.env[SALT_ENV]) in seen:
+            year = j.parameters.get("year")     # data_quality's, for a folder not named by year
+            if not src or (src, year, p.env[SALT_ENV]) in seen:
                 continue
-            seen.add((src, p.env[SALT_ENV]))
+            seen.add((src, year, p.env[SALT_ENV]))
             path = input_path(src)
             saved = os.environ.get(RUN_CACHE_ENV)
             os.environ[RUN_CACHE_ENV] = cache
             try:
-                read_extract(path, salt=p.env[SALT_ENV])
+                read_extract(path, year=year, salt=p.env[SALT_ENV])
             except EvaltoolsError:              # a year without its episodes, a file that is
                 raise                           # no 903 table, a short salt: one line and status
             except Exception:   # noqa: BLE001  # 2, not the same failure in every report
@@ -1199,6 +1228,34 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
                 else:
                     os.environ[RUN_CACHE_ENV] = saved
     log(f"  shared inputs prepared in {time.perf_counter() - t0:.1f} s")
+
+
+def _check_years(job: NotebookJob, figures) -> None:
+    """A notebook's ``years`` must hold some of DfE's figures for the measures it shows
+    (its ``measures``, its topic's, or every published measure): otherwise it would
+    fail with nothing to show, after the run has started."""
+    years = job.parameters.get("years")
+    if not years:
+        return
+    from .periods import in_years, labelled_years
+    from .topic_list import topic
+    if job.parameters.get("measures") is not None:
+        ids = [m.id for m in registry.resolve(job.parameters["measures"])]
+    elif job.parameters.get("topic") is not None:
+        ids = topic(str(job.parameters["topic"])).measure_ids()
+    else:
+        ids = [m.id for m in registry.published_measures()]
+    mine = figures[figures["measure"].isin(ids)]
+    if mine.empty or not in_years(mine, tuple(years)).empty:
+        return
+    known = sorted({int(y) for y in labelled_years(mine)})
+    first, last = years
+    ask = f"from {first} on" if last is None else f"up to {last}" if first is None else f"from {first} to {last}"
+    given = "[" + ", ".join("null" if y is None else str(y) for y in years) + "]"
+    raise ConfigError(f"'years' is {given}: DfE has published no figures {ask} for the measures of "
+                      f"notebook {job.notebook}", where=job.where or None,
+                      fix=f"The published years run from {known[0]} to {known[-1]} (years ending 31 March); "
+                          f"e.g. years: [{max(known[0], known[-1] - 6)}, null] for the latest seven")
 
 
 # ------------------------------------------------------------------------- workers
