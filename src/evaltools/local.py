@@ -24,6 +24,7 @@ all at once with the row and how to fix it; the file is never changed.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
@@ -152,14 +153,20 @@ def _read_csv(p: Path) -> pd.DataFrame:
     header, or a file saved in Windows' own encoding is a one-line SchemaError."""
     with open(p, "rb") as fh:                 # the header line, before pandas reads it
         head = fh.readline()
-    if b";" in head and b"measure" in head.lower() and b"," not in head:
-        # Excel saves so where the decimal point is a comma ("3,5" in a row then read
-        # as two fields, and the error was about the row)
-        raise SchemaError("local measures file is separated by semicolons, not commas (Excel saves it so where "
-                          "the decimal point is a comma)", where=str(p),
-                          fix="Save it as 'CSV (Comma delimited)', or replace the semicolons with commas")
+    # UTF-16 (Excel's "Unicode Text") starts with its byte-order mark; anything else
+    # should be UTF-8
+    encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    if encoding == "utf-16":
+        head = head.decode("utf-16", errors="ignore").encode()
+    for sep, name, why in ((b";", "semicolons", " (Excel saves it so where the decimal point is a comma)"),
+                           (b"\t", "tabs", " (Excel's 'Text' and 'Unicode Text' save it so)")):
+        if sep in head and b"measure" in head.lower() and b"," not in head:
+            # Excel's choice, not the council's: with a decimal comma "3,5" in a row was
+            # read as two fields, and the error was about the row
+            raise SchemaError(f"local measures file is separated by {name}, not commas{why}", where=str(p),
+                              fix=f"Save it as 'CSV (Comma delimited)', or replace the {name} with commas")
     try:
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding=encoding)
     except pd.errors.EmptyDataError:
         raise SchemaError("the file is empty", where=str(p),
                           fix="Start from data/local/template.csv, keeping its header row") from None
@@ -197,12 +204,14 @@ UNIT_WORDS = {"percent": "a percentage", "count": "a count", "rate": "a rate", "
 
 #: the periods a local file may give: a year ending 31 March, or the date a figure ends
 _YEAR = re.compile(r"\d{4}")
+#: the earliest year a local figure may be for
+FIRST_PERIOD = 2000
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def _period_end(text: str) -> pd.Timestamp | None:
     """The date a figure's period ends: 31 March of a year (``2024``) or an ISO date
-    (``2024-09-30``), in 2000-2100. Anything else is None: pandas read ``Sep-24`` (how
+    (``2024-09-30``); :func:`read` checks the year. Anything else is None: pandas read ``Sep-24`` (how
     Excel saves "Sep 2024") as the year 2, ``24`` as the year 24 and ``01-04-2024`` as
     4 January, and put the figure in the wrong year without a word."""
     if _YEAR.fullmatch(text):
@@ -210,8 +219,6 @@ def _period_end(text: str) -> pd.Timestamp | None:
     elif m := _ISO_DATE.fullmatch(text):
         year, month, day = (int(g) for g in m.groups())
     else:
-        return None
-    if not 2000 <= year <= 2100:
         return None
     try:
         return pd.Timestamp(year, month, day)
@@ -276,6 +283,11 @@ def read(path: str | Path, la=None, defs: dict[str, LocalMeasure] | None = None)
         if period_end is None:
             problems.append(f"{where}: period {per!r} is not a year (2024) or a date written year-month-day "
                             "(2024-09-30)")
+            continue
+        latest = collection_year(dt.date.today())
+        if not FIRST_PERIOD <= collection_year(period_end) <= latest:
+            problems.append(f"{where}: period {per!r} is outside {FIRST_PERIOD} to {latest} (the year ending 31 "
+                            f"March {latest} is the latest that has begun); check the year for a typo")
             continue
         if "%" in str(r["value"]) and m.unit != "percent":
             problems.append(f"{where}: {mid} is {UNIT_WORDS.get(m.unit, m.unit)}, not a percentage, but its value is "

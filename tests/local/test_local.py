@@ -63,7 +63,10 @@ def test_a_date_period_counts_in_its_collection_year(tmp_path):
     ("pa_changes,Sep-24,,,3,", "is not a year (2024) or a date written year-month-day"),
     ("pa_changes,24,,,3,", "is not a year"),
     ("pa_changes,01-04-2024,,,3,", "is not a year"),
-    ("pa_changes,1850,,,3,", "is not a year"),
+    ("pa_changes,1850,,,3,", "period '1850' is outside 2000 to"),
+    ("pa_changes,1999,,,3,", "period '1999' is outside 2000 to"),
+    ("pa_changes,2042,,,3,", "period '2042' is outside 2000 to"),       # 2024 mistyped
+    ("pa_changes,2041-09-30,,,3,", "the latest that has begun"),
     ("pa_changes,2024-02-30,,,3,", "is not a year"),
     # a % sign on what is not a percentage, and a negative figure
     ("pa_changes,2024,,,35%,", "is a count, not a percentage"),
@@ -85,6 +88,18 @@ def test_a_file_separated_by_semicolons_is_named_so(tmp_path):
     for text in ("measure;period;value\npa_changes;2024;3\n", "measure;period;value\npa_changes;2024;3,5\n"):
         p = _write(tmp_path, text)
         with pytest.raises(SchemaError, match="separated by semicolons, not commas"):
+            local.read(p, la="884", defs=DEFS)
+
+
+def test_a_utf16_file_is_read_and_a_tab_separated_one_named_so(tmp_path):
+    """UTF-16 was called "not UTF-8 (saved as ANSI or Windows-1252?)"; Excel's
+    'Unicode Text' is UTF-16 and tab-separated, and its one column was named as unknown."""
+    p = tmp_path / "local.csv"
+    p.write_text("measure,period,value\npa_changes,2024,3\n", encoding="utf-16")
+    assert local.read(p, la="884", defs=DEFS)["value"].tolist() == [3.0]
+    for enc in ("utf-16", "utf-8"):
+        p.write_text("measure\tperiod\tvalue\npa_changes\t2024\t3\n", encoding=enc)
+        with pytest.raises(SchemaError, match="separated by tabs, not commas"):
             local.read(p, la="884", defs=DEFS)
 
 

@@ -70,6 +70,17 @@ def test_cp1252_export(extract_dir):
     assert ex.tables["Episodes"]["URN"].iloc[0] == "SC12 Caf\u00e9"
 
 
+def test_utf16_export_is_read_not_called_binary(extract_dir):
+    """A UTF-16 file (Excel's "Unicode Text", some case systems' exports) has a NUL in
+    every other byte: it was refused as "binary data", though it is text."""
+    cols, rows = base_tables()["episodes.csv"]
+    rows[0][12] = "SC12 Caf\u00e9"
+    write_table(extract_dir / "episodes.csv", cols, rows, encoding="utf-16")     # with its BOM
+    ex = read(extract_dir)
+    assert "read as UTF-16" in fixes(ex, "Episodes")
+    assert len(ex.tables["Episodes"]) == 3 and ex.tables["Episodes"]["URN"].iloc[0] == "SC12 Caf\u00e9"
+
+
 def test_trailing_blank_lines(extract_dir):
     p = extract_dir / "header.csv"
     p.write_text(p.read_text() + "\n\n\n")

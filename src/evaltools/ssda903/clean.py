@@ -63,9 +63,15 @@ def _is_binary(head: bytes) -> str | None:
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str, list[str]]:
-    """Text of a file, its encoding and what was fixed. UTF-8 (with or without BOM)
-    first, then Windows-1252 (Excel on Windows)."""
+    """Text of a file, its encoding and what was fixed. UTF-16 where the file starts
+    with its byte-order mark; otherwise UTF-8 (with or without BOM) first, then
+    Windows-1252 (Excel on Windows)."""
     fixes = []
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):      # Excel's "Unicode Text", or a UTF-16 export
+        try:
+            return data.decode("utf-16"), "utf-16", ["read as UTF-16 (not UTF-8)"]
+        except UnicodeDecodeError:
+            pass
     kind = _is_binary(data[:8192])
     if kind:
         raise SchemaError(f"{path.name} is not a CSV file (it looks like {kind})", where=str(path.parent),
