@@ -95,8 +95,9 @@ def _cmd_measures(args) -> int:
         return 0
     from .registry import measures
 
+    listed = measures(args.topic)        # an unknown topic is said before any header
     print("id\ttopic\tunit\tpolarity\ttitle")       # tab-separated, for a spreadsheet too
-    for m in measures(args.topic):
+    for m in listed:
         print(f"{m.id}\t{m.topic}\t{m.unit}\t{m.polarity}\t{m.title}")
     return 0
 
@@ -236,6 +237,9 @@ def _cmd_strategy(args) -> int:
     from . import strategies
 
     if args.action == "list":
+        if args.file:
+            raise ConfigError(f"'strategy list' takes no file, but was given {args.file}",
+                              fix=f"To check it: evaltools strategy check {args.file}")
         for sid in strategies.available():
             s = strategies.load(sid)
             print(f"{sid:<28} {s.la:>4}  {len(s.measures):>3} measures, {len(s.interventions):>2} interventions  "
