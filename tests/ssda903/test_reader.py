@@ -280,7 +280,7 @@ def test_a_comma_after_every_row_but_not_the_header_shifts_nothing(extract_dir):
     assert ex.issues.empty
     # a value in the extra field is refused, not dropped
     p.write_text("\n".join([head] + [r + ",x" for r in rows]) + "\n")
-    refused(extract_dir, SchemaError, "header.csv has rows with more fields than its header")
+    refused(extract_dir, SchemaError, "header.csv has every row (lines 2 to 4) with more fields than its header")
 
 
 def test_a_column_named_twice_is_refused(extract_dir):
@@ -300,10 +300,33 @@ def test_two_files_for_one_table(extract_dir):
     refused(extract_dir, SchemaError, "two files in 2024 look like the Header table")
 
 
+def test_one_year_given_for_a_folder_of_year_folders_is_named_as_the_cause(tmp_path):
+    """`--year 2020` on a folder of year folders put every file in 2020 and said "two
+    files in 2020 look like the AD1 table: 2016/ad1.csv and 2017/ad1.csv"."""
+    for y in ("2023", "2024"):
+        write_extract(tmp_path / "903" / y)
+    refused(tmp_path / "903", ConfigError, "year 2024 was given for every file, but the folder holds year folders",
+            "2023/", "is 2023's", "Leave the year out", year=2024)
+    assert read(tmp_path / "903").years == [2023, 2024]           # the folder names give them
+
+
 def test_row_with_too_many_fields(extract_dir):
     p = extract_dir / "header.csv"
     p.write_text(p.read_text() + "C1009,1,01/01/2010,WBRI,X,,,extra,fields\n")
     refused(extract_dir, SchemaError, "header.csv has a row with more fields than its header")
+
+
+def test_rows_with_more_fields_are_named_by_line(extract_dir):
+    """Where the first data row is the long one, pandas gives no line: the message
+    said only "has rows with more fields", leaving the user to search the file."""
+    p = extract_dir / "header.csv"
+    lines = p.read_text().splitlines()
+    lines[1] += ",Smith"
+    p.write_text("\n".join(lines) + "\n")
+    refused(extract_dir, SchemaError, "header.csv has a row (line 2) with more fields than its header")
+    p.write_text("\n".join([lines[0]] + [ln + ",x" for ln in lines[1:]]) + "\n")
+    refused(extract_dir, SchemaError, f"header.csv has every row (lines 2 to {len(lines)}) with more fields",
+            "a column with no name in the header")
 
 
 def test_folder_without_csv(tmp_path):

@@ -197,6 +197,26 @@ def header_of(path: Path, text: str) -> tuple[str, list[str], list[str]]:
     return table, clean_header, fixes
 
 
+def _long_rows(text: str) -> str:
+    """Which lines of a file hold a value beyond the header's columns, in words: "a row
+    (line 2)", "3 rows (lines 2, 40 and 41)", "every row (lines 2 to 2,675)"."""
+    rows = csv.reader(io.StringIO(text))
+    width = len(next(rows, []))
+    long, n = [], 0
+    for r in rows:
+        n += bool(r)
+        if len(r) > width and any(v.strip() for v in r[width:]):
+            long.append(rows.line_num)
+    if not long:
+        return "rows"
+    if len(long) == 1:
+        return f"a row (line {long[0]})"
+    if len(long) == n:
+        return f"every row (lines {long[0]} to {long[-1]:,})"
+    shown = list(map(str, long[:3])) + ([f"{len(long) - 3:,} more"] if len(long) > 3 else [])
+    return f"{len(long):,} rows (lines {', '.join(shown[:-1])} and {shown[-1]})"
+
+
 def read_raw(path: Path) -> RawFile:
     """Read one file into text columns and identify its table. Never modifies the file."""
     path = Path(path)
@@ -221,7 +241,8 @@ def read_raw(path: Path) -> RawFile:
             frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, index_col=False,
                                 skip_blank_lines=True, header=0, names=None, engine="c")
     except pd.errors.ParserWarning:
-        raise SchemaError(f"{path.name} has rows with more fields than its header", where=str(path.parent),
+        raise SchemaError(f"{path.name} has {_long_rows(text)} with more fields than its header",
+                          where=str(path.parent),
                           fix="Check for an unquoted comma in a value, or a column with no name in the "
                               "header") from None
     except pd.errors.ParserError as exc:

@@ -576,6 +576,12 @@ def _read_extract(source, *, year: int | None = None, salt=None,
                     return str(q.relative_to(root))
                 except ValueError:
                     return str(q)
+            own = (_year_from_path(clash, root), _year_from_path(p, root))
+            if year is not None and None not in own and own[0] != own[1]:
+                raise ConfigError(f"year {year} was given for every file, but the folder holds year folders "
+                                  f"({named(clash)} is {own[0]}'s, {named(p)} is {own[1]}'s)", where=str(root),
+                                  fix="Leave the year out (--year, or year: in an evaluation): each folder's name "
+                                      "gives its files' year; or point at the one year's folder")
             raise SchemaError(f"two files in {y} look like the {table} table: {named(clash)} "
                               f"and {named(p)}", where=str(root),
                               fix="Keep one file per table per year (a copied year folder counts as the same year)")
