@@ -547,3 +547,31 @@ def test_a_copied_year_folder_is_named_by_its_path(tmp_path, capsys, monkeypatch
         shutil.copytree(REPO_ROOT / "data" / "sample" / "2020", tmp_path / name)
     code, _, err = run_cli(capsys, "validate", str(tmp_path))
     one_line_error(code, err, "look like the AD1 table: 2020/ad1.csv and 2020 copy/ad1.csv")
+
+
+def test_a_partial_extract_is_checked_with_a_note_and_refused_by_a_report(tmp_path, capsys, monkeypatch):
+    """A folder with no episodes in any year is read by validate (assumption S7) but gave
+    a topic report that stopped at "KeyError: 'CHILD'"; now validate notes it and a run
+    that would count children from it stops before any report. data_quality still runs."""
+    import types
+    from evaltools import runner
+    from evaltools.errors import IncompleteExtractError
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    folder = tmp_path / "903"
+    for y in ("2023", "2024"):
+        (folder / y).mkdir(parents=True)
+        for table in ("header", "oc3"):
+            shutil.copy(REPO_ROOT / "data" / "sample" / y / f"{table}.csv", folder / y)
+    code, out, _ = run_cli(capsys, "validate", str(folder))
+    assert code == 0 and "note: no Episodes table in any year: a partial extract" in out
+    (tmp_path / "cache").mkdir()
+
+    def prepare(notebook, params):
+        cfg = write(tmp_path, f"name: c\nla: 884\nnotebooks:\n  - notebook: {notebook}\n"
+                              f"    parameters: {{extract: {folder}{params}}}\n")
+        plan = types.SimpleNamespace(ev=runner.load_evaluation(cfg), env={"EVALTOOLS_SALT": "test-salt-1234567890abcdef"})
+        runner._prepare([plan], str(tmp_path / "cache"), lambda *a: None)
+
+    prepare("data_quality", "")
+    with pytest.raises(IncompleteExtractError, match="the extract has no Episodes table in any year"):
+        prepare("topic", ", topic: safety, strategy: null")

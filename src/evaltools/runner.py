@@ -82,6 +82,11 @@ CHANGES_CAP = 500
 WORKBOOK = "tables.xlsx"
 #: the board papers: the reports printed to PDF unless an evaluation's ``pdf`` says
 #: otherwise. Every report has its self-contained HTML, which prints from a browser;
+#: notebooks that count children from an extract's episodes: a partial extract (no
+#: Episodes or Header in any year, which data_quality checks) stops the run before them
+#: (anywhere else the measures engine says so, inside the report)
+MEASURES_FROM_EXTRACT = ("topic", "annual_impact_review")
+
 #: the issue's board paper and Ofsted pack are these two, and printing the other
 #: reports (topics, benchmarking, data quality) took a third of a council's run
 BOARD_PAPERS = ("annual_impact_review", "ilacs_briefing")
@@ -1205,28 +1210,29 @@ def _prepare(plans: list[_Plan], cache: str, log) -> None:
         log(f"  note: data/public/{folder} is not listed in src/evaltools/resources/published_tables.yaml, so "
             "nothing in it is read (data/public/README.md says how to add a release)")
     from .ssda903 import read_extract
-    seen = set()
+    from .ssda903.extract import require_core_tables
+    readers: dict[tuple, set[str]] = {}      # each extract (with its year and key): who reads it
     for p in plans:
         for j in p.ev.jobs:
             src = {**j.reads, **j.parameters}.get("extract")
-            year = j.parameters.get("year")     # data_quality's, for a folder not named by year
-            if not src or (src, year, p.env[SALT_ENV]) in seen:
-                continue
-            seen.add((src, year, p.env[SALT_ENV]))
-            path = input_path(src)
-            saved = os.environ.get(RUN_CACHE_ENV)
-            os.environ[RUN_CACHE_ENV] = cache
-            try:
-                read_extract(path, year=year, salt=p.env[SALT_ENV])
-            except EvaltoolsError:              # a year without its episodes, a file that is
-                raise                           # no 903 table, a short salt: one line and status
-            except Exception:   # noqa: BLE001  # 2, not the same failure in every report
-                pass
-            finally:
-                if saved is None:
-                    os.environ.pop(RUN_CACHE_ENV, None)
-                else:
-                    os.environ[RUN_CACHE_ENV] = saved
+            if src:     # data_quality's year, for a folder not named by year
+                readers.setdefault((src, j.parameters.get("year"), p.env[SALT_ENV]), set()).add(j.notebook)
+    for (src, year, salt), notebooks in readers.items():
+        saved = os.environ.get(RUN_CACHE_ENV)
+        os.environ[RUN_CACHE_ENV] = cache
+        try:
+            ex = read_extract(input_path(src), year=year, salt=salt)
+            if notebooks & set(MEASURES_FROM_EXTRACT):
+                require_core_tables(ex)
+        except EvaltoolsError:              # a year without its episodes, a file that is
+            raise                           # no 903 table, a short salt: one line and status
+        except Exception:   # noqa: BLE001  # 2, not the same failure in every report
+            pass
+        finally:
+            if saved is None:
+                os.environ.pop(RUN_CACHE_ENV, None)
+            else:
+                os.environ[RUN_CACHE_ENV] = saved
     log(f"  shared inputs prepared in {time.perf_counter() - t0:.1f} s")
 
 

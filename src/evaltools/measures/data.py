@@ -243,6 +243,8 @@ class CareData:
 
     @classmethod
     def _from_extract(cls, ex, area: dict | None = None) -> "CareData":
+        from ..ssda903.extract import require_core_tables
+        require_core_tables(ex)
         hist = ex.history()
         tables = {t: ex.usable(t) for t in ex.tables if t in MEASURE_TABLES}
         header = ex.usable("Header", ["CHILD", "DOB", "SEX"])

@@ -466,6 +466,21 @@ def _check_every_year_has_core_tables(plan: dict) -> None:
                               fix=f"Add the {y} return's {t} CSV to the folder, or move the year's files out")
 
 
+def require_core_tables(ex: "Extract") -> None:
+    """The child-level measures count children from their episodes and ages from the
+    header: an extract with no Header or Episodes file in any year (a partial extract,
+    which ``validate`` reads for a check, assumption S7) cannot give them. A run gave a
+    report that stopped at "KeyError: 'CHILD'"."""
+    for t in CORE_TABLES:
+        if t not in ex.tables:
+            folder = os.path.commonpath([str(f.path.parent) for f in ex.files]) if ex.files else None
+            raise IncompleteExtractError(
+                f"the extract has no {t} table in any year, so no child-level measure can be worked out from it",
+                where=folder,
+                fix=f"Give the folder of the council's whole 903 return, with its {t} CSV for each year "
+                    "(evaltools validate checks a partial extract)")
+
+
 #: a table whose other years hold at least this many rows (median) cannot be empty in
 #: one year by chance: an export that left its rows out is far likelier
 EMPTY_YEAR_MIN_ROWS = 10
