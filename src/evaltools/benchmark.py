@@ -137,9 +137,16 @@ class BenchmarkResult:
         s = self.disclosed(policy).series(measure_id)
         return [int(p) for p in s.loc[s["la_withheld"].astype(bool), "period"]] if "la_withheld" in s else []
 
-    def statement(self, measure_id: str, policy: str = "internal") -> str:
-        """A plain-English paragraph on where the LA stands on one measure."""
-        return _statement(self, registry.get(measure_id), policy)
+    def _policy(self, policy: str | None) -> str:
+        """The policy a statement is written under: as given; else the one this result
+        was disclosed under; else ``published``, the safe choice for words that may be
+        pasted into a paper (``internal`` gives every count)."""
+        return policy or self.disclosed_under or "published"
+
+    def statement(self, measure_id: str, policy: str | None = None) -> str:
+        """A plain-English paragraph on where the LA stands on one measure, under
+        ``policy`` (default: see :meth:`_policy`; ``internal`` for every count)."""
+        return _statement(self, registry.get(measure_id), self._policy(policy))
 
     def verdict(self, measure_id: str) -> str | None:
         """Latest year against comparators (:func:`compare`): 'better', 'worse', 'higher',
@@ -174,9 +181,9 @@ class BenchmarkResult:
         tail = f", {text}" if text else ""
         return f"{name}: {as_printed(m, last['la_value'], last['la_decimals'])} in {m.period_label(last['period'])}{tail}"
 
-    def summary(self) -> str:
-        """One statement per measure, as text."""
-        return "\n\n".join(f"{m.title}\n{self.statement(m.id)}" for m in self.measures)
+    def summary(self, policy: str | None = None) -> str:
+        """One statement per measure, as text, under ``policy`` (as :meth:`statement`)."""
+        return "\n\n".join(f"{m.title}\n{self.statement(m.id, policy)}" for m in self.measures)
 
     def __repr__(self) -> str:
         return (f"BenchmarkResult({self.la}, {len(self.measures)} measures, "
