@@ -133,9 +133,13 @@ def series(frame: pd.DataFrame, measure: str | None = None, area: str | None = N
         if len(areas) != 1:
             raise SchemaError(f"{where}: the frame holds {len(areas)} areas; say which with area=")
         area = areas["area_code"].iloc[0]
-    hit = areas[(areas["area_code"].astype(str) == str(area)) | (areas["area_name"] == area)]
+    # as the user types it: 884, "Herefordshire", "E06000019" or the frame's own name
+    code = area_codes(df, area, where)[0]
+    hit = areas[areas["area_code"].astype(str) == code]
     if hit.empty:
-        raise SchemaError(f"{where}: area {area!r} is not in the frame; give a DfE LA number or name")
+        raise SchemaError(f"{where}: area {area!r} (DfE {code}) has no rows of measure {df.attrs.get('measure')!r} "
+                          f"in the frame; it holds {', '.join(map(str, areas['area_code'].head(5)))}"
+                          + (", ..." if len(areas) > 5 else ""))
     df = df[df["area_code"] == hit["area_code"].iloc[0]]
     if df["time"].duplicated().any():
         raise SchemaError(f"{where}: more than one row per period for {area!r}; filter the frame "

@@ -42,7 +42,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import registry
-from ..errors import ConfigError
+from ..errors import ConfigError, SchemaError
 from . import frames
 from .spc import dropped_warning, is_indicator_frame, resolve_polarity
 from .results import Result
@@ -360,10 +360,24 @@ def funnel(data, *, kind: str = "proportion", measure: str | None = None, period
                 else f"possibly {words[side]} (beyond the {lvl} limit only: by chance alone, 1 unit in "
                      f"{1 / (1 - levels[0]):.0f} falls beyond one of them, above or below)")
     df["assessment"] = df["flag"].map(assess)
-    wanted = [] if highlight is None else ([highlight] if isinstance(highlight, str) else list(highlight))
+    wanted = [] if highlight is None else (list(highlight) if isinstance(highlight, (list, tuple, set))
+                                           else [highlight])
     names = [{str(u), str(c)} for u, c in zip(df["unit"], df["area_code"] if "area_code" in df else df["unit"])]
-    for h in wanted:
-        if not any(str(h) in k for k in names):
+    for i, h in enumerate(wanted):
+        if any(str(h) in k for k in names):
+            continue
+        code = None
+        if "area_code" in df:     # "Herefordshire" or "E06000019" for "Herefordshire, County of" (884)
+            try:
+                code = frames.area_codes(df.rename(columns={"unit": "area_name"}), h, where)[0]
+            except SchemaError:
+                pass
+        if code is not None and any(code in k for k in names):
+            wanted[i] = code
+        elif code is not None:
+            raise ValueError(f"{where}: highlight {h!r} (DfE {code}) has no figure with counts in {meta['period']} "
+                             "(suppressed, not available, or without a numerator and denominator)")
+        else:
             raise ValueError(f"{where}: highlight {h!r} is not one of the units ({', '.join(df['unit'].head(5))}, "
                              "...); give a name or code in the data")
     df["highlight"] = [any(str(h) in k for h in wanted) for k in names]

@@ -26,6 +26,7 @@ Hand-written, because no maintained Python library gives them correctly:
 from __future__ import annotations
 
 import math
+import numbers
 
 from scipy import optimize, stats
 from statsmodels.stats import proportion as smp
@@ -226,6 +227,12 @@ def verdict(result: Result, polarity: str = "high") -> str:
 
 
 def _periods(p):
+    """A period, a list of periods, or a tuple (first, last) of years, inclusive, as
+    ``periods=`` reads elsewhere: (2021, 2023) is 2021, 2022 and 2023."""
+    if isinstance(p, tuple) and len(p) == 2 and all(isinstance(y, numbers.Integral) and not isinstance(y, bool) for y in p):
+        if p[0] > p[1]:
+            raise ValueError(f"before_after: the years {p} run backwards; give (first, last)")
+        return list(range(int(p[0]), int(p[1]) + 1))
     return list(p) if isinstance(p, (list, tuple, range)) else [p]
 
 
@@ -233,8 +240,9 @@ def before_after(frame, before, after, *, measure: str | None = None, area: str 
                  method: str = "newcombe", polarity: str | None = None, level: float = 0.95) -> Result:
     """Compare a proportion measure between two periods of the tidy indicator frame.
 
-    ``before`` and ``after`` are a period (2022) or a list of periods, whose numerators
-    and denominators are pooled. Returns :func:`difference` (after minus before) with
+    ``before`` and ``after`` are a period (2022), a list of periods ([2021, 2023]), or a
+    tuple (first, last) of years, inclusive ((2021, 2023) is three years); the
+    numerators and denominators of their periods are pooled. Returns :func:`difference` (after minus before) with
     the verdict in words and the minimum detectable change in ``diagnostics``.
     """
     from .. import registry
@@ -285,4 +293,11 @@ def before_after(frame, before, after, *, measure: str | None = None, area: str 
 
 
 def _span(ps):
-    return str(ps[0]) if len(ps) == 1 else f"{ps[0]}-{ps[-1]}"
+    """2024; 2021-2023 for consecutive years; 2021 and 2023 (or 2019, 2021 and 2023) otherwise."""
+    if len(ps) == 1:
+        return str(ps[0])
+    try:
+        run = [int(p) for p in ps] == list(range(int(ps[0]), int(ps[0]) + len(ps)))
+    except (TypeError, ValueError):
+        run = True
+    return f"{ps[0]}-{ps[-1]}" if run else ", ".join(map(str, ps[:-1])) + f" and {ps[-1]}"
