@@ -47,3 +47,19 @@ def test_a_tuple_of_years_is_every_year_from_first_to_last(ind):
     assert picked.label.endswith("2025 against 2021 and 2023")
     with pytest.raises(ValueError, match="run backwards"):
         stats.before_after(ind, (2023, 2021), 2025, measure="care_leavers_eet_19_21", area="884")
+
+
+def test_a_rate_per_10000_funnel_is_on_the_measures_own_scale():
+    """A funnel of children looked after per 10,000 said "target 0.7% ... Herefordshire
+    1.0%" for DfE's 99.9 per 10,000: the default kind read the rate as a percentage."""
+    rate = published.load_indicators(["cla_rate_per_10k"])
+    f = stats.funnel(rate, measure="cla_rate_per_10k", period=2025, highlight="884")
+    mine = rate[(rate["area_code"] == "884") & (rate["period"] == 2025)].iloc[0]
+    row = f.table[f.table["highlight"]].iloc[0]
+    assert row["value"] == pytest.approx(mine["value"]) and f.per == 10000 and f.unit == "per 10,000"
+    assert f.estimate == pytest.approx(1e4 * f.table["numerator"].sum() / f.table["denominator"].sum())
+    assert "99.9 per 10,000 (denominator 34,439)" in f.summary() and "%" not in f.summary().splitlines()[0]
+    assert f"target {67.0:.1f} per 10,000" in stats.funnel(rate, measure="cla_rate_per_10k", period=2025,
+                                                           target=67.0).summary()
+    with pytest.raises(ValueError, match="a rate per 10,000 strictly between 0 and 10,000"):
+        stats.funnel(rate, measure="cla_rate_per_10k", period=2025, target=-1)

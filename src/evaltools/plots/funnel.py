@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..stats.funnels import level_tag
-from .style import OKABE_ITO, chart_title, footnote, registry_measure, style_axes
+from .style import OKABE_ITO, chart_title, footnote, registry_measure, style_axes, unit_axis
 
 GROUPS = {
     "better": ("Better than expected", OKABE_ITO["blue"], "s"),
@@ -100,10 +100,16 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
         ax.scatter(hl["denominator"], hl["value"] * scale, facecolor="none", edgecolor=OKABE_ITO["vermillion"],
                    s=160, linewidth=2, zorder=5, label="Highlighted", gid="highlight")
     style_axes(ax, integer_x=False)
+    if s["denominator"].max() >= 10000:      # populations (rates per 10,000): 100,000 not 100000
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     m = registry_measure(result.diagnostics.get("measure"))
     base = m.base if m is not None and m.unit == "percent" else "children"
     ax.set_xlabel(f"Number of {base} (denominator)" if prop else "Expected number (given the children's mix)")
-    ax.set_ylabel(ylabel or (f"% of {base}" if prop else "Observed ÷ expected (1 = as expected)"))
+    per = getattr(result, "per", 100.0)
+    ax.set_ylabel(ylabel or ((f"% of {base}" if per == 100 else unit_axis(m) if m is not None else
+                              f"per {per:,.0f}") if prop else "Observed ÷ expected (1 = as expected)"))
     if prop:
         ax.set_ylim(bottom=0)
     for _, r in hl.iterrows():

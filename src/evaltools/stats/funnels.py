@@ -26,8 +26,8 @@ library implements Spiegelhalter's funnel): they follow the paper and FunnelPlot
 are tested against FunnelPlotR's medpar example and its Poisson-limit tests
 (tests/reference/test_spc_funnel.py).
 
-Proportions are reported as percentages (0 to 100: values, limits, target), like every
-result; the arithmetic is on proportions. ``Result.estimate`` is the target; ``Result.ci`` holds the outer (99.8%) control
+Proportions are reported on their measure's scale (values, limits, target): percentages
+(0 to 100), like every result, or per 10,000 for a rate per 10,000 children (``per``); the arithmetic is on proportions. ``Result.estimate`` is the target; ``Result.ci`` holds the outer (99.8%) control
 limits at the median denominator, to show the funnel's width: they are control limits,
 not a confidence interval. ``.table`` has one row per council; ``.series`` the limit
 curves on a grid of denominators for the chart.
@@ -64,10 +64,13 @@ class FunnelResult(Result):
     period: object = None
     #: True when the limits in ``table``/``series`` are overdispersion-adjusted
     adjusted: bool = False
+    #: a proportion's values are per this many: 100 (percentages), or 10,000 for a rate
+    #: per 10,000 children (the measure's own scale, as DfE publishes it)
+    per: float = 100.0
 
     def _fmt(self, v: float) -> str:
         if self.kind == "proportion":
-            return f"{v:.1f}%"
+            return f"{v:.1f}%" if self.per == 100 else f"{v:,.1f} per {self.per:,.0f}"
         return f"{v:.3g}"
 
     def summary(self) -> str:
@@ -198,15 +201,17 @@ def _from_indicators(data, measure, period, kind, where):
                        "area_code": rows["area_code"].astype(str), "numerator": rows["numerator"],
                        "denominator": rows["denominator"]}).reset_index(drop=True)
     measure = p.attrs.get("measure")
+    m = None
     try:
         m = registry.get(measure)
         label = m.short
-        if kind == "proportion" and m.unit not in ("percent", None):
+        if kind == "proportion" and m.unit not in ("percent", "rate_per_10k", None):
             notes.append(f"{measure} is published as {registry.UNIT_LABELS[m.unit]}; charted here as a "
                          "proportion numerator/denominator")
     except ConfigError:
         label = measure
-    return df, {"measure": measure, "label": label, "period": period, "notes": notes, "warnings": warn}
+    per = 10000.0 if kind == "proportion" and m is not None and m.unit == "rate_per_10k" else 100.0
+    return df, {"measure": measure, "label": label, "period": period, "notes": notes, "warnings": warn, "per": per}
 
 
 def _from_plain(data: pd.DataFrame, where):
@@ -223,7 +228,7 @@ def _from_plain(data: pd.DataFrame, where):
     if df["unit"].duplicated().any():
         raise ValueError(f"{where}: unit {df.loc[df['unit'].duplicated(), 'unit'].iloc[0]!r} appears more than "
                          "once; give one row per unit (sum numerator and denominator first)")
-    return df, {"measure": None, "label": "", "period": None, "notes": [], "warnings": []}
+    return df, {"measure": None, "label": "", "period": None, "notes": [], "warnings": [], "per": 100.0}
 
 
 # --------------------------------------------------------------------------- funnel
@@ -297,10 +302,12 @@ def funnel(data, *, kind: str = "proportion", measure: str | None = None, period
         d = d * x.sum() / d.sum()
         df["denominator"] = d
         notes.append("expected = denominator × the all-council rate, so 1 means the all-council rate")
+    per = meta["per"]
     if target is not None and kind == "proportion":
-        if not 0 < target < 100:
-            raise ValueError(f"{where}: target {target} must be a percentage strictly between 0 and 100")
-        target = target / 100.0          # proportions inside; percentages in the result
+        if not 0 < target < per:
+            raise ValueError(f"{where}: target {target} must be " + ("a percentage strictly between 0 and 100"
+                             if per == 100 else f"a rate per {per:,.0f} strictly between 0 and {per:,.0f}"))
+        target = target / per            # proportions inside; the measure's scale in the result
     target_given = target is not None
     if target is None:
         target = x.sum() / d.sum() if kind == "proportion" else 1.0
@@ -414,17 +421,17 @@ def funnel(data, *, kind: str = "proportion", measure: str | None = None, period
               + (f", widened for overdispersion (additive random effects on the {scale} scale, {trimming}; "
                  "Spiegelhalter 2005)" if adjusted else ""))
     mid = limit_frame(np.array([np.median(d)]))
-    if kind == "proportion":             # one scale for every result: percentages 0-100
+    if kind == "proportion":     # the measure's own scale: percentages 0-100, or per 10,000
         lim_cols = [c for c in df.columns if c.startswith(("lower_", "upper_", "unadjusted_"))]
-        df[["value"] + lim_cols] = df[["value"] + lim_cols] * 100.0
+        df[["value"] + lim_cols] = df[["value"] + lim_cols] * per
         s_cols = [c for c in series.columns if c != "denominator"]
-        series[s_cols] = series[s_cols] * 100.0
-        mid = mid * 100.0
-        target = target * 100.0
+        series[s_cols] = series[s_cols] * per
+        mid = mid * per
+        target = target * per
         diagnostics["target"] = float(target)
     return FunnelResult(method=method, estimate=float(target),
                         ci=(float(mid[f"lower_{outer}"].iloc[0]), float(mid[f"upper_{outer}"].iloc[0])),
-                        level=levels[1], label=label or meta["label"] or "", unit="%" if kind == "proportion"
-                        else "ratio", diagnostics=diagnostics, warnings=warnings, table=df, series=series,
+                        level=levels[1], label=label or meta["label"] or "",
+                        unit=("%" if per == 100 else f"per {per:,.0f}") if kind == "proportion" else "ratio", diagnostics=diagnostics, warnings=warnings, table=df, series=series,
                         kind=kind, polarity=polarity, levels=levels, highlight=wanted, period=meta["period"],
-                        adjusted=adjusted)
+                        adjusted=adjusted, per=per)
