@@ -46,3 +46,8 @@ class IncompleteExtractError(SchemaError):
 
 class ConfigError(EvaltoolsError):
     """A malformed evaluation YAML or parameter."""
+
+
+class DisclosureError(EvaltoolsError):
+    """An output asked for under a disclosure policy that it would break: a chart whose
+    points would give away 1 to 5 children (:mod:`evaltools.sdc`)."""

@@ -611,7 +611,7 @@ def show_spc(t) -> None:
                              "the council (the internal policy).*"))
             continue
         show_figure(spc_chart(r, title=f"{m.short}: {r.variation.split(' (')[0]}",
-                              source=f"Source: {monthly_source(t)}; each point one calendar month."))
+                              source=f"Source: {monthly_source(t)}; each point one calendar month.", policy=t.policy))
 
 
 def monthly_source(t) -> str:
@@ -654,7 +654,7 @@ def show_evaluations(t) -> None:
             title = f"{m.short}: {e.verdict}"
             if child_level:
                 fig = its_chart(e.result, title=title + " against the earlier trend",
-                                source=f"Source: {monthly_source(t)}, by calendar month.")
+                                source=f"Source: {monthly_source(t)}, by calendar month.", policy=t.policy)
             else:
                 fig = did_chart(e.result, title=title + " against the statistical neighbours",
                                 treated_label=t.la.display_name,
@@ -700,7 +700,7 @@ def show_funnels(t) -> None:
                      if r.adjusted and str(x["flag"]) == "within" else "")
             display(Markdown(f"{t.la.display_name}: {pct} of {x['denominator']:,.0f}, {x['assessment']}.{wider}"))
             title = f"{t.la.display_name} {pct} in {r.period}: {x['assessment']}"
-        show_figure(funnel_chart(r, title=title, source=f"Source: {m.source}."))
+        show_figure(funnel_chart(r, title=title, source=f"Source: {m.source}.", policy=t.policy))
 
 
 def show_verdicts(t) -> None:

@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import ConfigError
+from .errors import ConfigError, SchemaError
 from .wording import REVEALS
 
 SMALL = (1, 5)          # counts from 1 to 5 are suppressed; 0 is shown
@@ -161,6 +161,11 @@ def apply(frame: pd.DataFrame, pol: str | Policy = "published") -> pd.DataFrame:
     Rows already carrying a DfE symbol keep it. ``attrs["secondary"]`` counts the rows
     hidden by the cohort rule and secondary suppression. The input frame is not changed."""
     pol = policy(pol)
+    lacking = [c for c in ("measure", "numerator", "denominator", "value", "status") if c not in frame.columns]
+    if lacking:
+        raise SchemaError(f"sdc.apply: the frame lacks column(s) {', '.join(lacking)}",
+                          fix="Pass a tidy indicator frame (evaltools.indicators), as published.load_indicators, "
+                              "measures.compute and local.read give")
     out = frame.copy()
     out.attrs["secondary"] = 0
     if pol.suppress_small and len(out):
@@ -607,3 +612,20 @@ def suppress_table(table: pd.DataFrame, pol: str | Policy = "published") -> pd.D
     out = table.astype(object).copy()
     out[hidden.to_numpy()] = "c"
     return out
+
+
+def check_chart(result, under: str | Policy, chart: str) -> None:
+    """Refuse (:class:`~evaltools.errors.DisclosureError`) a chart of a statistics result
+    whose points rest on 1 to 5 children (``diagnostics["points_on_few"]``, counted by
+    the method from the counts it was given) under a policy (``under``) that withholds them. The
+    reports check before they draw, and say so in their place; this stops an analyst's
+    own notebook drawing what the reports would not."""
+    from .errors import DisclosureError
+    pol = policy(under)
+    k = int((getattr(result, "diagnostics", None) or {}).get("points_on_few") or 0)
+    if pol.suppress_small and k:
+        n = len(result.series) if getattr(result, "series", None) is not None else k
+        raise DisclosureError(f"{chart}: {k} of {n} points count 1 to 5 children or leave 1 to 5 out, and the chart "
+                              f"would show them under the {pol.name} policy",
+                              fix="Draw it with policy='internal' for use inside the council only, or chart "
+                                  "longer periods (quarters or years) so that no point rests on so few")

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..stats.funnels import level_tag
+from .. import sdc
 from .style import OKABE_ITO, chart_title, footnote, registry_measure, style_axes, unit_axis
 
 GROUPS = {
@@ -59,12 +60,30 @@ def _label_point(ax, text: str, x: float, y: float) -> None:
 
 
 def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: str | None = None,
-                 source: str = ""):
+                 source: str = "", policy: str = "published"):
     """Chart a funnel result: points, target line, inner (95%) and outer (99.8%)
     limits, and the highlighted council(s) labelled (``highlight`` defaults to the
-    result's). Returns the Figure."""
+    result's). Returns the Figure.
+
+    ``policy`` (:mod:`evaltools.sdc`, default ``"published"``): a highlighted council
+    whose figure counts 1 to 5 children, or leaves 1 to 5 out, is refused except under
+    ``internal`` (the label and its place on the chart would give them away). The other
+    councils' points are DfE's published figures."""
     t, s = result.table, result.series
     prop = result.kind == "proportion"
+    wanted = result.highlight if highlight is None else ([highlight] if isinstance(highlight, str) else highlight)
+    keys = [t["unit"].astype(str)] + ([t["area_code"].astype(str)] if "area_code" in t else [])
+    hl = t[sum(k.isin([str(h) for h in wanted]) for k in keys) > 0] if wanted else t.iloc[:0]
+    pol = sdc.policy(policy)
+    few = (sdc.gives_away(hl["numerator"], hl["denominator"]) if prop else sdc.is_small(hl["numerator"])) \
+        if len(hl) else []
+    if pol.suppress_small and any(few):
+        from ..errors import DisclosureError
+        who = ", ".join(_display_name(r) for (_, r), f in zip(hl.iterrows(), few) if f)
+        raise DisclosureError(f"funnel_chart: {who}'s figure counts 1 to 5 children or leaves 1 to 5 out, and the "
+                              f"highlighted point would show it under the {pol.name} policy",
+                              fix="Draw it with policy='internal' for use inside the council only, or without "
+                                  "highlight= (every council as DfE publishes it)")
     scale = 1.0             # every result is on its measure's scale (percentages 0-100)
     lv_in, lv_out = result.levels
     tag = {lv: level_tag(lv) for lv in result.levels}
@@ -93,9 +112,6 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
                        edgecolor=OKABE_ITO["black"] if g != "as" and outer else colour,
                        linewidth=0.6 if outer else 1.4, alpha=0.9, zorder=4, label=label,
                        gid=g if outer else f"possibly_{g}")
-    wanted = result.highlight if highlight is None else ([highlight] if isinstance(highlight, str) else highlight)
-    keys = [t["unit"].astype(str)] + ([t["area_code"].astype(str)] if "area_code" in t else [])
-    hl = t[sum(k.isin([str(h) for h in wanted]) for k in keys) > 0] if wanted else t.iloc[:0]
     if len(hl):
         ax.scatter(hl["denominator"], hl["value"] * scale, facecolor="none", edgecolor=OKABE_ITO["vermillion"],
                    s=160, linewidth=2, zorder=5, label="Highlighted", gid="highlight")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .. import sdc
 from ..sdc import significant
 from .style import (OKABE_ITO, chart_title, coarse, date_axis, footnote, label_headroom, registry_measure,
                     start_label, style_axes, unit_axis, when)
@@ -19,13 +20,16 @@ def _axis_label(result) -> str:
     return {"poisson": "rate", "binomial": "% of children"}.get(getattr(result, "model", ""), "value")
 
 
-def its_chart(result, *, title: str | None = None, ylabel: str | None = None, source: str = ""):
+def its_chart(result, *, title: str | None = None, ylabel: str | None = None, source: str = "",
+              policy: str = "published"):
     """Chart an :class:`evaltools.stats.its.ITSResult`.
 
     Observed values are dots; the fitted model is a solid line before and after the
     intervention; the counterfactual is dashed with a shaded band; a vertical line
-    marks the intervention.
+    marks the intervention. ``policy`` (default ``"published"``): a series with points
+    on 1 to 5 children is refused except under ``internal`` (:func:`evaltools.sdc.check_chart`).
     """
+    sdc.check_chart(result, policy, "its_chart")
     m = registry_measure(result.diagnostics.get("measure"))
     percent = m.unit.startswith("percent") if m is not None else getattr(result, "model", "") == "binomial"
     s = coarse(result.series, ("observed", "fitted", "counterfactual", "counterfactual_low", "counterfactual_high"),

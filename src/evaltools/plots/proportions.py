@@ -4,6 +4,8 @@ interval, and the verdict in words. Labels pass the disclosure policy."""
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 
 from .. import sdc
@@ -21,7 +23,13 @@ def before_after_chart(result, *, title: str | None = None, policy: str = "publi
     a_name = after_label or ("After" if "after" not in d else _span(d["after"]))
     fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=100)
     pts = [(b_name, x2, n2, OKABE_ITO["blue"], "s"), (a_name, x1, n1, OKABE_ITO["vermillion"], "o")]
+    pol = sdc.policy(policy)
     for i, (name, x, n, colour, marker) in enumerate(pts):
+        if pol.suppress_small and bool(sdc.gives_away(x, n)):
+            # its height alone gives the figure back: no point, only the c its label shows
+            ax.plot([], [], marker, color=colour, label=f"{name}: c (not shown under the {pol.name} policy)")
+            ax.annotate("c", (i, 50), ha="center", va="center", fontsize=12, fontweight="bold", color=colour)
+            continue
         lo, hi = proportion_ci(x, n, "wilson", result.level)
         p = 100 * x / n
         ax.errorbar([i], [p], yerr=[[p - 100 * lo], [100 * hi - p]], fmt=marker, color=colour, capsize=6,
@@ -35,8 +43,11 @@ def before_after_chart(result, *, title: str | None = None, policy: str = "publi
     style_axes(ax, integer_x=False)
     ax.set_ylabel("% of children")
     verdict = d.get("verdict", "")
-    chart_title(ax, title or result.label, fontsize=11)
-    ax.legend(loc="upper left", frameon=False, fontsize=8.5)
+    # difference()'s own label is its counts ("160/162 - 150/163"): not a title to publish
+    counts_label = bool(re.search(r"\d+/\d+", result.label or ""))
+    chart_title(ax, title or (result.label if not (counts_label and pol.suppress_small) else
+                              f"{a_name} against {b_name}"), fontsize=11)
+    ax.legend(loc="best", frameon=False, fontsize=8.5)
     change = (f"Change {sdc.signed(result.estimate)} points ({round(result.level * 100)}% CI "
               f"{sdc.signed(result.ci[0])} to {sdc.signed(result.ci[1])})"
               + (f": {verdict}." if verdict else "."))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .. import sdc
 from ..sdc import round_half_up
 from .style import (OKABE_ITO, chart_title, coarse, date_axis, footnote, label_headroom, registry_measure,
                     start_label, style_axes, unit_axis, when)
@@ -31,10 +32,16 @@ def _ylabel(result) -> str:
     return result.unit or "value"
 
 
-def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, source: str = ""):
+def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, source: str = "",
+              policy: str = "published"):
     """Chart an SPC result: data, centre line, process limits (stepped at each new
     phase; for a p-chart they follow each period's denominator), special-cause points
-    coloured by polarity, and the target if one was given. Returns the Figure."""
+    coloured by polarity, and the target if one was given. Returns the Figure.
+
+    ``policy`` (:mod:`evaltools.sdc`, default ``"published"``): a result whose points
+    rest on 1 to 5 children is refused (:func:`evaltools.sdc.check_chart`) except under
+    ``internal``, since every point is drawn."""
+    sdc.check_chart(result, policy, "spc_chart")
     s = coarse(result.series, ("y", "centre", "lpl", "upl"), result.unit == "%")
     scale = 1.0             # every result is on its measure's scale (percentages 0-100)
     x = s["x"].to_numpy()

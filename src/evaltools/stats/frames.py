@@ -173,3 +173,20 @@ def panel(frame: pd.DataFrame, measure: str | None = None, areas=None, *, group:
     out = _drop_unavailable(df.sort_values(["area_code", "time"]))
     out.attrs["measure"] = measure
     return out
+
+
+def on_few(numerator, denominator) -> int:
+    """How many points count 1 to 5 children, or leave 1 to 5 out of their denominator
+    (:func:`evaltools.sdc.gives_away`): a chart of them would give those children away
+    under the published and ofsted policies. 0 where there are no counts."""
+    from .. import sdc
+    if numerator is None or denominator is None:
+        return 0
+    return int(sdc.gives_away(numerator, denominator).sum())
+
+
+def few_warning(k: int, n: int, what: str = "points") -> str:
+    """The small-numbers warning of a result with ``k`` of its ``n`` points on 1 to 5."""
+    return (f"small numbers: {k} of {n} {what} count 1 to 5 children, or leave 1 to 5 out, so each moves a lot by "
+            "chance alone, and a chart of them stays inside the council (the chart functions draw it only "
+            "under the internal policy)")

@@ -348,6 +348,8 @@ def _finish(df: pd.DataFrame, *, chart, method, polarity, target, label, unit, w
             where = f"phase {k} (from {ph['x'].iloc[0]})" if df["phase"].max() > 1 else "the chart"
             warnings.append(f"{where} has only {len(ph)} points, fewer than {MIN_POINTS}: its limits are "
                             "provisional (Making Data Count suggests 15 to 20 points before relying on them)")
+    if diagnostics.get("points_on_few"):
+        warnings.append(frames.few_warning(diagnostics["points_on_few"], len(df)))
     last = df.iloc[-1]
     story = _story(df, centre_word)
     assurance = _assurance(target, last["lpl"], last["upl"], polarity)
@@ -401,6 +403,7 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
         meta = _tidy_meta(s)
         unit = "%" if meta["unit"] == "percent" else registry.UNIT_LABELS.get(meta["unit"], "")
         cols = {"y": s["value"].to_numpy(float)}
+        meta["on_few"] = frames.on_few(s["numerator"], s["denominator"])
         if s["denominator"].notna().any():       # counts have no denominator: keep every point
             cols["den"] = s["denominator"].to_numpy(float)
         df, w = _frame_xy(s["time"].to_numpy(), cols, where)
@@ -449,7 +452,7 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
         notes.append(f"{last['moving_ranges_screened']} unusually large moving range(s) were left out of the "
                      "limit calculation (screening, as NHSRplotthedots), so one jump does not widen the limits")
     diagnostics = {"mean_moving_range": last["mean_moving_range"], "screen": screen, "measure": meta.get("measure"),
-                   "phases": amr_by_phase, "notes": notes}
+                   "phases": amr_by_phase, "notes": notes, "points_on_few": meta.get("on_few", 0)}
     method = ("XmR chart (Making Data Count): mean ± 2.66 × mean moving range"
               + (", moving ranges ≥ 3.267 × mean screened out" if screen else ""))
     return _finish(df, chart="XmR chart", method=method, polarity=polarity, target=target,
@@ -552,7 +555,8 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
         notes.append(f"sigma_z = {last['sigma_z']:.2f} < 1: the p′ limits are narrower than the p-chart's "
                      "(less variation than binomial chance); the p-chart may be the safer choice")
     diagnostics = {"pbar": last["pbar"], "sigma_z": last["sigma_z"], "laney": laney, "phases": by_phase,
-                   "measure": meta.get("measure"), "notes": notes}
+                   "measure": meta.get("measure"), "notes": notes,
+                   "points_on_few": frames.on_few(df["numerator"], df["n"])}
     method = ("Laney p′ chart: p̄ ± 3 σᵢ σ_z, σ_z = mean moving range of z-scores / 1.128" if laney
               else "p-chart: p̄ ± 3√(p̄(1 − p̄)/n), p̄ = Σ numerator / Σ denominator")
     return _finish(df, chart="p′ chart" if laney else "p-chart", method=method, polarity=polarity,

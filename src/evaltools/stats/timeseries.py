@@ -311,6 +311,9 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
     if dispersion not in ("quasi", "fixed"):
         raise ValueError("its: dispersion is 'quasi' or 'fixed'")
     df, meta, warns = _prepare(data, intervention, measure, area, time, outcome, numerator, denominator)
+    # points a chart would give away 1 to 5 children with (its_chart refuses them outside
+    # the internal policy); the statistical small-numbers warning is worked out below
+    on_few = frames.on_few(df.get(numerator), df.get(denominator))
     unit = ""
     if meta["measure"]:
         try:
@@ -564,7 +567,8 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
     diagnostics = {"model": model, "n": n, "n_pre": n_pre, "n_post": n_post, "ljung_box_p": lb_p,
                    "ljung_box_lags": lb_lags, "newey_west_lags": lags, "errors": errors if model == "ols" else None,
                    "dispersion": dispersion_value, "mde_level": mde, "notes": notes,
-                   "measure": meta["measure"], "area": meta["area"], "intervention": intervention}
+                   "measure": meta["measure"], "area": meta["area"], "intervention": intervention,
+                   "points_on_few": on_few}
     est, lo, hi, p = (float(level_row[c]) for c in ("estimate", "ci_low", "ci_high", "p_value"))
     return ITSResult(method=method, estimate=est, ci=(lo, hi), p_value=p, level=level,
                      label=label or f"level change at {intervention}" + (f" ({scale_name})" if model != "ols"
