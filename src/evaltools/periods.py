@@ -28,6 +28,11 @@ def year_range(periods) -> tuple[int, int] | None:
     """(first, last) with None for an open end: (2016, None) is 2016 to the latest."""
     if periods is None:
         return None
+    if not (isinstance(periods, (list, tuple)) and len(periods) == 2
+            and all(p is None or (isinstance(p, (int, np.integer)) and not isinstance(p, bool)) for p in periods)):
+        from .errors import ConfigError
+        raise ConfigError(f"periods is {periods!r}", fix="Give (first, last) years ending 31 March, e.g. (2018, 2025), "
+                          "(2020, 2020) for one year, or (2016, None) for every year from 2016")
     return (0 if periods[0] is None else int(periods[0]), 9999 if periods[1] is None else int(periods[1]))
 
 

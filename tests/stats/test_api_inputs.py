@@ -9,6 +9,13 @@ import pytest
 from evaltools import published, sdc, stats
 
 
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    import matplotlib.pyplot as plt
+    plt.close("all")
+
+
 @pytest.fixture(scope="module")
 def ind():
     return published.load_indicators(["care_leavers_eet_19_21", "oc2_development_assessments"])
@@ -63,3 +70,80 @@ def test_a_rate_per_10000_funnel_is_on_the_measures_own_scale():
                                                            target=67.0).summary()
     with pytest.raises(ValueError, match="a rate per 10,000 strictly between 0 and 10,000"):
         stats.funnel(rate, measure="cla_rate_per_10k", period=2025, target=-1)
+
+
+# ------------------------------------------- charts from an analyst's notebook, under a policy
+def test_charts_of_points_on_few_children_are_refused_unless_internal():
+    """spc_chart, its_chart and funnel_chart had no policy: an analyst's own chart of a
+    monthly series drew every month of 1 to 5 children, which the reports withhold."""
+    import numpy as np
+    import pandas as pd
+
+    from evaltools import plots
+    from evaltools.errors import DisclosureError
+    months = pd.date_range("2020-01-31", periods=24, freq="ME")
+    num = np.array([3, 12, 11, 14, 9, 10, 13, 12, 8, 11, 10, 12] * 2)
+    den = np.full(24, 40)
+    pc = stats.p_chart(numerator=num, denominator=den, x=months)
+    assert pc.diagnostics["points_on_few"] == 2 and any(w.startswith("small numbers: 2 of 24 points")
+                                                        for w in pc.warnings)
+    with pytest.raises(DisclosureError, match="spc_chart: 2 of 24 points count 1 to 5 children"):
+        plots.spc_chart(pc)
+    with pytest.raises(DisclosureError, match="under the ofsted policy"):
+        plots.spc_chart(pc, policy="ofsted")
+    assert plots.spc_chart(pc, policy="internal") is not None
+    frame = pd.DataFrame({"time": months, "numerator": num, "denominator": den, "value": 100 * num / den})
+    it = stats.its(frame, months[12], model="binomial")
+    assert it.diagnostics["points_on_few"] == 2
+    with pytest.raises(DisclosureError, match="its_chart"):
+        plots.its_chart(it)
+    assert plots.its_chart(it, policy="internal") is not None
+    big = stats.p_chart(numerator=num + 20, denominator=den + 20, x=months)
+    assert big.diagnostics["points_on_few"] == 0 and plots.spc_chart(big) is not None
+
+
+def test_a_funnels_highlighted_council_on_few_children_is_refused_unless_internal(ind):
+    from evaltools import plots
+    from evaltools.errors import DisclosureError
+    f = stats.funnel(ind, measure="oc2_development_assessments", period=2025, highlight="884")   # 36 of 38
+    with pytest.raises(DisclosureError, match="Herefordshire's figure counts 1 to 5 children or leaves 1 to 5 out"):
+        plots.funnel_chart(f)
+    assert plots.funnel_chart(f, policy="internal") is not None
+    assert plots.funnel_chart(f, highlight=[]) is not None       # every council as DfE publishes it
+
+
+def test_a_before_after_chart_does_not_plot_a_withheld_figure_at_its_height():
+    """The label said c but the point sat at 98.8% of 162: the height gave it back, and
+    difference()'s own label, "160/162 - 150/163", was the title."""
+    from evaltools import plots
+    r = stats.difference(160, 162, 150, 163)
+    fig = plots.before_after_chart(r)
+    ax = fig.axes[0]
+    heights = [y for line in ax.get_lines() for y in line.get_ydata()]
+    assert not any(abs(y - 100 * 160 / 162) < 0.01 for y in heights)
+    assert "/" not in ax.get_title() and "160" not in ax.get_title()
+    shown = plots.before_after_chart(r, policy="internal")
+    assert any(abs(y - 100 * 160 / 162) < 0.01 for line in shown.axes[0].get_lines() for y in line.get_ydata())
+
+
+def test_plain_mistakes_in_the_api_are_one_line_errors(tmp_path):
+    """Each gave a traceback from deep inside (KeyError: 'time', zero-size array,
+    'int' object is not subscriptable, KeyError: 'measure')."""
+    import pandas as pd
+
+    from evaltools import benchmark, local, plots
+    from evaltools.errors import ConfigError, SchemaError
+    bm = benchmark.benchmark("884", ["care_leavers_eet_19_21"])
+    with pytest.raises(ConfigError, match="cla_rate_per_10k is not in this benchmark, which holds care_leavers_eet"):
+        plots.benchmark_chart(bm, "cla_rate_per_10k")
+    with pytest.raises(ConfigError, match=r"periods is 2020\. Give \(first, last\) years"):
+        benchmark.benchmark("884", ["care_leavers_eet_19_21"], periods=2020)
+    with pytest.raises(SchemaError, match="sdc.apply: the frame lacks column.s. measure, numerator"):
+        sdc.apply(pd.DataFrame({"value": [1.0]}))
+    # a local file's rows go straight into local_chart, as the reports' own series do
+    p = tmp_path / "local.csv"
+    p.write_text("measure,period,numerator,denominator,value,source_note\n"
+                 "pathway_plans_up_to_date,2024,155,165,,x\npathway_plans_up_to_date,2025,160,162,,x\n")
+    fig = plots.local_chart(local.read(p, la="884"), title="t", what="Pathway plans", unit="percent",
+                            name="Herefordshire")
+    assert "2024 93.9%" in fig.alt_text and "98.8" not in fig.alt_text      # 160 of 162 withheld

@@ -72,6 +72,12 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     academic-year figure at its period, its tick naming the academic year ("2024/25").
     """
     m = registry.get(measure_id)
+    if bm.series(measure_id).empty:
+        from ..errors import ConfigError
+        held = [x.id for x in bm.measures]
+        raise ConfigError(f"benchmark_chart: {measure_id} is not in this benchmark, which holds "
+                          f"{', '.join(held[:6])}{', ...' if len(held) > 6 else ''}",
+                          fix=f"Benchmark it first: benchmark.benchmark(la, [{measure_id!r}, ...])")
     s = _plotted_years(bm.series(measure_id))
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
     shift = m.lait_period_shift

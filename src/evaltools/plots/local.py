@@ -20,11 +20,18 @@ LOCAL_AXIS = {"percent": "%", "count": "number", "score": "average score", "days
 
 def local_chart(series, *, title: str, what: str, unit: str, name: str, target: float | None = None,
                 policy: str = "published", source: str = "", level: float = 0.95):
-    """``series``: the council's figures by year (``stats.frames.series``: time, value,
-    numerator, denominator). ``title`` states the finding; ``what`` is the measure's
+    """``series``: the council's figures of one measure by year: ``stats.frames.series``
+    (time, value, numerator, denominator), or their rows of ``local.read``. ``title`` states the finding; ``what`` is the measure's
     name and ``unit`` its local definition's unit; ``name``: the council, for the
     legend. Returns the Figure, with ``alt_text``."""
     pol = sdc.policy(policy)
+    if "time" not in series.columns:          # the council's rows of an indicator frame, as local.read gives
+        from ..stats import frames
+        if not {"measure", "status", "area_code"} <= set(series.columns):
+            from ..errors import SchemaError
+            raise SchemaError("local_chart: give the council's figures of one measure as stats.frames.series "
+                              "or local.read returns them (with time, or period, value, numerator, denominator)")
+        series = frames.series(series, where="local_chart")
     s = series.reset_index(drop=True)
     num = s["numerator"].to_numpy(float) if "numerator" in s else np.full(len(s), np.nan)
     den = s["denominator"].to_numpy(float) if "denominator" in s else np.full(len(s), np.nan)
