@@ -41,7 +41,12 @@ class Area:
         of'; 'St Helens', as the council and GOV.UK style write it, not DfE's 'St. Helens'
         (a review would otherwise name the council both ways: its strategy's title has
         no full stop)."""
-        return re.sub(r"\bSt\. ", "St ", re.sub(r",\s*(County|City) of$", "", self.area_name))
+        return display(self.area_name)
+
+
+def display(area_name: str) -> str:
+    """DfE's name of an LA as a report writes it (see :attr:`Area.display_name`)."""
+    return re.sub(r"\bSt\. ", "St ", re.sub(r",\s*(County|City) of$", "", area_name))
 
 
 #: councils created since 2016, with their first collection year (ending 31 March):

@@ -48,12 +48,12 @@ from statsmodels.regression.linear_model import OLS
 from ..wording import count
 from . import frames
 from .power import detectable
-from .results import Result
+from .results import Result, change_unit, shared_decimals
 
 MIN_COMPARATORS = 5
 
 
-@dataclass
+@dataclass(repr=False)       # Result's repr: its summary
 class DiDResult(Result):
     """A difference-in-differences fit. ``table`` holds the event-study terms (one row
     per period relative to the intervention) and the pre-trend test; ``series`` the
@@ -77,18 +77,19 @@ class DiDResult(Result):
 
     def summary(self) -> str:
         d = self.diagnostics
-        pct = round(self.level * 100)
         lines = [f"Difference-in-differences: {self.method}",
                  f"{d['n_treated']} treated and {d['n_comparators']} comparison unit(s); "
                  f"{d['n_pre']} period(s) before and {d['n_post']} after {d['intervention']}; "
                  f"sample: {d['sample_rule']}",
-                 f"Effect: {self.estimate:.4g} ({pct}% CI {self.ci[0]:.4g} to {self.ci[1]:.4g}; "
+                 f"Effect: {self._with_interval(self.estimate, *self.ci, sign=True)[:-1]}; "
                  f"p = {self.p_value:.3g})"]
         if self.placebo_rank is not None:
             k, j = self.placebo_rank
             lines.append(f"Placebos: {k} of {j} smaller in size than the effect (rank p = {d['rank_p']:.3g})")
         if d.get("pretrend_p") is not None:
-            lines.append(f"Pre-trend difference per period: {d['pretrend']:.4g} (p = {d['pretrend_p']:.3g})")
+            per = f" {self.unit}" if self.unit else ""
+            lines.append(f"Pre-trend difference per period: {self._fmt(d['pretrend'], max(1, shared_decimals(d['pretrend'], figures=2)), True)}{per} "
+                         f"(p = {d['pretrend_p']:.3g})")
         lines += [f"Note: {n}" for n in d.get("notes", [])]
         lines += [f"Warning: {w}" for w in self.warnings]
         return "\n".join(lines)
@@ -473,5 +474,6 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
                    "reference_period": last_pre if reference == "last" else None,
                    "recent_change": recent, **extra}
     return DiDResult(method=method, estimate=est, ci=(lo, hi), p_value=p, level=level,
-                     label=label or "difference-in-differences effect", diagnostics=diagnostics,
+                     label=label or "difference-in-differences effect", unit=change_unit(measure),
+                     diagnostics=diagnostics,
                      warnings=warns, table=table, series=series, sample=per_unit.reset_index(), fit=fit)

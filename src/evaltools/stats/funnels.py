@@ -53,9 +53,14 @@ TRIMS = ("truncate", "winsorise", None)
 MIN_UNITS = 10
 
 
-@dataclass
+@dataclass(repr=False)       # Result's repr: its summary
 class FunnelResult(Result):
-    """A funnel plot: the :class:`Result` fields plus the funnel's own."""
+    """A funnel plot: the :class:`Result` fields plus the funnel's own. ``estimate`` is
+    the target (the centre line) and ``ci`` the outer control limits at the median
+    denominator (``to_frame`` names them ``lower_limit`` and ``upper_limit``: they are
+    where a council's figure falls by chance, not a confidence interval)."""
+
+    _bounds = ("lower_limit", "upper_limit")
 
     kind: str = "proportion"
     polarity: str = "none"
@@ -68,7 +73,7 @@ class FunnelResult(Result):
     #: per 10,000 children (the measure's own scale, as DfE publishes it)
     per: float = 100.0
 
-    def _fmt(self, v: float) -> str:
+    def _fmt(self, v: float, *_, **__) -> str:
         if self.kind == "proportion":
             return f"{v:.1f}%" if self.per == 100 else f"{v:,.1f} per {self.per:,.0f}"
         return f"{v:.3g}"

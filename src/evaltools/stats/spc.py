@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from .. import registry
+from ..areas import display as _display_name
 from ..errors import ConfigError
 from ..wording import count
 from . import frames
@@ -67,7 +68,7 @@ ICONS = {"improvement": "special cause improving variation", "concern": "special
          "common": "common cause variation"}
 
 
-@dataclass
+@dataclass(repr=False)       # Result's repr: its summary
 class SPCResult(Result):
     """An SPC chart: the :class:`Result` fields plus the chart's own.
 
@@ -78,6 +79,8 @@ class SPCResult(Result):
     ``variation`` ("improvement", "concern", "neither" or "common") and ``rules``.
     """
 
+    _bounds = ("lower_process_limit", "upper_process_limit")
+
     chart: str = ""
     polarity: str = "none"
     #: MDC variation icon in words, from the latest point
@@ -87,7 +90,7 @@ class SPCResult(Result):
     target: float | None = None
     story: str = ""
 
-    def _fmt(self, v: float) -> str:
+    def _fmt(self, v: float, *_, **__) -> str:
         if v is None or not np.isfinite(v):
             return "n/a"
         from ..sdc import round_half_up, significant
@@ -97,7 +100,13 @@ class SPCResult(Result):
         return text + (f" {self.unit}" if self.unit else "")
 
     def summary(self) -> str:
-        lines = [f"{self.label or self.chart}: centre {self._fmt(self.estimate)}, process limits "
+        s = self.series
+        phase = ""
+        if s is not None and "phase" in s and len(s) and s["phase"].max() > 1:
+            first = s.loc[s["phase"] == s["phase"].iloc[-1], "x"].iloc[0]
+            first = f"{first:%B %Y}" if hasattr(first, "strftime") else str(first)
+            phase = f" (of the latest phase, from {first}; phase {int(s['phase'].iloc[-1])} of the chart)"
+        lines = [f"{self.label or self.chart}: centre{phase} {self._fmt(self.estimate)}, process limits "
                  f"{self._fmt(self.ci[0])} to {self._fmt(self.ci[1])} (where points fall by chance "
                  "alone if nothing changes; not a confidence interval)",
                  self.story]
@@ -137,7 +146,10 @@ def dropped_warning(dropped, what: str = "period") -> list[str]:
     dropped = list(dropped or [])
     if not dropped:
         return []
-    items = ", ".join(f"{k} ({s})" for k, s in dropped[:10]) + (" ..." if len(dropped) > 10 else "")
+    def when(k):            # a month of a dated series as a reader writes it: "April 2015"
+        return f"{k:%B %Y}" if isinstance(k, (pd.Timestamp, np.datetime64)) and pd.Timestamp(k).is_month_end \
+            else str(pd.Timestamp(k).date()) if isinstance(k, (pd.Timestamp, np.datetime64)) else str(k)
+    items = ", ".join(f"{when(k)} ({s})" for k, s in dropped[:10]) + (" ..." if len(dropped) > 10 else "")
     return [f"{len(dropped)} {what}(s) with no published value (suppressed or not available) were left "
             f"out, not read as 0: {items}"]
 
@@ -150,6 +162,7 @@ def _tidy_meta(s: pd.DataFrame) -> dict:
     except ConfigError:
         name, unit = measure, ""
     area = s["area_name"].iloc[0] if "area_name" in s.columns and len(s) else s.attrs.get("area", "")
+    area = _display_name(area) if isinstance(area, str) else area      # "Herefordshire", as reports write it
     return {"measure": measure, "label": f"{name}, {area}" if area else str(name), "unit": unit}
 
 
@@ -185,16 +198,26 @@ def _frame_xy(x, cols: dict, where: str) -> tuple[pd.DataFrame, list[str]]:
     return df.reset_index(drop=True), warn
 
 
-def _positions(x: pd.Series, values, what: str, where: str) -> list[int]:
+def _positions(x: pd.Series, values, what: str, where: str, from_date: bool = False) -> list[int]:
+    """Positions of ``values`` among the points ``x``. With ``from_date`` (a rebase), a
+    date on a dated series picks the first point on or after it: "2023-04-01" on a
+    series of month ends starts the new phase with April 2023."""
     idx = pd.Index(x)
+    dated = pd.api.types.is_datetime64_any_dtype(idx)
     out = []
     for v in ([values] if np.isscalar(values) or isinstance(values, (str, pd.Timestamp)) else values):
         try:
-            key = pd.Timestamp(v) if pd.api.types.is_datetime64_any_dtype(idx) else v
-            pos = idx.get_loc(key)
+            key = pd.Timestamp(v) if dated else v
+            if dated and from_date:
+                pos = int(idx.searchsorted(key, side="left"))
+                if pos == len(idx):
+                    raise KeyError(v)
+            else:
+                pos = idx.get_loc(key)
         except (KeyError, TypeError, ValueError):
-            raise ValueError(f"{where}: {what} {v!r} is not one of the chart's periods "
-                             f"({idx[0]} to {idx[-1]}); give periods that are in the data") from None
+            span = (f"{idx[0]:%B %Y} to {idx[-1]:%B %Y}" if dated else f"{idx[0]} to {idx[-1]}")
+            raise ValueError(f"{where}: {what} {v!r} is not " + ("in" if dated and from_date else "one of")
+                             + f" the chart's periods ({span}); give periods that are in the data") from None
         out.append(int(pos))
     return out
 
@@ -203,7 +226,7 @@ def _phase(x: pd.Series, rebase, where: str) -> np.ndarray:
     phase = np.ones(len(x), dtype=int)
     if rebase is None:
         return phase
-    for pos in sorted(set(_positions(x, rebase, "rebase period", where))):
+    for pos in sorted(set(_positions(x, rebase, "rebase period", where, from_date=True))):
         if pos == 0:
             raise ValueError(f"{where}: rebase period {x.iloc[0]!r} is the first point; a rebase starts a "
                              "new phase, so give a later period")

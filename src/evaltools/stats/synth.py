@@ -58,8 +58,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from ..areas import display as _display_name
 from . import frames
-from .results import Result
+from .results import Result, change_unit, shared_decimals
 
 #: warn when the pre-period RMSPE is more than this share of the SD of the treated
 #: area's pre-period outcome: the synthetic area then tracks the treated area not much
@@ -82,7 +83,7 @@ EXACT_FIT = 1e-6
 EXACT_PLACEBO_SHARE = 0.1
 
 
-@dataclass
+@dataclass(repr=False)       # Result's repr: its summary
 class SynthResult(Result):
     """A synthetic control result: :class:`Result` plus the weights, the predictor
     balance and the placebo runs."""
@@ -112,7 +113,7 @@ class SynthResult(Result):
         d = self.diagnostics
         name = self.treated_name or str(self.treated)
         lines = [f"{self.label or 'Synthetic control'}: average gap after the change "
-                 f"{self.estimate:+.4g}" + (f" {self.unit}" if self.unit else "")
+                 f"{self._fmt(self.estimate, sign=True)}" + (f" {self.unit}" if self.unit else "")
                  + f" ({name} minus synthetic {name}, {d.get('n_post')} periods)",
                  "No confidence interval: synthetic control has none; see the placebo test."]
         if self.p_value is not None:
@@ -123,7 +124,9 @@ class SynthResult(Result):
                          f"p = {d.get('p_value_excl_5x', float('nan')):.3g} "
                          f"(of {d.get('n_placebos_kept_5x', 0) + 1})")
             lines.append(line)
-        lines.append(f"Pre-period fit: RMSPE {d.get('pre_rmspe', float('nan')):.4g}, "
+        rmspe = d.get("pre_rmspe", float("nan"))
+        lines.append(f"Pre-period fit: RMSPE {self._fmt(rmspe, shared_decimals(rmspe, figures=2)).lstrip('+')}"
+                     + (f" {self.unit}" if self.unit else "") + ", "
                      f"{d.get('rmspe_to_sd', float('nan')):.2f} times the SD of {name}'s "
                      "pre-period values")
         if self.weights is not None:
@@ -327,7 +330,9 @@ def _prepare(data, treated, outcome, unit, time, donors, measure, where):
             raise ValueError(f"{where}: outcome {outcome!r} is not a column of the indicator frame; "
                              "use value, numerator or denominator")
         unit, time = "area_code", "time"
-        names = dict(zip(long["area_code"], long["area_name"].astype(str))) if "area_name" in long else {}
+        # names as a report writes them ("Herefordshire", not "Herefordshire, County of")
+        names = dict(zip(long["area_code"], long["area_name"].astype(str).map(_display_name))) \
+            if "area_name" in long else {}
     else:
         missing = [c for c in (unit, time, outcome) if c not in data.columns]
         if missing:
@@ -730,6 +735,7 @@ def synthetic_control(data: pd.DataFrame, treated, intervention, *, outcome: str
             pass
     return SynthResult(
         method=method, estimate=att, ci=(float("nan"), float("nan")), p_value=p_value, level=level,
+        unit=change_unit(info["measure"] if info["tidy"] else None),
         label=label or f"Synthetic control for {tname}", diagnostics=diagnostics, warnings=warnings,
         table=table, series=series, treated=tr, treated_name=tname, intervention=intervention,
         weights=pd.Series(w, index=pool, name="weight"), v=v_series, balance=balance,

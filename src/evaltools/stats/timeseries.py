@@ -57,6 +57,7 @@ warnings. The Ljung-Box test is statsmodels' ``acorr_ljungbox``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,7 +73,7 @@ from ..sdc import significant
 from ..wording import count
 from . import frames
 from .power import detectable, mde_multiplier
-from .results import Result
+from .results import Result, change_unit, shared_decimals
 
 MODELS = ("auto", "ols", "poisson", "binomial")
 _SCALE = {"poisson": "rate ratio", "binomial": "odds ratio"}
@@ -173,7 +174,7 @@ def _reml_deviance(rho, y, X):
     return (n - k) * np.log(rss / (n - k)) - np.log(1 - rho ** 2) + np.linalg.slogdet(Xs.T @ Xs)[1]
 
 
-@dataclass
+@dataclass(repr=False)       # Result's repr: its summary
 class ITSResult(Result):
     """An interrupted time series fit. ``estimate`` is the level change at the
     intervention (a difference for OLS, a rate ratio for Poisson, an odds ratio for
@@ -193,14 +194,22 @@ class ITSResult(Result):
         pct = round(self.level * 100)
         lines = [f"Interrupted time series: {self.method}",
                  f"{self.diagnostics['n_pre']} points before, {self.diagnostics['n_post']} after "
-                 f"{self.diagnostics['intervention']}"]
+                 f"{_when(self.diagnostics['intervention'])}"]
         for term, name in names.items():
             if term not in set(self.table["term"]):
                 continue
             r = self.effect(term)
-            kind = (f" ({_SCALE[self.model]})" if ratio and term != "effect_at_end" else "")
-            lines.append(f"{name}{kind}: {r['estimate']:.4g} ({pct}% CI {r['ci_low']:.4g} to "
-                         f"{r['ci_high']:.4g}; p = {r['p_value']:.3g})")
+            if ratio and term != "effect_at_end":       # a ratio, where no change is 1: enough
+                # places to show how far from 1 (a monthly trend of 0.998, not 1.00)
+                d = max(2, shared_decimals(r["estimate"] - 1, r["ci_low"] - 1, r["ci_high"] - 1, figures=2))
+                said = (f" ({_SCALE[self.model]}): {r['estimate']:.{d}f} ({pct}% CI {r['ci_low']:.{d}f} to "
+                        f"{r['ci_high']:.{d}f}")
+            elif ratio:                                  # on the outcome's own scale, unit unknown here
+                d = shared_decimals(r["estimate"], r["ci_low"], r["ci_high"])
+                said = f": {r['estimate']:+.{d}f} ({pct}% CI {r['ci_low']:+.{d}f} to {r['ci_high']:+.{d}f}"
+            else:
+                said = ": " + self._with_interval(r["estimate"], r["ci_low"], r["ci_high"], sign=True)[:-1]
+            lines.append(f"{name}{said}; p = {r['p_value']:.3g})")
         lines += [f"Note: {n}" for n in self.diagnostics.get("notes", [])]
         lines += [f"Warning: {w}" for w in self.warnings]
         return "\n".join(lines)
@@ -338,6 +347,16 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
     if not len(tvals):
         raise ValueError("its: the series has no figures to model (every period is suppressed or not "
                          "available); suppressed values are never read as 0")
+    if np.issubdtype(tvals.dtype, np.datetime64) and not isinstance(intervention, (np.datetime64, pd.Timestamp)):
+        # a date as people write one ("2023-04-01", datetime.date): the series' months are
+        # month ends, and any month ending on or after the date counts as after it
+        try:
+            if isinstance(intervention, str) and not re.fullmatch(r"\s*\d{4}-\d{1,2}(-\d{1,2})?\s*", intervention):
+                raise ValueError(intervention)      # "April" would be read as April of year 1
+            intervention = pd.Timestamp(intervention)
+        except (ValueError, TypeError):
+            raise ValueError(f"its: intervention {intervention!r} is not a date; the series is dated "
+                             f"({tvals[0]!r}...), so give a date such as '2023-04-01'") from None
     try:
         after_mask = tvals >= intervention
     except TypeError:
@@ -347,7 +366,7 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
     if not after_mask.any() or n_pre == 0:
         raise ValueError(f"its: intervention {intervention!r} leaves no points "
                          f"{'after' if not after_mask.any() else 'before'} it "
-                         f"(series runs {tvals[0]} to {tvals[-1]}); choose a date inside the series")
+                         f"(series runs {_when(tvals[0])} to {_when(tvals[-1])}); choose a date inside the series")
     if after_mask[:n_pre].any() or not after_mask[n_pre:].all():
         raise ValueError("its: time is not sorted; sort the series by time")
     n_post = n - n_pre
@@ -571,10 +590,19 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
                    "points_on_few": on_few}
     est, lo, hi, p = (float(level_row[c]) for c in ("estimate", "ci_low", "ci_high", "p_value"))
     return ITSResult(method=method, estimate=est, ci=(lo, hi), p_value=p, level=level,
-                     label=label or f"level change at {intervention}" + (f" ({scale_name})" if model != "ols"
+                     label=label or f"level change at {_when(intervention)}" + (f" ({scale_name})" if model != "ols"
                                                                          else ""),
-                     unit=_SCALE.get(model, unit), diagnostics=diagnostics, warnings=warns,
+                     unit=_SCALE.get(model, change_unit(meta["measure"])), diagnostics=diagnostics,
+                     warnings=warns,
                      table=table, series=series, model=model, fit=fit)
+
+
+def _when(intervention) -> str:
+    """An intervention as a reader writes it: "1 April 2023", not "2023-04-01 00:00:00"."""
+    if isinstance(intervention, (pd.Timestamp, np.datetime64)):
+        t = pd.Timestamp(intervention)
+        return f"{t.day} {t:%B %Y}" if t == t.normalize() else str(t)
+    return str(intervention)
 
 
 def _fmt_mde(mde: float, model: str) -> str:
