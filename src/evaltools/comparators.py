@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from . import registry
 from .areas import Area, existing, local_authorities, resolve_la
 from .errors import ConfigError, SchemaError
 from .paths import data_dir, public_file
+from .periods import collection_year
 
 SN_2021 = "statistical_neighbours/New_Statistical_Neighbour_Groupings_April_2021.csv"
 SN_2025 = "statistical_neighbours/sn_model_2025_wide.csv"
@@ -100,6 +102,13 @@ def statistical_neighbours(la, period: int, data_root: Path | None = None) -> li
     """The DfE 3-digit codes of an LA's 10 statistical neighbours for a year (from the
     model :func:`neighbour_model_for` names)."""
     area = la if isinstance(la, Area) else resolve_la(la, data_root)
+    latest = collection_year(dt.date.today())
+    if int(period) > latest:
+        # DfE may publish a new model by then: answering with today's newest would pass
+        # a guess for a fact (a typo of 2030 for 2023 would also pass)
+        raise ConfigError(f"no statistical neighbours for {period}: that collection year has not begun (the "
+                          f"year ending 31 March {latest} is the latest)",
+                          fix="Give a year up to " + str(latest) + "; check the year for a typo")
     model = neighbour_model_for(area, period, data_root)
     return _sn_table(model, str(data_root or data_dir()))[area.area_code]
 

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaltools import stats
+from evaltools import comparators, stats
+from evaltools.errors import ConfigError
 from evaltools.stats.results import Result, change_unit, shared_decimals
 
 
@@ -114,3 +115,41 @@ def test_spc_and_funnel_limits_are_named_as_limits(indicators):
     fc = f.to_frame().columns
     assert {"lower_limit", "upper_limit"} <= set(fc) and "ci_low" not in fc
     assert repr(f) == f.summary()
+
+
+def test_neighbours_for_a_year_not_begun_are_refused():
+    """statistical_neighbours("884", 2030) answered with the 2025 model's, silently."""
+    latest = comparators.collection_year(pd.Timestamp.today().date())
+    assert len(comparators.statistical_neighbours("884", latest)) == 10
+    with pytest.raises(ConfigError, match=f"no statistical neighbours for {latest + 3}: that collection year "
+                                          "has not begun"):
+        comparators.statistical_neighbours("884", latest + 3)
+
+
+def test_benchmark_chart_draws_what_the_policy_allows():
+    """benchmark_chart drew every figure of the council: Herefordshire's 2025
+    development assessments, 36 of 38 (2 children not assessed), at 94.7%."""
+    from evaltools import benchmark
+    from evaltools.plots import benchmark_chart
+
+    bm = benchmark.benchmark("Herefordshire", ["oc2_development_assessments"])
+
+    def drawn(policy):
+        fig = benchmark_chart(bm, "oc2_development_assessments", policy=policy)
+        line = next(x for x in fig.axes[0].get_lines() if x.get_label() == "Herefordshire")
+        return dict(zip(line.get_xdata(), line.get_ydata()))
+
+    assert drawn("internal")[2025] == pytest.approx(100 * 36 / 38)
+    assert np.isnan(drawn(None)[2025]) and np.isnan(drawn("published")[2025])
+
+
+def test_another_councils_figures_from_the_sample_are_refused(monkeypatch):
+    """The runner refused Herefordshire's synthetic sample run as St Helens; the Python
+    API computed St Helens' rate per 10,000 from it."""
+    from evaltools import measures, ssda903
+
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    ex = ssda903.read_extract("data/sample/2025")
+    assert not measures.compute(ex, ["cla_count"], la="884").empty
+    with pytest.raises(ConfigError, match="synthetic sample for LA 884, not St Helens's"):
+        measures.compute(ex, ["cla_count"], la="St Helens")

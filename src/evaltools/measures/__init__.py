@@ -54,7 +54,23 @@ def _care_data(source, la) -> CareData:
         from ..areas import resolve_la
         a = resolve_la(la)
         area = {"area_code": a.area_code, "area_name": a.area_name, "ons_code": a.ons_code}
+        _not_another_las_sample(source, a)
     return CareData.from_extract(source, area=area)
+
+
+def _not_another_las_sample(extract, area) -> None:
+    """Refuse evaltools' synthetic sample made for one council computed as another's
+    (as the runner does): St Helens' rate per 10,000 from Herefordshire's sample would be
+    a figure about nobody, put beside St Helens' published ones."""
+    from ..synth import synthetic_las
+    folders = {f.path.parent for f in getattr(extract, "files", [])}
+    for folder in sorted(folders | {p.parent for p in folders}):
+        las = synthetic_las(folder)
+        if las and area.area_code not in las:
+            raise ConfigError(f"{folder} is evaltools' synthetic sample for LA {', '.join(las)}, not "
+                              f"{area.display_name}'s",
+                              fix=f"Compute it with la={las[0]}, or read {area.display_name}'s own SSDA903 "
+                                  "folder")
 
 
 def compute(source, measures=None, *, la=None, frequency: str = "annual", by: str | None = None,

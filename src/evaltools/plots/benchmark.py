@@ -63,8 +63,13 @@ def _comparators(bm) -> str:
     return "statistical neighbours'" if bm.comparator == "statistical_neighbours" else "comparators'"
 
 
-def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
+def benchmark_chart(bm, measure_id: str, *, title: str | None = None, policy: str | None = None):
     """The LA's trend against its comparators' mean and range, region and England.
+
+    The council's figures are drawn as the disclosure ``policy`` allows (default: the
+    one ``bm`` was disclosed under, else ``published``): a year resting on 1 to 5
+    children is a gap marked c, as in the reports. Pass ``policy="internal"`` for every
+    figure, for a chart that stays inside the council.
 
     Years where the LA's figure is suppressed or unavailable show as a gap, with the
     DfE symbol written on the axis, never as zero. A figure at a census date is drawn at
@@ -72,6 +77,7 @@ def benchmark_chart(bm, measure_id: str, *, title: str | None = None):
     academic-year figure at its period, its tick naming the academic year ("2024/25").
     """
     m = registry.get(measure_id)
+    bm = bm.disclosed(bm._policy(policy))
     if bm.series(measure_id).empty:
         from ..errors import ConfigError
         held = [x.id for x in bm.measures]
