@@ -20,6 +20,15 @@ def test_resolve_others():
     assert resolve_la(919).area_name == "Hertfordshire"
 
 
+@pytest.mark.parametrize("old, code", [("E10000023", "815"), ("E10000027", "933"), ("E10000002", "825"),
+                                       ("E08000020", "390"), ("E06000048", "929")])
+def test_a_retired_ons_code_finds_the_council_that_carried_on(old, code):
+    """North Yorkshire's county code E10000023, still in older spreadsheets, was 'no
+    English local authority'; the council kept its DfE number (815) as a unitary."""
+    a = resolve_la(old)
+    assert a.area_code == code and a.ons_code != old and a.last_period >= 2025
+
+
 def test_display_names_are_as_councils_write_them():
     # DfE's "St. Helens" beside the strategy's "St Helens" named one council two ways
     assert resolve_la("342").display_name == "St Helens"

@@ -61,6 +61,12 @@ CREATED = {"838": 2020, "839": 2020, "940": 2022, "941": 2022, "942": 2024, "943
 #: Cumbria (to March 2023). Listed, not read from the years DfE publishes: a council
 #: whose newest return is late is not gone.
 ABOLISHED = {"835": 2019, "836": 2019, "837": 2019, "928": 2021, "909": 2023}
+#: retired ONS codes of councils that carried on under the same DfE number, -> today's:
+#: the counties that became unitary (Buckinghamshire, April 2020; North Yorkshire and
+#: Somerset, April 2023) and the April 2013 Gateshead-Northumberland boundary change.
+#: Older systems and spreadsheets still carry them.
+RECODED = {"E10000002": "E06000060", "E10000023": "E06000065", "E10000027": "E06000066",
+           "E08000020": "E08000037", "E06000048": "E06000057"}
 
 
 def existing(codes, period: int) -> list[str]:
@@ -123,7 +129,7 @@ def _resolve(q: str, root: str) -> Area:
         q = str(int(float(q)))
         hit = las[las["area_code"] == q]
     elif re.fullmatch(r"[A-Za-z]\d{8}", q):
-        hit = las[las["ons_code"].str.upper() == q.upper()]
+        hit = las[las["ons_code"].str.upper() == RECODED.get(q.upper(), q.upper())]
     else:
         hit = las[las["area_name"].map(_norm) == _norm(q)]
         if len(hit) > 1:        # "Dorset": the council of today (838), not the county before 2019 (835)
