@@ -206,6 +206,18 @@ def test_a_topic_says_when_its_neighbour_group_changes():
     assert report._model_note(old) == ""
 
 
+def test_a_council_formed_in_2023_says_whose_neighbours_stand_in():
+    """Cumberland (942) is only in DfE's 2025 model, which gives its 2024 neighbours too;
+    its benchmarking intro said nothing, though other councils' 2024 figures are set
+    against the April 2021 groupings."""
+    from evaltools import benchmark, report
+    bm = benchmark.benchmark("942", ["cla_3plus_placements"])
+    assert set(bm.table["comparator_model"]) == {"2025"} and 2024 in set(bm.table["period"])
+    said = report.benchmark_intro(bm).data
+    assert ("Cumberland is not in DfE's April 2021 groupings (it did not exist when they were drawn up), so "
+            "for 2024 its neighbours are those of DfE's 2025 model") in said
+
+
 def test_a_did_verdict_says_how_the_change_ranks_among_the_neighbours_own():
     """Herefordshire's carer-requested endings fell 5.3 points against its neighbours from
     2024 to 2025: beyond noise by the placebo interval, and larger than each of the 8

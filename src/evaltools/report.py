@@ -116,7 +116,21 @@ def _model_note(bm: BenchmarkResult) -> str:
     the report covers (a report of 2016-2020 figures uses one group and says nothing)."""
     if bm.comparator != "statistical_neighbours" or "comparator_model" not in bm.table.columns:
         return ""
-    if set(bm.table["comparator_model"].dropna().astype(str)) != {"2021", "2025"}:
+    from .comparators import neighbour_model
+    t = bm.table.dropna(subset=["comparator_model"])
+    stand_in = sorted({int(p) for p, m in zip(t["period"], t["comparator_model"].astype(str))
+                       if m != neighbour_model(int(p))})
+    if stand_in:
+        # a council formed in a reorganisation (Cumberland, April 2023) is in one model only
+        names = {"2021": "April 2021 groupings", "2025": "2025 model"}
+        missing = neighbour_model(stand_in[0])
+        other = "2025" if missing == "2021" else "2021"
+        years = listing([str(y) for y in stand_in])
+        return (f" {bm.la.display_name} is not in DfE's {names[missing]} (it did not exist when they were "
+                f"drawn up), so for {years} its neighbours are those of DfE's {names[other]}; other councils' "
+                f"figures for {'that year' if len(stand_in) == 1 else 'those years'} are set against their "
+                f"{names[missing]}.")
+    if set(t["comparator_model"].astype(str)) != {"2021", "2025"}:
         return ""
     return (" Statistical neighbours are DfE's April 2021 groupings for years up to 2024 and DfE's 2025 "
             "model from 2025 (for census figures, from the September 2024 census, which falls in the year "
@@ -973,6 +987,9 @@ def show_scorecard(b, area: str | None = None) -> None:
             show_scorecard(b, a)
         return
     t = b.table[b.table["Area"] == area].drop(columns=["measure_id", "Area"], errors="ignore")
+    # an unrated measure (context, a count, a figure withheld) says so: a blank cell reads
+    # as a gap in the pack, and a screen reader announces nothing
+    t = t.assign(RAG=t["RAG"].where(t["RAG"].astype(str).str.strip().ne(""), "not rated"))
     bundle = table_bundle(t.reset_index(drop=True), caption=f"Scorecard: {area}")
     for rag in ("green", "amber", "red"):
         bundle["text/html"] = bundle["text/html"].replace(f"<td>{rag}</td>", f'<td class="rag-{rag}">{rag}</td>')
