@@ -148,6 +148,21 @@ def test_scorecard_does_not_rate_a_suppressed_latest_year():
     assert "69.2" not in b.table.to_string()
 
 
+def test_an_unrated_scorecard_cell_says_not_rated(monkeypatch):
+    """The RAG cell of a measure with no rating (context, a count, a withheld figure) was
+    blank in the pack: a gap to a reader, nothing to a screen reader."""
+    from evaltools import briefing
+    shown = []
+    monkeypatch.setattr(report, "display", lambda obj, **k: shown.append(obj))
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    assert (b.table["RAG"] == "").sum() >= 2          # the table keeps "" for the counts
+    report.show_scorecard(b)
+    cells = [row[-2] for bundle in shown for row in bundle[report.TABLE_MIME]["data"]]
+    assert cells.count("not rated") == (b.table["RAG"] == "").sum() and "" not in cells
+    assert all("<td>not rated</td>" in bundle["text/html"] or "not rated" not in str(bundle[report.TABLE_MIME])
+               for bundle in shown)
+
+
 def test_a_measure_shows_its_definition_then_the_notes_on_its_years(monkeypatch):
     """The definition is DfE's definition; notes on particular years (pandemic grades)
     follow it, led by their years, instead of standing in for it."""

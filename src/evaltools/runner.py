@@ -803,6 +803,23 @@ _FOCUSABLE = re.compile(r'<div class="[^"]*\b(?:jp-OutputArea-output|jp-Cell-inp
 _IMG_NO_ALT = re.compile(r"<img\b(?![^>]*\balt=)")
 
 
+def _focus_scrollable(page: str) -> str:
+    """``tabindex="0"`` on the outputs and text cells that can scroll sideways (those
+    holding a table or preformatted text), so a keyboard user can reach and scroll them.
+    nbconvert puts it on every output and text cell: 189 tab stops in the briefing pack,
+    each paragraph and chart one more Tab press before the next link."""
+    starts = list(_FOCUSABLE.finditer(page))
+    parts, last = [], 0
+    for i, m in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(page)
+        parts.append(page[last:m.end()])
+        if "<table" in page[m.end():end] or "<pre" in page[m.end():end]:
+            parts.append(' tabindex="0"')
+        last = m.end()
+    parts.append(page[last:])
+    return "".join(parts)
+
+
 @lru_cache(maxsize=1)
 def _html_exporter():
     """nbconvert's HTML exporter, made once per process: a new one compiles its Jinja
@@ -811,8 +828,8 @@ def _html_exporter():
     nbconvert's exporter, once its template has written the page, parses the whole page
     with BeautifulSoup to add two things, then writes it out again: half of a report's
     export, for a page of inline SVG charts and CSS. This one adds the same two things
-    to the template's output directly: ``tabindex="0"`` on each output and each text
-    cell (keyboard users can reach and scroll them) and nbconvert's stand-in alt
+    to the template's output directly: ``tabindex="0"``, on the outputs and text cells
+    that can scroll (:func:`_focus_scrollable`; nbconvert puts it on all), and nbconvert's stand-in alt
     text on an image without one (every evaltools chart has its own). A browser reads
     the page as it read nbconvert's (tested)."""
     from nbconvert import HTMLExporter
@@ -831,7 +848,7 @@ def _html_exporter():
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
             page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            page = _FOCUSABLE.sub(lambda m: m.group(0) + ' tabindex="0"', page)
+            page = _focus_scrollable(page)
             page = _IMG_NO_ALT.sub('<img alt="No description has been provided for this image"', page)
             return page, resources
 
