@@ -494,6 +494,21 @@ def test_a_council_with_no_close_neighbours_is_told_the_comparison_says_little()
     assert "not close" not in text
 
 
+def test_a_council_with_half_its_neighbours_not_close_is_told_so():
+    """Camden's 2021 group has 5 of 10 neighbours DfE rates "not close": its statement
+    judged against their average as if they were all like it."""
+    from evaltools import benchmark
+    from evaltools.comparators import not_close
+    assert not_close("202", 2024) == (5, 10) and not_close("884", 2024)[0] == 0
+    text = benchmark.benchmark("202", ["cla_3plus_placements"], periods=(2016, 2024)).statement(
+        "cla_3plus_placements", policy="published")
+    assert "DfE rates 5 of these 10 neighbours 'not close' to Camden, so their average is a loose guide" in text
+    # 1 of 10 in the 2025 model: no sentence
+    assert not_close("202", 2025)[0] == 1
+    text = benchmark.benchmark("202", ["cla_3plus_placements"]).statement("cla_3plus_placements", policy="published")
+    assert "not close" not in text
+
+
 def test_a_statement_is_written_under_the_published_policy_unless_told():
     """The README's own example, bm.statement(id), printed "94.7% (36 of 38)": 2 children
     not assessed, under a default of internal. A disclosed result's statement named the

@@ -30,7 +30,7 @@ from . import published, registry
 from .sdc import round_half_up
 from .periods import in_years, year_range as _year_range  # noqa: F401  (in_years: reports use it from here)
 from .areas import Area, existing, resolve_la
-from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model_for, none_close,
+from .comparators import (BAND_TEXT, comparator_codes, comparator_label, neighbour_model_for, not_close,
                           quartile_bands)
 
 
@@ -826,9 +826,15 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(
             f"Its {label} averaged {as_printed(m, cmean)} ({int(last['comparator_n'])} of "
             f"{int(last['comparator_size'])} with a figure{rng}).")
-        if bm.comparator == "statistical_neighbours" and none_close(bm.la, int(last["period"])):
+        far, of = (not_close(bm.la, int(last["period"])) if bm.comparator == "statistical_neighbours"
+                   else (0, 0))
+        if of and far == of:
             parts.append(f"DfE rates none of them as close to {name} (all 'not close'): no council is much "
                          "like it, so the comparison says little; England and the region are the steadier guide.")
+        elif of and 2 * far >= of:
+            # half or more not like it (inner London, 2021): say so, short of "says little"
+            parts.append(f"DfE rates {far} of these {of} neighbours 'not close' to {name}, so their average is "
+                         "a loose guide to what a council like it achieves.")
         parts.append(_unknown_note(m, last))
         parts.append(_hidden_note(m, last))
         parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label, name))

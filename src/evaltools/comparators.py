@@ -72,10 +72,17 @@ def none_close(la, period: int, data_root: Path | None = None) -> bool:
     """Whether DfE rates every one of an LA's statistical neighbours that year "not
     close" (City of London, the Isles of Scilly): no council is much like them, and a
     comparison with the neighbours says little."""
+    n, of = not_close(la, period, data_root)
+    return of > 0 and n == of
+
+
+def not_close(la, period: int, data_root: Path | None = None) -> tuple[int, int]:
+    """How many of an LA's statistical neighbours that year DfE rates "not close", and
+    of how many (Camden 2021: 6 of 10)."""
     area = la if isinstance(la, Area) else resolve_la(la, data_root)
     group = _sn_groups(neighbour_model_for(area, period, data_root), str(data_root or data_dir()))
     got = [w for _, w in group.get(area.area_code, [])]
-    return bool(got) and all(w == "not close" for w in got)
+    return sum(w == "not close" for w in got), len(got)
 
 
 def neighbour_model(period: int) -> str:
