@@ -111,7 +111,8 @@ def test_spc_and_funnel_limits_are_named_as_limits(indicators):
     # and the summary says its centre is the latest phase's
     assert p.series.loc[p.series["phase"] == 2, "x"].iloc[0] == pd.Timestamp("2022-04-30")
     assert "centre (of the latest phase, from April 2022; phase 2 of the chart)" in p.summary()
-    f = stats.funnel(indicators, measure="cla_3plus_placements", period=2024)
+    f = stats.funnel(indicators, measure="cla_3plus_placements", period=2024, highlight="884")
+    assert "\nHerefordshire: 10.9% (denominator 387)" in f.summary()
     fc = f.to_frame().columns
     assert {"lower_limit", "upper_limit"} <= set(fc) and "ci_low" not in fc
     assert repr(f) == f.summary()

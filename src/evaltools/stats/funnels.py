@@ -42,6 +42,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import registry
+from ..areas import display as _display_name
 from ..errors import ConfigError, SchemaError
 from . import frames
 from .spc import dropped_warning, is_indicator_frame, resolve_polarity
@@ -94,7 +95,8 @@ class FunnelResult(Result):
         elif d.get("overdispersion") == "additive":
             lines.append(f"No overdispersion (φ = {d['phi']:.3g}): exact limits used")
         for _, r in t[t["highlight"]].iterrows():
-            lines.append(f"{r['unit']}: {self._fmt(r['value'])} (denominator {r['denominator']:,.0f}), "
+            who = _display_name(str(r["unit"])) if d.get("from_indicators") else r["unit"]
+            lines.append(f"{who}: {self._fmt(r['value'])} (denominator {r['denominator']:,.0f}), "
                          f"{r['flag']}: {r['assessment']}")
         lines.append(f"Method: {self.method}")
         lines += [f"Note: {n}" for n in d.get("notes", [])]
