@@ -50,6 +50,24 @@ def test_binomial_limits_interpolate_between_the_discrete_quantiles():
     assert hi[0] == pytest.approx((r - alpha) / n)
 
 
+def test_all_of_a_few_children_is_not_beyond_the_limits_when_it_happens_by_chance():
+    """Rutland's 7 of 7 care leavers in EET at 17-18 (England 64%) was "better than
+    expected (beyond the 99.8% limit)": 7 of 7 happens 4% of the time by chance. The
+    interpolated upper limit was (n - alpha)/n, just under 100%, for any n where all n
+    is not rare; it is 100% there, and a 100% that is rare stays beyond it."""
+    for n, theta in ((7, 0.64), (9, 0.685), (3, 0.9)):
+        assert sps.binom.pmf(n, n, theta) > 0.001
+        _, hi = binomial_limits([n], theta, 0.998)
+        assert hi[0] == 1.0
+    n, theta = 40, 0.6                               # 40 of 40 at 60%: 1 in 10^9
+    _, hi = binomial_limits([n], theta, 0.998)
+    assert hi[0] < 1.0
+    df = pd.DataFrame({"unit": ["small", *[f"LA{i}" for i in range(30)]],
+                       "numerator": [7, *[64] * 30], "denominator": [7, *[100] * 30]})
+    row = funnel(df, target=64).table.set_index("unit").loc["small"]
+    assert row["value"] == 100 and row["upper_998"] == 100 and row["flag"] == "within"
+
+
 def test_target_defaults_to_the_pooled_proportion_and_can_be_given():
     df = _units()
     res = funnel(df)

@@ -118,7 +118,13 @@ def _pct(level: float) -> str:
 def binomial_limits(n, target: float, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Exact binomial funnel limits for proportions at denominators ``n``, with
     Spiegelhalter's (2005, Appendix A.1.1) interpolation between discrete quantiles.
-    The quantiles are scipy's; the interpolation is hand-written."""
+    The quantiles are scipy's; the interpolation is hand-written.
+
+    Where the upper quantile is n itself (all n is not unusual: at 7 children and an
+    England rate of 64%, 7 of 7 happens 4% of the time), the upper limit is 100%. The
+    interpolation would put it just below, (n - alpha) / n, and flag every 100% as
+    beyond even the 99.8% limit; at the bottom the same step falls below 0% and is cut
+    to 0%, so a 0% was never flagged for it."""
     n = np.asarray(n, dtype=float)
     out = []
     for q in ((1 - level) / 2, 1 - (1 - level) / 2):
@@ -126,7 +132,10 @@ def binomial_limits(n, target: float, level: float) -> tuple[np.ndarray, np.ndar
         f = stats.binom.cdf(r, n, target)
         pmf = stats.binom.pmf(r, n, target)
         alpha = np.divide(f - q, pmf, out=np.zeros_like(f), where=pmf > 0)
-        out.append(np.clip((r - alpha) / n, 0.0, 1.0))
+        limit = np.clip((r - alpha) / n, 0.0, 1.0)
+        if q > 0.5:
+            limit = np.where(r >= n, 1.0, limit)
+        out.append(limit)
     return out[0], out[1]
 
 
