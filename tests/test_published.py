@@ -522,6 +522,36 @@ def test_a_figure_over_no_children_is_no_figure_even_where_dfe_prints_0():
     assert at.loc[("cla_3plus_placements", "884", 2018), "status"] == "ok"
 
 
+def test_a_figure_dfe_prints_over_a_cohort_it_withheld_stays_withheld():
+    """City of London's 3+ placements in 2025: DfE prints 0 children and 0%, and c for
+    how many it looked after. Read as 0.0%, a figure resting on a handful of children was
+    banded and rated green as a strength in its briefing pack."""
+    at = published.load_indicators(["cla_3plus_placements"]).set_index(["area_code", "period"])
+    r = at.loc[("201", 2025)]
+    assert r["status"] == "c" and pd.isna(r["value"])
+    assert at.loc[("884", 2025), "status"] == "ok"
+
+
+def test_a_lait_percentage_over_no_children_is_no_figure():
+    """LAIT gives no counts, so its 0% over no children passed as a figure: the Isles of
+    Scilly looked after no children in 2016 and 2017, and its care leavers aged 19-21
+    were 0% in and 0% not in education, employment or training in 2017. Its pack called
+    "EET 0%" a concern and "substance misuse 0%" a strength."""
+    df = published.load_indicators(["care_leavers_eet_19_21", "care_leavers_neet_19_21", "oc2_substance_misuse",
+                                    "oc2_convictions", "cla_count", "social_worker_turnover"])
+    at = df.set_index(["measure", "area_code", "period"])
+    assert at.loc[("cla_count", "420", 2017), "value"] == 0
+    for key in (("care_leavers_eet_19_21", "420", 2017), ("care_leavers_neet_19_21", "420", 2017),
+                ("oc2_substance_misuse", "420", 2016), ("oc2_convictions", "420", 2017)):
+        r = at.loc[key]
+        assert r["source"] == "LAIT" and r["status"] == "z" and pd.isna(r["value"]), key
+    # a workforce rate is not a share of the children: kept
+    assert at.loc[("social_worker_turnover", "420", 2018), "status"] == "ok"
+    # a real LAIT 0% of a council with children is kept
+    lait0 = df[(df["source"] == "LAIT") & (df["value"] == 0) & (df["area_code"] != "420")]
+    assert len(lait0) and (lait0["status"] == "ok").all()
+
+
 @pytest.mark.parametrize("gone, expected", [
     # the old spelling, read only for the years to 2021 (by_period): not cut off by 2025
     ({"In training or employment": 2025}, None),

@@ -481,9 +481,12 @@ def _measure_from_spec(m: registry.Measure, spec: dict, table: pd.DataFrame, spa
         if pub is not None:
             # Counts withheld but DfE published the figure itself: use it.
             pub, pub_st = pub.reindex(idx), pub_st.reindex(idx)
-            # (not over an empty cohort: DfE prints 0 for 0 of 0, the Isles of Scilly's
-            # 3+ placements in 2018, which then ranked first of every council)
-            use_pub = (status != ind.OK) & (pub_st == ind.OK) & ~zero_den
+            # Not over an empty cohort: DfE prints 0 for 0 of 0, the Isles of Scilly's
+            # 3+ placements in 2018, which then ranked first of every council. Nor over
+            # a cohort DfE withheld: its 0% or 100% of "c" children (City of London's
+            # 3+ placements in 2025, 0 of c) rests on a handful of children, and was
+            # shown, banded and rated green as a strength; it stays c (assumption E29).
+            use_pub = (status != ind.OK) & (pub_st == ind.OK) & ~zero_den & (den_st == ind.OK)
             value = value.mask(use_pub, pub)
             status = status.mask(use_pub, ind.OK)
     out["value"] = value.where(status == ind.OK)
@@ -703,6 +706,52 @@ def _measure_from_lait(m: registry.Measure, root: str, areas: pd.DataFrame,
     return out
 
 
+#: LAIT percentages of care leavers aged 19-21 by activity: when every one is 0 in a
+#: year, no young person of the cohort has a known activity (or there is no cohort)
+_CARE_LEAVER_ACTIVITY = ("care_leavers_eet_19_21", "care_leavers_neet_19_21")
+
+
+def _lait_over_no_one(m: registry.Measure, lait: pd.DataFrame, root: str) -> pd.DataFrame:
+    """LAIT's 0% over no children made z, as E29 does for DfE's tables (LAIT gives no
+    counts to see it by): a percentage of the children looked after in a year the council
+    looked after none (the Isles of Scilly, 2016 to 2018: convictions, substance misuse,
+    missing, all "0%"), and care leavers aged 19-21 in and not in education, employment
+    or training both 0% (Scilly 2017), which no cohort with a known activity can give.
+    As figures, they were rated: Scilly's "EET 19-21 0%" a red concern, its substance
+    misuse a green strength."""
+    if m.unit != "percent" or lait.empty:
+        return lait
+    zero = lait["value"].eq(0) & lait["status"].eq(ind.OK)
+    if not zero.any():
+        return lait
+    key = pd.MultiIndex.from_frame(lait[["area_code", "period"]])
+    empty = pd.Series(False, index=lait.index)
+    if m.id in _CARE_LEAVER_ACTIVITY:
+        others = [_measure_from_lait(registry.get(o), root, areas(Path(root)), None)
+                  for o in _CARE_LEAVER_ACTIVITY if o != m.id]
+        for o in others:
+            o0 = o.loc[o["value"].eq(0) & o["status"].eq(ind.OK), ["area_code", "period"]]
+            empty |= pd.Series(key.isin(pd.MultiIndex.from_frame(o0)), index=lait.index)
+    elif m.base == "children" and m.topic not in ("workforce", "education"):
+        none = _no_children_looked_after(root)
+        empty = pd.Series(key.isin(none), index=lait.index)
+    hit = zero & empty
+    if hit.any():
+        lait = lait.copy()
+        lait.loc[hit, "status"] = "z"
+        lait.loc[hit, ["value", "numerator", "denominator"]] = np.nan
+    return lait
+
+
+@lru_cache(maxsize=2)
+def _no_children_looked_after(root: str) -> pd.MultiIndex:
+    """(area, year) where the council looked after no children at 31 March, by DfE's
+    count (its tables, else LAIT)."""
+    counts = load_indicators(["cla_count"], data_root=Path(root))
+    none = counts[counts["value"].eq(0) & counts["status"].eq(ind.OK)]
+    return pd.MultiIndex.from_frame(none[["area_code", "period"]])
+
+
 # ---------------------------------------------------------------------------- areas
 @lru_cache(maxsize=2)
 def _areas_cached(root: str) -> pd.DataFrame:
@@ -856,7 +905,7 @@ def load_indicators(measures=None, *, data_root: Path | None = None,
         if m.lait and (use_lait or m.lait_only):
             lait = _measure_from_lait(m, root, areas(Path(root)), None)
             lait = lait[~lait["period"].isin(covered)]
-            parts.append(lait)
+            parts.append(_lait_over_no_one(m, lait, root))
         df = pd.concat(parts, ignore_index=True) if parts else ind.empty()
         df["measure"] = m.id
         if "decimals" not in df:         # no LAIT rows: every figure as worked out
