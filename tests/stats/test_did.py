@@ -68,6 +68,26 @@ def test_placebo_rank_counts_the_comparison_units_that_changed_less():
     assert placebo_words(cluster) == ""
 
 
+def test_a_unit_far_noisier_than_its_comparators_gets_a_wider_interval():
+    """Placebo inference takes the comparison units' chance variation for the treated
+    unit's. A council of 14 children against neighbours of 200 swings far more, and its
+    review called a change "worsened beyond noise" that its own past swings match."""
+    rng = np.random.default_rng(11)
+    rows = [{"unit": f"LA{u:02d}", "year": y,
+             "value": 50 + 0.5 * (y - 2016) + rng.normal(0, 4.0 if u == 0 else 1.0) + (3 if u == 0 and y >= 2022 else 0)}
+            for u in range(11) for y in range(2016, 2026)]
+    res = did(pd.DataFrame(rows), "LA00", 2022, **ARGS)
+    ratio = res.diagnostics["noise_ratio"]
+    assert ratio >= 2
+    plac = res.diagnostics["placebo_estimates"]
+    assert res.diagnostics["se"] == pytest.approx(ratio * np.std(plac, ddof=1), rel=0.2)
+    assert any(w.startswith("before the intervention the treated unit's figures swung") and
+               f"widened {ratio:.1f} times" in w for w in res.warnings)
+    # like noise: not widened, no warning
+    same = did(_panel(effect=-4, sd=1.0), "LA00", 2022, **ARGS)
+    assert same.diagnostics["noise_ratio"] < 2 and not any("swung" in w for w in same.warnings)
+
+
 def test_no_effect_covers_zero_and_few_comparators_warn():
     res = did(_panel(seed=4, n_units=6), "LA00", 2022, **ARGS)
     assert res.ci[0] < 0 < res.ci[1]

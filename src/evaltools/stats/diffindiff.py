@@ -95,6 +95,33 @@ class DiDResult(Result):
         return "\n".join(lines)
 
 
+#: the treated unit's pre-period noise, as a multiple of the comparison units', from
+#: which a placebo interval is widened by it: a ratio of two or more is rarely chance
+#: (an F ratio of 4 on 5 and 50 degrees of freedom: p < 0.01)
+NOISIER = 2.0
+
+
+def _noise_ratio(df: pd.DataFrame, intervention) -> float | None:
+    """The residual standard deviation of the treated units' figures before the
+    intervention over the comparison units', from two-way fixed effects on the
+    pre-period; None with fewer than 4 periods before."""
+    pre = df[df["time"] < intervention]
+    if pre["time"].nunique() < 4:
+        return None
+    u, t = pd.factorize(pre["unit"])[0], pd.factorize(pre["time"])[0]
+    r = pre["y"].to_numpy(dtype=float).copy()
+    # unit and period effects off by alternating projections: exact in one pass on a
+    # balanced panel, a few more on an unbalanced one
+    for _ in range(50):
+        for g in (u, t):
+            r -= (np.bincount(g, r) / np.bincount(g))[g]
+        if abs(np.bincount(u, r)).max() < 1e-10 * (1 + abs(r).max()):
+            break
+    mine = pre["treated"].to_numpy() == 1
+    sd_c = float(np.sqrt(np.mean(r[~mine] ** 2)))
+    return float(np.sqrt(np.mean(r[mine] ** 2)) / sd_c) if sd_c > 0 else None
+
+
 def _area_names(data: pd.DataFrame) -> dict:
     """DfE number -> "Name (number)" for warnings a reader can act on (not "943")."""
     if "area_name" not in data.columns or "area_code" not in data.columns:
@@ -365,6 +392,18 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
         if J < 10:
             warns.append(f"only {J} comparison units: the interval rests on {J} placebo comparisons and "
                          f"the rank p-value cannot go below {1 / (J + 1):.2f}")
+    noise = _noise_ratio(df, intervention) if inference == "placebo" else None
+    if noise is not None and noise >= NOISIER:
+        # the placebos show how much a comparison unit's gap moves by chance; one whose
+        # own figures swing far more (14 children against neighbours of 200) moves more,
+        # so its interval is widened by the ratio of the two (the heteroskedasticity
+        # Ferman and Pinto 2019 correct for, here only where it is plain)
+        se *= noise
+        p = float(2 * stats.t.sf(abs(est / se), J - 1)) if se > 0 else float("nan")
+        who = "the treated unit's" if n_t == 1 else "the treated units'"
+        warns.append(f"before the intervention {who} figures swung {noise:.1f} times as much as the comparison "
+                     "units' (around the trend they share), so the placebos understate its chance variation: "
+                     f"the interval is widened {noise:.1f} times")
     lo, hi = est - tcrit * se, est + tcrit * se
     if reference == "last":
         method += f"; after periods against {last_pre}, the last period before"
@@ -472,7 +511,7 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
                    "intervention": intervention, "pretrend": pretrend, "pretrend_p": pretrend_p,
                    "mde": mde, "measure": measure, "notes": notes, "reference": reference,
                    "reference_period": last_pre if reference == "last" else None,
-                   "recent_change": recent, **extra}
+                   "recent_change": recent, "noise_ratio": noise, **extra}
     return DiDResult(method=method, estimate=est, ci=(lo, hi), p_value=p, level=level,
                      label=label or "difference-in-differences effect", unit=change_unit(measure),
                      diagnostics=diagnostics,
