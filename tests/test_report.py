@@ -148,6 +148,19 @@ def test_scorecard_does_not_rate_a_suppressed_latest_year():
     assert "69.2" not in b.table.to_string()
 
 
+def test_the_scorecard_does_not_rate_a_figure_years_out_of_date():
+    """The Isles of Scilly's newest social worker turnover is from September 2020 and
+    was rated green, though "Other measures to know about" in the same pack calls such
+    a figure too old to describe the council now."""
+    from evaltools import briefing
+    b = briefing.scorecard("420", policy="published")
+    row = b.table.set_index("Measure").loc["Social worker turnover"]
+    assert row["Year"] == "Sep\u00a02020" and row["RAG"] == "" and row["Trend"] == ""
+    assert row["Basis"] == "the latest figure is from Sep 2020, too old to describe the council now; not rated"
+    fresh = briefing.scorecard("884", policy="published").table
+    assert not fresh["Basis"].str.contains("too old").any()
+
+
 def test_an_unrated_scorecard_cell_says_not_rated(monkeypatch):
     """The RAG cell of a measure with no rating (context, a count, a withheld figure) was
     blank in the pack: a gap to a reader, nothing to a screen reader."""

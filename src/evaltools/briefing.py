@@ -327,9 +327,26 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
                 continue
             last, prev = rated
             latest = bmk.as_printed(m, last["la_value"], last["la_decimals"])
+            if int(last["period"]) - m.lait_period_shift < bm.newest_year() - STALE_YEARS:
+                # the newest figure is years old (the Isles of Scilly's EET at 19-21 from
+                # 2017): shown for what it was, not rated as the council now, as the
+                # measures off the scorecard are not (_others)
+                rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]),
+                             "Latest": latest, "Trend": "", "England": england,
+                             "Neighbours": bmk.comparator_cell(m, last), "Band": "", "RAG": "",
+                             "Basis": f"the latest figure is from {m.period_label(last['period'])}, too old to "
+                                      "describe the council now; not rated",
+                             "measure_id": mid})
+                continue
             trend = _arrow(m, prev, last, _tested(m, last, frame, area.area_code, comparator), aims.get(mid))
             target, aside = _target_for(m, last, targets.get(mid), st)
             rag, basis = _rag(m, last, target, trend)
+            if rag == "green" and aside and " is not met;" in aside:
+                # rated against England for want of the baseline, a missed target is still
+                # missed: Rutland's EET at 19-21 (76.0% against 80%) was green, a strength
+                rag, basis = "amber", (f"{aside.replace(', so it is rated against England', '')}; "
+                                       f"{basis}, but with the target missed it is amber, not green")
+                aside = None
             if mid in aims:         # as the review judges it: "the strategy aims to lower it"
                 basis = f"{basis}; the strategy aims to {'raise' if aims[mid] == 'high' else 'lower'} it"
             if aside:

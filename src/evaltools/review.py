@@ -374,6 +374,11 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
             and row.baseline_period == row.latest_period:
         # the only figure is the baseline year's: the strategy cannot have met (or missed) it yet
         row.target_met = f"{'met' if row.target_met == 'yes' else 'not met'} at the baseline; no figure since"
+    elif row.target_met in ("yes", "no") and b_period is not None and row.latest_period < b_period:
+        # the newest figure is from before the strategy's baseline year (the later ones
+        # suppressed): Rutland's 3+ placements of 2020 was "target met: no" for a
+        # strategy of 2022-25
+        row.target_met = f"not judged: the latest figure ({_period(row.latest_period, mid)}) is from before the baseline"
 
     # the statistical verdict: counts at both ends give a test; otherwise say why not
     if row.baseline_period is None:
@@ -704,6 +709,8 @@ class Review:
         t = self.table
         hid = withheld(self, policy)
         shown = t[~hid]
+        hidden_target = target_withheld(self, policy)
+        judged = t[~hidden_target]                      # targets judged in the open
         return {
             "measures": len(t),
             "with_data": int((~t["verdict"].isin(["no data", "not evaluated"])).sum()),
@@ -714,11 +721,12 @@ class Review:
                                           & (shown["source"] == "child_level")).sum()),
             "withheld": int(hid.sum()),
             "targets": int(t["target_value"].notna().sum()),
-            "targets_met": int((shown["target_met"] == "yes").sum()),
+            "targets_met": int((judged["target_met"] == "yes").sum()),
             **{v: int((t["verdict"] == v).sum()) for v in VERDICTS},
             # beyond noise on a measure with no better direction: rose or fell
             "changed": int(t["verdict"].isin(["rose beyond noise", "fell beyond noise"]).sum()),
-            "targets_not_met": int((shown["target_met"] == "no").sum()),
+            "targets_not_met": int((judged["target_met"] == "no").sum()),
+            "targets_withheld": int((hidden_target & t["target_met"].isin(["yes", "no"])).sum()),
             "not_tested": int((t["verdict"] == "not tested").sum()),
             "proposed": int((t["verdict"] == "not evaluated").sum()),
             "no_local": int(t["caveats"].str.contains("no local data supplied").sum()),
@@ -773,7 +781,7 @@ class Review:
         parts = [f"The strategy has {c['measures']} measures. {c['with_data']} "
                  f"{'has' if c['with_data'] == 1 else 'have'} figures to assess"
                  + (f"; {listing(rest)}." if any(rest) else ".")]
-        unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"]     # includes the withheld
+        unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"] - c["targets_withheld"]
         # which of the moves rest on the synthetic sample, said of each group: "(2 of these
         # rest on ...)" after "11 moved the other way" read as 2 of the 11, where both were
         # among the 8 that moved as promised
@@ -799,7 +807,9 @@ class Review:
                         f"{c['targets_not_met']} {'does' if c['targets_not_met'] == 1 else 'do'} not"
                         + (f"; {unjudged} cannot be judged{'' if self.ended else ' yet'} (no figures, none since "
                            "the baseline, or no "
-                           "baseline for the target)" if unjudged else "") + "."))
+                           "baseline for the target)" if unjudged else "")
+                        + (f"; {c['targets_withheld']} {'is' if c['targets_withheld'] == 1 else 'are'} not shown "
+                           "(the figures would reveal 1 to 5 children)" if c["targets_withheld"] else "") + "."))
         better = t[t["verdict"] == "improved beyond noise"]
         worse = t[t["verdict"] == "worsened beyond noise"]
         moved = t[t["verdict"].isin(["rose beyond noise", "fell beyond noise"])]
@@ -994,13 +1004,32 @@ def withheld(review: Review, policy: str = "published") -> pd.Series:
     :func:`display_table`), and the narrative does not count them."""
     from . import sdc
 
+    base, latest = _hidden_ends(review, policy)
+    return base | latest
+
+
+def _hidden_ends(review: Review, policy: str) -> tuple[pd.Series, pd.Series]:
+    """Per review row, whether its baseline, and whether its latest figure, shows c."""
+    from . import sdc
+
     pol = sdc.policy(policy)
     t = review.table
-    flags = [bool(pd.notna(r["baseline_value"]) and _few(review, r["measure"], r["baseline_period"], pol))
-             or bool(pd.notna(r["latest_value"]) and _few(review, r["measure"], r["latest_period"], pol))
-             or r["baseline_from"] == "strategy" and _small_count(r["baseline_value"], r["measure"], pol)
-             for _, r in t.iterrows()]
-    return pd.Series(flags, index=t.index, dtype=bool)
+    base = [bool(pd.notna(r["baseline_value"]) and _few(review, r["measure"], r["baseline_period"], pol))
+            or r["baseline_from"] == "strategy" and _small_count(r["baseline_value"], r["measure"], pol)
+            for _, r in t.iterrows()]
+    latest = [bool(pd.notna(r["latest_value"]) and _few(review, r["measure"], r["latest_period"], pol))
+              for _, r in t.iterrows()]
+    return pd.Series(base, index=t.index, dtype=bool), pd.Series(latest, index=t.index, dtype=bool)
+
+
+def target_withheld(review: Review, policy: str = "published") -> pd.Series:
+    """Per review row, whether its target check is withheld: its latest figure shows c,
+    or its target is a change on a baseline that does. A target the strategy states
+    (80%) against a latest figure the table shows is judged in the open, as the
+    briefing pack judges it (the review said c beside 76.0% and a target of 80%)."""
+    base, latest = _hidden_ends(review, policy)
+    on_base = review.table.get("target_from_baseline", pd.Series(False, index=review.table.index)).fillna(False)
+    return latest | (base & on_base.astype(bool))
 
 
 #: what a strategy's direction asks of the figure, in the review table's words
@@ -1098,6 +1127,8 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
     # a figure from the bundled synthetic sample says so on its own row, which a board
     # paper may quote without the introduction that explains it
     synthetic = review.synthetic
+    hidden_target = target_withheld(review, policy)
+    target_hidden = set(hidden_target.index[hidden_target])
     rows = []
     for _, r in review.table.iterrows():
         def cell(value, period, stated=False):
@@ -1129,7 +1160,7 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
             # a target worked out from a c baseline (+50% on it) would give the baseline back
             "Target": "c" if base == "c" and r.get("target_from_baseline", False) and pd.notna(r["target_value"])
             else _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",
-            "Target met": "c" if withheld and r["target_met"] in ("yes", "no") else r["target_met"],
+            "Target met": "c" if r.name in target_hidden and r["target_met"] in ("yes", "no") else r["target_met"],
             "Verdict": r["verdict"],
             "Caveats": _caveats_without_figures(shown_caveats(r["caveats"], policy)) if withheld
             else shown_caveats(_without_withheld_years(r["caveats"], review, r, pol), policy),
