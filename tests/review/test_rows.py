@@ -740,6 +740,11 @@ def test_a_jump_within_sampling_noise_is_not_called_a_recording_change():
     assert review.jumps(series(30)) == [2018]
     # without cohorts (a rate, LAIT's figures) the median rule alone
     assert review.jumps(series(1).drop(columns=["numerator", "denominator"])) == [2018]
+    # a LAIT year without counts elsewhere in the series: the pair with cohorts is still
+    # tested (Rutland's health assessments, 15 of 18 to 19 of 19, were called a jump)
+    lait_first = series(1)
+    lait_first.loc[0, ["numerator", "denominator"]] = np.nan
+    assert review.jumps(lait_first) == []
 
 
 def test_a_local_figure_leaving_1_to_5_out_is_withheld_whichever_row_of_its_year_is_shown(tmp_path):
