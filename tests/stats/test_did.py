@@ -305,3 +305,14 @@ def test_a_council_formed_in_2019_is_not_called_suppressed_for_its_earlier_years
     res = did(indicators, "884", 2022, measure="cla_3plus_placements", comparators=["838", "893", "919", "885", "860", "865"])
     text = " | ".join(res.warnings)
     assert "Dorset (838) before 2020" in text and "suppressed or not available (Dorset" not in text
+
+
+def test_a_treated_council_missing_a_year_is_named_with_the_way_round_it(indicators):
+    """Rutland's 2020 EET figure is suppressed, so the balanced sample dropped it and the
+    error said "0 treated and 10 comparison units ... check sample= and the comparators"."""
+    with pytest.raises(ValueError, match=r"did: Rutland \(857\) has no figure for 2020 \(suppressed or not "
+                                         r"available\).*pass sample='all'"):
+        did(indicators, "Rutland", 2023, measure="care_leavers_eet_19_21", comparators="statistical_neighbours")
+    res = did(indicators, "Rutland", 2023, measure="care_leavers_eet_19_21", comparators="statistical_neighbours",
+              sample="all")
+    assert res.diagnostics["n_treated"] == 1

@@ -338,9 +338,20 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
         warns.append(f"{count(len(dropped), 'unit')} left out of the analysis sample ({sample}): "
                      + ", ".join(names.get(str(u), str(u)) for u in dropped.index[:8])
                      + ("..." if len(dropped) > 8 else ""))
+    df_all = df
     df = df[df["unit"].isin(per_unit.index[per_unit["used"]])].copy()
     n_t = int(df.loc[df["treated"] == 1, "unit"].nunique())
     n_c = int(df.loc[df["treated"] == 0, "unit"].nunique())
+    gone_t = dropped[dropped["role"] == "treated"]
+    if n_t == 0 and len(gone_t) and sample == "balanced":
+        # the treated council lacks a year (DfE suppressed it): say so, not "check sample="
+        u = gone_t.index[0]
+        seen = set(df_all.loc[df_all["unit"] == u, "time"])
+        missing = [t for t in times if t not in seen]
+        raise ValueError(f"did: {names.get(str(u), str(u))} has no figure for "
+                         f"{', '.join(map(str, missing[:6]))} (suppressed or not available), and the balanced "
+                         "sample keeps only units with a figure in every period; pass sample='all' to use "
+                         "the years it has")
     if n_t == 0 or n_c == 0:
         raise ValueError(f"did: the analysis sample has {n_t} treated and {n_c} comparison units; "
                          "both are needed (check sample= and the comparators)")
