@@ -1004,8 +1004,6 @@ def withheld(review: Review, policy: str = "published") -> pd.Series:
     """Per review row, whether its baseline or latest figure shows c under the policy:
     such a row's direction, target check and test are withheld too (see
     :func:`display_table`), and the narrative does not count them."""
-    from . import sdc
-
     base, latest = _hidden_ends(review, policy)
     return base | latest
 
