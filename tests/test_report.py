@@ -172,8 +172,8 @@ def test_an_unrated_scorecard_cell_says_not_rated(monkeypatch):
     report.show_scorecard(b)
     cells = [row[-2] for bundle in shown for row in bundle[report.TABLE_MIME]["data"]]
     assert cells.count("not rated") == (b.table["RAG"] == "").sum() and "" not in cells
-    assert all("<td>not rated</td>" in bundle["text/html"] or "not rated" not in str(bundle[report.TABLE_MIME])
-               for bundle in shown)
+    assert all('<td class="rag-none">not rated</td>' in bundle["text/html"]
+               or "not rated" not in str(bundle[report.TABLE_MIME]) for bundle in shown)
 
 
 def test_a_measure_shows_its_definition_then_the_notes_on_its_years(monkeypatch):

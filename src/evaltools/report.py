@@ -48,6 +48,7 @@ table.evaltools-table tbody th { font-weight: normal; }
 table.evaltools-table td.rag-green { background: #009E73; color: #000; font-weight: bold; text-align: center; }
 table.evaltools-table td.rag-amber { background: #E69F00; color: #000; font-weight: bold; text-align: center; }
 table.evaltools-table td.rag-red { background: #D55E00; color: #000; font-weight: bold; text-align: center; }
+table.evaltools-table td.rag-none { text-align: center; }
 /* links underlined, not told from text by colour alone (WCAG 1.4.1) */
 .jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
 .evaltools-page-break { break-before: page; page-break-before: always; }
@@ -993,6 +994,7 @@ def show_scorecard(b, area: str | None = None) -> None:
     bundle = table_bundle(t.reset_index(drop=True), caption=f"Scorecard: {area}")
     for rag in ("green", "amber", "red"):
         bundle["text/html"] = bundle["text/html"].replace(f"<td>{rag}</td>", f'<td class="rag-{rag}">{rag}</td>')
+    bundle["text/html"] = bundle["text/html"].replace("<td>not rated</td>", '<td class="rag-none">not rated</td>')
     display(bundle, raw=True)
 
 
