@@ -521,3 +521,16 @@ def test_a_statement_is_written_under_the_published_policy_unless_told():
     assert "published policy" in bm.statement(mid)
     assert "36 of 38" in bm.statement(mid, policy="internal")
     assert "under the ofsted policy" in bm.disclosed("ofsted").statement(mid)
+
+
+def test_a_year_the_policy_withholds_is_not_called_suppressed_by_dfe():
+    """Herefordshire's staying put at 18: 2022 (9 of 13, 4 not staying) is withheld by
+    the published policy, 2023 and 2024 by DfE. The statement called all three
+    "suppressed or not available", where the tables say the policy withheld 2022."""
+    from evaltools import benchmark
+    bm = benchmark.benchmark("884", ["staying_put_18"])
+    text = bm.statement("staying_put_18", policy="published")
+    assert ("Later figures: 2022 is withheld under the published policy, as it would reveal 1 to 5 children; "
+            "2023 to 2024 are suppressed or not available.") in text
+    assert "Later figures (2023 to 2024) are suppressed or not available." in bm.statement("staying_put_18",
+                                                                                         policy="internal")

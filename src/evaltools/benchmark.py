@@ -781,6 +781,23 @@ def recording_note(m: registry.Measure, period, area_code: str, policy, what: st
             + f": {what} may reflect recording more than young people's lives")
 
 
+def _gone_words(m: registry.Measure, rows: pd.DataFrame, policy: str) -> str | None:
+    """Why years of the council's figures are missing, where the disclosure policy
+    withheld some ("2024 is withheld under the published policy, as it would reveal 1 to
+    5 children"): each such year had been called "suppressed or not available". None
+    where DfE's symbols alone explain them."""
+    mine = rows["la_withheld"].fillna(False).astype(bool) if "la_withheld" in rows else \
+        pd.Series(False, index=rows.index)
+    dfe, ours = rows[~mine], rows[mine]
+    if ours.empty:
+        return None
+    said = [f"{_years(m, ours['period'])} {'is' if len(ours) == 1 else 'are'} withheld under the {policy} "
+            f"policy, as {'it' if len(ours) == 1 else 'they'} would reveal 1 to 5 children"]
+    if len(dfe):
+        said.append(f"{_years(m, dfe['period'])} {'is' if len(dfe) == 1 else 'are'} suppressed or not available")
+    return "; ".join(said)
+
+
 def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal") -> str:
     bm = bm.disclosed(policy)
     s = bm.series(m.id)
@@ -802,7 +819,9 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     parts.append(f"{m.period_phrase(period)}, {name}: {fig}.")
     later = s[s["period"] > period]
     if len(later):
-        parts.append(f"Later figures ({_years(m, later['period'])}) are suppressed or not available.")
+        gone = _gone_words(m, later, policy)
+        parts.append(f"Later figures: {gone}." if gone else
+                     f"Later figures ({_years(m, later['period'])}) are suppressed or not available.")
     newest, year = bm.newest_year(), period - m.lait_period_shift
     if year < newest - STALE_YEARS:
         parts.append(f"It is {newest - year} years older than the newest figures here ({newest}): read it "
@@ -813,9 +832,11 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         if skipped.empty:
             parts.append(f"The year before ({m.period_label(p['period'])}): {as_printed(m, p['la_value'], p['la_decimals'])}.")
         else:
-            parts.append(f"The latest figure before it ({m.period_label(p['period'])}, as "
-                         f"{_years(m, skipped['period'])} {'is' if len(skipped) == 1 else 'are'} "
-                         f"suppressed or not available): {as_printed(m, p['la_value'], p['la_decimals'])}.")
+            gone = _gone_words(m, skipped, policy)
+            why = (f"; {gone}" if gone else f", as {_years(m, skipped['period'])} "
+                   f"{'is' if len(skipped) == 1 else 'are'} suppressed or not available")
+            parts.append(f"The latest figure before it ({m.period_label(p['period'])}{why}): "
+                         f"{as_printed(m, p['la_value'], p['la_decimals'])}.")
     label = comparator_label(bm.comparator)
     cmean = last["comparator_mean"]
     if np.isfinite(cmean):
