@@ -781,7 +781,7 @@ def recording_note(m: registry.Measure, period, area_code: str, policy, what: st
             + f": {what} may reflect recording more than young people's lives")
 
 
-def _gone_words(m: registry.Measure, rows: pd.DataFrame, policy: str) -> str | None:
+def _gone_words(area_code: str, m: registry.Measure, rows: pd.DataFrame, policy: str) -> str | None:
     """Why years of the council's figures are missing, where the disclosure policy
     withheld some ("2024 is withheld under the published policy, as it would reveal 1 to
     5 children"): each such year had been called "suppressed or not available". None
@@ -791,8 +791,10 @@ def _gone_words(m: registry.Measure, rows: pd.DataFrame, policy: str) -> str | N
     dfe, ours = rows[~mine], rows[mine]
     if ours.empty:
         return None
+    from . import sdc
     said = [f"{_years(m, ours['period'])} {'is' if len(ours) == 1 else 'are'} withheld under the {policy} "
-            f"policy, as {'it' if len(ours) == 1 else 'they'} would reveal 1 to 5 children"]
+            f"policy, as {'it' if len(ours) == 1 else 'they'} "
+            + sdc.withheld_because(area_code, m.id, ours["period"])]
     if len(dfe):
         said.append(f"{_years(m, dfe['period'])} {'is' if len(dfe) == 1 else 'are'} suppressed or not available")
     return "; ".join(said)
@@ -819,7 +821,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     parts.append(f"{m.period_phrase(period)}, {name}: {fig}.")
     later = s[s["period"] > period]
     if len(later):
-        gone = _gone_words(m, later, policy)
+        gone = _gone_words(bm.la.area_code, m, later, policy)
         parts.append(f"Later figures: {gone}." if gone else
                      f"Later figures ({_years(m, later['period'])}) are suppressed or not available.")
     newest, year = bm.newest_year(), period - m.lait_period_shift
@@ -832,7 +834,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         if skipped.empty:
             parts.append(f"The year before ({m.period_label(p['period'])}): {as_printed(m, p['la_value'], p['la_decimals'])}.")
         else:
-            gone = _gone_words(m, skipped, policy)
+            gone = _gone_words(bm.la.area_code, m, skipped, policy)
             why = (f"; {gone}" if gone else f", as {_years(m, skipped['period'])} "
                    f"{'is' if len(skipped) == 1 else 'are'} suppressed or not available")
             parts.append(f"The latest figure before it ({m.period_label(p['period'])}{why}): "
