@@ -488,6 +488,42 @@ def test_a_table_of_sentences_prints_on_a_landscape_page_with_its_heading(tmp_pa
     assert boxes == [(595, 842), (842, 595), (595, 842)]       # portrait, landscape (heading + table), portrait
 
 
+def test_printed_tables_are_readable_and_the_widest_is_not_cut_off(tmp_path, monkeypatch):
+    """Tables printed at 9px (6.75 pt) were too small to read in a board paper; they now
+    print at 9 pt, and a table of sentences at 8.25 pt. The widest trend table
+    (caseloads: a unit in every cell, eight columns) is a table of sentences printed
+    under its chart on a portrait page; with its Year column held 13em wide, as a
+    column of measure names is, it ran off the page and lost its Source column at
+    8.25 pt. Every word of it must be in the PDF."""
+    pypdf = pytest.importorskip("pypdf")
+    from evaltools import report
+    from evaltools.benchmark import benchmark
+    monkeypatch.delenv(outputs.CHROMIUM_ENV)
+    if outputs.find_chromium()[0] is None:
+        pytest.skip("no chromium")
+    bm = benchmark(884, ["social_worker_caseload"])
+    table = report.trend_table(bm, "social_worker_caseload", policy="published")
+    img = ("<img src='data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwAD"
+           "hgGAWjR9awAAAABJRU5ErkJggg==' width='300' height='200'>")
+    # exported as a run exports it, so JupyterLab's own styles are in play
+    nb = new_notebook(cells=[new_code_cell("", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": report.REPORT_CSS}),
+        nbformat.v4.new_output("display_data", data={"text/html": img}),
+        nbformat.v4.new_output("display_data", data={"text/html": report.table_bundle(table)["text/html"]})])])
+    nbformat.write(nb, tmp_path / "t.ipynb")
+    runner._export_html(tmp_path / "t.ipynb", tmp_path / "t.html", "t")
+    pdf = outputs.html_to_pdf(tmp_path / "t.html", tmp_path / "t.pdf", timeout=120)
+    outputs.close_printers()
+    sizes = []
+    page = pypdf.PdfReader(pdf).pages[0]
+    assert round(float(page.mediabox.width)) == 595                       # portrait, under its chart
+    text = page.extract_text(visitor_text=lambda t, cm, tm, font, size: sizes.append(size * tm[3] * cm[3])
+                             if t.strip() else None)
+    words = " ".join([*table.columns, *table.astype(str).to_numpy().ravel()]).split()
+    assert words and [w for w in words if w not in text.split()] == []
+    assert min(sizes) > 8.2                                             # points
+
+
 def test_regions_and_la_lists():
     wm = runner.region_las("west midlands")
     assert len(wm) == 14 and "884" in [a.area_code for a in wm]

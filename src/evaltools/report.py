@@ -69,10 +69,12 @@ table.evaltools-table td.rag-none { text-align: center; }
   .jp-Cell:not(:has(img)) table.evaltools-table.evaltools-wide { page: wide; }
   table.evaltools-table td { vertical-align: top; }
 """ + "".join(f"  table.evaltools-wide.text-{j} td:nth-child({j}) {{ min-width: 13em !important; }}\n"
-              for j in range(2, 21)) + """  table.evaltools-wide td:first-child, table.evaltools-wide th:first-child { min-width: 13em !important; }
-  table.evaltools-table { font-size: 9px; width: 100%; }
-  /* a table of sentences has a landscape page to itself: about 8 pt, not 6.75 */
-  table.evaltools-table.evaltools-wide { font-size: 10.5px; }
+              for j in range(2, 21)) + """  table.evaltools-wide.text-1 td:first-child, table.evaltools-wide.text-1 th:first-child { min-width: 13em !important; }
+  /* 9 pt, as a board paper's tables are: at 6.75 pt (9px) the scorecard's figures were
+     too small to read on paper. A table of sentences (the review's ten columns) is
+     8.25 pt: at 9 pt its last column ran off the landscape page */
+  table.evaltools-table { font-size: 12px; width: 100%; }
+  table.evaltools-table.evaltools-wide { font-size: 11px; }
   table.evaltools-table th, table.evaltools-table td { white-space: normal !important; min-width: 0 !important; padding: 2px 4px; }
   .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }
   img { max-width: 100% !important; break-inside: avoid; }
@@ -245,9 +247,10 @@ WIDE_MIN_ROWS = 6
 
 
 def table_classes(df: pd.DataFrame) -> str:
-    """The HTML classes of a table: ``text-N`` for each column (from 2) that holds
-    phrases rather than figures (left-aligned and wrapped; figures and one-word cells such
-    as "yes" or a RAG stay as they were), and
+    """The HTML classes of a table: ``text-N`` for each column that holds phrases
+    rather than figures (left-aligned and wrapped; figures and one-word cells such as
+    "yes" or a RAG stay as they were; the first column is always left-aligned, and only
+    a first column of phrases keeps its width on a printed page), and
     ``evaltools-wide`` for a table of sentences, printed on a landscape page;
     ``evaltools-short`` for a table of at most :data:`SHORT_TABLE_ROWS` rows, printed
     whole on one page (a trend table of 4 rows was split 1 and 3 over two pages)."""
@@ -257,7 +260,7 @@ def table_classes(df: pd.DataFrame) -> str:
         cells = [str(v) for v in df[col] if v is not None and not (isinstance(v, float) and np.isnan(v))
                  and str(v) != ""]
         widths.append(float(np.median([len(c) for c in cells])) if cells else 0.0)
-        if j > 1 and cells and widths[-1] >= 12 and sum(bool(_FIGURE.match(c)) for c in cells) < len(cells) / 2:
+        if cells and widths[-1] >= 12 and sum(bool(_FIGURE.match(c)) for c in cells) < len(cells) / 2:
             classes.append(f"text-{j}")
     if sum(widths) > WIDE_ROW_CHARS and len(df) >= WIDE_MIN_ROWS:
         classes.append("evaltools-wide")
