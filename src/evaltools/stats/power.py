@@ -123,14 +123,15 @@ def detectable(size: str, estimate: float, lo: float, hi: float, mde: float, wha
 
     * not detected (the interval holds 0): "a change smaller than about 9.2 would
       usually not be told from noise";
-    * detected, smaller than that: "this test finds a change of about 9.2 4 times in 5;
-      this smaller one was found, near the edge of what the data can tell from noise";
+    * detected, smaller than that: "a change of about 9.2 is found 4 times in 5; this
+      smaller one was found too, near the edge of what the data can tell from noise"
+      (not "finds a change of about 9.2 4 times in 5", two numbers run together);
     * detected and as large: "a change of about 9.2 or more is found 4 times in 5"."""
     if not (lo > 0 or hi < 0):
         return f"{what} smaller than {size} would usually not be told from noise (80% power, 5% significance)"
     if abs(estimate) < mde:
-        return (f"this test finds {what} of {size} 4 times in 5 (80% power, 5% significance); this smaller "
-                "one was found, near the edge of what the data can tell from noise")
+        return (f"{what} of {size} is found 4 times in 5 (80% power, 5% significance); this smaller one was "
+                "found too, near the edge of what the data can tell from noise")
     return f"{what} of {size} or more is found 4 times in 5 (80% power, 5% significance)"
 
 
