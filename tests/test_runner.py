@@ -643,7 +643,7 @@ def test_longest_notebooks_start_first(tmp_path):
     ev = runner.load_evaluation(input_path("evaluations/herefordshire.yaml"))
     plan = runner._plan(ev, "herefordshire", "r2", tmp_path, print)
     names = [ev.jobs[i].notebook for i in runner.start_order(plan)]
-    assert names[:3] == ["annual_impact_review"] * 2 + ["ilacs_briefing"]
+    assert names[:4] == ["annual_impact_review"] * 3 + ["ilacs_briefing"]
     # benchmarking shows the charts the others draw: after them (ties keep the YAML order)
     assert names[-2:] == ["data_quality", "benchmarking"]
     # a previous run's times take over: there the data quality report took longest
@@ -740,8 +740,12 @@ def test_a_reports_page_title_tells_reports_of_one_notebook_apart():
     assert runner._stem_title("annual_impact_review-herefordshire_2025_27") == \
         "Annual impact review, Herefordshire Corporate Parenting Strategy 2025-27"
     assert runner._stem_title("topic-safety-ofsted_herefordshire_2024") == (
-        "Topic report, Safety, Herefordshire: points from Ofsted's fifth monitoring visit (22-23 October 2024)")
+        "Topic report, Safety: missing and away from placement, Herefordshire: points from Ofsted's fifth "
+        "monitoring visit (22-23 October 2024)")
     assert runner._stem_title("topic-care_leavers") == "Topic report, Care leavers"
+    assert runner._stem_title("topic-education_workforce-ofsted_herefordshire_2024") == (
+        "Topic report, Education and workforce, Herefordshire: points from Ofsted's fifth monitoring visit "
+        "(22-23 October 2024)")
     assert runner._stem_title("ilacs_briefing") == "ILACS briefing pack"
     assert runner._stem_title("my_notebook-my_strategy_2026_28-3") == "My notebook, My strategy 2026-28, 3"
 

@@ -1008,12 +1008,16 @@ def _stem_title(stem: str) -> str:
     """A report's file stem in words for its page title (the browser's tab, the PDF's
     title): 'annual_impact_review-herefordshire_2025_27' -> 'Annual impact review,
     Herefordshire Corporate Parenting Strategy 2025-27'. A part naming a bundled
-    strategy gives its title; any other part is its words."""
+    strategy gives its title, and one naming a topic its title ("Education and
+    workforce", not "Education workforce"); any other part is its words."""
+    from .topic_list import TOPICS
+
     first, *rest = stem.split("-")
     words = [NOTEBOOK_TITLES.get(first) or first.replace("_", " ").capitalize()]
     for part in rest:
         part = re.sub(r"(\d{4})_(\d{2})\b", r"\1-\2", part)
         title = _strategy_title(part.replace("-", "_")) if re.fullmatch(r"[a-z0-9_-]+", part) else None
+        title = title or (TOPICS[part].title if first == "topic" and part in TOPICS else None)
         words.append(title or part.replace("_", " ").capitalize())
     return ", ".join(words)
 
