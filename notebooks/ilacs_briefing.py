@@ -18,10 +18,15 @@
 # la: DfE number, ONS code or name. strategy: a strategy id whose targets set the RAG
 # rating where it has one, or None (against England). comparator: "statistical_neighbours",
 # "region" or a list of LAs. policy: internal, ofsted or published.
+# ofsted: the strategy id of the council's latest Ofsted letter, its points tracked as a
+# strategy (as data/strategies/ofsted_herefordshire_2024.yaml), or None.
+# local: a local measures CSV with the figures only the council's records hold, or None.
 la = "884"
 strategy = "herefordshire_2025_27"
 comparator = "statistical_neighbours"
 policy = "published"
+ofsted = None
+local = None
 
 # %%
 from IPython.display import Markdown, display
@@ -29,6 +34,7 @@ from IPython.display import Markdown, display
 from evaltools import briefing, report
 
 b = briefing.scorecard(la, strategy=strategy, comparator=comparator, policy=policy)
+letter = briefing.letter_review(b, ofsted, local=local)
 display(report.style())
 display(Markdown(f"# Ofsted (ILACS) briefing: {b.la.display_name}"))
 display(report.briefing_intro(b))
@@ -40,7 +46,12 @@ display(report.briefing_intro(b))
 # check and edit.
 
 # %%
-display(Markdown("\n\n".join(briefing.key_messages(b))))
+messages = briefing.key_messages(b) + ([briefing.letter_message(letter, policy)] if letter else [])
+display(Markdown("\n\n".join(messages)))
+
+# %%
+if letter is not None:
+    report.show_letter_points(letter, policy)
 
 # %% [markdown]
 # ## Scorecard

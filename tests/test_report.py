@@ -253,6 +253,52 @@ def test_key_messages_name_every_strength_and_concern():
         assert row["Measure"] in msgs, row["Measure"]
 
 
+def test_key_messages_give_each_figure_its_year():
+    """DfE published 3+ social workers for 2024 only: "Concerns: 3+ social workers 43.9%"
+    read as this year's figure, a year before Ofsted's visit (inspector's review)."""
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    msgs = " ".join(briefing.key_messages(b))
+    assert "3+ social workers 43.9% (2024; worse than England beyond noise)" in msgs
+    assert "Dental checks 72.3% (2025; worse than England beyond noise)" in msgs
+
+
+def test_the_briefing_tracks_the_points_of_the_councils_ofsted_letter(monkeypatch):
+    """Herefordshire's pack never mentioned Ofsted's letter (October 2024): its points, as
+    data/strategies/ofsted_herefordshire_2024.yaml tracks them, are now a key message and a
+    section, with the review's verdicts under the policy and the points only the
+    council's records can show (return home interviews) named with what to supply."""
+    from evaltools import briefing
+    from evaltools.errors import ConfigError
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    letter = briefing.letter_review(b, "ofsted_herefordshire_2024")
+    msg = briefing.letter_message(letter, "published")
+    assert msg.startswith("**Ofsted's points** (Herefordshire: points from Ofsted's fifth monitoring visit "
+                          "\\(22\\-23 October 2024\\)): 7 of 18 have a national figure; improved beyond noise: "
+                          "Greater permanence in the workforce (lower agency share), 55.2% (Sep 2023) to 18.3% "
+                          "(Sep 2025); 6 show no detectable change or could not be tested. The other 11 need the "
+                          "council's own records, not yet supplied: Share of managers who are permanent rises, ")
+    assert "Raise take-up of return home interviews after missing episodes" in msg
+    assert briefing.letter_review(b, None) is None
+    with pytest.raises(ConfigError, match="ofsted_herefordshire_2024 is Herefordshire's, not Hertfordshire's"):
+        briefing.letter_review(briefing.scorecard("919", policy="published"), "ofsted_herefordshire_2024")
+
+    shown = []
+    monkeypatch.setattr(report, "display", lambda obj, **k: shown.append(obj))
+    report.show_letter_points(letter, "published")
+    intro = shown[0].data
+    assert intro.startswith("## Ofsted's points") and "Herefordshire was judged inadequate in July 2022" in intro
+    assert "7 of the 18 points have a national figure; the other 11 need the council's own records" in intro
+    tables = [pd.DataFrame(o[report.TABLE_MIME]["data"], columns=o[report.TABLE_MIME]["columns"])
+              for o in shown[1:] if isinstance(o, dict)]
+    figures, local = tables
+    assert len(figures) == 7 and len(local) == 11
+    rhi = local.set_index("Point").loc["Raise take-up of return home interviews after missing episodes"]
+    assert (rhi["Local measure to supply"], rhi["Status"]) == ("return_home_interviews_takeup", "no local data supplied")
+    agency = figures[figures["Measure"].str.startswith("Greater permanence")].iloc[0]
+    assert (agency["Latest"], agency["Verdict"]) == ("18.3% (Sep 2025)", "improved beyond noise")
+
+
 # ------------------------------------------------------- other measures to know about
 # The scorecard's measures are fixed; the pack also lists every other measure of the
 # benchmarking report on which the council's latest figure is in band D (the worst
@@ -400,7 +446,7 @@ def test_a_red_rating_resting_on_many_unknowns_says_it_may_reflect_recording():
     # the key message says the shared cohort's note once, after both concerns
     care = next(k for k in briefing.key_messages(b) if k.startswith("**Care leavers:**"))
     assert care.count("have no information recorded") == 1
-    assert ("(worse than England beyond noise). For both: 14 of 59 (23.7%) have no information recorded "
+    assert ("(2025; worse than England beyond noise). For both: 14 of 59 (23.7%) have no information recorded "
             "(England 5.9%)") in care
 
 

@@ -39,7 +39,7 @@ from .areas import resolve_la
 from .comparators import comparator_label
 from .errors import ConfigError
 from .stats.proportions import difference_ci
-from .wording import REVEALS
+from .wording import REVEALS, listing, md
 
 #: judgement area -> key measures (those the registry does not hold are skipped)
 AREAS = {
@@ -443,9 +443,56 @@ def _listed(rows: pd.DataFrame) -> str:
     parts = [str(x["Basis"]).split("; ") for _, x in rows.iterrows()]
     shared = [p for p in parts[0] if len(parts) > 1 and p != parts[0][0] and len(p) > 40
               and all(p in q for q in parts[1:])]
-    items = "; ".join(f"{x['Measure']} {x['Latest']} ({'; '.join(p for p in ps if p not in shared)})"
+    # the year with every figure: a strength or concern from a year DfE has not updated
+    # (3+ social workers, 2024 only) must not read as this year's
+    items = "; ".join(f"{x['Measure']} {x['Latest']} "
+                      f"({'; '.join([str(x['Year']), *(p for p in ps if p not in shared)])})"
                       for (_, x), ps in zip(rows.iterrows(), parts))
     return items + "." + (f" For {'both' if len(parts) == 2 else 'each'}: {'; '.join(shared)}." if shared else "")
+
+
+def letter_review(b: Briefing, ofsted, *, local=None):
+    """The review of an Ofsted letter's points, tracked as a strategy (``ofsted``: its id
+    or :class:`~evaltools.strategies.Strategy`), set against the same comparators as the
+    scorecard; None without one. A letter to another council is refused, as its strategy
+    is by :func:`scorecard`."""
+    from . import review, strategies
+
+    if ofsted is None:
+        return None
+    st = strategies.load(ofsted) if isinstance(ofsted, str) else ofsted
+    owner = resolve_la(st.la)
+    if owner.area_code != b.la.area_code:
+        raise ConfigError(f"the Ofsted letter {st.id} is {owner.display_name}'s, not {b.la.display_name}'s",
+                          fix="Give the council's own letter (a strategy file of its points), or ofsted=None")
+    return review.evaluate(st, local=local, comparators=b.benchmark.comparator)
+
+
+def letter_message(letter, policy: str = "published") -> str:
+    """A key message on an Ofsted letter's points, tracked as a strategy (``letter``: its
+    :class:`~evaltools.review.Review`): how many have a national figure and what the
+    review found on them, and which only the council's own records can show. The
+    verdicts are the review's, as its table shows them under ``policy``."""
+    from . import review as rv
+
+    t = letter.table
+    shown = rv.display_table(letter, policy)
+    waiting = t["verdict"].isin(["no data", "not evaluated"]).to_numpy()
+    found = []
+    for verdict in ("improved beyond noise", "worsened beyond noise"):
+        hit = shown[~waiting & (shown["Verdict"] == verdict).to_numpy()]
+        if len(hit):
+            found.append(f"{verdict}: " + "; ".join(
+                f"{t.loc[i, 'text']}, {x['Baseline']} to {x['Latest']}" for i, x in hit.iterrows()))
+    rest = int((~waiting).sum()) - sum(len(f.split("; ")) for f in found)
+    if rest:
+        found.append(f"{rest} {'shows' if rest == 1 else 'show'} no detectable change or could not be tested")
+    line = (f"**Ofsted's points** ({md(letter.strategy.title)}): {int((~waiting).sum())} of {len(t)} have a "
+            f"national figure" + (f"; {'; '.join(found)}" if found else "") + ".")
+    if waiting.any():
+        line += (f" The other {int(waiting.sum())} need the council's own records, not yet supplied: "
+                 + listing([str(x) for x in t.loc[waiting, "text"]]) + ".")
+    return line
 
 
 def key_messages(b: Briefing, limit: int | None = None) -> list[str]:

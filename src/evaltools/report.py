@@ -970,7 +970,8 @@ def briefing_intro(b) -> Markdown:
               "its years after its baseline year is against it; otherwise it is against England."
               if b.strategy is not None else " The RAG rating is against England.")
     return Markdown(
-        f"Where **{b.la.display_name}** stands on {len(b.table)} key measures for children in care, care "
+        "For Ofsted's inspection of local authority children's services (ILACS): "
+        f"where **{b.la.display_name}** stands on {len(b.table)} key measures for children in care, care "
         f"leavers and leadership, from DfE's latest published figures, against England and its "
         f"{comparator_label(bm.comparator)}.{target} Green means better than England beyond noise (or "
         "target met); red, worse beyond noise (or the target missed and no better than the strategy's baseline, "
@@ -981,6 +982,33 @@ def briefing_intro(b) -> Markdown:
         "publishes for every council on which this one is in the worst quarter of councils (band D) or worse "
         f"than England or its {comparator_label(bm.comparator)} beyond noise."
         f"{_model_note(bm)} Disclosure policy: **{b.policy}**.")
+
+
+def show_letter_points(letter, policy: str = "published") -> None:
+    """An Ofsted letter's points, tracked as a strategy (``letter``: its
+    :class:`~evaltools.review.Review`; its own annual impact review has the tests and
+    caveats): each point with a national figure, its baseline, latest and the review's
+    verdict, under the disclosure ``policy``; then the points only the council's own
+    records can show, with the local measure to supply."""
+    from . import review as rv
+    t = letter.table
+    d = rv.display_table(letter, policy)
+    waiting = t["verdict"].isin(["no data", "not evaluated"]).to_numpy()
+    notes = f" {md(letter.strategy.notes)}" if letter.strategy.notes else ""
+    display(Markdown(
+        f"## Ofsted's points\n\n**{md(letter.strategy.title)}**.{notes} Each point the letter makes that a "
+        f"figure could show is tracked here from the year before the visit (the baseline, "
+        f"{letter.strategy.baseline_period}), with the verdict of its annual impact review, which has the "
+        f"tests and caveats behind it: {int((~waiting).sum())} of the {len(t)} points have a national figure; "
+        f"the other {int(waiting.sum())} need the council's own records."))
+    shown = d[~waiting][["Measure", "Baseline", "Latest", "Moved as promised", "Verdict"]]
+    show_table(shown.reset_index(drop=True), caption="Ofsted's points with a national figure")
+    if waiting.any():
+        local = {sm.id: sm.local or "" for sm in letter.strategy.measures}
+        w = pd.DataFrame({"Point": t.loc[waiting, "text"].to_list(),
+                          "Local measure to supply": [local.get(i, "") for i in t.loc[waiting, "id"]],
+                          "Status": d.loc[waiting, "Caveats"].to_list()})
+        show_table(w, caption="Ofsted's points that need the council's own records")
 
 
 def show_scorecard(b, area: str | None = None) -> None:
