@@ -253,6 +253,18 @@ def test_key_messages_name_every_strength_and_concern():
         assert row["Measure"] in msgs, row["Measure"]
 
 
+def test_a_trend_called_noise_because_the_council_swings_more_says_so():
+    """Herefordshire's agency social workers fell from 33.9% to 18.3%, larger than any
+    neighbour's change, yet "↓ within noise": before that year its own figures swung 3.6
+    times as much as its neighbours', which widens the interval (diffindiff.NOISIER). A
+    reader took the bare words for an absurd verdict; the arrow now gives the reason."""
+    from evaltools import briefing
+    t = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published").table.set_index("Measure")
+    assert t.loc["Agency social workers", "Trend"] == (
+        "↓ within noise (its own figures swing 3.6 times as much as the comparison councils')")
+    assert t.loc["Average caseload", "Trend"] == "↓ within noise"       # swings like its neighbours
+
+
 def test_key_messages_give_each_figure_its_year():
     """DfE published 3+ social workers for 2024 only: "Concerns: 3+ social workers 43.9%"
     read as this year's figure, a year before Ofsted's visit (inspector's review)."""

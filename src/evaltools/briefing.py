@@ -113,7 +113,8 @@ def _year_on_year_did(frame: pd.DataFrame, area: str, mid: str, period: int, com
     """The 95% interval of the council's change from its year before ``period`` to
     ``period``, set against its statistical neighbours' change over the same year
     (difference-in-differences on the published figures, as the review and the topic
-    reports test a rate or an average), or None where it cannot be run. The pack had
+    reports test a rate or an average), and the ratio by which the council's own swings
+    widened it (None where they did not); or None where it cannot be run. The pack had
     called such a change "worse (untested)" beside a review that tested it and found no
     detectable change."""
     from .stats.diffindiff import did
@@ -123,9 +124,14 @@ def _year_on_year_did(frame: pd.DataFrame, area: str, mid: str, period: int, com
     if int((mine["period"] < period).sum()) < 2 or not (mine["period"] == period).any():
         return None
     try:
-        return tuple(did(f, area, period, measure=mid, comparators=against, reference="last").ci)
+        r = did(f, area, period, measure=mid, comparators=against, reference="last")
     except (ValueError, KeyError, ConfigError):
         return None
+    # how much more the council's own figures swing than its comparators', where that
+    # widened the interval (diffindiff.NOISIER), so the arrow can say why it is so wide
+    from .stats.diffindiff import NOISIER
+    noise = r.diagnostics.get("noise_ratio")
+    return (*r.ci, noise if noise is not None and noise >= NOISIER else None)
 
 
 def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series, against=None, aim: str | None = None) -> str:
@@ -160,7 +166,12 @@ def _arrow(m: registry.Measure, prev: pd.Series | None, last: pd.Series, against
     elif against is not None and (ci := against()) is not None:     # run only where it is needed
         tested = True
         if ci[0] <= 0 <= ci[1]:
-            return f"{arrow} within noise"
+            # a large change called noise because the council's own figures swing far
+            # more than its comparators' (Herefordshire's agency social workers, 33.9% to
+            # 18.3%) says so, or it reads as an absurd verdict
+            wide = ci[2] if len(ci) > 2 else None
+            return f"{arrow} within noise" + (f" (its own figures swing {wide:.1f} times as much as the "
+                                              "comparison councils')" if wide else "")
     if m.polarity == "none":
         way = f"{arrow} {'up' if d > 0 else 'down'}"
         if aim in ("high", "low"):

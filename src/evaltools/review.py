@@ -612,6 +612,13 @@ _TREND_CAVEATS = {
                              "neighbours were moving in parallel before it",
     "only one period before": "only one published year up to the baseline: whether the council and its neighbours "
                               "were moving in parallel cannot be checked",
+    # diffindiff's warning where the council's own figures swing far more than its
+    # neighbours' (NOISIER): without it a wide interval beside a large change reads as
+    # an absurd "no detectable change"
+    "before the intervention the treated unit's figures swung": (
+        "before the baseline the council's own figures swung much more from year to year than its neighbours' "
+        "(around the trend they share), so the neighbours' changes understate its chance variation and the "
+        "interval is widened to allow for it"),
 }
 
 

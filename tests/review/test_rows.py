@@ -1028,3 +1028,15 @@ def test_a_survey_run_every_other_year_starts_from_the_year_before_the_baseline(
     assert row["baseline_period"] == 2023 and row["baseline_value"] == pytest.approx(75)
     assert "no figure for the baseline year 2024; the baseline is the year before, 2023" in row["caveats"]
     assert row["verdict"] in ("improved beyond noise", "no detectable change")
+
+
+def test_a_row_whose_interval_was_widened_for_the_councils_own_swings_says_so():
+    """Ofsted's points, Herefordshire: social worker turnover and agency workers swung far
+    more than the neighbours' before the baseline (2.9 and 3.6 times), so the DiD widens
+    their intervals; the rows say why, in words without figures (a caveat shows even
+    where the row's figures are withheld)."""
+    r = review.evaluate("ofsted_herefordshire_2024")
+    t = r.table.set_index("id")
+    said = "before the baseline the council's own figures swung much more from year to year than its neighbours'"
+    assert said in t.loc["of24_sw_turnover", "caveats"] and said in t.loc["of24_agency_rate", "caveats"]
+    assert said not in t.loc["of24_caseloads", "caveats"]
