@@ -185,6 +185,7 @@ def test_workbook_has_every_table_a_notebook_showed(tmp_path, lines, tables_note
     assert notes["Local authority"].startswith("Herefordshire (DfE 884")
     assert notes["Run"].startswith("r1")
     assert notes["Disclosure policy (tables)"] == "published"
+    assert notes["Child-level data"] == "the council's SSDA903 extract (extract)"
     assert notes["Attribution"] == ("Contains public sector information licensed under the "
                                     "Open Government Licence v3.0")
     # no chromium: the run still succeeds, says so once, and the manifest records it
@@ -407,6 +408,20 @@ def test_batch_over_two_las_shares_one_pool(tmp_path, lines, monkeypatch):
             assert (out / "hello.pdf").read_bytes()[:5] == b"%PDF-"
             assert m["pdf"]["status"] == "made" and m["pdf"]["reports"] == ["hello"]
     assert not list((tmp_path / "reports").glob("*/.*"))
+
+
+def test_the_workbook_says_when_its_child_level_figures_are_the_synthetic_samples():
+    """A sheet of monthly verdicts from the bundled sample said so only in its Method
+    column; the workbook's Notes now say which extract the notebooks read."""
+    import datetime as dt
+    from types import SimpleNamespace
+    ev = runner.load_evaluation(REPO_ROOT / "evaluations" / "herefordshire.yaml")
+    plan = SimpleNamespace(ev=ev, run_id="r1", started=dt.datetime(2026, 11, 26), stems=runner._stems(ev))
+    notes = runner._workbook_notes(plan)
+    child = [v for k, v in notes if k == "Child-level data"]
+    assert child == ["evaltools' synthetic SSDA903 sample (data/sample): generated, not real children's records, "
+                     "so its child-level figures and verdicts show how the reports work, not how children fare"]
+    assert notes[-1][0] == "Attribution"
 
 
 def test_pdf_key_says_which_reports_are_printed(tmp_path):

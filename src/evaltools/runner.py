@@ -1197,8 +1197,24 @@ def _workbook_notes(plan: _Plan) -> list[tuple[str, str]]:
                   "suppressed figure, never a zero"),
         ("Data", "DfE and ONS published statistics, and the council's own returns where a "
                  "notebook reads them"),
-        ("Attribution", outputs.OGL_ATTRIBUTION),
     ]
+    # the child-level extract each notebook read: a workbook sheet of monthly verdicts
+    # from the bundled synthetic sample says so nowhere but its Method column
+    from .synth import is_synthetic
+    read = []
+    for job in ev.jobs:
+        src = {**job.reads, **job.parameters}.get("extract")
+        if src and src not in read:
+            read.append(src)
+    for src in read:
+        try:
+            synthetic = is_synthetic(input_path(src))
+        except Exception:           # noqa: BLE001 - the notebook reports a bad folder
+            continue
+        notes.append(("Child-level data", f"evaltools' synthetic SSDA903 sample ({src}): generated, not real "
+                      "children's records, so its child-level figures and verdicts show how the reports work, "
+                      "not how children fare" if synthetic else f"the council's SSDA903 extract ({Path(src).name})"))
+    notes.append(("Attribution", outputs.OGL_ATTRIBUTION))
     return notes
 
 
