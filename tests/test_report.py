@@ -265,6 +265,23 @@ def test_a_trend_called_noise_because_the_council_swings_more_says_so():
     assert t.loc["Average caseload", "Trend"] == "↓ within noise"       # swings like its neighbours
 
 
+def test_a_run_of_zeros_too_long_to_be_chance_is_a_key_message_and_its_band_says_so():
+    """Herefordshire's convictions: 0 of 964 children in 2021-2025 where England's rates
+    give about 21. Band A ("the best-performing quarter") sat beside the sentence saying
+    the 0s are more likely not recorded, and the pack, which lists only band D and worse,
+    said nothing (inspector's review)."""
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    assert briefing.key_messages(b)[-1] == (
+        "**Check the recording** (0 in years where chance alone would rarely give it): Convictions (10-17): 0 "
+        "recorded in every year from 2021 to 2025 where England's rates give about 21.")
+    text = benchmark.benchmark("884", ["oc2_convictions"]).statement("oc2_convictions")
+    assert text.endswith("it is in band A, the best-performing quarter of LAs; a 0 that is not being "
+                         "recorded would put it there too.")
+    assert "not being recorded would" not in benchmark.benchmark("884", ["oc2_dental_checks"]).statement(
+        "oc2_dental_checks")
+
+
 def test_key_messages_give_each_figure_its_year():
     """DfE published 3+ social workers for 2024 only: "Concerns: 3+ social workers 43.9%"
     read as this year's figure, a year before Ofsted's visit (inspector's review)."""

@@ -131,14 +131,19 @@ def test_a_first_year_holding_part_of_an_intervention_is_said():
     assert topics.exposure_months(dt.date(2024, 12, 19), 2025) == 4
     assert topics.exposure_months(dt.date(2024, 4, 1), 2025) == 12
     assert topics.exposure_months(dt.date(2025, 3, 31), 2025) == 1
+    # Ofsted's visit of 22 October 2024 to 31 March 2025 is 5.3 months, not "6 months"
+    assert topics.exposure_words(dt.date(2024, 10, 22), 2025) == "less than 6 months"
+    assert topics.exposure_words(dt.date(2025, 3, 31), 2025) == "less than 1 month"
+    assert topics.exposure_words(dt.date(2024, 12, 1), 2025) == "only 4 months"
     t = topics.evaluate("884", "health", strategy="herefordshire_2025_27")
     one = [e for e in t.evaluations if e.result is not None and e.result.diagnostics["n_post"] == 1]
-    assert one and all(any("holds only" in w and "in part" in w for w in e.warnings) for e in one)
+    assert one and all(any("holds less than 4 months" in w and "in part" in w for w in e.warnings) for e in one)
     # the start as the strategy dates it: the day when it gives one, the month when not
     assert any("dates from 19 December 2024, so 2025" in w for e in one for w in e.warnings)
     safety = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024")
-    words = [w for e in safety.evaluations for w in e.warnings if "holds only" in w]
+    words = [w for e in safety.evaluations for w in e.warnings if "holds less than" in w]
     assert words and not any("dates from 1 " in w for w in words)
+    assert any("2025, the first year after it, holds less than 6 months of it" in w for w in words)
 
 
 def test_national_changes_are_not_counted_among_those_that_could_not_be_tested():

@@ -882,8 +882,12 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
     if others:
         parts.append("For reference: " + "; ".join(others) + ".")
     if isinstance(last.get("band"), str):
+        # Herefordshire's 0 convictions, "band A, the best-performing quarter", beside a
+        # sentence saying they are more likely not recorded
+        unrecorded = zeros is not None and zeros.last == int(last["period"])
         parts.append(f"Among {int(last['n_las'])} LAs with a figure it is in "
-                     f"{BAND_TEXT[last['band']]}.")
+                     f"{BAND_TEXT[last['band']]}"
+                     + ("; a 0 that is not being recorded would put it there too." if unrecorded else "."))
     return " ".join(p for p in parts if p)
 
 

@@ -554,4 +554,11 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
             out.append(f"**Also worse than England or its {label} beyond noise** (not on the scorecard): "
                        + "; ".join(f"{x['Measure']} {x['Latest']} in {year(x)} {against(x)}"
                                    for _, x in w.iterrows()) + ".")
+    # a run of 0s too long to be chance rates well (band A) and is listed nowhere else:
+    # an inspector reads it as a recording gap (Herefordshire's convictions, 2021-2025)
+    zeros = [(m, z) for m in b.benchmark.measures if (z := bmk.council_zero_run(b.benchmark, m)) is not None]
+    if zeros:
+        out.append("**Check the recording** (0 in years where chance alone would rarely give it): "
+                   + "; ".join(f"{m.short}: {z.short(m).removesuffix(': check it is being recorded')}"
+                               for m, z in zeros) + ".")
     return out

@@ -386,6 +386,14 @@ def exposure_months(start, period: int, academic: bool = False) -> int:
     return max(0, min(12, end - (start.year * 12 + start.month) + 1))
 
 
+def exposure_words(start, period: int, academic: bool = False) -> str:
+    """A part year's :func:`exposure_months` in words: "only 4 months" from the 1st of a
+    month, "less than 6 months" from a later day (22 October 2024 to 31 March 2025 is 5.3
+    months, which "only 6 months" overstated)."""
+    months = exposure_months(start, period, academic)
+    return ("less than " if start.day > 1 and 0 < months < 12 else "only ") + count(months, "month")
+
+
 #: why a count (children looked after, foster places) is not set against other councils'
 #: change, in topic reports and the annual review (assumption C7)
 COUNT_NOT_COMPARED = ("this is a count, and councils of other sizes change by other amounts, so "
@@ -459,7 +467,8 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         dated = (f"dates from {iv.started}" if iv.precision in EXACT_DATES
                  else f"is taken as from {iv.start.day} {iv.start:%B %Y}")
         part = (f"{iv.title.split(';')[0]} {dated}, so {m.period_label(first)}, the first "
-                f"year after it, holds only {count(months, 'month')} of it: an effect would show there only in part")
+                f"year after it, holds {exposure_words(iv.start, first, academic=m.academic_year)} of it: "
+                "an effect would show there only in part")
         ev.warnings.append(part + (" and the later years carry it in full" if len(post) > 1 else
                                    "; the next year's figures will say more"))
     ev.warnings = [_plain(w, la_code) for w in ev.warnings]
