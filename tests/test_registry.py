@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evaltools import registry
-from evaltools.errors import ConfigError
+from evaltools.errors import ConfigError, SchemaError
 
 REQUIRED_BY_ISSUE = [
     "cla_3plus_placements", "cla_3plus_placements_2yr", "long_term_stability",
@@ -156,7 +156,6 @@ def test_new_units_format_and_have_axis_labels():
 
 def test_a_percentage_says_what_it_is_of():
     """Axis labels read "% of <what>": children unless the registry says otherwise."""
-    from evaltools.errors import SchemaError
     from evaltools.plots.style import unit_axis
 
     assert unit_axis(registry.get("cla_3plus_placements")) == "% of children"
@@ -180,6 +179,17 @@ def test_a_percentage_says_what_it_is_of():
         registry._check_entry({**base, "percent_of": "new placements"}, set())
     with pytest.raises(SchemaError, match="percent_of"):
         registry._check_entry({**base, "unit": "percent", "percent_of": ""}, set())
+
+
+def test_covered_by_names_a_percentage_of_the_registry():
+    from dataclasses import replace
+    entries = {m.id: m for m in registry.measures()}
+    registry._check_references(entries)
+    assert entries["oc2_sdq_average"].covered_by == "oc2_sdq_received"
+    for bad in ("no_such_measure", "oc2_sdq_average"):          # unknown; a score, not a percentage
+        wrong = {**entries, "x": replace(entries["oc2_sdq_average"], id="x", covered_by=bad)}
+        with pytest.raises(SchemaError, match=f"covered_by '{bad}' is not a percentage measure"):
+            registry._check_references(wrong)
 
 
 def test_bad_lait_specs_are_named():

@@ -282,6 +282,33 @@ def test_a_run_of_zeros_too_long_to_be_chance_is_a_key_message_and_its_band_says
         "oc2_dental_checks")
 
 
+def test_a_figure_of_only_some_of_the_cohort_names_the_share_it_covers(monkeypatch):
+    """Herefordshire's average SDQ score of 2025 (14.3) is better than its neighbours', but
+    only 113 of 214 children (52.8%; England 78.2%) have a score: the statement, the
+    briefing's basis and the review row say so. A council whose share is England's or
+    more hears nothing; under the published policy a share whose counts would give away 1
+    to 5 children is not given."""
+    from evaltools import briefing, review
+    said = "SDQ completed (5-16) is 52.8% (113 of 214, England 78.2%): "
+    text = benchmark.benchmark("884", ["oc2_sdq_average"]).statement("oc2_sdq_average")
+    assert said + "the figure rests on those children only and may not speak for the rest." in text
+    basis = briefing.scorecard("884", strategy="herefordshire_2025_27").table.set_index("Measure").loc[
+        "Average SDQ score", "Basis"]
+    assert basis.endswith(said + "the rating rests on those children only and may not speak for the rest")
+    row = review.evaluate("herefordshire_2025_27").table.set_index("measure").loc["oc2_sdq_average"]
+    assert ("2025: " + said + "the latest figure rests on those children only") in row["caveats"]
+    m = registry.get("oc2_sdq_average")
+    assert benchmark.coverage_note(m, 2025, "884", "published") is not None
+    assert benchmark.coverage_note(registry.get("oc2_dental_checks"), 2025, "884", "published") is None
+    cov = benchmark._coverage("oc2_sdq_received")
+    eng = cov[(cov["period"] == 2025) & (cov["area_code"] == "E92000001")]
+    assert benchmark.coverage_note(m, 2025, eng["area_code"].iloc[0], "published") is None    # England's own
+    few = pd.concat([eng, eng.assign(area_code="884", numerator=15.0, denominator=20.0, value=75.0)])
+    monkeypatch.setattr(benchmark, "_coverage", lambda mid: few)
+    assert benchmark.coverage_note(m, 2025, "884", "published") is None          # 5 without a score
+    assert "15 of 20" in benchmark.coverage_note(m, 2025, "884", "internal")
+
+
 def test_key_messages_give_each_figure_its_year():
     """DfE published 3+ social workers for 2024 only: "Concerns: 3+ social workers 43.9%"
     read as this year's figure, a year before Ofsted's visit (inspector's review)."""

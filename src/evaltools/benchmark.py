@@ -781,6 +781,38 @@ def recording_note(m: registry.Measure, period, area_code: str, policy, what: st
             + f": {what} may reflect recording more than young people's lives")
 
 
+@lru_cache(maxsize=16)
+def _coverage(measure_id: str) -> pd.DataFrame:
+    f = published.load_indicators([measure_id])
+    return f[f["status"] == ind.OK]
+
+
+def coverage_note(m: registry.Measure, period, area_code: str, policy, what: str = "the figure") -> str | None:
+    """How much of its cohort a figure of only some of it covers (``covered_by``), where
+    the council's share is below England's: Herefordshire's average SDQ score of 2025,
+    "better than its neighbours", is of the 113 of 214 children with a score (52.8%;
+    England 78.2%). None where the share is England's or more, where there is none, or
+    where its counts would give away 1 to 5 children under the policy."""
+    from . import sdc
+    if not m.covered_by:
+        return None
+    cov = registry.get(m.covered_by)
+    f = _coverage(cov.id)
+    year = f[f["period"] == int(period)]
+    own = year[year["area_code"].astype(str) == str(area_code)]
+    eng = year[year["area_code"].astype(str) == ind.ENGLAND_CODE]
+    if own.empty or eng.empty:
+        return None
+    k, n, share = own.iloc[0][["numerator", "denominator", "value"]]
+    england = float(eng.iloc[0]["value"])
+    pol = sdc.policy(policy)
+    if not share < england or (pol.suppress_small and bool(sdc.gives_away(k, n).any())):
+        return None
+    counts = f"{k:,.0f} of {n:,.0f}, " if np.isfinite(k) and np.isfinite(n) else ""
+    return (f"{cov.short} is {sdc.label(share, pol=pol)} ({counts}England {sdc.label(england, pol=pol)}): "
+            f"{what} rests on those {m.base} only and may not speak for the rest")
+
+
 def _gone_words(area_code: str, m: registry.Measure, rows: pd.DataFrame, policy: str) -> str | None:
     """Why years of the council's figures are missing, where the disclosure policy
     withheld some ("2024 is withheld under the published policy, as it would reveal 1 to
@@ -862,9 +894,10 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(_hidden_note(m, last))
         parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label, name))
         parts.append(_zeros_note(m, last))
-        note = recording_note(m, last["period"], bm.la.area_code, policy)
-        if note:
-            parts.append(f"{note[0].upper()}{note[1:]}.")
+        for note in (recording_note(m, last["period"], bm.la.area_code, policy),
+                     coverage_note(m, last["period"], bm.la.area_code, policy)):
+            if note:
+                parts.append(f"{note[0].upper()}{note[1:]}.")
     elif last["comparator_n"] > 0:
         usable = " usable" if last.get("comparator_unknown") else ""
         parts.append(f"Only {int(last['comparator_n'])} of its {int(last['comparator_size'])} {label} "

@@ -365,6 +365,9 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             recording = bmk.recording_note(m, last["period"], area.area_code, pol, "the rating") if rag in ("red", "amber") else None
             if recording:
                 basis = f"{basis}; {recording}"
+            covers = bmk.coverage_note(m, last["period"], area.area_code, pol, "the rating") if rag else None
+            if covers:
+                basis = f"{basis}; {covers}"
             zeros = bmk.council_zero_run(bm, m) if rag else None
             if zeros is not None:
                 basis = f"{basis}; {zeros.short(m)}"

@@ -82,6 +82,7 @@ class Measure:
     child_level: bool = False      # only from a council's own 903 data
     counts: tuple = ()             # what the numerator and denominator count, in words
     percent_of: str = ""           # what a percentage is of, when not children ("new placements")
+    covered_by: str = ""           # the percentage measure of how much of the cohort a figure covers
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -323,6 +324,7 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
         definitions=tuple(e.get("definitions") or ()), notes=tuple(e.get("notes") or ()),
         child_level=bool(e.get("child_level")), counts=tuple(e.get("counts") or ()),
         percent_of=" ".join(str(e.get("percent_of") or "").split()),
+        covered_by=str(e.get("covered_by") or ""),
     )
 
 
@@ -338,7 +340,17 @@ def _load() -> dict[str, Measure]:
         if m.id in out:
             raise SchemaError(f"measure id {m.id!r} appears twice", where="measures.yaml")
         out[m.id] = m
+    _check_references(out)
     return out
+
+
+def _check_references(entries: dict[str, Measure]) -> None:
+    """What one entry says of another: ``covered_by`` names a percentage measure."""
+    for m in entries.values():
+        if m.covered_by and (m.covered_by not in entries or entries[m.covered_by].unit != "percent"):
+            raise SchemaError(f"covered_by {m.covered_by!r} is not a percentage measure of the registry",
+                              where=f"measures.yaml entry {m.id!r}",
+                              fix="Name the measure of the share of the cohort the figure covers")
 
 
 def measures(topic: str | None = None) -> list[Measure]:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import indicators as ind
+from . import benchmark as bmk
 from . import published, registry
 from .benchmark import (GAPS_LEAD, OWN_YEARS_LEAD, REGROUPED_LEAD, comparison_inputs, gaps_words,
                         own_years_words, regrouped_words)
@@ -348,6 +349,15 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     zeros = _zero_run(frame, have, mid, area)
     if zeros is not None:
         row.caveats.append(zeros)
+    if sm.source == "published" and mid in registry.ids() and row.latest_period is not None:
+        # the latest figure's own cohort: many with no information recorded (care leavers
+        # at 17-18), or a figure of only some of it (an average SDQ score). Worded under
+        # the strictest policy, as a caveat shows under every one
+        m = registry.get(mid)
+        for note in (bmk.recording_note(m, row.latest_period, str(area), "published", "the latest figure"),
+                     bmk.coverage_note(m, row.latest_period, str(area), "published", "the latest figure")):
+            if note:
+                row.caveats.append(f"{_period(row.latest_period, mid)}: {note}")
 
     if row.baseline_value is not None and row.baseline_period == row.latest_period:
         row.direction_met = "no figure since the baseline"      # not "no change": nothing to compare
