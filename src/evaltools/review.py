@@ -785,7 +785,10 @@ class Review:
                     flags.append("its baseline may be a recording change")
                 if "already under way before the baseline" in r["caveats"]:
                     flags.append("the change was already under way before the baseline")
-            return md(r["text"].rstrip(".")) + figures(r) + (f" ({'; '.join(flags)}: see the caveats)" if flags else "")
+            sample = " (synthetic sample, not children's records)" if self.synthetic and r["source"] == "child_level" \
+                else ""
+            return (md(r["text"].rstrip(".")) + figures(r) + (f" ({'; '.join(flags)}: see the caveats)" if flags else "")
+                    + sample)
         no_figures = c["measures"] - c["with_data"] - c["no_local"] - c["proposed"] - c["no_extract"]
         def are(n, what, plural):     # "1 is a local measure", "37 are local measures"
             return f"{n} {'is ' + what if n == 1 else 'are ' + plural}"
@@ -846,6 +849,13 @@ class Review:
         if len(moved):
             parts.append("Rose or fell beyond noise: " + "; ".join(f"{name(r)} ({r['verdict'].split()[0]})"
                                                               for _, r in moved.iterrows()) + ".")
+        # the moves the wrong way that no verdict names: counted above ("10 moved the other
+        # way") and otherwise left for the reader to find in the table (a councillor's review)
+        other_way = t[~withheld(self, policy) & (t["direction_met"] == "no")
+                      & ~t["verdict"].isin(["worsened beyond noise", "rose beyond noise", "fell beyond noise"])]
+        if len(other_way):
+            parts.append("Moved the other way, though not beyond noise or not tested: "
+                         + "; ".join(name(r) for _, r in other_way.iterrows()) + ".")
         child = t[(t["source"] == "child_level") & t["verdict"].str.contains("beyond noise|no detectable")]
         if self.synthetic and len(child):
             total = int(t["verdict"].str.contains("beyond noise|no detectable").sum())

@@ -1040,3 +1040,17 @@ def test_a_row_whose_interval_was_widened_for_the_councils_own_swings_says_so():
     said = "before the baseline the council's own figures swung much more from year to year than its neighbours'"
     assert said in t.loc["of24_sw_turnover", "caveats"] and said in t.loc["of24_agency_rate", "caveats"]
     assert said not in t.loc["of24_caseloads", "caveats"]
+
+
+def test_the_narrative_names_the_measures_that_moved_the_other_way():
+    """"10 moved the other way" was a count alone: a councillor had to find them in the
+    table. Those no verdict names are listed with their figures, the sample's flagged."""
+    r = review.evaluate("herefordshire_2025_27", extract="data/sample")
+    text = r.narrative("published")
+    line = next(p for p in text.split("\n\n") if p.startswith("Moved the other way"))
+    assert line.startswith("Moved the other way, though not beyond noise or not tested: More children safely "
+                           "reunited with their families")
+    assert "In-house foster places from 215 places in 2024 to 175 places in 2025, target 258 places not met" in line
+    assert "Step-downs to family from 26 in 2024 to 21 in 2025 (synthetic sample, not children's records)" in line
+    shown = r.table[r.table["direction_met"] == "no"]
+    assert line.count(" — ") == len(shown) == 10
