@@ -842,20 +842,23 @@ class Review:
                      + f" and {c['no detectable change']} show no detectable change; {c['not_tested']} "
                      "could not be tested." + _chance_words(len(better) + len(worse) + len(moved)
                                                             + c["no detectable change"]))
+        def bullets(lead: str, items) -> str:
+            """A list a board paper can scan: one measure a line, not ten run together."""
+            return f"{lead}:\n\n" + "\n".join(f"- {x}" for x in items)
         if len(better):
-            parts.append("Improved beyond noise: " + "; ".join(name(r) for _, r in better.iterrows()) + ".")
+            parts.append(bullets("Improved beyond noise", (name(r) for _, r in better.iterrows())))
         if len(worse):
-            parts.append("Worsened beyond noise: " + "; ".join(name(r) for _, r in worse.iterrows()) + ".")
+            parts.append(bullets("Worsened beyond noise", (name(r) for _, r in worse.iterrows())))
         if len(moved):
-            parts.append("Rose or fell beyond noise: " + "; ".join(f"{name(r)} ({r['verdict'].split()[0]})"
-                                                              for _, r in moved.iterrows()) + ".")
+            parts.append(bullets("Rose or fell beyond noise", (f"{name(r)} ({r['verdict'].split()[0]})"
+                                                             for _, r in moved.iterrows())))
         # the moves the wrong way that no verdict names: counted above ("10 moved the other
         # way") and otherwise left for the reader to find in the table (a councillor's review)
         other_way = t[~withheld(self, policy) & (t["direction_met"] == "no")
                       & ~t["verdict"].isin(["worsened beyond noise", "rose beyond noise", "fell beyond noise"])]
         if len(other_way):
-            parts.append("Moved the other way, though not beyond noise or not tested: "
-                         + "; ".join(name(r) for _, r in other_way.iterrows()) + ".")
+            parts.append(bullets("Moved the other way, though not beyond noise or not tested",
+                                 (name(r) for _, r in other_way.iterrows())))
         child = t[(t["source"] == "child_level") & t["verdict"].str.contains("beyond noise|no detectable")]
         if self.synthetic and len(child):
             total = int(t["verdict"].str.contains("beyond noise|no detectable").sum())
