@@ -233,7 +233,8 @@ def test_a_did_verdict_says_how_the_change_ranks_among_the_neighbours_own():
     e = next(e for e in t.evaluations if e.measure == "placement_changes_carer_request_behaviour")
     assert e.verdict == "improved beyond noise" and e.result.placebo_rank == (8, 8)
     assert e.result.diagnostics["rank_p"] == pytest.approx(1 / 9)
-    assert "It was larger than each of the 8 neighbours' own changes over the same years" in e.sentence
+    assert ("It was larger than the change of each of the 8 neighbours with figures for every year (2 more lack "
+            "some) over the same years") in e.sentence
     assert e.sentence.endswith("The interval only just leaves out no change: read it as a borderline result.")
     assert [w for w in e.warnings if "borderline" in w] == [
         "the interval only just leaves out no change: read it as a borderline result"]

@@ -411,13 +411,21 @@ def placebo_words(res) -> str:
     if rank is None:
         return ""
     k, j = rank
+    # "the 9 neighbours" beside a glossary of 10 needs saying why (Cumberland, formed in
+    # 2023, has no figures for the years before)
+    sample = getattr(res, "sample", None)
+    left = int(((sample["role"] == "comparison") & ~sample["used"].astype(bool)).sum()) \
+        if sample is not None and {"role", "used"} <= set(sample.columns) else 0
+    some = (f" with figures for every year ({left} more {'lacks' if left == 1 else 'lack'} some)" if left else "")
     if k == j:
         # the largest of j + 1 changes happens by chance 1 time in j + 1: with 10 neighbours
         # that is no proof, and says so whichever way the interval went
-        return (f"It was larger than each of the {j} neighbours' own changes over the same years, measured "
+        whose = (f"the change of each of the {j} neighbours{some}" if left
+                 else f"each of the {j} neighbours' own changes")
+        return (f"It was larger than {whose} over the same years, measured "
                 f"the same way; with {j} neighbours, the largest change of all would still happen by chance "
                 f"1 time in {j + 1}.")
-    return (f"{j - k} of the {j} neighbours changed by as much or more, up or down, over the same years, "
+    return (f"{j - k} of the {j} neighbours{some} changed by as much or more, up or down, over the same years, "
             "measured the same way.")
 
 

@@ -62,6 +62,14 @@ def test_placebo_rank_counts_the_comparison_units_that_changed_less():
     assert j == 10 and k == int((plac < abs(null.estimate)).sum()) < 10
     assert null.diagnostics["rank_p"] == pytest.approx((1 + j - k) / (j + 1))
     assert placebo_words(null).startswith(f"{j - k} of the 10 neighbours changed by as much or more")
+    # a neighbour the balanced sample leaves out (no figures before 2021) is said, beside a
+    # glossary of 10 neighbours: "the 9 neighbours" alone read as a mistake
+    short = _panel(effect=-4, sd=0.01)
+    short = short[~((short["unit"] == short["unit"].unique()[-1]) & (short["year"] < 2021))]
+    nine = did(short, "LA00", 2022, **ARGS)
+    assert nine.placebo_rank == (9, 9)
+    assert placebo_words(nine).startswith("It was larger than the change of each of the 9 neighbours with "
+                                          "figures for every year (1 more lacks some) over the same years")
     cluster = did(pd.concat([_panel(), _panel(seed=9).assign(unit=lambda d: "B" + d["unit"])]),
                   ["LA00", "LA01", "LA02", "BLA00", "BLA01", "BLA02"], 2022, **ARGS)
     assert cluster.diagnostics["inference"] == "cluster" and cluster.placebo_rank is None
