@@ -520,7 +520,10 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
         if t.empty:
             continue
         g, am, r = ((t["RAG"] == x).sum() for x in RAG)
-        line = f"**{a}:** {g} green, {am} amber, {r} red of {len(t)} measures."
+        # "4 green, 3 amber, 4 red of 13" left a reader to find the 2 the scorecard does not rate
+        unrated = len(t) - g - am - r
+        line = (f"**{a}:** {g} green, {am} amber, {r} red"
+                + (f" and {unrated} not rated" if unrated else "") + f" of {len(t)} measures.")
         strengths = t[t["RAG"] == "green"].iloc[:limit]
         concerns = t[t["RAG"] == "red"].iloc[:limit]
         if len(strengths):
