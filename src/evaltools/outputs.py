@@ -401,7 +401,7 @@ REPORT_CODES = {"annual_impact_review": "Rev", "ilacs_briefing": "ILACS", "data_
                 "health": "Health", "safety": "Safety", "permanence": "Perm",
                 "education_workforce": "EduWf"}
 
-#: The year series' caption ("CLA rate per 10,000: Herefordshire by year"): every trend
+#: The year series' caption ("Children in care per 10,000: Herefordshire by year"): every trend
 #: table has one, so the area and "by year" say nothing on a tab
 _BY_YEAR = re.compile(r"\s*:\s*[^:]*\bby year\s*$", re.I)
 
