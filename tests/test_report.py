@@ -954,6 +954,7 @@ def test_the_packs_trend_for_a_rate_is_tested_as_the_review_tests_it():
     assert t.loc["Children in care per 10,000", "Trend"] == "↓ down, as the strategy aims"
     assert t.loc["Children in care per 10,000", "Basis"] == "context (no better or worse); the strategy aims to lower it"
     assert t.loc["Children in care per 10,000", "RAG"] == ""
+    assert t.loc["Children in care per 10,000", "Band"] == "Q4 (highest)"       # not "Q4": which end?
     # a change the counts test keeps its own test; without a strategy there is no aim
     assert t.loc["Health assessments", "Trend"] == "↑ within noise"
     plain = briefing.scorecard("884", policy="published").table.set_index("Measure")

@@ -100,6 +100,11 @@ def _rated(s: pd.DataFrame) -> tuple[pd.Series, pd.Series | None] | None:
     return last, (before.iloc[-1] if len(before) else None)
 
 
+#: the scorecard's quarters of a measure with no better or worse, in words: a board
+#: member read "Q1" as the top
+QUARTERS = {"Q1": "Q1 (lowest)", "Q4": "Q4 (highest)"}
+
+
 def _against(m: registry.Measure, last: pd.Series, ref) -> str | None:
     """The council's figure against ``ref`` (England's figure, the comparators' average)
     beyond noise, by the benchmark's rule (:func:`evaltools.benchmark.compare`): 'better'
@@ -375,7 +380,8 @@ def scorecard(la, *, strategy=None, comparator="statistical_neighbours", policy:
             rows.append({"Area": a, "Measure": m.short, "Year": m.period_cell(last["period"]), "Latest": latest,
                          "Trend": trend, "England": england,
                          "Neighbours": bmk.comparator_cell(m, last),
-                         "Band": band if isinstance(band, str) else "", "RAG": rag, "Basis": basis,
+                         "Band": QUARTERS.get(band, band) if isinstance(band, str) else "", "RAG": rag,
+                         "Basis": basis,
                          "measure_id": mid})
     table = pd.DataFrame(rows)
     others, not_rated = _others(bm, extra, policy)
