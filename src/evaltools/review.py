@@ -1087,6 +1087,18 @@ _COUNTS = re.compile(r" \(\d[\d,]*/\d[\d,]*\)")
 _SAME = re.compile(r"(\d{4}) first published as ([\d.,]+), now \2(?=;| \()")
 
 
+#: benchmark.regrouped_words, 55 words repeated in a dozen rows of the review's table
+#: (eight landscape pages), said there in a third of them; the Caveats list keeps it whole
+_REGROUPED = re.compile(re.escape(REGROUPED_LEAD) + r" (\w+) group of statistical neighbours in every year; the "
+                        r"trend tables and charts give each year's own group \(DfE's [^)]*\), so the neighbours' "
+                        r"average there can move differently from the one compared here")
+
+
+def _short_regrouped(caveats: str) -> str:
+    return _REGROUPED.sub(r"compared with DfE's \1 group of neighbours in every year (the trend tables use each "
+                          r"year's own group)", caveats)
+
+
 def shown_caveats(caveats: str, policy: str = "published") -> str:
     """A row's caveats as a policy may show them: under one that suppresses small counts,
     DfE's revisions are given as percentages alone. "First published as 80.7 (251/311),
@@ -1192,8 +1204,9 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
             else _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",
             "Target met": "c" if r.name in target_hidden and r["target_met"] in ("yes", "no") else r["target_met"],
             "Verdict": r["verdict"],
-            "Caveats": _caveats_without_figures(shown_caveats(r["caveats"], policy)) if withheld
-            else shown_caveats(_without_withheld_years(r["caveats"], review, r, pol), policy),
+            "Caveats": _short_regrouped(_caveats_without_figures(shown_caveats(r["caveats"], policy)) if withheld
+                                        else shown_caveats(_without_withheld_years(r["caveats"], review, r, pol),
+                                                           policy)),
             "Test": WITHHELD if withheld else (r["test"] or ""),
         })
     return pd.DataFrame(rows)

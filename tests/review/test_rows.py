@@ -1055,3 +1055,14 @@ def test_the_narrative_names_the_measures_that_moved_the_other_way():
     assert "Step-downs to family from 26 in 2024 to 21 in 2025 (synthetic sample, not children's records)" in line
     shown = r.table[r.table["direction_met"] == "no"]
     assert len(line.split("\n")) == len(shown) == 10
+
+
+def test_the_tables_caveats_say_the_neighbour_groups_in_a_third_of_the_words():
+    """55 words on DfE's two neighbour groups were repeated in 12 rows of Herefordshire's
+    table (eight landscape pages): the table says it in 18, the Caveats list in full."""
+    r = review.evaluate("herefordshire_2025_27")
+    shown = review.display_table(r, "published")["Caveats"]
+    short = "compared with DfE's 2025 group of neighbours in every year (the trend tables use each year's own group)"
+    assert shown.str.contains(short, regex=False).sum() == 12
+    assert not shown.str.contains("can move differently").any()
+    assert r.table["caveats"].str.contains("can move differently").sum() == 12
