@@ -378,9 +378,10 @@ def _worst_quarter(indicators, mid: str, period: int, value: float, high_is_bett
 def test_the_herefordshire_pack_flags_measures_off_the_scorecard_in_the_worst_quarter(indicators):
     """Herefordshire 2025: 65 of 273 new placements outside the LA and over 20 miles
     (23.8%, above the highest quarter of councils' figures; lower is better) and 25 of
-    285 children in care 12 months+ with a substance misuse problem (8.8%). Substance
-    misuse is now a key measure (health is an ILACS focus): red on the scorecard. New
-    placements is not, so it is listed among the other measures and in the key messages."""
+    285 children in care 12 months+ with a substance misuse problem (8.8%) are key
+    measures, red on the scorecard: children placed far from home are what Ofsted's
+    letter named, and health is an ILACS focus. Staying put at 19-20 (23%, band D) is
+    not, so it is listed among the other measures and in the key messages."""
     from statsmodels.stats.proportion import proportion_confint
 
     from evaltools import briefing
@@ -390,14 +391,20 @@ def test_the_herefordshire_pack_flags_measures_off_the_scorecard_in_the_worst_qu
     raw = _latest_raw(indicators, "884", "new_placements_outside_la_over_20_miles")
     assert (int(raw["period"]), raw["numerator"], raw["denominator"]) == (2025, 65, 273)
     assert _worst_quarter(indicators, "new_placements_outside_la_over_20_miles", 2025, raw["value"], False)
-    row = b.others.set_index("measure_id").loc["new_placements_outside_la_over_20_miles"]
-    assert row["Latest"] == f"{100 * 65 / 273:.1f}%" == "23.8%"
-    assert row["Band"] == "D" and row["Area"] == "Leaders: workforce and sufficiency"   # with its siblings
+    far = b.table.set_index("measure_id").loc["new_placements_outside_la_over_20_miles"]
+    assert far["Latest"] == f"{100 * 65 / 273:.1f}%" == "23.8%"
+    assert (far["Area"], far["Band"], far["RAG"]) == ("Leaders: workforce and sufficiency", "D", "red")
     lo, _ = proportion_confint(65, 273, method="wilson")
     nb = b.benchmark.series("new_placements_outside_la_over_20_miles").iloc[-1]["comparator_mean"]
     assert 100 * lo > nb               # its 95% interval clears the neighbours' average (18.6%)
-    assert "worse than its statistical neighbours" in row["Why listed"]
-    assert "New placements outside LA and >20 miles 23.8% in 2025 (band D)" in msgs
+    assert "new_placements_outside_la_over_20_miles" not in set(b.others["measure_id"])
+    assert "New placements outside LA and >20 miles 23.8% (2025; worse than England beyond noise)" in msgs
+
+    raw = _latest_raw(indicators, "884", "staying_put_19_20")
+    assert int(raw["period"]) == 2025
+    row = b.others.set_index("measure_id").loc["staying_put_19_20"]
+    assert row["Band"] == "D" and row["Why listed"] == "in the worst quarter of councils (band D)"
+    assert "Staying put at 19-20 23% in 2025 (band D)" in msgs
 
     raw = _latest_raw(indicators, "884", "oc2_substance_misuse")
     assert (int(raw["period"]), raw["numerator"], raw["denominator"]) == (2025, 25, 285)

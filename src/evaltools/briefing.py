@@ -55,7 +55,9 @@ AREAS = {
     "Leaders: workforce and sufficiency": [
         "social_worker_turnover", "social_worker_agency_rate", "social_worker_caseload",
         "cla_3plus_social_workers", "cla_placed_outside_la_over_20_miles", "new_placements_outside_la",
-        "cla_in_foster_care"],
+        # children placed a long way from home, the year's new placements: what Ofsted's
+        # letters name (Herefordshire, October 2024), beside the stock above
+        "new_placements_outside_la_over_20_miles", "cla_in_foster_care"],
 }
 RAG = ("green", "amber", "red")
 #: a measure whose latest figure is more than this many years older than the newest
