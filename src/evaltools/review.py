@@ -752,6 +752,27 @@ class Review:
             "no_extract": int((t["caveats"] == NO_EXTRACT).sum()),
         }
 
+    def _too_early(self) -> str:
+        """The bottom line a board reads first when the figures cannot yet show the
+        strategy's effect: its latest year holds only part of it, or ends before it began
+        (Herefordshire 2025-27: approved in December 2024, reviewed on the year to March
+        2025). '' otherwise."""
+        from .periods import collection_year
+        from .topics import exposure_months, exposure_words
+        st = self.strategy
+        latest = pd.to_numeric(self.table["latest_period"], errors="coerce").max()
+        if st.start is None or not np.isfinite(latest):
+            return ""
+        first = collection_year(st.start)
+        if latest < first:
+            return (f"**Too early to judge the strategy:** its latest figures, for the year ending 31 March "
+                    f"{int(latest)}, are from before it began ({st.start:%B %Y}); they show where it started.")
+        if latest == first and exposure_months(st.start, first) < 12:
+            return (f"**Too early to judge the strategy:** it began in {st.start:%B %Y}, so its latest figures, for "
+                    f"the year ending 31 March {first}, hold {exposure_words(st.start, first)} of it. The results "
+                    "below mostly show where it started; the next year's figures will say more.")
+        return ""
+
     def narrative(self, policy: str = "internal") -> str:
         """A short draft for the board paper, from the numbers (to edit, not to paste
         unread), under the disclosure ``policy`` the table is shown with."""
@@ -800,7 +821,8 @@ class Review:
                     "child-level measures with no SSDA903 extract given") if c["no_extract"] else "",
                 are(c["proposed"], "a DfE measure evaltools does not compute yet",
                     "DfE measures evaltools does not compute yet") if c["proposed"] else ""]
-        parts = [f"The strategy has {c['measures']} measures. {c['with_data']} "
+        parts = [early] if (early := self._too_early()) else []
+        parts += [f"The strategy has {c['measures']} measures. {c['with_data']} "
                  f"{'has' if c['with_data'] == 1 else 'have'} figures to assess"
                  + (f"; {listing(rest)}." if any(rest) else ".")]
         unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"] - c["targets_withheld"]

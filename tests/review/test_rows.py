@@ -1066,3 +1066,14 @@ def test_the_tables_caveats_say_the_neighbour_groups_in_a_third_of_the_words():
     assert shown.str.contains(short, regex=False).sum() == 12
     assert not shown.str.contains("can move differently").any()
     assert r.table["caveats"].str.contains("can move differently").sum() == 12
+
+
+def test_the_draft_opens_with_too_early_to_judge_when_the_latest_year_holds_part_of_the_strategy():
+    """Herefordshire 2025-27 began in January 2025; its review is of the year to March
+    2025. A councillor read "3 improved, 0 worsened" as the strategy working: the draft now
+    opens with the bottom line. A strategy with years of figures after it does not."""
+    first = review.evaluate("herefordshire_2025_27").narrative("published").split("\n\n")[0]
+    assert first == ("**Too early to judge the strategy:** it began in January 2025, so its latest figures, for "
+                     "the year ending 31 March 2025, hold only 3 months of it. The results below mostly show where "
+                     "it started; the next year's figures will say more.")
+    assert "Too early" not in review.evaluate("herefordshire_2017_20").narrative("published")
