@@ -592,3 +592,14 @@ def test_the_summary_lists_a_jump_at_the_start_the_final_verdict_does_not_carry(
     assert f"{len(jumped)} of those with no detectable change by the end changed beyond noise at the start" in text
     for e in jumped:
         assert md(e.sentence) in text and "at the start, before the trend changed" in e.sentence
+
+
+def test_a_sudden_jump_among_the_years_before_an_intervention_is_named():
+    """Herefordshire's missing incidents: 2% in 2016 and 2017, 7% in 2018 (a recording
+    change, the catalogue thinks). The DiD from July 2022 leans on those years for its
+    pre-trend check, and its caution named the trend but not the jump."""
+    t = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024")
+    e = next(e for e in t.evaluations
+             if e.intervention == "hf_ofsted_inadequate" and e.measure == "cla_missing_incident")
+    assert ("a sudden jump in 2018, before the intervention: if it is a recording change, the years before it do "
+            "not compare with those after") in " ".join(e.warnings)
