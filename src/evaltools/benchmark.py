@@ -1038,5 +1038,7 @@ def _judgement(m: registry.Measure, last: pd.Series, label: str, name: str) -> s
     if side == "in line":
         return (f"That is in line with its {label}: LAIT gives {name}'s figure as a whole number, so a "
                 "difference of half a point or less may be rounding.")
-    return (f"That is {verdict} than its {label}; no interval is available for this kind "
-            "of figure, so treat small differences with care.")
+    # "no interval" beside a review row testing the same measure's change with one read as
+    # a contradiction: this is the figure itself, which DfE gives without the counts
+    return (f"That is {verdict} than its {label}; DfE publishes this figure without the counts or spread "
+            "an interval needs, so the figure itself has none: treat small differences with care.")
