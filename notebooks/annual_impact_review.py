@@ -34,7 +34,6 @@ from evaltools import report, review
 r = review.evaluate(strategy, extract=extract, local=local, comparators=comparator)
 display(report.style())
 display(Markdown(f"# Annual impact review: {report.md(r.strategy.title)}"))
-display(report.review_intro(r, policy))
 
 # %% [markdown]
 # ## In short
@@ -43,6 +42,12 @@ display(report.review_intro(r, policy))
 
 # %%
 display(Markdown(r.narrative(policy)))
+
+# %% [markdown]
+# ## About this review
+
+# %%
+display(report.review_intro(r, policy))
 
 # %% [markdown]
 # ## Measure by measure
