@@ -36,8 +36,8 @@ from evaltools import briefing, report
 b = briefing.scorecard(la, strategy=strategy, comparator=comparator, policy=policy)
 letter = briefing.letter_review(b, ofsted, local=local)
 display(report.style())
-display(Markdown(f"# Ofsted (ILACS) briefing: {b.la.display_name}"))
-display(report.briefing_intro(b))
+display(Markdown(f"# Ofsted (ILACS) briefing: {b.la.display_name}\n\nFor Ofsted's inspection of local authority "
+                 "children's services (ILACS): where the council stands, and what inspectors will see."))
 
 # %% [markdown]
 # ## Key messages
@@ -52,6 +52,12 @@ display(Markdown("\n\n".join(messages)))
 # %%
 if letter is not None:
     report.show_letter_points(letter, policy)
+
+# %% [markdown]
+# ## About this pack
+
+# %%
+display(report.briefing_intro(b))
 
 # %% [markdown]
 # ## Scorecard

@@ -969,18 +969,22 @@ def briefing_intro(b) -> Markdown:
     target = (f" Where the strategy, **{md(b.strategy.title)}**, sets a target, the RAG rating of a figure from "
               "its years after its baseline year is against it; otherwise it is against England."
               if b.strategy is not None else " The RAG rating is against England.")
+    label = comparator_label(bm.comparator)
+    # the rules as a list a board member can follow: one sentence of three colours, each
+    # with its exceptions in brackets, read as unparseable
     return Markdown(
-        "For Ofsted's inspection of local authority children's services (ILACS): "
-        f"where **{b.la.display_name}** stands on {len(b.table)} key measures for children in care, care "
-        f"leavers and leadership, from DfE's latest published figures, against England and its "
-        f"{comparator_label(bm.comparator)}.{target} Green means better than England beyond noise (or "
-        "target met); red, worse beyond noise (or the target missed and no better than the strategy's baseline, "
-        "or better than it but worse than the year before beyond noise); amber, within noise (or the target "
-        "missed but better than the baseline). The trend arrow compares the latest year with the year before. Figures without counts (LAIT rates) are rated by quartile band among all councils: "
-        "band A (best quarter) green, B and C amber, D (worst quarter) red. The Basis column says which rule "
-        "rated each measure. After the scorecard, *Other measures to know about* lists the other measures DfE "
-        "publishes for every council on which this one is in the worst quarter of councils (band D) or worse "
-        f"than England or its {comparator_label(bm.comparator)} beyond noise."
+        f"This pack shows where **{b.la.display_name}** stands on {len(b.table)} key measures for children in "
+        f"care, care leavers and leadership, from DfE's latest published figures, against England and its "
+        f"{label}.{target} How each measure is rated (the Basis column says which rule rated it):\n\n"
+        "- **Green:** better than England beyond noise, or the strategy's target met.\n"
+        "- **Amber:** within noise of England, or the target missed but better than the strategy's baseline.\n"
+        "- **Red:** worse than England beyond noise; or the target missed and no better than the baseline; or "
+        "better than the baseline but worse than the year before beyond noise.\n"
+        "- **Figures without counts** (LAIT rates): by quartile band among all councils: band A (best quarter) "
+        "green, B and C amber, D (worst quarter) red.\n\n"
+        "The trend arrow compares the latest year with the year before. After the scorecard, *Other measures to "
+        "know about* lists the other measures DfE publishes for every council on which this one is in the worst "
+        f"quarter of councils (band D) or worse than England or its {label} beyond noise."
         f"{_model_note(bm)} Disclosure policy: **{b.policy}**.")
 
 
