@@ -499,7 +499,7 @@ def letter_message(letter, policy: str = "published") -> str:
 
     t = letter.table
     shown = rv.display_table(letter, policy)
-    waiting = t["verdict"].isin(["no data", "not evaluated"]).to_numpy()
+    waiting = letter.waiting
     found = []
     for verdict in ("improved beyond noise", "worsened beyond noise"):
         hit = shown[~waiting & (shown["Verdict"] == verdict).to_numpy()]

@@ -788,7 +788,7 @@ def show_review_table(r, policy: str = "published") -> None:
     (local measures not supplied, DfE measures evaltools does not compute yet)."""
     from . import review as rv
     d = rv.display_table(r, policy)
-    waiting = r.table["verdict"].isin(["no data", "not evaluated"]).to_numpy()
+    waiting = r.waiting
     show_table(d[~waiting].reset_index(drop=True), caption=f"{r.strategy.title}: measures with figures")
     if waiting.any():
         w = d[waiting][["Measure", "Source", "Caveats"]].rename(columns={"Caveats": "Why there is no figure"})
@@ -997,7 +997,7 @@ def show_letter_points(letter, policy: str = "published") -> None:
     from . import review as rv
     t = letter.table
     d = rv.display_table(letter, policy)
-    waiting = t["verdict"].isin(["no data", "not evaluated"]).to_numpy()
+    waiting = letter.waiting
     notes = f" {md(letter.strategy.notes)}" if letter.strategy.notes else ""
     display(Markdown(
         f"## Ofsted's points\n\n**{md(letter.strategy.title)}**.{notes} Each point the letter makes that a "

@@ -717,6 +717,12 @@ class Review:
         return not self.frame.empty and int(self.frame["period"].max()) > self.strategy.last_period
 
     @property
+    def waiting(self) -> np.ndarray:
+        """Which rows wait for data (a local measure not supplied, a DfE measure evaltools
+        does not compute yet) rather than having figures to assess."""
+        return self.table["verdict"].isin(["no data", "not evaluated"]).to_numpy()
+
+    @property
     def synthetic(self) -> bool:
         """Whether its child-level figures come from the bundled synthetic sample."""
         return any("synthetic" in s for s in self.sources)
@@ -732,7 +738,7 @@ class Review:
         judged = t[~hidden_target]                      # targets judged in the open
         return {
             "measures": len(t),
-            "with_data": int((~t["verdict"].isin(["no data", "not evaluated"])).sum()),
+            "with_data": int((~self.waiting).sum()),
             "direction_yes": int((shown["direction_met"] == "yes").sum()),
             "direction_no": int((shown["direction_met"] == "no").sum()),
             # of those, figures from the child-level extract (the synthetic sample until a council's own)
