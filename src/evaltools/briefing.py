@@ -500,20 +500,24 @@ def letter_message(letter, policy: str = "published") -> str:
     t = letter.table
     shown = rv.display_table(letter, policy)
     waiting = letter.waiting
-    found = []
-    for verdict in ("improved beyond noise", "worsened beyond noise"):
+    found, named = [], 0
+    for verdict in ("improved beyond noise", "worsened beyond noise", "rose beyond noise", "fell beyond noise"):
         hit = shown[~waiting & (shown["Verdict"] == verdict).to_numpy()]
+        named += len(hit)
         if len(hit):
             found.append(f"{verdict}: " + "; ".join(
-                f"{t.loc[i, 'text']}, {x['Baseline']} to {x['Latest']}" for i, x in hit.iterrows()))
-    rest = int((~waiting).sum()) - sum(len(f.split("; ")) for f in found)
-    if rest:
-        found.append(f"{rest} {'shows' if rest == 1 else 'show'} no detectable change or could not be tested")
-    line = (f"**Ofsted's points** ({md(letter.strategy.title)}): {int((~waiting).sum())} of {len(t)} have a "
+                f"{md(t.loc[i, 'text'])}, {x['Baseline']} to {x['Latest']}" for i, x in hit.iterrows()))
+    with_figures = int((~waiting).sum())
+    same = int((~waiting & (t["verdict"] == "no detectable change").to_numpy()).sum())
+    if same:
+        found.append(f"{same} {'shows' if same == 1 else 'show'} no detectable change")
+    if with_figures - named - same:
+        found.append(f"{with_figures - named - same} could not be tested")
+    line = (f"**Ofsted's points** ({md(letter.strategy.title)}): {with_figures} of {len(t)} have a "
             f"national figure" + (f"; {'; '.join(found)}" if found else "") + ".")
     if waiting.any():
         line += (f" The other {int(waiting.sum())} need the council's own records, not yet supplied: "
-                 + listing([str(x) for x in t.loc[waiting, "text"]]) + ".")
+                 + listing([md(x) for x in t.loc[waiting, "text"]]) + ".")
     return line
 
 
