@@ -1001,8 +1001,9 @@ def show_letter_points(letter, policy: str = "published") -> None:
     notes = f" {md(letter.strategy.notes)}" if letter.strategy.notes else ""
     display(Markdown(
         f"## Ofsted's points\n\n**{md(letter.strategy.title)}**.{notes} Each point the letter makes that a "
-        f"figure could show is tracked here from the year before the visit (the baseline, "
-        f"{letter.strategy.baseline_period}), with the verdict of its annual impact review, which has the "
+        f"figure could show is tracked here from the year before the visit"
+        + (f" (the baseline, {letter.strategy.baseline_period})" if letter.strategy.baseline_period else "")
+        + ", with the verdict of its annual impact review, which has the "
         f"tests and caveats behind it: {int((~waiting).sum())} of the {len(t)} points have a national figure; "
         f"the other {int(waiting.sum())} need the council's own records."))
     shown = d[~waiting][["Measure", "Baseline", "Latest", "Moved as promised", "Verdict"]]
