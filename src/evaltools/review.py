@@ -501,7 +501,8 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
         return
     since, (lo, hi) = res.diagnostics["reference_period"], res.ci
     head = (f"{AGAINST_NEIGHBOURS}: {other.verdict} "
-            f"({signed(res.estimate)} against the statistical neighbours' change since {_period(since, mid)}, "
+            f"({signed(res.estimate)}{_unit_words(res)} against the statistical neighbours' change since "
+            f"{_period(since, mid)}, "
             f"95% CI {signed(lo)} to {signed(hi)}): ")
     from .topics import borderline, units
     if "beyond noise" in row.verdict:
@@ -560,6 +561,12 @@ def _untested(message: str, have: pd.DataFrame, mid: str, periods) -> str:
 _NO_FIGURE = re.compile(r"no (?:before|after) figure for .*? in \[([^\]]*)\] \(([^)]*)\)")
 
 
+def _unit_words(res) -> str:
+    """" percentage points", " per 10,000 children": the unit of a DiD's change, so
+    "-13.6 against the neighbours' change" does not leave a board member to guess it."""
+    return f" {res.unit}" if getattr(res, "unit", "") else ""
+
+
 def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, comparators):
     """Rates, days and averages have no counts of children to compare, so the change
     from the baseline year is set against the statistical neighbours' change
@@ -597,7 +604,8 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
             f"already under way before the baseline: from {_period(since - 1, mid)} to {_period(since, mid)} the "
             f"council's figure moved {signed(recent)} against the neighbours', the same way as the {signed(res.estimate)} "
             "since, so part of the change may continue one that began before the strategy")
-    row.test = (f"{signed(res.estimate)} against the statistical neighbours' change since {_period(since, mid)} "
+    row.test = (f"{signed(res.estimate)}{_unit_words(res)} against the statistical neighbours' change since "
+                f"{_period(since, mid)} "
                 f"(95% CI {signed(lo)} to {signed(hi)}; difference-in-differences); "
                 f"{detectable('about ' + significant(res.diagnostics['mde']), res.estimate, lo, hi, res.diagnostics['mde'])}. "
                 f"{placebo_words(res)}").rstrip()

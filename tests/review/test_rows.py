@@ -593,7 +593,8 @@ def test_a_verdict_the_neighbours_test_would_not_give_says_so_in_its_row():
     dental = t.loc["oc2_dental_checks"]
     assert dental["verdict"] == "improved beyond noise"
     assert (f"{review.AGAINST_NEIGHBOURS}: no detectable change "
-            "(+16.1 against the statistical neighbours' change since 2024, 95% CI -3.7 to +35.8): the neighbours' "
+            "(+16.1 percentage points against the statistical neighbours' change since 2024, 95% CI -3.7 to +35.8): "
+            "the neighbours' "
             "own figures swing so much from year to year that this test finds a difference of about 27 percentage "
             "points only 4 times in 5, so it cannot show how much of the change is the strategy's doing") \
         in dental["caveats"]
@@ -704,7 +705,7 @@ def test_a_neighbour_with_a_recording_gap_is_left_out_of_the_review_test_and_nam
     assert row.verdict == "worsened beyond noise"
     assert ("left out of the comparison: Hampshire, where DfE records no information for 27%, 25%, 64% and 51% "
             "of the young people in 2019, 2023, 2024 and 2025") in row.caveats
-    assert "-3.6 against the statistical neighbours' change since 2021" in row.caveats
+    assert "-3.6 percentage points against the statistical neighbours' change since 2021" in row.caveats
     # the test keeps DfE's 2025 group throughout, where the tables give 2021's up to 2024
     assert ("the comparison sets the council against DfE's 2025 group of statistical neighbours in every year; "
             "the trend tables and charts give each year's own group (DfE's 2021 groupings up to 2024)") in row.caveats

@@ -41,6 +41,7 @@ def test_shared_decimals_and_change_units():
     assert change_unit("cla_3plus_placements") == "percentage points"
     assert change_unit("cla_rate_per_10k") == "per 10,000 children"
     assert change_unit("adoption_a1_days") == "days"
+    assert change_unit("oc2_sdq_average") == "points"
     assert change_unit("a_local_measure") == "" and change_unit(None) == ""
 
 

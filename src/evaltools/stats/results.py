@@ -35,6 +35,8 @@ def change_unit(measure: str | None) -> str:
         unit = registry.get(measure).unit
     except Exception:           # a local measure or a column name: no known scale
         return ""
+    if unit == "score":             # a change of an average score is in points ("+0.4 score" read oddly)
+        return "points"
     return "percentage points" if unit in PERCENT_UNITS else registry.UNIT_LABELS.get(unit, "")
 
 
