@@ -948,7 +948,7 @@ def show_caveats(r, policy: str = "published") -> None:
 
     # the table's own Caveats cells: a row whose figure is c keeps its caveats without
     # the figures (a target of +50% on a c baseline gave the baseline back here)
-    shown = display_table(r, policy)["Caveats"].to_numpy()
+    shown = display_table(r, policy, short_caveats=False)["Caveats"].to_numpy()
     t = r.table.assign(shown=shown)
     t = t[(t["caveats"] != "") & ~t["caveats"].isin(["no local data supplied"])]
     if t.empty:

@@ -1194,7 +1194,7 @@ def _caveats_without_figures(caveats: str) -> str:
     return "; ".join(kept)
 
 
-def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
+def display_table(review: Review, policy: str = "published", *, short_caveats: bool = True) -> pd.DataFrame:
     """The review table as people read it, under the disclosure policy: a baseline or
     latest figure resting on 1 to 5 children (child-level or local counts), or hidden
     by the published policy's cohort rule (:func:`evaltools.sdc.withheld`), shows c."""
@@ -1205,6 +1205,9 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
     # a figure from the bundled synthetic sample says so on its own row, which a board
     # paper may quote without the introduction that explains it
     synthetic = review.synthetic
+    # the table says the neighbour-group caveat briefly; the Caveats list (short_caveats
+    # False) in full
+    short = _short_regrouped if short_caveats else (lambda text: text)
     hidden_target = target_withheld(review, policy)
     target_hidden = set(hidden_target.index[hidden_target])
     rows = []
@@ -1240,9 +1243,8 @@ def display_table(review: Review, policy: str = "published") -> pd.DataFrame:
             else _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",
             "Target met": "c" if r.name in target_hidden and r["target_met"] in ("yes", "no") else r["target_met"],
             "Verdict": r["verdict"],
-            "Caveats": _short_regrouped(_caveats_without_figures(shown_caveats(r["caveats"], policy)) if withheld
-                                        else shown_caveats(_without_withheld_years(r["caveats"], review, r, pol),
-                                                           policy)),
+            "Caveats": short(_caveats_without_figures(shown_caveats(r["caveats"], policy)) if withheld
+                             else shown_caveats(_without_withheld_years(r["caveats"], review, r, pol), policy)),
             "Test": WITHHELD if withheld else (r["test"] or ""),
         })
     return pd.DataFrame(rows)

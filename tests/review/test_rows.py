@@ -1058,7 +1058,7 @@ def test_the_narrative_names_the_measures_that_moved_the_other_way():
     assert len(line.split("\n")) == len(shown) == 10
 
 
-def test_the_tables_caveats_say_the_neighbour_groups_in_a_third_of_the_words():
+def test_the_tables_caveats_say_the_neighbour_groups_in_a_third_of_the_words(monkeypatch):
     """55 words on DfE's two neighbour groups were repeated in 12 rows of Herefordshire's
     table (eight landscape pages): the table says it in 18, the Caveats list in full."""
     r = review.evaluate("herefordshire_2025_27")
@@ -1067,6 +1067,12 @@ def test_the_tables_caveats_say_the_neighbour_groups_in_a_third_of_the_words():
     assert shown.str.contains(short, regex=False).sum() == 12
     assert not shown.str.contains("can move differently").any()
     assert r.table["caveats"].str.contains("can move differently").sum() == 12
+    # the Caveats list, after the table, keeps the whole sentence (it had lost it too)
+    from evaltools import report
+    shown = []
+    monkeypatch.setattr(report, "display", lambda obj, **k: shown.append(obj.data))
+    report.show_caveats(r, "published")
+    assert shown[0].count("so the neighbours' average there can move differently from the one compared here") == 12
 
 
 def test_the_draft_opens_with_too_early_to_judge_when_the_latest_year_holds_part_of_the_strategy():
