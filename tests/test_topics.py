@@ -603,3 +603,24 @@ def test_a_sudden_jump_among_the_years_before_an_intervention_is_named():
              if e.intervention == "hf_ofsted_inadequate" and e.measure == "cla_missing_incident")
     assert ("a sudden jump in 2018, before the intervention: if it is a recording change, the years before it do "
             "not compare with those after") in " ".join(e.warnings)
+
+
+def test_a_census_figure_counts_from_the_first_census_after_an_intervention():
+    """The social work workforce census of 30 September 2024 is period 2025, the year
+    holding Ofsted's visit of 22 October 2024, but was taken three weeks before it: the
+    visit's comparison starts from September 2025's census, and says how long after the
+    start the first census was taken."""
+    import datetime as dt
+    from evaltools import registry
+    m = registry.get("social_worker_caseload")
+    assert m.census_on(2025) == dt.date(2024, 9, 30)
+    assert m.first_period_from(dt.date(2024, 10, 22)) == 2026
+    assert m.first_period_from(dt.date(2024, 4, 1)) == 2025
+    assert registry.get("cla_3plus_placements").first_period_from(dt.date(2024, 10, 22)) == 2025
+    t = topics.evaluate("884", "education_workforce", strategy="ofsted_herefordshire_2024")
+    visit = next(e for e in t.evaluations if e.intervention == "hf_mv_oct2024" and e.result is not None)
+    assert "change from Sep 2024 to Sep 2025" in visit.sentence
+    conversion = next(e for e in t.evaluations
+                      if e.intervention == "hf_agency_conversion" and e.measure == "social_worker_agency_rate")
+    assert any(w.endswith("so the first census after it, Sep 2024, was taken 5 months after it: an effect would "
+                          "show there only in part") for w in conversion.warnings)

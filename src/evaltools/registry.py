@@ -11,6 +11,8 @@ The registry is data (``resources/measures.yaml``), not code. Each entry is a
 
 from __future__ import annotations
 
+import datetime as dt
+
 import difflib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -124,6 +126,26 @@ class Measure:
         social work workforce census), or None for a figure over a year ending 31 March or
         an academic year."""
         return (self.lait or {}).get("as_at")
+
+    def census_on(self, period) -> "dt.date | None":
+        """The day of the census counted in ``period`` (30 September 2024 for period
+        2025), or None for a measure not taken at a census."""
+        as_at = self.census_date
+        if not as_at:
+            return None
+        day, month = str(as_at).split()
+        return dt.date(self._census_year(period), _MONTHS.index(month.lower()) + 1, int(day))
+
+    def first_period_from(self, start) -> int:
+        """The first period whose figure is taken on or after ``start`` (a date): the
+        collection year holding it, or for a census-date figure the first census on or
+        after it. Ofsted's visit of 22 October 2024 falls in the year ending March 2025,
+        but the census of that year was taken on 30 September 2024, before it: the first
+        census after the visit is September 2025 (period 2026)."""
+        from .periods import collection_year
+        first = collection_year(start)
+        census = self.census_on(first)
+        return first + 1 if census is not None and census < start else first
 
     @property
     def lait_period_shift(self) -> int:

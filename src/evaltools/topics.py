@@ -445,7 +445,10 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     if m.size_dependent:
         ev.sentence = f"Not evaluated against other councils: {COUNT_NOT_COMPARED}."
         return ev
-    first = iv.first_period
+    # a census-date figure counts from the first census after the start, not the one of
+    # the collection year holding it (September 2024's, three weeks before a visit of
+    # 22 October 2024, is no "after")
+    first = m.first_period_from(iv.start) if iv.start is not None else iv.first_period
     s = ind[(ind["measure"] == mid) & (ind["area_code"].astype(str) == la_code) & (ind["status"] == "ok")]
     years = sorted(int(p) for p in s["period"])
     pre = [y for y in years if y < first]
@@ -469,7 +472,17 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)
     ev.verdict = verdict(lo, hi, polarity)
     ref = res.diagnostics["reference_period"]
-    months = exposure_months(iv.start, first, academic=m.academic_year)
+    census = m.census_on(first)
+    if census is not None:
+        # a census is a day, not a year: how long after the start it was taken
+        months = (census.year - iv.start.year) * 12 + census.month - iv.start.month - (census.day < iv.start.day)
+        if months < 12:
+            ev.warnings.append(f"{iv.title.split(';')[0]} started {iv.started}, so the first census after it, "
+                               f"{m.period_label(first)}, was taken {count(months, 'month')} after it: an effect "
+                               "would show there only in part")
+        months = 12
+    else:
+        months = exposure_months(iv.start, first, academic=m.academic_year)
     if months < 12:
         # as the source dates it: "from July 2022", not "1 July 2022" for a month
         dated = (f"dates from {iv.started}" if iv.precision in EXACT_DATES
