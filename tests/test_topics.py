@@ -234,7 +234,7 @@ def test_a_did_verdict_says_how_the_change_ranks_among_the_neighbours_own():
     assert e.verdict == "improved beyond noise" and e.result.placebo_rank == (8, 8)
     assert e.result.diagnostics["rank_p"] == pytest.approx(1 / 9)
     assert ("It was larger than the change of each of the 8 neighbours with figures for every year (2 more lack "
-            "some) over the same years") in e.sentence
+            "some or all) over the same years") in e.sentence
     assert e.sentence.endswith("The interval only just leaves out no change: read it as a borderline result.")
     assert [w for w in e.warnings if "borderline" in w] == [
         "the interval only just leaves out no change: read it as a borderline result"]

@@ -401,7 +401,16 @@ COUNT_NOT_COMPARED = ("this is a count, and councils of other sizes change by ot
                       "and target")
 
 
-def placebo_words(res) -> str:
+def comparators_asked(frame: pd.DataFrame, la_code: str, against) -> int | None:
+    """How many comparators a DiD on ``frame`` was given (``against``: a name such as
+    "statistical_neighbours", or codes), as its own pool counts them; None for every
+    other council."""
+    from .stats import frames
+    pool = frames.comparator_pool(frame, la_code, against)
+    return None if pool is None else len(pool)
+
+
+def placebo_words(res, asked: int | None = None) -> str:
     """A sentence on how the council's change ranks among its neighbours' own changes
     over the same years, each measured as if it had had the intervention (placebo
     inference), or ''. With 10 neighbours no ranking can reach p < 0.05 (the smallest is
@@ -413,10 +422,14 @@ def placebo_words(res) -> str:
     k, j = rank
     # "the 9 neighbours" beside a glossary of 10 needs saying why (Cumberland, formed in
     # 2023, has no figures for the years before)
+    # ``asked``: the comparators the test was given, so one with no figure in any year
+    # (Shropshire's staying put), which the sample never holds, is counted too
     sample = getattr(res, "sample", None)
-    left = int(((sample["role"] == "comparison") & ~sample["used"].astype(bool)).sum()) \
+    left = max(0, asked - j) if asked is not None else \
+        int(((sample["role"] == "comparison") & ~sample["used"].astype(bool)).sum()) \
         if sample is not None and {"role", "used"} <= set(sample.columns) else 0
-    some = (f" with figures for every year ({left} more {'lacks' if left == 1 else 'lack'} some)" if left else "")
+    some = (f" with figures for every year ({left} more {'lacks' if left == 1 else 'lack'} some or all)"
+            if left else "")
     if k == j:
         # the largest of j + 1 changes happens by chance 1 time in j + 1: with 10 neighbours
         # that is no proof, and says so whichever way the interval went
@@ -503,7 +516,8 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     ev.sentence = (f"Against its statistical neighbours, the council's change from {m.period_label(ref)} to "
                    f"{'the years from ' + m.period_label(first) if len(post) > 1 else m.period_label(first)} was "
                    f"{sdc.signed(res.estimate)} {units(m)} (95% CI {sdc.signed(lo)} to {sdc.signed(hi)}; "
-                   f"{len(pre)} years before, {len(post)} after): {ev.verdict}. {placebo_words(res)}").rstrip()
+                   f"{len(pre)} years before, {len(post)} after): {ev.verdict}. "
+                   f"{placebo_words(res, comparators_asked(pub, la_code, against))}").rstrip()
     rank = res.placebo_rank
     if "beyond noise" in ev.verdict and rank and rank[0] < rank[1]:
         ev.warnings.append(f"the interval puts the change beyond noise, but {rank[1] - rank[0]} of the {rank[1]} "

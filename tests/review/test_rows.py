@@ -1084,3 +1084,12 @@ def test_the_draft_opens_with_too_early_to_judge_when_the_latest_year_holds_part
                      "the year ending 31 March 2025, hold only 3 months of it. The results below mostly show where "
                      "it started; the next year's figures will say more.")
     assert "Too early" not in review.evaluate("herefordshire_2017_20").narrative("published")
+
+
+def test_a_ranking_counts_a_neighbour_with_no_figure_in_any_year():
+    """Staying put at 18, Herefordshire: 8 neighbours ranked, 1 lacking some years and
+    Shropshire none at all, which the test's sample never held: "6 of the 8 neighbours
+    ... (1 more lacks some)" added up to 9 beside a glossary of 10."""
+    r = review.evaluate("herefordshire_2025_27").table.set_index("measure")
+    counted = [t for t in r["test"].astype(str) if "of the 8 neighbours with figures for every year" in t]
+    assert counted and all("(2 more lack some or all)" in t for t in counted)

@@ -69,7 +69,7 @@ def test_placebo_rank_counts_the_comparison_units_that_changed_less():
     nine = did(short, "LA00", 2022, **ARGS)
     assert nine.placebo_rank == (9, 9)
     assert placebo_words(nine).startswith("It was larger than the change of each of the 9 neighbours with "
-                                          "figures for every year (1 more lacks some) over the same years")
+                                          "figures for every year (1 more lacks some or all) over the same years")
     cluster = did(pd.concat([_panel(), _panel(seed=9).assign(unit=lambda d: "B" + d["unit"])]),
                   ["LA00", "LA01", "LA02", "BLA00", "BLA01", "BLA02"], 2022, **ARGS)
     assert cluster.diagnostics["inference"] == "cluster" and cluster.placebo_rank is None
