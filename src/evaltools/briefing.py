@@ -39,7 +39,7 @@ from .areas import resolve_la
 from .comparators import comparator_label
 from .errors import ConfigError
 from .stats.proportions import difference_ci
-from .wording import REVEALS, listing, md
+from .wording import REVEALS, md
 
 #: judgement area -> key measures (those the registry does not hold are skipped)
 AREAS = {
@@ -513,11 +513,12 @@ def letter_message(letter, policy: str = "published") -> str:
         found.append(f"{same} {'shows' if same == 1 else 'show'} no detectable change")
     if with_figures - named - same:
         found.append(f"{with_figures - named - same} could not be tested")
-    line = (f"**Ofsted's points** ({md(letter.strategy.title)}): {with_figures} of {len(t)} have a "
+    line = (f"**Ofsted's points:** of the {len(t)} in *{md(letter.strategy.title)}*, {with_figures} have a "
             f"national figure" + (f"; {'; '.join(found)}" if found else "") + ".")
     if waiting.any():
-        line += (f" The other {int(waiting.sum())} need the council's own records, not yet supplied: "
-                 + listing([md(x) for x in t.loc[waiting, "text"]]) + ".")
+        # named in the section that follows, not run together here (eleven of them)
+        line += (f" The other {int(waiting.sum())} need the council's own records, not yet supplied "
+                 "(listed under Ofsted's points).")
     return line
 
 

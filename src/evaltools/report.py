@@ -982,8 +982,7 @@ def briefing_intro(b) -> Markdown:
         "better than the baseline but worse than the year before beyond noise.\n"
         "- **Figures without counts** (LAIT rates): by quartile band among all councils: band A (best quarter) "
         "green, B and C amber, D (worst quarter) red.\n\n"
-        "The trend arrow compares the latest year with the year before. After the scorecard, *Other measures to "
-        "know about* lists the other measures DfE publishes for every council on which this one is in the worst "
+        "After the scorecard, *Other measures to know about* lists the other measures DfE publishes for every council on which this one is in the worst "
         f"quarter of councils (band D) or worse than England or its {label} beyond noise."
         f"{_model_note(bm)} Disclosure policy: **{b.policy}**.")
 

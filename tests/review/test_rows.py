@@ -1093,3 +1093,15 @@ def test_a_ranking_counts_a_neighbour_with_no_figure_in_any_year():
     r = review.evaluate("herefordshire_2025_27").table.set_index("measure")
     counted = [t for t in r["test"].astype(str) if "of the 8 neighbours with figures for every year" in t]
     assert counted and all("(2 more lack some or all)" in t for t in counted)
+
+
+def test_a_level_to_keep_that_moved_the_better_way_is_kept():
+    """Ofsted's letter: "caseloads stay manageable" (maintain), 15.7 to 13.6 cases a
+    worker, was "moved the other way" beside a briefing that rated caseloads a strength.
+    A kept level may move to the better side of DfE's polarity; the worse side past 5%
+    is still not kept."""
+    r = review.evaluate("ofsted_herefordshire_2024").table.set_index("id")
+    assert r.loc["of24_caseloads", "direction_met"] == "yes"
+    assert review._moved("maintain", 15.7, 17.0, "cases_per_worker", "low") == "no"
+    assert review._moved("maintain", 15.7, 15.9, "cases_per_worker", "low") == "yes"
+    assert review._moved("maintain", 15.7, 13.6, "cases_per_worker", "none") == "no"
