@@ -745,15 +745,12 @@ def did_comparison_label(result, la) -> str:
 def review_intro(r, policy: str = "published") -> Markdown:
     """The opening of the annual impact review."""
     from .periods import collection_year
-    from .topics import exposure_months, exposure_words
     st = r.strategy
     c = r.counts()
     first = collection_year(st.start)
-    latest = pd.to_numeric(r.table["latest_period"], errors="coerce").max()
-    months = exposure_months(st.start, first)
-    partial = (f" The strategy began in {st.start:%B %Y}, so the year ending 31 March {first} holds "
-               f"{exposure_words(st.start, first)} of it; where that is the latest year, a change "
-               "would show only in part." if months < 12 and latest == first else "")
+    # a latest year holding only part of the strategy is the draft's first line
+    # (Review._too_early), which comes before this
+    partial = ""
     # interventions that began before the strategy's own start (its approval): the topic
     # reports date their evaluations from these, not from the start above
     early = [iv for iv in st.interventions if iv.start is not None and iv.start < st.start
