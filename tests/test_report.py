@@ -243,8 +243,8 @@ def test_a_stated_target_prints_as_the_strategy_states_it():
     # 2023/24 is the strategy's baseline year: meeting the target then is not the strategy's
     # doing (the review: "met at the baseline; no figure since"), so the figure is rated
     # as one without a target would be, and the basis says why
-    assert basis["One or more suspensions"] == ("quartile band A; no counts to test; the strategy's target "
-                                                "(14.6%) is not judged on its baseline year alone")
+    assert basis["One or more suspensions"] == ("quartile band A; no counts to test against England; the strategy's "
+                                                "target (14.6%) is not judged on its baseline year alone")
 
 
 def test_key_messages_name_every_strength_and_concern():

@@ -250,7 +250,10 @@ def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple
         return "amber", "within noise of England"
     band = last.get("band")
     if isinstance(band, str) and band in "ABCD":
-        return {"A": "green", "D": "red"}.get(band, "amber"), f"quartile band {band}; no counts to test"
+        # "against England": the trend arrow beside it may have been tested against the
+        # neighbours' change ("↑ within noise" beside "no counts to test" read as a contradiction)
+        return ({"A": "green", "D": "red"}.get(band, "amber"),
+                f"quartile band {band}; no counts to test against England")
     return "", "no comparison available"
 
 
