@@ -579,7 +579,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     (difference-in-differences on the published annual figures). Returns the DiD
     result, or None when it could not be run (the row says why)."""
     from .stats.diffindiff import did
-    from .topics import COUNT_NOT_COMPARED, comparators_asked, did_failure_words, placebo_words, verdict
+    from .topics import COUNT_NOT_COMPARED, did_failure_words, placebo_words, verdict
 
     if registry.get(mid).size_dependent:
         row.verdict, row.test = "not tested", f"not set against the neighbours' change: {COUNT_NOT_COMPARED}"
@@ -614,7 +614,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
                 f"{_period(since, mid)} "
                 f"(95% CI {signed(lo)} to {signed(hi)}; difference-in-differences); "
                 f"{detectable('about ' + significant(res.diagnostics['mde']), res.estimate, lo, hi, res.diagnostics['mde'])}. "
-                f"{placebo_words(res, comparators_asked(f, str(area), against))}").rstrip()
+                f"{placebo_words(res)}").rstrip()
     if gap:
         row.caveats.append(gap)
     if cut:

@@ -401,16 +401,7 @@ COUNT_NOT_COMPARED = ("this is a count, and councils of other sizes change by ot
                       "and target")
 
 
-def comparators_asked(frame: pd.DataFrame, la_code: str, against) -> int | None:
-    """How many comparators a DiD on ``frame`` was given (``against``: a name such as
-    "statistical_neighbours", or codes), as its own pool counts them; None for every
-    other council."""
-    from .stats import frames
-    pool = frames.comparator_pool(frame, la_code, against)
-    return None if pool is None else len(pool)
-
-
-def placebo_words(res, asked: int | None = None) -> str:
+def placebo_words(res) -> str:
     """A sentence on how the council's change ranks among its neighbours' own changes
     over the same years, each measured as if it had had the intervention (placebo
     inference), or ''. With 10 neighbours no ranking can reach p < 0.05 (the smallest is
@@ -422,8 +413,9 @@ def placebo_words(res, asked: int | None = None) -> str:
     k, j = rank
     # "the 9 neighbours" beside a glossary of 10 needs saying why (Cumberland, formed in
     # 2023, has no figures for the years before)
-    # ``asked``: the comparators the test was given, so one with no figure in any year
-    # (Shropshire's staying put), which the sample never holds, is counted too
+    # the comparators the test was given, so one with no figure in any year (Shropshire's
+    # staying put), which the sample never holds, is counted too
+    asked = (getattr(res, "diagnostics", None) or {}).get("comparators_given")
     sample = getattr(res, "sample", None)
     left = max(0, asked - j) if asked is not None else \
         int(((sample["role"] == "comparison") & ~sample["used"].astype(bool)).sum()) \
@@ -486,17 +478,14 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     ev.verdict = verdict(lo, hi, polarity)
     ref = res.diagnostics["reference_period"]
     census = m.census_on(first)
-    if census is not None:
-        # a census is a day, not a year: how long after the start it was taken
-        months = (census.year - iv.start.year) * 12 + census.month - iv.start.month - (census.day < iv.start.day)
-        if months < 12:
-            ev.warnings.append(f"{iv.title.split(';')[0]} started {iv.started}, so the first census after it, "
-                               f"{m.period_label(first)}, was taken {count(months, 'month')} after it: an effect "
-                               "would show there only in part")
-        months = 12
-    else:
-        months = exposure_months(iv.start, first, academic=m.academic_year)
-    if months < 12:
+    # a census is a day, not a year: how long after the start it was taken
+    taken = None if census is None else \
+        (census.year - iv.start.year) * 12 + census.month - iv.start.month - (census.day < iv.start.day)
+    if taken is not None and taken < 12:
+        ev.warnings.append(f"{iv.title.split(';')[0]} started {iv.started}, so the first census after it, "
+                           f"{m.period_label(first)}, was taken {count(taken, 'month')} after it: an effect "
+                           "would show there only in part")
+    elif census is None and exposure_months(iv.start, first, academic=m.academic_year) < 12:
         # as the source dates it: "from July 2022", not "1 July 2022" for a month
         dated = (f"dates from {iv.started}" if iv.precision in EXACT_DATES
                  else f"is taken as from {iv.start.day} {iv.start:%B %Y}")
@@ -516,8 +505,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     ev.sentence = (f"Against its statistical neighbours, the council's change from {m.period_label(ref)} to "
                    f"{'the years from ' + m.period_label(first) if len(post) > 1 else m.period_label(first)} was "
                    f"{sdc.signed(res.estimate)} {units(m)} (95% CI {sdc.signed(lo)} to {sdc.signed(hi)}; "
-                   f"{len(pre)} years before, {len(post)} after): {ev.verdict}. "
-                   f"{placebo_words(res, comparators_asked(pub, la_code, against))}").rstrip()
+                   f"{len(pre)} years before, {len(post)} after): {ev.verdict}. {placebo_words(res)}").rstrip()
     rank = res.placebo_rank
     if "beyond noise" in ev.verdict and rank and rank[0] < rank[1]:
         ev.warnings.append(f"the interval puts the change beyond noise, but {rank[1] - rank[0]} of the {rank[1]} "

@@ -169,7 +169,8 @@ def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, na
             raise ValueError(f"did: treated area(s) {', '.join(sorted(missing))} have no figures for "
                              f"measure {measure!r}")
         df["treated"] = df["unit"].isin(codes).astype(int)
-        return df[["unit", "time", "y", "treated"]], measure
+        given = None if comparators is None else len([c for c in comparators if c not in codes])
+        return df[["unit", "time", "y", "treated"]], measure, given
     for col, what in ((unit, "unit"), (time, "time"), (outcome, "outcome")):
         if col not in data.columns:
             raise ValueError(f"did: no {what} column {col!r}; name it with {what}=")
@@ -190,7 +191,9 @@ def _prepare(data, treated, comparators, measure, outcome, unit, time, warns, na
     if df.groupby("unit")["treated"].nunique().gt(1).any():
         raise ValueError("did: the treated flag changes within a unit; flag the treated group, "
                          "the timing comes from intervention=")
-    return df, None
+    given = len(set(comparators) - set(df.loc[df["treated"].eq(1), "unit"])) \
+        if comparators is not None and not isinstance(comparators, str) else None
+    return df, None, given
 
 
 def _time_dummies(times) -> tuple[np.ndarray, list[str]]:
@@ -306,7 +309,7 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
         raise ValueError("did: reference is 'mean' (every period before) or 'last' (the last one)")
     warns: list[str] = []
     names = _area_names(data)         # {} unless a tidy frame with area names
-    df, measure = _prepare(data, treated, comparators, measure, outcome, unit, time, warns, names)
+    df, measure, given = _prepare(data, treated, comparators, measure, outcome, unit, time, warns, names)
     controls = list(controls or [])
     for c in controls:
         if c not in df.columns:
@@ -522,7 +525,10 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
                    "intervention": intervention, "pretrend": pretrend, "pretrend_p": pretrend_p,
                    "mde": mde, "measure": measure, "notes": notes, "reference": reference,
                    "reference_period": last_pre if reference == "last" else None,
-                   "recent_change": recent, "noise_ratio": noise, **extra}
+                   "recent_change": recent, "noise_ratio": noise,
+                   # comparators asked for, a neighbour with no figure in any year included
+                   # (the sample holds only those with some): None for every other unit
+                   "comparators_given": given, **extra}
     return DiDResult(method=method, estimate=est, ci=(lo, hi), p_value=p, level=level,
                      label=label or "difference-in-differences effect", unit=change_unit(measure),
                      diagnostics=diagnostics,
