@@ -55,7 +55,7 @@ HEADERS = {
               "year ending 31 March 2018 (the latest published when it was written in early 2019)."),
     "ofsted_herefordshire_2024": dict(
         title="Herefordshire: points from Ofsted's fifth monitoring visit (22-23 October 2024)", la="884",
-        start="2024-10-22", end="2025-12-31", baseline_period=2024, prefix="of24",
+        start="2024-10-22", end="2025-12-31", baseline_period=2024, prefix="of24", kind="ofsted_letter",
         document="herefordshire_cabinet_2024-12-19_strategy_and_ofsted_monitoring_letter.txt",
         notes="Not a strategy: the areas for improvement in Ofsted's monitoring letter, tracked like one. "
               "Herefordshire was judged inadequate in July 2022."),

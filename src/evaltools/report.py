@@ -769,8 +769,10 @@ def review_intro(r, policy: str = "published") -> Markdown:
                     "baseline from another year, as the strategy states it or as the first year with a "
                     "figure: " + "; ".join(named) + ".")
     return Markdown(
-        f"This review asks, measure by measure, whether **{md(st.title)}** is working. It covers "
-        f"{c['measures']} commitments, from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
+        "This review asks, measure by measure, "
+        + (f"whether the council is making progress on each point in **{md(st.title)}**" if st.is_letter else
+           f"whether **{md(st.title)}** is working") + ". It covers "
+        f"{c['measures']} {'points' if st.is_letter else 'commitments'}, from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
         f"ending 31 March {st.baseline_period}. Figures come from " + listing(r.sources or ["no data"])
         + ". A change counts as real only when it is larger than chance alone would give for a "
         "council of this size (95% interval); the test behind each verdict, with the size of change "

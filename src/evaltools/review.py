@@ -302,6 +302,12 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                 # the direction, a target set as a change on the baseline and the test all
                 # read the same two figures
                 row.baseline_value, row.baseline_from = pub, kind
+            elif pub != sm.baseline.value:
+                # the strategy's figure is the published one rounded (the Ofsted letter's 44%
+                # of children with 3+ social workers, DfE's 43.9%): the review shows and
+                # compares DfE's own, so one year does not read as two figures (44% to 43.9%)
+                # and a later 43.95% is not a fall from 44
+                row.baseline_value, row.baseline_from = pub, kind
     elif b_period in published_at:
         row.baseline_value, row.baseline_period, row.baseline_from = published_at[b_period], b_period, kind
     said = False        # a caveat already says why there is no figure for the baseline year
@@ -785,13 +791,30 @@ class Review:
             return ""
         first = collection_year(st.start)
         if latest < first:
-            return (f"**Too early to judge the strategy:** its latest figures, for the year ending 31 March "
+            return (f"**Too early to judge {st.judged}:** its latest figures, for the year ending 31 March "
                     f"{int(latest)}, are from before it began ({st.start:%B %Y}); they show where it started.")
         if latest == first and exposure_months(st.start, first) < 12:
-            return (f"**Too early to judge the strategy:** it began in {st.start:%B %Y}, so its latest figures, for "
+            return (f"**Too early to judge {st.judged}:** {'the visit was' if st.is_letter else 'it began'} in "
+                    f"{st.start:%B %Y}, so its latest figures, for "
                     f"the year ending 31 March {first}, hold {exposure_words(st.start, first)} of it. The results "
                     "below mostly show where it started; the next year's figures will say more.")
         return ""
+
+    def _targets_words(self, c: dict, unjudged: int) -> str:
+        """How the targets stand: "Of 5 measures with a target, 2 meet it now and 1 does
+        not; 2 cannot be judged yet (...)", or, where none can be judged, "The 1 measure
+        with a target cannot be judged yet (...)" rather than "0 meet it now and 0 do not"."""
+        why = (f"cannot be judged{'' if self.ended else ' yet'} (no figures, none since the baseline, or no "
+               "baseline for the target)")
+        n = c["targets"]
+        if unjudged == n:
+            return (f"The 1 measure with a target {why}" if n == 1 else
+                    f"None of the {n} measures with a target can be judged{'' if self.ended else ' yet'} "
+                    "(no figures, none since the baseline, or no baseline for the target)")
+        return (f"Of {count(n, 'measure')} with a target, "
+                f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now and "
+                f"{c['targets_not_met']} {'does' if c['targets_not_met'] == 1 else 'do'} not"
+                + (f"; {unjudged} {why}" if unjudged else ""))
 
     def narrative(self, policy: str = "internal") -> str:
         """A short draft for the board paper, from the numbers (to edit, not to paste
@@ -842,7 +865,8 @@ class Review:
                 are(c["proposed"], "a DfE measure evaltools does not compute yet",
                     "DfE measures evaltools does not compute yet") if c["proposed"] else ""]
         parts = [early] if (early := self._too_early()) else []
-        parts += [f"The strategy has {c['measures']} measures. {c['with_data']} "
+        parts += [f"{'The letter' if self.strategy.is_letter else 'The strategy'} has {c['measures']} measures. "
+                  f"{c['with_data']} "
                  f"{'has' if c['with_data'] == 1 else 'have'} figures to assess"
                  + (f"; {listing(rest)}." if any(rest) else ".")]
         unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"] - c["targets_withheld"]
@@ -862,16 +886,11 @@ class Review:
             + ([f"{count(c['withheld'], 'more is', 'more are')} not shown: "
                 f"{'its figures' if c['withheld'] == 1 else 'their figures'} would reveal 1 to 5 children"]
                if c["withheld"] else [])
-        parts.append(f"Since the baseline, {c['direction_yes']} moved the way the strategy promised and "
+        parts.append(f"Since the baseline, {c['direction_yes']} moved the way {self.strategy.promised} and "
                      f"{c['direction_no']} moved the other way"
                      + (f" ({'; '.join(aside)})" if aside else "")
                      + (". No measure has a numerical target." if not c["targets"] else
-                        f". Of {count(c['targets'], 'measure')} with a target, "
-                        f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now and "
-                        f"{c['targets_not_met']} {'does' if c['targets_not_met'] == 1 else 'do'} not"
-                        + (f"; {unjudged} cannot be judged{'' if self.ended else ' yet'} (no figures, none since "
-                           "the baseline, or no "
-                           "baseline for the target)" if unjudged else "")
+                        f". {self._targets_words(c, unjudged)}"
                         + (f"; {c['targets_withheld']} {'is' if c['targets_withheld'] == 1 else 'are'} not shown "
                            "(the figures would reveal 1 to 5 children)" if c["targets_withheld"] else "") + "."))
         better = t[t["verdict"] == "improved beyond noise"]

@@ -147,13 +147,30 @@ class Strategy:
     interventions: tuple[Intervention, ...]
     document: str = ""
     path: Path | None = None
+    notes: str = ""
+    kind: str = "strategy"      # one of KINDS
 
     @property
     def last_period(self) -> int:
         """The strategy's last collection year (ending 31 March): the one holding its
         end date. A finished strategy is judged on figures up to it (assumption E5)."""
         return collection_year(self.end)
-    notes: str = ""
+
+    @property
+    def is_letter(self) -> bool:
+        """Whether the file tracks an Ofsted letter's points rather than a strategy."""
+        return self.kind == "ofsted_letter"
+
+    @property
+    def judged(self) -> str:
+        """What a review judges, in its words: "the strategy", or for a letter's points
+        "progress on the letter's points" (a letter is not "working" or "promising")."""
+        return "progress on the letter's points" if self.is_letter else "the strategy"
+
+    @property
+    def promised(self) -> str:
+        """"the strategy promised", or "the letter asks for": the way a figure should move."""
+        return "the letter asks for" if self.is_letter else "the strategy promised"
 
     def measure(self, measure_id: str) -> StrategyMeasure:
         for m in self.measures:
@@ -374,7 +391,10 @@ def _choice(raw, key, allowed, where, probs, default=None):
 MEASURE_KEYS = {"id", "text", "priority_area", "source", "measure", "proposed_measure", "local", "direction",
                 "baseline", "target", "definition", "data", "notes"}
 INTERVENTION_KEYS = {"id", "title", "when", "start", "end", "precision", "measures", "notes"}
-STRATEGY_KEYS = {"id", "title", "la", "start", "end", "baseline_period", "document", "notes"}
+STRATEGY_KEYS = {"id", "title", "la", "start", "end", "baseline_period", "kind", "document", "notes"}
+#: what a file tracks: a council's strategy, or the points of an Ofsted letter or report
+#: (tracked the same way; the review's words name which)
+KINDS = ("strategy", "ofsted_letter")
 
 
 def _entries(doc, section, keys, probs):
@@ -510,9 +530,10 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
                                           precision=precision, measures=tuple(targets), start=i_start, end=i_end,
                                           notes=str(raw.get("notes") or "")))
     baseline_period = _year(head.get("baseline_period"), "strategy", "baseline_period", probs)
+    kind = _choice(head, "kind", KINDS, "strategy", probs, "strategy")
     probs.raise_if_any()
     return Strategy(id=str(head["id"]), title=str(head["title"]), la=la, start=start, end=end,
-                    baseline_period=baseline_period,
+                    baseline_period=baseline_period, kind=kind,
                     measures=tuple(measures), interventions=tuple(interventions),
                     document=str(head.get("document") or ""), path=Path(path) if path else None,
                     notes=str(head.get("notes") or ""))

@@ -39,9 +39,11 @@ def table():
 
 def test_baseline_latest_and_verdict_from_published_counts(table):
     """Herefordshire EET 19-21: 47/98 (48.0%) in 2022, 64/117 (54.7%) in 2025: up, but
-    within noise for about a hundred care leavers."""
+    within noise for about a hundred care leavers. The strategy's 48 is DfE's 48.0
+    rounded, so the review starts from DfE's own figure (one year, one figure)."""
     r = table.loc["eet"]
-    assert r.baseline_value == 48 and r.baseline_period == 2022 and r.baseline_from == "strategy"
+    assert r.baseline_value == pytest.approx(100 * 47 / 98) and r.baseline_period == 2022
+    assert r.baseline_from == "published"
     assert r.latest_period == 2025 and r.latest_value == pytest.approx(100 * 64 / 117)
     assert r.direction_met == "yes" and r.verdict == "no detectable change"
     assert "would usually not be told from noise" in r.test and r.caveats == ""
@@ -1041,6 +1043,27 @@ def test_a_row_whose_interval_was_widened_for_the_councils_own_swings_says_so():
     said = "before the baseline the council's own figures swung much more from year to year than its neighbours'"
     assert said in t.loc["of24_sw_turnover", "caveats"] and said in t.loc["of24_agency_rate", "caveats"]
     assert said not in t.loc["of24_caseloads", "caveats"]
+
+
+def test_a_letters_review_speaks_of_the_letters_points_not_a_strategy():
+    """Ofsted's letter is not a strategy that "is working" or "promised": its file says
+    kind: ofsted_letter, and the review's words follow. Its one target cannot be judged
+    yet, which read "0 meet it now and 0 do not; 1 cannot be judged yet". The Ofsted
+    letter's 44% (3+ social workers, 2024) is DfE's 43.9% rounded: one year, one figure."""
+    from evaltools import report
+    r = review.evaluate("ofsted_herefordshire_2024")
+    assert r.strategy.is_letter
+    text = r.narrative("published")
+    assert "The letter has 18 measures." in text and "moved the way the letter asks for" in text
+    assert "strategy" not in text.split("Read with care")[0]
+    assert "The 1 measure with a target cannot be judged yet" in text and "0 meet it" not in text
+    intro = report.review_intro(r).data
+    assert "whether the council is making progress on each point in **Herefordshire: points from" in intro
+    assert "It covers 18 points" in intro and "is working" not in intro
+    sw = r.table.set_index("id").loc["of24_sw_changes"]
+    assert sw.baseline_value == sw.latest_value and sw.baseline_from == "published"
+    shown = review.display_table(r, "published").set_index(r.table["id"]).loc["of24_sw_changes"]
+    assert shown["Baseline"] == shown["Latest"] == "43.9% (2024)"
 
 
 def test_the_narrative_names_the_measures_that_moved_the_other_way():

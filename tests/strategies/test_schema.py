@@ -68,6 +68,7 @@ def _broken(change):
     (lambda d: d["measures"][0].update(dirn="up"), "unknown field 'dirn'"),
     (lambda d: d["strategy"].update(la="Atlantis"), "not an English local authority"),
     (lambda d: d["strategy"].update(end="2020-01-01"), "is before start"),
+    (lambda d: d["strategy"].update(kind="letter"), "kind 'letter' is not one of strategy, ofsted_letter"),
     (lambda d: d["interventions"][0].update(start="19/12/2024"), "is not a date"),
     (lambda d: d["interventions"][0].update(measures=["eet", "stability"]), "'stability' is not a measure"),
     (lambda d: d["interventions"][0].pop("start"), "precision is day but start is missing"),
