@@ -161,7 +161,7 @@ def test_a_jump_into_the_comparison_years_is_flagged_as_a_possible_recording_cha
     ind.loc[at, "value"] = 40.0          # Herefordshire's 2024 figure, recorded differently
     t = topics.evaluate("884", "stability", strategy="herefordshire_2025_27", indicators=ind)
     e = [e for e in t.evaluations if e.measure == "cla_3plus_placements" and e.result is not None][0]
-    assert any(w.startswith("a sudden jump in 2024") for w in e.warnings)
+    assert any(w.startswith("a sudden rise in 2024") for w in e.warnings)
     assert e.mde == f"about {topics.sdc.significant(e.result.diagnostics['mde'])} percentage points"
 
 
@@ -601,7 +601,7 @@ def test_a_sudden_jump_among_the_years_before_an_intervention_is_named():
     t = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024")
     e = next(e for e in t.evaluations
              if e.intervention == "hf_ofsted_inadequate" and e.measure == "cla_missing_incident")
-    assert ("a sudden jump in 2018, before the intervention: if it is a recording change, the years before it do "
+    assert ("a sudden rise in 2018, before the intervention: if it is a recording change, the years before it do "
             "not compare with those after") in " ".join(e.warnings)
 
 

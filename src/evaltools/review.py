@@ -189,6 +189,25 @@ def jumps(series: pd.DataFrame) -> list[int]:
     return out
 
 
+def jump_words(series: pd.DataFrame, periods, label) -> str:
+    """The sudden jumps :func:`jumps` found, named by their way: "a sudden fall in Sep
+    2024, Sep 2025", "a sudden rise in 2018 and a sudden fall in 2020". A fall called a
+    "jump" (agency social workers, 55% to 18%) read as a rise. ``label`` names a period
+    ("2018", "Sep 2024")."""
+    s = series.dropna(subset=["value"]).sort_values("time")
+    at = dict(zip(s["time"].astype(int), s["value"].astype(float)))
+    times = sorted(at)
+    ways: dict[str, list] = {}
+    for p in periods:
+        i = times.index(int(p))
+        ways.setdefault("rise" if i and at[times[i]] > at[times[i - 1]] else "fall", []).append(label(p))
+    return " and ".join(f"a sudden {w} in {', '.join(ps)}" for w, ps in ways.items())
+
+
+#: how a caveat names a sudden jump (:func:`jump_words`), to find it again
+JUMP_RE = r"a sudden (?:rise|fall) (?:in|from)"
+
+
 def _definition_change(measure: str, first: int, last: int) -> str | None:
     """What changed between the baseline ``first`` and the ``last`` year: DfE's
     definition, or years the registry notes as not comparable (pandemic grades, a term
@@ -355,7 +374,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     # jumps into the baseline year or after it change the comparison; earlier ones do not
     j = [p for p in jumps(s) if row.baseline_period is None or p >= row.baseline_period]
     if j:
-        row.caveats.append("a sudden jump in " + ", ".join(_period(p, mid) for p in j)
+        row.caveats.append(jump_words(s, j, lambda p: _period(p, mid))
                            + ": check for a recording change before reading it as a real change")
     zeros = _zero_run(frame, have, mid, area)
     if zeros is not None:
@@ -436,7 +455,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         # one year (regression to the mean), whatever the strategy did
         part = row.test.split(";")[0]
         part += ")" * (part.count("(") - part.count(")"))
-        row.test = (f"not judged: {_period(row.baseline_period, mid)}, the baseline year, is a sudden jump from "
+        way = jump_words(s, [row.baseline_period], lambda p: "").split(" in ")[0]     # "a sudden fall"
+        row.test = (f"not judged: {_period(row.baseline_period, mid)}, the baseline year, is {way} from "
                     f"the years around it, so a change from it would mostly measure that one year. From it: {part}")
         row.verdict = "not tested"
     elif zeros is not None and row.verdict in VERDICTS:
@@ -845,8 +865,9 @@ class Review:
             if "beyond noise" in r["verdict"]:
                 if f"{AGAINST_NEIGHBOURS}: no detectable change" in r["caveats"]:
                     flags.append("not confirmed against the statistical neighbours")
-                if "sudden jump" in r["caveats"]:      # at the baseline or since: the caveat says which
-                    flags.append("a sudden jump in it may be a recording change")
+                ways = sorted(set(re.findall(r"a sudden (rise|fall) in", r["caveats"])), reverse=True)
+                if ways:      # at the baseline or since: the caveat says which
+                    flags.append(f"a sudden {' or '.join(ways)} in it may be a recording change")
                 if "already under way before the baseline" in r["caveats"]:
                     flags.append("the change was already under way before the baseline")
             sample = " (synthetic sample, not children's records)" if self.synthetic and r["source"] == "child_level" \
@@ -931,7 +952,7 @@ class Review:
         flags = {"does not match the published": ("baseline that does not match DfE's published figure",
                                                   "baselines that do not match DfE's published figure"),
                  "definition changed": ("definition change", "definition changes"),
-                 "sudden jump": ("possible recording change", "possible recording changes"),
+                 JUMP_RE: ("possible recording change", "possible recording changes"),
                  "being recorded": ("run of zeros that may be unrecorded", "runs of zeros that may be unrecorded"),
                  "revised": ("DfE revision of earlier years", "DfE revisions of earlier years")}
         found = [count(int(t["caveats"].str.contains(k).sum()), one, many) for k, (one, many) in flags.items()

@@ -519,18 +519,19 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     ev.mde = f"about {sdc.significant(res.diagnostics['mde'])} {units(m)}"
     ev.mde_words = detectable(ev.mde, res.estimate, lo, hi, res.diagnostics["mde"], what="an effect")
     ls = ind[(ind["measure"] == mid) & (ind["area_code"].astype(str) == la_code) & (ind["status"] == "ok")]
-    from .review import jumps
-    found = jumps(ls.assign(time=ls["period"]))
+    from .review import jump_words, jumps
+    ls = ls.assign(time=ls["period"])
+    found = jumps(ls)
     jump = [p for p in found if p >= ref]     # into the comparison
     if jump:
-        ev.warnings.append("a sudden jump in " + ", ".join(m.period_label(p) for p in jump)
+        ev.warnings.append(jump_words(ls, jump, m.period_label)
                            + ": check for a recording change before reading it as a real change")
     # one among the years before (Herefordshire's missing incidents: 2% in 2017, 7% in
     # 2018) feeds the check that the council and its neighbours moved in parallel and the
     # spread of the neighbours' changes, though not the change itself
     early = [p for p in found if p < ref and p > min(int(y) for y in pre)] if pre else []
     if early:
-        ev.warnings.append("a sudden jump in " + ", ".join(m.period_label(p) for p in early)
+        ev.warnings.append(jump_words(ls, early, m.period_label)
                            + ", before the intervention: if it is a recording change, the years before it do not "
                            "compare with those after, and the check that the council and its neighbours moved in "
                            "parallel is less sure")

@@ -83,7 +83,7 @@ def test_a_recording_jump_is_flagged(table):
     """Herefordshire's missing rate jumps from about 2% to 7-11% after 2017: against a
     2016 baseline (the 2017-20 strategy's), the review must say so."""
     r = table.loc["missing"]
-    assert "a sudden jump in 2018" in r.caveats and r.direction_met == "no"
+    assert "a sudden rise in 2018" in r.caveats and r.direction_met == "no"
     assert r.verdict == "not tested"          # LAIT gives no counts for 2016
 
 
@@ -793,8 +793,8 @@ def test_a_change_from_a_baseline_year_that_is_a_sudden_jump_is_not_judged(revie
     """Herefordshire 2017-20, suitable accommodation 19-21: 'improved beyond noise' from a
     2017 baseline the review itself flagged as a sudden jump."""
     r = reviews["herefordshire_2017_20"].table.set_index("measure").loc["care_leavers_suitable_accommodation_19_21"]
-    assert r.verdict == "not tested" and "a sudden jump in 2017" in r.caveats
-    assert r.test.startswith("not judged: 2017, the baseline year, is a sudden jump") and r.test.count("(") == r.test.count(")")
+    assert r.verdict == "not tested" and "a sudden fall in 2017" in r.caveats
+    assert r.test.startswith("not judged: 2017, the baseline year, is a sudden fall from the years") and r.test.count("(") == r.test.count(")")
 
 
 def test_a_neighbour_comparison_carries_its_pre_trend_cautions(reviews):
@@ -1128,3 +1128,13 @@ def test_a_level_to_keep_that_moved_the_better_way_is_kept():
     assert review._moved("maintain", 15.7, 17.0, "cases_per_worker", "low") == "no"
     assert review._moved("maintain", 15.7, 15.9, "cases_per_worker", "low") == "yes"
     assert review._moved("maintain", 15.7, 13.6, "cases_per_worker", "none") == "no"
+
+
+def test_a_sudden_jump_is_named_by_its_way():
+    """A fall called a "jump" (agency social workers, 55% to 18%) read as a rise."""
+    s = pd.DataFrame({"time": [2019, 2020, 2021, 2022, 2023, 2024, 2025],
+                      "value": [10.0, 10.5, 11.0, 30.0, 30.5, 12.0, 12.5]})
+    found = review.jumps(s)
+    assert found == [2022, 2024]
+    assert review.jump_words(s, found, str) == "a sudden rise in 2022 and a sudden fall in 2024"
+    assert review.jump_words(s, [2024], str) == "a sudden fall in 2024"
