@@ -624,3 +624,19 @@ def test_a_census_figure_counts_from_the_first_census_after_an_intervention():
                       if e.intervention == "hf_agency_conversion" and e.measure == "social_worker_agency_rate")
     assert any(w.endswith("so the first census after it, Sep 2024, was taken 5 months after it: an effect would "
                           "show there only in part") for w in conversion.warnings)
+
+
+def test_in_short_names_an_intervention_without_its_subtitle():
+    """"**Agency social workers** after *Improvement work after Ofsted's 'inadequate'
+    judgement (July 2022): monitoring visits and an improvement plan*: Against its..."
+    ran a long title into the finding. The line gives the title's head and the date;
+    the list by intervention gives it whole."""
+    from evaltools import report
+    t = topics.evaluate("884", "education_workforce", strategy="ofsted_herefordshire_2024")
+    text = report.verdict_overview(t).data.replace("\\", "")      # Markdown's escapes
+    line = next(x for x in text.splitlines() if x.startswith("- **Agency social workers** after *Improvement work"))
+    assert line.startswith("- **Agency social workers** after *Improvement work after Ofsted's 'inadequate' "
+                           "judgement (July 2022)* \u2014 Against its statistical neighbours")
+    assert "monitoring visits and an improvement plan" not in line
+    assert "*Improvement work after Ofsted's 'inadequate' judgement (July 2022): monitoring visits" in text
+    assert report._short_title("A: detail; B (May 2024): more") == "A and B (May 2024)"

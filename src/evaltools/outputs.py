@@ -413,6 +413,9 @@ SHORTER = [
     (r"^.*\bmeasures with figures$", "Measures with figures"),
     (r"^Evaluations that could not be done$", "Not evaluated"),
     (r"\bScorecard\b", "Scores"),
+    # an Ofsted letter's points in the briefing: what sets its two tables apart
+    (r"\bwith a national figure$", "national"),
+    (r"\bthat need the councils own records$", "local"),
     (r"\bchildren in care\b", "CLA"),
     (r"\bin the year\b", "in year"),
     (r"\bSGOs to\b", "SGOs"),

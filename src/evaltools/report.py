@@ -540,6 +540,15 @@ def topic_intro(t) -> Markdown:
         f"could have detected.{_model_note(bm)} Disclosure policy: **{t.policy}**.{notes}")
 
 
+def _short_title(title: str) -> str:
+    """An intervention's title without its subtitle, for a line that goes on to give a
+    verdict: "Improvement work after Ofsted's 'inadequate' judgement (July 2022)", not
+    "...: monitoring visits and an improvement plan: Against its statistical neighbours"
+    (the list by intervention below gives it whole). Two interventions of one date
+    ("A; B") stay two."""
+    return " and ".join(part.split(": ")[0] for part in title.split("; "))
+
+
 def verdict_overview(t) -> Markdown:
     """Plain-English summary of the verdicts, for the top of a topic notebook."""
     from . import topics
@@ -567,7 +576,9 @@ def verdict_overview(t) -> Markdown:
                      "start (below).")
     for e in tested:
         if e.verdict != "no detectable change" or e in jumped:
-            lines.append(f"- **{registry.get(e.measure).short}** after *{md(e.title)}*: {md(e.sentence)}")
+            lines.append(f"- **{registry.get(e.measure).short}** after *{md(_short_title(e.title))}*"
+                         + (f" ({e.started})" if e.started and e.started not in e.title else "")
+                         + f" \u2014 {md(e.sentence)}")
     # an evaluator asked about one intervention finds its answer here, not only the
     # results beyond noise of all of them
     by_iv: dict[str, list] = {}
