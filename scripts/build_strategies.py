@@ -167,6 +167,8 @@ def measure_entry(row, m) -> dict:
     for key, col in (("definition", "dfe_definition"), ("data", "source_detail")):
         if _text(row[col]):
             e[key] = _text(row[col])
+    if row["measure_id"] in DEFINITIONS:
+        e["definition"] = DEFINITIONS[row["measure_id"]]
     notes = "; ".join(x for x in (_text(row["notes"]), _text(m.get("map_note"))) if x)
     if notes:
         e["notes"] = notes
@@ -190,6 +192,11 @@ def _targets(spec: str, ids: list[str], entries: list[dict]) -> list[str]:
 
 
 #: a target worded against England's figure, with no number of its own
+#: definitions for commitments the map sends to another measure than the catalogue's
+#: (St Helens' "fewer children in care" is the number, not the catalogue's rate)
+DEFINITIONS = {"sh19_cla_rate": "DfE number of children looked after at 31 March (the rate per 10,000 "
+                                "children aged 0-17 is cla_rate_per_10k)"}
+
 AGAINST_ENGLAND = re.compile(r"\b(below|above)\b.*\b(England|national)\b", re.I)
 
 POLARITY = {"increase": "high", "decrease": "low"}
@@ -218,11 +225,14 @@ def build_local(mp: pd.DataFrame, cat: pd.DataFrame) -> list[Path]:
     return [d / "local_measures.csv", d / "template.csv"]
 
 
-def build() -> list[Path]:
+def texts() -> dict[Path, str]:
+    """Each bundled strategy file's text, as :func:`build` writes it (a test checks the
+    bundled files are what the catalogue gives, so a fix made in a file is made in the
+    catalogue map too, and a rerun does not undo it)."""
     cat = pd.read_csv(SRC / "measures_catalogue.csv", dtype=str)
     ivs = pd.read_csv(SRC / "interventions.csv", dtype=str)
     mp = pd.read_csv(OUT / "catalogue_map.csv", dtype=str).set_index("catalogue_id")
-    written = []
+    out = {}
     for sid, h in HEADERS.items():
         rows = cat[cat["strategy"] == sid]
         entries = [measure_entry(r, mp.loc[r["measure_id"]]) for _, r in rows.iterrows()]
@@ -257,8 +267,17 @@ def build() -> list[Path]:
                 f"# data/strategies/README.md and evaltools.strategies checks it.\n"
                 + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100))
         strategies.parse(yaml.safe_load(text), str(path))          # fails loudly before writing
+        out[path] = text
+    return out
+
+
+def build() -> list[Path]:
+    written = []
+    for path, text in texts().items():
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    cat = pd.read_csv(SRC / "measures_catalogue.csv", dtype=str)
+    mp = pd.read_csv(OUT / "catalogue_map.csv", dtype=str).set_index("catalogue_id")
     return written + build_local(mp, cat)
 
 

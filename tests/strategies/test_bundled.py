@@ -72,3 +72,20 @@ def test_no_measure_remains_proposed(bundled):
     assert all(m.measure in registry.ids() for m in published)
     mp = pd.read_csv(data_dir() / "strategies" / "catalogue_map.csv", dtype=str)
     assert mp["registry_id"].dropna().isin(registry.ids()).all()
+
+
+def test_the_bundled_files_are_what_the_catalogue_builds():
+    """Fixes made by hand in a bundled file (a definition, a note) were lost whenever
+    scripts/build_strategies.py was rerun: they belong in the catalogue map or the
+    script, so the files and their source agree."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_strategies.py"
+    spec = importlib.util.spec_from_file_location("build_strategies", script)
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    built = build.texts()
+    assert len(built) == 5
+    for path, text in built.items():
+        assert path.read_text(encoding="utf-8") == text, f"{path.name} differs from what the catalogue builds"
