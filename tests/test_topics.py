@@ -640,3 +640,13 @@ def test_in_short_names_an_intervention_without_its_subtitle():
     assert "monitoring visits and an improvement plan" not in line
     assert "*Improvement work after Ofsted's 'inadequate' judgement (July 2022): monitoring visits" in text
     assert report._short_title("A: detail; B (May 2024): more") == "A and B (May 2024)"
+
+
+def test_a_jump_just_after_an_intervention_may_be_its_effect():
+    """Agency social workers fell from 55% to 18% in the two censuses after agency
+    staff were made permanent: the caution said only "check for a recording change"."""
+    t = topics.evaluate("884", "education_workforce", strategy="ofsted_herefordshire_2024")
+    e = next(e for e in t.evaluations
+             if e.intervention == "hf_agency_conversion" and e.measure == "social_worker_agency_rate")
+    assert ("a sudden fall in Sep 2024, Sep 2025: it may be the intervention's effect, or a recording change; "
+            "check before reading it as a real change") in e.warnings

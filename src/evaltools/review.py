@@ -208,6 +208,23 @@ def jump_words(series: pd.DataFrame, periods, label) -> str:
 JUMP_RE = r"a sudden (?:rise|fall) (?:in|from)"
 
 
+def _after_intervention(periods, mid: str, interventions) -> str:
+    """", just after Agency social workers converted to permanent posts (April 2024),
+    which aimed to move it", where a sudden jump comes in the first two years of figures
+    after the start of an intervention aimed at the measure: it may be the intervention
+    working rather than a recording change (Ofsted's agency rate, 55% to 18%, the two
+    censuses after agency staff were made permanent). '' otherwise."""
+    if mid not in registry.ids():
+        return ""
+    m = registry.get(mid)
+    near = [iv for iv in interventions if iv.start is not None
+            and any(0 <= int(p) - m.first_period_from(iv.start) <= 1 for p in periods)]
+    if not near:
+        return ""
+    return (", just after " + listing(f"{iv.title.split(': ')[0].replace(';', ',')} ({iv.start:%B %Y})" for iv in near)
+            + f", which {'was' if len(near) == 1 else 'were'} aimed at it")
+
+
 def _definition_change(measure: str, first: int, last: int) -> str | None:
     """What changed between the baseline ``first`` and the ``last`` year: DfE's
     definition, or years the registry notes as not comparable (pandemic grades, a term
@@ -236,7 +253,7 @@ NO_EXTRACT = ("a child-level measure, from the council's own SSDA903 returns: no
 def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                 comparators="statistical_neighbours", end_period: int | None = None,
                 first: pd.DataFrame | None = None, has_extract: bool | None = None,
-                start=None) -> MeasureRow:
+                start=None, interventions=()) -> MeasureRow:
     """The review row of one strategy measure, from the indicator frame (every area, so
     rates can be set against the ``comparators``; None skips that test). ``end_period``:
     the last year of the strategy; later figures are left out, so a finished strategy
@@ -245,7 +262,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     ``has_extract``: whether the review read a child-level extract (default: whether
     ``frame`` holds any of its rows), for a frame cut down to the one measure.
     ``start``: the date the strategy began, to say how much of a change since an
-    earlier baseline came before it."""
+    earlier baseline came before it. ``interventions``: the strategy's dated
+    interventions aimed at this measure, to say when a sudden jump follows one."""
     later = frame.iloc[:0]
     if has_extract is None:
         has_extract = bool(len(frame)) and "source" in frame and \
@@ -374,7 +392,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     # jumps into the baseline year or after it change the comparison; earlier ones do not
     j = [p for p in jumps(s) if row.baseline_period is None or p >= row.baseline_period]
     if j:
-        row.caveats.append(jump_words(s, j, lambda p: _period(p, mid))
+        row.caveats.append(jump_words(s, j, lambda p: _period(p, mid)) + _after_intervention(j, mid, interventions)
                            + ": check for a recording change before reading it as a real change")
     zeros = _zero_run(frame, have, mid, area)
     if zeros is not None:
@@ -730,7 +748,8 @@ def review_table(strategy, frame: pd.DataFrame, comparators="statistical_neighbo
         if len(frame) else {}
     rows = [measure_row(sm, parts.get((sm.source == "child_level", str(sm.measure or sm.local)), frame.iloc[:0]),
                         strategy.la, strategy.baseline_period, comparators, end_period=end, first=first,
-                        has_extract=bool(child.any()), start=strategy.start)
+                        has_extract=bool(child.any()), start=strategy.start,
+                        interventions=[iv for iv in strategy.interventions_for(sm.id) if iv.precision != "undated"])
             for sm in strategy.measures]
     out = pd.DataFrame([r.__dict__ for r in rows])
     out["caveats"] = out["caveats"].map("; ".join)
@@ -867,7 +886,10 @@ class Review:
                     flags.append("not confirmed against the statistical neighbours")
                 ways = sorted(set(re.findall(r"a sudden (rise|fall) in", r["caveats"])), reverse=True)
                 if ways:      # at the baseline or since: the caveat says which
-                    flags.append(f"a sudden {' or '.join(ways)} in it may be a recording change")
+                    flags.append(f"a sudden {' or '.join(ways)} in it may be a recording change"
+                                 + (", or the intervention aimed at it" if "which was aimed at it" in r["caveats"]
+                                    else ", or the interventions aimed at it" if "which were aimed at it"
+                                    in r["caveats"] else ""))
                 if "already under way before the baseline" in r["caveats"]:
                     flags.append("the change was already under way before the baseline")
             sample = " (synthetic sample, not children's records)" if self.synthetic and r["source"] == "child_level" \

@@ -524,8 +524,13 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     found = jumps(ls)
     jump = [p for p in found if p >= ref]     # into the comparison
     if jump:
+        # in the first two figures after the start it may be the intervention itself
+        # working (agency social workers, 55% to 18%, after agency staff were made permanent)
+        soon = all(0 <= p - first <= 1 for p in jump)
         ev.warnings.append(jump_words(ls, jump, m.period_label)
-                           + ": check for a recording change before reading it as a real change")
+                           + (": it may be the intervention's effect, or a recording change; check before reading it "
+                              "as a real change" if soon else
+                              ": check for a recording change before reading it as a real change"))
     # one among the years before (Herefordshire's missing incidents: 2% in 2017, 7% in
     # 2018) feeds the check that the council and its neighbours moved in parallel and the
     # spread of the neighbours' changes, though not the change itself

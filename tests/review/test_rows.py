@@ -1064,6 +1064,13 @@ def test_a_letters_review_speaks_of_the_letters_points_not_a_strategy():
     assert sw.baseline_value == sw.latest_value and sw.baseline_from == "published"
     shown = review.display_table(r, "published").set_index(r.table["id"]).loc["of24_sw_changes"]
     assert shown["Baseline"] == shown["Latest"] == "43.9% (2024)"
+    # agency workers fell from 55% to 18% in the two censuses after agency staff were
+    # made permanent: the jump may be the intervention working, not a recording change
+    agency = r.table.set_index("id").loc["of24_agency_rate", "caveats"]
+    assert agency.startswith("a sudden fall in Sep 2024, Sep 2025, just after Agency social workers converted to "
+                             "permanent posts (budget savings) (April 2024) and ")
+    assert "which were aimed at it: check for a recording change" in agency
+    assert "(a sudden fall in it may be a recording change, or the interventions aimed at it: see the caveats)" in text
 
 
 def test_the_narrative_names_the_measures_that_moved_the_other_way():
