@@ -52,15 +52,16 @@ display(report.review_intro(r, policy))
 # %% [markdown]
 # ## Measure by measure
 #
-# Baseline and latest figures, whether each moved the way the strategy promised and met
-# its target, and the statistical verdict: **improved beyond noise**, **no detectable
-# change** or **worsened beyond noise**. Percentages of children are compared year with
+# Baseline and latest figures, whether each moved the way intended (as the strategy
+# promised, or as Ofsted's letter asked) and met its target, and the statistical
+# verdict: **improved beyond noise**, **no detectable change** or **worsened beyond
+# noise**. Percentages of children are compared year with
 # year (Newcombe's interval); rates, days and averages are set against the statistical
 # neighbours' change (difference-in-differences). "c" marks a figure that would reveal
 # 1 to 5 children (it rests on them, or leaves them out); "no local data supplied" marks a
 # local measure whose figures the council has not yet given (the analyst adds them to the
 # local measures template). Each commitment names the figure that measures it and the way
-# the strategy wants it to go.
+# it should go.
 
 # %%
 report.show_review_table(r, policy)

@@ -639,7 +639,7 @@ def test_in_short_names_an_intervention_without_its_subtitle():
                            "judgement (July 2022)* \u2014 Against its statistical neighbours")
     assert "monitoring visits and an improvement plan" not in line
     assert "*Improvement work after Ofsted's 'inadequate' judgement (July 2022): monitoring visits" in text
-    assert report._short_title("A: detail; B (May 2024): more") == "A and B (May 2024)"
+    assert report._short_title("A: detail; B (May 2024): more") == "A; B (May 2024)"
 
 
 def test_a_jump_just_after_an_intervention_may_be_its_effect():
@@ -650,3 +650,8 @@ def test_a_jump_just_after_an_intervention_may_be_its_effect():
              if e.intervention == "hf_agency_conversion" and e.measure == "social_worker_agency_rate")
     assert ("a sudden fall in Sep 2024, Sep 2025: it may be the intervention's effect, or a recording change; "
             "check before reading it as a real change") in e.warnings
+    # turnover rising after the improvement work that followed the inadequate judgement
+    # is no sign of it working
+    e = next(e for e in t.evaluations
+             if e.intervention == "hf_ofsted_inadequate" and e.measure == "social_worker_turnover")
+    assert "a sudden rise in Sep 2022: check for a recording change before reading it as a real change" in e.warnings

@@ -545,8 +545,8 @@ def _short_title(title: str) -> str:
     verdict: "Improvement work after Ofsted's 'inadequate' judgement (July 2022)", not
     "...: monitoring visits and an improvement plan: Against its statistical neighbours"
     (the list by intervention below gives it whole). Two interventions of one date
-    ("A; B") stay two."""
-    return " and ".join(part.split(": ")[0] for part in title.split("; "))
+    ("A; B") stay two, as that list names them."""
+    return "; ".join(part.split(": ")[0] for part in title.split("; "))
 
 
 def verdict_overview(t) -> Markdown:
@@ -577,7 +577,7 @@ def verdict_overview(t) -> Markdown:
     for e in tested:
         if e.verdict != "no detectable change" or e in jumped:
             lines.append(f"- **{registry.get(e.measure).short}** after *{md(_short_title(e.title))}*"
-                         + (f" ({e.started})" if e.started and e.started not in e.title else "")
+                         + (f", started {md(e.started)}" if e.started and e.started not in e.title else "")
                          + f" \u2014 {md(e.sentence)}")
     # an evaluator asked about one intervention finds its answer here, not only the
     # results beyond noise of all of them
@@ -780,8 +780,9 @@ def review_intro(r, policy: str = "published") -> Markdown:
                     "baseline from another year, as the strategy states it or as the first year with a "
                     "figure: " + "; ".join(named) + ".")
     return Markdown(
-        "This review asks, measure by measure, "
-        + (f"whether the council is making progress on each point in **{md(st.title)}**" if st.is_letter else
+        "This review asks, "
+        + (f"point by point, whether the council is making progress on what Ofsted found (**{md(st.title)}**)"
+           if st.is_letter else "measure by measure, "
            f"whether **{md(st.title)}** is working") + ". It covers "
         f"{c['measures']} {'points' if st.is_letter else 'commitments'}, from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
         f"ending 31 March {st.baseline_period}. Figures come from " + listing(r.sources or ["no data"])
@@ -926,7 +927,8 @@ def _show_review_benchmarks(r, ids: list[str], policy: str, comparator) -> None:
             aims.setdefault(row["measure"], row["direction"])
     for mid in ids:
         aim = aims.get(mid) if registry.get(mid).polarity == "none" else None
-        note = (f"DfE sets no better direction for this measure (the chart says so); the strategy aims to "
+        note = (f"DfE sets no better direction for this measure (the chart says so); "
+                f"{'the letter asks' if r.strategy.is_letter else 'the strategy aims'} to "
                 f"{'raise' if aim == 'increase' else 'lower'} it, and the review judges it that way." if aim else None)
         show_measure(bm, mid, policy=policy, level=3, note=note)
 
@@ -1015,7 +1017,7 @@ def show_letter_points(letter, policy: str = "published") -> None:
         + ", with the verdict of its annual impact review, which has the "
         f"tests and caveats behind it: {int((~waiting).sum())} of the {len(t)} points have a national figure; "
         f"the other {int(waiting.sum())} need the council's own records."))
-    shown = d[~waiting][["Measure", "Baseline", "Latest", "Moved as promised", "Verdict"]]
+    shown = d[~waiting][["Measure", "Baseline", "Latest", rv.moved_column(letter.strategy), "Verdict"]]
     show_table(shown.reset_index(drop=True), caption="Ofsted's points with a national figure")
     if waiting.any():
         local = {sm.id: sm.local or "" for sm in letter.strategy.measures}

@@ -208,20 +208,39 @@ def jump_words(series: pd.DataFrame, periods, label) -> str:
 JUMP_RE = r"a sudden (?:rise|fall) (?:in|from)"
 
 
-def _after_intervention(periods, mid: str, interventions) -> str:
-    """", just after Agency social workers converted to permanent posts (April 2024),
-    which aimed to move it", where a sudden jump comes in the first two years of figures
-    after the start of an intervention aimed at the measure: it may be the intervention
-    working rather than a recording change (Ofsted's agency rate, 55% to 18%, the two
-    censuses after agency staff were made permanent). '' otherwise."""
-    if mid not in registry.ids():
+def _after_intervention(series: pd.DataFrame, periods, mid: str, interventions, direction: str) -> str:
+    """", just after Agency social workers converted to permanent posts (budget savings),
+    2024/25, which was aimed at it", where every sudden jump in ``periods`` goes
+    the way the strategy wants (``direction``) and comes in the first two figures after
+    an intervention aimed at the measure began: it may be the intervention working
+    rather than a recording change (Ofsted's agency rate, 55% to 18%, in the two censuses
+    after agency staff were made permanent). A figure counts as after when it was taken
+    after the start (a census) or holds at least 6 months of it (a year's figure); only
+    interventions dated to the day, month or financial year are named. '' otherwise."""
+    from .periods import collection_year
+    from .topics import exposure_months
+    if mid not in registry.ids() or direction not in ("increase", "decrease") or not periods:
         return ""
     m = registry.get(mid)
-    near = [iv for iv in interventions if iv.start is not None
-            and any(0 <= int(p) - m.first_period_from(iv.start) <= 1 for p in periods)]
+    s = series.dropna(subset=["value"]).sort_values("time")
+    at = dict(zip(s["time"].astype(int), s["value"].astype(float)))
+    times = sorted(at)
+    def way(p):
+        i = times.index(int(p))
+        return "increase" if i and at[times[i]] > at[times[i - 1]] else "decrease"
+    if any(way(p) != direction for p in periods):
+        return ""
+    academic = bool(m.academic_year)
+    def first_after(start) -> int:
+        if m.census_on(collection_year(start)) is not None:
+            return m.first_period_from(start)
+        first = collection_year(start)
+        return first if exposure_months(start, first, academic) >= 6 else first + 1
+    near = [iv for iv in interventions if iv.start is not None and iv.precision in ("day", "month", "financial_year")
+            and all(0 <= int(p) - first_after(iv.start) <= 1 for p in periods)]
     if not near:
         return ""
-    return (", just after " + listing(f"{iv.title.split(': ')[0].replace(';', ',')} ({iv.start:%B %Y})" for iv in near)
+    return (", just after " + listing(f"{iv.title.split(': ')[0].replace(';', ',')}, {iv.started}," for iv in near).rstrip(",")
             + f", which {'was' if len(near) == 1 else 'were'} aimed at it")
 
 
@@ -392,7 +411,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     # jumps into the baseline year or after it change the comparison; earlier ones do not
     j = [p for p in jumps(s) if row.baseline_period is None or p >= row.baseline_period]
     if j:
-        row.caveats.append(jump_words(s, j, lambda p: _period(p, mid)) + _after_intervention(j, mid, interventions)
+        row.caveats.append(jump_words(s, j, lambda p: _period(p, mid))
+                           + _after_intervention(s, j, mid, interventions, sm.direction)
                            + ": check for a recording change before reading it as a real change")
     zeros = _zero_run(frame, have, mid, area)
     if zeros is not None:
@@ -749,7 +769,9 @@ def review_table(strategy, frame: pd.DataFrame, comparators="statistical_neighbo
     rows = [measure_row(sm, parts.get((sm.source == "child_level", str(sm.measure or sm.local)), frame.iloc[:0]),
                         strategy.la, strategy.baseline_period, comparators, end_period=end, first=first,
                         has_extract=bool(child.any()), start=strategy.start,
-                        interventions=[iv for iv in strategy.interventions_for(sm.id) if iv.precision != "undated"])
+                        # not the strategy itself, aimed at every measure
+                        interventions=[iv for iv in strategy.interventions_for(sm.id)
+                                       if len(iv.measures) < len(strategy.measures) or len(strategy.measures) == 1])
             for sm in strategy.measures]
     out = pd.DataFrame([r.__dict__ for r in rows])
     out["caveats"] = out["caveats"].map("; ".join)
@@ -841,13 +863,13 @@ class Review:
 
     def _targets_words(self, c: dict, unjudged: int) -> str:
         """How the targets stand: "Of 5 measures with a target, 2 meet it now and 1 does
-        not; 2 cannot be judged yet (...)", or, where none can be judged, "The 1 measure
+        not; 2 cannot be judged yet (...)", or, where none can be judged, "The one measure
         with a target cannot be judged yet (...)" rather than "0 meet it now and 0 do not"."""
         why = (f"cannot be judged{'' if self.ended else ' yet'} (no figures, none since the baseline, or no "
                "baseline for the target)")
         n = c["targets"]
         if unjudged == n:
-            return (f"The 1 measure with a target {why}" if n == 1 else
+            return (f"The one measure with a target {why}" if n == 1 else
                     f"None of the {n} measures with a target can be judged{'' if self.ended else ' yet'} "
                     "(no figures, none since the baseline, or no baseline for the target)")
         return (f"Of {count(n, 'measure')} with a target, "
@@ -887,9 +909,9 @@ class Review:
                 ways = sorted(set(re.findall(r"a sudden (rise|fall) in", r["caveats"])), reverse=True)
                 if ways:      # at the baseline or since: the caveat says which
                     flags.append(f"a sudden {' or '.join(ways)} in it may be a recording change"
-                                 + (", or the intervention aimed at it" if "which was aimed at it" in r["caveats"]
-                                    else ", or the interventions aimed at it" if "which were aimed at it"
-                                    in r["caveats"] else ""))
+                                 + (", or the effect of the intervention aimed at it" if "which was aimed at it"
+                                    in r["caveats"] else ", or the effect of the interventions aimed at it"
+                                    if "which were aimed at it" in r["caveats"] else ""))
                 if "already under way before the baseline" in r["caveats"]:
                     flags.append("the change was already under way before the baseline")
             sample = " (synthetic sample, not children's records)" if self.synthetic and r["source"] == "child_level" \
@@ -908,7 +930,8 @@ class Review:
                 are(c["proposed"], "a DfE measure evaltools does not compute yet",
                     "DfE measures evaltools does not compute yet") if c["proposed"] else ""]
         parts = [early] if (early := self._too_early()) else []
-        parts += [f"{'The letter' if self.strategy.is_letter else 'The strategy'} has {c['measures']} measures. "
+        parts += [f"{'The letter' if self.strategy.is_letter else 'The strategy'} has {c['measures']} "
+                  f"{'points' if self.strategy.is_letter else 'measures'}. "
                   f"{c['with_data']} "
                  f"{'has' if c['with_data'] == 1 else 'have'} figures to assess"
                  + (f"; {listing(rest)}." if any(rest) else ".")]
@@ -1315,4 +1338,12 @@ def display_table(review: Review, policy: str = "published", *, short_caveats: b
                              else shown_caveats(_without_withheld_years(r["caveats"], review, r, pol), policy)),
             "Test": WITHHELD if withheld else (r["test"] or ""),
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    # a letter's points were not promised: Ofsted asked for them
+    return out.rename(columns={"Moved as promised": moved_column(review.strategy)}) if len(out) else out
+
+
+def moved_column(strategy) -> str:
+    """The review table's direction column: "Moved as promised" for a strategy, "Moved
+    as asked" for an Ofsted letter's points."""
+    return "Moved as asked" if strategy.is_letter else "Moved as promised"

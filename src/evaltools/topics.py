@@ -526,7 +526,13 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     if jump:
         # in the first two figures after the start it may be the intervention itself
         # working (agency social workers, 55% to 18%, after agency staff were made permanent)
-        soon = all(0 <= p - first <= 1 for p in jump)
+        # and goes the way the measure should (turnover rising after improvement work is
+        # no sign of it working)
+        at = dict(zip(ls["period"].astype(int), ls["value"].astype(float)))
+        years = sorted(at)
+        rises = [at[p] > at[years[years.index(p) - 1]] for p in jump if years.index(p)]
+        soon = all(0 <= p - first <= 1 for p in jump) and polarity in ("high", "low") and len(rises) == len(jump) \
+            and all(r == (polarity == "high") for r in rises)
         ev.warnings.append(jump_words(ls, jump, m.period_label)
                            + (": it may be the intervention's effect, or a recording change; check before reading it "
                               "as a real change" if soon else
