@@ -289,6 +289,11 @@ REPORT_TABLES = [
     # a letter's two tables: "ILACS Ofsteds points that need" lost what they need
     ("ilacs_briefing", "Ofsted's points with a national figure"),
     ("ilacs_briefing", "Ofsted's points that need the council's own records"),
+    # cut mid-phrase: "2+ social worker", "KS4 English and 4+", "Other measures to know"
+    ("topic-education_workforce-herefordshire_2025_27", "2+ social worker changes: Herefordshire by year"),
+    ("topic-education_workforce-herefordshire_2025_27", "KS4 English and maths 4+: Herefordshire by year"),
+    ("ilacs_briefing", "Other measures to know about"),
+    ("ilacs_briefing", "Scorecard: Care leavers"),
     ("topic-stability-herefordshire_2025_27", "Evaluations that could not be done"),
     ("topic-stability-herefordshire_2025_27", "Placement stability: verdicts at each intervention"),
     ("topic-stability-herefordshire_2017_20", "Evaluations that could not be done"),
@@ -315,6 +320,16 @@ def test_sheet_names_tell_tables_and_reports_apart_in_whole_words():
     assert "17-18" in ilacs_1718 and "19-21" in ilacs_1921
     assert by["ilacs_briefing", "Ofsted's points with a national figure"] == "ILACS Ofsteds points national"
     assert by["ilacs_briefing", "Ofsted's points that need the council's own records"] == "ILACS Ofsteds points local"
+    edu = "topic-education_workforce-herefordshire_2025_27"
+    assert by[edu, "2+ social worker changes: Herefordshire by year"].endswith(" changes")
+    assert by[edu, "KS4 English and maths 4+: Herefordshire by year"].endswith(" maths 4+")
+    # with a longer code, as in Herefordshire's run (two education topic reports)
+    assert outputs._sheet_title("2+ social worker changes", 23) == "2+ SW changes"
+    assert outputs._sheet_title("KS4 English and maths 4+", 23) == "KS4 Eng & maths 4+"
+    assert by["ilacs_briefing", "Other measures to know about"] == "ILACS Other measures"
+    # the three scorecards by one name, whether or not it had to be shortened
+    assert {by["ilacs_briefing", t].split()[1] for t in ("Scorecard: Care leavers",
+                                                         "Scorecard: Leaders: workforce and sufficiency")} == {"Scores"}
     # the council's name and "by year" that every trend caption has are gone
     assert not any("Herefordshire" in n or n.endswith("by year") for n in names)
     # each report has its own code in front: the two reviews and the two stability
@@ -325,7 +340,7 @@ def test_sheet_names_tell_tables_and_reports_apart_in_whole_words():
     assert all(n.startswith(codes[nb] + " ") for nb, n in zip(notebooks, names))
     # whole words: each word is one of the title's (punctuation aside) or a shorter
     # wording the module lists, and a name does not end on "and", "of", "per"...
-    shorter = {w.lower() for _, short in outputs.SHORTER for w in short.split()}
+    shorter = {w.lower() for _, short in outputs.SHORTER for w in short.split()} | {"scores"}  # every scorecard
     for (nb, title), name in zip(REPORT_TABLES, names):
         words = {w.lower().strip(",:()").replace("'", "") for w in title.split()}
         for w in name.split()[1:]:

@@ -412,7 +412,9 @@ SHORTER = [
     (r"^.*\bverdicts at each intervention$", "Verdicts"),
     (r"^.*\bmeasures with figures$", "Measures with figures"),
     (r"^Evaluations that could not be done$", "Not evaluated"),
-    (r"\bScorecard\b", "Scores"),
+    (r"\bsocial worker changes\b", "SW changes"),
+    (r"\bEnglish and maths\b", "Eng & maths"),
+    (r"^Other measures to know about$", "Other measures"),
     # an Ofsted letter's points in the briefing: what sets its two tables apart
     (r"\bwith a national figure$", "national"),
     (r"\bthat need the councils own records$", "local"),
@@ -471,6 +473,9 @@ def _sheet_title(title: str, limit: int) -> str:
     text = " ".join(re.sub(r",(?=\s)|\s-\s", " ", text).split()) or "Table"    # keep 10,000 and 17-18
     if text.lower() == "history":            # reserved by Excel
         text = "History table"
+    # the briefing's scorecards, one name for all three ("Scores Children in care"
+    # beside "Scorecard Care leavers" read as two kinds of table)
+    text = re.sub(r"^Scorecard\b", "Scores", text)
     for pattern, short in SHORTER:
         if len(text) <= limit:
             return text
