@@ -189,18 +189,27 @@ def jumps(series: pd.DataFrame) -> list[int]:
     return out
 
 
+def jump_ways(series: pd.DataFrame, periods) -> dict[int, str]:
+    """Each period's change from the figure before it: "rise" or "fall" (``series``:
+    ``time`` and ``value``, as :func:`jumps` reads it)."""
+    s = series.dropna(subset=["value"]).sort_values("time")
+    at = dict(zip(s["time"].astype(int), s["value"].astype(float)))
+    times = sorted(at)
+    out = {}
+    for p in periods:
+        i = times.index(int(p))
+        out[int(p)] = "rise" if i and at[times[i]] > at[times[i - 1]] else "fall"
+    return out
+
+
 def jump_words(series: pd.DataFrame, periods, label) -> str:
     """The sudden jumps :func:`jumps` found, named by their way: "a sudden fall in Sep
     2024, Sep 2025", "a sudden rise in 2018 and a sudden fall in 2020". A fall called a
     "jump" (agency social workers, 55% to 18%) read as a rise. ``label`` names a period
     ("2018", "Sep 2024")."""
-    s = series.dropna(subset=["value"]).sort_values("time")
-    at = dict(zip(s["time"].astype(int), s["value"].astype(float)))
-    times = sorted(at)
     ways: dict[str, list] = {}
-    for p in periods:
-        i = times.index(int(p))
-        ways.setdefault("rise" if i and at[times[i]] > at[times[i - 1]] else "fall", []).append(label(p))
+    for p, way in jump_ways(series, periods).items():
+        ways.setdefault(way, []).append(label(p))
     return " and ".join(f"a sudden {w} in {', '.join(ps)}" for w, ps in ways.items())
 
 
@@ -222,13 +231,8 @@ def _after_intervention(series: pd.DataFrame, periods, mid: str, interventions, 
     if mid not in registry.ids() or direction not in ("increase", "decrease") or not periods:
         return ""
     m = registry.get(mid)
-    s = series.dropna(subset=["value"]).sort_values("time")
-    at = dict(zip(s["time"].astype(int), s["value"].astype(float)))
-    times = sorted(at)
-    def way(p):
-        i = times.index(int(p))
-        return "increase" if i and at[times[i]] > at[times[i - 1]] else "decrease"
-    if any(way(p) != direction for p in periods):
+    wanted = "rise" if direction == "increase" else "fall"
+    if any(way != wanted for way in jump_ways(series, periods).values()):
         return ""
     academic = bool(m.academic_year)
     def first_after(start) -> int:
@@ -493,8 +497,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
         # one year (regression to the mean), whatever the strategy did
         part = row.test.split(";")[0]
         part += ")" * (part.count("(") - part.count(")"))
-        way = jump_words(s, [row.baseline_period], lambda p: "").split(" in ")[0]     # "a sudden fall"
-        row.test = (f"not judged: {_period(row.baseline_period, mid)}, the baseline year, is {way} from "
+        way = jump_ways(s, [row.baseline_period])[int(row.baseline_period)]
+        row.test = (f"not judged: {_period(row.baseline_period, mid)}, the baseline year, is a sudden {way} from "
                     f"the years around it, so a change from it would mostly measure that one year. From it: {part}")
         row.verdict = "not tested"
     elif zeros is not None and row.verdict in VERDICTS:
@@ -865,17 +869,16 @@ class Review:
         """How the targets stand: "Of 5 measures with a target, 2 meet it now and 1 does
         not; 2 cannot be judged yet (...)", or, where none can be judged, "The one measure
         with a target cannot be judged yet (...)" rather than "0 meet it now and 0 do not"."""
-        why = (f"cannot be judged{'' if self.ended else ' yet'} (no figures, none since the baseline, or no "
-               "baseline for the target)")
+        judged = (f"be judged{'' if self.ended else ' yet'} (no figures, none since the baseline, or no "
+                  "baseline for the target)")
         n = c["targets"]
         if unjudged == n:
-            return (f"The one measure with a target {why}" if n == 1 else
-                    f"None of the {n} measures with a target can be judged{'' if self.ended else ' yet'} "
-                    "(no figures, none since the baseline, or no baseline for the target)")
+            return (f"The one measure with a target cannot {judged}" if n == 1 else
+                    f"None of the {n} measures with a target can {judged}")
         return (f"Of {count(n, 'measure')} with a target, "
                 f"{c['targets_met']} {'meets' if c['targets_met'] == 1 else 'meet'} it now and "
                 f"{c['targets_not_met']} {'does' if c['targets_not_met'] == 1 else 'do'} not"
-                + (f"; {unjudged} {why}" if unjudged else ""))
+                + (f"; {unjudged} cannot {judged}" if unjudged else ""))
 
     def narrative(self, policy: str = "internal") -> str:
         """A short draft for the board paper, from the numbers (to edit, not to paste

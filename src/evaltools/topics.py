@@ -519,7 +519,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     ev.mde = f"about {sdc.significant(res.diagnostics['mde'])} {units(m)}"
     ev.mde_words = detectable(ev.mde, res.estimate, lo, hi, res.diagnostics["mde"], what="an effect")
     ls = ind[(ind["measure"] == mid) & (ind["area_code"].astype(str) == la_code) & (ind["status"] == "ok")]
-    from .review import jump_words, jumps
+    from .review import jump_ways, jump_words, jumps
     ls = ls.assign(time=ls["period"])
     found = jumps(ls)
     jump = [p for p in found if p >= ref]     # into the comparison
@@ -528,11 +528,8 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         # working (agency social workers, 55% to 18%, after agency staff were made permanent)
         # and goes the way the measure should (turnover rising after improvement work is
         # no sign of it working)
-        at = dict(zip(ls["period"].astype(int), ls["value"].astype(float)))
-        years = sorted(at)
-        rises = [at[p] > at[years[years.index(p) - 1]] for p in jump if years.index(p)]
-        soon = all(0 <= p - first <= 1 for p in jump) and polarity in ("high", "low") and len(rises) == len(jump) \
-            and all(r == (polarity == "high") for r in rises)
+        wanted = {"high": "rise", "low": "fall"}.get(polarity)
+        soon = all(0 <= p - first <= 1 for p in jump) and all(w == wanted for w in jump_ways(ls, jump).values())
         ev.warnings.append(jump_words(ls, jump, m.period_label)
                            + (": it may be the intervention's effect, or a recording change; check before reading it "
                               "as a real change" if soon else
