@@ -1331,7 +1331,7 @@ def display_table(review: Review, policy: str = "published", *, short_caveats: b
             "Measure": _with_figure(r), "Source": SYNTHETIC_SOURCE if synthetic and r["source"] == "child_level"
             else r["source"].replace("_", "-"),
             "Baseline": base, "Latest": latest,
-            "Moved as promised": "c" if withheld else r["direction_met"],
+            moved_column(review.strategy): "c" if withheld else r["direction_met"],
             # a target worked out from a c baseline (+50% on it) would give the baseline back
             "Target": "c" if base == "c" and r.get("target_from_baseline", False) and pd.notna(r["target_value"])
             else _fmt(r["target_value"], r["measure"], whole=True) if pd.notna(r["target_value"]) else "",
@@ -1341,12 +1341,10 @@ def display_table(review: Review, policy: str = "published", *, short_caveats: b
                              else shown_caveats(_without_withheld_years(r["caveats"], review, r, pol), policy)),
             "Test": WITHHELD if withheld else (r["test"] or ""),
         })
-    out = pd.DataFrame(rows)
-    # a letter's points were not promised: Ofsted asked for them
-    return out.rename(columns={"Moved as promised": moved_column(review.strategy)}) if len(out) else out
+    return pd.DataFrame(rows)
 
 
 def moved_column(strategy) -> str:
     """The review table's direction column: "Moved as promised" for a strategy, "Moved
-    as asked" for an Ofsted letter's points."""
+    as asked" for an Ofsted letter's points (Ofsted asked for them; nobody promised)."""
     return "Moved as asked" if strategy.is_letter else "Moved as promised"
