@@ -3,8 +3,9 @@
 A small synthetic 903 extract is generated, and unique child identifiers, UPNs, dates
 of birth and postcodes are planted in it. The notebooks that read child-level data run
 on it through the runner under the published policy. Every output (executed notebooks,
-HTML, PDF, XLSX) is then scanned: none of the planted values may appear, and no figure
-"n of N" / "(n/N)" may rest on 1 to 5 children.
+HTML, PDF, XLSX, the chart files and their index, the manifest) is then scanned: none
+of the planted values may appear, and no figure "n of N" / "(n/N)" may rest on 1 to 5
+children.
 """
 
 from __future__ import annotations
@@ -82,10 +83,14 @@ def _charts(text: str) -> list[str]:
 
 def _texts(folder: Path) -> dict[str, str]:
     """Every output file as text: notebooks and HTML as they are plus the SVG of their
-    charts, XLSX's XML parts, PDF's text layer (pypdf)."""
+    charts, XLSX's XML parts, PDF's text layer (pypdf), and the chart files and their
+    index under charts/."""
     texts = {}
-    for p in sorted(folder.iterdir()):
-        if p.suffix in (".ipynb", ".html"):
+    for p in sorted(q for q in folder.rglob("*") if q.is_file()):
+        name = p.relative_to(folder).as_posix()
+        if p.suffix in (".svg", ".csv", ".json"):
+            texts[name] = p.read_text(encoding="utf-8-sig")
+        elif p.suffix in (".ipynb", ".html"):
             text = p.read_text(encoding="utf-8")
             texts[p.name] = text
             texts[f"{p.name} (charts)"] = "\n".join(_charts(text))
@@ -103,7 +108,9 @@ def test_every_kind_of_output_is_scanned(run):
     folder, _ = run
     texts = _texts(folder)
     kinds = {Path(n).suffix for n in texts}
-    assert {".ipynb", ".html", ".xlsx"} <= kinds
+    assert {".ipynb", ".html", ".xlsx", ".svg", ".csv", ".json"} <= kinds
+    assert len([n for n in texts if n.endswith(".svg")]) == \
+        sum(t.count("<img src=\"data:image/svg+xml") for n, t in texts.items() if n.endswith(".html"))
     charts = "".join(t for n, t in texts.items() if n.startswith("topic-stability")
                      and n.endswith(".html (charts)"))
     assert "<text" in charts and "Herefordshire" in charts      # chart words are scanned

@@ -56,7 +56,11 @@ def test_benchmarking_notebook_runs_end_to_end(tmp_path):
     from evaltools.outputs import find_chromium
     pdf = ["benchmarking.pdf"] if find_chromium()[0] else []     # PDFs need chromium
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["benchmarking.html", "benchmarking.ipynb", "manifest.json", "tables.xlsx"] + pdf)
+        ["benchmarking.html", "benchmarking.ipynb", "charts", "manifest.json", "tables.xlsx"] + pdf)
+    assert sorted(p.name for p in (out / "charts" / "benchmarking").iterdir()) == [
+        "01-children-looked-after-at-31-march-with-3-or-more-placements.svg",
+        "02-care-leavers-aged-19-to-21-in-education-employment-or.svg",
+        "03-children-looked-after-for-12-months-or-more-aged-10-to-17.svg"]
     assert not list((tmp_path / "reports" / "mini").glob(".*partial"))
 
     html = (out / "benchmarking.html").read_text(encoding="utf-8")

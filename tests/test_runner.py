@@ -407,6 +407,75 @@ def test_notebook_tables_reads_the_json_copy(tmp_path):
     assert t == {"notebook": "x", "caption": "", "title": "Heading one", "columns": ["a"], "data": [[1]]}
 
 
+def _chart_output(svg: bytes, alt: str):
+    tag = (f'<img src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}" alt="{alt}" '
+           'style="max-width:100%;height:auto">')
+    return nbformat.v4.new_output("display_data", data={"text/html": tag})
+
+
+def test_notebook_charts_reads_each_chart_with_its_section_and_alt_text(tmp_path):
+    nb = new_notebook(cells=[
+        new_markdown_cell("## Placement stability"),
+        new_code_cell("", outputs=[_chart_output(b"<svg>one</svg>", "Rose to 10.2%. Line chart"),
+                                   nbformat.v4.new_output("display_data", data={"text/markdown": "### EET & more"}),
+                                   _chart_output(b"<svg>two</svg>", "Fell &amp; &quot;stayed&quot;")])])
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    charts = outputs.notebook_charts(tmp_path / "x.ipynb", "x")
+    assert charts == [
+        {"notebook": "x", "section": "Placement stability", "alt_text": "Rose to 10.2%. Line chart",
+         "svg": b"<svg>one</svg>"},
+        {"notebook": "x", "section": "EET & more", "alt_text": 'Fell & "stayed"', "svg": b"<svg>two</svg>"}]
+    rows = outputs.write_charts(tmp_path / "charts" / "x", charts, "charts/x")
+    assert [r["file"] for r in rows] == ["charts/x/01-placement-stability.svg", "charts/x/02-eet-more.svg"]
+    assert (tmp_path / rows[1]["file"]).read_bytes() == b"<svg>two</svg>"
+    assert rows[0]["sha256"] == __import__("hashlib").sha256(b"<svg>one</svg>").hexdigest()
+
+
+def test_chart_file_names_are_cut_at_a_word_and_the_index_opens_as_text_in_excel(tmp_path):
+    assert outputs._slug("Children looked after at 31 March with 3 or more placements during the year") \
+        == "children-looked-after-at-31-march-with-3-or-more-placements"
+    assert outputs._slug("!!!") == "chart"
+    rows = [{"report": "r", "number": 1, "file": "charts/r/01-a.svg", "section": "=HYPERLINK(1)",
+             "alt_text": "-5.3 points: fell", "sha256": "0"}]
+    path = outputs.write_chart_index(tmp_path / "index.csv", rows)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")                     # Excel reads it as UTF-8
+    import csv
+    (row,) = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+    assert row["section"] == "'=HYPERLINK(1)" and row["alt_text"] == "'-5.3 points: fell"
+
+
+def test_a_run_writes_every_chart_as_a_file_listed_with_its_alt_text(tmp_path, lines):
+    """A board paper's author takes the charts from charts/<report>/, each the same
+    picture as in the report, and their alt text from charts/index.csv."""
+    nbs = tmp_path / "nb"
+    write_notebook(nbs, "charts", "## Children in care", """
+        import matplotlib.pyplot as plt
+        from evaltools import report
+        fig, ax = plt.subplots()
+        ax.plot([1, 2], [3, 4])
+        fig.alt_text = "Line chart of children in care"
+        report.show_figure(fig)
+        """)
+    cfg = write_yaml(tmp_path / "e.yaml", "name: c\nla: 884\nnotebooks: [charts]\n")
+    res = runner.run_evaluation(cfg, run_id="r1", out_root=tmp_path / "reports", log=lines.append,
+                                notebooks_dir=nbs)
+    assert res.ok, [o.error for o in res.outcomes]
+    (svg,) = (res.out_dir / "charts" / "charts").iterdir()
+    assert svg.name == "01-children-in-care.svg"
+    html = (res.out_dir / "charts.html").read_text(encoding="utf-8")
+    assert base64.b64encode(svg.read_bytes()).decode() in html      # the report's own picture
+    import csv
+    index = res.out_dir / "charts" / "index.csv"
+    (row,) = csv.DictReader(index.read_text(encoding="utf-8-sig").splitlines())
+    assert (row["report"], row["file"], row["section"], row["alt_text"]) == \
+        ("charts", "charts/charts/01-children-in-care.svg", "Children in care", "Line chart of children in care")
+    manifest = json.loads(res.manifest_path.read_text())
+    assert manifest["charts"] == {"path": "charts", "charts": 1, "index": "charts/index.csv",
+                                  "sha256": runner.sha256(index)}
+    assert manifest["notebooks"][0]["charts"] == 1
+
+
 def test_batch_over_two_las_shares_one_pool(tmp_path, lines, monkeypatch):
     monkeypatch.delenv(outputs.CHROMIUM_ENV)            # PDFs when chromium is installed
     nbs = tmp_path / "nb"

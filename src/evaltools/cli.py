@@ -24,7 +24,7 @@ from .wording import count
 
 
 def _cmd_run(args) -> int:
-    from . import runner
+    from . import outputs, runner
 
     for name in ("la", "region", "run_id", "reports_dir"):
         value = getattr(args, name)
@@ -46,6 +46,11 @@ def _cmd_run(args) -> int:
                 print(f"  {p}")
         if (res.out_dir / runner.WORKBOOK).is_file():
             print(f"  {res.out_dir / runner.WORKBOOK}")
+        index = res.out_dir / outputs.CHARTS / outputs.CHART_INDEX
+        if index.is_file():
+            n = sum(o.charts for o in res.outcomes)
+            print(f"  {index.parent}/ ({count(n, 'chart')} as SVG files for a board paper; "
+                  f"{outputs.CHART_INDEX} gives each one's alt text)")
         print(f"  {res.manifest_path}")
         failed = [f"{o.stem or o.notebook} ({o.error})" for o in res.outcomes if not o.ok]
         if failed:

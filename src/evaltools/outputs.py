@@ -8,6 +8,9 @@ comparison of one run's figures with the last run's.
   JSON copy that :func:`evaltools.report.show_table` displays next to the HTML
   (:data:`TABLE_MIME`); :func:`write_workbook` puts them in ``tables.xlsx``, one sheet
   per table, and :func:`table_changes` lists the cells that moved between two runs.
+* :func:`notebook_charts` reads back every chart a notebook showed; :func:`write_charts`
+  writes each as an SVG file for a board paper, and :func:`write_chart_index` lists them
+  with their alt text.
 
 Nothing here imports pandas or matplotlib, so the runner's worker processes stay light.
 """
@@ -15,6 +18,7 @@ Nothing here imports pandas or matplotlib, so the runner's worker processes stay
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import multiprocessing.util
 import os
@@ -327,19 +331,20 @@ def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value or "")
 
 
-def notebook_tables(ipynb, notebook: str) -> list[dict]:
-    """Every table an executed notebook showed, in order.
-
-    Each is ``{"notebook", "caption", "title", "columns", "data"}``: ``caption`` as
-    given to :func:`~evaltools.report.show_table`; ``title`` is the caption, or for an
-    uncaptioned table the heading above it (a measure's name), or "Table N". Tables
-    are found by their :data:`TABLE_MIME` output; ``notebook`` names them (the report's
-    file stem).
-    """
+def _read(ipynb):
+    """An executed notebook: a path, or one already read (the runner reads it once for
+    its tables and its charts)."""
+    if isinstance(ipynb, dict):
+        return ipynb
     import nbformat
+    return nbformat.read(str(ipynb), as_version=4)
 
-    nb = nbformat.read(str(ipynb), as_version=4)
-    heading, out = None, []
+
+def _displays(nb):
+    """``(heading, data)`` for every displayed output of a notebook, in order, with the
+    last Markdown heading above it (from a Markdown cell or a displayed Markdown
+    output): a measure's name, a theme's title."""
+    heading = None
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             heading = _last_heading(cell.source) or heading
@@ -348,19 +353,107 @@ def notebook_tables(ipynb, notebook: str) -> list[dict]:
             if output.get("output_type") not in ("display_data", "execute_result"):
                 continue
             data = output.get("data", {})
-            if TABLE_MIME in data:
-                t = data[TABLE_MIME]
-                if isinstance(t, str):            # some writers store JSON as text
-                    import json
-                    t = json.loads(t)
-                caption = str(t.get("caption") or "")
-                out.append({"notebook": notebook, "caption": caption,
-                            "title": caption or heading or f"Table {len(out) + 1}",
-                            "columns": [str(c) for c in t.get("columns", [])],
-                            "data": [list(r) for r in t.get("data", [])]})
-            elif "text/markdown" in data:
+            yield heading, data
+            if "text/markdown" in data:
                 heading = _last_heading(_text(data["text/markdown"])) or heading
+
+
+def notebook_tables(ipynb, notebook: str) -> list[dict]:
+    """Every table an executed notebook showed, in order.
+
+    Each is ``{"notebook", "caption", "title", "columns", "data"}``: ``caption`` as
+    given to :func:`~evaltools.report.show_table`; ``title`` is the caption, or for an
+    uncaptioned table the heading above it (a measure's name), or "Table N". Tables
+    are found by their :data:`TABLE_MIME` output; ``notebook`` names them (the report's
+    file stem). ``ipynb``: the executed notebook's path, or the notebook read.
+    """
+    out = []
+    for heading, data in _displays(_read(ipynb)):
+        if TABLE_MIME in data:
+            t = data[TABLE_MIME]
+            if isinstance(t, str):            # some writers store JSON as text
+                t = json.loads(t)
+            caption = str(t.get("caption") or "")
+            out.append({"notebook": notebook, "caption": caption,
+                        "title": caption or heading or f"Table {len(out) + 1}",
+                        "columns": [str(c) for c in t.get("columns", [])],
+                        "data": [list(r) for r in t.get("data", [])]})
     return out
+
+
+# ------------------------------------------------------------------------ charts
+#: the folder of a run's chart files, and the list of them in it
+CHARTS = "charts"
+CHART_INDEX = "index.csv"
+CHART_COLUMNS = ("report", "number", "file", "section", "alt_text", "sha256")
+
+#: a chart as :func:`evaltools.report.figure_html` shows it: SVG in an ``<img>``, with
+#: its alt text
+_CHART_IMG = re.compile(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"')
+
+
+def notebook_charts(ipynb, notebook: str) -> list[dict]:
+    """Every chart an executed notebook showed, in order: ``{"notebook", "section" (the
+    heading above it), "alt_text", "svg" (bytes, as in the report)}``."""
+    import html as _html
+
+    out = []
+    for heading, data in _displays(_read(ipynb)):
+        for m in _CHART_IMG.finditer(_text(data.get("text/html", ""))):
+            out.append({"notebook": notebook, "section": heading or "",
+                        "alt_text": _html.unescape(m.group(2)), "svg": base64.b64decode(m.group(1))})
+    return out
+
+
+def _slug(text: str, limit: int = 60) -> str:
+    """``text`` as a file name: lower case, words joined by hyphens, cut at a word."""
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(s) > limit:
+        s = s[:limit + 1].rsplit("-", 1)[0] if "-" in s[:limit + 1] else s[:limit]
+    return s or "chart"
+
+
+def write_charts(folder, charts: list[dict], under: str = "") -> list[dict]:
+    """Write a report's charts as SVG files in ``folder``, numbered in the order the
+    report shows them and named by their section ("03-children-looked-after-with-3-or-
+    more-placements.svg"), for a board paper: Word and PowerPoint insert SVG as a
+    picture that stays sharp. Returns a row per chart for :data:`CHART_INDEX`, its file
+    named relative to the run folder (``under`` is the folder's path there). A chart is
+    the same picture as in the report, so under the same disclosure policy."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    width = max(2, len(str(len(charts))))
+    rows = []
+    for i, c in enumerate(charts, 1):
+        name = f"{i:0{width}d}-{_slug(c['section'] or c['alt_text'])}.svg"
+        (folder / name).write_bytes(c["svg"])
+        rows.append({"report": c["notebook"], "number": i, "file": f"{under}/{name}" if under else name,
+                     "section": c["section"], "alt_text": c["alt_text"],
+                     "sha256": hashlib.sha256(c["svg"]).hexdigest()})
+    return rows
+
+
+def write_chart_index(path, rows: list[dict]) -> Path:
+    """The list of a run's chart files (:data:`CHART_COLUMNS`): which report and section
+    each comes from, and its alt text to give it where it is pasted (Word: Picture
+    Format, Alt Text). UTF-8 with a byte order mark, so Excel reads its dashes and
+    quotes right."""
+    import csv
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=CHART_COLUMNS)
+        w.writeheader()
+        w.writerows({k: _csv_text(v) for k, v in r.items()} for r in rows)
+    return path
+
+
+def _csv_text(value):
+    """A CSV cell Excel shows as the words it holds: text beginning ``=``, ``+``,
+    ``-`` or ``@`` would be taken for a formula (run, or shown as #NAME?), so it starts
+    with an apostrophe, as Excel itself marks text."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
 
 
 def distinct_tables(tables: list[dict]) -> list[dict]:

@@ -14,7 +14,8 @@ An evaluation is a YAML file (see ``evaluations/``)::
 ``run_evaluation`` writes ``reports/<name>/<run-id>/`` with, per notebook, the executed
 ``.ipynb``, a self-contained ``.html`` without code and its A4 ``.pdf`` (when Chromium
 is installed: :mod:`evaltools.outputs`); ``tables.xlsx`` with every table the notebooks
-showed; and ``manifest.json``: the SHA-256 of every input, the parameters, package
+showed; ``charts/`` with every chart they showed, as SVG files, and ``charts/index.csv``
+listing them with their alt text; and ``manifest.json``: the SHA-256 of every input, the parameters, package
 versions, the git commit, and what changed since the previous run of the same
 evaluation (inputs, parameters, figures). The folder is assembled under a hidden name
 (``.<run-id>.partial``) and renamed into place only when complete, so a half-written
@@ -124,6 +125,7 @@ class NotebookOutcome:
     outputs: list[Path] = field(default_factory=list)
     stem: str | None = None         # file name of its outputs (notebook, or notebook-N if repeated)
     timings: dict = field(default_factory=dict)     # seconds to execute, export HTML, print PDF
+    charts: int = 0                 # its charts written to charts/<stem>/
 
 
 @dataclass
@@ -912,7 +914,8 @@ def execute_notebook_task(task: dict) -> dict:
     """Execute one notebook and write its HTML and PDF: the work of one worker.
 
     ``task`` is plain data (it crosses to a worker process). Never raises for a failing
-    notebook: returns ``{"ok", "error", "seconds", "outputs" (file names), "tables"}``.
+    notebook: returns ``{"ok", "error", "seconds", "outputs" (file names), "tables",
+    "charts" (rows of the chart index, the files written under ``charts/<stem>/``)}``.
     The environment variables in ``task["env"]`` (data folder, pseudonymisation key) are
     set for the kernel and restored afterwards. The notebook runs in the worker's warm
     kernel (:mod:`evaltools.kernels`), reset between notebooks.
@@ -922,7 +925,7 @@ def execute_notebook_task(task: dict) -> dict:
     os.environ.update(task["env"])
     out_nb, html = Path(task["ipynb"]), Path(task["html"])
     pdf = Path(task["pdf"]) if task.get("pdf") else None
-    written, tables, ok, error, timings = [], [], True, None, {}
+    written, tables, charts, ok, error, timings = [], [], [], True, None, {}
 
     def lap(step, since):
         timings[step] = round(time.perf_counter() - since, 2)
@@ -944,7 +947,15 @@ def execute_notebook_task(task: dict) -> dict:
                 ok, error = False, error or f"HTML not written: {_error_line(exc)}"
             lap("html", t)
         if ok:
-            tables = outputs.notebook_tables(out_nb, task["stem"])
+            import nbformat
+            done = nbformat.read(str(out_nb), as_version=4)
+            tables = outputs.notebook_tables(done, task["stem"])
+            under = f"{outputs.CHARTS}/{task['stem']}"
+            try:
+                charts = outputs.write_charts(out_nb.parent / under,
+                                              outputs.notebook_charts(done, task["stem"]), under)
+            except OSError as exc:
+                ok, error = False, f"charts not written: {exc.strerror or exc}"
             if task["chromium"] and pdf is not None:
                 t = time.perf_counter()
                 try:
@@ -960,7 +971,7 @@ def execute_notebook_task(task: dict) -> dict:
             else:
                 os.environ[k] = v
     return {"ok": ok, "error": error, "seconds": time.perf_counter() - t0, "timings": timings,
-            "outputs": written, "tables": tables}
+            "outputs": written, "tables": tables, "charts": charts}
 
 
 # ------------------------------------------------------------------------- running
@@ -1104,14 +1115,24 @@ def _finish(plan: _Plan, context: dict, log) -> RunResult:
     rename its folder into place. ``context``: what every plan of the run shares (PDF
     note, git state and package versions, taken when the run started)."""
     ev, work = plan.ev, plan.work
-    outcomes, tables, failed = [], [], []
+    outcomes, tables, charts, failed = [], [], [], []
     for i, (job, stem) in enumerate(zip(ev.jobs, plan.stems)):
         r = plan.results[i]
         outcomes.append(NotebookOutcome(job.notebook, r["ok"], r["seconds"], r["error"],
-                                        [work / n for n in r["outputs"]], stem, r.get("timings", {})))
+                                        [work / n for n in r["outputs"]], stem, r.get("timings", {}),
+                                        len(r.get("charts", []))))
         tables += r["tables"]
+        charts += r.get("charts", [])
         if not r["ok"]:
             failed.append((stem, r["error"]))
+    charts_note = {"path": outputs.CHARTS, "charts": len(charts)}
+    if charts:
+        try:
+            index = outputs.write_chart_index(work / outputs.CHARTS / outputs.CHART_INDEX, charts)
+            charts_note.update(index=f"{outputs.CHARTS}/{outputs.CHART_INDEX}", sha256=sha256(index))
+        except OSError as exc:     # the reports hold every chart; the run says the list is missing
+            charts_note["error"] = f"{outputs.CHART_INDEX} not written ({exc.strerror or exc})"
+            log(f"  {plan.label}: {charts_note['error']}")
     notes = _workbook_notes(plan)
     workbook_note = {"path": WORKBOOK, "tables": len(outputs.distinct_tables(tables))}   # one per sheet
     try:
@@ -1136,11 +1157,13 @@ def _finish(plan: _Plan, context: dict, log) -> RunResult:
             {"notebook": o.notebook, "stem": o.stem, "status": "ok" if o.ok else "failed",
              "seconds": round(o.seconds, 1), "timings": o.timings, "error": o.error,
              "parameters": j.parameters, "policy": job_policy(j.notebook, j.parameters, ev.notebooks_dir),
+             "charts": o.charts,
              "outputs": [{"path": p.name, "sha256": sha256(p)} for p in o.outputs]}
             for o, j in zip(outcomes, ev.jobs)
         ],
         "pdf": {**context["pdf"], "reports": [s for s, j in zip(plan.stems, ev.jobs) if j.pdf]},
         "workbook": workbook_note,
+        "charts": charts_note,
         "inputs": _input_rows(ev),
         # a release folder nothing reads (not yet listed in published_tables.yaml): the
         # run said so on the console; the manifest keeps it with the reports
