@@ -510,7 +510,7 @@ SHORTER = [
     (r"^Other measures to know about$", "Other measures"),
     # an Ofsted letter's points in the briefing: what sets its two tables apart
     (r"\bwith a national figure$", "national"),
-    (r"\bthat need the councils own records$", "local"),
+    (r"\bthat need the council own records$", "local"),
     (r"\bchildren in care\b", "CLA"),
     (r"\bin the year\b", "in year"),
     (r"\bSGOs to\b", "SGOs"),
@@ -562,7 +562,9 @@ def _sheet_title(title: str, limit: int) -> str:
     shortened as needed by :data:`SHORTER`, then by dropping words in brackets without
     figures, then words from the end, never one with figures (17-18, 2025)."""
     text = re.sub(r"\baged (?=\d)", "", _BY_YEAR.sub("", str(title)))
-    text = _BAD_SHEET_CHARS.sub(" ", text).replace("'", "")
+    # "Ofsted's points" as "Ofsted points", not "Ofsteds points": a sheet name keeps no
+    # apostrophe (links to it would need them doubled)
+    text = _BAD_SHEET_CHARS.sub(" ", re.sub(r"['\u2019]s\b", "", text)).replace("'", "").replace("\u2019", "")
     text = " ".join(re.sub(r",(?=\s)|\s-\s", " ", text).split()) or "Table"    # keep 10,000 and 17-18
     if text.lower() == "history":            # reserved by Excel
         text = "History table"
