@@ -655,3 +655,26 @@ def test_a_jump_just_after_an_intervention_may_be_its_effect():
     e = next(e for e in t.evaluations
              if e.intervention == "hf_ofsted_inadequate" and e.measure == "social_worker_turnover")
     assert "a sudden rise in Sep 2022: check for a recording change before reading it as a real change" in e.warnings
+
+
+def test_in_short_carries_what_most_limits_a_finding_beyond_noise():
+    """The permanence summary said children in care per 10,000 "improved beyond noise"
+    after the 2025-27 strategy, approved on 19 December 2024, on the 2025 figure alone
+    (taken at 31 March, 3 months later) and with the fall already under way the year
+    before; both were said only in the evaluation's warnings further down, which the
+    line a board paper quotes left out."""
+    from evaltools import report
+    t = topics.evaluate("884", "permanence", strategy="herefordshire_2025_27")
+    e = next(e for e in t.evaluations if e.measure == "cla_rate_per_10k" and e.result is not None)
+    assert e.verdict == "improved beyond noise"
+    assert e.cautions == ["the gap to the neighbours was already moving this way the year before",
+                          "2025, the only year after it, holds less than 4 months of it"]
+    text = report.verdict_overview(t).data.replace("\\", "")
+    line = next(x for x in text.splitlines() if x.startswith("- **Children in care per 10,000** after"))
+    assert line.endswith("Read with care: the gap to the neighbours was already moving this way the year before; "
+                         "2025, the only year after it, holds less than 4 months of it.")
+    # a finding with more years after the start carries none of them
+    t = topics.evaluate("884", "education_workforce", strategy="ofsted_herefordshire_2024")
+    conversion = next(e for e in t.evaluations
+                      if e.intervention == "hf_agency_conversion" and e.measure == "social_worker_agency_rate")
+    assert conversion.verdict == "improved beyond noise" and conversion.cautions == []

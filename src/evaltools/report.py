@@ -574,11 +574,14 @@ def verdict_overview(t) -> Markdown:
     if jumped:
         lines[0] += (f" {len(jumped)} of those with no detectable change by the end changed beyond noise at the "
                      "start (below).")
+    changed_beyond = [e for e in tested if "beyond noise" in e.verdict]
     for e in tested:
         if e.verdict != "no detectable change" or e in jumped:
             lines.append(f"- **{registry.get(e.measure).short}** after *{md(_short_title(e.title))}*"
                          + (f", started {md(e.started)}" if e.started and e.started not in e.title else "")
-                         + f" \u2014 {md(e.sentence)}")
+                         + f" \u2014 {md(e.sentence)}"
+                         + (f" Read with care: {md('; '.join(e.cautions))}." if e.cautions and e in changed_beyond
+                            else ""))
     # an evaluator asked about one intervention finds its answer here, not only the
     # results beyond noise of all of them
     by_iv: dict[str, list] = {}

@@ -85,6 +85,10 @@ class Evaluation:
     #: a time series whose level jumped beyond noise at the start, where its verdict (the
     #: gap at the end) says no detectable change: the summary lists it too
     start_jump: bool = False
+    #: what most limits a finding beyond noise, in a few words, for the summary line a
+    #: board paper quotes without the evaluation's full warnings ("the gap was already
+    #: moving this way the year before"; "2025 holds less than 4 months of it")
+    cautions: list[str] = field(default_factory=list)
 
     def join(self, iv) -> None:
         """Another intervention this evaluation answers for (same first year or month)."""
@@ -476,12 +480,16 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     lo, hi = res.ci
     ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)
     ev.verdict = verdict(lo, hi, polarity)
+    if any(w.startswith("already under way") for w in res.warnings):
+        ev.cautions.append("the gap to the neighbours was already moving this way the year before")
     ref = res.diagnostics["reference_period"]
     census = m.census_on(first)
     # a census is a day, not a year: how long after the start it was taken
     taken = None if census is None else \
         (census.year - iv.start.year) * 12 + census.month - iv.start.month - (census.day < iv.start.day)
     if taken is not None and taken < 12:
+        if len(post) == 1:
+            ev.cautions.append(f"the only census after it was taken {count(taken, 'month')} after it")
         ev.warnings.append(f"{iv.title.split(';')[0]} started {iv.started}, so the first census after it, "
                            f"{m.period_label(first)}, was taken {count(taken, 'month')} after it: an effect "
                            "would show there only in part")
@@ -494,6 +502,9 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
                 "an effect would show there only in part")
         ev.warnings.append(part + (" and the later years carry it in full" if len(post) > 1 else
                                    "; the next year's figures will say more"))
+        if len(post) == 1:
+            ev.cautions.append(f"{m.period_label(first)}, the only year after it, holds "
+                               f"{exposure_words(iv.start, first, academic=m.academic_year)} of it")
     ev.warnings = [_plain(w, la_code) for w in ev.warnings]
     regroup = bmk.regrouped_words(la_code, comparator, years)
     if regroup:
