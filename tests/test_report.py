@@ -334,7 +334,9 @@ def test_the_briefing_tracks_the_points_of_the_councils_ofsted_letter(monkeypatc
     msg = as_read(briefing.letter_message(letter, "published"))            # the council's words, escaped
     assert msg == ("**Ofsted's points:** of the 18 in *Herefordshire: points from Ofsted's fifth monitoring visit "
                    "(22-23 October 2024)*, 7 have a national figure; improved beyond noise: Greater permanence in the "
-                   "workforce (lower agency share), 55.2% (Sep 2023) to 18.3% (Sep 2025); 5 show no detectable "
+                   "workforce (lower agency share), 55.2% (Sep 2023) to 18.3% (Sep 2025) (the council and its "
+                   "neighbours were not moving in parallel before the baseline; a sudden fall in it may be a "
+                   "recording change, or the effect of the intervention aimed at it); 5 show no detectable "
                    "change; 1 could not be tested. The other 11 need the council's own records, not yet supplied "
                    "(listed under Ofsted's points).")
     assert briefing.letter_review(b, None) is None

@@ -673,8 +673,39 @@ def test_in_short_carries_what_most_limits_a_finding_beyond_noise():
     line = next(x for x in text.splitlines() if x.startswith("- **Children in care per 10,000** after"))
     assert line.endswith("Read with care: the gap to the neighbours was already moving this way the year before; "
                          "2025, the only year after it, holds less than 4 months of it.")
-    # a finding with more years after the start carries none of them
+    # a finding with two censuses after the start is not a part year's
     t = topics.evaluate("884", "education_workforce", strategy="ofsted_herefordshire_2024")
     conversion = next(e for e in t.evaluations
                       if e.intervention == "hf_agency_conversion" and e.measure == "social_worker_agency_rate")
-    assert conversion.verdict == "improved beyond noise" and conversion.cautions == []
+    assert conversion.verdict == "improved beyond noise"
+    assert not any("only year after" in c or "only census after" in c for c in conversion.cautions)
+
+
+def test_in_short_carries_a_findings_shaky_trends_assumed_dates_and_jumps():
+    """Agency social workers "improved beyond noise" after agency staff were made
+    permanent, in a line the briefing's readers quote; the evaluation's warnings below
+    said the trends were not parallel before, the start is assumed from "2024/25", and
+    the fall may be a recording change. The 2017-20 stability jump rests on the
+    synthetic sample and on an assumed start."""
+    from evaltools import report
+    t = topics.evaluate("884", "education_workforce", strategy="ofsted_herefordshire_2024")
+    e = next(e for e in t.evaluations
+             if e.intervention == "hf_agency_conversion" and e.measure == "social_worker_agency_rate")
+    assert e.cautions == ["before it, the council's trend already differed from the neighbours'",
+                          "its start is assumed (the source dates it only as '2024/25')",
+                          "a sudden fall may be the intervention's effect or a recording change"]
+    text = report.verdict_overview(t).data.replace("\\", "")
+    line = next(x for x in text.splitlines() if x.startswith("- **Agency social workers** after *Agency"))
+    assert line.endswith("Read with care: " + "; ".join(e.cautions) + ".")
+    before = next(e for e in t.evaluations
+                  if e.intervention == "hf_ofsted_inadequate" and e.measure == "social_worker_agency_rate")
+    assert before.cautions[-1] == "a sudden rise and a sudden fall may be recording changes"
+
+
+def test_in_short_says_a_monthly_finding_rests_on_the_synthetic_sample(stability):
+    from evaltools import report
+    text = report.verdict_overview(stability).data.replace("\\", "")
+    line = next(x for x in text.splitlines() if x.startswith("- **Moves per child-year**"))
+    assert line.endswith("Read with care: its start is assumed (the source dates it only as '2017'); too few "
+                         "earlier months to check how much the series swings on its own; it rests on the "
+                         "bundled synthetic sample, not children's records.")

@@ -509,7 +509,9 @@ def letter_message(letter, policy: str = "published") -> str:
         named += len(hit)
         if len(hit):
             found.append(f"{verdict}: " + "; ".join(
-                f"{md(t.loc[i, 'text'])}, {x['Baseline']} to {x['Latest']}" for i, x in hit.iterrows()))
+                f"{md(t.loc[i, 'text'])}, {x['Baseline']} to {x['Latest']}"
+                + (f" ({'; '.join(flags)})" if (flags := rv.finding_flags(t.loc[i])) else "")
+                for i, x in hit.iterrows()))
     with_figures = int((~waiting).sum())
     same = int((~waiting & (t["verdict"] == "no detectable change").to_numpy()).sum())
     if same:

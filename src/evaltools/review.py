@@ -714,6 +714,30 @@ _TREND_CAVEATS = {
 }
 
 
+def finding_flags(row) -> list[str]:
+    """What most limits a review row's verdict beyond noise, in a few words each, from
+    its caveats: for the lines a board paper quotes (the narrative's, the briefing's key
+    message on a letter's points) without the caveats column beside them. ``row``: a
+    row of :attr:`Review.table`."""
+    caveats = row["caveats"]
+    if "beyond noise" not in row["verdict"]:
+        return []
+    flags = []
+    if f"{AGAINST_NEIGHBOURS}: no detectable change" in caveats:
+        flags.append("not confirmed against the statistical neighbours")
+    if _TREND_CAVEATS["pre-trends are not parallel"] in caveats:
+        flags.append("the council and its neighbours were not moving in parallel before the baseline")
+    ways = sorted(set(re.findall(r"a sudden (rise|fall) in", caveats)), reverse=True)
+    if ways:      # at the baseline or since: the caveat says which
+        flags.append(f"a sudden {' or '.join(ways)} in it may be a recording change"
+                     + (", or the effect of the intervention aimed at it" if "which was aimed at it" in caveats
+                        else ", or the effect of the interventions aimed at it" if "which were aimed at it"
+                        in caveats else ""))
+    if "already under way before the baseline" in caveats:
+        flags.append("the change was already under way before the baseline")
+    return flags
+
+
 def _chance_words(tests: int) -> str:
     """What chance alone gives over many tests: at 95%, about 1 in 20 measures that did
     not really change still shows a change beyond noise (Herefordshire's 2025-27 review
@@ -905,18 +929,7 @@ class Review:
             target = f", target {d['Target']} not met" if d["Target"] and d["Target met"] == "no" else ""
             return f" \u2014 {short} {base} to {latest}{target}"
         def name(r):     # a verdict resting on a year flagged as a possible recording change says so
-            flags = []
-            if "beyond noise" in r["verdict"]:
-                if f"{AGAINST_NEIGHBOURS}: no detectable change" in r["caveats"]:
-                    flags.append("not confirmed against the statistical neighbours")
-                ways = sorted(set(re.findall(r"a sudden (rise|fall) in", r["caveats"])), reverse=True)
-                if ways:      # at the baseline or since: the caveat says which
-                    flags.append(f"a sudden {' or '.join(ways)} in it may be a recording change"
-                                 + (", or the effect of the intervention aimed at it" if "which was aimed at it"
-                                    in r["caveats"] else ", or the effect of the interventions aimed at it"
-                                    if "which were aimed at it" in r["caveats"] else ""))
-                if "already under way before the baseline" in r["caveats"]:
-                    flags.append("the change was already under way before the baseline")
+            flags = finding_flags(r)
             sample = " (synthetic sample, not children's records)" if self.synthetic and r["source"] == "child_level" \
                 else ""
             return (md(r["text"].rstrip(".")) + figures(r) + (f" ({'; '.join(flags)}: see the caveats)" if flags else "")

@@ -223,6 +223,11 @@ def _date_caveat(iv) -> list[str]:
             "rests on"]
 
 
+def _date_caution(iv) -> list[str]:
+    """:func:`_date_caveat` in a few words, for a finding's summary line."""
+    return [f"its start is assumed (the source dates it only as {iv.when!r})"] if _date_caveat(iv) else []
+
+
 def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: str | None = None,
                  others=()) -> Evaluation:
     """``others``: the topic's other dated interventions; one that began in the months
@@ -267,6 +272,7 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
                                     start, pre, post, mid, la_code, others=[o.start for o in others])
         if len(placebos) < MIN_PLACEBOS:
             ev.placebo = (len(placebos), None)
+            ev.cautions.append("too few earlier months to check how much the series swings on its own")
             ev.warnings.append(
                 "the extract holds too few months before this window to fit the same test at earlier "
                 f"dates ({count(len(placebos), 'date')}, {MIN_PLACEBOS} needed), so whether the series "
@@ -301,6 +307,7 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
             ev.warnings.append(f"the verdict is the gap at {last:%B %Y}; the level at the start {moved} beyond "
                                f"noise ({step}), so the picture depends on when it is read")
     ev.warnings = [_plain(w, la_code) for w in ev.warnings]
+    ev.cautions = _date_caution(iv) + ev.cautions
     # from the fit's own standard error: backing it out of the t interval (Kenward-Roger
     # for a linear series) with z made it about 3% too large
     mde = mde_from_interval(lo, hi, se=float(end["se"]))
@@ -480,6 +487,8 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     lo, hi = res.ci
     ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)
     ev.verdict = verdict(lo, hi, polarity)
+    if any(w.startswith("pre-trends are not parallel") for w in res.warnings):
+        ev.cautions.append("before it, the council's trend already differed from the neighbours'")
     if any(w.startswith("already under way") for w in res.warnings):
         ev.cautions.append("the gap to the neighbours was already moving this way the year before")
     ref = res.diagnostics["reference_period"]
@@ -529,6 +538,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     # the DiD's own smallest detectable effect (its t quantiles), as its summary gives it
     ev.mde = f"about {sdc.significant(res.diagnostics['mde'])} {units(m)}"
     ev.mde_words = detectable(ev.mde, res.estimate, lo, hi, res.diagnostics["mde"], what="an effect")
+    ev.cautions += _date_caution(iv)
     ls = ind[(ind["measure"] == mid) & (ind["area_code"].astype(str) == la_code) & (ind["status"] == "ok")]
     from .review import jump_ways, jump_words, jumps
     ls = ls.assign(time=ls["period"])
@@ -540,7 +550,11 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         # and goes the way the measure should (turnover rising after improvement work is
         # no sign of it working)
         wanted = {"high": "rise", "low": "fall"}.get(polarity)
-        soon = all(0 <= p - first <= 1 for p in jump) and all(w == wanted for w in jump_ways(ls, jump).values())
+        ways = set(jump_ways(ls, jump).values())
+        soon = all(0 <= p - first <= 1 for p in jump) and ways == {wanted}
+        ev.cautions.append(f"a sudden {next(iter(ways))} may be the intervention's effect or a recording change"
+                           if soon else f"a sudden {next(iter(ways))} may be a recording change" if len(ways) == 1
+                           else "a sudden rise and a sudden fall may be recording changes")
         ev.warnings.append(jump_words(ls, jump, m.period_label)
                            + (": it may be the intervention's effect, or a recording change; check before reading it "
                               "as a real change" if soon else

@@ -463,7 +463,8 @@ def test_a_verdict_the_neighbours_test_does_not_confirm_says_so_in_the_draft():
     r = review.evaluate("herefordshire_2025_27")
     text = as_read(r.narrative("published"))
     assert ("Children in care have annual dental checks (access to dental care) \u2014 Dental checks from 51.3% "
-            "in 2024 to 72.3% in 2025 (not confirmed against the statistical neighbours: see the caveats)") in text
+            "in 2024 to 72.3% in 2025 (not confirmed against the statistical neighbours; the council and its "
+            "neighbours were not moving in parallel before the baseline: see the caveats)") in text
 
 
 def test_each_commitment_names_the_figure_that_measures_it_and_the_way_it_should_go():
@@ -1072,8 +1073,8 @@ def test_a_letters_review_speaks_of_the_letters_points_not_a_strategy():
     assert agency.startswith("a sudden fall in Sep 2024, Sep 2025, just after Agency social workers converted to "
                              "permanent posts (budget savings), 2024/25, which was aimed at it: check for a recording "
                              "change")
-    assert ("(a sudden fall in it may be a recording change, or the effect of the intervention aimed at it: see the "
-            "caveats)") in text
+    assert ("(the council and its neighbours were not moving in parallel before the baseline; a sudden fall in it "
+            "may be a recording change, or the effect of the intervention aimed at it: see the caveats)") in text
 
 
 def test_a_jump_is_not_put_down_to_an_intervention_it_came_before_or_against():
@@ -1161,3 +1162,21 @@ def test_a_sudden_jump_is_named_by_its_way():
     assert found == [2022, 2024]
     assert review.jump_words(s, found, str) == "a sudden rise in 2022 and a sudden fall in 2024"
     assert review.jump_words(s, [2024], str) == "a sudden fall in 2024"
+
+
+def test_the_briefings_message_on_a_letters_points_carries_what_limits_each_finding():
+    """The pack's key message said agency social workers "improved beyond noise", 55.2%
+    to 18.3%, with none of the review's caveats: the trends were not parallel before,
+    and the fall may be a recording change or the conversion of agency posts."""
+    from evaltools import briefing
+    r = review.evaluate("ofsted_herefordshire_2024")
+    row = r.table[r.table["measure"] == "social_worker_agency_rate"].iloc[0]
+    assert review.finding_flags(row) == [
+        "the council and its neighbours were not moving in parallel before the baseline",
+        "a sudden fall in it may be a recording change, or the effect of the intervention aimed at it"]
+    text = as_read(briefing.letter_message(r))
+    assert ("55.2% (Sep 2023) to 18.3% (Sep 2025) (the council and its neighbours were not moving in parallel "
+            "before the baseline; a sudden fall in it may be a recording change, or the effect of the "
+            "intervention aimed at it)") in text
+    # a verdict within noise has nothing to limit
+    assert review.finding_flags({"verdict": "no detectable change", "caveats": row["caveats"]}) == []
