@@ -257,16 +257,21 @@ def _definition_change(measure: str, first: int, last: int) -> str | None:
     out = []
     for d in m.definitions:
         if first < d["from"] <= last:
-            out.append(f"DfE's definition changed from {m.period_label(d['from'])} (between the baseline "
+            out.append(f"{_DEFINITION_CHANGED} {m.period_label(d['from'])} (between the baseline "
                        f"{m.period_label(first)} and {m.period_label(last)}): {d['text']}")
             break
     touched = m.notes_in(first, last)
     same_era = any(n["from"] <= first and (n.get("to") is None or last <= n["to"]) for n in touched)
     if touched and not same_era:
-        out.append(f"the years from the baseline {m.period_label(first)} to {m.period_label(last)} are not "
-                   "all alike: " + " ".join(f"{m.era_label(n)}: {n['text']}" for n in touched))
+        out.append(f"the years from the baseline {m.period_label(first)} to {m.period_label(last)} {_NOT_ALIKE}: "
+                   + " ".join(f"{m.era_label(n)}: {n['text']}" for n in touched))
     return "; ".join(out) or None
 
+
+#: how the caveats above begin to say the baseline and latest figures are not measured
+#: alike (:func:`finding_flags` looks for them)
+_NOT_ALIKE = "are not all alike"
+_DEFINITION_CHANGED = "DfE's definition changed from"
 
 #: a child-level measure's caveat when the review was given no 903 extract
 NO_EXTRACT = ("a child-level measure, from the council's own SSDA903 returns: none were given for this "
@@ -715,14 +720,17 @@ _TREND_CAVEATS = {
 
 
 def finding_flags(row) -> list[str]:
-    """What most limits a review row's verdict beyond noise, in a few words each, from
+    """What most limits a review row's move or verdict beyond noise, in a few words each, from
     its caveats: for the lines a board paper quotes (the narrative's, the briefing's key
     message on a letter's points) without the caveats column beside them. ``row``: a
     row of :attr:`Review.table`."""
     caveats = row["caveats"]
+    # a move from one year to another measured differently (a new maximum score, the
+    # pandemic's teacher-assessed grades) is no move either way
+    flags = ["the years compared are not measured alike"] \
+        if _NOT_ALIKE in caveats or _DEFINITION_CHANGED in caveats else []
     if "beyond noise" not in row["verdict"]:
-        return []
-    flags = []
+        return flags
     if f"{AGAINST_NEIGHBOURS}: no detectable change" in caveats:
         flags.append("not confirmed against the statistical neighbours")
     if _TREND_CAVEATS["pre-trends are not parallel"] in caveats:
@@ -1013,6 +1021,7 @@ class Review:
         flags = {"does not match the published": ("baseline that does not match DfE's published figure",
                                                   "baselines that do not match DfE's published figure"),
                  "definition changed": ("definition change", "definition changes"),
+                 _NOT_ALIKE: ("comparison of years not measured alike", "comparisons of years not measured alike"),
                  JUMP_RE: ("possible recording change", "possible recording changes"),
                  "being recorded": ("run of zeros that may be unrecorded", "runs of zeros that may be unrecorded"),
                  "revised": ("DfE revision of earlier years", "DfE revisions of earlier years")}

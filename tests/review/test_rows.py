@@ -1180,3 +1180,17 @@ def test_the_briefings_message_on_a_letters_points_carries_what_limits_each_find
             "intervention aimed at it)") in text
     # a verdict within noise has nothing to limit
     assert review.finding_flags({"verdict": "no detectable change", "caveats": row["caveats"]}) == []
+
+
+def test_a_move_between_years_not_measured_alike_says_so_in_the_draft():
+    """The 2017-20 draft listed the Attainment 8 gap, 20.1 in 2016/17 to 26.9 in
+    2019/20, among the measures that moved the other way, and "Read with care" did not
+    count it: 2016/17 had a lower maximum score and 2019/20 centre-assessed grades, which
+    the caveats column said."""
+    r = review.evaluate("herefordshire_2017_20")
+    text = as_read(r.narrative("published"))
+    assert ("Attainment 8 gap (points) from 20.1 in 2016/17 to 26.9 in 2019/20 (the years compared are not "
+            "measured alike: see the caveats)") in text
+    assert "2 comparisons of years not measured alike" in text
+    row = r.table[r.table["measure"] == "ks4_attainment8_gap"].iloc[0]
+    assert review.finding_flags(row) == ["the years compared are not measured alike"]
