@@ -319,7 +319,19 @@ def test_key_messages_give_each_figure_its_year():
     msgs = " ".join(briefing.key_messages(b))
     assert "3+ social workers 43.9% (2024; worse than England beyond noise)" in msgs
     assert "**Children in care:** 4 green, 3 amber, 4 red and 2 not rated of 13 measures." in msgs
-    assert "Dental checks 72.3% (2025; worse than England beyond noise)" in msgs
+    assert "Dental checks 72.3% (2025; worse than England beyond noise; better than the year before beyond noise)" in msgs
+
+
+def test_key_messages_say_what_improved_beyond_noise_as_well_as_what_worsened():
+    """Dental checks rose from 51.3% to 72.3%, the only change beyond noise on the
+    children in care scorecard (its arrow: "better"); the key messages listed it only
+    among the concerns, against England, as if it were stuck."""
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    msgs = briefing.key_messages(b)
+    assert "Improved beyond noise since last year: Dental checks." in msgs
+    assert not any(m.startswith("Worsened beyond noise") for m in msgs)     # none did
+    assert list(briefing._moved(b.table, "better")) == list(b.table["Trend"] == "\u2191 better")
 
 
 def test_the_briefing_tracks_the_points_of_the_councils_ofsted_letter(monkeypatch):

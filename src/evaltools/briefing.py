@@ -461,6 +461,13 @@ def _others(bm: bmk.BenchmarkResult, ids: list[str], policy: str) -> tuple[pd.Da
     return t.reset_index(drop=True), not_rated
 
 
+def _moved(rows: pd.DataFrame, way: str) -> pd.Series:
+    """Which scorecard rows' trend went ``way`` ("better", "worse") beyond noise since
+    the year before (the Trend column's tested arrows)."""
+    trend = rows["Trend"].astype(str)
+    return trend.str.contains(way, regex=False) & ~trend.str.contains("untested", regex=False)
+
+
 def _listed(rows: pd.DataFrame) -> str:
     """Measures with their figure and basis, as a sentence. A clause every basis shares
     (one cohort's unrecorded activity behind both EET and accommodation at 17-18) is
@@ -544,6 +551,11 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
                 + (f" and {unrated} not rated" if unrated else "") + f" of {len(t)} measures.")
         strengths = t[t["RAG"] == "green"].iloc[:limit]
         concerns = t[t["RAG"] == "red"].iloc[:limit]
+        # a concern that is improving beyond noise says so: "Dental checks 72.3% (worse than
+        # England beyond noise)" beside a scorecard arrow of a 21-point rise read as stuck
+        rising = _moved(concerns, "better")
+        concerns = concerns.assign(Basis=[f"{x['Basis']}; better than the year before beyond noise" if k else x["Basis"]
+                                          for k, (_, x) in zip(rising, concerns.iterrows())])
         if len(strengths):
             line += " Strengths: " + _listed(strengths)
         if len(concerns):
@@ -554,9 +566,11 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
             line += (" Amber, but in the worst quarter of councils: "
                      + "; ".join(f"{x['Measure']} {x['Latest']} ({x['Year']})" for _, x in watch.iterrows()) + ".")
         out.append(line)
-    worse = b.table[b.table["Trend"].str.contains("worse", na=False) & ~b.table["Trend"].str.contains("untested")]
-    if len(worse):
-        out.append("Worsened beyond noise since last year: " + "; ".join(worse["Measure"]) + ".")
+    for way in ("better", "worse"):
+        moved = b.table[_moved(b.table, way)]
+        if len(moved):
+            out.append(f"{'Improved' if way == 'better' else 'Worsened'} beyond noise since last year: "
+                       + "; ".join(moved["Measure"]) + ".")
     o = b.others
     if len(o):
         def year(x):
