@@ -709,3 +709,19 @@ def test_in_short_says_a_monthly_finding_rests_on_the_synthetic_sample(stability
     assert line.endswith("Read with care: its start is assumed (the source dates it only as '2017'); too few "
                          "earlier months to check how much the series swings on its own; it rests on the "
                          "bundled synthetic sample, not children's records.")
+
+
+def test_in_short_says_no_detectable_change_months_after_a_start_is_too_early_to_tell():
+    """Health's summary read "6 showed no detectable change" after the 2025-27 strategy,
+    approved in December 2024, on figures for the year to March 2025: a board member read
+    "it made no difference"."""
+    from evaltools import report
+    t = topics.evaluate("884", "health", strategy="herefordshire_2025_27")
+    early = [e for e in t.evaluations if e.part_year]
+    assert early and all(e.intervention == "hf_cps_2025_27" for e in early)
+    first = report.verdict_overview(t).data.splitlines()[0]
+    assert first.endswith(f"{len(early)} of those with no detectable change rest on a single figure taken only "
+                          "months after the intervention began: too early to tell, not a sign that it made no "
+                          "difference.")
+    t = topics.evaluate("884", "care_leavers", strategy="herefordshire_2025_27")
+    assert "All 4 with no detectable change rest on a single figure" in report.verdict_overview(t).data

@@ -89,6 +89,9 @@ class Evaluation:
     #: board paper quotes without the evaluation's full warnings ("the gap was already
     #: moving this way the year before"; "2025 holds less than 4 months of it")
     cautions: list[str] = field(default_factory=list)
+    #: the only figure after the start holds part of a year of it (a census taken months
+    #: after, a year with a few months of it): too early for "no change" to mean much
+    part_year: bool = False
 
     def join(self, iv) -> None:
         """Another intervention this evaluation answers for (same first year or month)."""
@@ -498,6 +501,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         (census.year - iv.start.year) * 12 + census.month - iv.start.month - (census.day < iv.start.day)
     if taken is not None and taken < 12:
         if len(post) == 1:
+            ev.part_year = True
             ev.cautions.append(f"the only census after it was taken {count(taken, 'month')} after it")
         ev.warnings.append(f"{iv.title.split(';')[0]} started {iv.started}, so the first census after it, "
                            f"{m.period_label(first)}, was taken {count(taken, 'month')} after it: an effect "
@@ -512,6 +516,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
         ev.warnings.append(part + (" and the later years carry it in full" if len(post) > 1 else
                                    "; the next year's figures will say more"))
         if len(post) == 1:
+            ev.part_year = True
             ev.cautions.append(f"{m.period_label(first)}, the only year after it, holds "
                                f"{exposure_words(iv.start, first, academic=m.academic_year)} of it")
     ev.warnings = [_plain(w, la_code) for w in ev.warnings]
