@@ -729,6 +729,12 @@ def finding_flags(row) -> list[str]:
     # pandemic's teacher-assessed grades) is no move either way
     flags = ["the years compared are not measured alike"] \
         if _NOT_ALIKE in caveats or _DEFINITION_CHANGED in caveats else []
+    # the latest figure speaks for only part of the cohort (benchmark.coverage_note,
+    # benchmark.unknown_note's words in a review row)
+    if re.search(r"rests on those [\w ]+ only", caveats):
+        flags.append("the latest figure covers only part of the cohort")
+    if "may reflect recording" in caveats:
+        flags.append("many have no information recorded, so it may reflect recording")
     if "beyond noise" not in row["verdict"]:
         return flags
     if f"{AGAINST_NEIGHBOURS}: no detectable change" in caveats:

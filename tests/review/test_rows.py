@@ -1194,3 +1194,15 @@ def test_a_move_between_years_not_measured_alike_says_so_in_the_draft():
     assert "2 comparisons of years not measured alike" in text
     row = r.table[r.table["measure"] == "ks4_attainment8_gap"].iloc[0]
     assert review.finding_flags(row) == ["the years compared are not measured alike"]
+
+
+def test_a_move_resting_on_part_of_the_cohort_says_so_in_the_draft():
+    """The 2025-27 draft listed EET at 17-18 (53.8% to 50.8%) and the average SDQ score
+    (13.9 to 14.3) as moving the other way; its caveats column said 23.7% of the cohort
+    had no information recorded, and that only 52.8% of children had a score."""
+    r = review.evaluate("herefordshire_2025_27")
+    text = as_read(r.narrative("published"))
+    assert ("EET, aged 17-18 from 53.8% in 2024 to 50.8% in 2025 (many have no information recorded, so it may "
+            "reflect recording: see the caveats)") in text
+    assert ("Average SDQ score from 13.9 in 2024 to 14.3 in 2025 (the latest figure covers only part of the "
+            "cohort: see the caveats)") in text
