@@ -329,8 +329,8 @@ def test_key_messages_say_what_improved_beyond_noise_as_well_as_what_worsened():
     from evaltools import briefing
     b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
     msgs = briefing.key_messages(b)
-    assert "Improved beyond noise since last year: Dental checks." in msgs
-    assert not any(m.startswith("Worsened beyond noise") for m in msgs)     # none did
+    assert "**Improved beyond noise since last year:** Dental checks." in msgs
+    assert not any(m.startswith("**Worsened beyond noise") for m in msgs)     # none did
     assert list(briefing._moved(b.table, "better")) == list(b.table["Trend"] == "\u2191 better")
 
 

@@ -569,7 +569,7 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
     for way in ("better", "worse"):
         moved = b.table[_moved(b.table, way)]
         if len(moved):
-            out.append(f"{'Improved' if way == 'better' else 'Worsened'} beyond noise since last year: "
+            out.append(f"**{'Improved' if way == 'better' else 'Worsened'} beyond noise since last year:** "
                        + "; ".join(moved["Measure"]) + ".")
     o = b.others
     if len(o):
