@@ -542,10 +542,14 @@ def _before_start(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str, 
     except ValueError:
         return
     row.caveats.append(
-        f"already under way before the strategy: {signed(pre)} of the {signed(total)} points came from "
+        f"{_BEFORE_STRATEGY}: {signed(pre)} of the {signed(total)} points came from "
         f"{_period(row.baseline_period, mid)} to {_period(last_pre, mid)}, before it began in {start:%B %Y}; over "
         f"its own years, {_period(last_pre, mid)} to {_period(row.latest_period, mid)}, the change was "
         f"{signed(res.estimate)} (95% CI {signed(res.ci[0])} to {signed(res.ci[1])}): {res.diagnostics['verdict']}")
+
+
+#: how :func:`_before_strategy`'s caveat begins (:func:`finding_flags` looks for it)
+_BEFORE_STRATEGY = "already under way before the strategy"
 
 
 def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str) -> None:
@@ -586,7 +590,11 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
     from .topics import borderline, units
     if "beyond noise" in row.verdict:
         mde = res.diagnostics["mde"]
-        if abs(res.estimate) >= mde / 2:
+        own = None if row.latest_value is None or row.baseline_value is None else row.latest_value - row.baseline_value
+        # "the neighbours moved about as much" only where the comparison's estimate is a
+        # small part of the council's own change: Hertfordshire's suitable accommodation
+        # fell 5.0 while its neighbours rose, an estimate of -3.6 with a wide interval
+        if abs(res.estimate) >= mde / 2 or (own is not None and abs(res.estimate) >= abs(own) / 2):
             # not "the neighbours did as well": they may have moved far less (dental: +4.9
             # against +21), but their figures swing so much that the test cannot tell
             row.caveats.append(head + "the neighbours' own figures swing so much from year to year that this test "
@@ -735,20 +743,25 @@ def finding_flags(row) -> list[str]:
         flags.append("the latest figure covers only part of the cohort")
     if "may reflect recording" in caveats:
         flags.append("many have no information recorded, so it may reflect recording")
+    ways = sorted(set(re.findall(r"a sudden (rise|fall) in", caveats)), reverse=True)
+    # at the baseline or since (the caveat says which): a move either way may rest on it
+    jump = [f"a sudden {' or '.join(ways)} in it may be a recording change"
+            + (", or the effect of the intervention aimed at it" if "which was aimed at it" in caveats
+               else ", or the effect of the interventions aimed at it" if "which were aimed at it"
+               in caveats else "")] if ways else []
     if "beyond noise" not in row["verdict"]:
-        return flags
+        return flags + jump
     if f"{AGAINST_NEIGHBOURS}: no detectable change" in caveats:
         flags.append("not confirmed against the statistical neighbours")
     if _TREND_CAVEATS["pre-trends are not parallel"] in caveats:
         flags.append("the council and its neighbours were not moving in parallel before the baseline")
-    ways = sorted(set(re.findall(r"a sudden (rise|fall) in", caveats)), reverse=True)
-    if ways:      # at the baseline or since: the caveat says which
-        flags.append(f"a sudden {' or '.join(ways)} in it may be a recording change"
-                     + (", or the effect of the intervention aimed at it" if "which was aimed at it" in caveats
-                        else ", or the effect of the interventions aimed at it" if "which were aimed at it"
-                        in caveats else ""))
+    flags += jump
     if "already under way before the baseline" in caveats:
         flags.append("the change was already under way before the baseline")
+    own = re.search(_BEFORE_STRATEGY + r": [^;]*; over its own years, [^:;]*: no detectable change", caveats)
+    if own:      # most of it before the strategy began, and its own years alone show no change
+        flags.append("part of the change came before the strategy began, and over its own years alone there is "
+                     "no detectable change")
     return flags
 
 
@@ -942,12 +955,12 @@ class Review:
             base, latest = (re.sub(r" \(([^()]*)\)$", r" in \1", d[k]) for k in ("Baseline", "Latest"))
             target = f", target {d['Target']} not met" if d["Target"] and d["Target met"] == "no" else ""
             return f" \u2014 {short} {base} to {latest}{target}"
-        def name(r):     # a verdict resting on a year flagged as a possible recording change says so
+        def name(r):     # a move resting on what its caveats question says so, in one bracket
             flags = finding_flags(r)
-            sample = " (synthetic sample, not children's records)" if self.synthetic and r["source"] == "child_level" \
-                else ""
-            return (md(r["text"].rstrip(".")) + figures(r) + (f" ({'; '.join(flags)}: see the caveats)" if flags else "")
-                    + sample)
+            sample = ["synthetic sample, not children's records"] if self.synthetic and r["source"] == "child_level" \
+                else []
+            said = "; ".join(sample + flags) + (": see the caveats" if flags else "")
+            return md(r["text"].rstrip(".")) + figures(r) + (f" ({said})" if said else "")
         no_figures = c["measures"] - c["with_data"] - c["no_local"] - c["proposed"] - c["no_extract"]
         def are(n, what, plural):     # "1 is a local measure", "37 are local measures"
             return f"{n} {'is ' + what if n == 1 else 'are ' + plural}"
@@ -1030,6 +1043,8 @@ class Review:
                  _NOT_ALIKE: ("comparison of years not measured alike", "comparisons of years not measured alike"),
                  JUMP_RE: ("possible recording change", "possible recording changes"),
                  "being recorded": ("run of zeros that may be unrecorded", "runs of zeros that may be unrecorded"),
+                 _BEFORE_STRATEGY: ("change partly made before the strategy began",
+                                    "changes partly made before the strategy began"),
                  "revised": ("DfE revision of earlier years", "DfE revisions of earlier years")}
         found = [count(int(t["caveats"].str.contains(k).sum()), one, many) for k, (one, many) in flags.items()
                  if t["caveats"].str.contains(k).any()]
