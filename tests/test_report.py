@@ -329,7 +329,7 @@ def test_key_messages_say_what_improved_beyond_noise_as_well_as_what_worsened():
     from evaltools import briefing
     b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
     msgs = briefing.key_messages(b)
-    assert "**Improved beyond noise since last year:** Dental checks." in msgs
+    assert "**Improved beyond noise since last year** (scorecard measures): Dental checks." in msgs
     assert not any(m.startswith("**Worsened beyond noise") for m in msgs)     # none did
     assert list(briefing._moved(b.table, "better")) == list(b.table["Trend"] == "\u2191 better")
 
@@ -998,3 +998,17 @@ def test_a_trend_table_says_which_neighbours_its_average_leaves_out():
     assert note.endswith("in 2020, Devon's 32.0% (no information for 26% of the young people), with it the "
                          "average would be 52.4%.")
     assert report.set_aside_note(bm, "cla_3plus_placements") is None
+
+
+def test_a_strength_that_fell_beyond_noise_says_so_in_the_key_messages():
+    """St Helens' SDQ completed (5-16), 88.3%, was a strength (better than England) and,
+    in a line of its own, worsened beyond noise since last year (94.6%): the strength did
+    not say so (auditor's review)."""
+    from evaltools import briefing
+    b = briefing.scorecard("342", policy="published")
+    row = b.table.set_index("Measure").loc["SDQ completed (5-16)"]
+    assert row["RAG"] == "green" and "worse" in row["Trend"]
+    msgs = " ".join(briefing.key_messages(b))
+    assert "SDQ completed (5-16) 88.3% (2025; better than England beyond noise; worse than the year before beyond noise" \
+        in msgs
+    assert "**Worsened beyond noise since last year** (scorecard measures): " in msgs

@@ -468,6 +468,14 @@ def _moved(rows: pd.DataFrame, way: str) -> pd.Series:
     return trend.str.contains(way, regex=False) & ~trend.str.contains("untested", regex=False)
 
 
+def _with_trend(rows: pd.DataFrame, way: str) -> pd.DataFrame:
+    """``rows`` with "<way> than the year before beyond noise" added to the basis of those
+    whose trend went that way (:func:`_moved`)."""
+    moved = _moved(rows, way)
+    return rows.assign(Basis=[f"{x['Basis']}; {way} than the year before beyond noise" if k else x["Basis"]
+                              for k, (_, x) in zip(moved, rows.iterrows())])
+
+
 def _listed(rows: pd.DataFrame) -> str:
     """Measures with their figure and basis, as a sentence. A clause every basis shares
     (one cohort's unrecorded activity behind both EET and accommodation at 17-18) is
@@ -549,13 +557,11 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
         unrated = len(t) - g - am - r
         line = (f"**{a}:** {g} green, {am} amber, {r} red"
                 + (f" and {unrated} not rated" if unrated else "") + f" of {len(t)} measures.")
-        strengths = t[t["RAG"] == "green"].iloc[:limit]
-        concerns = t[t["RAG"] == "red"].iloc[:limit]
-        # a concern that is improving beyond noise says so: "Dental checks 72.3% (worse than
-        # England beyond noise)" beside a scorecard arrow of a 21-point rise read as stuck
-        rising = _moved(concerns, "better")
-        concerns = concerns.assign(Basis=[f"{x['Basis']}; better than the year before beyond noise" if k else x["Basis"]
-                                          for k, (_, x) in zip(rising, concerns.iterrows())])
+        # a concern that is improving beyond noise says so ("Dental checks 72.3% (worse than
+        # England beyond noise)" beside a scorecard arrow of a 21-point rise read as stuck),
+        # and a strength that is slipping
+        strengths = _with_trend(t[t["RAG"] == "green"].iloc[:limit], "worse")
+        concerns = _with_trend(t[t["RAG"] == "red"].iloc[:limit], "better")
         if len(strengths):
             line += " Strengths: " + _listed(strengths)
         if len(concerns):
@@ -569,7 +575,8 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
     for way in ("better", "worse"):
         moved = b.table[_moved(b.table, way)]
         if len(moved):
-            out.append(f"**{'Improved' if way == 'better' else 'Worsened'} beyond noise since last year:** "
+            out.append(f"**{'Improved' if way == 'better' else 'Worsened'} beyond noise since last year** "
+                       "(scorecard measures): "
                        + "; ".join(moved["Measure"]) + ".")
     o = b.others
     if len(o):
