@@ -725,3 +725,17 @@ def test_in_short_says_no_detectable_change_months_after_a_start_is_too_early_to
                           "difference.")
     t = topics.evaluate("884", "care_leavers", strategy="herefordshire_2025_27")
     assert "All 4 with no detectable change rest on a single figure" in report.verdict_overview(t).data
+
+
+def test_in_short_says_no_detectable_change_on_one_year_after_can_show_only_a_large_change():
+    """St Helens' care leavers summary read "5 showed no detectable change" where each
+    test had one year of figures after the 2019 strategy (auditor's review)."""
+    from evaltools import report
+    t = topics.evaluate("342", "care_leavers", strategy="st_helens_2019")
+    tested = [e for e in t.evaluations if e.result is not None]
+    assert tested and all(e.one_after and not e.part_year for e in tested)
+    assert report.verdict_overview(t).data.splitlines()[0].endswith(
+        "All 5 with no detectable change rest on the one year of figures after the intervention began, which can "
+        "show only a large change: not a sign that it made no difference.")
+    t = topics.evaluate("342", "stability", strategy="st_helens_2019")
+    assert "Both with no detectable change rest on the one year" in report.verdict_overview(t).data

@@ -574,13 +574,18 @@ def verdict_overview(t) -> Markdown:
     if jumped:
         lines[0] += (f" {len(jumped)} of those with no detectable change by the end changed beyond noise at the "
                      "start (below).")
+    # "no detectable change" three months in reads as "it made no difference"
+    same = c["no detectable change"]
     early = [e for e in tested if e.verdict == "no detectable change" and e.part_year]
-    if early:       # "no detectable change" three months in reads as "it made no difference"
-        same = c["no detectable change"]
-        who = ("The one" if same == 1 else f"All {same}" if len(early) == same else f"{len(early)} of those")
-        lines[0] += (f" {who} with no detectable change {'rests' if len(early) == 1 else 'rest'} "
-                     "on a single figure taken only months after the intervention began: too early to tell, not "
-                     "a sign that it made no difference.")
+    single = [e for e in tested if e.verdict == "no detectable change" and e.one_after and not e.part_year]
+    for group, what in ((early, "a single figure taken only months after the intervention began: too early to "
+                                "tell, not a sign that it made no difference"),
+                        (single, "the one year of figures after the intervention began, which can show only a "
+                                 "large change: not a sign that it made no difference")):
+        if group:
+            who = ("The one" if same == 1 else "Both" if len(group) == same == 2 else f"All {same}"
+                   if len(group) == same else f"{len(group)} of those")
+            lines[0] += f" {who} with no detectable change {'rests' if len(group) == 1 else 'rest'} on {what}."
     for e in tested:
         if e.verdict != "no detectable change" or e in jumped:
             # what most limits the finding, on the line a board paper quotes

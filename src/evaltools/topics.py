@@ -92,6 +92,9 @@ class Evaluation:
     #: the only figure after the start holds part of a year of it (a census taken months
     #: after, a year with a few months of it): too early for "no change" to mean much
     part_year: bool = False
+    #: one annual figure after the start (a full year or part of one): only a large change
+    #: could show in it
+    one_after: bool = False
 
     def join(self, iv) -> None:
         """Another intervention this evaluation answers for (same first year or month)."""
@@ -490,6 +493,7 @@ def _did_annual(ind: pd.DataFrame, mid: str, iv, la_code: str, comparator,
     lo, hi = res.ci
     ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)
     ev.verdict = verdict(lo, hi, polarity)
+    ev.one_after = len(post) == 1
     if any(w.startswith("pre-trends are not parallel") for w in res.warnings):
         ev.cautions.append("before it, the council's trend already differed from the neighbours'")
     if any(w.startswith("already under way") for w in res.warnings):
