@@ -749,6 +749,8 @@ def finding_flags(row) -> list[str]:
             + (", or the effect of the intervention aimed at it" if "which was aimed at it" in caveats
                else ", or the effect of the interventions aimed at it" if "which were aimed at it"
                in caveats else "")] if ways else []
+    if _LATEST_BEFORE in caveats:
+        flags.append(_LATEST_BEFORE)
     if "beyond noise" not in row["verdict"]:
         return flags + jump
     if f"{AGAINST_NEIGHBOURS}: no detectable change" in caveats:
@@ -828,9 +830,39 @@ def review_table(strategy, frame: pd.DataFrame, comparators="statistical_neighbo
                         interventions=[iv for iv in strategy.interventions_for(sm.id)
                                        if len(iv.measures) < len(strategy.measures) or len(strategy.measures) == 1])
             for sm in strategy.measures]
+    _latest_before_start(rows, strategy.start)
     out = pd.DataFrame([r.__dict__ for r in rows])
     out["caveats"] = out["caveats"].map("; ".join)
     return out
+
+
+#: how the caveat of :func:`_latest_before_start` begins (:func:`finding_flags` looks for it)
+_LATEST_BEFORE = "the latest figure comes mostly from before the strategy began"
+
+
+def _latest_before_start(rows: list, start) -> None:
+    """A row whose latest figure lags the review's (DfE published no later one: KS2 for
+    2019/20 and 2020/21, in the pandemic) and holds under 6 months of the strategy says
+    so: St Helens' KS2 "from 48% in 2016/17 to 41% in 2018/19" is a fall before its
+    April 2019 start, not the strategy's. Where every latest figure is early, the
+    review's "Too early to judge" says it once instead."""
+    from .topics import exposure_months, exposure_words
+    periods = [r.latest_period for r in rows if r.latest_period is not None]
+    if start is None or not periods:
+        return
+    for r in rows:
+        if r.latest_period is None or r.latest_period >= max(periods) or r.measure not in registry.ids() \
+                or r.baseline_period is None or r.latest_period <= r.baseline_period:     # no move to qualify
+            continue
+        m = registry.get(r.measure)
+        if m.census_on(r.latest_period) is not None:      # a day's count: its own rule (topics)
+            continue
+        months = exposure_months(start, r.latest_period, academic=m.academic_year)
+        if months < 6:
+            held = (f"holds {exposure_words(start, r.latest_period, academic=m.academic_year)} of it" if months
+                    else "is from before it")
+            r.caveats.append(f"{_LATEST_BEFORE}: the latest figure here, {m.period_label(r.latest_period)}, {held} "
+                             f"(it began in {start:%B %Y})")
 
 
 # ------------------------------------------------------------------ the whole review
@@ -1045,6 +1077,8 @@ class Review:
                  "being recorded": ("run of zeros that may be unrecorded", "runs of zeros that may be unrecorded"),
                  _BEFORE_STRATEGY: ("change partly made before the strategy began",
                                     "changes partly made before the strategy began"),
+                 _LATEST_BEFORE: ("latest figure mostly from before the strategy began",
+                                  "latest figures mostly from before the strategy began"),
                  "revised": ("DfE revision of earlier years", "DfE revisions of earlier years")}
         found = [count(int(t["caveats"].str.contains(k).sum()), one, many) for k, (one, many) in flags.items()
                  if t["caveats"].str.contains(k).any()]

@@ -1225,3 +1225,21 @@ def test_a_change_mostly_before_the_strategy_says_so_in_the_draft_with_the_right
     assert "moved about as much" not in row["caveats"] and "swing so much from year to year" in row["caveats"]
     text = as_read(r.narrative("published"))
     assert "1 change partly made before the strategy began" in text
+
+
+def test_a_latest_figure_from_before_the_strategy_says_so():
+    """St Helens' draft listed KS2 "from 48% in 2016/17 to 41% in 2018/19" as moving
+    the other way: DfE published no KS2 figures for 2019/20 or 2020/21, and 2018/19 holds
+    5 months of a strategy that began in April 2019 (auditor's review). A row whose
+    latest figure is the baseline, or where every figure is early, is left to the
+    review's "Too early to judge"."""
+    r = review.evaluate("st_helens_2019")
+    t = r.table.set_index("measure")
+    assert ("the latest figure comes mostly from before the strategy began: the latest figure here, 2018/19, holds "
+            "only 5 months of it (it began in April 2019)") in t.loc["ks2_rwm_expected", "caveats"]
+    text = as_read(r.narrative("published"))
+    assert ("KS2 RWM expected standard from 48% in 2016/17 to 41% in 2018/19 (the latest figure comes mostly from "
+            "before the strategy began: see the caveats)") in text
+    assert "2 latest figures mostly from before the strategy began" in text
+    assert not review.evaluate("herefordshire_2025_27").table["caveats"].str.contains(
+        "comes mostly from before").any()
