@@ -564,6 +564,11 @@ def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, are
         row.verdict, row.test = "not tested", _untested(str(e), have, mid, (row.baseline_period, row.latest_period))
 
 
+#: the neighbours test's reason when too few years come before the baseline, and the
+#: caveat of a change beyond noise that could not be set against them
+_FEW_YEARS_BEFORE = "up to the baseline"
+NOT_AGAINST_NEIGHBOURS = "not set against the statistical neighbours' change"
+
 #: how a row's caveats name its second test: from the review's baseline, where the topic
 #: reports start from each intervention's year, so their figures can differ
 AGAINST_NEIGHBOURS = ("against the statistical neighbours' change since the baseline (the kind of test the "
@@ -580,6 +585,11 @@ def _against_neighbours(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area
     other = MeasureRow(id=row.id, text=row.text, source=row.source, measure=row.measure,
                        direction=row.direction, baseline_period=row.baseline_period)
     res = _did_verdict(other, sm, frame, mid, area, comparators)
+    if res is None and "beyond noise" in row.verdict and f" {_FEW_YEARS_BEFORE}; " in (other.test or ""):
+        # St Helens' SDQ completion rose 8.8 points from 2019 to 2020, as its neighbours'
+        # did (7.3), with no year before 2019 to set it against them: the row says so
+        row.caveats.append(f"{NOT_AGAINST_NEIGHBOURS} ({other.test}), so whether they changed as much is "
+                           "not tested: see their figures in the trend table")
     if res is None or other.verdict in ("not tested", row.verdict):
         return
     since, (lo, hi) = res.diagnostics["reference_period"], res.ci
@@ -672,7 +682,7 @@ def _did_verdict(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area: str, 
     pre = int((mine["period"] < first).sum())
     if pre < 2:
         row.verdict = "not tested"
-        row.test = f"{count(pre, 'published year')} up to the baseline; a comparison with the neighbours needs 2"
+        row.test = f"{count(pre, 'published year')} {_FEW_YEARS_BEFORE}; a comparison with the neighbours needs 2"
         return None
     try:
         # against the baseline year itself: a fall that began years before the strategy
@@ -755,6 +765,8 @@ def finding_flags(row) -> list[str]:
         return flags + jump
     if f"{AGAINST_NEIGHBOURS}: no detectable change" in caveats:
         flags.append("not confirmed against the statistical neighbours")
+    if NOT_AGAINST_NEIGHBOURS in caveats:
+        flags.append(NOT_AGAINST_NEIGHBOURS)
     if _TREND_CAVEATS["pre-trends are not parallel"] in caveats:
         flags.append("the council and its neighbours were not moving in parallel before the baseline")
     flags += jump

@@ -1243,3 +1243,16 @@ def test_a_latest_figure_from_before_the_strategy_says_so():
     assert "2 latest figures mostly from before the strategy began" in text
     assert not review.evaluate("herefordshire_2025_27").table["caveats"].str.contains(
         "comes mostly from before").any()
+
+
+def test_a_change_beyond_noise_that_could_not_be_set_against_the_neighbours_says_so():
+    """St Helens' SDQ completion rose 8.8 points from 2019 to 2020, beyond noise, as its
+    neighbours' did (7.3): with no year before 2019 the test against them could not run,
+    and the draft's list of improvements said nothing (auditor's review)."""
+    r = review.evaluate("st_helens_2019")
+    row = r.table.set_index("measure").loc["oc2_sdq_received"]
+    assert row["verdict"] == "improved beyond noise"
+    assert ("not set against the statistical neighbours' change (1 published year up to the baseline; a comparison "
+            "with the neighbours needs 2)") in row["caveats"]
+    assert ("SDQ completed (5-16) from 65.6% in 2019 to 74.5% in 2020, target 100% not met (not set against the "
+            "statistical neighbours' change: see the caveats)") in as_read(r.narrative("published"))
