@@ -331,7 +331,7 @@ def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value or "")
 
 
-def _read(ipynb):
+def read_notebook(ipynb):
     """An executed notebook: a path, or one already read (the runner reads it once for
     its tables and its charts)."""
     if isinstance(ipynb, dict):
@@ -368,7 +368,7 @@ def notebook_tables(ipynb, notebook: str) -> list[dict]:
     file stem). ``ipynb``: the executed notebook's path, or the notebook read.
     """
     out = []
-    for heading, data in _displays(_read(ipynb)):
+    for heading, data in _displays(read_notebook(ipynb)):
         if TABLE_MIME in data:
             t = data[TABLE_MIME]
             if isinstance(t, str):            # some writers store JSON as text
@@ -398,7 +398,7 @@ def notebook_charts(ipynb, notebook: str) -> list[dict]:
     import html as _html
 
     out = []
-    for heading, data in _displays(_read(ipynb)):
+    for heading, data in _displays(read_notebook(ipynb)):
         for m in _CHART_IMG.finditer(_text(data.get("text/html", ""))):
             out.append({"notebook": notebook, "section": heading or "",
                         "alt_text": _html.unescape(m.group(2)), "svg": base64.b64decode(m.group(1))})

@@ -15,9 +15,9 @@ An evaluation is a YAML file (see ``evaluations/``)::
 ``.ipynb``, a self-contained ``.html`` without code and its A4 ``.pdf`` (when Chromium
 is installed: :mod:`evaltools.outputs`); ``tables.xlsx`` with every table the notebooks
 showed; ``charts/`` with every chart they showed, as SVG files, and ``charts/index.csv``
-listing them with their alt text; and ``manifest.json``: the SHA-256 of every input, the parameters, package
-versions, the git commit, and what changed since the previous run of the same
-evaluation (inputs, parameters, figures). The folder is assembled under a hidden name
+listing them with their alt text; and ``manifest.json``: the SHA-256 of every input,
+the parameters, package versions, the git commit, and what changed since the previous
+run of the same evaluation (inputs, parameters, figures). The folder is assembled under a hidden name
 (``.<run-id>.partial``) and renamed into place only when complete, so a half-written
 report never looks finished.
 
@@ -947,8 +947,7 @@ def execute_notebook_task(task: dict) -> dict:
                 ok, error = False, error or f"HTML not written: {_error_line(exc)}"
             lap("html", t)
         if ok:
-            import nbformat
-            done = nbformat.read(str(out_nb), as_version=4)
+            done = outputs.read_notebook(out_nb)         # read once, for its tables and charts
             tables = outputs.notebook_tables(done, task["stem"])
             under = f"{outputs.CHARTS}/{task['stem']}"
             try:
