@@ -548,7 +548,7 @@ def _before_start(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str, 
         f"{signed(res.estimate)} (95% CI {signed(res.ci[0])} to {signed(res.ci[1])}): {res.diagnostics['verdict']}")
 
 
-#: how :func:`_before_strategy`'s caveat begins (:func:`finding_flags` looks for it)
+#: how :func:`_before_start`'s caveat begins (:func:`finding_flags` looks for it)
 _BEFORE_STRATEGY = "already under way before the strategy"
 
 
@@ -873,7 +873,7 @@ def _latest_before_start(rows: list, start) -> None:
         if months < 6:
             held = (f"holds {exposure_words(start, r.latest_period, academic=m.academic_year)} of it" if months
                     else "is from before it")
-            r.caveats.append(f"{_LATEST_BEFORE}: the latest figure here, {m.period_label(r.latest_period)}, {held} "
+            r.caveats.append(f"{_LATEST_BEFORE}: {m.period_label(r.latest_period)}, the latest here, {held} "
                              f"(it began in {start:%B %Y})")
 
 

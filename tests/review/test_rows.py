@@ -1235,8 +1235,8 @@ def test_a_latest_figure_from_before_the_strategy_says_so():
     review's "Too early to judge"."""
     r = review.evaluate("st_helens_2019")
     t = r.table.set_index("measure")
-    assert ("the latest figure comes mostly from before the strategy began: the latest figure here, 2018/19, holds "
-            "only 5 months of it (it began in April 2019)") in t.loc["ks2_rwm_expected", "caveats"]
+    assert ("the latest figure comes mostly from before the strategy began: 2018/19, the latest here, holds only 5 "
+            "months of it (it began in April 2019)") in t.loc["ks2_rwm_expected", "caveats"]
     text = as_read(r.narrative("published"))
     assert ("KS2 RWM expected standard from 48% in 2016/17 to 41% in 2018/19 (the latest figure comes mostly from "
             "before the strategy began: see the caveats)") in text
