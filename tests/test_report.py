@@ -348,7 +348,8 @@ def test_the_briefing_tracks_the_points_of_the_councils_ofsted_letter(monkeypatc
                    "(22-23 October 2024)*, 7 have a national figure; improved beyond noise: Greater permanence in the "
                    "workforce (lower agency share), 55.2% (Sep 2023) to 18.3% (Sep 2025) (the council and its "
                    "neighbours were not moving in parallel before the baseline; a sudden fall in it may be a "
-                   "recording change, or the effect of the intervention aimed at it); 5 show no detectable "
+                   "recording change, or the effect of the intervention aimed at it; its change was the largest "
+                   "of the 10 councils compared, which chance alone gives 1 time in 10); 5 show no detectable "
                    "change; 1 could not be tested. The other 11 need the council's own records, not yet supplied "
                    "(listed under Ofsted's points).")
     assert briefing.letter_review(b, None) is None

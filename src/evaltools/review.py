@@ -737,6 +737,12 @@ _TREND_CAVEATS = {
 }
 
 
+#: the words of :func:`evaltools.stats.power.detectable` and of the neighbours' ranking
+#: (:func:`evaltools.topics.placebo_words`) that :func:`finding_flags` looks for
+_NEAR_EDGE = "near the edge of what the data can tell from noise"
+_RANKED = re.compile(r"with (\d+) neighbours, the largest change of all would still happen by chance 1 time in (\d+)")
+
+
 def finding_flags(row) -> list[str]:
     """What most limits a review row's move or verdict beyond noise, in a few words each, from
     its caveats: for the lines a board paper quotes (the narrative's, the briefing's key
@@ -776,6 +782,15 @@ def finding_flags(row) -> list[str]:
     if own:      # most of it before the strategy began, and its own years alone show no change
         flags.append("part of the change came before the strategy began, and over its own years alone there is "
                      "no detectable change")
+    # then how far its own test backs it (the test column's words): a change the data can only
+    # just tell from noise, and a ranking against the neighbours that chance alone gives
+    # often (with 9 neighbours, the largest of 10 changes 1 time in 10)
+    test = (row.get("test") if hasattr(row, "get") else None) or ""
+    if _NEAR_EDGE in test:
+        flags.append(f"a change {_NEAR_EDGE}")
+    if ranked := _RANKED.search(test):
+        flags.append(f"its change was the largest of the {int(ranked[1]) + 1} councils compared, which chance "
+                     f"alone gives 1 time in {ranked[2]}")
     return flags
 
 

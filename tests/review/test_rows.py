@@ -580,7 +580,9 @@ def test_a_fall_already_under_way_before_the_baseline_is_a_caveat_of_its_verdict
     assert row["verdict"] == "improved beyond noise"
     assert ("already under way before the baseline: from 2023 to 2024 the council's figure moved -8.8 "
             "against the neighbours', the same way as the -13.6 since") in row["caveats"]
-    assert "the change was already under way before the baseline: see the caveats" in r.narrative()
+    assert ("Children in care per 10,000 from 113.0 per 10,000 in 2024 to 99.9 per 10,000 in 2025 (the change was "
+            "already under way before the baseline; its change was the largest of the 10 councils compared, which "
+            "chance alone gives 1 time in 10: see the caveats)") in as_read(r.narrative())
     # a verdict of no detectable change carries no such caveat
     quiet = t[t["verdict"] == "no detectable change"]
     assert not quiet["caveats"].str.contains("already under way").any()
@@ -1074,7 +1076,8 @@ def test_a_letters_review_speaks_of_the_letters_points_not_a_strategy():
                              "permanent posts (budget savings), 2024/25, which was aimed at it: check for a recording "
                              "change")
     assert ("(the council and its neighbours were not moving in parallel before the baseline; a sudden fall in it "
-            "may be a recording change, or the effect of the intervention aimed at it: see the caveats)") in text
+            "may be a recording change, or the effect of the intervention aimed at it; its change was the largest "
+            "of the 10 councils compared, which chance alone gives 1 time in 10: see the caveats)") in text
 
 
 def test_a_jump_is_not_put_down_to_an_intervention_it_came_before_or_against():
@@ -1174,11 +1177,13 @@ def test_the_briefings_message_on_a_letters_points_carries_what_limits_each_find
     row = r.table[r.table["measure"] == "social_worker_agency_rate"].iloc[0]
     assert review.finding_flags(row) == [
         "the council and its neighbours were not moving in parallel before the baseline",
-        "a sudden fall in it may be a recording change, or the effect of the intervention aimed at it"]
+        "a sudden fall in it may be a recording change, or the effect of the intervention aimed at it",
+        "its change was the largest of the 10 councils compared, which chance alone gives 1 time in 10"]
     text = as_read(briefing.letter_message(r))
     assert ("55.2% (Sep 2023) to 18.3% (Sep 2025) (the council and its neighbours were not moving in parallel "
             "before the baseline; a sudden fall in it may be a recording change, or the effect of the "
-            "intervention aimed at it)") in text
+            "intervention aimed at it; its change was the largest of the 10 councils compared, which chance "
+            "alone gives 1 time in 10)") in text
     # a move within noise may still rest on a recording change; the test against the
     # neighbours' trends is not its verdict's
     assert review.finding_flags({"verdict": "no detectable change", "caveats": row["caveats"]}) == [
@@ -1255,4 +1260,27 @@ def test_a_change_beyond_noise_that_could_not_be_set_against_the_neighbours_says
     assert ("not set against the statistical neighbours' change (1 published year up to the baseline; a comparison "
             "with the neighbours needs 2)") in row["caveats"]
     assert ("SDQ completed (5-16) from 65.6% in 2019 to 74.5% in 2020, target 100% not met (not set against the "
-            "statistical neighbours' change: see the caveats)") in as_read(r.narrative("published"))
+            "statistical neighbours' change; a change near the edge of what the data can tell from noise: see the "
+            "caveats)") in as_read(r.narrative("published"))
+
+
+def test_a_change_beyond_noise_says_how_far_its_own_test_backs_it_in_the_draft():
+    """The 2025-27 draft listed children starting to be looked after (28.0 to 19.7 per
+    10,000) as improved beyond noise with only "already under way" in its bracket; its
+    test column said the change was smaller than the smallest detectable one, "near the
+    edge of what the data can tell from noise", and that with 9 neighbours the largest
+    change of all happens by chance 1 time in 10 (auditor's review, session 28)."""
+    r = review.evaluate("herefordshire_2025_27")
+    row = r.table[r.table["measure"] == "cla_starts_rate_per_10k"].iloc[0]
+    assert review.finding_flags(row) == [
+        "the change was already under way before the baseline",
+        "a change near the edge of what the data can tell from noise",
+        "its change was the largest of the 10 councils compared, which chance alone gives 1 time in 10"]
+    text = as_read(r.narrative("published"))
+    assert ("Starts per 10,000 from 28.0 per 10,000 in 2024 to 19.7 per 10,000 in 2025 (the change was already "
+            "under way before the baseline; a change near the edge of what the data can tell from noise; its "
+            "change was the largest of the 10 councils compared, which chance alone gives 1 time in 10: see the "
+            "caveats)") in text
+    # the test's words decide, not the verdict alone: a change within noise is not flagged
+    assert review.finding_flags({**row.to_dict(), "verdict": "no detectable change"}) == \
+        review.finding_flags({**row.to_dict(), "verdict": "no detectable change", "test": ""})
