@@ -634,8 +634,8 @@ def test_in_short_names_an_intervention_without_its_subtitle():
     from evaltools import report
     t = topics.evaluate("884", "education_workforce", strategy="ofsted_herefordshire_2024")
     text = report.verdict_overview(t).data.replace("\\", "")      # Markdown's escapes
-    line = next(x for x in text.splitlines() if x.startswith("- **Agency social workers** after *Improvement work"))
-    assert line.startswith("- **Agency social workers** after *Improvement work after Ofsted's 'inadequate' "
+    line = next(x for x in text.splitlines() if x.startswith("- **Agency social workers**, evaluated from *Improvement"))
+    assert line.startswith("- **Agency social workers**, evaluated from *Improvement work after Ofsted's 'inadequate' "
                            "judgement (July 2022)* \u2014 Against its statistical neighbours")
     assert "monitoring visits and an improvement plan" not in line
     assert "*Improvement work after Ofsted's 'inadequate' judgement (July 2022): monitoring visits" in text
@@ -670,7 +670,7 @@ def test_in_short_carries_what_most_limits_a_finding_beyond_noise():
     assert e.cautions == ["the gap to the neighbours was already moving this way the year before",
                           "2025, the only year after it, holds less than 4 months of it"]
     text = report.verdict_overview(t).data.replace("\\", "")
-    line = next(x for x in text.splitlines() if x.startswith("- **Children in care per 10,000** after"))
+    line = next(x for x in text.splitlines() if x.startswith("- **Children in care per 10,000**, evaluated from"))
     assert line.endswith("Read with care: the gap to the neighbours was already moving this way the year before; "
                          "2025, the only year after it, holds less than 4 months of it.")
     # a finding with two censuses after the start is not a part year's
@@ -695,7 +695,7 @@ def test_in_short_carries_a_findings_shaky_trends_assumed_dates_and_jumps():
                           "its start is assumed (the source dates it only as '2024/25')",
                           "a sudden fall may be the intervention's effect or a recording change"]
     text = report.verdict_overview(t).data.replace("\\", "")
-    line = next(x for x in text.splitlines() if x.startswith("- **Agency social workers** after *Agency"))
+    line = next(x for x in text.splitlines() if x.startswith("- **Agency social workers**, evaluated from *Agency"))
     assert line.endswith("Read with care: " + "; ".join(e.cautions) + ".")
     before = next(e for e in t.evaluations
                   if e.intervention == "hf_ofsted_inadequate" and e.measure == "social_worker_agency_rate")

@@ -591,7 +591,9 @@ def verdict_overview(t) -> Markdown:
             # what most limits the finding, on the line a board paper quotes
             cautions = e.cautions + (["it rests on the bundled synthetic sample, not children's records"]
                                      if e in demo else [])
-            lines.append(f"- **{registry.get(e.measure).short}** after *{md(_short_title(e.title))}*"
+            # "evaluated from", not "after": a title may say "after" too ("Agency social workers
+            # after Improvement work after Ofsted's 'inadequate' judgement")
+            lines.append(f"- **{registry.get(e.measure).short}**, evaluated from *{md(_short_title(e.title))}*"
                          + (f", started {md(e.started)}" if e.started and e.started not in e.title else "")
                          + f" \u2014 {md(e.sentence)}"
                          + (f" Read with care: {md('; '.join(cautions))}." if cautions else ""))
