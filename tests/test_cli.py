@@ -488,6 +488,22 @@ def test_outputs_that_cannot_be_written_are_one_line(tmp_path, capsys, monkeypat
     assert mine.read_text().startswith("measure,period")
 
 
+def test_the_issues_table_is_readable_by_its_writer_only(tmp_path, capsys, monkeypatch):
+    """Each issue gives the extract's file and row: with the extract, it finds the
+    child. It was written readable by every user of the machine (data-protection
+    review); now mode 0600, an issues table written before included."""
+    import stat
+    monkeypatch.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
+    out = tmp_path / "issues.csv"
+    for before in (None, 0o644):
+        if before is not None:
+            out.chmod(before)
+        code, printed, _ = run_cli(capsys, "validate", str(REPO_ROOT / "data" / "ssda903_fake"), "--issues", str(out))
+        assert code == 0 and stat.S_IMODE(out.stat().st_mode) == 0o600
+        assert "personal data, readable by you only" in printed
+        assert out.read_text(encoding="utf-8").startswith("table,year,file,row,child,column,check")
+
+
 def test_run_refuses_an_unreadable_extract_or_short_salt_before_any_notebook(tmp_path, capsys, monkeypatch):
     """A semicolon-separated extract, or a salt of 5 characters, failed inside every
     notebook: a report folder of failures, 11 lines, exit 1. `validate` already said it

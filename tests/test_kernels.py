@@ -138,7 +138,8 @@ def test_each_kernel_has_private_sockets_removed_at_shutdown(tmp_path, warm):
     folder = kernels._WARM.sockets
     info = kernels._WARM.km.get_connection_info()
     assert info["transport"] == "ipc" and info["ip"].startswith(folder + os.sep)
-    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700      # this user only
+    # this user only (Jupyter adds the sticky bit where it writes the connection file)
+    assert stat.S_IMODE(os.stat(folder).st_mode) & 0o777 == 0o700
     assert any(stat.S_ISSOCK(os.stat(os.path.join(folder, f)).st_mode) for f in os.listdir(folder))
     assert not [f for f in os.listdir(tmp_path) if f.startswith("kernel")]  # none in the cwd
     first = folder
@@ -158,6 +159,10 @@ def test_a_killed_workers_kernel_leaves_no_connection_file():
     run_sync(km.start_kernel)(extra_arguments=list(kernels._KERNEL_ARGS), env=dict(os.environ))
     path = km.connection_file
     assert path and os.path.exists(path)
+    # in the kernel's own folder, named after the worker, so that a worker killed before
+    # it could run kill_now leaves it where the next run removes it
+    assert os.path.dirname(path) == kernels._WARM.sockets
+    assert os.path.basename(kernels._WARM.sockets).startswith(f"evaltools-kernel-{os.getpid()}-")
     kernels.kill_now()
     assert not os.path.exists(path)
     kernels._WARM.km = None

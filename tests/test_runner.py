@@ -10,9 +10,12 @@ from __future__ import annotations
 import ast
 import base64
 import json
-import shutil
 import re
+import shutil
+import tempfile
 import textwrap
+import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -672,6 +675,7 @@ def test_one_browser_prints_every_report_of_a_process(tmp_path, monkeypatch):
     if exe is None:
         pytest.skip(f"no PDF without chromium: {why}")
     outputs.close_printers()
+    started = time.time() - 1
     pids = []
     for name in ("a", "b"):
         html = tmp_path / f"{name}.html"
@@ -680,9 +684,19 @@ def test_one_browser_prints_every_report_of_a_process(tmp_path, monkeypatch):
         pids.append(outputs._PRINTERS[exe].proc.pid)
     assert pids[0] == pids[1]                          # started once, printed twice
     proc = outputs._PRINTERS[exe].proc
+    profile = outputs._PRINTERS[exe].profile
+    # a worker stopped mid-print removes the copy of the report it was printing
+    printing = Path(outputs.private_temp_dir("pdf"))
+    outputs._PDF_WORK.add(printing)
     outputs.close_printers()
     assert proc.poll() is not None and not outputs._PRINTERS
+    assert not printing.exists() and not outputs._PDF_WORK
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.pdf", "b.html", "b.pdf"]
+    # the browser's own temporary files were in its profile, removed with it: 517 runs
+    # had left 517 lock folders in the shared temp folder
+    assert not Path(profile).exists()
+    assert not [p for p in Path(tempfile.gettempdir()).glob("org.chromium.Chromium.*")
+                if p.stat().st_mtime >= started]
 
 
 def test_workers_exit_when_the_runner_is_killed(tmp_path):
@@ -720,24 +734,82 @@ def test_workers_exit_when_the_runner_is_killed(tmp_path):
     assert not alive(worker)
 
 
-def test_sigterm_stops_a_command_like_ctrl_c(monkeypatch, capsys):
-    """`kill` or a CI timeout: the command stops as for Ctrl-C (workers stopped,
-    unfinished folders removed, see test_an_interrupted_run_leaves_no_folder), with
-    one line and status 143, never a traceback."""
+@pytest.mark.parametrize("name,status", [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_sigterm_or_a_closed_terminal_stops_a_command_like_ctrl_c(monkeypatch, capsys, name, status):
+    """`kill` or a CI timeout (SIGTERM), or closing the terminal or SSH session (SIGHUP):
+    the command stops as for Ctrl-C (workers stopped, unfinished folders and the run's
+    cache removed, see test_an_interrupted_run_leaves_no_folder), with one line and
+    status 128 + the signal's number, never a traceback. SIGHUP killed the runner outright
+    and left its cache of the extract, with pseudonymised child-level rows, in the temp
+    folder (data-protection review)."""
     import os
     import signal
     import time
 
+    sig = getattr(signal, name)
+
     def run(args):
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), sig)
         time.sleep(10)
         return 0
 
     monkeypatch.setattr(cli, "_cmd_run", run)
-    before = signal.getsignal(signal.SIGTERM)
-    assert cli.main(["run", "evaluations/herefordshire.yaml"]) == 143
-    assert capsys.readouterr().err.strip() == "evaltools: stopped (SIGTERM)"
-    assert signal.getsignal(signal.SIGTERM) == before
+    before = signal.getsignal(sig)
+    assert cli.main(["run", "evaluations/herefordshire.yaml"]) == status
+    assert capsys.readouterr().err.strip() == f"evaltools: stopped ({name})"
+    assert signal.getsignal(sig) == before
+
+
+def test_a_run_under_nohup_carries_on_when_its_terminal_closes(monkeypatch):
+    """`nohup evaltools run ...` ignores SIGHUP; the command leaves it ignored."""
+    import os
+    import signal
+
+    monkeypatch.setattr(cli, "_cmd_run", lambda args: 0 if os.kill(os.getpid(), signal.SIGHUP) is None else 1)
+    old = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        assert cli.main(["run", "evaluations/herefordshire.yaml"]) == 0
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, old)
+
+
+def test_what_a_killed_run_left_is_removed_by_the_next(tmp_path):
+    """A runner killed outright (kill -9, a machine stopped) cannot clean up: its cache
+    of the extract stayed in the temp folder for good, and its hidden report folder
+    until a run reused its run id. Both are named after their process; the next run
+    removes those whose process has gone, and nothing of a live process, another
+    user's, or not evaltools'."""
+    import os
+    import subprocess
+    import sys
+
+    from evaltools import paths
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    names = [f"evaltools-run-{dead}-abc", f"evaltools-pdf-{dead}-x", f"evaltools-run-{os.getpid()}-live",
+             f"evaltools-test-cache-{dead}", f"other-run-{dead}-x"]
+    for n in names:
+        (tmp_path / n).mkdir()
+        (tmp_path / n / "extract.pkl").write_bytes(b"rows")
+    (tmp_path / f"evaltools-kernel-{dead}-file").write_text("not a folder")
+    assert sorted(paths.remove_orphaned_temp(tmp_path)) == [f"evaltools-pdf-{dead}-x", f"evaltools-run-{dead}-abc"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[2:] + [f"evaltools-kernel-{dead}-file"])
+    made = paths.private_temp_dir("run")
+    try:
+        assert os.path.basename(made).startswith(f"evaltools-run-{os.getpid()}-")
+        assert oct(os.stat(made).st_mode & 0o777) == "0o700"
+    finally:
+        os.rmdir(made)
+    # report folders being assembled: the run id and the process in the name
+    base = tmp_path / "reports" / "herefordshire"
+    for n in (f".r1.{dead}.partial", f".r2.{os.getpid()}.partial", "r0"):
+        (base / n).mkdir(parents=True)
+    assert paths.remove_orphaned(base, runner._PARTIAL, 2) == [f".r1.{dead}.partial"]
+    ev = runner.load_evaluation(paths.input_path("evaluations/herefordshire.yaml"))
+    assert runner._plan(ev, "herefordshire", "r3", tmp_path / "reports", print).work.name == \
+        f".r3.{os.getpid()}.partial"
 
 
 def test_longest_notebooks_start_first(tmp_path):

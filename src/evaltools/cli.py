@@ -184,8 +184,15 @@ def _cmd_validate(args) -> int:
               "the reports' child-level measures need the whole return (a run of a topic report or an impact review "
               "refuses it)")
     if args.issues:
-        ex.issues.to_csv(args.issues, index=False)
-        print(f"evaltools: wrote the issues table to {args.issues} (child ids are pseudonymised)")
+        # personal data still: a row number and the file name find the child in the
+        # extract, so the file is this user's only (mode 0600), as the extract should be
+        fd = os.open(args.issues, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)               # an issues table written before, readable by others
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            ex.issues.to_csv(fh, index=False)
+        print(f"evaltools: wrote the issues table to {args.issues} (child ids are pseudonymised, but a row "
+              "number finds the child in the extract: personal data, readable by you only)")
     return 1 if (args.strict and errors) else 0
 
 
@@ -299,7 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="read and check a folder of SSDA903 extracts")
     v.add_argument("folder", help="folder of 903 CSV files (one sub-folder per year for several years)")
     v.add_argument("--year", type=int, help="collection year (year ending 31 March) if the folder names do not say")
-    v.add_argument("--issues", help="write the issues table to this CSV")
+    v.add_argument("--issues", help="write the issues table to this CSV (personal data: each issue's row in "
+                                     "the extract; written readable by you only)")
     v.add_argument("--strict", action="store_true", help="exit 1 when there are error-severity issues")
     v.add_argument("--workers", type=int, default=None,
                    help="processes reading years in parallel (default: 2 for files over 50 MB, "
@@ -335,18 +343,30 @@ def _la_name(code) -> str:
 
 
 class _Terminated(KeyboardInterrupt):
-    """SIGTERM (``kill``, a CI timeout), handled as Ctrl-C is: the run stops its
-    workers and removes its unfinished report folders on the way out."""
+    """SIGTERM (``kill``, a CI timeout) or SIGHUP (the terminal or SSH session closed),
+    handled as Ctrl-C is: the run stops its workers and removes its unfinished report
+    folders and its cache of the extract on the way out."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.name = signal.Signals(signum).name
 
 
-def _on_sigterm(signum, frame):
-    raise _Terminated()
+def _on_signal(signum, frame):
+    raise _Terminated(signum)
+
+
+#: the signals that stop a run as Ctrl-C does (SIGHUP where the system has it)
+_STOPPING = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    # a signal already ignored stays ignored: `nohup evaltools run ...` must survive its
+    # terminal closing
+    previous = {sig: signal.signal(sig, _on_signal) for sig in _STOPPING
+                if signal.getsignal(sig) is not signal.SIG_IGN} if main_thread else {}
     try:
         return args.func(args)
     except EvaltoolsError as exc:
@@ -357,12 +377,15 @@ def main(argv=None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt as exc:
-        print("evaltools: " + ("stopped (SIGTERM)" if isinstance(exc, _Terminated) else "interrupted"),
-              file=sys.stderr)
-        return 143 if isinstance(exc, _Terminated) else 130
+        stopped = isinstance(exc, _Terminated)
+        try:
+            print("evaltools: " + (f"stopped ({exc.name})" if stopped else "interrupted"), file=sys.stderr)
+        except OSError:          # the terminal that would show it has gone (SIGHUP)
+            pass
+        return 128 + signal.Signals[exc.name].value if stopped else 130
     finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":

@@ -32,9 +32,10 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 
 from jupyter_core.utils import run_sync
+
+from .paths import private_temp_dir
 
 # papermill reads and writes notebooks with nbformat, which imports jsonschema; where
 # the optional rfc3987-syntax package is installed (jupyter-events brings it), jsonschema
@@ -142,12 +143,15 @@ def _transport(warm: _Warm) -> dict:
     """Kernel manager settings for :data:`TRANSPORT`. Each kernel's Unix sockets go in
     a folder of its own made for it (mode 700): with Jupyter's default, every kernel
     started from the same folder binds the same socket names, and two workers' kernels
-    would receive each other's messages."""
-    if TRANSPORT != "ipc":
-        return {"transport": "tcp"}
+    would receive each other's messages. Its connection file (the key that signs its
+    messages) goes there too, not loose in the temp folder, so that one left by a worker
+    that was killed goes with the folder (:func:`evaltools.paths.remove_orphaned_temp`)."""
     warm.remove_sockets()
-    warm.sockets = tempfile.mkdtemp(prefix="evaltools-kernel-")
-    return {"transport": "ipc", "ip": os.path.join(warm.sockets, "kernel")}
+    warm.sockets = private_temp_dir("kernel")
+    where = {"connection_file": os.path.join(warm.sockets, "kernel.json")}
+    if TRANSPORT != "ipc":
+        return {"transport": "tcp", **where}
+    return {"transport": "ipc", "ip": os.path.join(warm.sockets, "kernel"), **where}
 
 
 #: a kernel started here keeps IPython's history in memory, as nbclient's do

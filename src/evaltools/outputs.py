@@ -27,11 +27,12 @@ import select
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+
+from .paths import private_temp_dir
 
 #: Same value as :data:`evaltools.report.TABLE_MIME` (not imported from there: report
 #: pulls in matplotlib and the benchmark code, which the runner does not need).
@@ -177,7 +178,7 @@ class Printer:
 
     # -- the browser
     def _start(self) -> None:
-        self.profile = tempfile.mkdtemp(prefix="evaltools-chromium-")
+        self.profile = private_temp_dir("chromium")
         to_chrome_r, self._w = os.pipe()
         self._r, from_chrome_w = os.pipe()
 
@@ -189,7 +190,10 @@ class Printer:
         self.proc = subprocess.Popen(
             [self.exe, *CHROMIUM_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self.profile}",
              "about:blank"], preexec_fn=fds, close_fds=False, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, cwd=self.profile)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, cwd=self.profile,
+            # its own temporary files (a lock folder per browser) in the profile, which
+            # close() removes: in the shared temp folder, 517 runs had left 517 of them
+            env={**os.environ, "TMPDIR": self.profile})
         os.close(to_chrome_r)
         os.close(from_chrome_w)
         self._buf = b""
@@ -270,14 +274,20 @@ class Printer:
 
 
 _PRINTERS: dict[str, Printer] = {}
+#: the folders of the reports being printed now (a copy of the report, the PDF so far)
+_PDF_WORK: set[Path] = set()
 
 
 def close_printers() -> None:
-    """Stop the browsers this process keeps for printing (the runner calls it at the
-    end of a run; worker processes also do it as they exit)."""
+    """Stop the browsers this process keeps for printing, and remove the copy of any
+    report it is printing now (the runner calls it at the end of a run; worker
+    processes also do it as they exit, if they are stopped mid-print)."""
     for p in list(_PRINTERS.values()):
         p.close()
     _PRINTERS.clear()
+    for tmp in list(_PDF_WORK):
+        shutil.rmtree(tmp, ignore_errors=True)
+        _PDF_WORK.discard(tmp)
 
 
 multiprocessing.util.Finalize(None, close_printers, exitpriority=10)
@@ -298,8 +308,9 @@ def html_to_pdf(html_path, pdf_path, *, chromium: str | None = None,
         raise PdfError(f"no chromium found; {CHROMIUM_INSTALL_HINT}")
     html_path, pdf_path = Path(html_path), Path(pdf_path)
     printer = _PRINTERS.setdefault(exe, Printer(exe))
-    with tempfile.TemporaryDirectory(prefix="evaltools-pdf-") as tmp:
-        tmp = Path(tmp)
+    tmp = Path(private_temp_dir("pdf"))
+    _PDF_WORK.add(tmp)
+    try:
         page = tmp / "report.html"
         page.write_text(print_html(html_path.read_text(encoding="utf-8")), encoding="utf-8")
         out = tmp / "report.pdf"
@@ -308,6 +319,9 @@ def html_to_pdf(html_path, pdf_path, *, chromium: str | None = None,
             raise PdfError(f"chromium printed no PDF of {html_path.name}")
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(out), pdf_path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _PDF_WORK.discard(tmp)
     return pdf_path
 
 

@@ -8,6 +8,9 @@ editable install, as ``make`` does); ``./data`` in the working directory.
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,6 +85,61 @@ def run_cache_dir() -> Path | None:
     """The run's private cache folder, or None outside a run of the runner."""
     folder = os.environ.get(RUN_CACHE_ENV)
     return Path(folder) if folder and Path(folder).is_dir() else None
+
+
+#: evaltools' private temporary folders are named ``evaltools-<kind>-<pid>-<random>``,
+#: after the process that made them, so that one whose process was killed before it
+#: could clean up (``kill -9``, a machine stopped) is recognised and removed later
+_PRIVATE_TEMP = re.compile(r"evaltools-([a-z]+)-(\d+)-")
+
+
+def private_temp_dir(kind: str) -> str:
+    """A new folder in the temporary folder, for this user only (mode 0700), named after
+    this process (see :func:`remove_orphaned_temp`). ``kind``: what it holds, in
+    lower-case letters ("run": the run's cache; "pdf", "chromium", "kernel")."""
+    return tempfile.mkdtemp(prefix=f"evaltools-{kind}-{os.getpid()}-")
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (another user's counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:          # PermissionError: someone else's process
+        return True
+    return True
+
+
+def remove_orphaned(folder, pattern: re.Pattern, pid_group: int) -> list[str]:
+    """Remove the folders in ``folder`` whose names match ``pattern``, that belong to
+    this user, and whose process (the number in group ``pid_group``) has gone: what a
+    killed run left behind (pseudonymised child-level rows in a run's cache, a copy of a
+    report being printed). Returns the names removed."""
+    removed: list[str] = []
+    if not hasattr(os, "getuid"):
+        return removed
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for d in entries:
+        m = pattern.match(d.name)
+        try:
+            if not m or d.is_symlink() or not d.is_dir() or d.stat().st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        if not process_alive(int(m.group(pid_group))):
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d.name)
+    return removed
+
+
+def remove_orphaned_temp(folder=None) -> list[str]:
+    """Remove the private temporary folders (:func:`private_temp_dir`) of evaltools
+    processes that have gone. The runner calls it as a run starts."""
+    return remove_orphaned(folder or tempfile.gettempdir(), _PRIVATE_TEMP, 2)
 
 
 def looked_in(path, base=None) -> str:

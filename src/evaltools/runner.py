@@ -18,8 +18,8 @@ showed; ``charts/`` with every chart they showed, as SVG files, and ``charts/ind
 listing them with their alt text; and ``manifest.json``: the SHA-256 of every input,
 the parameters, package versions, the git commit, and what changed since the previous
 run of the same evaluation (inputs, parameters, figures). The folder is assembled under a hidden name
-(``.<run-id>.partial``) and renamed into place only when complete, so a half-written
-report never looks finished.
+(``.<run-id>.<pid>.partial``) and renamed into place only when complete, so a half-written
+report never looks finished; one left by a run that was killed is removed by the next.
 
 Notebooks run in parallel, one per worker process (``jobs``, default the number of
 cores); a failing notebook is recorded and the others carry on. ``run_batch`` runs an
@@ -43,7 +43,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import deque
@@ -59,7 +58,8 @@ from . import kernels, outputs, published, registry
 from .areas import Area, local_authorities, resolve_la
 from .comparators import SN_2021, SN_2025
 from .errors import ConfigError, UnknownAreaError
-from .paths import PACKAGE_DIR, REPO_ROOT, RESOURCES_DIR, RUN_CACHE_ENV, data_dir, input_path, looked_in, reports_dir
+from .paths import (PACKAGE_DIR, REPO_ROOT, RESOURCES_DIR, RUN_CACHE_ENV, data_dir, input_path, looked_in,
+                    private_temp_dir, remove_orphaned, remove_orphaned_temp, reports_dir)
 from .ssda903.pseudonymise import SALT_ENV
 from . import yamlio
 
@@ -1088,7 +1088,7 @@ def _plan(ev: Evaluation, folder: str, run_id: str, out_root, log) -> _Plan:
         salt = secrets.token_hex(32)
         salt_source = "one-off random key for this run (EVALTOOLS_SALT not set)"
     env = {"EVALTOOLS_DATA_DIR": str(data_dir()), SALT_ENV: salt}
-    return _Plan(ev, run_id, base, final, base / f".{run_id}.partial", env, salt_source, _stems(ev))
+    return _Plan(ev, run_id, base, final, base / f".{run_id}.{os.getpid()}.partial", env, salt_source, _stems(ev))
 
 
 def worker_count(jobs: int | None, tasks: int) -> int:
@@ -1323,6 +1323,11 @@ def _check_years(job: NotebookJob, figures) -> None:
                           f"e.g. years: [{max(known[0], known[-1] - 6)}, null] for the latest seven")
 
 
+#: a report folder being assembled, named after the run and its process
+#: (:func:`_plan`); one whose process has gone is removed as the next run starts
+_PARTIAL = re.compile(r"\.(.+)\.(\d+)\.partial$")
+
+
 # ------------------------------------------------------------------------- workers
 #: worker processes are spawned, never forked from a process that has threads
 _SPAWN = multiprocessing.get_context("spawn")
@@ -1333,9 +1338,15 @@ def _watch_parent(parent: int) -> None:
     without stopping its workers (killed, or its terminal closed), kills the worker's
     kernel and exits. A pool worker would otherwise wait for work for ever, holding a
     kernel and a browser (the browser quits when its pipe to the worker closes)."""
+    leaving = threading.Lock()
+
     def leave(code: int) -> None:
         # nothing left behind in the temp folder: the kernel's connection file and
-        # sockets, and the browser's profile (whose history names the reports)
+        # sockets, the browser's profile (whose history names the reports) and the copy
+        # of a report it is printing. Once: a second signal (the runner's SIGTERM after
+        # the terminal's SIGHUP), or the watch below, would exit half-way through it
+        if not leaving.acquire(blocking=False):
+            return
         kernels.kill_now()
         try:
             outputs.close_printers()
@@ -1348,10 +1359,12 @@ def _watch_parent(parent: int) -> None:
             time.sleep(0.5)
         leave(1)
 
-    def terminated(signum, frame):     # the runner stopping its workers (see _stop_pool)
-        leave(143)
+    def terminated(signum, frame):     # the runner stopping its workers (see _stop_pool),
+        leave(128 + signum)             # or the terminal closing (SIGHUP reaches them all)
 
-    signal.signal(signal.SIGTERM, terminated)
+    for sig in ("SIGTERM", "SIGHUP"):         # unless ignored (nohup), as the runner does
+        if hasattr(signal, sig) and signal.getsignal(getattr(signal, sig)) is not signal.SIG_IGN:
+            signal.signal(getattr(signal, sig), terminated)
     threading.Thread(target=watch, name="evaltools-parent-watch", daemon=True).start()
 
 
@@ -1370,8 +1383,24 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         proc.join(timeout=5)
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (a helper process the pool's locks
+    register with) ignoring SIGHUP, as it ignores SIGINT and SIGTERM: closing the
+    terminal would otherwise kill it mid-run, and the runner's clean-up would print its
+    tracebacks ("resource_tracker: process died unexpectedly")."""
+    if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
+        return
+    from multiprocessing import resource_tracker
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)     # inherited by the process it starts
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     """The runner's worker processes (spawned, each watching for the runner's exit)."""
+    _start_resource_tracker()
     return ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN, initializer=_watch_parent,
                                initargs=(os.getpid(),))
 
@@ -1380,7 +1409,12 @@ def _run_plans(plans: list[_Plan], *, jobs, pdf, log) -> tuple[list[RunResult], 
     """Execute every notebook of every plan on one pool; finish each plan as its last
     notebook completes. Returns the results (in plan order) and the number of workers.
     The run's private cache folder (ingested extracts) is removed at the end."""
-    cache = tempfile.mkdtemp(prefix="evaltools-run-")        # mode 0700: this user only
+    # what an earlier run killed before it could clean up left in the temp folder and in
+    # the report folders (a run's cache holds pseudonymised child-level rows)
+    remove_orphaned_temp()
+    for base in {p.base for p in plans}:
+        remove_orphaned(base, _PARTIAL, 2)
+    cache = private_temp_dir("run")        # mode 0700: this user only
     pool = None
     try:
         for p in plans:
