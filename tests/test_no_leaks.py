@@ -132,6 +132,21 @@ def test_no_planted_identifier_appears_in_any_output(run):
             assert not hits, f"{kind} {hits[:3]} found in {name}"
 
 
+def test_no_childs_pseudonym_appears_in_any_output(run):
+    """Nor the keyed hashes that replaced the planted ids: a pseudonym is still personal
+    data (with the key, and the extract, it names the child)."""
+    import os
+
+    from evaltools.ssda903.pseudonymise import SALT_ENV, get_salt, hash_ids
+    folder, planted = run
+    assert os.environ.get(SALT_ENV)          # the run's key, as conftest sets it for the session
+    pseudonyms = set(hash_ids(pd.Series(sorted(planted["child"])), get_salt()))
+    assert len(pseudonyms) == len(planted["child"])
+    for name, text in _texts(folder).items():
+        hits = sorted(v for v in pseudonyms if v in text)
+        assert not hits, f"pseudonyms {hits[:3]} found in {name}"
+
+
 #: how reports print a figure's counts: "54.7% (64 of 117)" in statements, "(64/117)" in tables
 FIGURE = re.compile(r"\((\d[\d,]*) of (\d[\d,]*)\)|\((\d[\d,]*)/(\d[\d,]*)\)")
 

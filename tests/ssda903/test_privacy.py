@@ -69,3 +69,37 @@ def test_salt_too_short(tmp_path):
     from evaltools.errors import ConfigError
     with pytest.raises(ConfigError, match="at least 16"):
         read_extract(write_extract(tmp_path / "2024"), salt="short")
+
+
+def test_a_shifted_rows_date_of_birth_or_postcode_is_not_quoted_in_an_issue(tmp_path):
+    """A Header row missing a field put the date of birth under SEX, and a postcode typed
+    into PLACE, and the issue messages (printed, and written to the --issues CSV an
+    analyst may send to the case-system supplier) quoted "SEX '31/12/2010' is not a
+    valid code" and "PLACE 'HR1 3PT'" (data-protection review). Withheld by shape, with
+    what it looked like; a plain wrong code is still quoted, so it can be fixed."""
+    tables = base_tables()
+    cols, rows = tables["header.csv"]
+    rows[0] = ["C1001", "31/12/2010", "WBRI", "A123456789012", "", "", ""]     # SEX missing: shifted left
+    rows[1] = ["C1002", "7", "03/11/2008", "MWBC", "UN1", "0", ""]            # a wrong code
+    cols, eps = tables["episodes.csv"]
+    eps[1] = eps[1][:5] + ["HR1 3PT"] + eps[1][6:]                             # PLACE
+    eps[2] = eps[2][:5] + ["A123456789012"] + eps[2][6:]
+    ex = read_extract(write_extract(tmp_path / "2024", tables), salt=SALT)
+    text = _all_text(ex)
+    for raw in ("31/12/2010", "HR1 3PT", "A123456789012"):
+        assert raw not in text, raw
+    msgs = ex.issues.set_index("column")["message"]
+    assert "SEX '(value withheld: a date)' is not a valid code" in msgs.loc["SEX"].tolist()[0]
+    assert "SEX '7' is not a valid code" in " ".join(msgs.loc[["SEX"]].tolist())
+    assert "PLACE '(value withheld: a postcode)'" in " ".join(msgs.loc[["PLACE"]].tolist())
+    assert "PLACE '(value withheld: a pupil number)'" in " ".join(msgs.loc[["PLACE"]].tolist())
+
+
+def test_a_salt_of_few_different_characters_is_refused(tmp_path):
+    """"aaaaaaaaaaaaaaaa" passed the length check (data-protection review): a key anyone
+    could guess, which would let them recompute every child's pseudonym."""
+    from evaltools.errors import ConfigError
+    for weak in ("a" * 16, "12" * 10):
+        with pytest.raises(ConfigError, match="only [12] different characters") as exc:
+            read_extract(write_extract(tmp_path / "2024"), salt=weak)
+        assert "secrets.token_hex(32)" in exc.value.fix

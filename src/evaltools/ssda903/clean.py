@@ -39,6 +39,30 @@ PERSONAL_COLUMNS = {"CHILD", "DOB", "MC_DOB", "UPN", "HOME_POST", "PL_POST", "SW
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
 _POSTCODE_CANONICAL = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}")
 _POSTCODE_TIGHT = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}")
+#: shapes of personal values that can land in another column when a row is shifted (a
+#: field missing, a stray delimiter): a date (a date of birth in SEX), a postcode (in
+#: PLACE), a unique pupil number
+_DATE_SHAPED = re.compile(r"^\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}\b")
+_UPN_SHAPED = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+WITHHELD = "(value withheld)"
+
+
+def quotable(name: str, col: Column, value: str) -> str:
+    """What an issue message may quote of a value that failed its check: never a
+    personal column's (:data:`PERSONAL_COLUMNS`), nor a value elsewhere that looks like
+    a date of birth, a postcode or a pupil number (a date outside a date column, a
+    postcode or UPN anywhere). The message says which, so the analyst can still find
+    the shifted row by its row number."""
+    if name in PERSONAL_COLUMNS:
+        return WITHHELD
+    if col.type != "date" and _DATE_SHAPED.match(value):
+        return "(value withheld: a date)"
+    tight = value.upper().replace(" ", "")
+    if _POSTCODE_TIGHT.fullmatch(tight):
+        return "(value withheld: a postcode)"
+    if _UPN_SHAPED.match(tight):
+        return "(value withheld: a pupil number)"
+    return value
 
 
 @dataclass
@@ -345,7 +369,7 @@ def type_columns(raw: RawFile, schema: Schema, year: int, ready: frozenset = fro
         value_u, bad_u, msg = _convert(st, col, blank_u)
         bad_u = bad_u.to_numpy()
         if col.type == "date" and (~blank_u).any() and bad_u[~blank_u].all():
-            first = st[~blank_u].iloc[0] if name not in PERSONAL_COLUMNS else "(value withheld)"
+            first = quotable(name, col, st[~blank_u].iloc[0])
             raise SchemaError(
                 f"no value in date column {name} of {path.name} is a dd/mm/yyyy date "
                 f"(first: {first!r})", where=str(path.parent),
@@ -383,8 +407,8 @@ def type_columns(raw: RawFile, schema: Schema, year: int, ready: frozenset = fro
             out[name] = pd.Series(value_u.to_numpy(dtype=object)[codes], index=out.index, dtype=object)
         if bad_u.any():
             bad = np.isin(codes, np.flatnonzero(bad_u))
-            shown = st.take(codes[bad]) if name not in PERSONAL_COLUMNS else \
-                ["(value withheld)"] * int(bad.sum())
+            said = [quotable(name, col, v) for v in st_list]      # per distinct value
+            shown = [said[c] for c in codes[bad]]
             issues.append(_issues(table, year, path, rows_all[bad], child[bad], name,
                                   msg[0], [msg[1].format(v=v) for v in shown]))
         if not col.blank and blank_u.any():

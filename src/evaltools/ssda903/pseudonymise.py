@@ -31,13 +31,18 @@ def get_salt(salt: str | bytes | None = None) -> bytes:
     if not salt:
         raise ConfigError(
             "no pseudonymisation salt is set",
-            fix=f"Set the environment variable {SALT_ENV} to a long secret string kept "
-                "outside the repository (the same one every year, so children link across years)")
+            fix=f"Set the environment variable {SALT_ENV} to a long random secret kept outside the "
+                "repository, e.g. made once with `python3 -c \"import secrets; print(secrets.token_hex(32))\"` "
+                "(docs/privacy.md)")
     if isinstance(salt, str):
         salt = salt.encode("utf-8")
     if len(salt) < 16:
         raise ConfigError(f"the pseudonymisation salt is only {len(salt)} character{'s' if len(salt) != 1 else ''}",
                           fix=f"Set {SALT_ENV} to at least 16 random characters")
+    if len(set(salt)) < 8:      # "aaaaaaaaaaaaaaaa", "1212121212121212": guessable
+        raise ConfigError(f"the pseudonymisation salt uses only {len(set(salt))} different characters",
+                          fix=f"Set {SALT_ENV} to a random secret, e.g. made with `python3 -c \"import secrets; "
+                              "print(secrets.token_hex(32))\"`")
     return salt
 
 
