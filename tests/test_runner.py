@@ -554,6 +554,17 @@ def test_html_to_pdf_makes_an_a4_pdf(tmp_path, monkeypatch):
     reader = pypdf.PdfReader(pdf)
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
     assert reader.outline[0].title == "Report" and reader.outline[1][0].title == "Placements"
+    # the same report prints to the same bytes a second later: Chromium's date stamps,
+    # the only difference, are blanked (offsets kept), so the manifest's SHA-256 of a
+    # PDF shows whether a rerun gave the same document
+    time.sleep(1.1)
+    again = outputs.html_to_pdf(html, tmp_path / "again.pdf", timeout=120).read_bytes()
+    assert again == data and b"/CreationDate" not in data and b"/ModDate" not in data
+    assert reader.metadata.get("/CreationDate") is None and len(reader.pages) == 1
+    stamped = b"1 0 obj\n<</Producer (Skia/PDF m150)\n/CreationDate (D:20261126115844+00'00')\n" \
+              b"/ModDate (D:20261126115844+00'00')>>\nendobj\n"
+    assert outputs.undated_pdf(stamped) == stamped.replace(b"/CreationDate (D:20261126115844+00'00')", b" " * 39) \
+        .replace(b"/ModDate (D:20261126115844+00'00')", b" " * 34)
 
 
 def test_a_table_of_sentences_prints_on_a_landscape_page_with_its_heading(tmp_path, monkeypatch):

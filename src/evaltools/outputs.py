@@ -317,12 +317,27 @@ def html_to_pdf(html_path, pdf_path, *, chromium: str | None = None,
         printer.print_pdf(page, out, timeout)
         if not (out.is_file() and _starts_with(out, b"%PDF-")):
             raise PdfError(f"chromium printed no PDF of {html_path.name}")
+        out.write_bytes(undated_pdf(out.read_bytes()))
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(out), pdf_path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         _PDF_WORK.discard(tmp)
     return pdf_path
+
+
+#: the dates Chromium stamps in a PDF's document information: the only bytes that differ
+#: between two prints of the same report
+_PDF_DATES = re.compile(rb"/(?:CreationDate|ModDate) \(D:[0-9+\-Z']*\)")
+
+
+def undated_pdf(data: bytes) -> bytes:
+    """``data`` without its creation and modification dates, each blanked with as many
+    spaces (so every byte offset in the file's cross-reference table still holds): the
+    same report prints to the same bytes, and the manifest's SHA-256 of a PDF shows
+    whether a rerun on the same inputs gave the same document. When it was made is in
+    the manifest (``started``, ``finished``)."""
+    return _PDF_DATES.sub(lambda m: b" " * len(m.group(0)), data)
 
 
 def _starts_with(path: Path, magic: bytes) -> bool:
