@@ -741,6 +741,7 @@ _TREND_CAVEATS = {
 #: (:func:`evaltools.topics.placebo_words`) that :func:`finding_flags` looks for
 _NEAR_EDGE = "near the edge of what the data can tell from noise"
 _RANKED = re.compile(r"with (\d+) neighbours, the largest change of all would still happen by chance 1 time in (\d+)")
+_MATCHED = re.compile(r"(\d+) of the (\d+) neighbours[^.;]*? changed by as much or more")
 
 
 def finding_flags(row) -> list[str]:
@@ -791,6 +792,8 @@ def finding_flags(row) -> list[str]:
     if ranked := _RANKED.search(test):
         flags.append(f"its change was the largest of the {int(ranked[1]) + 1} councils compared, which chance "
                      f"alone gives 1 time in {ranked[2]}")
+    elif matched := _MATCHED.search(test):
+        flags.append(f"{matched[1]} of the {matched[2]} neighbours changed by as much or more over the same years")
     return flags
 
 

@@ -1281,6 +1281,13 @@ def test_a_change_beyond_noise_says_how_far_its_own_test_backs_it_in_the_draft()
             "under way before the baseline; a change near the edge of what the data can tell from noise; its "
             "change was the largest of the 10 councils compared, which chance alone gives 1 time in 10: see the "
             "caveats)") in text
+    # a change beyond noise that some neighbours matched says how many (none does in the
+    # bundled strategies: the words of topics.placebo_words)
+    matched = {**row.to_dict(), "caveats": "", "test": "-8.5 per 10,000 children (95% CI -15.1 to -1.9). 3 of the 9 "
+               "neighbours with figures for every year (1 more lacks some or all) changed by as much or more, up or "
+               "down, over the same years, measured the same way."}
+    assert review.finding_flags(matched) == [
+        "3 of the 9 neighbours changed by as much or more over the same years"]
     # the test's words decide, not the verdict alone: a change within noise is not flagged
     assert review.finding_flags({**row.to_dict(), "verdict": "no detectable change"}) == \
         review.finding_flags({**row.to_dict(), "verdict": "no detectable change", "test": ""})
