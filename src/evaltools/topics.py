@@ -192,7 +192,7 @@ _PLAIN = [
                 "moved, and however large the council's change, chance alone could still rank it first 1 time "
                 f"in {int(m[1]) + 1}")),
     (re.compile(r" per period relative to the comparators"), " a year against the neighbours"),
-    (re.compile(r"^pre-trends are not parallel: before the intervention (.+?)'s trend differed by ([-+\d.e]+) per "
+    (re.compile(r"^pre-trends are not parallel: before the intervention (.+?)'s trend differed by ([-+\d.,e]+) per "
                 r"period \(p = ([\d.]+)\); the comparators may not show what would have happened"),
      r"before the intervention \1's trend already differed from the neighbours' by \2 a year (p = \3): the "
      r"neighbours may not show what would have happened without it"),

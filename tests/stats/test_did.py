@@ -324,3 +324,13 @@ def test_a_treated_council_missing_a_year_is_named_with_the_way_round_it(indicat
     res = did(indicators, "Rutland", 2023, measure="care_leavers_eet_19_21", comparators="statistical_neighbours",
               sample="all")
     assert res.diagnostics["n_treated"] == 1
+
+
+def test_warnings_round_an_effect_as_the_verdict_does():
+    """Herefordshire's Attainment 8 gap: an effect of -3.7499999999999 (a float's -3.75)
+    read "-3.8 points" in the verdict and "the same way as the effect (-3.7)" in its
+    warning, which used Python's +.2g (virtual school head's review)."""
+    from evaltools.sdc import signed
+    from evaltools.stats.diffindiff import _signed
+    assert _signed(-3.7499999999999) == signed(-3.7499999999999) == "-3.8"
+    assert (_signed(2.25), _signed(-13.6), _signed(1.25, 3), _signed(0.0123)) == ("+2.3", "-14", "+1.25", "+0.012")

@@ -45,6 +45,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.regression.linear_model import OLS
 
+from ..sdc import significant
 from ..wording import count
 from . import frames
 from .power import detectable
@@ -279,6 +280,13 @@ def _placebo(df, fixed_effects, controls, terms):
     return out, se
 
 
+
+def _signed(v: float, digits: int = 2) -> str:
+    """``v`` with its sign to ``digits`` significant figures, rounded half up as every
+    figure in a report is: an effect of -3.7499999999999 (a float's -3.75) printed -3.8
+    in the verdict and "-3.7" in its warning with Python's ``+.2g``."""
+    return ("-" if v < 0 else "+") + significant(abs(v), digits)
+
 def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None, comparators=None,
         outcome: str = "value", unit: str = "area_code", time: str = "time", fixed_effects: str = "unit",
         sample: str = "balanced", inference: str = "auto", controls: list[str] | None = None,
@@ -467,7 +475,7 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
             if est != 0 and np.sign(recent) == np.sign(est) and abs(recent) >= 0.5 * abs(est):
                 who = "the treated unit's" if n_t == 1 else "the treated units'"
                 warns.append(f"already under way: in the last period before the reference, {who} gap to "
-                             f"the comparators moved {recent:+.2g}, the same way as the effect ({est:+.2g}); "
+                             f"the comparators moved {_signed(recent)}, the same way as the effect ({_signed(est)}); "
                              "the effect may continue a change that began before the intervention")
     if n_pre >= 3:
         pre = df[df["_post"] == 0].copy()
@@ -495,13 +503,13 @@ def did(data: pd.DataFrame, treated, intervention, *, measure: str | None = None
                 and pretrend_p >= 0.10:
             share = ("as much as the whole estimated effect" if abs(carried) >= abs(est)
                      else "at least half of the estimated effect")
-            warns.append(f"{who} already moving {pretrend:+.2g} per period relative to the "
+            warns.append(f"{who} already moving {_signed(pretrend)} per period relative to the "
                          f"comparators before the intervention, the same way as the effect; carried on, that alone "
-                         f"would give about {carried:+.2g}, {share} ({est:+.2g}), so "
+                         f"would give about {_signed(carried)}, {share} ({_signed(est)}), so "
                          "the effect may be an existing trend")
         if pretrend_p < 0.10:
             warns.append(f"pre-trends are not parallel: before the intervention {whose} trend "
-                         f"differed by {pretrend:+.3g} per period (p = {pretrend_p:.2f}); the comparators "
+                         f"differed by {_signed(pretrend, 3)} per period (p = {pretrend_p:.2f}); the comparators "
                          "may not show what would have happened, so read the effect with caution")
     elif n_pre == 2:
         warns.append("only 2 periods before the intervention: too few to test whether pre-trends are parallel")
