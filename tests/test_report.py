@@ -247,6 +247,21 @@ def test_a_stated_target_prints_as_the_strategy_states_it():
                                                 "target (14.6%) is not judged on its baseline year alone")
 
 
+def test_a_key_stage_rated_by_its_band_says_it_is_one_small_year_group():
+    """The pack listed KS4 Attainment 8 among Herefordshire's strengths on its quartile
+    band alone, where a year group of children in care is a dozen or two: the figure
+    went from 12.2 to 22.1 in a year (virtual school head's review). The basis, and so
+    the key message, says so; a measure of every child of school age does not."""
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    basis = b.table.set_index("Measure")["Basis"]
+    assert basis["KS4 Attainment 8"] == ("quartile band A; no counts to test against England; one year group of "
+                                         "children in care, a few dozen at most, so it swings from year to year")
+    assert "year group" not in basis["Persistent absence"]
+    assert "KS4 Attainment 8 25.5 (2024/25; quartile band A; no counts to test against England; one year group" \
+        in " ".join(briefing.key_messages(b))
+
+
 def test_key_messages_name_every_strength_and_concern():
     from evaltools import briefing
     b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")

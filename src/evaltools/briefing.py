@@ -252,8 +252,13 @@ def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple
     if isinstance(band, str) and band in "ABCD":
         # "against England": the trend arrow beside it may have been tested against the
         # neighbours' change ("↑ within noise" beside "no counts to test" read as a contradiction)
+        # a key stage's figure is one year group of children in care, a dozen or two in
+        # a council of Herefordshire's size, so its band swings from year to year and a
+        # "strength" rests on few children (virtual school head's review)
+        small = "; one year group of children in care, a few dozen at most, so it swings from year to year" \
+            if m.year_group else ""
         return ({"A": "green", "D": "red"}.get(band, "amber"),
-                f"quartile band {band}; no counts to test against England")
+                f"quartile band {band}; no counts to test against England{small}")
     return "", "no comparison available"
 
 

@@ -85,6 +85,7 @@ class Measure:
     counts: tuple = ()             # what the numerator and denominator count, in words
     percent_of: str = ""           # what a percentage is of, when not children ("new placements")
     covered_by: str = ""           # the percentage measure of how much of the cohort a figure covers
+    year_group: bool = False       # one school year group's figure (KS2, KS4): a council's few dozen at most
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -347,6 +348,7 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
         child_level=bool(e.get("child_level")), counts=tuple(e.get("counts") or ()),
         percent_of=" ".join(str(e.get("percent_of") or "").split()),
         covered_by=str(e.get("covered_by") or ""),
+        year_group=bool(e.get("year_group")),
     )
 
 
