@@ -231,6 +231,15 @@ class Measure:
             return self.period_label(first)
         return f"{self.period_label(first)} {'and' if last == first + 1 else 'to'} {self.period_label(last)}"
 
+    @property
+    def breaks(self) -> frozenset[int]:
+        """The years whose figures are measured differently from the year before's: where
+        a new definition or a new note's era begins (pandemic grades, exams returning,
+        a term not collected). A sudden jump there is that break, not a recording change
+        (:func:`evaltools.review.jumps`)."""
+        eras = list(self.definitions) + list(self.notes)
+        return frozenset({e["from"] for e in eras} | {e["to"] + 1 for e in eras if e.get("to") is not None})
+
     def notes_for(self, first: int, last: int | None = None) -> list[str]:
         """The notes on the years ``first`` to ``last`` (one year when ``last`` is None),
         each led by the years it covers: "From 2022/23: GCSE grading returned to

@@ -169,12 +169,16 @@ def jumps(series: pd.DataFrame) -> list[int]:
     # counts (a LAIT year): Rutland's health assessments, 15 of 18 to 19 of 19, were a
     # "sudden jump" because 2016 came from LAIT
     cohorts = mid in registry.ids() and registry.get(mid).unit == "percent" and "denominator" in s
+    # a year the registry notes as measured differently (pandemic grades, exams back) is
+    # that break, not a recording change: Herefordshire's Attainment 8 "sudden falls" in
+    # 2017/18 and 2021/22 were the new maximum score and the return of exams
+    known = registry.get(mid).breaks if mid in registry.ids() else frozenset()
     d = s["value"].diff().abs().to_numpy()[1:]
     out = []
     for i, v in enumerate(d):
         rest = np.delete(d, i)
         typical = np.median(rest)
-        if not (typical > 0 and v >= JUMP_FACTOR * typical and v > 0):
+        if not (typical > 0 and v >= JUMP_FACTOR * typical and v > 0) or int(s["time"].iloc[i + 1]) in known:
             continue
         if cohorts and s["denominator"].iloc[[i, i + 1]].notna().all():
             (n0, p0), (n1, p1) = ((int(s["denominator"].iloc[k]), float(s["value"].iloc[k]) / 100) for k in (i, i + 1))

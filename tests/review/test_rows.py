@@ -1310,3 +1310,18 @@ def test_a_change_partly_made_before_the_strategy_says_so_whatever_its_verdict()
                                                                     "caveats"]
     # a baseline in the year before the start has no such years
     assert "already under way before the strategy" not in t.loc["cla_rate_per_10k", "caveats"]
+
+
+def test_a_jump_at_a_year_measured_differently_is_not_called_a_recording_change():
+    """Herefordshire's Attainment 8 had "a sudden fall in 2017/18, 2021/22 ... check for a
+    recording change": 2017/18 brought the new maximum score of 90 and 2021/22 the return
+    of exams, both in the registry's notes (virtual school head's review). A jump the same
+    size in a year with no such note is still flagged."""
+    from evaltools import registry
+    assert {2018, 2020, 2022, 2023} <= registry.get("ks4_attainment8").breaks
+    assert registry.get("cla_3plus_placements").breaks == frozenset()
+    years = [2017, 2018, 2019, 2020, 2021, 2022, 2023]
+    values = [20.0, 20.5, 21.0, 21.5, 22.0, 12.0, 12.5]
+    s = pd.DataFrame({"time": years, "value": values, "measure": "ks4_attainment8"})
+    assert review.jumps(s) == []                        # 2021/22: exams returned
+    assert review.jumps(s.assign(measure="cla_3plus_placements")) == [2022]
