@@ -349,7 +349,7 @@ class _Terminated(KeyboardInterrupt):
 
     def __init__(self, signum: int):
         super().__init__(signum)
-        self.name = signal.Signals(signum).name
+        self.signum = signum
 
 
 def _on_signal(signum, frame):
@@ -379,10 +379,11 @@ def main(argv=None) -> int:
     except KeyboardInterrupt as exc:
         stopped = isinstance(exc, _Terminated)
         try:
-            print("evaltools: " + (f"stopped ({exc.name})" if stopped else "interrupted"), file=sys.stderr)
+            print("evaltools: " + (f"stopped ({signal.Signals(exc.signum).name})" if stopped else "interrupted"),
+                  file=sys.stderr)
         except OSError:          # the terminal that would show it has gone (SIGHUP)
             pass
-        return 128 + signal.Signals[exc.name].value if stopped else 130
+        return 128 + exc.signum if stopped else 130
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

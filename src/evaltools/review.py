@@ -525,9 +525,9 @@ def _before_start(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str, 
     before it (St Helens' missing incidents fell from 14.7% in 2018 to 9.5% in 2020, 2.2
     points of it by March 2019, before its April 2019 start): the row says how much, and,
     for a percentage of children, what the strategy's own years show. Whatever the
-    verdict: Herefordshire's Attainment 8 rose 13.3 from 2022/23, the 2025-27 strategy's
-    stated baseline, 9.9 of it by 2023/24, before its December 2024 start, and the test
-    against the neighbours counted that year as after it (virtual school head's review).
+    verdict: Herefordshire's Attainment 8 rose 3.4 from 2022/23, the 2025-27 strategy's
+    stated baseline, 1.1 of it by 2023/24, before its start, and the test against the
+    neighbours counted that year as after it (virtual school head's review).
     Not said where the council's part before the start is under a quarter of the change
     or went the other way, nor where any of the three years is withheld under the
     strictest policy (its figure would show)."""

@@ -1169,13 +1169,18 @@ def test_a_sudden_jump_is_named_by_its_way():
     assert review.jump_words(s, [2024], str) == "a sudden fall in 2024"
 
 
+def _review_row(strategy: str, measure: str):
+    """A strategy's review and its row for ``measure``."""
+    r = review.evaluate(strategy)
+    return r, r.table[r.table["measure"] == measure].iloc[0]
+
+
 def test_the_briefings_message_on_a_letters_points_carries_what_limits_each_finding():
     """The pack's key message said agency social workers "improved beyond noise", 55.2%
     to 18.3%, with none of the review's caveats: the trends were not parallel before,
     and the fall may be a recording change or the conversion of agency posts."""
     from evaltools import briefing
-    r = review.evaluate("ofsted_herefordshire_2024")
-    row = r.table[r.table["measure"] == "social_worker_agency_rate"].iloc[0]
+    r, row = _review_row("ofsted_herefordshire_2024", "social_worker_agency_rate")
     assert review.finding_flags(row) == [
         "the council and its neighbours were not moving in parallel before the baseline",
         "a sudden fall in it may be a recording change, or the effect of the intervention aimed at it",
@@ -1271,8 +1276,7 @@ def test_a_change_beyond_noise_says_how_far_its_own_test_backs_it_in_the_draft()
     test column said the change was smaller than the smallest detectable one, "near the
     edge of what the data can tell from noise", and that with 9 neighbours the largest
     change of all happens by chance 1 time in 10 (auditor's review, session 28)."""
-    r = review.evaluate("herefordshire_2025_27")
-    row = r.table[r.table["measure"] == "cla_starts_rate_per_10k"].iloc[0]
+    r, row = _review_row("herefordshire_2025_27", "cla_starts_rate_per_10k")
     assert review.finding_flags(row) == [
         "the change was already under way before the baseline",
         "a change near the edge of what the data can tell from noise",
