@@ -90,6 +90,30 @@ def test_missing_incidents_carried_over_count():
     assert value(cd, "cla_missing_at_31_march")[0] == 0
 
 
+def test_missing_incident_open_at_31_march_is_closed_by_the_next_return():
+    """An incident open at 31 March 2023 is in the 2023 return with no end (rule 571)
+    and in the 2024 return with its end, 03/04/2023 (rule 576): it is one incident,
+    closed, so no child is missing at 31 March 2024 or 2025, and 2024 counts it once.
+    D was only ever on short breaks (V3): not looked after, so neither in the missing
+    rate nor in incidents per child. E left care on 01/03/2024 with an incident open:
+    not missing at 31 March 2024, as he was no longer looked after."""
+    m = pd.DataFrame([("A", "01/06/2010", "M", "28/03/2023", None, 2023),
+                      ("A", "01/06/2010", "M", "28/03/2023", "03/04/2023", 2024),
+                      ("A", "01/06/2010", "M", "10/10/2023", "11/10/2023", 2024),
+                      ("D", "01/06/2010", "M", "10/10/2023", "11/10/2023", 2024),
+                      ("E", "01/06/2010", "M", "20/02/2024", None, 2024)],
+                     columns=["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END", "YEAR"])
+    cd = care([("A", "01/01/2020", "S", "C2", "U4", None, None),
+               ("B", "01/01/2020", "S", "C2", "U4", None, None),
+               ("D", "01/10/2023", "S", "V3", "T4", "02/10/2023", "E8"),
+               ("E", "01/01/2020", "S", "C2", "U4", "01/03/2024", "E8")], Missing=m)
+    assert value(cd, "cla_missing_at_31_march", period=2023)[0] == 1
+    assert value(cd, "cla_missing_at_31_march")[0] == 0
+    assert value(cd, "cla_missing_at_31_march", period=2025)[0] == 0
+    assert value(cd, "cla_missing_incident")[:2] == (2, 3)           # A and E, of A, B, E
+    assert value(cd, "missing_incidents_per_child")[:3] == (3, 2, 1.5)   # A's 2 and E's 1
+
+
 def test_adoption_timeliness_a1_a2_a10():
     """Adopted in 2024, periods that began inside the extract (2022-2025 returns).
     A: entered 01/05/2021... no: entered 01/06/2021, foster (U4) 01/06/2021, placement

@@ -3,7 +3,13 @@
 An incident counts in a window if any part of it falls in it: incidents still open at
 the window's start are carried over, as DfE's figures include them. The denominator is
 every child looked after at any time in the window (not short breaks); incidents per
-child divide by the children who had one.
+child divide by the children of that cohort who had one, and children missing at 31
+March are those looked after that day.
+
+An incident open at 31 March is in two returns: the year's, with no end date (an end
+cannot fall after the year, rule 571), and the next year's again with its end (rule
+576). The row with its end is the one kept; an incident is open only if no return
+gives its end.
 """
 
 from __future__ import annotations
@@ -18,7 +24,11 @@ def _incidents(cd: CareData, kind: str = "M") -> pd.DataFrame:
     m = cd.tables.get("Missing")
     if m is None or m.empty:
         return pd.DataFrame(columns=["cid", "start", "end"])
-    m = m[m["MISSING"].astype(object) == kind].drop_duplicates(["cid", "MIS_START"])
+    m = m[m["MISSING"].astype(object) == kind]
+    order = [m["MIS_END"].isna().to_numpy()]          # an end date first, then the latest return
+    if "YEAR" in m:
+        order.insert(0, -m["YEAR"].to_numpy(dtype=float))
+    m = m.iloc[np.lexsort(order)].drop_duplicates(["cid", "MIS_START"])
     return pd.DataFrame({"cid": m["cid"].to_numpy(), "start": to_days(m["MIS_START"]),
                          "end": to_days(m["MIS_END"], OPEN)})
 
@@ -56,13 +66,15 @@ def had_incident(kind: str = "M"):
 
 
 def incidents_per_child(kind: str = "M"):
-    """Incidents in the 12 months to the reference date per child who had one."""
+    """Incidents in the 12 months to the reference date per child who had one, among
+    the children looked after in them (as :func:`had_incident` counts)."""
     def f(cd: CareData, refs) -> pd.DataFrame:
         inc = _incidents(cd, kind)
         rows = []
         for r, ws in zip(refs, window_start(refs, 12)):
             s = inc["start"].to_numpy()
-            w = inc[(s <= r) & (inc["end"].to_numpy() >= ws)]
+            w = inc[(s <= r) & (inc["end"].to_numpy() >= ws)
+                    & np.isin(inc["cid"].to_numpy(), _looked_after_during(cd, r, ws))]
             n = w.groupby("cid").size()
             rows.append(pd.DataFrame({"ref": r, "cid": n.index.to_numpy(), "num": n.to_numpy(), "den": 1}))
         return pd.concat(rows, ignore_index=True)
@@ -70,11 +82,15 @@ def incidents_per_child(kind: str = "M"):
 
 
 def missing_at(cd: CareData, refs) -> pd.DataFrame:
-    """Children missing (an incident open) at the end of the reference date."""
+    """Children looked after at the end of the reference date who were missing then
+    (an incident open)."""
+    from .stability import in_care_at
     inc = _incidents(cd, "M")
+    there = in_care_at(cd, refs)
     rows = []
     for r in refs:
-        w = inc[(inc["start"] <= r) & (inc["end"] > r)]
+        w = inc[(inc["start"] <= r) & (inc["end"] > r)
+                & np.isin(inc["cid"].to_numpy(), there["cid"].to_numpy()[there["ref"].to_numpy() == r])]
         who = np.unique(w["cid"].to_numpy())
         rows.append(pd.DataFrame({"ref": r, "cid": who, "num": 1, "den": 1}))
     return pd.concat(rows, ignore_index=True)
