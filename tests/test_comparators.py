@@ -511,7 +511,7 @@ def test_a_council_with_half_its_neighbours_not_close_is_told_so():
     assert "not close" not in text
 
 
-def test_a_statement_is_written_under_the_published_policy_unless_told():
+def test_a_statement_is_written_under_the_published_policy_unless_told(not_dfe):
     """The README's own example, bm.statement(id), printed "94.7% (36 of 38)": 2 children
     not assessed, under a default of internal. A disclosed result's statement named the
     wrong policy ("not shown under the internal policy")."""
@@ -523,7 +523,7 @@ def test_a_statement_is_written_under_the_published_policy_unless_told():
     assert "under the ofsted policy" in bm.disclosed("ofsted").statement(mid)
 
 
-def test_a_year_the_policy_withholds_is_not_called_suppressed_by_dfe():
+def test_a_year_the_policy_withholds_is_not_called_suppressed_by_dfe(not_dfe):
     """Herefordshire's staying put at 18: 2022 (9 of 13, 4 not staying) is withheld by
     the published policy, 2023 and 2024 by DfE. The statement called all three
     "suppressed or not available", where the tables say the policy withheld 2022."""

@@ -37,17 +37,19 @@ def test_la_line_has_gaps_not_zeros_where_suppressed(bm):
     assert "Grey-shaded years are gaps in the Herefordshire line, marked at the top" in footer
 
 
-def test_a_year_withheld_by_the_policy_is_not_called_dfe_suppression(bm):
-    """Under published the cohort rule withholds Herefordshire's EET 19-21 for 2020 and
-    2022 (DfE published them): the note says why this report leaves them out, not that
-    DfE suppressed them."""
-    fig = plots.benchmark_chart(bm.disclosed("published"), "care_leavers_eet_19_21")
+def test_a_year_withheld_by_the_policy_is_not_called_dfe_suppression(not_dfe):
+    """Under published, Herefordshire's staying put at 18 of 2022 (9 of 13), taken as the
+    council's own figure, is withheld: the note says why this report leaves it out, not
+    only that DfE suppressed it (as DfE did 2023 and 2024)."""
+    from evaltools import benchmark
+    bm = benchmark.benchmark("884", ["staying_put_18"], comparator="statistical_neighbours")
+    fig = plots.benchmark_chart(bm.disclosed("published"), "staying_put_18")
     x, y = _line(fig, "Herefordshire").get_data()
     by_year = dict(zip(x, y))
-    assert np.isnan(by_year[2020]) and np.isnan(by_year[2022]) and np.isfinite(by_year[2021])
+    assert np.isnan(by_year[2022]) and np.isfinite(by_year[2021])
     footer = " ".join(" ".join(t.get_text() for t in fig.texts).split())
-    assert "c = would reveal 1 to 5 children with other figures of the same cohort." in footer
-    assert "DfE" not in footer.split("marked at the top")[1].split(".")[0]
+    # DfE's own c of 2023 and 2024 is DfE's; 2022's c is this report's, and says why
+    assert "c = suppressed by DfE to protect confidentiality, or would reveal 1 to 5 children." in footer
 
 
 def test_chart_draws_the_benchmark_numbers(bm):

@@ -76,17 +76,27 @@ def test_a_run_draws_a_chart_once_for_all_its_reports(tmp_path, monkeypatch):
 
 
 # ------------------------------------------------------------------ disclosure
-# Herefordshire's published figures include some that rest on 1 to 5 children:
+# Herefordshire's published figures include some that leave 1 to 5 children out:
 # staying put at 18 in 2022 is 9 of 13 (4 did not stay put), in touch at 19-21 in 2023
-# is 99 of 102 (3 not in touch). Under a policy that suppresses small counts, no place
-# a reader sees may give them away: not the table, nor the statement, chart, title,
-# interval, trend arrow or band.
+# is 99 of 102 (3 not in touch). DfE prints them, so reports show them; a council's own
+# figure with such counts (its 903 extract's) is withheld, and then no place a reader
+# sees may give it away: not the table, nor the statement, chart, title, interval,
+# trend arrow or band. The tests below treat DfE's counts as the council's own
+# (``not_dfe``) to check that.
 
-def test_disclosed_hides_a_figure_that_leaves_1_to_5_out_everywhere():
+def test_dfe_figures_leaving_1_to_5_out_are_shown_as_dfe_published_them():
+    bm = benchmark.benchmark("884", ["staying_put_18"])
+    row = bm.disclosed("published").series("staying_put_18").set_index("period").loc[2022]
+    assert (row["la_numerator"], row["la_denominator"], row["la_status"]) == (9, 13, "ok")
+    t = report.trend_table(bm, "staying_put_18", policy="published").set_index("Year")
+    assert t.loc[2022, "Herefordshire"] == "69.2% (9/13)"
+
+
+def test_disclosed_hides_a_figure_that_leaves_1_to_5_out_everywhere(not_dfe):
     from evaltools.plots import benchmark_chart
     bm = benchmark.benchmark("884", ["staying_put_18", "care_leavers_in_touch_19_21"])
     raw = bm.series("staying_put_18").set_index("period").loc[2022]
-    assert (raw["la_numerator"], raw["la_denominator"]) == (9, 13)       # DfE published it
+    assert (raw["la_numerator"], raw["la_denominator"]) == (9, 13)
     d = bm.disclosed("published")
     row = d.series("staying_put_18").set_index("period").loc[2022]
     assert row["la_status"] == "c" and row["la_withheld"]
@@ -110,14 +120,15 @@ def test_disclosed_hides_a_figure_that_leaves_1_to_5_out_everywhere():
         "69.2%" in report.trend_table(bm, "staying_put_18").to_string()
 
 
-def test_a_figure_the_cohort_rule_hides_is_gone_from_table_and_chart_and_says_why():
+def test_a_figure_the_cohort_rule_hides_is_gone_from_table_and_chart_and_says_why(not_dfe):
     """Herefordshire 2022, care leavers 19 to 21: EET 47 and NEET 48 of 98 leave 3 not
-    known. Under published EET (the smaller) is c in the trend table, which says why, and
-    its chart does not plot it; the NEET table shows 48 of 98; under ofsted both show."""
+    known. As the council's own figures, under published EET (the smaller) is c in the
+    trend table, which says why, and its chart does not plot it; the NEET table shows 48
+    of 98; under ofsted both show."""
     from evaltools.plots import benchmark_chart
     bm = benchmark.benchmark("884", ["care_leavers_eet_19_21", "care_leavers_neet_19_21"])
     eet = report.trend_table(bm, "care_leavers_eet_19_21", policy="published").set_index("Year")
-    assert eet.loc[2022, "Herefordshire"] == "c (would reveal 1 to 5 children with other figures of the same cohort)"
+    assert eet.loc[2022, "Herefordshire"] == "c (would reveal 1 to 5 children)"
     assert report.trend_table(bm, "care_leavers_neet_19_21", policy="published").set_index("Year").loc[
         2022, "Herefordshire"] == "49.0% (48/98)"
     assert report.trend_table(bm, "care_leavers_eet_19_21", policy="ofsted").set_index("Year").loc[
@@ -129,7 +140,7 @@ def test_a_figure_the_cohort_rule_hides_is_gone_from_table_and_chart_and_says_wh
         assert pd.notna(points[2022]) == plotted and pd.notna(points[2021])
 
 
-def test_statement_says_when_the_year_before_is_not_the_year_before():
+def test_statement_says_when_the_year_before_is_not_the_year_before(not_dfe):
     bm = benchmark.benchmark("884", ["care_leavers_in_touch_19_21"])
     text = bm.statement("care_leavers_in_touch_19_21", policy="published")
     s = bm.disclosed("published").series("care_leavers_in_touch_19_21").set_index("period")
@@ -320,10 +331,13 @@ def test_a_figure_of_only_some_of_the_cohort_names_the_share_it_covers(monkeypat
     cov = benchmark._coverage("oc2_sdq_received")
     eng = cov[(cov["period"] == 2025) & (cov["area_code"] == "E92000001")]
     assert benchmark.coverage_note(m, 2025, eng["area_code"].iloc[0], "published") is None    # England's own
-    few = pd.concat([eng, eng.assign(area_code="884", numerator=15.0, denominator=20.0, value=75.0)])
+    few = pd.concat([eng, eng.assign(area_code="884", numerator=3.0, denominator=20.0, value=15.0)])
     monkeypatch.setattr(benchmark, "_coverage", lambda mid: few)
-    assert benchmark.coverage_note(m, 2025, "884", "published") is None          # 5 without a score
-    assert "15 of 20" in benchmark.coverage_note(m, 2025, "884", "internal")
+    assert benchmark.coverage_note(m, 2025, "884", "published") is None          # 3 with a score
+    assert "3 of 20" in benchmark.coverage_note(m, 2025, "884", "internal")
+    # DfE's own 15 of 20: the 5 without a score are DfE's subtraction, so it is said
+    few = pd.concat([eng, eng.assign(area_code="884", numerator=15.0, denominator=20.0, value=75.0)])
+    assert "15 of 20" in benchmark.coverage_note(m, 2025, "884", "published")
 
 
 def test_key_messages_give_each_figure_its_year():
@@ -487,7 +501,7 @@ def test_a_measure_dfe_stopped_publishing_is_not_flagged_on_an_old_figure():
     assert (b.others["period"] >= 2025 - briefing.STALE_YEARS).all()
 
 
-def test_no_flagged_figure_rests_on_1_to_5_children_under_the_published_policy():
+def test_no_flagged_figure_rests_on_1_to_5_children_under_the_published_policy(not_dfe):
     """Camden's 2025 development assessments, 15 of 18 (3 not assessed), are in band D:
     the council's analysts (internal policy) see them listed; the published pack does
     not list or rate them, and says the figure is not shown."""
@@ -545,29 +559,27 @@ def test_a_red_rating_resting_on_many_unknowns_says_it_may_reflect_recording():
             "(England 5.9%)") in care
 
 
-def test_a_trend_arrow_says_when_the_year_before_is_withheld_not_missing():
-    """In touch at 17-18, 2024: the 2023 figure leaves 1 to 5 out and shows c under the
-    published policy, so there is no trend, and the scorecard says why rather than
-    "no figure the year before"."""
+def test_a_trend_arrow_stands_on_dfe_figures_that_leave_1_to_5_out():
+    """In touch at 17-18, 2023: DfE published 95% with the children it leaves out (1 to
+    5) for anyone to subtract, so the published policy shows it, and the 2024 trend
+    arrow stands on it as the internal one does."""
     from evaltools import briefing
     pub = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published").table.set_index("Measure")
     internal = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="internal").table.set_index("Measure")
-    assert pub.loc["In touch, aged 17-18", "Trend"] == "no trend: the year before would reveal 1 to 5 children"
-    assert internal.loc["In touch, aged 17-18", "Trend"].split()[0] in "↑↓→"
+    assert pub.loc["In touch, aged 17-18", "Trend"] == internal.loc["In touch, aged 17-18", "Trend"]
+    assert pub.loc["In touch, aged 17-18", "Trend"].split()[0] in "↑↓→"
 
 
 def test_a_statement_names_a_large_unrecorded_share_but_never_one_that_would_undo_suppression():
     """The topic and benchmarking statements say what the briefing says: 14 of
     Herefordshire's 59 care leavers aged 17-18 have no information recorded (2025).
-    Where the cohort rule hid a figure of the same table and year (EET 19-21, 2022),
-    no unknown count is given: subtracted from the cohort, it could give the figure back."""
+    EET 19-21 of 2022 leaves 3 of 98 unknown (3%, below the 10% worth naming): none."""
     from evaltools import registry
     bm = benchmark.benchmark("884", ["care_leavers_suitable_accommodation_17_18", "care_leavers_eet_19_21"])
     text = bm.statement("care_leavers_suitable_accommodation_17_18", policy="published")
     assert "14 of 59 (23.7%) have no information recorded (England 5.9%): the figure may reflect recording" in text
     assert "no information recorded" not in bm.statement("care_leavers_eet_19_21", policy="published")
     eet = registry.get("care_leavers_eet_19_21")
-    assert benchmark._cohort_hidden(eet, "884", 2022)
     assert benchmark.recording_note(eet, 2022, "884", "published") is None
     assert benchmark.recording_note(registry.get("cla_rate_per_10k"), 2025, "884", "published") is None
 
@@ -647,7 +659,7 @@ def test_an_amber_measure_in_the_worst_quarter_is_named_in_the_key_messages():
     assert "Amber, but in the worst quarter of councils: In touch, aged 17-18 88.5% (2024)." in msgs
 
 
-def test_a_statement_on_a_figure_years_old_says_it_is_history():
+def test_a_statement_on_a_figure_years_old_says_it_is_history(not_dfe):
     """Staying put at 18: Herefordshire's latest figure is 2021 (2022-2024 suppressed);
     a theme page that leads with it says it is too old to describe the council now, as
     the briefing, which does not rate it, already implies."""
@@ -658,7 +670,7 @@ def test_a_statement_on_a_figure_years_old_says_it_is_history():
     assert "read it as history" not in bm.statement("cla_rate_per_10k", policy="published")
 
 
-def test_a_workforce_census_does_not_make_the_newest_year_one_no_figure_is_labelled():
+def test_a_workforce_census_does_not_make_the_newest_year_one_no_figure_is_labelled(not_dfe):
     """The September 2025 workforce census falls in the year ending March 2026 (period
     2026) but is labelled Sep 2025: a 2021 figure beside it is 4 years older than the
     newest figures (2025), as the topic reports without the census say, not 5 years
@@ -837,7 +849,7 @@ def test_a_trend_table_says_when_dfe_revised_a_year_it_shows():
     assert "2022 first published as 5.6, now 10.3" in published and "/" not in published
 
 
-def test_a_revision_of_a_withheld_year_is_not_given():
+def test_a_revision_of_a_withheld_year_is_not_given(not_dfe):
     """A year the policy shows as c must not come back through its revision."""
     bm = benchmark.benchmark("884", ["oc2_development_assessments"])
     hidden = bm.withheld_periods("oc2_development_assessments", "published")
@@ -891,7 +903,7 @@ def test_a_review_chart_of_a_measure_without_polarity_says_which_way_the_strateg
     assert eet is None or "DfE sets no better direction" not in md[eet + 1]     # DfE's polarity: said once
 
 
-def test_scorecard_gives_no_target_or_baseline_comparison_from_a_withheld_baseline():
+def test_scorecard_gives_no_target_or_baseline_comparison_from_a_withheld_baseline(not_dfe):
     """A strategy's +2% on in touch 17-18 in 2023 (a year the published policy withholds:
     42 of 44) printed "target 97.4% not met; no better than the baseline" in the
     scorecard: 97.4 / 1.02 gave back 95.5%, so 2 not in touch. The review's table shows
@@ -924,18 +936,19 @@ def test_other_measures_to_know_about_say_what_chance_alone_gives():
                      "any measure): with that many, some land here by chance alone even if nothing is wrong, so "
                      "one such measure on its own is a prompt to look closer, not a finding.*")
     assert report.others_chance_words(9, "x") == ""
-def test_scorecard_does_not_rate_red_for_a_baseline_comparison_it_withholds():
-    """EET 19-21 against a 100% target from a 2022 baseline the published policy
-    withholds: internal says amber, "better than the baseline"; published said red,
-    which the legend defines as "no better than the baseline", from the policy alone."""
+def test_scorecard_does_not_rate_red_for_a_baseline_comparison_it_withholds(not_dfe):
+    """In touch 19-21 against a 100% target from a 2021 baseline (91 of 94, 3 not in
+    touch) withheld as the council's own figure: internal says red, "no better than the
+    baseline"; under published the comparison with the baseline is withheld with it, so
+    the rating stands on England alone, and says so."""
     s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2025-01-01",
-                                       "end": "2027-03-31", "baseline_period": 2022},
-                          "measures": [{"id": "eet", "text": "EET", "source": "published",
-                                        "measure": "care_leavers_eet_19_21", "direction": "increase",
-                                        "baseline": {"period": 2022}, "target": {"value": 100, "by": 2027}}]})
+                                       "end": "2027-03-31", "baseline_period": 2021},
+                          "measures": [{"id": "touch", "text": "In touch", "source": "published",
+                                        "measure": "care_leavers_in_touch_19_21", "direction": "increase",
+                                        "baseline": {"period": 2021}, "target": {"value": 100, "by": 2027}}]})
     row = lambda pol: briefing.scorecard("884", strategy=s, policy=pol).table.set_index("Measure").loc[  # noqa: E731
-        "EET, aged 19-21"]
-    assert row("internal")["Basis"] == "target 100% not met; better than the baseline"
+        "In touch, aged 19-21"]
+    assert row("internal")["Basis"] == "target 100% not met; no better than the baseline"
     pub = row("published")
     assert "baseline" not in pub["Basis"].split(";")[0] and pub["RAG"] != "red"
     assert pub["Basis"].endswith("the strategy's target (100%) is not met; whether the figure is better than the "

@@ -264,35 +264,45 @@ def _herefordshire(measures):
     return f[(f["area_code"] == "884") & f["period"].between(2018, 2025)].reset_index(drop=True)
 
 
-def test_herefordshire_care_leavers_eet_and_neet_are_not_both_shown_where_3_are_not_known():
+def test_dfe_figures_are_shown_as_dfe_published_them_and_own_figures_follow_the_rules():
     """DfE's la_care_leavers_activity, Herefordshire, 19 to 21: 2020-2023 leave 3, 2, 3
-    and 3 young people whose activity is not known (98 - 47 - 48 in 2022). Under published
-    one of EET and NEET is c in each of those years and both are shown in the others;
-    under ofsted both are always shown."""
+    and 3 young people whose activity is not known (98 - 47 - 48 in 2022), and DfE
+    prints that count itself. DfE's own figures are public, so under every policy both
+    EET and NEET are shown in every year. The same counts worked out by evaltools under
+    another area code (a 903 extract's) are not DfE's: the cohort rule hides one of them
+    where 1 to 5 are left, and a figure leaving 1 to 5 out is hidden (36 of 38)."""
     f = _herefordshire([EET, NEET])
-    pub, ofs = _years(sdc.apply(f, "published")), _years(sdc.apply(f, "ofsted"))
-    for year in range(2018, 2026):
-        rest = (f.loc[f["period"] == year, "denominator"].iloc[0]
-                - f.loc[f["period"] == year, "numerator"].sum())
-        both = {(year, EET), (year, NEET)}
-        assert both <= ofs
-        assert (both <= pub) == (not 1 <= rest <= 5), year
-    assert {y for y in range(2020, 2024)} == {y for y in range(2018, 2026) if not {(y, EET), (y, NEET)} <= pub}
+    assert sdc.dfe_published(f).all()
+    for pol in ("published", "ofsted"):
+        out = sdc.apply(f, pol)
+        assert (out["status"] == f["status"]).all() and out.attrs["secondary"] == 0, pol
+    own = sdc.apply(f.assign(area_code="999"), "published")
+    hidden = _years(own, ok=False) - _years(f, ok=False)
+    assert {y for y, _ in hidden} == {2020, 2021, 2022, 2023}
+    assert all(len({m for y2, m in hidden if y2 == y}) == 1 for y in range(2020, 2024))
+    # the development checks of under-5s, 2025: 36 of 38 (DfE's), shown; 36 of 38 of
+    # another area's, hidden; DfE's numerator of 1 to 5 would be hidden either way
+    dev = _herefordshire(["oc2_development_assessments"])
+    dev = dev[dev["period"] == 2025]
+    assert (dev[["numerator", "denominator"]].to_numpy() == [[36, 38]]).all()
+    assert not sdc.withheld(dev, "published").any()
+    assert sdc.withheld(dev.assign(area_code="999"), "published").all()
+    assert sdc.gives_away(3, 38, published=True) and not sdc.gives_away(36, 38, published=True)
 
 
-def test_every_report_hides_the_same_sibling_whichever_it_shows():
-    """The decision is taken once from every area's published figures, so a table of EET
-    alone, one of NEET alone and one of both hide the same figures, and the benchmarking
-    result (its tables, charts and statements) hides them too."""
+def test_every_report_shows_dfe_figures_alike_and_benchmarking_agrees():
+    """A table of EET alone, one of NEET alone and one of both show the same of DfE's
+    figures (all of them), and the benchmarking result (its tables, charts and
+    statements) withholds none of Herefordshire's EET years."""
     from evaltools import benchmark
     f = _herefordshire([EET, NEET, HE])
     both = _years(sdc.apply(f, "published"), ok=False)
     alone = set().union(*(_years(sdc.apply(f[f["measure"] == m], "published"), ok=False) for m in (EET, NEET, HE)))
-    assert both == alone and {(2020, EET), (2021, NEET), (2022, EET), (2023, NEET)} <= alone
+    assert both == alone == _years(f, ok=False)          # DfE's own c (higher education), nothing more
     bm = benchmark.benchmark("884", measures=[EET], comparator="statistical_neighbours").disclosed("published")
     s = bm.series(EET)
-    assert {(int(p), EET) for p in s.loc[s["la_withheld"], "period"]} == {k for k in alone if k[1] == EET}
-    assert sdc.withheld_because("884", EET, [2022]) == "would reveal 1 to 5 children with other figures of the same cohort"
+    assert not s["la_withheld"].any() and s.loc[s["period"] == 2022, "la_numerator"].iloc[0] == 47
+    assert sdc.withheld_because("884", EET, [2022]) == "would reveal 1 to 5 children"
 
 
 @pytest.mark.parametrize("parts, printed", [

@@ -165,7 +165,7 @@ def test_a_jump_into_the_comparison_years_is_flagged_as_a_possible_recording_cha
     assert e.mde == f"about {topics.sdc.significant(e.result.diagnostics['mde'])} percentage points"
 
 
-def test_an_estimate_resting_on_withheld_figures_is_not_shown_under_the_published_policy():
+def test_an_estimate_resting_on_withheld_figures_is_not_shown_under_the_published_policy(not_dfe):
     # development assessments: every Herefordshire year leaves 1 to 5 children out
     pub = topics.evaluate("884", "health", strategy="herefordshire_2025_27", policy="published")
     e = [e for e in pub.evaluations if e.measure == "oc2_development_assessments" and e.result is not None][0]
@@ -176,16 +176,25 @@ def test_an_estimate_resting_on_withheld_figures_is_not_shown_under_the_publishe
     assert "95% CI" in e.sentence
 
 
-def test_an_estimate_through_a_year_the_cohort_rule_hides_says_why_and_only_under_published():
-    """Care leavers 19 to 21 in EET: Herefordshire's 2020 and 2022 figures would reveal the 3
-    young people not known beside NEET, so the published topic keeps the verdict, not the
-    estimate, and says why in those words (not "rest on 1 to 5 children"); ofsted shows it."""
-    def eet(policy):
-        t = topics.evaluate("884", "care_leavers", strategy="herefordshire_2025_27", policy=policy)
-        return [e for e in t.evaluations if e.measure == "care_leavers_eet_19_21" and e.result is not None][0]
-    pub, ofs = eet("published"), eet("ofsted")
-    assert "figures for 2020, 2022 would reveal 1 to 5 children with other figures of the same cohort" in pub.sentence
+def _eet_evaluation(policy):
+    t = topics.evaluate("884", "care_leavers", strategy="herefordshire_2025_27", policy=policy)
+    return [e for e in t.evaluations if e.measure == "care_leavers_eet_19_21" and e.result is not None][0]
+
+
+def test_an_estimate_through_a_year_the_cohort_rule_hides_says_why_and_only_under_published(not_dfe):
+    """Care leavers 19 to 21 in EET: as the council's own figures, Herefordshire's 2020 and
+    2022 would reveal the 3 young people not known beside NEET, so the published topic
+    keeps the verdict, not the estimate, and says why; ofsted shows it."""
+    pub, ofs = _eet_evaluation("published"), _eet_evaluation("ofsted")
+    assert "figures for 2020, 2022 would reveal 1 to 5 children" in pub.sentence
     assert pub.mde == "not shown" and pub.verdict == ofs.verdict and "95% CI" in ofs.sentence
+
+
+def test_an_estimate_on_dfe_figures_is_shown_under_published():
+    """The same EET figures as DfE published them (47 of 98 in 2022, with the 3 not known
+    in DfE's own table): nothing to withhold, so the published topic gives the estimate."""
+    pub, ofs = _eet_evaluation("published"), _eet_evaluation("ofsted")
+    assert pub.mde != "not shown" and "95% CI" in pub.sentence and pub.sentence == ofs.sentence
 
 
 def test_warnings_read_for_a_report_not_for_a_programmer():
@@ -315,7 +324,7 @@ def test_a_neighbour_with_a_recording_gap_is_left_out_of_the_topics_comparison()
                    for w in e.warnings)
 
 
-def test_a_withheld_comparison_keeps_its_cautions_without_the_figures(monkeypatch):
+def test_a_withheld_comparison_keeps_its_cautions_without_the_figures(monkeypatch, not_dfe):
     """A chart withheld under the published policy took its cautions with it ("pre-trends
     are not parallel" went unsaid); now they are shown, without figures that would give
     the withheld years back."""

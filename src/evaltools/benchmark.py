@@ -98,13 +98,13 @@ class BenchmarkResult:
     def disclosed(self, policy: str = "published") -> BenchmarkResult:
         """This result as it may be shown under a disclosure policy (:mod:`evaltools.sdc`).
 
-        Every figure of the council that rests on 1 to 5 children, or leaves 1 to 5 out
-        (9 of 13 staying put gives away the 4 who did not), becomes ``c`` everywhere it
-        could show: value, counts, interval, quartile band and rank. Charts, titles,
-        statements, trend arrows and bands drawn from the result then cannot give it
-        away, as the tables do not. Under ``published`` so does a figure that the
-        council's other figures of the same cohort would give 1 to 5 children away with
-        (:func:`evaltools.sdc.cohort_withheld`: EET and NEET of care leavers). ``la_withheld``
+        Every figure of the council that the policy withholds (:func:`evaltools.sdc.withheld`:
+        one resting on 1 to 5 children; one evaltools worked out that leaves 1 to 5 out, 9
+        of 13 giving away the 4 who did not, or that the cohort rule hides) becomes ``c``
+        everywhere it could show: value, counts, interval, quartile band and rank. Charts,
+        titles, statements, trend arrows and bands drawn from the result then cannot give
+        it away, as the tables do not. DfE's own figures (:func:`evaltools.sdc.dfe_published`)
+        are withheld only where DfE's counts are 1 to 5 (DfE's ``c`` already). ``la_withheld``
         marks the figures hidden here (DfE's own ``c`` figures are not marked). The
         comparators', region's and England's figures are DfE's published ones and are
         kept. Under a policy that suppresses nothing the result is returned as it is;
@@ -669,19 +669,6 @@ def _not_recorded(measure_id: str) -> pd.DataFrame:
     return published.not_recorded([measure_id])
 
 
-def _cohort_hidden(m: registry.Measure, area_code: str, period: int) -> bool:
-    """Whether the cohort rule hid any figure of the council's from ``m``'s table and
-    group in ``period``."""
-    from . import sdc
-    spec = m.published or {}
-    kin = [x.id for x in registry.published_measures()
-           if (x.published or {}).get("table") == spec.get("table")
-           and (x.published or {}).get("group") == spec.get("group")]
-    hid = sdc.published_cohort_withheld()
-    keys = [(str(area_code), int(period), k) for k in kin]
-    return any(k in hid.index and bool(hid.loc[k, "withheld"]) for k in keys)
-
-
 #: a council's run of 0% figures is named when 0 in every one of those years would
 #: happen by chance less often than this at England's rate
 ZERO_RUN_CHANCE = 0.001
@@ -772,10 +759,8 @@ def recording_note(m: registry.Measure, period, area_code: str, policy, what: st
     eng = year[year["area_code"].astype(str) == ind.ENGLAND_CODE]["value"]
     eng = float(eng.iloc[0]) if len(eng) else np.nan
     if share < UNKNOWN_SHARE or (np.isfinite(eng) and share <= eng) \
-            or (pol.suppress_small and bool(sdc.gives_away(k, n).any())):
-        return None
-    if pol.secondary and _cohort_hidden(m, area_code, int(period)):
-        return None        # the unknown count, subtracted, could give back a figure the cohort rule hid
+            or (pol.suppress_small and bool(sdc.gives_away(k, n, published=True).any())):
+        return None        # DfE's own counts: the children they leave out are DfE's to print
     return (f"{k:,.0f} of {n:,.0f} ({sdc.label(share, pol=pol)}) have no information recorded"
             + (f" (England {sdc.label(eng, pol=pol)})" if np.isfinite(eng) else "")
             + f": {what} may reflect recording more than young people's lives")
@@ -806,7 +791,7 @@ def coverage_note(m: registry.Measure, period, area_code: str, policy, what: str
     k, n, share = own.iloc[0][["numerator", "denominator", "value"]]
     england = float(eng.iloc[0]["value"])
     pol = sdc.policy(policy)
-    if not share < england or (pol.suppress_small and bool(sdc.gives_away(k, n).any())):
+    if not share < england or (pol.suppress_small and bool(sdc.gives_away(k, n, published=True).any())):
         return None
     counts = f"{k:,.0f} of {n:,.0f}, " if np.isfinite(k) and np.isfinite(n) else ""
     return (f"{cov.short} is {sdc.label(share, pol=pol)} ({counts}England {sdc.label(england, pol=pol)}): "

@@ -156,11 +156,10 @@ def benchmark_intro(bm: BenchmarkResult, policy: str = "internal") -> Markdown:
         "report says so and never treats it as zero. Each statement says whether a "
         "difference from the neighbours is larger than chance alone would give for a cohort "
         f"of that size (95% interval). Disclosure policy: **{policy}**"
-        + (": a council figure resting on 1 to 5 children, or leaving 1 to 5 out, shows as c "
-           "in tables, text and charts." if sdc.policy(policy).suppress_small else ".")
-        + (" So does one of the council's figures of the same cohort (care leavers in education, "
-           "employment or training, and not) where together they would leave 1 to 5 children "
-           "to subtraction." if sdc.policy(policy).secondary else ""))
+        + (": a council figure resting on 1 to 5 children shows as c in tables, text and charts. "
+           "A figure DfE published with its counts is shown as DfE published it, even where it "
+           "leaves 1 to 5 children out: DfE's own table gives that count already."
+           if sdc.policy(policy).suppress_small else "."))
 
 
 def latest_table(bm: BenchmarkResult, policy: str = "internal") -> pd.DataFrame:
@@ -193,8 +192,8 @@ def latest_table(bm: BenchmarkResult, policy: str = "internal") -> pd.DataFrame:
 def trend_table(bm: BenchmarkResult, measure_id: str, years: int = 6, policy: str = "internal") -> pd.DataFrame:
     """The last ``years`` of one measure: the council's figure (with its counts where it
     is a share of children), neighbours' average and range, region, England, band.
-    Under a policy that suppresses small counts, a figure resting on 1 to 5 children
-    (or leaving 1 to 5 out) shows as c."""
+    Under a policy that suppresses small counts, a figure the policy withholds
+    (:func:`evaltools.sdc.withheld`) shows as c."""
     m = registry.get(measure_id)
     s = bm.disclosed(policy).series(measure_id).tail(years)
     out = pd.DataFrame({"Year": [m.period_cell(p) for p in s["period"]]})
@@ -730,8 +729,9 @@ def show_funnels(t) -> None:
         row = r.table[r.table["highlight"]]
         title = None
         if len(row) and sdc.policy(t.policy).suppress_small and (
-                sdc.gives_away(row.iloc[0]["numerator"], row.iloc[0]["denominator"]).any()
-                or int(r.period) in t.benchmark.withheld_periods(mid, t.policy)):      # the cohort rule too
+                sdc.gives_away(row["numerator"].iloc[:1], row["denominator"].iloc[:1],
+                               sdc.dfe_published(row.iloc[:1].assign(period=r.period, measure=mid))).any()
+                or int(r.period) in t.benchmark.withheld_periods(mid, t.policy)):
             display(Markdown(f"*Not shown under the {t.policy} policy: {t.la.display_name}'s {r.period} "
                              f"figure {sdc.withheld_because(t.la.area_code, mid, [r.period])}.*"))
             continue

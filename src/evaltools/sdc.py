@@ -21,6 +21,13 @@ Policies
     :func:`cohort_withheld`: care leavers in EET and NEET leave those whose activity is
     not known).
 
+DfE's own figures (:func:`dfe_published`: a council's figure with the counts DfE
+published for it) are shown as DfE published them under every policy. The rules that
+stop a reader subtracting 1 to 5 children (the children a figure leaves out, the cohort
+rule) are for the figures evaltools works out itself, from a 903 extract or a local
+file: hiding DfE's 36 of 38 protects no one, as DfE prints it, and blanked a council's
+best and worst years (care leavers in touch, EET at 19-21, development checks).
+
 Every policy prints percentages and rates to one decimal place, rounded half up, and a
 figure DfE published as a whole number as it was published (LAIT's 20%). DfE's own
 tables give a council's percentages as whole numbers, but a percentage here stands
@@ -136,12 +143,56 @@ def rests_on_few(numerator, denominator=None) -> bool:
     return bool(np.any(gives_away(numerator, den)))
 
 
-def gives_away(numerator, denominator) -> np.ndarray:
+def gives_away(numerator, denominator, published=False) -> np.ndarray:
     """Per figure, whether showing it gives away a count of 1 to 5: its numerator, its
     denominator, or the children left out (denominator - numerator: 37 of 40 reveals
-    3). The primary rule of :func:`apply`, for any pair of arrays of counts."""
+    3). The primary rule of :func:`apply`, for any pair of arrays of counts.
+
+    ``published`` (per figure, or one for all): the figure is one DfE itself published
+    with these counts (:func:`dfe_published`). The children it leaves out are then
+    DfE's own subtraction, on its website: printing 36 of 38 again gives no one the 2
+    it did not already have, so only a numerator or denominator of 1 to 5 counts (DfE
+    shows those as c itself)."""
     num, den = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
-    return is_small(num) | is_small(den) | (is_small(den - num) & np.isfinite(num))
+    left_out = is_small(den - num) & np.isfinite(num) & ~np.asarray(published, dtype=bool)
+    return is_small(num) | is_small(den) | left_out
+
+
+@lru_cache(maxsize=2)
+def _dfe_counts(root: str) -> dict:
+    from . import published
+    f = published.load_indicators(data_root=Path(root))
+    f = f[(f["status"] == "ok") & f["numerator"].notna() & f["denominator"].notna()]
+    return dict(zip(zip(f["area_code"].astype(str), f["period"].astype(int), f["measure"].astype(str)),
+                    zip(f["numerator"].astype(float), f["denominator"].astype(float))))
+
+
+def dfe_published(frame: pd.DataFrame) -> np.ndarray:
+    """Per row of an indicator frame, whether its figure is one DfE published: the same
+    numerator and denominator DfE gives for that area, year and measure (as now
+    published, EES or LAIT), for all children. Such a figure is public already, so the
+    rules that only stop a reader working out 1 to 5 children by subtraction (the
+    children it leaves out, :func:`gives_away`; the cohort rule,
+    :func:`cohort_withheld`) do not hide it: withholding Herefordshire's 36 of 38 under-5s
+    with a development check, or its 47 of 98 care leavers in EET, protects nothing DfE
+    does not print, and blanks the years a board most needs to see. A council's own
+    903 figures are DfE's only where their counts are exactly DfE's."""
+    out = np.zeros(len(frame), dtype=bool)
+    if not len(frame) or not {"area_code", "period", "measure", "numerator", "denominator"} <= set(frame.columns):
+        return out
+    from .paths import data_dir
+    try:
+        dfe = _dfe_counts(str(data_dir()))
+    except Exception:   # noqa: BLE001  # no published data to hand: nothing is DfE's
+        return out
+    num, den = frame["numerator"].to_numpy(dtype=float), frame["denominator"].to_numpy(dtype=float)
+    periods = pd.to_numeric(frame["period"], errors="coerce").to_numpy(dtype=float)
+    for i, (a, p, m) in enumerate(zip(frame["area_code"].astype(str), periods, frame["measure"].astype(str))):
+        if np.isfinite(p) and (got := dfe.get((a, int(p), m))) is not None:
+            out[i] = got == (num[i], den[i])
+    if "breakdown" in frame.columns:            # a group of children is not DfE's figure
+        out &= frame["breakdown"].fillna("all").isin(ALL_GROUPS).to_numpy()
+    return out
 
 
 def apply(frame: pd.DataFrame, pol: str | Policy = "published") -> pd.DataFrame:
@@ -300,12 +351,13 @@ def _withheld(frame: pd.DataFrame, pol: str | Policy) -> tuple[np.ndarray, np.nd
     if not pol.suppress_small or not len(frame):
         return none, none
     ok = (frame["status"] == "ok").to_numpy()
-    primary = gives_away(frame["numerator"], frame["denominator"]) & ok
+    dfe = dfe_published(frame)
+    primary = gives_away(frame["numerator"], frame["denominator"], dfe) & ok
     if not pol.secondary:
         return primary, none
     counted = np.isfinite(frame["numerator"].to_numpy(dtype=float)) & \
         np.isfinite(frame["denominator"].to_numpy(dtype=float))
-    return primary, cohort_withheld(frame, ok & ~primary & counted)
+    return primary, cohort_withheld(frame, ok & ~primary & counted & ~dfe)
 
 
 def cohort_withheld(frame: pd.DataFrame, shown: np.ndarray) -> np.ndarray:
@@ -323,75 +375,27 @@ def cohort_withheld(frame: pd.DataFrame, shown: np.ndarray) -> np.ndarray:
     the figures that takes part is hidden too, until none is (:func:`_cohort_pick`: the
     one freeing the most such counts, then the smallest, a 0 last since hiding it hides
     nothing); beside 1 to 5 left out, one hidden figure of 6 or more leaves at least 7
-    unknown. DfE publishes these counts itself (its "Total information not known" is
-    3): the rule keeps the policy's own promise, that nothing shown gives away 1 to 5
-    children, across the report.
+    unknown.
 
-    The decision is the same in every report: DfE's figures (those matching the
-    published frame's counts for the area, year and measure) take it from every
-    area's published figures at once (:func:`published_cohort_withheld`), so a report
-    showing only EET hides EET in exactly the years a report showing NEET does. Other
-    rows (the council's own 903 figures) are decided among the frame's rows of the same
-    area, year (and period end, breakdown and group)."""
-    out = np.zeros(len(frame), dtype=bool)
+    The rule is for the figures evaltools works out itself (the council's 903 figures),
+    decided among the frame's rows of the same area, year (and period end, breakdown
+    and group). DfE's own figures (:func:`dfe_published`) are never hidden by it: DfE
+    publishes the count they leave (its "Total information not known" is 3), so
+    hiding 47 of 98 protects no one and blanks a council's EET in the years it matters."""
     shown = np.asarray(shown, dtype=bool)
     if not shown.any() or not {"area_code", "period", "measure"} <= set(frame.columns):
-        return out
+        return np.zeros(len(frame), dtype=bool)
     from . import published
     members = {m for ms in published.cohort_measures().values() for m in ms}
-    cand = shown & frame["measure"].isin(members).to_numpy()
-    if not cand.any():
-        return out
-    pub = published_cohort_withheld()
-    rows = frame.loc[cand, ["area_code", "period", "measure", "numerator", "denominator"]]
-    key = pd.MultiIndex.from_arrays([rows["area_code"].astype(str), rows["period"].astype(int), rows["measure"]])
-    theirs = pub.reindex(key)
-    same = (theirs["numerator"].to_numpy() == rows["numerator"].to_numpy(dtype=float)) & \
-        (theirs["denominator"].to_numpy() == rows["denominator"].to_numpy(dtype=float))
-    if "breakdown" in frame.columns:        # a group of children is not DfE's figure
-        same &= frame.loc[cand, "breakdown"].fillna("all").isin(ALL_GROUPS).to_numpy()
-    idx = np.flatnonzero(cand)
-    out[idx[same]] = theirs["withheld"].to_numpy(dtype=bool)[same]
-    own = np.zeros(len(frame), dtype=bool)
-    own[idx[~same]] = True
-    return out | _cohort_rows(frame, own)
-
-
-@lru_cache(maxsize=2)
-def _published_cohort_withheld(root: str) -> pd.DataFrame:
-    from . import published
-    ids = [m for ms in published.cohort_measures().values() for m in ms]
-    f = published.load_indicators(ids, data_root=Path(root))
-    ok = (f["status"] == "ok").to_numpy()
-    num, den = f["numerator"].to_numpy(dtype=float), f["denominator"].to_numpy(dtype=float)
-    shown = ok & ~gives_away(num, den) & np.isfinite(num) & np.isfinite(den)
-    out = pd.DataFrame({"numerator": num, "denominator": den, "withheld": _cohort_rows(f, shown)},
-                       index=pd.MultiIndex.from_arrays([f["area_code"].astype(str), f["period"].astype(int),
-                                                        f["measure"]]))
-    return out[~out.index.duplicated()]
-
-
-def published_cohort_withheld() -> pd.DataFrame:
-    """DfE's figures of every measure of a cohort (:func:`evaltools.published.cohort_measures`)
-    for every area and year, indexed by (area_code, period, measure), with their
-    numerator and denominator and ``withheld``: whether the cohort rule hides it under
-    the published policy (:func:`cohort_withheld`). Computed once per data folder."""
-    from .paths import data_dir
-    return _published_cohort_withheld(str(data_dir()))
+    return _cohort_rows(frame, shown & frame["measure"].isin(members).to_numpy() & ~dfe_published(frame))
 
 
 def withheld_because(area_code, measure: str, periods, plural: bool = False) -> str:
-    """Why a council's withheld published figures for ``periods`` are withheld, as the
-    rest of "Herefordshire's figure for 2022 ...": "would reveal 1 to 5 children" (it
-    rests on them or leaves them out; ``plural`` is kept for callers); where the cohort rule withheld them, "would reveal 1 to 5
-    children with other figures of the same cohort" (EET 47 of 98 beside NEET 48)."""
-    pub = published_cohort_withheld()
-    keys = [(str(area_code), int(p), str(measure)) for p in periods]
-    cohort = [k in pub.index and bool(pub.loc[k, "withheld"]) for k in keys]
-    if not any(cohort):
-        return REVEALS            # resting on 1 to 5, or leaving 1 to 5 out (36 of 38)
-    return f"{REVEALS} with other figures of the same cohort" if all(cohort) \
-        else f"{REVEALS}, alone or with other figures of the same cohort"
+    """Why a council's withheld figures for ``periods`` are withheld, as the rest of
+    "Herefordshire's figure for 2022 ...": "would reveal 1 to 5 children" (it rests on
+    them, or, for a figure evaltools worked out, leaves them out or pins them down with
+    other figures of the same cohort). The arguments are kept for callers."""
+    return REVEALS
 
 
 def _cohort_rows(frame: pd.DataFrame, shown: np.ndarray) -> np.ndarray:

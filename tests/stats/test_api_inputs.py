@@ -34,7 +34,7 @@ def test_an_la_is_found_however_it_is_named(ind, area):
     assert f.table.loc[f.table["highlight"], "area_code"].tolist() == ["884"]
 
 
-def test_an_unknown_la_and_a_suppressed_one_are_told_apart(ind):
+def test_an_unknown_la_and_a_suppressed_one_are_told_apart(ind, not_dfe):
     with pytest.raises(Exception, match="'Narnia' is not in the frame and is not an LA DfE publishes"):
         stats.before_after(ind, 2023, 2025, measure="care_leavers_eet_19_21", area="Narnia")
     # the council's figure hidden by the disclosure policy: said so, not "not one of the units"
@@ -102,7 +102,7 @@ def test_charts_of_points_on_few_children_are_refused_unless_internal():
     assert big.diagnostics["points_on_few"] == 0 and plots.spc_chart(big) is not None
 
 
-def test_a_funnels_highlighted_council_on_few_children_is_refused_unless_internal(ind):
+def test_a_funnels_highlighted_council_on_few_children_is_refused_unless_internal(ind, not_dfe):
     from evaltools import plots
     from evaltools.errors import DisclosureError
     f = stats.funnel(ind, measure="oc2_development_assessments", period=2025, highlight="884")   # 36 of 38

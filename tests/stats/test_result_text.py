@@ -128,7 +128,7 @@ def test_neighbours_for_a_year_not_begun_are_refused():
         comparators.statistical_neighbours("884", latest + 3)
 
 
-def test_benchmark_chart_draws_what_the_policy_allows():
+def test_benchmark_chart_draws_what_the_policy_allows(not_dfe):
     """benchmark_chart drew every figure of the council: Herefordshire's 2025
     development assessments, 36 of 38 (2 children not assessed), at 94.7%."""
     from evaltools import benchmark

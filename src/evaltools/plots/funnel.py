@@ -66,7 +66,8 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
     result's). Returns the Figure.
 
     ``policy`` (:mod:`evaltools.sdc`, default ``"published"``): a highlighted council
-    whose figure counts 1 to 5 children, or leaves 1 to 5 out, is refused except under
+    whose figure counts 1 to 5 children, or leaves 1 to 5 out (unless DfE published it
+    with those counts, :func:`evaltools.sdc.dfe_published`), is refused except under
     ``internal`` (the label and its place on the chart would give them away). The other
     councils' points are DfE's published figures."""
     t, s = result.table, result.series
@@ -75,7 +76,10 @@ def funnel_chart(result, highlight=None, *, title: str | None = None, ylabel: st
     keys = [t["unit"].astype(str)] + ([t["area_code"].astype(str)] if "area_code" in t else [])
     hl = t[sum(k.isin([str(h) for h in wanted]) for k in keys) > 0] if wanted else t.iloc[:0]
     pol = sdc.policy(policy)
-    few = (sdc.gives_away(hl["numerator"], hl["denominator"]) if prop else sdc.is_small(hl["numerator"])) \
+    mid = result.diagnostics.get("measure")
+    dfe = sdc.dfe_published(hl.assign(period=result.period, measure=mid)) \
+        if prop and len(hl) and "area_code" in hl and mid and result.period is not None else False
+    few = (sdc.gives_away(hl["numerator"], hl["denominator"], dfe) if prop else sdc.is_small(hl["numerator"])) \
         if len(hl) else []
     if pol.suppress_small and any(few):
         from ..errors import DisclosureError
