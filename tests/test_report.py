@@ -555,8 +555,10 @@ def test_a_red_rating_resting_on_many_unknowns_says_it_may_reflect_recording():
     # the key message says the shared cohort's note once, after both concerns
     care = next(k for k in briefing.key_messages(b) if k.startswith("**Care leavers:**"))
     assert care.count("have no information recorded") == 1
-    assert ("(2025; worse than England beyond noise). For both: 14 of 59 (23.7%) have no information recorded "
-            "(England 5.9%)") in care
+    assert ("(2025; worse than England beyond noise; among the 45 with information the figure is 100.0% (45 of 45))"
+            ". For both: 14 of 59 (23.7%) have no information recorded (England 5.9%), which DfE counts") in care
+    assert "EET, aged 17-18 50.8% (2025; worse than England beyond noise; among the 45 with information the " \
+        "figure is 66.7% (30 of 45))" in care
 
 
 def test_a_trend_arrow_stands_on_dfe_figures_that_leave_1_to_5_out():
@@ -577,7 +579,10 @@ def test_a_statement_names_a_large_unrecorded_share_but_never_one_that_would_und
     from evaltools import registry
     bm = benchmark.benchmark("884", ["care_leavers_suitable_accommodation_17_18", "care_leavers_eet_19_21"])
     text = bm.statement("care_leavers_suitable_accommodation_17_18", policy="published")
-    assert "14 of 59 (23.7%) have no information recorded (England 5.9%): the figure may reflect recording" in text
+    assert ("14 of 59 (23.7%) have no information recorded (England 5.9%), which DfE counts for young people the "
+            "council is not in touch with, who refused contact or no longer need its services: the figure may "
+            "reflect recording and contact") in text
+    assert "among the 45 with information the figure is 100.0% (45 of 45)" in text
     assert "no information recorded" not in bm.statement("care_leavers_eet_19_21", policy="published")
     eet = registry.get("care_leavers_eet_19_21")
     assert benchmark.recording_note(eet, 2022, "884", "published") is None

@@ -742,8 +742,13 @@ def council_zero_run(bm: BenchmarkResult, m: registry.Measure) -> ZeroRun | None
 def recording_note(m: registry.Measure, period, area_code: str, policy, what: str = "the figure") -> str | None:
     """How many of the council's cohort have no information recorded in ``period``, when
     that is many (:data:`UNKNOWN_SHARE`, and more than England's share), since ``what``
-    may then reflect recording rather than young people's lives: "14 of 59 (24%) have no
-    information recorded (England 6%): the rating may reflect ...". None when it is not,
+    may then reflect recording and contact rather than young people's lives: "14 of 59
+    (24%) have no information recorded (England 6%), which DfE counts for young people
+    the council is not in touch with, who refused contact or no longer need its
+    services: the rating may reflect ...; among the 45 with information the figure is
+    66.7% (30 of 45)" (the
+    measure's share among those DfE has information on, DfE's guidance to the
+    accommodation table). None when it is not,
     when the measure names no such category (``published.not_known``), or when the count
     would give away 1 to 5 children under the policy."""
     from . import sdc
@@ -761,9 +766,19 @@ def recording_note(m: registry.Measure, period, area_code: str, policy, what: st
     if share < UNKNOWN_SHARE or (np.isfinite(eng) and share <= eng) \
             or (pol.suppress_small and bool(sdc.gives_away(k, n, published=True).any())):
         return None        # DfE's own counts: the children they leave out are DfE's to print
+    known = ""
+    mine = _coverage(m.id)
+    mine = mine[(mine["period"] == int(period)) & (mine["area_code"].astype(str) == str(area_code))]
+    if len(mine) and m.unit == "percent" and np.isfinite(num := float(mine.iloc[0]["numerator"])) \
+            and float(mine.iloc[0]["denominator"]) == float(n) and n - k > 0 \
+            and not (pol.suppress_small and bool(sdc.gives_away(num, n - k, published=True).any())):
+        known = (f"; among the {n - k:,.0f} with information the figure is "
+                 f"{sdc.label(100 * num / (n - k), pol=pol)} ({num:,.0f} of {n - k:,.0f})")
     return (f"{k:,.0f} of {n:,.0f} ({sdc.label(share, pol=pol)}) have no information recorded"
             + (f" (England {sdc.label(eng, pol=pol)})" if np.isfinite(eng) else "")
-            + f": {what} may reflect recording more than young people's lives")
+            + ", which DfE counts for young people the council is not in touch with, who refused contact "
+            + f"or no longer need its services: {what} may reflect recording and contact more than young "
+            + f"people's lives{known}")
 
 
 @lru_cache(maxsize=16)
