@@ -250,7 +250,8 @@ def test_a_stated_target_prints_as_the_strategy_states_it():
     from evaltools import briefing
     b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
     basis = b.table.set_index("Measure")["Basis"]
-    assert basis["Immunisations up to date"].startswith("target 100% not met")
+    # the target is for 2027 and the figure 2025's: not met yet, and said so
+    assert basis["Immunisations up to date"].startswith("target 100% for 2027 not met yet")
     # 2023/24 is the strategy's baseline year: meeting the target then is not the strategy's
     # doing (the review: "met at the baseline; no figure since"), so the figure is rated
     # as one without a target would be, and the basis says why
@@ -715,14 +716,17 @@ def test_a_target_rating_is_not_amber_when_the_latest_year_fell_beyond_noise():
 
     m = registry.get("oc2_sdq_received")
     last = pd.Series({"la_value": 88.3})
-    assert briefing._rag(m, last, (100.0, "yes"), "↓ worse") == (
+    assert briefing._rag(m, last, (100.0, "yes", None), "↓ worse") == (
         "red", "target 100% not met; better than the baseline but worse than the year before beyond noise")
-    assert briefing._rag(m, last, (100.0, "yes"), "↓ within noise") == (
+    assert briefing._rag(m, last, (100.0, "yes", None), "↓ within noise") == (
         "amber", "target 100% not met; better than the baseline")
-    assert briefing._rag(m, last, (100.0, "no"), "↑ within noise") == (
+    assert briefing._rag(m, last, (100.0, "no", None), "↑ within noise") == (
         "red", "target 100% not met; no better than the baseline")      # beside an arrow of its own
-    assert briefing._rag(m, last, (100.0, "not assessed"), "") == ("red", "target 100% not met")   # no baseline
-    assert briefing._rag(m, last, (85.0, "no"), "↓ worse") == ("green", "meets the strategy's target (85%)")
+    assert briefing._rag(m, last, (100.0, "not assessed", None), "") == ("red", "target 100% not met")   # no baseline
+    assert briefing._rag(m, last, (85.0, "no", None), "↓ worse") == ("green", "meets the strategy's target (85%)")
+    # a target for a later year: not met yet, rated on how the figure has moved
+    assert briefing._rag(m, last, (100.0, "yes", 2027), "↓ within noise") == (
+        "amber", "target 100% for 2027 not met yet; better than the baseline")
 
 
 def test_a_target_from_a_strategy_that_has_ended_does_not_rate_todays_figure():
@@ -921,7 +925,7 @@ def test_scorecard_gives_no_target_or_baseline_comparison_from_a_withheld_baseli
                                         "target": {"change_percent": 2, "by": 2027}}]})
     row = lambda pol: briefing.scorecard("884", strategy=s, policy=pol).table.set_index("Measure").loc[  # noqa: E731
         "In touch, aged 17-18"]
-    assert "target 97.4% not met" in row("internal")["Basis"]
+    assert "target 97.4% for 2027 not met yet" in row("internal")["Basis"]
     basis = row("published")["Basis"]
     assert "97.4" not in basis and "baseline" in basis and "target" in basis
     assert basis.endswith("the strategy's target is set from a baseline year the disclosure policy withholds, "
@@ -953,7 +957,7 @@ def test_scorecard_does_not_rate_red_for_a_baseline_comparison_it_withholds(not_
                                         "baseline": {"period": 2021}, "target": {"value": 100, "by": 2027}}]})
     row = lambda pol: briefing.scorecard("884", strategy=s, policy=pol).table.set_index("Measure").loc[  # noqa: E731
         "In touch, aged 19-21"]
-    assert row("internal")["Basis"] == "target 100% not met; no better than the baseline"
+    assert row("internal")["Basis"] == "target 100% for 2027 not met yet; no better than the baseline"
     pub = row("published")
     assert "baseline" not in pub["Basis"].split(";")[0] and pub["RAG"] != "red"
     assert pub["Basis"].endswith("the strategy's target (100%) is not met; whether the figure is better than the "

@@ -212,7 +212,11 @@ def _target_for(m: registry.Measure, last: pd.Series, target, st) -> tuple[tuple
         if not met:
             return None, (f"the strategy's target ({shown}) is not met; whether the figure is better than "
                           "the baseline is withheld with the baseline's year, so it is rated against England")
-    return (value, moved), None
+    # a target for a later year than the figure (immunisations 100% by 2027, judged on
+    # 2025's) is not yet due: the rating says so, and rests on the way it has moved
+    by = next((sm.target.period for sm in st.measures if sm.measure == m.id and sm.target is not None
+               and sm.target.period), None) if st is not None else None
+    return (value, moved, by if by and by > int(last["period"]) else None), None
 
 
 def _tested(m: registry.Measure, last, frame: pd.DataFrame, area: str, comparator):
@@ -229,18 +233,21 @@ def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple
     v = last["la_value"]
     hi_good = m.polarity == "high"
     if target is not None:
-        value, moved = target     # a target as the strategy states it: 100%, not 100.0%
+        value, moved, due = target     # a target as the strategy states it: 100%, not 100.0%
+        shown = m.format_value(value, whole=True)
         if (v >= value) if hi_good else (v <= value):
-            return "green", f"meets the strategy's target ({m.format_value(value, whole=True)})"
+            return "green", f"meets the strategy's target ({shown})"
+        # a target for a later year than the figure: "target 100% for 2027 not met yet"
+        named, yet = (f"{shown} for {m.period_label(due)}", " yet") if due else (shown, "")
         if moved == "yes" and trend.endswith(" worse"):
             # better than the baseline, but a fall beyond noise since the year before
             # (``trend``: the scorecard's arrow) is not moving the right way now; "better
             # than the baseline" names what it is set against, beside an arrow that
             # compares with the year before
-            return "red", (f"target {m.format_value(value, whole=True)} not met; better than the baseline "
+            return "red", (f"target {named} not met{yet}; better than the baseline "
                            "but worse than the year before beyond noise")
         words = {"yes": "; better than the baseline", "no": "; no better than the baseline"}.get(moved, "")
-        return ("amber" if moved == "yes" else "red"), f"target {m.format_value(value, whole=True)} not met{words}"
+        return ("amber" if moved == "yes" else "red"), f"target {named} not met{yet}{words}"
     if m.size_dependent:
         return "", "a count: not compared with England or other councils"
     side = _against(m, last, last["england_value"])
