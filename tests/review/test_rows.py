@@ -1081,16 +1081,16 @@ def test_a_letters_review_speaks_of_the_letters_points_not_a_strategy():
 
 
 def test_a_jump_is_not_put_down_to_an_intervention_it_came_before_or_against():
-    """Herefordshire 2017-20: adoptions fell in 2017, the year to March 2017, before a
-    Regional Adoption Agency whose go-live the strategy does not date; the 2025-27
-    review's step-downs fell in 2025, mostly before the strategy it reviews (approved in
-    December 2024, aimed at every measure) and against its aim. Neither names them."""
-    for sid, mid in (("herefordshire_2017_20", "hf17_adoptions"), ("herefordshire_2025_27", None)):
+    """Herefordshire 2017-20: a sudden change in care leavers' suitable accommodation
+    before a Regional Adoption Agency and other interventions the strategy does not
+    date; the 2025-27 review's step-downs fell in 2025, mostly before the strategy it
+    reviews (approved in December 2024, aimed at every measure) and against its aim.
+    Neither names them. (Adoptions' fall in 2017, 29 of 103 to 16 of 84, was flagged
+    when LAIT gave it without counts; with LAIT's counts it is within noise.)"""
+    for sid in ("herefordshire_2017_20", "herefordshire_2025_27"):
         t = review.evaluate(sid, extract="data/sample").table
         rows = t[t["caveats"].str.contains("a sudden (?:rise|fall) in", regex=True)]
         assert len(rows) and not rows["caveats"].str.contains("just after").any(), sid
-        if mid:
-            assert "a sudden fall in 2017: check" in t.set_index("id").loc[mid, "caveats"]
 
 
 def test_the_narrative_names_the_measures_that_moved_the_other_way():
