@@ -774,11 +774,20 @@ def recording_note(m: registry.Measure, period, area_code: str, policy, what: st
             and not (pol.suppress_small and bool(sdc.gives_away(num, n - k, published=True).any())):
         known = (f"; among the {n - k:,.0f} with information the figure is "
                  f"{sdc.label(100 * num / (n - k), pol=pol)} ({num:,.0f} of {n - k:,.0f})")
-    return (f"{k:,.0f} of {n:,.0f} ({sdc.label(share, pol=pol)}) have no information recorded"
-            + (f" (England {sdc.label(eng, pol=pol)})" if np.isfinite(eng) else "")
+    england = f" (England {sdc.label(eng, pol=pol)})" if np.isfinite(eng) else ""
+    if _DISTANCE in m.published["not_known"]:       # where children were placed, not known
+        known = known.replace("with information", "with a known location")
+        return (f"{k:,.0f} of {n:,.0f} new placements ({sdc.label(share, pol=pol)}) have no distance recorded"
+                + f"{england}, which DfE's figure keeps in its total as neither near nor far: {what} may "
+                + f"reflect recording more than where children were placed{known}")
+    return (f"{k:,.0f} of {n:,.0f} ({sdc.label(share, pol=pol)}) have no information recorded{england}"
             + ", which DfE counts for young people the council is not in touch with, who refused contact "
             + f"or no longer need its services: {what} may reflect recording and contact more than young "
             + f"people's lives{known}")
+
+
+#: DfE's category of new placements whose distance from home is not known
+_DISTANCE = "Distance not known or not recorded"
 
 
 @lru_cache(maxsize=16)

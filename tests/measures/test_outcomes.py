@@ -140,6 +140,26 @@ def test_adoption_timeliness_a1_a2_a10():
     assert value(cd, "adoption_a2_days")[2] == 83.5
 
 
+def test_adoption_timeliness_is_not_available_where_the_extract_cannot_time_every_adoption():
+    """2022-2025 returns, so the extract sees entries into care from 01/04/2021. A was
+    adopted in 2024 (the year to March 2024) after a period of care that began on
+    01/01/2020, before the extract: its A1 cannot be timed, and an average of the other
+    adoptions of that year would leave out the child who waited longest, so 2024 is
+    not available (x), not B's 304 days alone. 2025's adoption (C, seen from entry) is
+    timed: 01/04/2023 to moving in 01/10/2023 = 183 days. The 3-year figure to 2025
+    takes in 2024 as well: not available."""
+    cd = care([("A", "01/01/2020", "S", "E1", "U4", "01/03/2022", "X1"),
+               ("A", "01/03/2022", "B", "E1", "A6", "01/09/2023", "E11"),
+               ("B", "01/07/2021", "S", "C2", "U4", "01/05/2022", "X1"),
+               ("B", "01/05/2022", "B", "E1", "A6", "01/12/2023", "E11"),
+               ("C", "01/04/2023", "S", "E1", "U4", "01/10/2023", "X1"),
+               ("C", "01/10/2023", "B", "E1", "A6", "01/02/2025", "E11")],
+              dob={"A": "01/06/2018", "B": "01/06/2020", "C": "01/06/2021"}, years=(2022, 2023, 2024, 2025))
+    assert value(cd, "adoption_a1_days")[3] == "x"
+    assert value(cd, "adoption_a1_days", period=2025)[2:] == (183.0, "ok")
+    assert value(cd, "adoption_a1_days_3yr", period=2025)[3] == "x"
+
+
 def test_care_leavers_17_18_in_touch_and_accommodation():
     """17th and 18th birthdays in 2024, none still in care. A: in touch, suitable (D1).
     B: refuses contact (REFU), accommodation not known (0): in the denominator of both,

@@ -132,6 +132,8 @@ def _one(cd: CareData, spec: Spec, frequency: str, by, years) -> pd.DataFrame:
         first, last = period_of(add_months(refs, -lookback) + 1), period_of(refs)
         for y in gone:
             covered &= ~((first <= y) & (y <= last))
+    if covered.any() and spec.complete is not None:
+        covered[covered] = spec.complete(cd, refs[covered])
     if covered.any():
         with calendar_months() if frequency == "month" else contextlib.nullcontext():
             rows = spec.func(cd, refs[covered])

@@ -14,8 +14,11 @@ fostering for adoption and adoption disruptions.
   counts as 0 days; children with no placement or freeing order, or never placed for
   adoption, are left out (DfE's A2 help text).
 * Only adoptions whose period of care began inside the extract (its first episode has
-  RNE S, on or after the first return's 1 April) count: for a period that began
-  earlier the extract does not see the entry date.
+  RNE S, on or after the first return's 1 April) can be timed: for a period that began
+  earlier the extract does not see the entry date. A window with any adoption the
+  extract cannot time is not available (status x, :func:`entries_seen`) rather than
+  an average of the rest: those are the children who waited longest, so the rest
+  would look quicker than the council was (the first years of a short extract).
 
 Placements for adoption themselves (:func:`adoptive_placements`) give two more
 measures: early permanence through fostering for adoption or concurrent planning
@@ -50,6 +53,8 @@ def _build_adoptions(cd: CareData) -> pd.DataFrame:
     ad = last[last["REC"].isin(ADOPTED) & (last["end"] < 10 ** 6)]
     first = e.drop_duplicates("period", keep="first").set_index("period")
     seen = (first["RNE"] == "S") & (first["start"] >= cd.coverage_start)
+    unseen = ad[~seen.reindex(ad["period"]).fillna(False).to_numpy(dtype=bool)]
+    cd.cached("adoptions_untimed", lambda: unseen["end"].to_numpy(dtype=np.int64))
     ad = ad[seen.reindex(ad["period"]).fillna(False).to_numpy(dtype=bool)]
     ep = e[e["period"].isin(ad["period"])]
     # moving in: the start of the last run of adoptive placements (A3-A6) in the period
@@ -100,6 +105,19 @@ def _days(kind: str, months: int = 12):
     f.__doc__ = {"A1": "Days from entering care to moving in with the adoptive family.",
                  "A10": "A1, counting a foster-carer adoption from moving in with those carers.",
                  "A2": "Days from court authority to place to the match with adopters (0 if matched first)."}[kind]
+    return f
+
+
+def entries_seen(months: int = 12):
+    """Per reference date, whether every adoption in the ``months`` to it can be timed:
+    none of those children's periods of care began before the extract (see the
+    module docstring). The engine marks the other windows not available."""
+    def f(cd: CareData, refs) -> np.ndarray:
+        _adoptions(cd)
+        untimed = cd.cached("adoptions_untimed", lambda: np.empty(0, dtype=np.int64))
+        refs = np.asarray(refs, dtype=np.int64)
+        return np.array([not ((untimed >= ws) & (untimed <= r)).any()
+                         for r, ws in zip(refs, window_start(refs, months))], dtype=bool)
     return f
 
 

@@ -41,6 +41,10 @@ class Spec:
     #: the tables besides Episodes and Header it reads: a year in which one has no rows
     #: where its other years hold many is not available for it (``CareData.lacking``)
     tables: tuple[str, ...] = ()
+    #: ``f(cd, refs)``: per reference date, whether the extract holds all the measure
+    #: needs there beyond its lookback (adoption timeliness: every adopted child's
+    #: entry into care); a False date is not available (status x)
+    complete: Callable | None = None
 
 
 def annual_refs(cd: CareData, years=None) -> np.ndarray:
