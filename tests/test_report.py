@@ -562,6 +562,19 @@ def test_a_red_rating_resting_on_many_unknowns_says_it_may_reflect_recording():
         "figure is 66.7% (30 of 45))" in care
 
 
+def test_placements_with_no_distance_recorded_are_named_beside_the_location_figures():
+    """DfE keeps new placements whose distance is not known in its total: Herefordshire's
+    70 of 353 in 2024 (19.8%, England 16.2%) pull its outside-the-LA share down to
+    26.3%; among the 283 with a known location it is 32.9%. The statement says both;
+    2025's 26 unknown (below 10%) need no note."""
+    from evaltools import registry
+    m = registry.get("new_placements_outside_la")
+    note = benchmark.recording_note(m, 2024, "884", "published")
+    assert note.startswith("70 of 353 new placements (19.8%) have no distance recorded (England 16.2%)")
+    assert note.endswith("among the 283 with a known location the figure is 32.9% (93 of 283)")
+    assert benchmark.recording_note(m, 2025, "884", "published") is None
+
+
 def test_a_trend_arrow_stands_on_dfe_figures_that_leave_1_to_5_out():
     """In touch at 17-18, 2023: DfE published 95% with the children it leaves out (1 to
     5) for anyone to subtract, so the published policy shows it, and the 2024 trend
