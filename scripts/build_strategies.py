@@ -206,6 +206,10 @@ DEFINITIONS = {"sh19_cla_rate": "DfE number of children looked after at 31 March
 AGAINST_ENGLAND = re.compile(r"\b(below|above)\b.*\b(England|national)\b", re.I)
 
 POLARITY = {"increase": "high", "decrease": "low"}
+#: local measures whose better direction their strategy's "maintain" does not say: a
+#: share of care leavers contacted by their personal adviser within 8 weeks is better
+#: higher, whatever level the strategy keeps it at
+LOCAL_POLARITY = {"pa_contact_within_8_weeks": "high"}
 KIND_OF_UNIT = {"percent": "percent", "count": "count", "rate": "rate", "score": "score", "days": "days"}
 
 
@@ -218,7 +222,8 @@ def build_local(mp: pd.DataFrame, cat: pd.DataFrame) -> list[Path]:
         first = g.iloc[0]
         directions = set(g["direction"].dropna())
         rows.append({"id": lid, "title": _text(first["measure_text"]), "unit": KIND_OF_UNIT[_text(first["local_unit"])],
-                     "polarity": POLARITY.get(directions.pop(), "none") if len(directions) == 1 else "none",
+                     "polarity": LOCAL_POLARITY.get(lid) or (POLARITY.get(directions.pop(), "none")
+                                                             if len(directions) == 1 else "none"),
                      "kind": _text(first["local_kind"]), "strategies": ";".join(sorted(set(g["strategy"]))),
                      "description": "; ".join(dict.fromkeys(_text(n) for n in g["map_note"] if _text(n)))})
     d = ROOT / "data" / "local"
