@@ -973,8 +973,9 @@ def test_scorecard_does_not_rate_red_for_a_baseline_comparison_it_withholds(not_
     assert row("internal")["Basis"] == "target 100% for 2027 not met yet; no better than the baseline"
     pub = row("published")
     assert "baseline" not in pub["Basis"].split(";")[0] and pub["RAG"] != "red"
-    assert pub["Basis"].endswith("the strategy's target (100%) is not met; whether the figure is better than the "
-                                 "baseline is withheld with the baseline's year, so it is rated against England")
+    assert pub["Basis"].endswith("the strategy's target (100% for 2027) is not met yet; whether the figure is "
+                                 "better than the baseline is withheld with the baseline's year, so it is rated "
+                                 "against England")
 
 
 def test_a_charts_alt_text_leads_with_its_title_and_gives_the_comparators_figures():

@@ -288,6 +288,11 @@ def test_dfe_figures_are_shown_as_dfe_published_them_and_own_figures_follow_the_
     assert not sdc.withheld(dev, "published").any()
     assert sdc.withheld(dev.assign(area_code="999"), "published").all()
     assert sdc.gives_away(3, 38, published=True) and not sdc.gives_away(36, 38, published=True)
+    # a rolling 12 months to 30 November with the same counts is not DfE's figure
+    rolling = dev.assign(period_end=pd.Timestamp("2024-11-30"),
+                         source="SSDA903 extract (evaltools.measures, rolling 12 months)")
+    assert not sdc.dfe_published(rolling).any() and sdc.withheld(rolling, "published").all()
+    assert sdc.dfe_published(dev.assign(period_end=pd.Timestamp("2025-03-31"))).all()
 
 
 def test_every_report_shows_dfe_figures_alike_and_benchmarking_agrees():

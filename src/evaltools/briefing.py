@@ -207,16 +207,18 @@ def _target_for(m: registry.Measure, last: pd.Series, target, st) -> tuple[tuple
         return None, f"the strategy's target ({shown}) is not judged on its baseline year alone"
     if int(last["period"]) > st.last_period:         # the review's years end there too
         return None, f"the strategy's target ({shown}) was for the years to {st.end:%B %Y}"
-    if moved is None:       # the baseline's year is withheld: amber or red would say which side of it
-        met = last["la_value"] >= value if m.polarity == "high" else last["la_value"] <= value
-        if not met:
-            return None, (f"the strategy's target ({shown}) is not met; whether the figure is better than "
-                          "the baseline is withheld with the baseline's year, so it is rated against England")
     # a target for a later year than the figure (immunisations 100% by 2027, judged on
     # 2025's) is not yet due: the rating says so, and rests on the way it has moved
     by = next((sm.target.period for sm in st.measures if sm.measure == m.id and sm.target is not None
                and sm.target.period), None) if st is not None else None
-    return (value, moved, by if by and by > int(last["period"]) else None), None
+    due = by if by and by > int(last["period"]) else None
+    if moved is None:       # the baseline's year is withheld: amber or red would say which side of it
+        met = last["la_value"] >= value if m.polarity == "high" else last["la_value"] <= value
+        if not met:         # (not yet due: no rating is held down for it)
+            missed = f"({shown} for {m.period_label(due)}) is not met yet" if due else f"({shown}) is not met"
+            return None, (f"the strategy's target {missed}; whether the figure is better than "
+                          "the baseline is withheld with the baseline's year, so it is rated against England")
+    return (value, moved, due), None
 
 
 def _tested(m: registry.Measure, last, frame: pd.DataFrame, area: str, comparator):

@@ -170,7 +170,8 @@ def _dfe_counts(root: str) -> dict:
 def dfe_published(frame: pd.DataFrame) -> np.ndarray:
     """Per row of an indicator frame, whether its figure is one DfE published: the same
     numerator and denominator DfE gives for that area, year and measure (as now
-    published, EES or LAIT), for all children. Such a figure is public already, so the
+    published, EES or LAIT), for all children and for DfE's year to 31 March (not a
+    rolling 12 months, whose counts may happen to be the same). Such a figure is public already, so the
     rules that only stop a reader working out 1 to 5 children by subtraction (the
     children it leaves out, :func:`gives_away`; the cohort rule,
     :func:`cohort_withheld`) do not hide it: withholding Herefordshire's 36 of 38 under-5s
@@ -192,6 +193,12 @@ def dfe_published(frame: pd.DataFrame) -> np.ndarray:
             out[i] = got == (num[i], den[i])
     if "breakdown" in frame.columns:            # a group of children is not DfE's figure
         out &= frame["breakdown"].fillna("all").isin(ALL_GROUPS).to_numpy()
+    if "period_end" in frame.columns:           # a rolling 12 months to 30 November is not
+        end = pd.to_datetime(frame["period_end"], errors="coerce")      # DfE's year to 31 March
+        out &= (end.isna() | ((end.dt.month == 3) & (end.dt.day == 31)
+                              & (end.dt.year == pd.to_numeric(frame["period"], errors="coerce")))).to_numpy()
+    if "source" in frame.columns:
+        out &= ~frame["source"].astype(str).str.contains("rolling", regex=False).to_numpy()
     return out
 
 
