@@ -364,10 +364,10 @@ def _withheld(frame: pd.DataFrame, pol: str | Policy) -> tuple[np.ndarray, np.nd
         return primary, none
     counted = np.isfinite(frame["numerator"].to_numpy(dtype=float)) & \
         np.isfinite(frame["denominator"].to_numpy(dtype=float))
-    return primary, cohort_withheld(frame, ok & ~primary & counted & ~dfe)
+    return primary, cohort_withheld(frame, ok & ~primary & counted, dfe)
 
 
-def cohort_withheld(frame: pd.DataFrame, shown: np.ndarray) -> np.ndarray:
+def cohort_withheld(frame: pd.DataFrame, shown: np.ndarray, dfe: np.ndarray | None = None) -> np.ndarray:
     """The cohort rule of the published policy: which of the ``shown`` rows of an
     indicator frame to hide because, with the other measures of the same cohort, they
     give away 1 to 5 children.
@@ -388,13 +388,15 @@ def cohort_withheld(frame: pd.DataFrame, shown: np.ndarray) -> np.ndarray:
     decided among the frame's rows of the same area, year (and period end, breakdown
     and group). DfE's own figures (:func:`dfe_published`) are never hidden by it: DfE
     publishes the count they leave (its "Total information not known" is 3), so
-    hiding 47 of 98 protects no one and blanks a council's EET in the years it matters."""
+    hiding 47 of 98 protects no one and blanks a council's EET in the years it matters.
+    ``dfe``: :func:`dfe_published` of the frame, where the caller has it already."""
     shown = np.asarray(shown, dtype=bool)
     if not shown.any() or not {"area_code", "period", "measure"} <= set(frame.columns):
         return np.zeros(len(frame), dtype=bool)
     from . import published
     members = {m for ms in published.cohort_measures().values() for m in ms}
-    return _cohort_rows(frame, shown & frame["measure"].isin(members).to_numpy() & ~dfe_published(frame))
+    dfe = dfe_published(frame) if dfe is None else dfe
+    return _cohort_rows(frame, shown & frame["measure"].isin(members).to_numpy() & ~dfe)
 
 
 def withheld_because(area_code, measure: str, periods, plural: bool = False) -> str:
