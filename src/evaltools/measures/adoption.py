@@ -47,15 +47,23 @@ def _adoptions(cd: CareData) -> pd.DataFrame:
     return cd.cached("adoptions", lambda: _build_adoptions(cd))
 
 
+def _adopted(cd: CareData) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every period of care that ended in adoption (its last episode) and whether the
+    extract saw it begin, so the adoption can be timed. Computed once."""
+    def build():
+        e = cd.episodes[~cd.episodes["short_break"]]
+        last = e.drop_duplicates("period", keep="last")
+        ad = last[last["REC"].isin(ADOPTED) & (last["end"] < 10 ** 6)]
+        first = e.drop_duplicates("period", keep="first").set_index("period")
+        seen = (first["RNE"] == "S") & (first["start"] >= cd.coverage_start)
+        return ad, seen.reindex(ad["period"]).fillna(False).to_numpy(dtype=bool)
+    return cd.cached("adopted", build)
+
+
 def _build_adoptions(cd: CareData) -> pd.DataFrame:
     e = cd.episodes[~cd.episodes["short_break"]]
-    last = e.drop_duplicates("period", keep="last")
-    ad = last[last["REC"].isin(ADOPTED) & (last["end"] < 10 ** 6)]
-    first = e.drop_duplicates("period", keep="first").set_index("period")
-    seen = (first["RNE"] == "S") & (first["start"] >= cd.coverage_start)
-    unseen = ad[~seen.reindex(ad["period"]).fillna(False).to_numpy(dtype=bool)]
-    cd.cached("adoptions_untimed", lambda: unseen["end"].to_numpy(dtype=np.int64))
-    ad = ad[seen.reindex(ad["period"]).fillna(False).to_numpy(dtype=bool)]
+    ad, timed = _adopted(cd)
+    ad = ad[timed]
     ep = e[e["period"].isin(ad["period"])]
     # moving in: the start of the last run of adoptive placements (A3-A6) in the period
     # (after a disruption, the family that adopted)
@@ -113,8 +121,8 @@ def entries_seen(months: int = 12):
     none of those children's periods of care began before the extract (see the
     module docstring). The engine marks the other windows not available."""
     def f(cd: CareData, refs) -> np.ndarray:
-        _adoptions(cd)
-        untimed = cd.cached("adoptions_untimed", lambda: np.empty(0, dtype=np.int64))
+        ad, timed = _adopted(cd)
+        untimed = ad["end"].to_numpy(dtype=np.int64)[~timed]
         refs = np.asarray(refs, dtype=np.int64)
         return np.array([not ((untimed >= ws) & (untimed <= r)).any()
                          for r, ws in zip(refs, window_start(refs, months))], dtype=bool)
