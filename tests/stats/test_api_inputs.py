@@ -102,6 +102,31 @@ def test_charts_of_points_on_few_children_are_refused_unless_internal():
     assert big.diagnostics["points_on_few"] == 0 and plots.spc_chart(big) is not None
 
 
+def test_a_chart_of_dfes_own_annual_figures_is_not_refused_for_the_children_they_leave_out():
+    """Herefordshire's under-5 development checks, as DfE publishes them (36 of 38 in
+    2025): the reports show them under every policy (sdc.dfe_published), but an
+    analyst's p-chart or ITS of the same figures counted each as giving away the 2
+    left out and refused to draw them outside the internal policy."""
+    import pandas as pd
+
+    from evaltools import plots
+    dev = published.load_indicators(["oc2_development_assessments"])
+    dev = dev[dev["area_code"] == "884"]
+    mine = dev[dev["status"] == "ok"].sort_values("period")
+    left_out = mine["denominator"] - mine["numerator"]
+    assert ((left_out >= 1) & (left_out <= 5)).sum() >= 3                 # what the old rule counted
+    assert not ((mine[["numerator", "denominator"]] <= 5).any(axis=None))  # no count of 1 to 5 itself
+    pc = stats.p_chart(dev, measure="oc2_development_assessments")
+    it = stats.its(dev, 2022, measure="oc2_development_assessments", model="binomial")
+    assert pc.diagnostics["points_on_few"] == 0 == it.diagnostics["points_on_few"]
+    assert plots.spc_chart(pc) is not None and plots.its_chart(it) is not None
+    # the same counts as the council's own figures (another year's counts, say): refused
+    own = mine.assign(source="council 903 extract", area_code="884")
+    own = own.assign(numerator=own["numerator"] - 1, denominator=own["denominator"] - 1)
+    assert stats.p_chart(pd.DataFrame(own), measure="oc2_development_assessments").diagnostics["points_on_few"] \
+        == int(((left_out >= 1) & (left_out <= 5)).sum())
+
+
 def test_a_funnels_highlighted_council_on_few_children_is_refused_unless_internal(ind, not_dfe):
     from evaltools import plots
     from evaltools.errors import DisclosureError

@@ -175,14 +175,23 @@ def panel(frame: pd.DataFrame, measure: str | None = None, areas=None, *, group:
     return out
 
 
-def on_few(numerator, denominator) -> int:
+def on_few(numerator, denominator, series: pd.DataFrame | None = None) -> int:
     """How many points count 1 to 5 children, or leave 1 to 5 out of their denominator
     (:func:`evaltools.sdc.gives_away`): a chart of them would give those children away
-    under the published and ofsted policies. 0 where there are no counts."""
+    under the published and ofsted policies. 0 where there are no counts.
+
+    ``series``: the indicator rows the counts come from, in the same order. A point
+    whose counts are the ones DfE published for that area and year
+    (:func:`evaltools.sdc.dfe_published`) gives away only a numerator or denominator of
+    1 to 5, as in :func:`evaltools.sdc.apply`: the children it leaves out are DfE's own
+    subtraction already."""
     from .. import sdc
     if numerator is None or denominator is None:
         return 0
-    return int(sdc.gives_away(numerator, denominator).sum())
+    if series is not None and "measure" not in series.columns:     # series() keeps it in attrs
+        series = series.assign(measure=series.attrs.get("measure"))
+    published = False if series is None else sdc.dfe_published(series)
+    return int(sdc.gives_away(numerator, denominator, published=published).sum())
 
 
 def few_warning(k: int, n: int, what: str = "points") -> str:

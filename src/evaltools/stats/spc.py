@@ -426,7 +426,7 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
         meta = _tidy_meta(s)
         unit = "%" if meta["unit"] == "percent" else registry.UNIT_LABELS.get(meta["unit"], "")
         cols = {"y": s["value"].to_numpy(float)}
-        meta["on_few"] = frames.on_few(s["numerator"], s["denominator"])
+        meta["on_few"] = frames.on_few(s["numerator"], s["denominator"], s)
         if s["denominator"].notna().any():       # counts have no denominator: keep every point
             cols["den"] = s["denominator"].to_numpy(float)
         df, w = _frame_xy(s["time"].to_numpy(), cols, where)
@@ -512,6 +512,9 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
             raise ValueError(f"{where}: measure {meta['measure']!r} has no numerator/denominator for some "
                              "periods; a p-chart needs counts, so use xmr for this measure")
         xs, num, den = s["time"].to_numpy(), s["numerator"], s["denominator"]
+        # counts DfE published for the year give away only a count of 1 to 5 (on_few);
+        # s has no gaps in its counts (checked above), so it keeps the chart's order
+        on_few = frames.on_few(num, den, s)
     elif isinstance(data, pd.DataFrame):
         if not {"numerator", "denominator"} <= set(data.columns):
             raise ValueError(f"{where}: the frame needs 'numerator' and 'denominator' columns (or pass "
@@ -524,6 +527,8 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
                          "or numerator= and denominator= arrays")
     df, w = _frame_xy(xs, {"numerator": num, "denominator": den}, where)
     warnings += w
+    if not is_indicator_frame(data):
+        on_few = frames.on_few(df["numerator"], df["denominator"])
     if (df["denominator"] <= 0).any() or (df["numerator"] < 0).any() or (df["numerator"] > df["denominator"]).any():
         bad = df[(df["denominator"] <= 0) | (df["numerator"] < 0) | (df["numerator"] > df["denominator"])]
         raise ValueError(f"{where}: at {bad['x'].iloc[0]} the numerator {bad['numerator'].iloc[0]:g} and "
@@ -579,7 +584,7 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
                      "(less variation than binomial chance); the p-chart may be the safer choice")
     diagnostics = {"pbar": last["pbar"], "sigma_z": last["sigma_z"], "laney": laney, "phases": by_phase,
                    "measure": meta.get("measure"), "notes": notes,
-                   "points_on_few": frames.on_few(df["numerator"], df["n"])}
+                   "points_on_few": on_few}
     method = ("Laney p′ chart: p̄ ± 3 σᵢ σ_z, σ_z = mean moving range of z-scores / 1.128" if laney
               else "p-chart: p̄ ± 3√(p̄(1 − p̄)/n), p̄ = Σ numerator / Σ denominator")
     return _finish(df, chart="p′ chart" if laney else "p-chart", method=method, polarity=polarity,

@@ -322,7 +322,7 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
     df, meta, warns = _prepare(data, intervention, measure, area, time, outcome, numerator, denominator)
     # points a chart would give away 1 to 5 children with (its_chart refuses them outside
     # the internal policy); the statistical small-numbers warning is worked out below
-    on_few = frames.on_few(df.get(numerator), df.get(denominator))
+    on_few = frames.on_few(df.get(numerator), df.get(denominator), df)
     unit = ""
     if meta["measure"]:
         try:
