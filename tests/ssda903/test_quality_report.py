@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaltools import quality
+from evaltools import quality, sdc
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,10 @@ def test_a_policy_that_suppresses_shows_counts_of_1_to_5_as_c(fake, policy):
                            (left, ["Rows", "Left out"]), (files, ["Rows"])):
         assert not [n for n in _counts(table, columns) if 1 <= n <= 5]
     head = quality.headline(fake, policy)
-    assert "1,552 error-severity issues affecting 1,440 children, and 1 to 5 warnings" in head
+    assert "1,552 error-severity issues affecting 1,440 children, and 6 warnings" in head
+    # a count of warnings of 1 to 5 is said so in the sentence too
+    assert quality._said(5, "warning", "warnings", sdc.policy(policy)) == "1 to 5 warnings"
+    assert quality._said(5, "warning", "warnings", sdc.policy("internal")) == "5 warnings"
     about = quality.about(fake, "data/ssda903_fake", policy)
     assert f"under the {policy} disclosure policy" in about and "show as c" in about
     assert "run this report with `policy: internal`" in about
@@ -63,8 +66,9 @@ def test_the_internal_policy_shows_every_count(fake):
     issues = quality.issues_table(fake).set_index(["Check", "Table"])
     assert issues.loc[("EPI_GAP", "Episodes"), ["Rows", "Children"]].tolist() == [3, 3]
     assert quality.counts_table(fake, "internal").set_index("Table").at["SWEpisodes", "2019"] == 1
-    # 3 gaps, SWEpisodes read with a later layout, and OC3, 28 of whose 53 rows errors leave out
-    assert "5 warnings" in quality.headline(fake, "internal")
+    # 3 gaps, SWEpisodes read with a later layout, OC3, 28 of whose 53 rows errors leave out,
+    # and a missing incident starting inside the child's previous one (DfE rule 574)
+    assert "6 warnings" in quality.headline(fake, "internal")
     assert quality.exclusions_table(fake).set_index("Table").at["Reviews", "Share left out"] == "0.0%"
 
 

@@ -508,9 +508,21 @@ def _missing(ch, p, params, cfg, rng) -> pd.DataFrame:
     if not out:
         return pd.DataFrame(columns=["cid", "year", "start", "end", "type"])
     m = pd.concat(out, ignore_index=True).sort_values(["cid", "start"])
-    # one incident at a time per child: drop overlaps (DfE rule 574)
-    prev_end = m.groupby("cid")["end"].shift()
-    return m[~(prev_end >= m["start"])].reset_index(drop=True)
+    # one incident at a time per child (DfE rule 574): keep an incident only if it starts
+    # after every kept incident before it has ended. Comparing with the row before alone
+    # missed an incident inside a long one when a short incident between them was dropped.
+    keep = np.ones(len(m), dtype=bool)
+    cids, starts, ends = m["cid"].to_numpy(), m["start"].to_numpy(), m["end"].to_numpy()
+    last_cid, last_end = None, None
+    for i in range(len(m)):
+        if cids[i] == last_cid and starts[i] <= last_end:
+            keep[i] = False
+            continue
+        if cids[i] != last_cid:
+            last_cid, last_end = cids[i], ends[i]
+        else:
+            last_end = max(last_end, ends[i])
+    return m[keep].reset_index(drop=True)
 
 
 def _oc2(ch, params, cfg, rng) -> pd.DataFrame:
