@@ -473,9 +473,9 @@ def test_a_gap_the_series_own_swings_give_at_earlier_months_is_not_beyond_noise(
     end = ev.result.effect("effect_at_end")
     assert end["ci_low"] > 0                                      # the model alone: worsened beyond noise
     n, k = ev.placebo
-    assert n == 24 and k / n > topics.PLACEBO_SHARE
+    assert n == 25 and k / n > topics.PLACEBO_SHARE
     assert ev.verdict == "no detectable change"
-    assert "worsened beyond noise by the model, but fitted the same way at 24 earlier months" in ev.sentence
+    assert "worsened beyond noise by the model, but fitted the same way at 25 earlier months" in ev.sentence
     assert ev.sentence.endswith("cannot be told from the series' own swings: no detectable change.")
     assert any("swings more than a straight trend allows" in w for w in ev.warnings)
 

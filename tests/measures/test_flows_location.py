@@ -2,6 +2,8 @@
 
 import math
 
+import pandas as pd
+
 from conftest import care, value
 from evaltools.measures import compute
 
@@ -124,3 +126,9 @@ def test_calendar_month_windows_do_not_overlap():
     assert compute(cd, ["cla_3plus_placements"], frequency="month").empty
     assert "cla_3plus_placements" not in __import__("evaltools").measures.available("month")
     assert m["period_end"].is_monotonic_increasing and (m["period_end"].dt.is_month_end).all()
+    # the extract's first month is a month like any other: April's window starts on 1
+    # April, not on 31 March (30 March + 1 day), which reached before the extract and
+    # left every extract's first April out as not available
+    first = m.iloc[0]
+    assert (first["period_end"], first["status"], first["numerator"]) == (pd.Timestamp("2021-04-30"), "ok", 0)
+    assert (m["status"] == "ok").all()

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .. import indicators
 from ..errors import ConfigError
-from .data import NO_RETURN, CareData, add_months, calendar_months, frozen_heap
+from .data import NO_RETURN, CareData, calendar_months, frozen_heap, window_start
 from .engine import (BREAKDOWNS, Spec, aggregate, annual_refs, characteristics, month_refs, monthly_refs,
                      period_of)
 from .specs import SPECS
@@ -123,13 +123,17 @@ def _one(cd: CareData, spec: Spec, frequency: str, by, years) -> pd.DataFrame:
     refs = {"annual": lambda: annual_refs(cd, years), "monthly": lambda: monthly_refs(cd),
             "month": lambda: month_refs(cd)}[frequency]()
     lookback = 1 if frequency == "month" else spec.lookback_months
-    covered = add_months(refs, -lookback) + 1 >= cd.coverage_start
+    # the first day of each window: 30 April's month starts on 1 April (the same day a
+    # month earlier, plus one, was 31 March: the extract's first April was left out as
+    # reaching before it, and an April after a year with no return as reaching into it)
+    starts = window_start(refs, lookback)
+    covered = starts >= cd.coverage_start
     if spec.needs_area and not cd.area.get("ons_code"):
         covered[:] = False             # no council named: not available, not zero
     gone = set().union(*(cd.lacking.get(t, set()) for t in (*spec.tables, NO_RETURN)))
     if gone:
         # a window reaching into a year whose table has no rows: not available, not zero
-        first, last = period_of(add_months(refs, -lookback) + 1), period_of(refs)
+        first, last = period_of(starts), period_of(refs)
         for y in gone:
             covered &= ~((first <= y) & (y <= last))
     if covered.any() and spec.complete is not None:
