@@ -106,6 +106,48 @@ def test_rebase_gives_each_phase_its_own_limits():
     assert any("phase 2 (from 2013) has only 8 points" in w for w in res.warnings)
 
 
+def test_a_baseline_takes_the_limits_from_before_it_and_extends_them():
+    """Fix and extend: the limits of the 12 points before 2013 (mean 10, mean moving
+    range 2), drawn unchanged over the 8 after; the run of 8 above the old mean is a
+    shift, where limits recalculated at 2013 (the rebase test above) hide it."""
+    y = _shift_series()
+    res = xmr(y, x=np.arange(2001, 2021), baseline=2013, polarity="high")
+    before = xmr(y[:12])
+    s = res.series
+    assert s["phase"].nunique() == 1
+    assert (res.estimate, *res.ci) == pytest.approx((10.0, 10 - 2.66 * 2, 10 + 2.66 * 2))
+    assert (res.estimate, *res.ci) == pytest.approx((before.estimate, *before.ci))
+    assert s["shift"].tolist() == [False] * 12 + [True] * 8
+    assert res.variation == "special cause improving variation"
+    assert "Since 2013, against the limits from before, 7 earlier points showed special causes (7 improving)." \
+        in res.story
+    assert res.diagnostics["baseline"] == {"limits_from": 2001, "limits_to": 2012, "n_limits": 12,
+                                           "extended_from": 2013, "n_extended": 8}
+    assert "limits from the 12 points 2001 to 2012, extended unchanged over the 8 from 2013" in res.summary()
+    assert not any("provisional" in w for w in res.warnings)       # 12 points give the limits
+    short = xmr(y, x=np.arange(2001, 2021), baseline=2009)
+    assert any("the limits come from only 8 points before 2009, fewer than 12" in w for w in short.warnings)
+
+
+def test_a_p_chart_baseline_takes_p_bar_and_sigma_z_from_before_it():
+    months = pd.date_range("2020-01-31", periods=24, freq="ME")
+    num = np.r_[[20, 24, 18, 22] * 3, [10, 12, 9, 11] * 3]
+    den = np.full(24, 200)
+    res = p_chart(numerator=num, denominator=den, x=months, baseline="2021-01-01", polarity="low")
+    assert res.diagnostics["pbar"] == pytest.approx(100 * num[:12].sum() / den[:12].sum())
+    assert res.estimate == pytest.approx(10.5)
+    assert res.series["special_cause"].iloc[12:].all()            # every month after is below the limits
+    assert res.variation == "special cause improving variation"
+    lp = p_prime_chart(numerator=num, denominator=den, x=months, baseline="2021-01-01")
+    z = (num[:12] / 200 - 0.105) / np.sqrt(0.105 * 0.895 / 200)
+    assert lp.diagnostics["sigma_z"] == pytest.approx(np.abs(np.diff(z)).mean() / 1.128)
+    rebased = p_chart(numerator=num, denominator=den, x=months, rebase="2021-01-01", polarity="low")
+    assert not rebased.series["special_cause"].iloc[12:].any()    # what recalculating hid
+    fig = plots.spc_chart(res)
+    assert [line for line in fig.axes[0].get_lines() if line.get_gid() == "baseline"]
+    assert any(t.get_text() == "Limits from before, extended" for t in fig.axes[0].texts)
+
+
 def test_screening_drops_the_big_moving_ranges():
     y = np.r_[[10, 11] * 8, 30, [10, 11] * 4]
     screened, raw = xmr(y), xmr(y, screen=False)
@@ -142,6 +184,8 @@ def test_series_input_keeps_its_index_and_missing_values_are_dropped():
     (dict(rebase=[1999]), "rebase period 1999 is not one of the chart's periods"),
     (dict(rebase=[2001]), "is the first point"),
     (dict(rebase=[2020]), "phase 2 has only 1 point"),
+    (dict(rebase=[2013], baseline=2013), "give rebase= .* or baseline= .*, not both"),
+    (dict(baseline=2002), "baseline 2002 leaves 1 point"),
     (dict(polarity="up"), "polarity 'up'"),
 ])
 def test_xmr_mistakes_raise_one_clear_line(kwargs, match):

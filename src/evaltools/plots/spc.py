@@ -35,7 +35,8 @@ def _ylabel(result) -> str:
 def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, source: str = "",
               policy: str = "published"):
     """Chart an SPC result: data, centre line, process limits (stepped at each new
-    phase; for a p-chart they follow each period's denominator), special-cause points
+    phase, or marked where limits from the points before are extended over the rest;
+    for a p-chart they follow each period's denominator), special-cause points
     coloured by polarity, and the target if one was given. Returns the Figure.
 
     ``policy`` (:mod:`evaltools.sdc`, default ``"published"``): a result whose points
@@ -63,6 +64,10 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
         if i > 0:
             ax.axvline(px[0], color=OKABE_ITO["grey"], linestyle=":", linewidth=1, gid="rebase")
             phases.append((px[0], f"Phase {i + 1}"))
+    fixed = result.diagnostics.get("baseline")
+    if fixed:               # limits from the points before, extended: where they stop coming from
+        ax.axvline(fixed["extended_from"], color=OKABE_ITO["grey"], linestyle=":", linewidth=1, gid="baseline")
+        phases.append((fixed["extended_from"], "Limits from before, extended"))
     for kind, (name, colour, marker) in POINTS.items():
         pts = (s["variation"] == kind).to_numpy()
         if pts.any() or kind == "common":
@@ -74,7 +79,7 @@ def spc_chart(result, *, title: str | None = None, ylabel: str | None = None, so
                    label="Target", gid="target")
     style_axes(ax, integer_x=np.issubdtype(np.asarray(x).dtype, np.integer))
     date_axis(ax, x)
-    if s["phase"].nunique() > 1:
+    if s["phase"].nunique() > 1 or fixed:
         label_headroom(ax)
     for at, text in phases:
         start_label(ax, at, text, dy=-10, fontsize=8)

@@ -17,7 +17,12 @@ implementation, NHSRplotthedots:
 
 ``rebase=`` starts a new phase at the given periods (an intervention date, a change of
 definition): every phase gets its own centre line and limits, and the rules are
-applied within each phase.
+applied within each phase. ``baseline=`` instead takes the limits from the points
+before the given period and extends them unchanged over the rest ("fix and extend"),
+with the rules applied over the whole series: the way to see whether a change that
+began then shows, which limits recalculated at that very point would hide (the
+after-period centred on its own mean). Recalculate (``rebase``) once a sustained change
+is established and explained, as Making Data Count advises.
 
 Each point is tested against the four MDC special-cause rules: (1) outside the
 process limits; (2) a run of 7 or more on one side of the centre line; (3) a trend of
@@ -239,6 +244,37 @@ def _phase(x: pd.Series, rebase, where: str) -> np.ndarray:
     return phase
 
 
+def _fixed(x: pd.Series, baseline, rebase, where: str) -> tuple[np.ndarray, dict | None]:
+    """Which points the limits come from: all of them, or with ``baseline`` only those
+    before it, the limits then extended unchanged over the rest ("fix and extend", as
+    Making Data Count does to judge a change: limits recalculated at the change itself
+    would centre the after-period on its own mean and hide it). The diagnostics entry
+    saying so, or None."""
+    if baseline is None:
+        return np.ones(len(x), dtype=bool), None
+    if rebase is not None:
+        raise ValueError(f"{where}: give rebase= (new limits from each period on) or baseline= (limits from "
+                         "the points before it, extended over the rest), not both")
+    pos = _positions(x, baseline, "baseline period", where, from_date=True)[0]
+    if pos < 2:
+        raise ValueError(f"{where}: baseline {baseline!r} leaves {pos} point(s) before it; the limits need at "
+                         "least 2 (and 12 or more to be relied on), so give a later period")
+    fixed = np.zeros(len(x), dtype=bool)
+    fixed[:pos] = True
+    return fixed, {"limits_from": x.iloc[0], "limits_to": x.iloc[pos - 1], "n_limits": pos,
+                   "extended_from": x.iloc[pos], "n_extended": len(x) - pos}
+
+
+def _when(v) -> str:
+    return f"{v:%B %Y}" if hasattr(v, "strftime") else str(v)
+
+
+def _fixed_note(b: dict) -> str:
+    return (f"limits from the {b['n_limits']} points {_when(b['limits_from'])} to {_when(b['limits_to'])}, extended "
+            f"unchanged over the {b['n_extended']} from {_when(b['extended_from'])}, so a change from then on shows "
+            "against what came before (fix and extend)")
+
+
 # --------------------------------------------------------------------------- rules
 
 def _long_runs(values: np.ndarray, length: int) -> np.ndarray:
@@ -308,7 +344,7 @@ def _run_back(values: np.ndarray) -> int:
     return k
 
 
-def _story(s: pd.DataFrame, centre_word: str) -> str:
+def _story(s: pd.DataFrame, centre_word: str, fixed: dict | None = None) -> str:
     last = s.iloc[-1]
     ph = s[s["phase"] == last["phase"]]
     icon = _icon(last)
@@ -332,11 +368,19 @@ def _story(s: pd.DataFrame, centre_word: str) -> str:
         text = text[0].upper() + text[1:] + f": {icon}."
     earlier = ph.iloc[:-1]
     earlier = earlier[earlier["special_cause"]]
-    if len(earlier):
-        counts = earlier["variation"].value_counts()
-        words = {"improvement": "improving", "concern": "concerning", "neither": "no polarity set"}
-        kinds = ", ".join(f"{v} {words[k]}" for k, v in counts.items())
-        text += f" Earlier in this phase {count(len(earlier), 'point')} showed special causes ({kinds})."
+    words = {"improvement": "improving", "concern": "concerning", "neither": "no polarity set"}
+
+    def kinds(points) -> str:
+        return ", ".join(f"{v} {words[k]}" for k, v in points["variation"].value_counts().items())
+    if fixed:               # the months since the limits were fixed are what the reader asks about
+        since = earlier[earlier["x"] >= fixed["extended_from"]]
+        before = earlier[earlier["x"] < fixed["extended_from"]]
+        text += (f" Since {_when(fixed['extended_from'])}, against the limits from before, "
+                 + (f"{count(len(since), 'earlier point')} showed special causes ({kinds(since)})" if len(since)
+                    else "no earlier point showed a special cause")
+                 + (f"; before it, {count(len(before), 'point')} did ({kinds(before)})." if len(before) else "."))
+    elif len(earlier):
+        text += f" Earlier in this phase {count(len(earlier), 'point')} showed special causes ({kinds(earlier)})."
     return text
 
 
@@ -366,7 +410,14 @@ def _finish(df: pd.DataFrame, *, chart, method, polarity, target, label, unit, w
                                     ph["upper_2s"]).set_index(ph.index))
     df = pd.concat([df, pd.concat(parts)], axis=1)
     df["variation"] = _variation(df["direction"].to_numpy(), df["special_cause"].to_numpy(), polarity)
+    fixed = diagnostics.get("baseline")
+    if fixed and fixed["n_limits"] < MIN_POINTS:
+        warnings.append(f"the limits come from only {fixed['n_limits']} points before {_when(fixed['extended_from'])}, "
+                        f"fewer than {MIN_POINTS}: they are provisional (Making Data Count suggests 15 to 20 "
+                        "points before relying on them)")
     for k, ph in df.groupby("phase", sort=True):
+        if fixed:
+            break
         if len(ph) < MIN_POINTS:
             where = f"phase {k} (from {ph['x'].iloc[0]})" if df["phase"].max() > 1 else "the chart"
             warnings.append(f"{where} has only {len(ph)} points, fewer than {MIN_POINTS}: its limits are "
@@ -374,7 +425,7 @@ def _finish(df: pd.DataFrame, *, chart, method, polarity, target, label, unit, w
     if diagnostics.get("points_on_few"):
         warnings.append(frames.few_warning(diagnostics["points_on_few"], len(df)))
     last = df.iloc[-1]
-    story = _story(df, centre_word)
+    story = _story(df, centre_word, fixed)
     assurance = _assurance(target, last["lpl"], last["upl"], polarity)
     n_phase = int((df["phase"] == last["phase"]).sum())
     diagnostics.update({"n_points": len(df), "n_phases": int(df["phase"].max()), "n_last_phase": n_phase,
@@ -399,7 +450,8 @@ def _check_target(target, unit, where):
 
 
 def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, polarity: str | None = None,
-        rebase=None, screen: bool = True, target: float | None = None, label: str = "") -> SPCResult:
+        rebase=None, baseline=None, screen: bool = True, target: float | None = None,
+        label: str = "") -> SPCResult:
     """XmR (individuals) chart, as NHS England's Making Data Count and NHSRplotthedots.
 
     ``data``: the tidy indicator frame (with ``measure``/``area`` to pick one series; a
@@ -410,8 +462,11 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
     Centre = mean of the phase; limits = mean ± 2.66 × mean moving range, after
     dropping moving ranges ≥ 3.267 × their mean when ``screen`` (NHSRplotthedots'
     ``screen_outliers``). The 1- and 2-sigma lines are the centre ± 1/3 and 2/3 of
-    that. ``rebase``: periods where a new phase starts. ``polarity``: "high" (up is
-    good), "low" or "none"; taken from the registry for a registry measure.
+    that. ``rebase``: periods where a new phase starts. ``baseline``: a period (or
+    date) before which the points give the limits, extended unchanged over the points
+    from it on ("fix and extend": to see whether a change that began then shows).
+    ``polarity``: "high" (up is good), "low" or "none"; taken from the registry for a
+    registry measure.
     ``target``: gives MDC's assurance (e.g. "hit and miss").
 
     Hand-written (no library implements it); see the module docstring.
@@ -449,9 +504,10 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
         raise ValueError(f"{where}: only {len(df)} point(s) with a value; an XmR chart needs at least 2 "
                          "(and 12 or more for useful limits)")
     df["phase"] = _phase(df["x"], rebase, where)
+    fixed, fixed_info = _fixed(df["x"], baseline, rebase, where)
     amr_by_phase = {}
     for k, ph in df.groupby("phase", sort=True):
-        y = ph["y"].to_numpy()
+        y = ph["y"].to_numpy()[fixed[ph.index.to_numpy()]]
         mr = np.abs(np.diff(y))
         amr = mr.mean()
         n_screened = 0
@@ -474,8 +530,11 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
     if last["moving_ranges_screened"]:
         notes.append(f"{last['moving_ranges_screened']} unusually large moving range(s) were left out of the "
                      "limit calculation (screening, as NHSRplotthedots), so one jump does not widen the limits")
+    if fixed_info:
+        notes.append(_fixed_note(fixed_info))
     diagnostics = {"mean_moving_range": last["mean_moving_range"], "screen": screen, "measure": meta.get("measure"),
-                   "phases": amr_by_phase, "notes": notes, "points_on_few": meta.get("on_few", 0)}
+                   "phases": amr_by_phase, "notes": notes, "points_on_few": meta.get("on_few", 0),
+                   "baseline": fixed_info}
     method = ("XmR chart (Making Data Count): mean ± 2.66 × mean moving range"
               + (", moving ranges ≥ 3.267 × mean screened out" if screen else ""))
     return _finish(df, chart="XmR chart", method=method, polarity=polarity, target=target,
@@ -484,7 +543,7 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
 
 
 def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str | None = None,
-            area: str | None = None, polarity: str | None = None, rebase=None, exclude=None,
+            area: str | None = None, polarity: str | None = None, rebase=None, baseline=None, exclude=None,
             laney: bool = False, target: float | None = None, label: str = "") -> SPCResult:
     """p-chart (or Laney p′ chart with ``laney=True``) of a proportion per period.
 
@@ -493,7 +552,8 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
     column (``x``, ``time`` or ``period``); or give ``numerator=`` and
     ``denominator=`` arrays (and ``x=``).
 
-    Per phase: p̄ = Σx/Σn over the points not in ``exclude``; σᵢ = √(p̄(1 − p̄)/nᵢ);
+    Per phase: p̄ = Σx/Σn over the points not in ``exclude`` (and, with ``baseline``,
+    before it: see the module docstring); σᵢ = √(p̄(1 − p̄)/nᵢ);
     limits p̄ ± 3σᵢ, clipped to [0, 1]. Laney: zᵢ = (pᵢ − p̄)/σᵢ, σ_z = mean |Δz| /
     1.128 (moving ranges of the included points, unscreened), limits p̄ ± 3σᵢσ_z.
     Values, limits and ``target`` are percentages (0 to 100), like every result; the
@@ -545,9 +605,10 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
     df["excluded"] = False
     if exclude is not None:
         df.loc[_positions(df["x"], exclude, "excluded period", where), "excluded"] = True
+    fixed, fixed_info = _fixed(df["x"], baseline, rebase, where)
     by_phase = {}
     for k, ph in df.groupby("phase", sort=True):
-        inc = ph[~ph["excluded"]]
+        inc = ph[~ph["excluded"].to_numpy() & fixed[ph.index.to_numpy()]]
         if len(inc) < 2:
             raise ValueError(f"{where}: phase {k} has fewer than 2 points left after exclude=; "
                              "exclude fewer points")
@@ -582,9 +643,11 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
     if laney and last["sigma_z"] < 1:
         notes.append(f"sigma_z = {last['sigma_z']:.2f} < 1: the p′ limits are narrower than the p-chart's "
                      "(less variation than binomial chance); the p-chart may be the safer choice")
+    if fixed_info:
+        notes.append(_fixed_note(fixed_info))
     diagnostics = {"pbar": last["pbar"], "sigma_z": last["sigma_z"], "laney": laney, "phases": by_phase,
                    "measure": meta.get("measure"), "notes": notes,
-                   "points_on_few": on_few}
+                   "points_on_few": on_few, "baseline": fixed_info}
     method = ("Laney p′ chart: p̄ ± 3 σᵢ σ_z, σ_z = mean moving range of z-scores / 1.128" if laney
               else "p-chart: p̄ ± 3√(p̄(1 − p̄)/n), p̄ = Σ numerator / Σ denominator")
     return _finish(df, chart="p′ chart" if laney else "p-chart", method=method, polarity=polarity,
