@@ -146,6 +146,37 @@ TEXTS = {"of24_missing": "Children in care going missing: context for the return
                          "finding (the letter sets no aim for how many go missing)"}
 
 
+#: commitments one published figure does not measure alone: each gets a second row
+#: (id, registry measure, note) with the commitment's words and direction, tested by the
+#: interventions aimed at the first. "More permanent staff and better retention" went
+#: "as asked" on turnover while the agency share rose (13.7% to 14.8%); the agency rate
+#: fell from 55% to 18% after Ofsted's letter while a third of posts stayed vacant (a
+#: post an agency worker covers is vacant too). Workforce lead's review.
+ALSO = {
+    "hf17_workforce_stability": [(
+        "hf17_workforce_permanent", "social_worker_agency_rate", None,
+        "The 'more permanent staff' half of the commitment: the agency share of social workers "
+        "(hf17_workforce_stability measures the retention half by turnover).")],
+    "of24_agency_rate": [(
+        "of24_vacancy_rate", "social_worker_vacancy_rate",
+        "Greater permanence in the workforce (posts filled: fewer vacancies)",
+        "Vacancies beside the agency share: a vacant post an agency worker covers counts in both, so "
+        "agency staff made permanent lower the agency rate while the posts left empty stay vacant.")],
+}
+
+
+def also_entries(e: dict) -> list[dict]:
+    """The second rows of ``ALSO`` for entry ``e`` (``part_of`` it): its words (or the
+    given ones), direction and priority area, another measure, and no baseline or target
+    (the strategy set them for the first)."""
+    out = []
+    for eid, measure, text, note in ALSO.get(e["id"], []):
+        keep = {k: e[k] for k in ("text", "priority_area", "source", "direction") if k in e}
+        out.append({"id": eid, **keep, **({"text": text} if text else {}), "measure": measure,
+                    "part_of": e["id"], "notes": note})
+    return out
+
+
 def measure_entry(row, m) -> dict:
     text = TEXTS.get(row["measure_id"]) or _commitment(_text(row["measure_text"]), _text(m["registry_id"]))
     e = {"id": row["measure_id"], "text": text,
@@ -190,7 +221,7 @@ def _targets(spec: str, ids: list[str], entries: list[dict]) -> list[str]:
         if "*" in part:
             out += fnmatch.filter(ids, part)
         elif part in ids:
-            out.append(part)
+            out += [part, *(eid for eid, *_ in ALSO.get(part, []) if eid in ids)]
         elif part == "care leaver measures":
             out += [e["id"] for e in entries if "care leaver" in (e["text"] + e["priority_area"]).lower()
                     or str(e.get("measure", "")).startswith(("care_leavers_", "staying_put"))]
@@ -246,7 +277,8 @@ def texts() -> dict[Path, str]:
     out = {}
     for sid, h in HEADERS.items():
         rows = cat[cat["strategy"] == sid]
-        entries = [measure_entry(r, mp.loc[r["measure_id"]]) for _, r in rows.iterrows()]
+        entries = [x for _, r in rows.iterrows() for e in [measure_entry(r, mp.loc[r["measure_id"]])]
+                   for x in (e, *also_entries(e))]
         ids = [e["id"] for e in entries]
         interventions = []
         for _, iv in ivs.iterrows():

@@ -375,11 +375,11 @@ def test_the_briefing_tracks_the_points_of_the_councils_ofsted_letter(monkeypatc
     letter = briefing.letter_review(b, "ofsted_herefordshire_2024")
     msg = as_read(briefing.letter_message(letter, "published"))            # the council's words, escaped
     assert msg == ("**Ofsted's points:** of the 18 in *Herefordshire: points from Ofsted's fifth monitoring visit "
-                   "(22-23 October 2024)*, 7 have a national figure; improved beyond noise: Greater permanence in the "
+                   "(22-23 October 2024)* (19 measures), 8 have a national figure; improved beyond noise: Greater permanence in the "
                    "workforce (lower agency share), 55.2% (Sep 2023) to 18.3% (Sep 2025) (the council and its "
                    "neighbours were not moving in parallel before the baseline; a sudden fall in it may be a "
                    "recording change, or the effect of the intervention aimed at it; its change was the largest "
-                   "of the 10 councils compared, which chance alone gives 1 time in 10); 5 show no detectable "
+                   "of the 10 councils compared, which chance alone gives 1 time in 10); 6 show no detectable "
                    "change; 1 could not be tested. The other 11 need the council's own records, not yet supplied "
                    "(listed under Ofsted's points).")
     assert briefing.letter_review(b, None) is None
@@ -391,11 +391,12 @@ def test_the_briefing_tracks_the_points_of_the_councils_ofsted_letter(monkeypatc
     report.show_letter_points(letter, "published")
     intro = shown[0].data
     assert intro.startswith("## Ofsted's points") and "Herefordshire was judged inadequate in July 2022" in intro
-    assert "7 of the 18 points have a national figure; the other 11 need the council's own records" in intro
+    assert ("the 18 points have 19 measures between them, of which 8 have a national figure; the other 11 need the "
+            "council's own records") in intro
     tables = [pd.DataFrame(o[report.TABLE_MIME]["data"], columns=o[report.TABLE_MIME]["columns"])
               for o in shown[1:] if isinstance(o, dict)]
     figures, local = tables
-    assert len(figures) == 7 and len(local) == 11
+    assert len(figures) == 8 and len(local) == 11       # 18 points, one with two measures
     rhi = local.set_index("Point").loc["Raise take-up of return home interviews after missing episodes"]
     assert (rhi["Local measure to supply"], rhi["Status"]) == ("return_home_interviews_takeup", "no local data supplied")
     agency = figures[figures["Measure"].str.startswith("Greater permanence")].iloc[0]

@@ -53,7 +53,10 @@ AREAS = {
         "care_leavers_eet_19_21", "care_leavers_suitable_accommodation_17_18",
         "care_leavers_suitable_accommodation_19_21", "staying_put_18"],
     "Leaders: workforce and sufficiency": [
-        "social_worker_turnover", "social_worker_agency_rate", "social_worker_caseload",
+        # vacancies beside the agency rate: a post an agency worker covers is vacant
+        # too, so a falling agency rate does not say the posts are filled
+        "social_worker_turnover", "social_worker_agency_rate", "social_worker_vacancy_rate",
+        "social_worker_caseload",
         "cla_3plus_social_workers", "cla_placed_outside_la_over_20_miles", "new_placements_outside_la",
         # children placed a long way from home, the year's new placements: what Ofsted's
         # letters name (Herefordshire, October 2024), beside the stock above
@@ -547,8 +550,10 @@ def letter_message(letter, policy: str = "published") -> str:
         found.append(f"{same} {'shows' if same == 1 else 'show'} no detectable change")
     if with_figures - named - same:
         found.append(f"{with_figures - named - same} could not be tested")
-    line = (f"**Ofsted's points:** of the {len(t)} in *{md(letter.strategy.title)}*, {with_figures} have a "
-            f"national figure" + (f"; {'; '.join(found)}" if found else "") + ".")
+    # a point measured by two figures (the agency rate and vacancies) is one point
+    measures = "" if letter.commitments == len(t) else f" ({len(t)} measures)"
+    line = (f"**Ofsted's points:** of the {letter.commitments} in *{md(letter.strategy.title)}*{measures}, "
+            f"{with_figures} have a national figure" + (f"; {'; '.join(found)}" if found else "") + ".")
     if waiting.any():
         # named in the section that follows, not run together here (eleven of them)
         line += (f" The other {int(waiting.sum())} need the council's own records, not yet supplied "

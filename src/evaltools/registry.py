@@ -26,7 +26,7 @@ from . import yamlio
 
 UNITS = {
     "percent", "rate_per_10k", "count", "score", "per_child", "per_child_year", "days",
-    "percent_sessions", "percent_fte", "cases_per_worker", "places",
+    "percent_sessions", "percent_fte", "percent_posts", "cases_per_worker", "places",
 }
 POLARITIES = {"high", "low", "none"}
 TOPICS = {
@@ -43,6 +43,7 @@ UNIT_LABELS = {
     "days": "days",
     "percent_sessions": "% of school sessions",
     "percent_fte": "% of social workers (FTE)",
+    "percent_posts": "% of social worker posts (FTE)",
     "cases_per_worker": "cases per social worker (FTE)",
     "places": "foster places",
 }
@@ -266,7 +267,7 @@ def format_in(unit: str, value: float, whole: bool = False) -> str:
         return "not available"
     d = 0 if whole and float(value).is_integer() else 1
     value = round_half_up(float(value), d if unit not in _WHOLE_UNITS else 0)   # 22.75 -> 22.8
-    if unit in ("percent", "percent_sessions", "percent_fte"):
+    if unit in ("percent", "percent_sessions", "percent_fte", "percent_posts"):
         return f"{value:.{d}f}%"
     if unit == "count":
         return f"{value:,.0f}"

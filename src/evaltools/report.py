@@ -802,7 +802,9 @@ def review_intro(r, policy: str = "published") -> Markdown:
         + (f"point by point, whether the council is making progress on what Ofsted found (**{md(st.title)}**)"
            if st.is_letter else "measure by measure, "
            f"whether **{md(st.title)}** is working") + ". It covers "
-        f"{c['measures']} {'points' if st.is_letter else 'commitments'}, from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
+        f"{r.commitments} {'points' if st.is_letter else 'commitments'}"
+        + (f" ({c['measures']} measures)" if r.commitments != c["measures"] else "")
+        + f", from {st.start:%B %Y} to {st.end:%B %Y}; the baseline is the year "
         f"ending 31 March {st.baseline_period}. Figures come from " + listing(r.sources or ["no data"])
         + ". A change counts as real only when it is larger than chance alone would give for a "
         "council of this size (95% interval); the test behind each verdict, with the size of change "
@@ -1033,8 +1035,11 @@ def show_letter_points(letter, policy: str = "published") -> None:
         f"figure could show is tracked here from the year before the visit"
         + (f" (the baseline, {letter.strategy.baseline_period})" if letter.strategy.baseline_period else "")
         + ", with the verdict of its annual impact review, which has the "
-        f"tests and caveats behind it: {int((~waiting).sum())} of the {len(t)} points have a national figure; "
-        f"the other {int(waiting.sum())} need the council's own records."))
+        f"tests and caveats behind it: "
+        + (f"{int((~waiting).sum())} of the {len(t)} points have a national figure; " if letter.commitments == len(t)
+           else f"the {letter.commitments} points have {len(t)} measures between them, of which "
+                f"{int((~waiting).sum())} have a national figure; ")
+        + f"the other {int(waiting.sum())} need the council's own records."))
     shown = d[~waiting][["Measure", "Baseline", "Latest", rv.moved_column(letter.strategy), "Verdict"]]
     show_table(shown.reset_index(drop=True), caption="Ofsted's points with a national figure")
     if waiting.any():

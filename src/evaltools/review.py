@@ -406,7 +406,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                            f"before, {_period(b_period - 1, mid)}")
     if row.baseline_value is None and not said:
         row.caveats.append("no baseline: the strategy gives none and there is no figure for its baseline year")
-    gone = [f"{t} ({st})" for _, t, st in dropped]
+    gone = [f"{_period(t, mid)} ({st})" for _, t, st in dropped]
     if gone:
         row.caveats.append("suppressed or not available: " + ", ".join(map(str, gone)) + " (not read as 0)")
     if mid in registry.ids() and row.baseline_period:
@@ -534,7 +534,10 @@ def _before_start(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str, 
     from . import sdc
     from .periods import collection_year
 
-    last_pre = collection_year(start) - 1
+    # the last figure taken before the start: for a census, the last census before it
+    # (Ofsted's visit of 22 October 2024 came after the census of 30 September 2024, so
+    # that census, 21 of the agency rate's 37-point fall, is before it)
+    last_pre = (registry.get(mid).first_period_from(start) if mid in registry.ids() else collection_year(start)) - 1
     strict = sdc.policy("published")
     if not (row.baseline_period < last_pre < row.latest_period) \
             or any(_rests_on_few(have, mid, p, strict) for p in (row.baseline_period, last_pre, row.latest_period)):
@@ -938,6 +941,12 @@ class Review:
         """Whether its child-level figures come from the bundled synthetic sample."""
         return any("synthetic" in s for s in self.sources)
 
+    @property
+    def commitments(self) -> int:
+        """The strategy's commitments (a letter's points): a second figure measuring one
+        of them (``part_of``: the agency rate's vacancies) is not counted again."""
+        return sum(m.part_of is None for m in self.strategy.measures)
+
     def counts(self, policy: str = "internal") -> dict:
         """How many measures are in each state. Under a policy that suppresses small
         counts, a measure whose baseline or latest figure shows c is counted as
@@ -1048,11 +1057,14 @@ class Review:
                 are(c["proposed"], "a DfE measure evaltools does not compute yet",
                     "DfE measures evaltools does not compute yet") if c["proposed"] else ""]
         parts = [early] if (early := self._too_early()) else []
-        parts += [f"{'The letter' if self.strategy.is_letter else 'The strategy'} has {c['measures']} "
-                  f"{'points' if self.strategy.is_letter else 'measures'}. "
-                  f"{c['with_data']} "
-                 f"{'has' if c['with_data'] == 1 else 'have'} figures to assess"
-                 + (f"; {listing(rest)}." if any(rest) else ".")]
+        # a commitment measured by two figures (agency rate and vacancies) is one point
+        points = self.commitments
+        kind = "points" if self.strategy.is_letter else "commitments"
+        parts += [f"{'The letter' if self.strategy.is_letter else 'The strategy'} has "
+                  + (f"{c['measures']} {'points' if self.strategy.is_letter else 'measures'}. "
+                     if points == c["measures"] else f"{points} {kind}, with {c['measures']} measures between them. ")
+                  + f"{c['with_data']} {'has' if c['with_data'] == 1 else 'have'} figures to assess"
+                  + (f"; {listing(rest)}." if any(rest) else ".")]
         unjudged = c["targets"] - c["targets_met"] - c["targets_not_met"] - c["targets_withheld"]
         # which of the moves rest on the synthetic sample, said of each group: "(2 of these
         # rest on ...)" after "11 moved the other way" read as 2 of the 11, where both were

@@ -94,6 +94,9 @@ class StrategyMeasure:
     definition: str = ""
     data: str = ""
     notes: str = ""
+    #: the measure whose commitment this one measures too (a second figure for one
+    #: commitment): reviews count commitments, or a letter's points, without it
+    part_of: str | None = None
 
     @property
     def unit(self) -> str:
@@ -389,7 +392,7 @@ def _choice(raw, key, allowed, where, probs, default=None):
 
 
 MEASURE_KEYS = {"id", "text", "priority_area", "source", "measure", "proposed_measure", "local", "direction",
-                "baseline", "target", "definition", "data", "notes"}
+                "baseline", "target", "definition", "data", "notes", "part_of"}
 INTERVENTION_KEYS = {"id", "title", "when", "start", "end", "precision", "measures", "notes"}
 STRATEGY_KEYS = {"id", "title", "la", "start", "end", "baseline_period", "kind", "document", "notes"}
 #: what a file tracks: a council's strategy, or the points of an Ofsted letter or report
@@ -497,9 +500,14 @@ def parse(doc: dict, path: str = "<strategy>") -> Strategy:
             measure=reg or None, proposed_measure=raw.get("proposed_measure") or None, local=local or None, priority_area=str(raw.get("priority_area") or ""),
             baseline=baseline, target=target,
             definition=str(raw.get("definition") or ""), data=str(raw.get("data") or ""),
-            notes=str(raw.get("notes") or "")))
+            notes=str(raw.get("notes") or ""), part_of=raw.get("part_of") or None))
     if not measures:
         probs.add("measures", "the list is empty", "list at least one measure")
+    firsts = {m.id for m in measures if m.part_of is None}
+    for i, m in enumerate(measures):
+        if m.part_of is not None and m.part_of not in firsts:
+            probs.add(f"measures[{i}] ({m.id})", f"part_of {m.part_of!r} is not a measure of this file (or is a "
+                      "second figure itself)", "give the id of the measure whose commitment this one also measures")
 
     interventions, seen_i = [], set()
     for where, raw, iid in _entries(doc, "interventions", INTERVENTION_KEYS, probs):

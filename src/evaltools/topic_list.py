@@ -75,7 +75,7 @@ TOPICS = {t.id: t for t in [
           ("education", "workforce"),
           no_monthly="Education and workforce figures are published once a year (LAIT); there is no "
                      "child-level monthly series.",
-          about="Education figures for children looked after (attainment, absence, suspensions) and children's social care workforce figures (turnover, agency workers, caseloads) come from DfE's LA interactive tool (LAIT), which gives the council's rate without the counts behind it, so those figures cannot be tested for noise the way counts of children can."),
+          about="Education figures for children looked after (attainment, absence, suspensions) and children's social care workforce figures (turnover, agency workers, vacancies, caseloads) come from DfE's LA interactive tool (LAIT), which gives the council's rate without the counts behind it, so those figures cannot be tested for noise the way counts of children can."),
 ]}
 
 

@@ -216,3 +216,17 @@ def test_strategy_check_points_out_a_published_measure_dfe_gives_the_council_no_
     out = capsys.readouterr().out
     assert ("evaltools: note: measure eet (care_leavers_apprenticeship_19_21): DfE publishes no figure for this "
             "council (8 years") in out and "the review will say every figure is suppressed" in out
+
+
+def test_a_second_figure_names_a_commitment_of_its_own_file():
+    """part_of (a second figure for one commitment) must name a first figure of the
+    same file, not one that is missing or a second figure itself."""
+    from evaltools.paths import data_dir
+    doc = yaml.safe_load((data_dir() / "strategies" / "ofsted_herefordshire_2024.yaml").read_text(encoding="utf-8"))
+    ok = strategies.parse(copy.deepcopy(doc), "ofsted.yaml")
+    assert ok.measure("of24_vacancy_rate").part_of == "of24_agency_rate"
+    assert ok.measure("of24_agency_rate").part_of is None
+    bad = copy.deepcopy(doc)
+    next(m for m in bad["measures"] if m["id"] == "of24_vacancy_rate")["part_of"] = "of24_nothing"
+    with pytest.raises(StrategyError, match=r"part_of 'of24_nothing' is not a measure of this file"):
+        strategies.parse(bad, "ofsted.yaml")

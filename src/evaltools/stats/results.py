@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 #: registry units whose figures are percentages: a change in one is in percentage points
-PERCENT_UNITS = ("percent", "percent_sessions", "percent_fte")
+PERCENT_UNITS = ("percent", "percent_sessions", "percent_fte", "percent_posts")
 
 
 def change_unit(measure: str | None) -> str:
