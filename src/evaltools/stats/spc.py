@@ -415,9 +415,8 @@ def _finish(df: pd.DataFrame, *, chart, method, polarity, target, label, unit, w
         warnings.append(f"the limits come from only {fixed['n_limits']} points before {_when(fixed['extended_from'])}, "
                         f"fewer than {MIN_POINTS}: they are provisional (Making Data Count suggests 15 to 20 "
                         "points before relying on them)")
-    for k, ph in df.groupby("phase", sort=True):
-        if fixed:
-            break
+    # with a baseline the limits come from its points alone (said above), not a phase's
+    for k, ph in df.groupby("phase", sort=True) if not fixed else ():
         if len(ph) < MIN_POINTS:
             where = f"phase {k} (from {ph['x'].iloc[0]})" if df["phase"].max() > 1 else "the chart"
             warnings.append(f"{where} has only {len(ph)} points, fewer than {MIN_POINTS}: its limits are "
