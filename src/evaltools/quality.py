@@ -143,6 +143,17 @@ def issues_table(ex: Extract, policy: str | sdc.Policy = "internal") -> pd.DataF
         "VALUE_INVALID": ("Number out of range", "Treated as missing."),
         "POSTCODE_INVALID": ("Postcode not valid", "No distance can be computed for the placement."),
         "TABLE_NOT_IN_YEAR": ("Table not collected that year", "Read with the first layout that has it."),
+        # found over a whole year at ingest (ssda903.extract), not on a row
+        "TABLE_EMPTY_YEAR": ("No rows in a year the other years fill", "Its measures show that year as not "
+                             "available, not as 0."),
+        "NO_RETURN_YEAR": ("No return for a year between two that have one", "Every figure for that year, and "
+                           "any 12-month window reaching into it, is not available."),
+        "OPEN_NOT_IN_NEXT_RETURN": ("Open at 31 March but not in the next return", "The later return is taken "
+                                    "as correcting the earlier: the child is left out of both years."),
+        "MOSTLY_EXCLUDED": ("Most of a year's rows have errors", "That year's figures are shown as not "
+                            "available."),
+        "YEAR_ENDS_EARLY": ("The last return stops before 31 March", "The months after its last whole month, "
+                            "and that year's annual figures, are not available, not 0."),
     }
     rows = []
     for r in s.itertuples():

@@ -633,14 +633,17 @@ class TopicResult:
         return self.verdicts()
 
 
-def _monthly_series(extract, la_code: str, ids) -> pd.DataFrame | None:
-    from . import measures, ssda903
+def _read_extract(extract):
+    """``extract`` read (a folder), or as given (an :class:`~evaltools.ssda903.Extract`)."""
+    from . import ssda903
     from .paths import input_path
+    return extract if hasattr(extract, "tables") else ssda903.read_extract(input_path(extract))
 
-    if not hasattr(extract, "tables"):
-        extract = ssda903.read_extract(input_path(extract))
-    ex = extract
-    return measures.compute(ex, list(ids), la=la_code, frequency="month")
+
+def _monthly_series(extract, la_code: str, ids) -> pd.DataFrame | None:
+    """Calendar-month figures of ``ids`` from an extract (a folder, or read)."""
+    from . import measures
+    return measures.compute(_read_extract(extract), list(ids), la=la_code, frequency="month")
 
 
 def _spc(monthly: pd.DataFrame, mid: str, la_code: str, baseline) -> object:
@@ -704,15 +707,22 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
     local_ivs = [iv for iv in dated if not iv.id.startswith("nat_")
                  and aims(iv) & (set(ids) | set(t.monthly))]
     if extract is not None and t.monthly:
-        monthly = _monthly_series(extract, code, t.monthly)
-        res.monthly = monthly
         from .paths import input_path
         from .synth import is_synthetic
+        ex = _read_extract(extract)
+        monthly = _monthly_series(ex, code, t.monthly)
+        res.monthly = monthly
         if isinstance(extract, (str, Path)) and is_synthetic(input_path(extract)):
             res.synthetic = True
             notes.append("The child-level extract is the bundled synthetic sample (generated, not real "
                          "children's records): the monthly charts and time series show how the method "
                          "works until the council's own SSDA903 files are given.")
+        cut = ex.ends_early()
+        if cut is not None:
+            notes.append(f"The extract's {ex.years[-1]} return stops recording before the end of its year, as "
+                         f"if exported part way through: the monthly series stop at {cut:%B %Y}, its last whole "
+                         f"month, rather than show the months to March {ex.years[-1]} as 0 (the data quality "
+                         "report says more).")
         end = monthly["period_end"].max()
         # the SPC limits come from the months before the latest local intervention with a
         # year either side, extended over the months since ("fix and extend"): limits

@@ -127,7 +127,8 @@ def _one(cd: CareData, spec: Spec, frequency: str, by, years) -> pd.DataFrame:
     # month earlier, plus one, was 31 March: the extract's first April was left out as
     # reaching before it, and an April after a year with no return as reaching into it)
     starts = window_start(refs, lookback)
-    covered = starts >= cd.coverage_start
+    # and ends before the extract does (a last return cut short: not its later months)
+    covered = (starts >= cd.coverage_start) & (refs <= cd.coverage_end)
     if spec.needs_area and not cd.area.get("ons_code"):
         covered[:] = False             # no council named: not available, not zero
     gone = set().union(*(cd.lacking.get(t, set()) for t in (*spec.tables, NO_RETURN)))

@@ -198,6 +198,9 @@ class CareData:
     #: rows out (``ssda903.extract.mostly_excluded``): its measures there are "not
     #: available", not 0 or a figure resting on the few rows left
     lacking: dict = field(default_factory=dict)
+    #: the last day covered when the last return stops short of 31 March
+    #: (``ssda903.extract.covered_until``; day number), else None
+    data_end: int | None = None
 
     def cached(self, key, build):
         """``build()`` once per key for this data (cohorts, placements, lookups that
@@ -231,7 +234,9 @@ class CareData:
 
     @property
     def coverage_end(self) -> np.int64:
-        return day(f"{self.last_year}-03-31")
+        """Last day the extract covers: 31 March of its last return's year, or the last
+        day of the month before that return stops recording (:attr:`data_end`)."""
+        return np.int64(self.data_end) if self.data_end is not None else day(f"{self.last_year}-03-31")
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -265,6 +270,9 @@ class CareData:
         gaps |= ex.mostly_excluded_years()
         if gaps:
             cd.lacking[NO_RETURN] = gaps
+        end = ex.ends_early()
+        if end is not None:
+            cd.data_end = int(day(end))
         return cd
 
     @classmethod

@@ -132,6 +132,14 @@ class Extract:
         hit = (i["check"] == "MOSTLY_EXCLUDED") & i["table"].isin(tables or tuple(CORE_COLUMNS))
         return {int(y) for y in i.loc[hit, "year"]}
 
+    def ends_early(self) -> pd.Timestamp | None:
+        """The last day the extract covers when its last return stops short of 31 March
+        (:func:`covered_until`), else None."""
+        if not self.files:
+            return None
+        y = self.years[-1]
+        return covered_until({t: df[df["YEAR"] == y] for t, df in self.tables.items() if t in EVENT_DATES}, y)
+
     def history(self) -> pd.DataFrame:
         """One continuous episode history per child across the years read.
 
@@ -512,6 +520,75 @@ def _rows_by_year(records: list[FileRecord], table: str) -> dict[int, int]:
     return out
 
 
+#: the dates a return records as things happen: the latest of them in the last return
+#: shows how far into its year the extract reaches
+EVENT_DATES = {"Episodes": ("DECOM", "DEC"), "Missing": ("MIS_START", "MIS_END"), "Reviews": ("REVIEW",),
+               "SWEpisodes": ("SW_DECOM", "SW_DEC"), "AD1": ("DATE_INT", "DATE_MATCH"),
+               "PlacedAdoption": ("DATE_PLACED", "DATE_PLACED_CEASED")}
+
+
+def recorded_dates(tables: dict, year: int) -> pd.Series:
+    """Every :data:`EVENT_DATES` date inside collection year ``year`` in one return's
+    ``tables`` (a date after 31 March is an error, checked elsewhere)."""
+    lo, hi = pd.Timestamp(year - 1, 4, 1), pd.Timestamp(year, 3, 31)
+    found = []
+    for t, cols in EVENT_DATES.items():
+        df = tables.get(t)
+        if df is None or df.empty:
+            continue
+        for c in cols:
+            if c in df:
+                d = pd.to_datetime(df[c], errors="coerce")
+                found.append(d[(d >= lo) & (d <= hi)])
+    return pd.concat(found, ignore_index=True) if found else pd.Series([], dtype="datetime64[ns]")
+
+
+#: how many dates a return recording at its usual pace would have held after its latest
+#: one, at least, before the quiet is read as a cut and not as chance (none in a span
+#: expecting 10 happens about 1 time in 22,000 by chance alone)
+QUIET_EXPECTED = 10
+
+
+def covered_until(tables: dict, year: int) -> pd.Timestamp | None:
+    """The last day a return cut before the end of its year covers, or None when it
+    reaches the year's last month, or records too little to tell.
+
+    A return exported part way through its year (an in-year extract cut on 31 October)
+    holds no starts, moves or missing episodes after the cut: read as a full year, its
+    later months showed 0 moves and 0% missing, "ok", and the moves chart a special
+    cause improving. Nothing recorded in the year's last month (March), where the pace
+    of the months before would have put at least :data:`QUIET_EXPECTED` dates, is taken
+    as such a cut: every month up to the latest recorded date is covered, that date's
+    own month only if the date is its last day."""
+    dates = recorded_dates(tables, year)
+    if dates.empty:
+        return None
+    latest = dates.max()
+    if latest >= pd.Timestamp(year, 3, 1):
+        return None
+    so_far = (latest - pd.Timestamp(year - 1, 4, 1)).days + 1
+    after = (pd.Timestamp(year, 3, 31) - latest).days
+    if len(dates) * after / so_far < QUIET_EXPECTED:
+        return None             # a handful of dates: a quiet spell may be chance
+    return latest if latest.is_month_end else latest.replace(day=1) - pd.Timedelta(days=1)
+
+
+def _ends_early_issue(typed: dict, years: list[int], plan: dict) -> list[pd.DataFrame]:
+    """YEAR_ENDS_EARLY: the last return stops short of 31 March (:func:`covered_until`)."""
+    y = years[-1]
+    tables = {t: df for (yy, t), df in typed.items() if yy == y}
+    end = covered_until(tables, y)
+    if end is None:
+        return []
+    latest = recorded_dates(tables, y).max()
+    return [pd.DataFrame({
+        "table": ["Episodes"], "year": [y], "file": [str(plan.get((y, "Episodes"), ""))], "row": [0],
+        "child": [None], "column": [""], "check": ["YEAR_ENDS_EARLY"], "severity": ["warning"],
+        "message": [f"the {y} return records nothing after {latest.day} {latest:%B %Y}, so it looks cut before "
+                    f"the end of its year (31 March {y}): the months after {end:%B %Y}, and {y}'s annual figures, "
+                    "are shown as not available, not as 0 (export the whole year's return to fill them)"]})]
+
+
 def _empty_year_issues(records: list[FileRecord], years: list[int]) -> list[pd.DataFrame]:
     """A core table (Header, Episodes) with no rows in a year the others fill is refused,
     as a missing file is; a watched table's empty year is a warning, and its measures
@@ -632,6 +709,7 @@ def _read_extract(source, *, year: int | None = None, salt=None,
     issues += _id_format_issues(ids_of, plan)
     records.sort(key=lambda rec: files.index(rec.path))
     issues += _empty_year_issues(records, years)
+    issues += _ends_early_issue(typed, years, plan)
     for y in sorted(set(range(years[0], years[-1] + 1)) - set(years)):
         issues.append(pd.DataFrame({
             "table": ["Episodes"], "year": [y], "file": ["(no file)"], "row": [0], "child": [None], "column": [""],
