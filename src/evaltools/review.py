@@ -285,7 +285,7 @@ NO_EXTRACT = ("a child-level measure, from the council's own SSDA903 returns: no
 def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
                 comparators="statistical_neighbours", end_period: int | None = None,
                 first: pd.DataFrame | None = None, has_extract: bool | None = None,
-                start=None, interventions=()) -> MeasureRow:
+                start=None, interventions=(), began: str = "strategy") -> MeasureRow:
     """The review row of one strategy measure, from the indicator frame (every area, so
     rates can be set against the ``comparators``; None skips that test). ``end_period``:
     the last year of the strategy; later figures are left out, so a finished strategy
@@ -295,7 +295,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     ``frame`` holds any of its rows), for a frame cut down to the one measure.
     ``start``: the date the strategy began, to say how much of a change since an
     earlier baseline came before it. ``interventions``: the strategy's dated
-    interventions aimed at this measure, to say when a sudden jump follows one."""
+    interventions aimed at this measure, to say when a sudden jump follows one.
+    ``began``: what began at ``start``: "strategy", or "visit" for a letter's points."""
     later = frame.iloc[:0]
     if has_extract is None:
         has_extract = bool(len(frame)) and "source" in frame and \
@@ -500,7 +501,7 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     else:
         row.verdict, row.test = "not tested", "no counts to test (not a percentage of children)"
     if start is not None and row.verdict != "not tested" and row.baseline_period not in j:
-        _before_start(row, sm, have, mid, area, start)
+        _before_start(row, sm, have, mid, area, start, began)
     if row.baseline_period in j and "beyond noise" in row.verdict:
         # a change from a year that stands out from those around it mostly measures that
         # one year (regression to the mean), whatever the strategy did
@@ -520,7 +521,8 @@ def measure_row(sm, frame: pd.DataFrame, area: str, baseline_period: int | None,
     return row
 
 
-def _before_start(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str, start) -> None:
+def _before_start(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str, start,
+                  what: str = "strategy") -> None:
     """A change since a baseline that came years before the strategy began may have come
     before it (St Helens' missing incidents fell from 14.7% in 2018 to 9.5% in 2020, 2.2
     points of it by March 2019, before its April 2019 start): the row says how much, and,
@@ -530,7 +532,8 @@ def _before_start(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str, 
     neighbours counted that year as after it (virtual school head's review).
     Not said where the council's part before the start is under a quarter of the change
     or went the other way, nor where any of the three years is withheld under the
-    strictest policy (its figure would show)."""
+    strictest policy (its figure would show). ``what`` began at ``start``: "strategy", or
+    "visit" for an Ofsted letter's points (nothing was under way before a letter)."""
     from . import sdc
     from .periods import collection_year
 
@@ -549,10 +552,11 @@ def _before_start(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str, 
     if total == 0 or np.sign(pre) != np.sign(total) or abs(pre) < 0.25 * abs(total):
         return
     points = " points" if _unit(mid) == "percent" else ""
-    span = f"from {_period(row.baseline_period, mid)} to {_period(last_pre, mid)}, before it began in {start:%B %Y}"
-    said = (f"{_BEFORE_STRATEGY}: {signed(pre)} of the {signed(total)}{points} came {span}" if abs(pre) <= abs(total)
-            else f"{_BEFORE_STRATEGY}: more than the whole change ({signed(total)}{points}) came {span} "
-                 f"({signed(pre)})")
+    span = (f"from {_period(row.baseline_period, mid)} to {_period(last_pre, mid)}, "
+            + (f"before it began in {start:%B %Y}" if what == "strategy" else f"before the {what} in {start:%B %Y}"))
+    head = f"{_UNDER_WAY} {what}"
+    said = (f"{head}: {signed(pre)} of the {signed(total)}{points} came {span}" if abs(pre) <= abs(total)
+            else f"{head}: more than the whole change ({signed(total)}{points}) came {span} ({signed(pre)})")
     try:
         res = before_after(have, last_pre, row.latest_period, measure=mid, area=str(area),
                            polarity=_polarity(sm.direction, mid))
@@ -564,8 +568,10 @@ def _before_start(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str, 
         f"{signed(res.estimate)} (95% CI {signed(res.ci[0])} to {signed(res.ci[1])}): {res.diagnostics['verdict']}")
 
 
-#: how :func:`_before_start`'s caveat begins (:func:`finding_flags` looks for it)
-_BEFORE_STRATEGY = "already under way before the strategy"
+#: how :func:`_before_start`'s caveat begins, then "strategy" or "visit"
+#: (:func:`finding_flags` looks for it)
+_UNDER_WAY = "already under way before the"
+_BEFORE_STRATEGY = _UNDER_WAY + " (?:strategy|visit)"
 
 
 def _before_after_verdict(row: MeasureRow, sm, have: pd.DataFrame, mid: str, area: str) -> None:
@@ -795,9 +801,10 @@ def finding_flags(row) -> list[str]:
     flags += jump
     if "already under way before the baseline" in caveats:
         flags.append("the change was already under way before the baseline")
-    own = re.search(_BEFORE_STRATEGY + r": [^;]*; over its own years, [^:;]*: no detectable change", caveats)
+    own = re.search(_UNDER_WAY + r" (strategy|visit): [^;]*; over its own years, [^:;]*: no detectable change", caveats)
     if own:      # most of it before the strategy began, and its own years alone show no change
-        flags.append("part of the change came before the strategy began, and over its own years alone there is "
+        began = "the strategy began" if own[1] == "strategy" else f"the {own[1]}"
+        flags.append(f"part of the change came before {began}, and over its own years alone there is "
                      "no detectable change")
     # then how far its own test backs it (the test column's words): a change the data can only
     # just tell from noise, and a ranking against the neighbours that chance alone gives
@@ -872,6 +879,7 @@ def review_table(strategy, frame: pd.DataFrame, comparators="statistical_neighbo
     rows = [measure_row(sm, parts.get((sm.source == "child_level", str(sm.measure or sm.local)), frame.iloc[:0]),
                         strategy.la, strategy.baseline_period, comparators, end_period=end, first=first,
                         has_extract=bool(child.any()), start=strategy.start,
+                        began="visit" if strategy.is_letter else "strategy",
                         # not the strategy itself, aimed at every measure
                         interventions=[iv for iv in strategy.interventions_for(sm.id)
                                        if len(iv.measures) < len(strategy.measures) or len(strategy.measures) == 1])
@@ -1130,8 +1138,10 @@ class Review:
                  _NOT_ALIKE: ("comparison of years not measured alike", "comparisons of years not measured alike"),
                  JUMP_RE: ("possible recording change", "possible recording changes"),
                  "being recorded": ("run of zeros that may be unrecorded", "runs of zeros that may be unrecorded"),
-                 _BEFORE_STRATEGY: ("change partly made before the strategy began",
-                                    "changes partly made before the strategy began"),
+                 _BEFORE_STRATEGY: (("change partly made before the visit", "changes partly made before the visit")
+                                    if self.strategy.is_letter else
+                                    ("change partly made before the strategy began",
+                                     "changes partly made before the strategy began")),
                  _LATEST_BEFORE: ("latest figure mostly from before the strategy began",
                                   "latest figures mostly from before the strategy began"),
                  "revised": ("DfE revision of earlier years", "DfE revisions of earlier years")}

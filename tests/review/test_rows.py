@@ -1318,6 +1318,22 @@ def test_a_change_partly_made_before_the_strategy_says_so_whatever_its_verdict()
     assert "already under way before the strategy" not in t.loc["cla_rate_per_10k", "caveats"]
 
 
+def test_a_letters_points_say_the_change_came_before_the_visit_not_the_strategy():
+    """Ofsted's letter is no strategy: the agency rate's fall before the October 2024
+    visit read "already under way before the strategy" (workforce lead's review)."""
+    rv = review.evaluate("ofsted_herefordshire_2024")
+    caveats = " ".join(rv.table["caveats"])
+    assert ("already under way before the visit: -21.3 of the -36.9 came from Sep 2023 to Sep 2024, before the "
+            "visit in October 2024") in caveats
+    assert "before the strategy" not in caveats
+    row = {"verdict": "improved beyond noise", "test": "", "caveats":
+           "already under way before the visit: -2.0 of the -3.0 points came from 2023 to 2024, before the visit in "
+           "October 2024; over its own years, 2024 to 2025, the change was -1.0 (95% CI -4.0 to +2.0): "
+           "no detectable change"}
+    assert review.finding_flags(row) == ["part of the change came before the visit, and over its own years alone "
+                                         "there is no detectable change"]
+
+
 def test_a_jump_at_a_year_measured_differently_is_not_called_a_recording_change():
     """Herefordshire's Attainment 8 had "a sudden fall in 2017/18, 2021/22 ... check for a
     recording change": 2017/18 brought the new maximum score of 90 and 2021/22 the return
