@@ -12,6 +12,12 @@ Designs (each the size of one English council's data):
 * ``its_binomial``: 10 annual figures (6 before, 4 after, as DfE's published series) of
   a proportion of about 110 children, with between-year variation beyond binomial;
   quasi-binomial GLM, the level change.
+* ``its_monthly_share``: a topic report's monthly percentage, about 355 children a
+  month at 4.2%, 36 months before and 24 (or 6) after, its log odds wandering as AR(1)
+  (rho 0.7, sd 0.15) or swinging ±20% with the seasons; the count model with AR(1)
+  errors on the log odds (the default from 16 points), with a seasonal harmonic as the
+  topic reports add from 24 months before, against the quasi-binomial GLM that takes
+  the months as independent; the level change.
 * ``did``: one LA against 10 statistical neighbours, 10 years (6 before, 4 after), each
   LA-year a binomial proportion of 60-200 children plus an LA-year shock; two-way
   fixed effects with placebo inference.
@@ -72,6 +78,26 @@ def sim_its_binomial(rng, effect_logodds, n_pre=6, n_post=4, n=110, sd_year=0.15
     return r.ci, r.p_value, float(np.exp(effect_logodds))
 
 
+def sim_its_monthly_share(rng, effect_logodds, n_pre=36, n_post=24, n=355, rho=0.7, sd=0.15,
+                          season=0.0, errors="auto", seasonality=0):
+    """A topic report's monthly percentage (3+ placements, missing): about ``n``
+    children a month, 4.2% at the start, log odds wandering as AR(1) (``rho``, marginal
+    sd ``sd``) and, with ``season``, a seasonal swing of that share of the odds."""
+    t = n_pre + n_post
+    e = np.empty(t)
+    e[0] = rng.normal(0, sd)
+    for i in range(1, t):
+        e[i] = rho * e[i - 1] + rng.normal(0, sd * np.sqrt(1 - rho ** 2))
+    months = pd.date_range("2019-04-30", periods=t, freq="ME")
+    eta = (special.logit(0.042) + e + effect_logodds * (np.arange(t) >= n_pre)
+           + np.log1p(season * np.sin(2 * np.pi * months.month / 12)))
+    den = rng.poisson(n, t)
+    x = rng.binomial(den, special.expit(eta))
+    r = its(pd.DataFrame({"time": months, "numerator": x, "denominator": den}), months[n_pre],
+            model="binomial", errors=errors, seasonality=seasonality)
+    return r.ci, r.p_value, float(np.exp(effect_logodds))
+
+
 def sim_did(rng, effect_pts, n_las=11, years=range(2016, 2026), start=2022, sd_shock=0.04):
     rows = []
     for u in range(n_las):
@@ -98,8 +124,19 @@ DESIGNS = {
         (lambda rng, e: sim_its_ols(rng, e, errors="newey-west"), 0.0, 1.0),
     "ITS, quasi-binomial, 6+4 years, ~110 a year": (sim_its_binomial, 0.0, 0.4),
     "DiD, 1 LA vs 10 neighbours, 6+4 years": (sim_did, 0.0, 8.0),
+    # 4.2% to 3.0% is log odds -0.35
+    "ITS monthly, AR(1) errors on the log odds (default), 36+24 months, ~355 a month, AR(1) 0.7":
+        (sim_its_monthly_share, 0.0, -0.35),
+    "ITS monthly, quasi-binomial GLM (months independent), 36+24 months, ~355 a month, AR(1) 0.7":
+        (lambda rng, e: sim_its_monthly_share(rng, e, errors="iid"), 0.0, -0.35),
+    "ITS monthly, AR(1) errors and 1 seasonal harmonic (topics), 36+6 months, seasons ±20%":
+        (lambda rng, e: sim_its_monthly_share(rng, e, n_post=6, rho=0.0, sd=0.0, season=0.2, seasonality=1),
+         0.0, -0.35),
+    "ITS monthly, quasi-binomial GLM without seasons, 36+6 months, seasons ±20%":
+        (lambda rng, e: sim_its_monthly_share(rng, e, n_post=6, rho=0.0, sd=0.0, season=0.2, errors="iid"),
+         0.0, -0.35),
 }
-NULL_VALUE = {"ITS, quasi-binomial, 6+4 years, ~110 a year": 1.0}
+NULL_VALUE = {name: 1.0 for name in DESIGNS if name.startswith(("ITS, quasi", "ITS monthly"))}
 
 
 def run(reps: int, seed: int) -> dict:
@@ -146,7 +183,8 @@ def write_doc(results: dict, reps: int, seed: int) -> Path:
     for name, r in results.items():
         e = r["effect"]["injected"]
         eff = {"proportion": f"+{100 * e:.0f} points", "ITS, AR": f"level +{e:g}",
-               "ITS, Newey": f"level +{e:g}", "ITS, quasi": f"odds ratio {np.exp(e):.2f}", "DiD": f"+{e:g} points"}
+               "ITS, Newey": f"level +{e:g}", "ITS, quasi": f"odds ratio {np.exp(e):.2f}", "DiD": f"+{e:g} points",
+               "ITS monthly": f"odds ratio {np.exp(e):.2f} (4.2% to 3.0%)"}
         label = next(v for k, v in eff.items() if name.startswith(k))
         lines.append(f"| {name} | {label} | {100 * r['null']['coverage']:.1f}% | "
                      f"{100 * r['effect']['coverage']:.1f}% | {100 * r['null']['rejection_rate']:.1f}% | "

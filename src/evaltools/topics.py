@@ -234,6 +234,22 @@ def _date_caution(iv) -> list[str]:
     return [f"its start is assumed (the source dates it only as {iv.when!r})"] if _date_caveat(iv) else []
 
 
+#: months before an intervention from which a monthly time series also fits the seasons
+#: (one Fourier harmonic): fewer cannot tell a season from the trend
+SEASONS_FROM_MONTHS = 24
+
+
+def _its_fit(window: pd.DataFrame, at, mid: str, la_code: str, pre: int, label: str = ""):
+    """The monthly time series as the topics fit it, at the intervention and at each
+    placebo month alike: the model :func:`~evaltools.stats.its` chooses (a count model
+    with AR(1) errors from 16 months), and the seasons where :data:`SEASONS_FROM_MONTHS`
+    months come before. With ±20% seasons and 6 months after, the gap at the end of a
+    model without them was beyond noise in 17% of null series (methodologist's review);
+    with them, the level change's false alarms are 4.8% (docs/validation.md)."""
+    return its(window, at, measure=mid, area=la_code, label=label,
+               seasonality=1 if pre >= SEASONS_FROM_MONTHS else 0)
+
+
 def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: str | None = None,
                  others=()) -> Evaluation:
     """``others``: the topic's other dated interventions; one that began in the months
@@ -254,7 +270,7 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
                        f"{start:%B %Y}; an interrupted time series needs at least {MIN_PRE_MONTHS} "
                        f"before and {MIN_POST_MONTHS} after.")
         return ev
-    res = its(window, start, measure=mid, area=la_code, label=f"{m.short}: {iv.title}")
+    res = _its_fit(window, start, mid, la_code, pre, label=f"{m.short}: {iv.title}")
     end = res.effect("effect_at_end")
     lo, hi, est = float(end["ci_low"]), float(end["ci_high"]), float(end["estimate"])
     ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)
@@ -343,7 +359,7 @@ def in_time_placebos(series: pd.DataFrame, start, pre: int, post: int, mid: str,
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                res = its(window, at, measure=mid, area=la_code)
+                res = _its_fit(window, at, mid, la_code, pre)
         except Exception:       # noqa: BLE001  a placebo window the model cannot fit
             continue
         out.append((float(res.effect("effect_at_end")["estimate"]), float(res.effect("level")["estimate"])))
