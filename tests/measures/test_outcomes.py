@@ -243,3 +243,23 @@ def test_care_leaver_missing_from_oc3_counts_as_not_known():
               years=(2019, 2020, 2021, 2022, 2023, 2024))
     assert value(cd, "care_leavers_eet_19_21")[:3] == (1, 2, 50.0)
     assert value(cd, "care_leavers_in_touch_19_21")[:2] == (1, 2)
+
+
+def test_an_incident_the_next_return_does_not_repeat_ended_with_its_return():
+    """An incident left open (no MIS_END) counted its child as missing in every later
+    month: one such incident counted a child in 82 months (methodologist's review). One
+    open at 31 March is repeated in the next return with its end (rule 576), so one the
+    next return does not repeat is taken as ended that 31 March. F: open in the 2023
+    return, not in 2024's; G: open in the 2024 return, the last, so still missing; H: a
+    closed incident in 2024."""
+    m = pd.DataFrame([("F", "01/06/2010", "M", "20/03/2023", None, 2023),
+                      ("G", "01/06/2010", "M", "20/03/2024", None, 2024),
+                      ("H", "01/06/2010", "M", "10/10/2023", "11/10/2023", 2024)],
+                     columns=["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END", "YEAR"])
+    cd = care([("F", "01/01/2020", "S", "C2", "U4", None, None),
+               ("G", "01/01/2020", "S", "C2", "U4", None, None),
+               ("H", "01/01/2020", "S", "C2", "U4", None, None)], years=(2022, 2023, 2024), Missing=m)
+    assert value(cd, "cla_missing_at_31_march", period=2023)[0] == 1       # F, as its return says
+    assert value(cd, "cla_missing_at_31_march")[0] == 1                    # G, no longer F
+    assert value(cd, "cla_missing_incident")[:2] == (2, 3)                 # G and H, not F
+    assert value(cd, "missing_incidents_per_child")[:2] == (2, 2)

@@ -9,7 +9,9 @@ March are those looked after that day.
 An incident open at 31 March is in two returns: the year's, with no end date (an end
 cannot fall after the year, rule 571), and the next year's again with its end (rule
 576). The row with its end is the one kept; an incident is open only if no return
-gives its end.
+gives its end. One the next return does not repeat is taken as ended on that 31 March
+(still missing that day): left open, it counted its child as missing in every later
+month (one such incident, 82 months). Only in the last return can an incident be open.
 """
 
 from __future__ import annotations
@@ -17,20 +19,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import CareData, OPEN, to_days, window_start
+from .data import CareData, OPEN, day, to_days, window_start
 
 
 def _incidents(cd: CareData, kind: str = "M") -> pd.DataFrame:
+    """One row per incident: child, start, end (OPEN if still open) and ``held``, whether
+    the end is the 31 March of a return that left it open and the next did not repeat
+    (the child was still missing that day)."""
     m = cd.tables.get("Missing")
     if m is None or m.empty:
-        return pd.DataFrame(columns=["cid", "start", "end"])
+        return pd.DataFrame(columns=["cid", "start", "end", "held"])
     m = m[m["MISSING"].astype(object) == kind]
     order = [m["MIS_END"].isna().to_numpy()]          # an end date first, then the latest return
     if "YEAR" in m:
         order.insert(0, -m["YEAR"].to_numpy(dtype=float))
     m = m.iloc[np.lexsort(order)].drop_duplicates(["cid", "MIS_START"])
-    return pd.DataFrame({"cid": m["cid"].to_numpy(), "start": to_days(m["MIS_START"]),
-                         "end": to_days(m["MIS_END"], OPEN)})
+    end = to_days(m["MIS_END"], OPEN)
+    held = np.zeros(len(m), dtype=bool)
+    if "YEAR" in m and len(m):
+        year = m["YEAR"].to_numpy(dtype=np.int64)
+        # open in its return, and a later return (one holding Missing rows) does not repeat it
+        held = (end == OPEN) & (year < int(cd.tables["Missing"]["YEAR"].max()))
+        end = np.where(held, [day(f"{y}-03-31") for y in year] if held.any() else end, end)
+    return pd.DataFrame({"cid": m["cid"].to_numpy(), "start": to_days(m["MIS_START"]), "end": end,
+                         "held": held})
 
 
 def _looked_after_during(cd: CareData, r, ws) -> np.ndarray:
@@ -89,7 +101,8 @@ def missing_at(cd: CareData, refs) -> pd.DataFrame:
     there = in_care_at(cd, refs)
     rows = []
     for r in refs:
-        w = inc[(inc["start"] <= r) & (inc["end"] > r)
+        e = inc["end"].to_numpy()
+        w = inc[(inc["start"] <= r) & ((e > r) | ((e == r) & inc["held"].to_numpy(dtype=bool)))
                 & np.isin(inc["cid"].to_numpy(), there["cid"].to_numpy()[there["ref"].to_numpy() == r])]
         who = np.unique(w["cid"].to_numpy())
         rows.append(pd.DataFrame({"ref": r, "cid": who, "num": 1, "den": 1}))
