@@ -234,8 +234,8 @@ class CareData:
 
     @property
     def coverage_end(self) -> np.int64:
-        """Last day the extract covers: 31 March of its last return's year, or the last
-        day of the month before that return stops recording (:attr:`data_end`)."""
+        """Last day the extract covers: 31 March of its last return's year, or, for a
+        last return cut short, the end of the last whole month it records (:attr:`data_end`)."""
         return np.int64(self.data_end) if self.data_end is not None else day(f"{self.last_year}-03-31")
 
     # ------------------------------------------------------------------ building

@@ -40,7 +40,10 @@ def _incidents(cd: CareData, kind: str = "M") -> pd.DataFrame:
         year = m["YEAR"].to_numpy(dtype=np.int64)
         # open in its return, and a later return (one holding Missing rows) does not repeat it
         held = (end == OPEN) & (year < int(cd.tables["Missing"]["YEAR"].max()))
-        end = np.where(held, [day(f"{y}-03-31") for y in year] if held.any() else end, end)
+        if held.any():          # one date per year, not one per incident
+            year_end = {y: day(f"{y}-03-31") for y in np.unique(year[held]).tolist()}
+            end = end.copy()
+            end[held] = [year_end[y] for y in year[held].tolist()]
     return pd.DataFrame({"cid": m["cid"].to_numpy(), "start": to_days(m["MIS_START"]), "end": end,
                          "held": held})
 
