@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -387,6 +388,43 @@ def test_monthly_shares_use_laneys_chart_only_where_it_widens_the_limits(sample_
         if r.chart in ("p-chart", "p′ chart"):
             sz = r.diagnostics["sigma_z"]
             assert r.chart == ("p′ chart" if sz >= 1 else "p-chart"), (r.label, sz)
+
+
+def test_a_monthly_rate_is_charted_on_a_u_prime_chart_and_the_reports_say_how_each_was_made(monkeypatch,
+                                                                                               sample_salt):
+    """Incidents per missing child went on an XmR chart, which takes every month as
+    equally precise though 8 to 28 children went missing in a month (its warning, "use
+    p_chart", was not shown and named the wrong chart). The reports said neither how the
+    SPC limits nor how the time series were made."""
+    from evaltools import report
+    t = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024", extract="data/sample")
+    r = t.spc["missing_incidents_per_child"]
+    assert r.chart == "u′ chart" and r.unit == "per child"
+    s = r.series
+    ubar = r.diagnostics["ubar"]
+    fixed = s["x"] < r.diagnostics["baseline"]["extended_from"]
+    assert ubar == pytest.approx(s.loc[fixed, "numerator"].sum() / s.loc[fixed, "n"].sum())
+    assert s["upl"].to_numpy() == pytest.approx(ubar + 3 * r.diagnostics["sigma_z"] * np.sqrt(ubar / s["n"]))
+    shown = []
+    monkeypatch.setattr(report, "display", lambda obj, **k: shown.append(str(getattr(obj, "data", obj))))
+    monkeypatch.setattr(report, "show_figure", lambda fig: (report.plt.close(fig), shown.append("<chart>")))
+    report.show_spc(t)
+    text = "\n".join(shown)
+    assert ("*How:* Laney's u′ chart: the limits are the average rate over the 87 months before July 2022 "
+            "± 3 standard errors of one month's rate, wider in months with fewer children who went missing, "
+            "scaled by how much the months really vary") in text
+    assert "*How:* a p-chart: the limits are the average share over the 87 months" in text
+    assert "no polarity set" not in text and "with no better direction set" in text
+    # the away chart is withheld for its small numbers: said once, not again as a caution
+    assert text.count("1 to 5") == 1
+    shown.clear()
+    report.show_evaluations(t)
+    text = "\n".join(shown)
+    fitted = [line for line in shown if line.startswith("*How it was fitted:*")]
+    assert len(fitted) == sum(e.result is not None for e in t.evaluations)
+    assert "*How it was fitted:* " + md("segmented regression on the log odds with AR(1) errors (REML, rho ") in text
+    assert "with one seasonal harmonic of 12 points." in text
+    assert "*How it was fitted:* " + md("two-way fixed effects, placebo inference over 9 comparison units") in text
 
 
 def test_years_limit_every_use_of_the_published_figures():

@@ -651,13 +651,46 @@ def show_spc(t) -> None:
         m = registry.get(mid)
         display(Markdown(f"### {m.title}: month by month"))
         display(Markdown(r.story))
-        if _months_rest_on_few(t, mid):
+        withheld = _months_rest_on_few(t, mid)
+        if withheld:
             display(Markdown(f"*The chart is not shown under the {t.policy} policy: some months rest on "
                              "1 to 5 children, and the chart would show them. It can be shared only inside "
                              "the council (the internal policy).*"))
-            continue
-        show_figure(spc_chart(r, title=f"{m.short}: {r.variation.split(' (')[0]}",
-                              source=f"Source: {monthly_source(t)}; each point one calendar month.", policy=t.policy))
+        else:
+            show_figure(spc_chart(r, title=f"{m.short}: {r.variation.split(' (')[0]}",
+                                  source=f"Source: {monthly_source(t)}; each point one calendar month.",
+                                  policy=t.policy))
+        display(Markdown(f"*How:* {spc_how(r)}"))
+        # the chart's own cautions; where the chart is withheld for its small numbers, the
+        # line above has said so
+        said = [w for w in r.warnings if not (withheld and w.startswith("small numbers"))]
+        if said:
+            display(Markdown("\n".join(f"- *Caution:* {md(w)}" for w in said)))
+
+
+def spc_how(r) -> str:
+    """How an SPC chart's limits were set, in a sentence a reader can follow (the
+    formula is ``r.method``)."""
+    d = r.diagnostics
+    fixed = d.get("baseline")
+    over = (f"the {count(fixed['n_limits'], 'month')} before {fixed['extended_from']:%B %Y}"
+            if fixed and hasattr(fixed.get("extended_from"), "strftime") else "every month")
+    sz = d.get("sigma_z")
+    scaled = (f", scaled by how much the months really vary from one to the next (σ_z = {sz:.2f}: "
+              + ("more" if sz > 1 else "less") + " than chance alone gives)") if sz is not None and np.isfinite(sz) else ""
+    if r.chart == "XmR chart":
+        return (f"an XmR chart (Making Data Count): the limits are the mean of {over} ± 2.66 times their "
+                "average change from one month to the next.")
+    kind = "share" if r.chart.startswith("p") else "rate"
+    m = registry.get(d["measure"]) if d.get("measure") in registry.ids() else None
+    fewer = ("fewer children" if kind == "share" else f"fewer {m.counts[1]}" if m is not None and m.counts
+             else "less time in care" if m is not None and m.unit == "per_child_year" else "fewer children counted")
+    if r.chart in ("p-chart", "u-chart"):
+        return (f"a {r.chart}: the limits are the average {kind} over {over} ± 3 standard errors of one "
+                f"month's {kind}, wider in months with {fewer}; the chart's rules are Making Data Count's.")
+    return (f"Laney's {r.chart}: the limits are the average {kind} over {over} ± 3 standard errors of one "
+            f"month's {kind}, wider in months with {fewer}{scaled}; the chart's rules are Making "
+            "Data Count's.")
 
 
 def monthly_source(t) -> str:
@@ -706,6 +739,7 @@ def show_evaluations(t) -> None:
                                 treated_label=t.la.display_name,
                                 comparison_label=did_comparison_label(e.result, t.la))
             show_figure(fig)
+        display(Markdown(f"*How it was fitted:* {md(e.result.method)}."))
         # the cautions belong to the finding, shown or not with its chart
         if e.warnings:
             display(Markdown("\n".join(f"- *Caution:* {md(w)}" for w in e.warnings)))

@@ -673,6 +673,13 @@ def _spc(monthly: pd.DataFrame, mid: str, la_code: str, baseline) -> object:
         if res.diagnostics["sigma_z"] < 1:
             res = spc_mod.p_chart(s, measure=mid, area=la_code, baseline=baseline, label=m.short)
         return res
+    if s["denominator"].notna().all() and (s["denominator"] > 0).all():
+        # a rate with its exposure (incidents per child who went missing): Laney's u′
+        # chart, whose limits widen in months with fewer children. Its sigma_z is used
+        # either side of 1: every child counted has at least one incident, so the counts
+        # vary less than Poisson chance by design, and a plain u-chart's limits would
+        # be too wide to show a change
+        return spc_mod.u_chart(s, measure=mid, area=la_code, laney=True, baseline=baseline, label=m.short)
     return spc_mod.xmr(s, measure=mid, area=la_code, baseline=baseline, label=m.short)
 
 

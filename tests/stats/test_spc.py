@@ -16,7 +16,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from evaltools import plots  # noqa: E402
-from evaltools.stats import p_chart, p_prime_chart, xmr  # noqa: E402
+from evaltools.stats import p_chart, p_prime_chart, u_chart, u_prime_chart, xmr  # noqa: E402
 from evaltools.stats.spc import special_causes  # noqa: E402
 
 WIDE = dict(lpl=-100.0, upl=100.0, lo2=-50.0, hi2=50.0)
@@ -253,6 +253,54 @@ def test_binomial_data_with_small_denominators_do_not_warn_about_overdispersion(
 def test_p_chart_mistakes(kwargs, match):
     with pytest.raises(ValueError, match=match):
         p_chart(**kwargs)
+
+
+# ------------------------------------------------------------------ u-chart and u′
+
+def test_u_chart_limits_follow_each_exposure_worked_by_hand():
+    # 12 months of incidents over children who went missing; worked with the textbook
+    # formulae (Montgomery 7.3): u-bar = sum x / sum n, limits u-bar +- 3 sqrt(u-bar / n)
+    x = np.array([30, 41, 25, 38, 52, 33, 29, 47, 36, 40, 31, 44])
+    n = np.array([10, 14, 9, 12, 15, 11, 10, 13, 12, 12, 11, 14])
+    res = u_chart(numerator=x, denominator=n)
+    s = res.series
+    ubar = 446 / 143
+    assert res.estimate == pytest.approx(ubar) and res.diagnostics["ubar"] == pytest.approx(ubar)
+    assert s["upl"].tolist() == pytest.approx(list(ubar + 3 * np.sqrt(ubar / n)))
+    assert s["lpl"].tolist() == pytest.approx(list(ubar - 3 * np.sqrt(ubar / n)))
+    assert s["upper_2s"].tolist() == pytest.approx(list(ubar + 2 * np.sqrt(ubar / n)))
+    assert s["y"].tolist() == pytest.approx(list(x / n))          # the rate itself, not a percentage
+    assert res.chart == "u-chart" and "ū ± 3√(ū/n)" in res.method and res.unit == ""
+    # Laney's u': the same limits scaled by sigma_z, from the z-scores' moving ranges
+    z = (x / n - ubar) / np.sqrt(ubar / n)
+    sigma_z = np.abs(np.diff(z)).mean() / 1.128
+    up = u_prime_chart(numerator=x, denominator=n)
+    assert up.chart == "u′ chart" and up.diagnostics["sigma_z"] == pytest.approx(sigma_z)
+    assert up.series["upl"].tolist() == pytest.approx(list(ubar + 3 * sigma_z * np.sqrt(ubar / n)))
+
+
+def test_u_chart_takes_rates_above_one_floors_the_lower_limit_and_refuses_negatives():
+    res = u_chart(numerator=[0, 1, 0, 2, 1, 0], denominator=[2, 3, 2, 4, 3, 2])   # ū = 0.25
+    assert (res.series["lpl"] == 0).all() and (res.series["upl"] > 1).any()
+    assert u_chart(numerator=[30, 25], denominator=[10, 10]).estimate == pytest.approx(2.75)   # x > n is fine
+    with pytest.raises(ValueError, match="are not a rate; each needs numerator >= 0 and denominator > 0"):
+        u_chart(numerator=[3, -1], denominator=[2, 2])
+    with pytest.raises(ValueError, match="are not a rate"):
+        u_chart(numerator=[3, 1], denominator=[2, 0])
+
+
+def test_tidy_frame_u_chart_of_a_rate_measure_in_its_own_units():
+    years = np.arange(2010, 2026)
+    den = np.linspace(20, 40, len(years))
+    num = np.round(den * 3)
+    df = pd.DataFrame({"area_code": "999", "area_name": "Exampleshire", "ons_code": "",
+                       "geographic_level": "Local authority", "period": years,
+                       "measure": "missing_incidents_per_child", "numerator": num, "denominator": den,
+                       "value": num / den, "status": "ok", "source": "test"})
+    res = u_chart(df, area="999", laney=True)
+    assert res.unit == "per child" and res.polarity == "none"
+    assert res.series["y"].tolist() == pytest.approx(list(num / den))
+    assert any("use u_chart" in w for w in xmr(df, area="999").warnings)   # not "p_chart" for a rate
 
 
 # ------------------------------------------------------------------ tidy indicator frames

@@ -14,6 +14,10 @@ implementation, NHSRplotthedots:
   ``laney=True`` (or :func:`p_prime_chart`) gives Laney's p′ chart for large
   denominators, where the p-chart's limits are far too narrow (Laney 2002): zᵢ =
   (pᵢ − p̄)/σᵢ, σ_z = mean |Δz| / 1.128, limits p̄ ± 3 σᵢ σ_z.
+* :func:`u_chart`: the u-chart for a rate, events per unit of exposure (incidents per
+  child who went missing, moves per year in care): ū = Σx / Σn; limits ū ± 3√(ū/nᵢ),
+  the lower floored at 0. ``laney=True`` (or :func:`u_prime_chart`) gives Laney's u′
+  chart, σᵢ scaled by σ_z as for p′.
 
 ``rebase=`` starts a new phase at the given periods (an intervention date, a change of
 definition): every phase gets its own centre line and limits, and the rules are
@@ -37,7 +41,9 @@ variation icon in words; with a target, the limits give MDC's assurance icon.
 Nothing here comes from statsmodels or scipy: neither implements SPC charts or the MDC
 rules, and the arithmetic is a few lines. All of it is hand-written, and tested against
 NHSRplotthedots' snapshots, Montgomery's Example 7.1 and the NHS A&E data used by
-Mohammed et al. (2013) for the p′ chart (tests/reference/test_spc_funnel.py).
+Mohammed et al. (2013) for the p′ chart (tests/reference/test_spc_funnel.py). The
+u-chart shares the p-chart's code but its spread, and is tested against the formulae
+worked by hand (tests/stats/test_spc.py): reference/ holds no published u-chart.
 
 ``Result.ci`` holds the *process limits* of the last phase at the last point, not a
 confidence interval: the range the next point should fall in if nothing changes
@@ -368,7 +374,7 @@ def _story(s: pd.DataFrame, centre_word: str, fixed: dict | None = None) -> str:
         text = text[0].upper() + text[1:] + f": {icon}."
     earlier = ph.iloc[:-1]
     earlier = earlier[earlier["special_cause"]]
-    words = {"improvement": "improving", "concern": "concerning", "neither": "no polarity set"}
+    words = {"improvement": "improving", "concern": "concerning", "neither": "with no better direction set"}
 
     def kinds(points) -> str:
         return ", ".join(f"{v} {words[k]}" for k, v in points["variation"].value_counts().items())
@@ -522,8 +528,9 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
     df = _sigma_lines(df, XMR_LIMIT / 3 * df.pop("amr"))
     if den is not None and den.notna().all() and den.min() > 0 and den.max() / den.min() >= 1.5:
         warnings.append(f"the denominator ranges from {den.min():,.0f} to {den.max():,.0f}: an XmR chart treats "
-                        "every point as equally precise, so for a proportion use p_chart (its limits "
-                        "allow for the number of children each period)")
+                        "every point as equally precise, so "
+                        + ("for a proportion use p_chart" if unit == "%" else "for a rate use u_chart")
+                        + " (its limits allow for the size of each period's denominator)")
     last = amr_by_phase[int(df["phase"].iloc[-1])]
     notes = []
     if last["moving_ranges_screened"]:
@@ -560,7 +567,51 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
 
     Hand-written (no library implements it); see the module docstring.
     """
-    where = "p_prime_chart" if laney else "p_chart"
+    return _attribute_chart("p", data, numerator=numerator, denominator=denominator, x=x, measure=measure,
+                            area=area, polarity=polarity, rebase=rebase, baseline=baseline, exclude=exclude,
+                            laney=laney, target=target, label=label)
+
+
+def u_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str | None = None,
+            area: str | None = None, polarity: str | None = None, rebase=None, baseline=None, exclude=None,
+            laney: bool = False, target: float | None = None, label: str = "") -> SPCResult:
+    """u-chart (or Laney u′ chart with ``laney=True``) of a rate per period: events
+    (``numerator``) per unit of exposure (``denominator``), such as missing incidents
+    per child who went missing. Arguments as :func:`p_chart`.
+
+    Per phase: ū = Σx/Σn over the points not in ``exclude`` (and before ``baseline``);
+    σᵢ = √(ū/nᵢ); limits ū ± 3σᵢ, the lower one floored at 0 (Montgomery, section
+    7.3). Laney's u′: zᵢ = (uᵢ − ū)/σᵢ, σ_z = mean |Δz| / 1.128, limits ū ± 3σᵢσ_z:
+    the month-to-month spread of the rate itself sets the limits, and the denominators
+    only how they widen and narrow, so counts that vary more (or less) than Poisson
+    chance are charted honestly. Values are in the rate's own units.
+
+    Hand-written (no library implements it); see the module docstring.
+    """
+    return _attribute_chart("u", data, numerator=numerator, denominator=denominator, x=x, measure=measure,
+                            area=area, polarity=polarity, rebase=rebase, baseline=baseline, exclude=exclude,
+                            laney=laney, target=target, label=label)
+
+
+#: the two charts for counts with a denominator: a proportion (p) and a rate (u)
+_ATTRIBUTE = {
+    "p": {"name": "p-chart", "prime": "p′ chart", "where": ("p_chart", "p_prime_chart"), "bar": "p̄",
+          "what": "a proportion", "centre_word": "average",
+          "method": "p-chart: p̄ ± 3√(p̄(1 − p̄)/n), p̄ = Σ numerator / Σ denominator",
+          "prime_method": "Laney p′ chart: p̄ ± 3 σᵢ σ_z, σ_z = mean moving range of z-scores / 1.128"},
+    "u": {"name": "u-chart", "prime": "u′ chart", "where": ("u_chart", "u_prime_chart"), "bar": "ū",
+          "what": "a rate", "centre_word": "average",
+          "method": "u-chart: ū ± 3√(ū/n), ū = Σ numerator / Σ denominator",
+          "prime_method": "Laney u′ chart: ū ± 3 σᵢ σ_z, σᵢ = √(ū/nᵢ), σ_z = mean moving range of z-scores / 1.128"},
+}
+
+
+def _attribute_chart(kind, data=None, *, numerator, denominator, x, measure, area, polarity, rebase, baseline,
+                     exclude, laney, target, label) -> SPCResult:
+    """:func:`p_chart` (``kind`` "p") and :func:`u_chart` ("u"): the same steps, with
+    the binomial or the Poisson spread."""
+    spec = _ATTRIBUTE[kind]
+    where = spec["where"][bool(laney)]
     warnings: list[str] = []
     meta = {}
     if is_indicator_frame(data):
@@ -569,7 +620,7 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
         meta = _tidy_meta(s)
         if s[["numerator", "denominator"]].isna().any().any():
             raise ValueError(f"{where}: measure {meta['measure']!r} has no numerator/denominator for some "
-                             "periods; a p-chart needs counts, so use xmr for this measure")
+                             f"periods; a {spec['name']} needs counts, so use xmr for this measure")
         xs, num, den = s["time"].to_numpy(), s["numerator"], s["denominator"]
         # counts DfE published for the year give away only a count of 1 to 5 (on_few);
         # s has no gaps in its counts (checked above), so it keeps the chart's order
@@ -588,16 +639,21 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
     warnings += w
     if not is_indicator_frame(data):
         on_few = frames.on_few(df["numerator"], df["denominator"])
-    if (df["denominator"] <= 0).any() or (df["numerator"] < 0).any() or (df["numerator"] > df["denominator"]).any():
-        bad = df[(df["denominator"] <= 0) | (df["numerator"] < 0) | (df["numerator"] > df["denominator"])]
-        raise ValueError(f"{where}: at {bad['x'].iloc[0]} the numerator {bad['numerator'].iloc[0]:g} and "
-                         f"denominator {bad['denominator'].iloc[0]:g} are not a proportion; each needs "
-                         "0 <= numerator <= denominator and denominator > 0")
+    bad = (df["denominator"] <= 0) | (df["numerator"] < 0)
+    if kind == "p":
+        bad |= df["numerator"] > df["denominator"]
+    if bad.any():
+        first = df[bad].iloc[0]
+        need = ("0 <= numerator <= denominator and denominator > 0" if kind == "p"
+                else "numerator >= 0 and denominator > 0")
+        raise ValueError(f"{where}: at {first['x']} the numerator {first['numerator']:g} and "
+                         f"denominator {first['denominator']:g} are not {spec['what']}; each needs {need}")
     if len(df) < 2:
-        raise ValueError(f"{where}: only {len(df)} point(s); a p-chart needs at least 2 (and 12 or more "
+        raise ValueError(f"{where}: only {len(df)} point(s); a {spec['name']} needs at least 2 (and 12 or more "
                          "for useful limits)")
     polarity = resolve_polarity(polarity, meta.get("measure") or measure)
-    _check_target(target, "%", where)
+    unit = "%" if kind == "p" else (registry.UNIT_LABELS.get(meta["unit"], "") if meta else "")
+    _check_target(target, unit, where)
     df["y"] = df["numerator"] / df["denominator"]      # proportions here; percentages at the end
     df["n"] = df.pop("denominator")
     df["phase"] = _phase(df["x"], rebase, where)
@@ -605,29 +661,39 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
     if exclude is not None:
         df.loc[_positions(df["x"], exclude, "excluded period", where), "excluded"] = True
     fixed, fixed_info = _fixed(df["x"], baseline, rebase, where)
+
+    def spread(bar, n):
+        return np.sqrt((bar * (1 - bar) if kind == "p" else bar) / n)
     by_phase = {}
     for k, ph in df.groupby("phase", sort=True):
         inc = ph[~ph["excluded"].to_numpy() & fixed[ph.index.to_numpy()]]
         if len(inc) < 2:
             raise ValueError(f"{where}: phase {k} has fewer than 2 points left after exclude=; "
                              "exclude fewer points")
-        pbar = inc["numerator"].sum() / inc["n"].sum()
-        sigma = np.sqrt(pbar * (1 - pbar) / ph["n"])
-        z = (inc["y"] - pbar) / np.sqrt(pbar * (1 - pbar) / inc["n"])
-        sigma_z = float(np.abs(np.diff(z)).mean() / D2) if pbar not in (0, 1) else float("nan")
-        by_phase[int(k)] = {"pbar": float(pbar), "sigma_z": sigma_z, "n_excluded": int(ph["excluded"].sum())}
-        df.loc[ph.index, "centre"] = pbar
+        bar = inc["numerator"].sum() / inc["n"].sum()
+        sigma = spread(bar, ph["n"])
+        degenerate = bar == 0 or (kind == "p" and bar == 1)
+        z = (inc["y"] - bar) / spread(bar, inc["n"]) if not degenerate else None
+        sigma_z = float(np.abs(np.diff(z)).mean() / D2) if not degenerate else float("nan")
+        by_phase[int(k)] = {"bar": float(bar), "sigma_z": sigma_z, "n_excluded": int(ph["excluded"].sum())}
+        df.loc[ph.index, "centre"] = bar
         df.loc[ph.index, "sigma"] = sigma * (sigma_z if laney and np.isfinite(sigma_z) else 1.0)
     sigma = df.pop("sigma")
     df["lpl"] = (df["centre"] - 3 * sigma).clip(lower=0.0)
-    df["upl"] = (df["centre"] + 3 * sigma).clip(upper=1.0)
+    df["upl"] = df["centre"] + 3 * sigma
+    if kind == "p":
+        df["upl"] = df["upl"].clip(upper=1.0)
     df = _sigma_lines(df, sigma)
     df = df[["x", "y", "numerator", "n", "phase", "excluded", "centre", "lpl", "upl",
              "lower_1s", "upper_1s", "lower_2s", "upper_2s"]]
-    pct = ["y", "centre", "lpl", "upl", "lower_1s", "upper_1s", "lower_2s", "upper_2s"]
-    df[pct] = df[pct] * 100.0
-    for ph in by_phase.values():
-        ph["pbar"] *= 100.0
+    if kind == "p":
+        pct = ["y", "centre", "lpl", "upl", "lower_1s", "upper_1s", "lower_2s", "upper_2s"]
+        df[pct] = df[pct] * 100.0
+        for ph in by_phase.values():
+            ph["bar"] *= 100.0
+    for ph in by_phase.values():           # p̄ or ū by its usual name
+        ph["pbar" if kind == "p" else "ubar"] = ph.pop("bar")
+    bar_key = "pbar" if kind == "p" else "ubar"
     last = by_phase[int(df["phase"].iloc[-1])]
     notes = []
     if last["n_excluded"]:
@@ -635,23 +701,23 @@ def p_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
                      "they are still plotted and tested")
     outside = int(((df["y"] > df["upl"]) | (df["y"] < df["lpl"])).sum())
     if not laney and last["sigma_z"] > 1.5 and outside >= max(2, 0.2 * len(df)):
-        warnings.append(f"{outside} of {len(df)} points are outside the p-chart limits and the period-to-period "
-                        f"spread is {last['sigma_z']:.1f} times what chance alone gives (sigma_z): with "
-                        f"denominators this large (median {df['n'].median():,.0f}) the limits are too narrow; "
-                        "use laney=True (Laney p′ chart)")
+        warnings.append(f"{outside} of {len(df)} points are outside the {spec['name']} limits and the "
+                        f"period-to-period spread is {last['sigma_z']:.1f} times what chance alone gives "
+                        f"(sigma_z): with denominators this large (median {df['n'].median():,.0f}) the limits "
+                        f"are too narrow; use laney=True (Laney {spec['prime']})")
     if laney and last["sigma_z"] < 1:
-        notes.append(f"sigma_z = {last['sigma_z']:.2f} < 1: the p′ limits are narrower than the p-chart's "
-                     "(less variation than binomial chance); the p-chart may be the safer choice")
+        notes.append(f"sigma_z = {last['sigma_z']:.2f} < 1: the {spec['prime']} limits are narrower than the "
+                     f"{spec['name']}'s (less variation than {'binomial' if kind == 'p' else 'Poisson'} chance)"
+                     + ("; the p-chart may be the safer choice" if kind == "p" else ""))
     if fixed_info:
         notes.append(_fixed_note(fixed_info))
-    diagnostics = {"pbar": last["pbar"], "sigma_z": last["sigma_z"], "laney": laney, "phases": by_phase,
+    diagnostics = {bar_key: last[bar_key], "sigma_z": last["sigma_z"], "laney": laney, "phases": by_phase,
                    "measure": meta.get("measure"), "notes": notes,
                    "points_on_few": on_few, "baseline": fixed_info}
-    method = ("Laney p′ chart: p̄ ± 3 σᵢ σ_z, σ_z = mean moving range of z-scores / 1.128" if laney
-              else "p-chart: p̄ ± 3√(p̄(1 − p̄)/n), p̄ = Σ numerator / Σ denominator")
-    return _finish(df, chart="p′ chart" if laney else "p-chart", method=method, polarity=polarity,
-                   target=target, label=label or meta.get("label", ""), unit="%", warnings=warnings,
-                   diagnostics=diagnostics, centre_word="average")
+    return _finish(df, chart=spec["prime"] if laney else spec["name"],
+                   method=spec["prime_method"] if laney else spec["method"], polarity=polarity,
+                   target=target, label=label or meta.get("label", ""), unit=unit, warnings=warnings,
+                   diagnostics=diagnostics, centre_word=spec["centre_word"])
 
 
 def p_prime_chart(data=None, **kwargs) -> SPCResult:
@@ -659,3 +725,8 @@ def p_prime_chart(data=None, **kwargs) -> SPCResult:
     are large (hundreds of thousands, or whole-England figures) and the p-chart flags
     most points: between-period variation then dwarfs binomial noise (Laney 2002)."""
     return p_chart(data, laney=True, **kwargs)
+
+
+def u_prime_chart(data=None, **kwargs) -> SPCResult:
+    """Laney's u′ chart: :func:`u_chart` with ``laney=True``."""
+    return u_chart(data, laney=True, **kwargs)

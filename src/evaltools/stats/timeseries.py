@@ -489,6 +489,9 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
             method += f" (too few points, {n}, to model autocorrelation)"
         resid = fit.resid if errors == "ar1" else fit.resid_pearson
         transform = np.exp
+    if seasonality:         # the seasons are part of the model a reader is told about
+        method += (f", with {count(seasonality, 'seasonal harmonic')} of {period} points"
+                   if seasonality > 1 else f", with one seasonal harmonic of {period} points")
 
     # t on the residual degrees of freedom wherever the scale was estimated (OLS, and
     # quasi GLMs when small_sample, as R's summary.glm); normal otherwise (Wald, as
