@@ -199,6 +199,8 @@ def measure_entry(row, m) -> dict:
         t = {"change_percent": t.pop("value"), **t}
     if "value" not in t and AGAINST_ENGLAND.search(t.get("text", "")):
         t = {"relative_to": "england", **t}       # "below England average": England's figure to beat
+        if AT_OR.search(t.get("text", "")):
+            t["or_equal"] = True                  # "at or below England rate": England's own figure meets it
     if t:
         e["target"] = t
     for key, col in (("definition", "dfe_definition"), ("data", "source_detail")):
@@ -235,6 +237,7 @@ DEFINITIONS = {"sh19_cla_rate": "DfE number of children looked after at 31 March
                                 "children aged 0-17 is cla_rate_per_10k)"}
 
 AGAINST_ENGLAND = re.compile(r"\b(below|above)\b.*\b(England|national)\b", re.I)
+AT_OR = re.compile(r"\bat or (below|above)\b", re.I)
 
 POLARITY = {"increase": "high", "decrease": "low"}
 #: local measures whose better direction their strategy's "maintain" does not say: a

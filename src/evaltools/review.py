@@ -145,9 +145,14 @@ def _relative_target(row: MeasureRow, sm, frame: pd.DataFrame, mid: str, area) -
         row.target_met = missing
     else:
         row.target_value = level
-        row.target_met = _target_met("increase" if sense == "high" else "decrease", level, row.latest_value)
+        # "below England" asks for lower: England's own figure does not meet it, unless
+        # the strategy says "at or below" (or_equal)
+        mine = row.latest_value
+        better = mine > level if sense == "high" else mine < level
+        row.target_met = "yes" if better or (sm.target.or_equal and mine == level) else "no"
+        side = "above" if sense == "high" else "below"
         row.caveats.append(f"the target is {who} for the latest year ({_fmt(level, mid)} in {year}), "
-                           f"{'at or above' if sense == 'high' else 'at or below'} it")
+                           f"{'at or ' + side if sm.target.or_equal else side} it")
 
 
 def jumps(series: pd.DataFrame) -> list[int]:

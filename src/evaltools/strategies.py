@@ -77,6 +77,9 @@ class Figure:
     #: a target set against another area's figure ("below the England average"):
     #: ``"england"``; the review reads England's figure for the year it judges
     relative_to: str | None = None
+    #: whether a figure equal to the one set against meets it ("at or below the England
+    #: rate"); by default not ("below the England average" asks for lower)
+    or_equal: bool = False
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,8 @@ def _figure(raw, where, key, probs, period_key) -> Figure | None:
     if not isinstance(raw, dict):
         probs.add(where, f"{key} should be a mapping", f"write {key}: {{value: 48, {period_key}: 2023, text: ...}}")
         return None
-    allowed = {"value", period_key, "text"} | ({"change_percent", "relative_to"} if key == "target" else set())
+    allowed = {"value", period_key, "text"} | ({"change_percent", "relative_to", "or_equal"} if key == "target"
+                                               else set())
     unknown = set(raw) - allowed
     if unknown:
         probs.add(where, f"{key} has unknown field(s) {', '.join(sorted(unknown))}",
@@ -279,6 +283,15 @@ def _figure(raw, where, key, probs, period_key) -> Figure | None:
             probs.add(where, f"{key} has relative_to and a value or change_percent",
                       "give one: a level, a change from the baseline, or a figure to beat")
         relative = str(relative).lower() if relative is not None else None
+    or_equal = raw.get("or_equal", False)
+    if not isinstance(or_equal, bool):
+        probs.add(where, f"{key} or_equal {or_equal!r} is not true or false",
+                  "write or_equal: true for 'at or below the England rate', or leave it out for 'below'")
+        or_equal = False
+    elif or_equal and relative is None:
+        probs.add(where, f"{key} has or_equal without relative_to",
+                  "or_equal says whether a figure equal to England's (or the neighbours') meets the target; "
+                  "a level to reach is met at it already")
     value = raw.get("value")
     if value is not None:
         try:
@@ -288,7 +301,8 @@ def _figure(raw, where, key, probs, period_key) -> Figure | None:
                       "and put the words in text")
             value = None
     return Figure(value=value, period=_year(raw.get(period_key), where, f"{key} {period_key}", probs),
-                  text=str(raw.get("text") or ""), change_percent=change, relative_to=relative)
+                  text=str(raw.get("text") or ""), change_percent=change, relative_to=relative,
+                  or_equal=or_equal)
 
 
 #: the direction a strategy wants a measure to go, by its polarity (is higher better?)

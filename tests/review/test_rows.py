@@ -372,6 +372,33 @@ def test_a_target_set_against_england_is_judged_on_englands_figure():
     assert m.target_value == pytest.approx(10.875) and m.target_met == "yes"
 
 
+def test_below_england_asks_for_lower_and_at_or_below_takes_englands_own_figure():
+    """Herefordshire 2025-27: "cut the suspension rate ... to below the national rate"
+    was judged "at or below": a council level with England had met it."""
+    st = strategies.load("herefordshire_2025_27")
+    assert st.measure("hf25_suspension_below_national").target.or_equal is False
+    assert strategies.load("herefordshire_2017_20").measure("hf17_cla_rate_to_national").target.or_equal is True
+    frame = published.load_indicators(["cla_rate_per_10k"])
+    at = (frame["period"] == 2024) & (frame["status"] == "ok") & (frame["measure"] == "cla_rate_per_10k")
+    from evaltools.indicators import ENGLAND_CODE
+    england = float(frame.loc[at & (frame["area_code"].astype(str) == ENGLAND_CODE), "value"].iloc[0])
+    tied = frame.copy()
+    tied.loc[at & (tied["area_code"].astype(str) == "884"), "value"] = england    # level with England
+    met = {}
+    for words, extra in (("below", {}), ("at or below", {"or_equal": True})):
+        s = strategies.parse({"strategy": {"id": "t", "title": "Test", "la": "884", "start": "2022-04-01",
+                                           "end": "2024-03-31", "baseline_period": 2022},
+                              "measures": [{"id": "rate", "text": f"{words} England", "source": "published",
+                                            "measure": "cla_rate_per_10k", "direction": "decrease",
+                                            "target": {"relative_to": "england", "by": 2024, **extra}}]})
+        r = review.review_table(s, tied, comparators=None).set_index("id").loc["rate"]
+        assert r.latest_period == 2024 and r.latest_value == r.target_value
+        met[words] = r.target_met
+        assert f"the target is England's figure for the latest year ({england:.1f} per 10,000 in 2024), {words} it" \
+            in r.caveats
+    assert met == {"below": "no", "at or below": "yes"}
+
+
 def test_a_target_in_line_with_the_statistical_neighbours_is_judged_on_their_average():
     """"Increase care leavers aged 19-21 in EET to be in line with statistical
     neighbours" could not be written (relative_to took england only). It is the

@@ -76,6 +76,10 @@ def _broken(change):
      "relative_to 'wales' is not one of england, statistical_neighbours"),
     (lambda d: d["measures"][0].update(target={"relative_to": "england", "value": 50}),
      "has relative_to and a value"),
+    (lambda d: d["measures"][0].update(target={"relative_to": "england", "or_equal": "yes"}),
+     "or_equal 'yes' is not true or false"),
+    (lambda d: d["measures"][0].update(target={"value": 50, "or_equal": True}),
+     "has or_equal without relative_to"),
     # a percentage's baseline and target are 0 to 100: 0.55 beside a baseline of 48 was
     # judged as 0.55% (met), and 160 could never be
     (lambda d: d["measures"][0]["target"].update(value=0.55), "target value 0.55 looks like a fraction of 1 (write 55 for 55%)"),
