@@ -62,8 +62,9 @@ display(report.briefing_intro(b))
 # %% [markdown]
 # ## Scorecard
 #
-# The trend arrow compares the latest year with the one before: "within noise" when the
-# change is smaller than chance alone would give (95% interval): for a percentage with
+# The "On the year before" column compares the latest year with the one before, not with
+# a strategy's or a letter's baseline (their reviews give those): an arrow, and "within
+# noise" when the change is smaller than chance alone would give (95% interval): for a percentage with
 # counts, against the year before; for a rate or an average, against the statistical
 # neighbours' change over the same year, as the review and the topic reports test it;
 # "untested" where neither can be run. Band A is the best-performing quarter of English

@@ -187,6 +187,9 @@ def test_an_unrated_scorecard_cell_says_not_rated(monkeypatch):
     assert cells.count("not rated") == (b.table["RAG"] == "").sum() and "" not in cells
     assert all('<td class="rag-none">not rated</td>' in bundle["text/html"]
                or "not rated" not in str(bundle[report.TABLE_MIME]) for bundle in shown)
+    # the trend's heading says what it compares: "↓ within noise" beside a letter point
+    # "improved beyond noise" since its 2023 baseline read as a contradiction
+    assert all(bundle[report.TABLE_MIME]["columns"][2:4] == ["Latest", "On the year before"] for bundle in shown)
 
 
 def test_a_measure_shows_its_definition_then_the_notes_on_its_years(monkeypatch):

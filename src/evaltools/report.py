@@ -1084,6 +1084,12 @@ def show_letter_points(letter, policy: str = "published") -> None:
         show_table(w, caption="Ofsted's points that need the council's own records")
 
 
+#: the heading of the briefing's Trend column as printed: what the arrow compares, so
+#: "↓ within noise" beside a letter point "improved beyond noise" since an earlier
+#: baseline does not read as a contradiction
+TREND_HEADING = "On the year before"
+
+
 def show_scorecard(b, area: str | None = None) -> None:
     """The scorecard of one judgement area (or each in turn), RAG cells coloured and
     labelled in words, so the colour is never the only cue."""
@@ -1095,6 +1101,7 @@ def show_scorecard(b, area: str | None = None) -> None:
     # an unrated measure (context, a count, a figure withheld) says so: a blank cell reads
     # as a gap in the pack, and a screen reader announces nothing
     t = t.assign(RAG=t["RAG"].where(t["RAG"].astype(str).str.strip().ne(""), "not rated"))
+    t = t.rename(columns={"Trend": TREND_HEADING})
     bundle = table_bundle(t.reset_index(drop=True), caption=f"Scorecard: {area}")
     for rag in ("green", "amber", "red"):
         bundle["text/html"] = bundle["text/html"].replace(f"<td>{rag}</td>", f'<td class="rag-{rag}">{rag}</td>')
@@ -1109,6 +1116,7 @@ def show_others(b) -> None:
     their latest figure is suppressed or too old."""
     label = comparator_label(b.benchmark.comparator)
     t = b.others.drop(columns=["sides", "period", "measure_id"], errors="ignore").reset_index(drop=True)
+    t = t.rename(columns={"Trend": TREND_HEADING})
     show_table(t, caption="Other measures to know about",
                empty=f"No other published measure puts {b.la.display_name} in the worst quarter of councils "
                      f"or worse than England or its {label} beyond noise.")
