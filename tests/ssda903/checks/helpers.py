@@ -30,3 +30,8 @@ def rows_flagged(result) -> list[int]:
 def ep(child, decom, dec=None, rne="P", rec=None):
     return {"CHILD": child, "DECOM": decom, "DEC": dec, "RNE": rne,
             "REC": rec if rec is not None else ("X1" if dec else None)}
+
+
+def inc(child, start, end=None):
+    """A Missing row: the child's incident from ``start`` to ``end`` (None: open)."""
+    return {"CHILD": child, "MIS_START": start, "MIS_END": end}

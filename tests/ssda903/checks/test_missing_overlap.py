@@ -1,10 +1,6 @@
 from evaltools.ssda903.checks import missing_overlap as rule
 
-from .helpers import ctx, rows_flagged
-
-
-def inc(child, start, end=None):
-    return {"CHILD": child, "MIS_START": start, "MIS_END": end}
+from .helpers import ctx, inc, rows_flagged
 
 
 def test_an_incident_starting_before_the_previous_one_ended():
