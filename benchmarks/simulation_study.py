@@ -14,10 +14,11 @@ Designs (each the size of one English council's data):
   quasi-binomial GLM, the level change.
 * ``its_monthly_share``: a topic report's monthly percentage, about 355 children a
   month at 4.2%, 36 months before and 24 (or 6) after, its log odds wandering as AR(1)
-  (rho 0.7, sd 0.15) or swinging ±20% with the seasons; the count model with AR(1)
-  errors on the log odds (the default from 16 points), with a seasonal harmonic as the
-  topic reports add from 24 months before, against the quasi-binomial GLM that takes
-  the months as independent; the level change.
+  (rho 0.7, sd 0.15) or swinging ±20% with the seasons; the count model (the default
+  from 16 points: an AR(1) drift on the log odds beside each month's binomial sampling
+  variance, up to a factor), with a seasonal harmonic as the topic reports add from 24
+  months before, against the quasi-binomial GLM that takes the months as independent;
+  the level change.
 * ``did``: one LA against 10 statistical neighbours, 10 years (6 before, 4 after), each
   LA-year a binomial proportion of 60-200 children plus an LA-year shock; two-way
   fixed effects with placebo inference.
@@ -125,11 +126,11 @@ DESIGNS = {
     "ITS, quasi-binomial, 6+4 years, ~110 a year": (sim_its_binomial, 0.0, 0.4),
     "DiD, 1 LA vs 10 neighbours, 6+4 years": (sim_did, 0.0, 8.0),
     # 4.2% to 3.0% is log odds -0.35
-    "ITS monthly, AR(1) errors on the log odds (default), 36+24 months, ~355 a month, AR(1) 0.7":
+    "ITS monthly, AR(1) drift beside binomial noise (default), 36+24 months, ~355 a month, AR(1) 0.7":
         (sim_its_monthly_share, 0.0, -0.35),
     "ITS monthly, quasi-binomial GLM (months independent), 36+24 months, ~355 a month, AR(1) 0.7":
         (lambda rng, e: sim_its_monthly_share(rng, e, errors="iid"), 0.0, -0.35),
-    "ITS monthly, AR(1) errors and 1 seasonal harmonic (topics), 36+6 months, seasons ±20%":
+    "ITS monthly, drift beside binomial noise and 1 seasonal harmonic (topics), 36+6 months, seasons ±20%":
         (lambda rng, e: sim_its_monthly_share(rng, e, n_post=6, rho=0.0, sd=0.0, season=0.2, seasonality=1),
          0.0, -0.35),
     "ITS monthly, quasi-binomial GLM without seasons, 36+6 months, seasons ±20%":

@@ -17,6 +17,19 @@ def stability(sample_salt):
 
 
 @pytest.fixture(scope="module")
+def stability_glm(sample_salt):
+    """The 2017-20 stability topic with its monthly series fitted by a GLM that takes the
+    months as independent (errors="iid"): on the sample it finds a jump at April 2017 and
+    a gap beyond noise, which the topic's own model (a drift beside the Poisson noise)
+    does not. The report's wording for such findings is tested on it."""
+    from evaltools.stats import its
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(topics, "_its_fit", lambda window, at, mid, la_code, pre, label="": its(
+            window, at, measure=mid, area=la_code, label=label, errors="iid"))
+        return topics.evaluate("884", "stability", strategy="herefordshire_2017_20", extract="data/sample")
+
+
+@pytest.fixture(scope="module")
 def sample_salt():
     mp = pytest.MonkeyPatch()
     mp.setenv("EVALTOOLS_SALT", "test-salt-1234567890abcdef")
@@ -422,7 +435,8 @@ def test_a_monthly_rate_is_charted_on_a_u_prime_chart_and_the_reports_say_how_ea
     text = "\n".join(shown)
     fitted = [line for line in shown if line.startswith("*How it was fitted:*")]
     assert len(fitted) == sum(e.result is not None for e in t.evaluations)
-    assert "*How it was fitted:* " + md("segmented regression on the log odds with AR(1) errors (REML, rho ") in text
+    assert "*How it was fitted:* " + md("segmented regression on the log odds: ") in text
+    assert md("binomial sampling variance (times ") in text
     assert "with one seasonal harmonic of 12 points." in text
     assert "*How it was fitted:* " + md("two-way fixed effects, placebo inference over 9 comparison units") in text
 
@@ -508,8 +522,19 @@ def test_a_gap_the_series_own_swings_give_at_earlier_months_is_not_beyond_noise(
     test at earlier months, before the service, finds such gaps often; the verdict says so."""
     monthly = topics._monthly_series("data/sample", "884", ("placement_moves_per_child_year",))
     ev = topics._its_monthly(monthly, "placement_moves_per_child_year", _service("2022-04"), "884")
+    # the model now has the drift beside the Poisson noise: it finds no gap beyond noise
+    # itself, with no placebos needed
     end = ev.result.effect("effect_at_end")
-    assert end["ci_low"] > 0                                      # the model alone: worsened beyond noise
+    assert end["ci_low"] < 0 < end["ci_high"] and ev.result.fit.drift
+    assert ev.verdict == "no detectable change" and ev.placebo is None
+    # a model that takes the months as independent still finds it; the placebos overrule it
+    from evaltools.stats import its
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(topics, "_its_fit", lambda window, at, mid, la_code, pre, label="": its(
+            window, at, measure=mid, area=la_code, label=label, errors="iid"))
+        ev = topics._its_monthly(monthly, "placement_moves_per_child_year", _service("2022-04"), "884")
+    end = ev.result.effect("effect_at_end")
+    assert end["ci_low"] > 0                                      # the GLM alone: worsened beyond noise
     n, k = ev.placebo
     assert n == 25 and k / n > topics.PLACEBO_SHARE
     assert ev.verdict == "no detectable change"
@@ -630,14 +655,14 @@ def test_a_comparison_that_cannot_run_says_why_in_words():
     assert said.startswith("none of the neighbours has a figure") and "sample=" not in said
 
 
-def test_the_summary_lists_a_jump_at_the_start_the_final_verdict_does_not_carry(stability):
+def test_the_summary_lists_a_jump_at_the_start_the_final_verdict_does_not_carry(stability_glm):
     """The 2017-20 stability summary said "0 worsened beyond noise" above a finding whose
     level rose by a factor of 1.45 at April 2017, beyond noise, before the trend changed."""
     from evaltools import report
 
-    jumped = [e for e in stability.evaluations if e.verdict == "no detectable change" and e.start_jump]
+    jumped = [e for e in stability_glm.evaluations if e.verdict == "no detectable change" and e.start_jump]
     assert jumped
-    text = report.verdict_overview(stability).data
+    text = report.verdict_overview(stability_glm).data
     assert f"{len(jumped)} of those with no detectable change by the end changed beyond noise at the start" in text
     for e in jumped:
         assert md(e.sentence) in text and "at the start, before the trend changed" in e.sentence
@@ -751,9 +776,9 @@ def test_in_short_carries_a_findings_shaky_trends_assumed_dates_and_jumps():
     assert before.cautions[-1] == "a sudden rise and a sudden fall may be recording changes"
 
 
-def test_in_short_says_a_monthly_finding_rests_on_the_synthetic_sample(stability):
+def test_in_short_says_a_monthly_finding_rests_on_the_synthetic_sample(stability_glm):
     from evaltools import report
-    text = report.verdict_overview(stability).data.replace("\\", "")
+    text = report.verdict_overview(stability_glm).data.replace("\\", "")
     line = next(x for x in text.splitlines() if x.startswith("- **Moves per child-year**"))
     assert line.endswith("Read with care: its start is assumed (the source dates it only as '2017'); too few "
                          "earlier months to check how much the series swings on its own; it rests on the "

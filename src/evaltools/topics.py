@@ -241,8 +241,9 @@ SEASONS_FROM_MONTHS = 24
 
 def _its_fit(window: pd.DataFrame, at, mid: str, la_code: str, pre: int, label: str = ""):
     """The monthly time series as the topics fit it, at the intervention and at each
-    placebo month alike: the model :func:`~evaltools.stats.its` chooses (a count model
-    with AR(1) errors from 16 months), and the seasons where :data:`SEASONS_FROM_MONTHS`
+    placebo month alike: the model :func:`~evaltools.stats.its` chooses (from 16 months,
+    a count model with an AR(1) drift beside each month's sampling variance), and the
+    seasons where :data:`SEASONS_FROM_MONTHS`
     months come before. With ±20% seasons and 6 months after, the gap at the end of a
     model without them was beyond noise in 17% of null series (methodologist's review);
     with them, the level change's false alarms are 4.8% (docs/validation.md)."""

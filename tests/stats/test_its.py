@@ -107,23 +107,46 @@ def _monthly_share(rho, n=48, den=355, seed=5, sd=0.4):
                          "denominator": den, "value": 100 * x / den})
 
 
-def test_a_count_series_of_16_points_or_more_models_its_months_autocorrelation():
+def _reml_by_hand(z, X, D, lam, rho):
+    """-2 x the restricted log-likelihood of Sigma = phi (D + lam V(rho)), phi profiled
+    out, written out with dense matrices (independent of the module's Cholesky form)."""
+    n, k = X.shape
+    V = rho ** np.abs(np.subtract.outer(np.arange(n), np.arange(n))) / (1 - rho ** 2)
+    S = np.diag(D) + lam * V
+    Si = np.linalg.inv(S)
+    A = X.T @ Si @ X
+    beta = np.linalg.solve(A, X.T @ Si @ z)
+    e = z - X @ beta
+    return (n - k) * np.log(e @ Si @ e / (n - k)) + np.linalg.slogdet(S)[1] + np.linalg.slogdet(A)[1], beta
+
+
+def test_a_count_series_of_16_points_or_more_models_a_drift_beside_its_sampling_noise():
     """A quasi-binomial GLM takes the months as independent: on simulated null series
-    with AR(1) rho 0.7 it found a level change in 15% of them, the AR(1) model in 8%
-    (docs/validation.md)."""
-    from evaltools.stats.timeseries import _AR1Fit, _design
+    with a drift of AR(1) rho 0.7 it found a level change in 15% of them; an AR(1) on
+    the log odds alone, which the binomial noise made look less persistent than it was,
+    in 8%. The model now has both: each month's binomial variance (up to a factor, by
+    REML) plus an AR(1) drift (docs/validation.md)."""
+    from evaltools.stats.timeseries import _design
 
     df = _monthly_share(0.7)
     res = its(df, "2022-04-01", model="binomial")
     assert res.model == "binomial" and res.diagnostics["errors"] == "ar1"
-    assert res.method.startswith("segmented regression on the log odds with AR(1) errors (REML, rho ")
-    # the fit is the linear model's, on the empirical log odds
-    z = np.log((df["numerator"] + 0.5) / (df["denominator"] - df["numerator"] + 0.5)).to_numpy()
-    ref = _AR1Fit(z, _design(24, 48, "first_post", True), 1)
-    assert res.fit.rho == pytest.approx(ref.rho) and res.fit.rho > 0.2
-    assert res.effect("level")["coef"] == pytest.approx(float(ref.params["level"]))
-    assert res.estimate == pytest.approx(np.exp(float(ref.params["level"])))
-    # a ratio, on the percentage's scale at the end, as the GLM gives them
+    assert res.method.startswith("segmented regression on the log odds: an AR(1) drift (REML, rho ")
+    assert "plus each point's binomial sampling variance (times " in res.method
+    x, n = df["numerator"].to_numpy(float), df["denominator"].to_numpy(float)
+    z = np.log((x + 0.5) / (n - x + 0.5))
+    D = 1 / (x + 0.5) + 1 / (n - x + 0.5)
+    X = _design(24, 48, "first_post", True).to_numpy(float)
+    fit = res.fit
+    assert fit.drift and fit.rho > 0.5
+    # the estimates minimise the restricted likelihood, checked on a fine grid by hand
+    at, beta = _reml_by_hand(z, X, D, fit.sigma2 / fit.dispersion, fit.rho)
+    grid = min(_reml_by_hand(z, X, D, lam, r)[0] for lam in np.geomspace(1e-4, 10, 60)
+               for r in np.linspace(-0.95, 0.98, 80))
+    assert at <= grid + 1e-6
+    # the coefficients are GLS at them, the level change an odds ratio
+    assert res.effect("level")["coef"] == pytest.approx(beta[2])        # const, trend, level, slope
+    assert res.estimate == pytest.approx(np.exp(beta[2]))
     end = res.effect("effect_at_end")
     assert end["ci_low"] < end["estimate"] < end["ci_high"]
     iid = its(df, "2022-04-01", model="binomial", errors="iid")
@@ -134,6 +157,30 @@ def test_a_count_series_of_16_points_or_more_models_its_months_autocorrelation()
     assert short.diagnostics["errors"] == "iid" and "too few points, 14, to model autocorrelation" in short.method
     # a dispersion fixed at 1 asks for the GLM itself
     assert its(df, "2022-04-01", model="binomial", dispersion="fixed").diagnostics["errors"] == "iid"
+
+
+def test_a_count_series_without_a_drift_is_weighted_least_squares_on_its_sampling_variances():
+    """Where REML puts the drift at 0, the model is each month's sampling variance up to
+    a factor: statsmodels' WLS with weights 1/D, its scale estimated, t on n - k."""
+    import statsmodels.api as sm
+
+    from evaltools.stats.timeseries import _design
+
+    rng = np.random.default_rng(6)        # one of the null series where REML finds no drift
+    n = rng.poisson(355, 48).astype(float)
+    x = rng.binomial(n.astype(int), 0.042).astype(float)
+    df = pd.DataFrame({"time": pd.date_range("2020-04-30", periods=48, freq="ME"), "numerator": x,
+                       "denominator": n})
+    res = its(df, "2022-04-01", model="binomial")
+    assert not res.fit.drift and "with no drift beyond it (REML); weighted least squares" in res.method
+    z = np.log((x + 0.5) / (n - x + 0.5))
+    D = 1 / (x + 0.5) + 1 / (n - x + 0.5)
+    wls = sm.WLS(z, _design(24, 48, "first_post", True), weights=1 / D).fit()
+    assert res.effect("level")["coef"] == pytest.approx(wls.params["level"])
+    assert res.effect("level")["se"] == pytest.approx(wls.bse["level"])
+    assert res.fit.df_resid == wls.df_resid == 44
+    assert res.p_value == pytest.approx(float(wls.pvalues["level"]))
+    assert res.fit.dispersion == pytest.approx(wls.scale)
 
 
 def test_composition_change_warns():
