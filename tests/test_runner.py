@@ -435,6 +435,19 @@ def test_notebook_charts_reads_each_chart_with_its_section_and_alt_text(tmp_path
     assert rows[0]["sha256"] == __import__("hashlib").sha256(b"<svg>one</svg>").hexdigest()
 
 
+def test_a_heading_with_a_councils_own_words_is_indexed_as_the_report_shows_it(tmp_path):
+    """A heading built with wording.md (an intervention's name) reached the chart index
+    as "Improvement work \\(July 2022\\): extra\\-familial", backslashes and all."""
+    from evaltools.wording import md
+    words = "Missing: Improvement work (July 2022): extra-familial harm_review"
+    nb = new_notebook(cells=[new_code_cell("", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/markdown": f"### *{md(words)}*"}),
+        _chart_output(b"<svg>one</svg>", "A chart")])])
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    (chart,) = outputs.notebook_charts(tmp_path / "x.ipynb", "x")
+    assert chart["section"] == words
+
+
 def test_chart_file_names_are_cut_at_a_word_and_the_index_opens_as_text_in_excel(tmp_path):
     assert outputs._slug("Children looked after at 31 March with 3 or more placements during the year") \
         == "children-looked-after-at-31-march-with-3-or-more-placements"

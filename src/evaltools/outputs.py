@@ -353,7 +353,11 @@ def _last_heading(markdown: str) -> str | None:
     found = _HEADING.findall(markdown or "")
     if not found:
         return None
-    return re.sub(r"[*_`]", "", found[-1]).strip() or None
+    # emphasis marks go; an escaped character (wording.md: "\\(July 2022\\)") is the
+    # text itself, as the report shows it: the chart index and the workbook's sheet
+    # titles gave the backslashes
+    text = re.sub(r"(?<!\\)[*_`]", "", found[-1])
+    return re.sub(r"\\(.)", r"\1", text).strip() or None
 
 
 def _text(value) -> str:
