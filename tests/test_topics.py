@@ -514,6 +514,30 @@ def _service(start):
                         start=dt.date.fromisoformat(start + "-01"))
 
 
+def test_a_month_mostly_before_an_intervention_counts_as_before():
+    """Ofsted's visit of 22 October 2024 made October an 'after' month though 21 of its
+    31 days came before it: 6 months after, where there were 5 and a bit."""
+    assert topics.first_month_after("2024-10-22") == pd.Timestamp("2024-11-30")
+    assert topics.first_month_after("2022-07-01") == pd.Timestamp("2022-07-31")
+    assert topics.first_month_after("2024-02-15") == pd.Timestamp("2024-02-29")      # 15 of 29 days
+    assert topics.first_month_after("2024-12-19") == pd.Timestamp("2025-01-31")      # 13 of 31
+    rng = np.random.default_rng(3)
+    monthly = _monthly(0.5 + rng.normal(0, 0.05, 120), start="2015-04-30")          # to March 2025
+    from evaltools.strategies import Intervention
+    import datetime as dt
+    visit = Intervention("mv", "Monitoring visit", "2024-10-22", "day", ("x",), start=dt.date(2024, 10, 22))
+    ev = topics._its_monthly(monthly, "placement_moves_per_child_year", visit, "884")
+    assert ev.result is None and ev.sentence == (
+        "Not evaluated: the extract has 36 months before November 2024 and 5 from it on (October 2024, mostly "
+        "before it began on 22 October, counts as before); an interrupted time series needs at least 12 before "
+        "and 6 after.")
+    longer = pd.concat([monthly, _monthly([0.5], start="2025-04-30")], ignore_index=True)
+    ev = topics._its_monthly(longer, "placement_moves_per_child_year", visit, "884")
+    assert ev.result is not None and "36 months before, 6 after" in ev.sentence
+    assert ("October 2024, mostly before it began on 22 October, counts as before: November 2024 is the first "
+            "month after") in ev.warnings
+
+
 def test_a_gap_the_series_own_swings_give_at_earlier_months_is_not_beyond_noise(sample_salt):
     """M7. The foster-carer service, dated April 2022 where the synthetic sample has it
     cut unplanned moves (hazard ratio 0.7), read 'worsened beyond noise' on moves per

@@ -234,6 +234,19 @@ def _date_caution(iv) -> list[str]:
     return [f"its start is assumed (the source dates it only as {iv.when!r})"] if _date_caveat(iv) else []
 
 
+def first_month_after(start) -> pd.Timestamp:
+    """The end of the first calendar month a monthly series counts as after an
+    intervention that began on ``start``: its own month if the intervention covers at
+    least half of it, else the next. Ofsted's visit of 22 October 2024 covers 10 of
+    October's 31 days, so November 2024 is the first month after; a service from 1 July
+    2022 counts from July. Counted as after, a month mostly before an intervention
+    diluted its effect and made one more month "after" than there was (assumption M2c)."""
+    day = pd.Timestamp(start)
+    month_end = day + pd.offsets.MonthEnd(0)
+    covered = month_end.day - day.day + 1
+    return month_end if covered >= month_end.day / 2 else month_end + pd.offsets.MonthEnd(1)
+
+
 #: months before an intervention from which a monthly time series also fits the seasons
 #: (one Fourier harmonic): fewer cannot tell a season from the trend
 SEASONS_FROM_MONTHS = 24
@@ -259,25 +272,31 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
     polarity = polarity or m.polarity
     ev = Evaluation(iv.id, iv.title, iv.start, mid, "interrupted time series, monthly child-level series",
                     started=iv.started)
-    start = pd.Timestamp(iv.start) + pd.offsets.MonthEnd(0)
+    start = first_month_after(iv.start)
     lo_t = start - pd.DateOffset(months=WINDOW_PRE_MONTHS)
     hi_t = start + pd.DateOffset(months=WINDOW_POST_MONTHS - 1) + pd.offsets.MonthEnd(0)
     window = monthly[(monthly["measure"] == mid) & (monthly["period_end"] >= lo_t)
                      & (monthly["period_end"] <= hi_t)]
     s = window[window["status"] == "ok"]
     pre, post = int((s["period_end"] < start).sum()), int((s["period_end"] >= start).sum())
+    own = pd.Timestamp(iv.start) + pd.offsets.MonthEnd(0)
+    # the month it began in, mostly before it, counts as before (first_month_after)
+    shifted = (f"{own:%B %Y}, mostly before it began on {pd.Timestamp(iv.start).day} {own:%B}, counts as before"
+               if start != own else "")
     if pre < MIN_PRE_MONTHS or post < MIN_POST_MONTHS:
-        ev.sentence = (f"Not evaluated: the extract has {count(pre, 'month')} before and {post} after "
-                       f"{start:%B %Y}; an interrupted time series needs at least {MIN_PRE_MONTHS} "
-                       f"before and {MIN_POST_MONTHS} after.")
+        ev.sentence = (f"Not evaluated: the extract has {count(pre, 'month')} before {start:%B %Y} and {post} "
+                       f"from it on{f' ({shifted})' if shifted else ''}; an interrupted time series needs at "
+                       f"least {MIN_PRE_MONTHS} before and {MIN_POST_MONTHS} after.")
         return ev
     res = _its_fit(window, start, mid, la_code, pre, label=f"{m.short}: {iv.title}")
     end = res.effect("effect_at_end")
     lo, hi, est = float(end["ci_low"]), float(end["ci_high"]), float(end["estimate"])
     ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)
+    if shifted:
+        ev.warnings.append(f"{shifted}: {start:%B %Y} is the first month after")
     first = pd.Timestamp(s["period_end"].min())
     for o in others:
-        at = pd.Timestamp(o.start) + pd.offsets.MonthEnd(0)
+        at = first_month_after(o.start)
         if first < at < start:
             ev.warnings.append(f"another intervention, {o.title.split(';')[0]}, began in {o.started}, within the "
                                f"{pre} months the earlier trend is fitted on, so that trend carries any effect it had")
@@ -348,7 +367,7 @@ def in_time_placebos(series: pd.DataFrame, start, pre: int, post: int, mid: str,
     too (assumption M7). A window holding the start of another intervention (``others``:
     dates) is skipped: a real effect of that one is not this series' noise."""
     ends = sorted(pd.Timestamp(t) for t in series["period_end"].unique())
-    starts = [pd.Timestamp(o) + pd.offsets.MonthEnd(0) for o in others if o is not None]
+    starts = [first_month_after(o) for o in others if o is not None]
     out = []
     for i in range(pre, len(ends) - post + 1):
         at, last = ends[i], ends[i + post - 1]
@@ -755,7 +774,7 @@ def evaluate(la, topic_id: str, *, strategy=None, extract=None, comparator="stat
         # of simulated series, against 86% with the limits extended; methodologist's review)
         baseline = None
         for iv in sorted(local_ivs, key=lambda i: i.start, reverse=True):
-            at = pd.Timestamp(iv.start) + pd.offsets.MonthEnd(0)
+            at = first_month_after(iv.start)
             if monthly["period_end"].min() + pd.DateOffset(months=12) <= at <= end - pd.DateOffset(months=12):
                 baseline = at
                 notes.append(f"SPC limits come from the months before {at:%B %Y}, when this began: {iv.title}. "
