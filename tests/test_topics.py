@@ -436,7 +436,7 @@ def test_a_monthly_rate_is_charted_on_a_u_prime_chart_and_the_reports_say_how_ea
     fitted = [line for line in shown if line.startswith("*How it was fitted:*")]
     assert len(fitted) == sum(e.result is not None for e in t.evaluations)
     assert "*How it was fitted:* " + md("segmented regression on the log odds: ") in text
-    assert md("binomial sampling variance (times ") in text
+    assert md("binomial sampling variance") in text
     assert "with one seasonal harmonic of 12 points." in text
     assert "*How it was fitted:* " + md("two-way fixed effects, placebo inference over 9 comparison units") in text
 

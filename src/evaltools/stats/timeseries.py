@@ -11,7 +11,7 @@ first of them (Linden's ``itsa`` convention, so ``after`` is the jump at the fir
 post-intervention point) or 1 (``slope_origin="last_pre"``, the convention of Lopez
 Bernal's ``I(time-36):smokban``).
 
-Three models, all fitted by statsmodels:
+Three models (statsmodels' OLS, GLS and GLM, and the hand-written REML AR(1) below):
 
 * ``"ols"``: linear segmented regression for rates, means and scores. Errors
   (``errors=``):
@@ -54,14 +54,16 @@ Three models, all fitted by statsmodels:
   ``log((x+0.5)/n)``, with covariance phi D + sigma² V(rho): each point's own sampling
   variance D (``1/(x+0.5) + 1/(n-x+0.5)``, or ``1/(x+0.5)``) up to a factor phi
   (children differ in their risk, so a month's count can vary less than binomial
-  chance, or more) plus an AR(1) drift, all three by REML; GLS and Kenward-Roger
-  intervals. Where REML puts the drift at 0 it is weighted least squares with t on
-  n - k degrees of freedom. Effects are still odds or rate ratios and the effect at the
+  chance, or more) plus an AR(1) drift, all three by REML; GLS with Kenward-Roger
+  intervals, rho's variance in their expansion capped at a uniform's on (-1, 1) (where
+  the drift was weakly identified it ran wider, and the degrees of freedom fell to 4).
+  Where REML puts the drift at 0 it is weighted least squares with t on n - k degrees
+  of freedom. Effects are still odds or rate ratios and the effect at the
   end is in the measure's own units. In our simulation of a topic report's monthly
   percentage (36+24 months, about 355 children a month at 4.2%, log odds AR(1) 0.7),
   the GLM found a level change in 15% of null series, an AR(1) alone on the log odds
   in 8% (the binomial noise made the drift look shorter-lived than it was) and this
-  model in 5.0% (docs/validation.md); ``"newey-west"`` (or ``maxlags``) gives the GLM
+  model in 5.3% (docs/validation.md); ``"newey-west"`` (or ``maxlags``) gives the GLM
   Newey-West errors.
 
 Hand-written here, because no library packages them for this design: the design
@@ -103,6 +105,13 @@ MIN_AR1 = 16
 #: Not a test at 5% (2.71): that left out real drifts too often (11% false alarms at
 #: drift rho 0.7, 400 simulated series, against 4.0% this way)
 DRIFT_LR = 1e-3
+#: a drift clear enough for the method line to give its rho and the sampling variance's
+#: factor (5% on the boundary); below it the split between them is barely identified
+CLEAR_DRIFT_LR = 2.71
+#: the drift's variance at most this many times the mean sampling variance (REML's bound)
+_LAMBDA_MAX = 1e4
+#: rho's variance in Kenward-Roger's expansion at most a uniform's on (-1, 1)
+RHO_VAR_CAP = 1 / 3
 
 
 class _AR1Fit:
@@ -122,7 +131,8 @@ class _AR1Fit:
     a contrast: for one contrast their F scale factor is exactly 1 and the df is
     2 (c' phi c)² / (g' W g), g_i = c' (d phi / d theta_i) c, on the unadjusted
     covariance phi (as pbkrtest and mmrm compute it). ``df_resid`` is that of the level
-    change; ``resid`` are the Prais-Winsten whitened residuals.
+    change; ``resid`` are the whitened residuals (Prais-Winsten; Cholesky of D + lambda V
+    for the count models).
 
     With ``known`` sampling variances D (the count models), Sigma = phi D + sigma² V:
     see :meth:`_fit_known`; Kenward-Roger then runs over (phi, sigma², rho).
@@ -160,7 +170,9 @@ class _AR1Fit:
     def _fit_known(self, y, X, Xa, d, level_col) -> None:
         """Sigma = phi D + sigma² V(rho): each point's sampling variance D (known from
         its counts up to a factor phi: children differ in their risk, so a month's count
-        can vary less than binomial chance, or more) plus an AR(1) drift, all by REML.
+        can vary less than binomial chance, or more) plus an AR(1) drift, all by REML;
+        GLS with Kenward-Roger's adjusted covariance and degrees of freedom, rho's
+        variance in their expansion capped at :data:`RHO_VAR_CAP`.
         Where REML puts the drift at 0, Sigma = phi D: weighted least squares with t on
         n - k degrees of freedom (exact; Kenward-Roger's for one scale parameter)."""
         n, k = Xa.shape
@@ -194,9 +206,15 @@ class _AR1Fit:
             return
         Si = np.linalg.inv(self.dispersion * S)
         Si = (Si + Si.T) / 2
-        self._kenward_roger(Xa, Si, phi, (np.diag(D), V, self.sigma2 * _dV(r, d)), level_col)
+        self.clear_drift = self.lr >= CLEAR_DRIFT_LR and abs(r) < 0.95
+        # Kenward-Roger over (phi, sigma², rho), with rho's variance in W capped at 1/3,
+        # a uniform's on (-1, 1): where the drift is barely there the expansion gave rho a
+        # variance wider than its whole range, the degrees of freedom fell to 4 and the
+        # sample's interval at the end ran to ±8 points on a 4% measure (reviewer's
+        # simulation: intervals up to twice as wide as they need be)
+        self._kenward_roger(Xa, Si, phi, (np.diag(D), V, self.sigma2 * _dV(r, d)), level_col, cap=2)
 
-    def _kenward_roger(self, Xa, Si, phi, dS, level_col) -> None:
+    def _kenward_roger(self, Xa, Si, phi, dS, level_col, cap: int | None = None) -> None:
         """The adjusted covariance and degrees of freedom (see the class docstring) for
         Sigma^-1 = ``Si``, phi = (X' Sigma^-1 X)^-1 and ``dS``, d Sigma / d theta for
         each estimated variance parameter theta."""
@@ -206,6 +224,10 @@ class _AR1Fit:
         PdS = [proj @ D for D in dS]
         info = np.array([[0.5 * np.sum(PdS[i] * PdS[j].T) for j in range(m)] for i in range(m)])
         W = np.linalg.pinv(info)
+        if cap is not None and W[cap, cap] > RHO_VAR_CAP:     # rho's variance, at most a uniform's
+            f = np.sqrt(RHO_VAR_CAP / W[cap, cap])
+            W[cap, :] *= f
+            W[:, cap] *= f
         P = [-XS @ D @ XS.T for D in dS]                 # X' (d Sigma^-1 / d theta_i) X
         lam = np.zeros((k, k))
         for i in range(m):
@@ -253,7 +275,7 @@ def _reml_known(y, X, D, d) -> tuple[float, float, float]:
     n, k = X.shape
     lags = d.astype(np.int64)
     scale = float(np.mean(D))
-    bounds = [(np.log(1e-8 * scale), np.log(1e4 * scale)), (np.arctanh(-0.99), np.arctanh(0.99))]
+    bounds = [(np.log(1e-8 * scale), np.log(_LAMBDA_MAX * scale)), (np.arctanh(-0.99), np.arctanh(0.99))]
 
     def dev(theta):
         lam, r = np.exp(theta[0]), np.tanh(theta[1])
@@ -584,9 +606,12 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
             method = (f"segmented regression on the {'log odds' if model == 'binomial' else 'log rate'}: "
                       + (f"an AR(1) drift (REML, rho {fit.rho:.2f}), which leaves no part of the spread to "
                          f"{noise.split(' (')[0]}; GLS with Kenward-Roger intervals"
-                         if fit.drift and fit.dispersion < 0.005 else
+                         if fit.drift and fit.clear_drift and fit.dispersion < 0.005 else
                          f"an AR(1) drift (REML, rho {fit.rho:.2f}) plus each point's {noise}; GLS with "
-                         "Kenward-Roger intervals" if fit.drift else
+                         "Kenward-Roger intervals" if fit.drift and fit.clear_drift else
+                         f"each point's {noise.split(' (')[0]} and a slight AR(1) drift, both by REML (the "
+                         "series does not clearly show the drift); GLS with Kenward-Roger intervals"
+                         if fit.drift else
                          f"each point's {noise}, with no drift beyond it (REML); weighted least squares"))
         elif errors == "newey-west":
             fit = glm.fit(cov_type="HAC", cov_kwds={"maxlags": lags})
