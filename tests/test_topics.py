@@ -595,21 +595,27 @@ def test_too_little_history_to_check_a_gap_is_said():
     assert any("too few months before this window" in w and "6 needed" in w for w in ev.warnings)
 
 
-def test_a_time_series_says_when_another_intervention_began_in_its_earlier_months(sample_salt):
+def test_a_time_series_says_when_another_intervention_began_in_its_earlier_months():
     """The safety topic's time series at Ofsted's fifth visit (October 2024) fits its
     earlier trend over 36 months that hold the July 2022 judgement, which the same report
     treats as a change point (its SPC limits restart there): the trend carries any
-    effect of the first, and the finding did not say so."""
-    t = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024", extract="data/sample")
-    its_ = [e for e in t.evaluations if e.method.startswith("interrupted") and e.result is not None]
-    late = [e for e in its_ if pd.Timestamp(e.start) >= pd.Timestamp("2024-10-01")]
-    early = [e for e in its_ if pd.Timestamp(e.start) < pd.Timestamp("2023-01-01")]
-    assert late and early
-    for e in late:
-        assert any(w.startswith("another intervention, Improvement work after Ofsted's") and w.endswith(
-            "began in July 2022, within the 36 months the earlier trend is fitted on, so that trend carries any "
-            "effect it had") for w in e.warnings)
-    assert not any(w.startswith("another intervention") for e in early for w in e.warnings)
+    effect of the first, and the finding did not say so. (The bundled sample ends in
+    March 2025, 5 months after the visit, too few to test: a series to May 2025 here.)"""
+    import datetime as dt
+
+    import numpy as np
+    from evaltools.strategies import Intervention
+    judgement = Intervention("j", "Improvement work after Ofsted's judgement", "2022-07", "month", ("x",),
+                             start=dt.date(2022, 7, 1))
+    visit = Intervention("v", "Fifth monitoring visit", "2024-10-22", "day", ("x",), start=dt.date(2024, 10, 22))
+    rng = np.random.default_rng(4)
+    monthly = _monthly(0.5 + rng.normal(0, 0.05, 122))                  # April 2015 to May 2025
+    late = topics._its_monthly(monthly, "placement_moves_per_child_year", visit, "884", others=[judgement])
+    early = topics._its_monthly(monthly, "placement_moves_per_child_year", judgement, "884", others=[visit])
+    assert late.result is not None and early.result is not None
+    assert ("another intervention, Improvement work after Ofsted's judgement, began in July 2022, within the 36 "
+            "months the earlier trend is fitted on, so that trend carries any effect it had") in late.warnings
+    assert not any(w.startswith("another intervention") for w in early.warnings)
 
 
 def test_a_comparison_across_dfes_change_of_neighbour_groups_says_which_group_it_used():
@@ -632,9 +638,10 @@ def test_the_summary_gives_each_interventions_answer(sample_salt):
     t = topics.evaluate("884", "safety", strategy="ofsted_herefordshire_2024", extract="data/sample")
     text = report.verdict_overview(t).data
     assert "By intervention:\n\n- *" + md("Improvement work after Ofsted's 'inadequate' judgement (July 2022)") in text
-    # 4 tests (a comparison with the neighbours and 3 monthly series) on 3 measures
-    assert "- *" + md("Fifth Ofsted monitoring visit (extra-familial harm)") + "* (22 October 2024): 4 tests on " \
-           "3 measures; 4 no detectable change" in text
+    # the comparison with the neighbours; its 3 monthly series have 5 months after the
+    # visit in the sample (October counts as before it), too few to test
+    assert "- *" + md("Fifth Ofsted monitoring visit (extra-familial harm)") + "* (22 October 2024): 1 test on " \
+           "1 measure; 1 no detectable change" in text
 
 
 def test_a_real_jump_is_told_when_the_placebos_overrule_the_gap():
