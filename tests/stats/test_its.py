@@ -186,6 +186,12 @@ def test_a_count_series_without_a_drift_is_weighted_least_squares_on_its_samplin
     assert res.fit.df_resid == wls.df_resid == 44
     assert res.p_value == pytest.approx(float(wls.pvalues["level"]))
     assert res.fit.dispersion == pytest.approx(wls.scale)
+    assert not any(w.startswith("few events a month") for w in res.warnings)     # about 15 a month
+    # about 2 events a month: each month's variance, read from its own count, is rough
+    small = df.assign(numerator=rng.binomial(40, 0.042, 48), denominator=40)
+    assert "few events a month (fewer than 5 in a typical month): each month's sampling variance is read " \
+        "from its own count, which is rough at this size, so the intervals may be a little too narrow" \
+        in its(small, "2022-04-01", model="binomial").warnings
 
 
 def test_composition_change_warns():
