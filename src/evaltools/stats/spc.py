@@ -595,12 +595,12 @@ def u_chart(data=None, *, numerator=None, denominator=None, x=None, measure: str
 
 #: the two charts for counts with a denominator: a proportion (p) and a rate (u)
 _ATTRIBUTE = {
-    "p": {"name": "p-chart", "prime": "p′ chart", "where": ("p_chart", "p_prime_chart"), "bar": "p̄",
-          "what": "a proportion", "centre_word": "average",
+    "p": {"name": "p-chart", "prime": "p′ chart", "where": ("p_chart", "p_prime_chart"), "bar": "pbar",
+          "what": "a proportion",
           "method": "p-chart: p̄ ± 3√(p̄(1 − p̄)/n), p̄ = Σ numerator / Σ denominator",
           "prime_method": "Laney p′ chart: p̄ ± 3 σᵢ σ_z, σ_z = mean moving range of z-scores / 1.128"},
-    "u": {"name": "u-chart", "prime": "u′ chart", "where": ("u_chart", "u_prime_chart"), "bar": "ū",
-          "what": "a rate", "centre_word": "average",
+    "u": {"name": "u-chart", "prime": "u′ chart", "where": ("u_chart", "u_prime_chart"), "bar": "ubar",
+          "what": "a rate",
           "method": "u-chart: ū ± 3√(ū/n), ū = Σ numerator / Σ denominator",
           "prime_method": "Laney u′ chart: ū ± 3 σᵢ σ_z, σᵢ = √(ū/nᵢ), σ_z = mean moving range of z-scores / 1.128"},
 }
@@ -612,6 +612,7 @@ def _attribute_chart(kind, data=None, *, numerator, denominator, x, measure, are
     the binomial or the Poisson spread."""
     spec = _ATTRIBUTE[kind]
     where = spec["where"][bool(laney)]
+    bar_key = spec["bar"]                  # p̄ or ū in the diagnostics, by its usual name
     warnings: list[str] = []
     meta = {}
     if is_indicator_frame(data):
@@ -675,7 +676,7 @@ def _attribute_chart(kind, data=None, *, numerator, denominator, x, measure, are
         degenerate = bar == 0 or (kind == "p" and bar == 1)
         z = (inc["y"] - bar) / spread(bar, inc["n"]) if not degenerate else None
         sigma_z = float(np.abs(np.diff(z)).mean() / D2) if not degenerate else float("nan")
-        by_phase[int(k)] = {"bar": float(bar), "sigma_z": sigma_z, "n_excluded": int(ph["excluded"].sum())}
+        by_phase[int(k)] = {bar_key: float(bar), "sigma_z": sigma_z, "n_excluded": int(ph["excluded"].sum())}
         df.loc[ph.index, "centre"] = bar
         df.loc[ph.index, "sigma"] = sigma * (sigma_z if laney and np.isfinite(sigma_z) else 1.0)
     sigma = df.pop("sigma")
@@ -690,10 +691,7 @@ def _attribute_chart(kind, data=None, *, numerator, denominator, x, measure, are
         pct = ["y", "centre", "lpl", "upl", "lower_1s", "upper_1s", "lower_2s", "upper_2s"]
         df[pct] = df[pct] * 100.0
         for ph in by_phase.values():
-            ph["bar"] *= 100.0
-    for ph in by_phase.values():           # p̄ or ū by its usual name
-        ph["pbar" if kind == "p" else "ubar"] = ph.pop("bar")
-    bar_key = "pbar" if kind == "p" else "ubar"
+            ph[bar_key] *= 100.0
     last = by_phase[int(df["phase"].iloc[-1])]
     notes = []
     if last["n_excluded"]:
@@ -717,7 +715,7 @@ def _attribute_chart(kind, data=None, *, numerator, denominator, x, measure, are
     return _finish(df, chart=spec["prime"] if laney else spec["name"],
                    method=spec["prime_method"] if laney else spec["method"], polarity=polarity,
                    target=target, label=label or meta.get("label", ""), unit=unit, warnings=warnings,
-                   diagnostics=diagnostics, centre_word=spec["centre_word"])
+                   diagnostics=diagnostics, centre_word="average")
 
 
 def p_prime_chart(data=None, **kwargs) -> SPCResult:
