@@ -338,3 +338,27 @@ def test_hidden_cells_whose_sum_is_1_to_5_are_joined_by_another():
     assert h.tolist() == [False, False, True, True, True]            # the 10 joins them: 13
     h = sdc._secondary(np.ones((1, 4)), np.array([False, False, True, True]), np.array([50.0, 40, 4, 3]))
     assert h.tolist() == [False, False, True, True]                  # 4 + 3 = 7: nothing more
+
+
+def test_dfe_counts_are_read_again_when_the_published_files_change(monkeypatch):
+    """A session that stays open (a warm kernel, a notebook rerun after DfE's files were
+    replaced) must not judge figures against the counts it read before: the counts are
+    kept per fingerprint of data/public, as the published frames are."""
+    from evaltools import published
+    sdc._dfe_counts.cache_clear()
+    served = {"fp": "before", "num": 36.0}
+
+    def figures(*a, **k):
+        return pd.DataFrame({"area_code": ["884"], "period": [2025], "measure": ["m"],
+                             "numerator": [served["num"]], "denominator": [38.0], "status": ["ok"]})
+
+    monkeypatch.setattr(published, "load_indicators", figures)
+    monkeypatch.setattr(published, "fingerprint", lambda root: served["fp"])
+    row = pd.DataFrame({"area_code": ["884"], "period": [2025], "measure": ["m"],
+                        "numerator": [36.0], "denominator": [38.0]})
+    assert sdc.dfe_published(row).all()
+    served["num"] = 35.0                      # DfE revised it, the cache still has 36
+    assert sdc.dfe_published(row).all()
+    served["fp"] = "after"                    # ... until the files' fingerprint changes
+    assert not sdc.dfe_published(row).any()
+    sdc._dfe_counts.cache_clear()

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from evaltools import benchmark, topics
+from evaltools.stats import its
 from evaltools.errors import ConfigError
 from evaltools.wording import SIGNED_FIGURE, md
 
@@ -536,6 +537,22 @@ def test_a_month_mostly_before_an_intervention_counts_as_before():
     assert ev.result is not None and "36 months before, 6 after" in ev.sentence
     assert ("October 2024, mostly before it began on 22 October, counts as before: November 2024 is the first "
             "month after") in ev.warnings
+
+
+def test_a_monthly_series_that_never_varies_is_not_evaluated_rather_than_crashing():
+    """No child had an away incident in any month of a small cohort: the log odds are
+    the same every month, the drift model's noise factor fell to 0 and the fit divided
+    by it (ZeroDivisionError), or, for a linear series, printed an effect of -2e-16
+    with an interval around it. The topic says why there is no test instead."""
+    ev = topics._its_monthly(_monthly([0.0] * 48, start="2019-04-30"), "placement_moves_per_child_year",
+                             _service("2021-04"), "884")
+    assert ev.result is None and ev.verdict == "not evaluated"
+    assert ev.sentence == ("Not evaluated: the series does not vary (a rate of 0 in every month), so there is "
+                           "no trend or change to estimate; report the figure as it stands.")
+    with pytest.raises(ValueError, match=r"does not vary \(50% in every period\)"):
+        its(pd.DataFrame({"time": range(30), "numerator": 10.0, "denominator": 20.0}), 20, model="binomial")
+    with pytest.raises(ValueError, match=r"does not vary \(4.5 in every period\)"):
+        its(np.full(30, 4.5), 20)
 
 
 def test_a_gap_the_series_own_swings_give_at_earlier_months_is_not_beyond_noise(sample_salt):

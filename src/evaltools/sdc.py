@@ -159,7 +159,10 @@ def gives_away(numerator, denominator, published=False) -> np.ndarray:
 
 
 @lru_cache(maxsize=2)
-def _dfe_counts(root: str) -> dict:
+def _dfe_counts(root: str, fingerprint: str) -> dict:
+    """DfE's counts by (area, year, measure), for the published files whose
+    :func:`published.fingerprint` is ``fingerprint``: files replaced in a session that
+    stays open (a warm kernel, a notebook a user reruns) are read again."""
     from . import published
     f = published.load_indicators(data_root=Path(root))
     f = f[(f["status"] == "ok") & f["numerator"].notna() & f["denominator"].notna()]
@@ -181,9 +184,11 @@ def dfe_published(frame: pd.DataFrame) -> np.ndarray:
     out = np.zeros(len(frame), dtype=bool)
     if not len(frame) or not {"area_code", "period", "measure", "numerator", "denominator"} <= set(frame.columns):
         return out
+    from . import published
     from .paths import data_dir
     try:
-        dfe = _dfe_counts(str(data_dir()))
+        root = str(data_dir())
+        dfe = _dfe_counts(root, published.fingerprint(root))
     except Exception:   # noqa: BLE001  # no published data to hand: nothing is DfE's
         return out
     num, den = frame["numerator"].to_numpy(dtype=float), frame["denominator"].to_numpy(dtype=float)

@@ -288,7 +288,11 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
                        f"from it on{f' ({shifted})' if shifted else ''}; an interrupted time series needs at "
                        f"least {MIN_PRE_MONTHS} before and {MIN_POST_MONTHS} after.")
         return ev
-    res = _its_fit(window, start, mid, la_code, pre, label=f"{m.short}: {iv.title}")
+    try:
+        res = _its_fit(window, start, mid, la_code, pre, label=f"{m.short}: {iv.title}")
+    except ValueError as e:     # a series the model cannot fit: one that never varies
+        ev.sentence = f"Not evaluated: {str(e).split(': ', 1)[-1].replace('period', 'month')}."
+        return ev
     end = res.effect("effect_at_end")
     lo, hi, est = float(end["ci_low"]), float(end["ci_high"]), float(end["estimate"])
     ev.result, ev.warnings = res, list(res.warnings) + _date_caveat(iv)

@@ -425,6 +425,25 @@ def _choose_model(model, df, numerator, denominator, unit):
     return model
 
 
+def _check_varies(df: pd.DataFrame, model: str, outcome: str, numerator: str, denominator: str) -> None:
+    """A series that is the same in every period (0 of its cohort every month, 50% every
+    month) has no trend or change to estimate: the fits either fail (a quasi-likelihood
+    dispersion of 0, odds that run to infinity) or print an effect of 1e-16 with an
+    interval around it. Say so instead."""
+    if model == "ols":
+        v = df[outcome].to_numpy(dtype=float)
+        what = f"{v[0]:g}"
+    else:
+        x = df[numerator].to_numpy(dtype=float)
+        den = df[denominator].to_numpy(dtype=float) if denominator in df.columns else None
+        v = x / den if den is not None and np.all(den > 0) else x
+        what = (f"{100 * v[0]:g}%" if model == "binomial" else
+                f"{v[0]:.3g} a period" if den is None else f"a rate of {v[0]:.3g}")
+    if len(v) and np.ptp(v) == 0:
+        raise ValueError(f"its: the series does not vary ({what} in every period), so there is no trend "
+                         "or change to estimate; report the figure as it stands")
+
+
 def its(data, intervention, *, measure: str | None = None, area: str | None = None,
         model: str = "auto", time: str = "time", outcome: str = "value",
         numerator: str = "numerator", denominator: str = "denominator",
@@ -524,6 +543,8 @@ def its(data, intervention, *, measure: str | None = None, area: str | None = No
     if n_post < 5 and slope_change:
         warns.append(f"only {n_post} points after the intervention: the change in trend rests on very "
                      "few points")
+
+    _check_varies(df, model, outcome, numerator, denominator)
 
     X = _design(n_pre, n, slope_origin, slope_change)
     if seasonality:
