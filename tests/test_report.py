@@ -314,6 +314,33 @@ def test_a_run_of_zeros_too_long_to_be_chance_is_a_key_message_and_its_band_says
         "oc2_dental_checks")
 
 
+def test_a_measure_of_children_identified_is_not_rated_where_many_councils_identify_none():
+    """Herefordshire's substance misuse, 2025: 8.8% of its children against England's
+    3.0%, rated red and listed among the pack's concerns, though 24 of the 118 councils
+    with a figure identified none: the measure counts those a council identified, so a
+    higher figure may be closer screening (session-30 reviewer). The briefing shows it
+    without a rating and says why; the benchmarking statement says so too. A measure that
+    is not of children identified is rated as before."""
+    from evaltools import briefing
+    b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
+    t = b.table.set_index("Measure")
+    why = ("it counts children identified, and 24 of 118 councils identified none in 2025, so a higher figure "
+           "may mean closer screening as much as more need")
+    assert t.loc["Substance misuse", "RAG"] == "" and t.loc["Substance misuse", "Basis"] == f"not rated: {why}"
+    concerns = [msg for msg in briefing.key_messages(b) if "Concerns:" in msg]
+    assert concerns and not any("Substance misuse" in msg for msg in concerns)
+    text = benchmark.benchmark("884", ["oc2_substance_misuse"]).statement("oc2_substance_misuse")
+    assert f"{why[0].upper()}{why[1:]}." in text
+    assert benchmark.identified_note(registry.get("oc2_dental_checks"), 2025) is None
+    assert t.loc["Dental checks", "RAG"] == "red"
+    # the count and the year are read from the data, year by year
+    m = registry.get("oc2_substance_misuse")
+    f = benchmark._coverage(m.id)
+    la = f[(f["geographic_level"] == "Local authority") & (f["period"] == 2019)]
+    assert 100 * (la["value"] == 0).mean() >= benchmark.IDENTIFIED_NONE_SHARE     # 14 of 114
+    assert benchmark.identified_note(m, 2019).startswith("it counts children identified, and 14 of 114")
+
+
 def test_a_figure_of_only_some_of_the_cohort_names_the_share_it_covers(monkeypatch):
     """Herefordshire's average SDQ score of 2025 (14.3) is better than its neighbours', but
     only 113 of 214 children (52.8%; England 78.2%) have a score: the statement, the

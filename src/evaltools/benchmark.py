@@ -796,6 +796,29 @@ def _coverage(measure_id: str) -> pd.DataFrame:
     return f[f["status"] == ind.OK]
 
 
+#: a measure of children a council identified (``identified`` in the registry) is not
+#: rated against other councils when at least this share (%) of councils identified none
+IDENTIFIED_NONE_SHARE = 10.0
+
+
+def identified_note(m: registry.Measure, period) -> str | None:
+    """For a measure that counts children a council identified (substance misuse), how
+    many councils identified none in ``period``, where that is many
+    (:data:`IDENTIFIED_NONE_SHARE`): "it counts children identified, and 24 of 118
+    councils identified none in 2025, so a higher figure may mean closer screening as
+    much as more need". None otherwise. LAIT rates substance misuse lower is better; a
+    fifth of councils at 0 says recording differs more than children do (assumption P8a)."""
+    if not m.identified:
+        return None
+    f = _coverage(m.id)
+    year = f[(f["period"] == int(period)) & (f["geographic_level"] == "Local authority")]
+    n, k = len(year), int((year["value"] == 0).sum())
+    if not n or 100 * k / n < IDENTIFIED_NONE_SHARE:
+        return None
+    return (f"it counts children identified, and {k} of {n} councils identified none in {m.period_label(period)}, "
+            "so a higher figure may mean closer screening as much as more need")
+
+
 def coverage_note(m: registry.Measure, period, area_code: str, policy, what: str = "the figure") -> str | None:
     """How much of its cohort a figure of only some of it covers (``covered_by``), where
     the council's share is below England's: Herefordshire's average SDQ score of 2025,
@@ -904,7 +927,7 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label, name))
         parts.append(_zeros_note(m, last))
         for note in (recording_note(m, last["period"], bm.la.area_code, policy),
-                     coverage_note(m, last["period"], bm.la.area_code, policy)):
+                     coverage_note(m, last["period"], bm.la.area_code, policy), identified_note(m, last["period"])):
             if note:
                 parts.append(f"{note[0].upper()}{note[1:]}.")
     elif last["comparator_n"] > 0:

@@ -255,6 +255,8 @@ def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple
         return ("amber" if moved == "yes" else "red"), f"target {named} not met{yet}{words}"
     if m.size_dependent:
         return "", "a count: not compared with England or other councils"
+    if identified := bmk.identified_note(m, last["period"]):
+        return "", f"not rated: {identified}"
     side = _against(m, last, last["england_value"])
     if side in ("better", "worse"):
         return ("green" if side == "better" else "red"), f"{side} than England beyond noise"

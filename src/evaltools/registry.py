@@ -87,6 +87,7 @@ class Measure:
     percent_of: str = ""           # what a percentage is of, when not children ("new placements")
     covered_by: str = ""           # the percentage measure of how much of the cohort a figure covers
     year_group: bool = False       # one school year group's figure (KS2, KS4): a council's few dozen at most
+    identified: bool = False       # counts children a council identified (substance misuse): not rated
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -359,6 +360,7 @@ def _check_entry(e: dict, tables: set[str]) -> Measure:
         percent_of=" ".join(str(e.get("percent_of") or "").split()),
         covered_by=str(e.get("covered_by") or ""),
         year_group=bool(e.get("year_group")),
+        identified=bool(e.get("identified")),
     )
 
 
