@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
@@ -174,3 +175,85 @@ def test_nhs_accidents_week1_p_prime_limits_and_i_chart():
     i_chart = stats.xmr((NHS["r"] / NHS["n"]).to_numpy(), x=NHS["i"])
     assert abs(i_chart.estimate - 0.95297) < 5e-6
     assert abs(i_chart.ci[0] - 0.94012) < 5e-6 and abs(i_chart.ci[1] - 0.96582) < 5e-6
+
+
+# ------------------------------------------- NHSRplotthedots: which points are special causes
+#
+# The package's own tests pin its rules on small inputs
+# (tests/testthat/test-ptd_calculate_point_type.R, github nhs-r-community/NHSRplotthedots,
+# commit 0b49a46faa87622267a3792ae3a90156090c8add, MIT), and its snapshot
+# (_snaps/ptd_spc.md, commit 174380d653d7a169a76f99deebb9fc21ed5fbbd6) counts the
+# special causes on R's rnorm(20). The package flags every point of a run or trend (its
+# "part of" functions), and of two-in-three only the points close to a limit. Here each
+# input is turned into a series (around a centre of 0, limits ±3, 2-sigma lines ±2) that
+# gives the package's own intermediate values, and the flags are compared.
+
+def _flags(y, rule):
+    n = len(y)
+    return stats.spc.special_causes(y, np.zeros(n), np.full(n, -3.0), np.full(n, 3.0),
+                                    np.full(n, -2.0), np.full(n, 2.0))[rule].astype(int).tolist()
+
+
+@pytest.mark.parametrize("sides, flagged", [
+    # ptd_seven_point_one_side_mean: rep(1, 6); c(rep(1, 6), -1); c(rep(1, 8), -1);
+    # c(rep(-1, 8), 1). It marks the 7th point of a run on and the "part of" step the
+    # whole run, so 8 on one side flag all 8.
+    ([1] * 6, [0] * 6),
+    ([1] * 6 + [-1], [0] * 7),
+    ([1] * 8 + [-1], [1] * 8 + [0]),
+    ([-1] * 8 + [1], [1] * 8 + [0]),
+])
+def test_nhsrplotthedots_run_of_seven_on_one_side(sides, flagged):
+    assert _flags(np.asarray(sides, float) * 0.5, "shift") == flagged
+
+
+@pytest.mark.parametrize("y, flagged, way", [
+    # ptd_seven_point_trend: 1:6 none; c(1:3, 3:6) none (a tie breaks it); 1:7 up at the
+    # 7th point; c(2, 1:7, 3) up at the 8th; 7:1 and c(2, 7:1, 3) down. The "part of"
+    # step flags the 7 points ending there.
+    (range(1, 7), [0] * 6, 0),
+    ([1, 2, 3, 3, 4, 5, 6], [0] * 7, 0),
+    (range(1, 8), [1] * 7, 1),
+    ([2, *range(1, 8), 3], [0] + [1] * 7 + [0], 1),
+    (range(7, 0, -1), [1] * 7, -1),
+    ([2, *range(7, 0, -1), 3], [0] + [1] * 7 + [0], -1),
+])
+def test_nhsrplotthedots_trend_of_seven(y, flagged, way):
+    # far inside the limits, centred on the median (no run of 7 on one side): only the
+    # trend rule can fire
+    y = np.asarray(list(y), float)
+    n = len(y)
+    got = stats.spc.special_causes(y, np.full(n, np.median(y)), np.full(n, -1e3), np.full(n, 1e3),
+                                   np.full(n, -1e3), np.full(n, 1e3))
+    assert got["trend"].astype(int).tolist() == flagged
+    assert set(got.loc[got["trend"], "direction"]) == ({way} if way else set())
+
+
+@pytest.mark.parametrize("close, flagged", [
+    # ptd_two_in_three then ptd_part_of_two_in_three: numeric(3); c(1, 0, 1), c(0, 1, 1),
+    # c(1, 1, 0) flag the close points; c(0, 0, 1, 0, 1, 0, 0) and c(0, 0, 1, 1, 0, 0, 0)
+    # flag the two close points; c(1, 0, 0, 1) none; c(1, 0, 0, 1, 1) the last two
+    ([0, 0, 0], [0, 0, 0]),
+    ([1, 0, 1], [1, 0, 1]),
+    ([0, 1, 1], [0, 1, 1]),
+    ([1, 1, 0], [1, 1, 0]),
+    ([0, 0, 1, 0, 1, 0, 0], [0, 0, 1, 0, 1, 0, 0]),
+    ([0, 0, 1, 1, 0, 0, 0], [0, 0, 1, 1, 0, 0, 0]),
+    ([1, 0, 0, 1], [0, 0, 0, 0]),
+    ([1, 0, 0, 1, 1], [0, 0, 0, 1, 1]),
+])
+def test_nhsrplotthedots_two_of_three_close_to_a_limit(close, flagged):
+    # a close point between the 2-sigma line and the limit, the others just below the
+    # centre (so no run of seven on one side forms)
+    y = np.where(np.asarray(close) == 1, 2.5, -0.5)
+    assert _flags(y, "two_of_three") == flagged
+    assert _flags(y, "special_cause") == flagged
+
+
+def test_nhsrplotthedots_rnorm20_is_common_cause_throughout():
+    """_snaps/ptd_spc.md: on rnorm(20) (seed 123) all 20 points are common cause, none a
+    special cause improving or concerning, on one chart and on each facet of 10."""
+    assert stats.xmr(PTD[["x", "y"]], polarity="high").series["special_cause"].sum() == 0
+    for _, g in PTD.groupby("facet"):
+        s = stats.xmr(g[["x", "y"]], polarity="high").series
+        assert len(s) == 10 and s["special_cause"].sum() == 0

@@ -40,7 +40,8 @@ variation icon in words; with a target, the limits give MDC's assurance icon.
 
 Nothing here comes from statsmodels or scipy: neither implements SPC charts or the MDC
 rules, and the arithmetic is a few lines. All of it is hand-written, and tested against
-NHSRplotthedots' snapshots, Montgomery's Example 7.1 and the NHS A&E data used by
+NHSRplotthedots' snapshots and its own tests of which points each rule flags (runs,
+trends, two of three close to a limit), Montgomery's Example 7.1 and the NHS A&E data used by
 Mohammed et al. (2013) for the p′ chart (tests/reference/test_spc_funnel.py). The
 u-chart shares the p-chart's code but its spread, and is tested against the formulae
 worked by hand (tests/stats/test_spc.py): reference/ holds no published u-chart.
