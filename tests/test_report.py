@@ -378,7 +378,7 @@ def test_key_messages_give_each_figure_its_year():
     b = briefing.scorecard("884", strategy="herefordshire_2025_27", policy="published")
     msgs = " ".join(briefing.key_messages(b))
     assert "3+ social workers 43.9% (2024; worse than England beyond noise)" in msgs
-    assert "**Children in care:** 4 green, 3 amber, 4 red and 2 not rated of 13 measures." in msgs
+    assert "**Children in care:** 4 green, 3 amber, 3 red and 3 not rated of 13 measures." in msgs
     assert "Dental checks 72.3% (2025; worse than England beyond noise; better than the year before beyond noise)" in msgs
 
 
