@@ -327,8 +327,9 @@ def test_a_measure_of_children_identified_is_not_rated_where_many_councils_ident
     why = ("it counts children identified, and 24 of 118 councils identified none in 2025, so a higher figure "
            "may mean closer screening as much as more need")
     assert t.loc["Substance misuse", "RAG"] == "" and t.loc["Substance misuse", "Basis"] == f"not rated: {why}"
-    concerns = [msg for msg in briefing.key_messages(b) if "Concerns:" in msg]
-    assert concerns and not any("Substance misuse" in msg for msg in concerns)
+    concerns = [msg.split("Concerns:")[1].split(" Not rated")[0] for msg in briefing.key_messages(b)
+                if "Concerns:" in msg]
+    assert concerns and not any("Substance misuse" in c for c in concerns)
     text = benchmark.benchmark("884", ["oc2_substance_misuse"]).statement("oc2_substance_misuse")
     assert f"{why[0].upper()}{why[1:]}." in text
     assert benchmark.identified_note(registry.get("oc2_dental_checks"), 2025) is None
@@ -456,7 +457,8 @@ def test_the_herefordshire_pack_flags_measures_off_the_scorecard_in_the_worst_qu
     """Herefordshire 2025: 65 of 273 new placements outside the LA and over 20 miles
     (23.8%, above the highest quarter of councils' figures; lower is better) and 25 of
     285 children in care 12 months+ with a substance misuse problem (8.8%) are key
-    measures, red on the scorecard: children placed far from home are what Ofsted's
+    measures on the scorecard (the first red; the second not rated, as it counts
+    children identified, but named): children placed far from home are what Ofsted's
     letter named, and health is an ILACS focus. Staying put at 19-20 (23%, band D) is
     not, so it is listed among the other measures and in the key messages."""
     from statsmodels.stats.proportion import proportion_confint
@@ -488,9 +490,11 @@ def test_the_herefordshire_pack_flags_measures_off_the_scorecard_in_the_worst_qu
     assert _worst_quarter(indicators, "oc2_substance_misuse", 2025, raw["value"], False)
     sm = b.table.set_index("measure_id").loc["oc2_substance_misuse"]
     assert sm["Area"] == "Children in care" and sm["Latest"] == f"{100 * 25 / 285:.1f}%" == "8.8%"
-    assert (sm["Band"], sm["RAG"]) == ("D", "red")
+    # not rated (it counts children identified; P8a), but named in the key messages
+    assert (sm["Band"], sm["RAG"]) == ("D", "")
     assert "oc2_substance_misuse" not in set(b.others["measure_id"])       # not listed twice
-    assert "Substance misuse 8.8%" in msgs
+    assert ("Not rated, as it counts children a council identified: Substance misuse 8.8% (2025; England 3.0%)."
+            in msgs)
     # every measure listed is in the key messages
     for _, r in b.others.iterrows():
         assert f"{r['Measure']} {r['Latest']}" in msgs, r["Measure"]

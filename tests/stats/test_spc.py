@@ -451,3 +451,20 @@ def test_xmr_of_a_count_measure_keeps_points_without_a_denominator():
     r = xmr(f, measure="cla_starts", area="884")
     assert len(r.series) == 12 and not any("left out" in w for w in r.warnings)
     assert abs(r.estimate - sum(f["value"]) / 12) < 1e-12
+
+
+def test_a_series_that_never_varies_says_its_limits_have_no_width():
+    """No away incident in any month, or the same figure every month: the limits are the
+    centre itself. The XmR chart said 23 "unusually large" moving ranges of 0 were
+    screened out, and every chart called the flat line "common cause variation (the usual
+    ups and downs)" with nothing to say nothing had varied."""
+    flat = xmr(np.full(24, 3.0))
+    assert flat.ci == (3.0, 3.0) and flat.diagnostics["notes"] == []
+    assert flat.diagnostics["phases"][1]["moving_ranges_screened"] == 0
+    said = ("the limits have no width: the points they come from do not vary (centre {}), so any change at all "
+            "falls outside them, and inside them means only that nothing moved")
+    assert said.format("3") in flat.warnings
+    none = p_chart(numerator=np.zeros(24), denominator=np.full(24, 20.0))
+    assert none.ci == (0.0, 0.0) and said.format("0%") in none.warnings
+    varied = xmr(np.arange(24.0) % 5)
+    assert not any(w.startswith("the limits have no width") for w in varied.warnings)

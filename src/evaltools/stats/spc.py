@@ -431,6 +431,12 @@ def _finish(df: pd.DataFrame, *, chart, method, polarity, target, label, unit, w
     if diagnostics.get("points_on_few"):
         warnings.append(frames.few_warning(diagnostics["points_on_few"], len(df)))
     last = df.iloc[-1]
+    if last["upl"] == last["lpl"]:
+        # every point the limits come from is the same (0 incidents a month, 0%): "common
+        # cause" would read as ordinary ups and downs where nothing varied at all
+        warnings.append(f"the limits have no width: the points they come from do not vary (centre "
+                        f"{last['centre']:.3g}{unit}), so any change at all falls outside them, and inside them "
+                        "means only that nothing moved")
     story = _story(df, centre_word, fixed)
     assurance = _assurance(target, last["lpl"], last["upl"], polarity)
     n_phase = int((df["phase"] == last["phase"]).sum())
@@ -517,7 +523,7 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
         mr = np.abs(np.diff(y))
         amr = mr.mean()
         n_screened = 0
-        if screen:
+        if screen and amr > 0:      # no moving range at all (a flat phase): none is large
             keep = mr < MR_SCREEN * amr
             n_screened = int((~keep).sum())
             amr = mr[keep].mean() if keep.any() else 0.0
