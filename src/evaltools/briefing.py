@@ -232,11 +232,6 @@ def _tested(m: registry.Measure, last, frame: pd.DataFrame, area: str, comparato
     return lambda: _year_on_year_did(frame, area, m.id, int(last["period"]), comparator)
 
 
-#: how a scorecard basis begins for a measure of children a council identified that is
-#: not rated (:func:`evaltools.benchmark.identified_note`)
-NOT_RATED_IDENTIFIED = "not rated: "
-
-
 def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple[str, str]:
     if m.polarity == "none":
         return "", "context (no better or worse)"
@@ -261,7 +256,7 @@ def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple
     if m.size_dependent:
         return "", "a count: not compared with England or other councils"
     if identified := bmk.identified_note(m, last["period"]):
-        return "", f"{NOT_RATED_IDENTIFIED}{identified}"
+        return "", identified          # the RAG column says "not rated"; the basis says why
     side = _against(m, last, last["england_value"])
     if side in ("better", "worse"):
         return ("green" if side == "better" else "red"), f"{side} than England beyond noise"
@@ -594,7 +589,7 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
             line += " Concerns: " + _listed(concerns)
         # not rated, yet what a reader of the health figures looks for (substance misuse
         # at 8.8% against England's 3.0%): named, with why it is not called a concern
-        unrated_id = t[t["Basis"].str.startswith(NOT_RATED_IDENTIFIED)]
+        unrated_id = t[(t["RAG"] == "") & t["measure_id"].map(lambda i: registry.get(i).identified)]
         if len(unrated_id):
             line += (" Not rated, as it counts children a council identified: "
                      + "; ".join(f"{x['Measure']} {x['Latest']} ({x['Year']}; England {x['England']})"
