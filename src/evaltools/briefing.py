@@ -589,7 +589,9 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
             line += " Concerns: " + _listed(concerns)
         # not rated, yet what a reader of the health figures looks for (substance misuse
         # at 8.8% against England's 3.0%): named, with why it is not called a concern
-        unrated_id = t[(t["RAG"] == "") & t["measure_id"].map(lambda i: registry.get(i).identified)]
+        # (a row of the strategy's own, or one whose year is withheld, may carry no measure id)
+        have = set(registry.ids())
+        unrated_id = t[(t["RAG"] == "") & t["measure_id"].map(lambda i: i in have and registry.get(i).identified)]
         if len(unrated_id):
             line += (" Not rated, as it counts children a council identified: "
                      + "; ".join(f"{x['Measure']} {x['Latest']} ({x['Year']}; England {x['England']})"
