@@ -340,6 +340,14 @@ def test_a_measure_of_children_identified_is_not_rated_where_many_councils_ident
     la = f[(f["geographic_level"] == "Local authority") & (f["period"] == 2019)]
     assert 100 * (la["value"] == 0).mean() >= benchmark.IDENTIFIED_NONE_SHARE     # 14 of 114
     assert benchmark.identified_note(m, 2019).startswith("it counts children identified, and 14 of 114")
+    # a council at 0 hears what its 0 may mean (Rutland); one DfE suppressed (City of
+    # London, c) is unrated for that, and the messages do not give this reason for it
+    rutland = briefing.scorecard("857", policy="published")
+    assert rutland.table.set_index("measure_id").loc["oc2_substance_misuse", "Basis"].endswith(
+        "so 0 may mean none were identified rather than none in need")
+    city = briefing.scorecard("201", policy="published")
+    assert city.table.set_index("measure_id").loc["oc2_substance_misuse", "Latest"] == "c"
+    assert not any("counts children a council identified" in msg for msg in briefing.key_messages(city))
 
 
 def test_a_figure_of_only_some_of_the_cohort_names_the_share_it_covers(monkeypatch):

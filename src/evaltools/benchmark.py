@@ -664,8 +664,20 @@ def _years(m: registry.Measure, periods) -> str:
 UNKNOWN_SHARE = 10.0
 
 
-@lru_cache(maxsize=64)
+def _fingerprint() -> str:
+    """The published files' fingerprint (:func:`published.fingerprint`): the caches
+    below are kept per fingerprint, so files replaced in a session that stays open (a
+    warm kernel, a notebook rerun) are read again."""
+    from .paths import data_dir
+    return published.fingerprint(str(data_dir()))
+
+
 def _not_recorded(measure_id: str) -> pd.DataFrame:
+    return _not_recorded_at(measure_id, _fingerprint())
+
+
+@lru_cache(maxsize=64)
+def _not_recorded_at(measure_id: str, fingerprint: str) -> pd.DataFrame:
     return published.not_recorded([measure_id])
 
 
@@ -790,8 +802,13 @@ def recording_note(m: registry.Measure, period, area_code: str, policy, what: st
 _DISTANCE = "Distance not known or not recorded"
 
 
-@lru_cache(maxsize=16)
 def _coverage(measure_id: str) -> pd.DataFrame:
+    """A measure's usable published figures (status ok), for every area and year."""
+    return _coverage_at(measure_id, _fingerprint())
+
+
+@lru_cache(maxsize=16)
+def _coverage_at(measure_id: str, fingerprint: str) -> pd.DataFrame:
     f = published.load_indicators([measure_id])
     return f[f["status"] == ind.OK]
 
@@ -801,13 +818,19 @@ def _coverage(measure_id: str) -> pd.DataFrame:
 IDENTIFIED_NONE_SHARE = 10.0
 
 
-def identified_note(m: registry.Measure, period) -> str | None:
+#: how :func:`identified_note` begins (the briefing finds the rows it left unrated by it)
+IDENTIFIED_LEAD = "it counts children identified"
+
+
+def identified_note(m: registry.Measure, period, value: float | None = None) -> str | None:
     """For a measure that counts children a council identified (substance misuse), how
     many councils identified none in ``period``, where that is many
     (:data:`IDENTIFIED_NONE_SHARE`): "it counts children identified, and 24 of 118
     councils identified none in 2025, so a higher figure may mean closer screening as
-    much as more need". None otherwise. LAIT rates substance misuse lower is better; a
-    fifth of councils at 0 says recording differs more than children do (assumption P8a)."""
+    much as more need" (for a council whose own ``value`` is 0: "so 0 may mean none
+    were identified rather than none in need"). None otherwise. LAIT rates substance
+    misuse lower is better; a fifth of councils at 0 says recording differs more than
+    children do (assumption P8a)."""
     if not m.identified:
         return None
     f = _coverage(m.id)
@@ -815,8 +838,9 @@ def identified_note(m: registry.Measure, period) -> str | None:
     n, k = len(year), int((year["value"] == 0).sum())
     if not n or 100 * k / n < IDENTIFIED_NONE_SHARE:
         return None
-    return (f"it counts children identified, and {k} of {n} councils identified none in {m.period_label(period)}, "
-            "so a higher figure may mean closer screening as much as more need")
+    so = ("so 0 may mean none were identified rather than none in need" if value == 0 else
+          "so a higher figure may mean closer screening as much as more need")
+    return f"{IDENTIFIED_LEAD}, and {k} of {n} councils identified none in {m.period_label(period)}, {so}"
 
 
 def coverage_note(m: registry.Measure, period, area_code: str, policy, what: str = "the figure") -> str | None:
@@ -927,7 +951,8 @@ def _statement(bm: BenchmarkResult, m: registry.Measure, policy: str = "internal
         parts.append(SIZE_NOTE if m.size_dependent else _judgement(m, last, label, name))
         parts.append(_zeros_note(m, last))
         for note in (recording_note(m, last["period"], bm.la.area_code, policy),
-                     coverage_note(m, last["period"], bm.la.area_code, policy), identified_note(m, last["period"])):
+                     coverage_note(m, last["period"], bm.la.area_code, policy),
+                     identified_note(m, last["period"], last["la_value"])):
             if note:
                 parts.append(f"{note[0].upper()}{note[1:]}.")
     elif last["comparator_n"] > 0:

@@ -14,7 +14,10 @@ all councils, and a RAG rating with its basis:
 * otherwise against England: green better beyond noise (the council's 95% interval
   clears England's figure), red worse beyond noise, amber within noise;
 * for figures without counts (LAIT rates), by quartile band: A green, D red;
-* measures without a polarity (how many children are in care) are context: no RAG.
+* measures without a polarity (how many children are in care) are context: no RAG;
+* a measure of children a council identified (substance misuse) is not rated against
+  England where at least a tenth of councils identified none that year
+  (:func:`evaltools.benchmark.identified_note`; a strategy's target still rates it).
 
 After the scorecard, :attr:`Briefing.others` lists the other measures an inspector
 would see: every measure DfE publishes for each council (the benchmarking report's
@@ -255,7 +258,7 @@ def _rag(m: registry.Measure, last: pd.Series, target, trend: str = "") -> tuple
         return ("amber" if moved == "yes" else "red"), f"target {named} not met{yet}{words}"
     if m.size_dependent:
         return "", "a count: not compared with England or other councils"
-    if identified := bmk.identified_note(m, last["period"]):
+    if identified := bmk.identified_note(m, last["period"], last["la_value"]):
         return "", identified          # the RAG column says "not rated"; the basis says why
     side = _against(m, last, last["england_value"])
     if side in ("better", "worse"):
@@ -589,9 +592,8 @@ def key_messages(b: Briefing, limit: int | None = None) -> list[str]:
             line += " Concerns: " + _listed(concerns)
         # not rated, yet what a reader of the health figures looks for (substance misuse
         # at 8.8% against England's 3.0%): named, with why it is not called a concern
-        # (a row of the strategy's own, or one whose year is withheld, may carry no measure id)
-        have = set(registry.ids())
-        unrated_id = t[(t["RAG"] == "") & t["measure_id"].map(lambda i: i in have and registry.get(i).identified)]
+        # (by the reason _rag gives: one unrated as DfE suppressed it is not this)
+        unrated_id = t[(t["RAG"] == "") & t["Basis"].astype(str).str.startswith(bmk.IDENTIFIED_LEAD)]
         if len(unrated_id):
             line += (" Not rated, as it counts children a council identified: "
                      + "; ".join(f"{x['Measure']} {x['Latest']} ({x['Year']}; England {x['England']})"

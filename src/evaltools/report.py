@@ -1047,7 +1047,10 @@ def briefing_intro(b) -> Markdown:
         "- **Red:** worse than England beyond noise; or the target missed and no better than the baseline; or "
         "better than the baseline but worse than the year before beyond noise.\n"
         "- **Figures without counts** (LAIT rates): by quartile band among all councils: band A (best quarter) "
-        "green, B and C amber, D (worst quarter) red.\n\n"
+        "green, B and C amber, D (worst quarter) red.\n"
+        "- **Not rated:** context measures with no better or worse, counts, suppressed figures, and "
+        "measures of children a council identified (substance misuse) where many councils identified none, "
+        "since how closely a council looks shapes the figure.\n\n"
         "After the scorecard, *Other measures to know about* lists the other measures DfE publishes for every council on which this one is in the worst "
         f"quarter of councils (band D) or worse than England or its {label} beyond noise."
         f"{_model_note(bm)} Disclosure policy: **{b.policy}**.")
