@@ -41,7 +41,7 @@ from .stats import spc as spc_mod
 from .stats.diffindiff import did
 from .stats.funnels import funnel
 from .stats.power import detectable
-from .stats.timeseries import its
+from .stats.timeseries import SeriesDoesNotVary, its
 from .topic_list import TOPICS, Topic, topic  # noqa: F401 - the catalogue, for its users
 from .wording import SIGNED_FIGURE, count
 
@@ -62,7 +62,7 @@ WINDOW_PRE_MONTHS, WINDOW_POST_MONTHS = 36, 24
 #: a monthly series' jump at the start is told beside its verdict (the gap at the end)
 #: only when the jump's p is below this: it is a second test of the same series, and
 #: at 5% each the two together said "beyond noise" in 6.7% to 8.4% of simulated series
-#: with no change (docs/validation.md; assumption M7b)
+#: with no change, at this threshold 3.3% to 5.2% (docs/validation.md; assumption M7b)
 JUMP_P = 0.01
 
 
@@ -295,8 +295,8 @@ def _its_monthly(monthly: pd.DataFrame, mid: str, iv, la_code: str, polarity: st
         return ev
     try:
         res = _its_fit(window, start, mid, la_code, pre, label=f"{m.short}: {iv.title}")
-    except ValueError as e:     # a series the model cannot fit: one that never varies
-        ev.sentence = f"Not evaluated: {str(e).split(': ', 1)[-1].replace('period', 'month')}."
+    except SeriesDoesNotVary as e:      # no trend or change to estimate (0 every month)
+        ev.sentence = f"Not evaluated: {str(e).split(': ', 1)[-1].replace('every period', 'every month')}."
         return ev
     end = res.effect("effect_at_end")
     lo, hi, est = float(end["ci_low"]), float(end["ci_high"]), float(end["estimate"])

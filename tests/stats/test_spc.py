@@ -468,3 +468,8 @@ def test_a_series_that_never_varies_says_its_limits_have_no_width():
     assert none.ci == (0.0, 0.0) and said.format("0%") in none.warnings
     varied = xmr(np.arange(24.0) % 5)
     assert not any(w.startswith("the limits have no width") for w in varied.warnings)
+    # 23 months at 3 and one at 10: screening the two large moving ranges would leave
+    # only ranges of 0, limits of no width and a chart that says nothing varied
+    jump = xmr(np.r_[np.full(23, 3.0), 10.0])
+    assert jump.ci[1] - jump.ci[0] > 1 and jump.diagnostics["phases"][1]["moving_ranges_screened"] == 0
+    assert not any(w.startswith("the limits have no width") for w in jump.warnings)

@@ -18,12 +18,12 @@ from .spc import SPCResult, p_chart, p_prime_chart, u_chart, u_prime_chart, xmr
 from .survival import (CoxResult, LogRankResult, SurvivalResult, cox, kaplan_meier, log_rank,
                        placement_spells)
 from .synth import SynthResult, placebo_p_value, synthetic_control
-from .timeseries import ITSResult, its
+from .timeseries import ITSResult, SeriesDoesNotVary, its
 
 __all__ = [
     "Result", "proportion", "proportion_ci", "difference", "difference_ci", "risk_ratio", "verdict",
     "before_after", "power_t_test", "n_t_test", "power_prop_test", "n_prop_test", "mde_proportion",
-    "mde_sentence", "its", "ITSResult", "did", "DiDResult", "synthetic_control", "SynthResult",
+    "mde_sentence", "its", "ITSResult", "SeriesDoesNotVary", "did", "DiDResult", "synthetic_control", "SynthResult",
     "placebo_p_value", "xmr", "p_chart", "p_prime_chart", "u_chart", "u_prime_chart", "SPCResult", "funnel", "FunnelResult",
     "kaplan_meier", "log_rank", "cox", "placement_spells", "SurvivalResult", "LogRankResult", "CoxResult",
 ]

@@ -7,7 +7,9 @@ implementation, NHSRplotthedots:
 * :func:`xmr`: the XmR (individuals) chart. Centre line = mean; process limits =
   mean ± 2.66 × mean moving range. With ``screen=True`` (the default, as
   NHSRplotthedots) moving ranges of 3.267 × the mean moving range or more are dropped
-  and the mean moving range recomputed, so one wild point does not widen the limits.
+  and the mean moving range recomputed, so one wild point does not widen the limits
+  (unless that would leave only moving ranges of 0, which NHSRplotthedots accepts:
+  limits of no width that make every point a special cause).
 * :func:`p_chart`: the p-chart for a proportion with a numerator and denominator per
   period: p̄ = Σx / Σn; limits p̄ ± 3√(p̄(1 − p̄)/nᵢ), clipped to [0, 1]. ``exclude=``
   leaves points out of the limit calculation (Montgomery's revised limits);
@@ -525,8 +527,12 @@ def xmr(data, *, x=None, measure: str | None = None, area: str | None = None, po
         n_screened = 0
         if screen and amr > 0:      # no moving range at all (a flat phase): none is large
             keep = mr < MR_SCREEN * amr
-            n_screened = int((~keep).sum())
-            amr = mr[keep].mean() if keep.any() else 0.0
+            # screening that leaves only moving ranges of 0 (23 months at 3, one at 10)
+            # would give limits of no width and make every point a special cause: the
+            # ranges are kept (NHSRplotthedots would screen them; a flat chart helps no one)
+            if keep.any() and mr[keep].mean() > 0:
+                n_screened = int((~keep).sum())
+                amr = mr[keep].mean()
         amr_by_phase[int(k)] = {"mean_moving_range": float(amr), "moving_ranges_screened": n_screened}
         df.loc[ph.index, "centre"] = y.mean()
         df.loc[ph.index, "amr"] = amr

@@ -425,6 +425,10 @@ def _choose_model(model, df, numerator, denominator, unit):
     return model
 
 
+class SeriesDoesNotVary(ValueError):
+    """The series is the same in every period: there is no trend or change to estimate."""
+
+
 def _check_varies(df: pd.DataFrame, model: str, outcome: str, numerator: str, denominator: str) -> None:
     """A series that is the same in every period (0 of its cohort every month, 50% every
     month) has no trend or change to estimate: the fits either fail (a quasi-likelihood
@@ -440,7 +444,7 @@ def _check_varies(df: pd.DataFrame, model: str, outcome: str, numerator: str, de
         what = (f"{100 * v[0]:g}%" if model == "binomial" else
                 f"{v[0]:.3g} a period" if den is None else f"a rate of {v[0]:.3g}")
     if len(v) and np.ptp(v) == 0:
-        raise ValueError(f"its: the series does not vary ({what} in every period), so there is no trend "
+        raise SeriesDoesNotVary(f"its: the series does not vary ({what} in every period), so there is no trend "
                          "or change to estimate; report the figure as it stands")
 
 
