@@ -796,18 +796,33 @@ def cache_dir() -> Path | None:
 
 def fingerprint(root: str) -> str:
     """What the published frames depend on: every file under ``data/public`` (path,
-    size, modification time), the resource YAMLs and the loader's own code."""
+    size, modification time), the resource YAMLs and the loader's own code (those read
+    once a process, :func:`_code_digest`)."""
     h = hashlib.sha256()
     pub = Path(root) / "public"
-    for f in sorted(pub.rglob("*")) if pub.is_dir() else []:
-        if f.is_file():
-            st = f.stat()
-            h.update(f"{f.relative_to(pub)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    for f in sorted(RESOURCES_DIR.glob("*.yaml")) + [Path(__file__), Path(registry.__file__),
-                                                     Path(ind.__file__)]:
-        h.update(f.read_bytes())
+    files = []
+    # os.walk and os.stat, not Path.rglob: asked for hundreds of times a report (every
+    # cache below is keyed on it), the Path objects cost more than the stats
+    for folder, _, names in os.walk(pub):
+        rel = os.path.relpath(folder, pub)
+        for name in names:
+            st = os.stat(os.path.join(folder, name))
+            files.append((name if rel == "." else f"{rel}/{name}", st.st_size, st.st_mtime_ns))
+    for rel, size, mtime in sorted(files):
+        h.update(f"{rel}|{size}|{mtime}\n".encode())
+    h.update(_code_digest().encode())
     h.update(str(Path(root).resolve()).encode())
     return h.hexdigest()[:20]
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The resource YAMLs and the loader's own code, read once a process: the registry
+    reads them once too, so a change to them shows only in a new process anyway."""
+    h = hashlib.sha256()
+    for f in sorted(RESOURCES_DIR.glob("*.yaml")) + [Path(__file__), Path(registry.__file__), Path(ind.__file__)]:
+        h.update(f.read_bytes())
+    return h.hexdigest()
 
 
 #: frames already read in this process, by cache file (whose folder is the fingerprint):
