@@ -664,16 +664,8 @@ def _years(m: registry.Measure, periods) -> str:
 UNKNOWN_SHARE = 10.0
 
 
-def _fingerprint() -> str:
-    """The published files' fingerprint (:func:`published.fingerprint`): the caches
-    below are kept per fingerprint, so files replaced in a session that stays open (a
-    warm kernel, a notebook rerun) are read again."""
-    from .paths import data_dir
-    return published.fingerprint(str(data_dir()))
-
-
 def _not_recorded(measure_id: str) -> pd.DataFrame:
-    return _not_recorded_at(measure_id, _fingerprint())
+    return _not_recorded_at(measure_id, published.current_fingerprint())
 
 
 @lru_cache(maxsize=64)
@@ -804,7 +796,7 @@ _DISTANCE = "Distance not known or not recorded"
 
 def _coverage(measure_id: str) -> pd.DataFrame:
     """A measure's usable published figures (status ok), for every area and year."""
-    return _coverage_at(measure_id, _fingerprint())
+    return _coverage_at(measure_id, published.current_fingerprint())
 
 
 @lru_cache(maxsize=16)

@@ -815,6 +815,13 @@ def fingerprint(root: str) -> str:
     return h.hexdigest()[:20]
 
 
+def current_fingerprint() -> str:
+    """:func:`fingerprint` of the data folder in use: what an in-memory cache of figures
+    built from the published files is keyed on, so files replaced in a session that
+    stays open (a warm kernel, a notebook rerun) are read again."""
+    return fingerprint(str(data_dir()))
+
+
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
     """The resource YAMLs and the loader's own code, read once a process: the registry

@@ -187,8 +187,7 @@ def dfe_published(frame: pd.DataFrame) -> np.ndarray:
     from . import published
     from .paths import data_dir
     try:
-        root = str(data_dir())
-        dfe = _dfe_counts(root, published.fingerprint(root))
+        dfe = _dfe_counts(str(data_dir()), published.current_fingerprint())
     except Exception:   # noqa: BLE001  # no published data to hand: nothing is DfE's
         return out
     num, den = frame["numerator"].to_numpy(dtype=float), frame["denominator"].to_numpy(dtype=float)
